@@ -1,0 +1,2 @@
+// kafka-direct: the public entry point. Layers import downwards only: streaming -> consumer -> protocol.
+export * from './protocol/index.js'
