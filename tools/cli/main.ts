@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// The `kafka-direct` command. Subcommands live in ./commands/<name>.ts and export `run(argv): Promise<number>`;
+// anything else is read as kcat-style flags (-L, -C, -P, -Q ...), so kafka-direct can stand in for kcat.
+import { KafkaDirectError } from '../../protocol/errors.js'
+
+const SUBCOMMANDS = new Set(['decode', 'fake-broker', 'wordcount'])
+
+async function main (argv: string[]): Promise<number> {
+  const first = argv[0]
+  if (first === undefined || first === '-h' || first === '--help') {
+    process.stdout.write(USAGE)
+    return first === undefined ? 1 : 0
+  }
+  const name = SUBCOMMANDS.has(first) ? first : 'kcat'
+  const args = name === 'kcat' ? argv : argv.slice(1)
+  // A computed specifier keeps each command's module (and its dependencies) unloaded until it is used.
+  const mod = await import(`./commands/${name}.js`) as { run: (argv: string[]) => Promise<number> }
+  return await mod.run(args)
+}
+
+const USAGE = `Usage: kafka-direct <command> [options]
+
+  kafka-direct -b BROKERS -L                      list brokers, topics and partitions (kcat -L)
+  kafka-direct -b BROKERS -C -t TOPIC [...]       consume (kcat -C flags: -p -o -e -c -f -J -q -X)
+  kafka-direct -b BROKERS -P -t TOPIC [...]       produce lines from stdin (kcat -P flags: -p -K -z)
+  kafka-direct -b BROKERS -Q -t TOPIC:P:TS        offsets for times (kcat -Q)
+  kafka-direct decode [--hex] [--json] [--response --api NAME|KEY --api-version N] [FILE|-]
+  kafka-direct fake-broker [--brokers N] [--topic NAME:PARTITIONS ...] [--port P] [--data DIR] [--verbose]
+  kafka-direct wordcount -b BROKERS -t TOPIC[,TOPIC] [--from beginning|end] [--batch-interval MS] ...
+`
+
+main(process.argv.slice(2)).then(code => { process.exitCode = code }, (err: unknown) => {
+  // Our own errors are expected failures with a clear message: no stack trace for the user.
+  if (err instanceof KafkaDirectError) process.stderr.write(`kafka-direct: ${err.name}: ${err.message}\n`)
+  else process.stderr.write(`kafka-direct: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  process.exitCode = 1
+})
