@@ -1,3 +1,5 @@
+import { errorInfo } from './error-codes.js'
+
 // Every error kafka-direct throws is a KafkaDirectError with a stable string `code`, so callers can branch on
 // `err.code` without parsing messages. Causes are chained with `{ cause }`.
 
@@ -96,4 +98,24 @@ export function prefixFieldPath (err: unknown, segment: string): unknown {
 export function joinPath (segment: string, rest: string): string {
   if (rest === '') return segment
   return rest.startsWith('[') ? segment + rest : `${segment}.${rest}`
+}
+
+/**
+ * A broker answered with a non-zero error code (protocol guide, "Error Codes"). `code` is 'ERR_KAFKA_<NAME>'
+ * ('ERR_KAFKA_NOT_LEADER_OR_FOLLOWER'); `retriable` says whether the same request may succeed later (typically
+ * after refreshing metadata), as Kafka's table marks it. `context` says which request and which partition.
+ */
+export class KafkaError extends KafkaDirectError {
+  readonly errorCode: number
+  readonly errorName: string
+  readonly retriable: boolean
+
+  constructor (errorCode: number, context?: string, options?: ErrorOptions) {
+    const info = errorInfo(errorCode)
+    const where = context === undefined || context === '' ? '' : `${context}: `
+    super(`ERR_KAFKA_${info.name}`, `${where}${info.name} (${errorCode}): ${info.message}`, options)
+    this.errorCode = errorCode
+    this.errorName = info.name
+    this.retriable = info.retriable
+  }
 }

@@ -1,4 +1,4 @@
-import { defineApi, field, type Infer, type InferInput } from '../schema/define.js'
+import { array, defineApi, field, type Infer, type InferInput } from '../schema/define.js'
 
 // ApiVersions (key 18): which versions of each API the broker speaks; the first request a client sends.
 // v1 adds throttleTimeMs. v2 is the same as v1. v3 is the first flexible version (KIP-482) and adds the client's
@@ -18,23 +18,23 @@ export const ApiVersions = defineApi({
   ],
   response: [
     field('errorCode', 'int16', { about: 'The top-level error code.' }),
-    field('apiKeys', [
+    field('apiKeys', array([
       field('apiKey', 'int16', { about: 'The API index.' }),
       field('minVersion', 'int16', { about: 'The minimum supported version, inclusive.' }),
       field('maxVersion', 'int16', { about: 'The maximum supported version, inclusive.' })
-    ], { about: 'The APIs supported by the broker.' }),
+    ], 'ApiVersion'), { about: 'The APIs supported by the broker.' }),
     field('throttleTimeMs', 'int32', { versions: '1+', about: 'Throttle time in ms due to a quota violation, or zero.' }),
-    field('supportedFeatures', [
+    field('supportedFeatures', array([
       field('name', 'string', { about: 'The name of the feature.' }),
       field('minVersion', 'int16', { about: 'The minimum supported version for the feature.' }),
       field('maxVersion', 'int16', { about: 'The maximum supported version for the feature.' })
-    ], { tag: 0, tagged: '3+', about: 'Features supported by the broker.' }),
+    ], 'SupportedFeatureKey'), { tag: 0, tagged: '3+', about: 'Features supported by the broker.' }),
     field('finalizedFeaturesEpoch', 'int64', { tag: 1, tagged: '3+', default: -1n, about: 'Epoch of the finalized features, or -1.' }),
-    field('finalizedFeatures', [
+    field('finalizedFeatures', array([
       field('name', 'string', { about: 'The name of the feature.' }),
       field('maxVersionLevel', 'int16', { about: 'The cluster-wide finalized max version level.' }),
       field('minVersionLevel', 'int16', { about: 'The cluster-wide finalized min version level.' })
-    ], { tag: 2, tagged: '3+', about: 'Cluster-wide finalized features.' }),
+    ], 'FinalizedFeatureKey'), { tag: 2, tagged: '3+', about: 'Cluster-wide finalized features.' }),
     field('zkMigrationReady', 'bool', { tag: 3, tagged: '3+', default: false, about: 'Set by a KRaft controller ready for ZK migration.' })
   ]
 })

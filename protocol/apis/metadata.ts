@@ -12,30 +12,30 @@ export const Metadata = defineApi({
   versions: '0-13',
   flexible: '9+',
   request: [
-    field('topics', [
+    field('topics', array([
       field('topicId', 'uuid', { versions: '10+', about: 'The topic id.' }),
       field('name', 'string', { nullable: '10+', about: 'The topic name.' })
-    ], { nullable: '1+', about: 'The topics to fetch metadata for; null for all topics (v1+).' }),
+    ], 'MetadataRequestTopic'), { nullable: '1+', about: 'The topics to fetch metadata for; null for all topics (v1+).' }),
     field('allowAutoTopicCreation', 'bool', { versions: '4+', default: true, about: 'Whether the broker may auto-create requested topics.' }),
     field('includeClusterAuthorizedOperations', 'bool', { versions: '8-10', about: 'Whether to include cluster authorized operations.' }),
     field('includeTopicAuthorizedOperations', 'bool', { versions: '8+', about: 'Whether to include topic authorized operations.' })
   ],
   response: [
     field('throttleTimeMs', 'int32', { versions: '3+', about: 'Throttle time in ms due to a quota violation, or zero.' }),
-    field('brokers', [
+    field('brokers', array([
       field('nodeId', 'int32', { about: 'The broker ID.' }),
       field('host', 'string', { about: 'The broker hostname.' }),
       field('port', 'int32', { about: 'The broker port.' }),
       field('rack', 'string', { versions: '1+', nullable: '1+', default: null, about: 'The rack of the broker, or null.' })
-    ], { about: 'Each broker in the response.' }),
+    ], 'MetadataResponseBroker'), { about: 'Each broker in the response.' }),
     field('clusterId', 'string', { versions: '2+', nullable: '2+', default: null, about: 'The cluster ID.' }),
     field('controllerId', 'int32', { versions: '1+', default: -1, about: 'The ID of the controller broker.' }),
-    field('topics', [
+    field('topics', array([
       field('errorCode', 'int16', { about: 'The topic error, or 0.' }),
       field('name', 'string', { nullable: '12+', about: 'The topic name; null when looked up by id (v12+).' }),
       field('topicId', 'uuid', { versions: '10+', about: 'The topic id.' }),
       field('isInternal', 'bool', { versions: '1+', default: false, about: 'True if the topic is internal.' }),
-      field('partitions', [
+      field('partitions', array([
         field('errorCode', 'int16', { about: 'The partition error, or 0.' }),
         field('partitionIndex', 'int32', { about: 'The partition index.' }),
         field('leaderId', 'int32', { about: 'The ID of the leader broker.' }),
@@ -43,9 +43,9 @@ export const Metadata = defineApi({
         field('replicaNodes', array('int32'), { about: 'All nodes that host this partition.' }),
         field('isrNodes', array('int32'), { about: 'Nodes in sync with the leader.' }),
         field('offlineReplicas', array('int32'), { versions: '5+', about: 'Offline replicas of this partition.' })
-      ], { about: 'Each partition in the topic.' }),
+      ], 'MetadataResponsePartition'), { about: 'Each partition in the topic.' }),
       field('topicAuthorizedOperations', 'int32', { versions: '8+', default: -2147483648, about: 'Bitfield of authorized operations for this topic.' })
-    ], { about: 'Each topic in the response.' }),
+    ], 'MetadataResponseTopic'), { about: 'Each topic in the response.' }),
     field('clusterAuthorizedOperations', 'int32', { versions: '8-10', default: -2147483648, about: 'Bitfield of authorized operations for the cluster.' }),
     field('errorCode', 'int16', { versions: '13+', about: 'The top-level error code, or 0 (KIP-1102).' })
   ]

@@ -1,0 +1,27 @@
+import { defineApi, field, type Infer, type InferInput } from '../schema/define.js'
+
+// InitProducerId (key 22): allocates a producer id and epoch, for idempotent and transactional producers
+// (KIP-98). v1 answers quota violations before throttling (KIP-219). v2 is the first flexible version (KIP-482).
+// v3 adds producerId and producerEpoch so a producer can bump its epoch and carry on after
+// INVALID_PRODUCER_EPOCH (KIP-360). v4 may answer PRODUCER_FENCED (KIP-588). v5 may answer
+// TRANSACTION_ABORTABLE (KIP-890).
+export const InitProducerId = defineApi({
+  key: 22,
+  name: 'InitProducerId',
+  versions: '0-5',
+  flexible: '2+',
+  request: [
+    field('transactionalId', 'string', { nullable: '0+', default: null, about: 'The transactional id, or null if the producer is not transactional.' }),
+    field('transactionTimeoutMs', 'int32', { about: 'How long in ms an idle transaction may last before it is aborted; only with a transactional id.' }),
+    field('producerId', 'int64', { versions: '3+', default: -1n, about: 'The current producer id, or -1 (KIP-360).' }),
+    field('producerEpoch', 'int16', { versions: '3+', default: -1, about: 'The current producer epoch, or -1 (KIP-360).' })
+  ],
+  response: [
+    field('throttleTimeMs', 'int32', { about: 'Throttle time in ms due to a quota violation, or zero.' }),
+    field('errorCode', 'int16', { about: 'The error code, or 0 if there was no error.' }),
+    field('producerId', 'int64', { default: -1n, about: 'The current producer id.' }),
+    field('producerEpoch', 'int16', { about: 'The current epoch associated with the producer id.' })
+  ]
+})
+export type InitProducerIdRequest = InferInput<typeof InitProducerId.request>
+export type InitProducerIdResponse = Infer<typeof InitProducerId.response>
