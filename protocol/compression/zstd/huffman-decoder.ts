@@ -48,6 +48,7 @@ export function readHuffmanTable (src: Uint8Array, pos: number, end: number, tab
       s2 = nextBase[s2] + r.read(nbBits[s2])
       if (r.overflowed()) { weights[count++] = symbol[s1]; break }
     }
+    if (count > 255) throw zstdError('Huffman weights: more than 255 weights')
     pos = streamEnd
   } else {
     // Direct representation: header - 127 weights, two per byte, high nibble first.
@@ -121,9 +122,9 @@ export function decodeHuffmanStream (
   let next = end - 1
   const outEnd = outPos + n
   let o = outPos
-  // Fast part: while 4+ bytes remain, one refill of up to 3 bytes serves two symbols (2 x 11 bits <= 24 bits).
+  // Fast part: while 4+ bytes remain, a refill to 25+ bits serves two symbols (2 x 11 bits) without bounds checks.
   const fastEnd = outEnd - 1
-  while (o < fastEnd && next - start >= 3) {
+  while (o < fastEnd && next - start >= 4) {
     while (count <= 24) {
       bits = (bits << 8) | src[--next]
       count += 8
