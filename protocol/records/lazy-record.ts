@@ -1,0 +1,168 @@
+// A magic-2 record decoded lazily. Fetch decoding is the client's hot path, and many readers look at only some
+// fields (a stream that counts or checkpoints reads offsets; a filter reads keys). So the iterator validates each
+// record's structure once, reading its varints into plain numbers, and allocates exactly one object per record;
+// the bigint offset and timestamp, the Buffer views of key and value, and the header list are made on first access
+// and cached.
+import type { Reader } from '../reader.js'
+import type { KafkaRecord, RecordHeader, TimestampType } from './types.js'
+
+/** What the records of one batch share: where their bytes live and the header fields they are relative to. */
+export class V2BatchContext {
+  constructor (
+    /** The batch's bytes (the fetched blob) or its decompressed records. */
+    readonly buf: Buffer,
+    readonly baseOffset: bigint,
+    readonly baseTimestamp: bigint,
+    readonly maxTimestamp: bigint,
+    readonly timestampType: TimestampType,
+    readonly leaderEpoch: number,
+    readonly isControl: boolean
+  ) {}
+}
+
+const NO_HEADERS = 0
+
+export class V2Record implements KafkaRecord {
+  private offsetValue: bigint | undefined = undefined
+  private timestampValue: bigint | undefined = undefined
+  private keyValue: Buffer | null | undefined = undefined
+  private valueValue: Buffer | null | undefined = undefined
+  private headersValue: RecordHeader[] | undefined = undefined
+
+  constructor (
+    private readonly batch: V2BatchContext,
+    /** offset - baseOffset: cheap to compare without a bigint. */
+    readonly offsetDelta: number,
+    readonly timestampDelta: number,
+    private readonly keyAt: number,
+    private readonly keyLength: number,
+    private readonly valueAt: number,
+    private readonly valueLength: number,
+    private readonly headersAt: number,
+    readonly headerCount: number
+  ) {}
+
+  get offset (): bigint {
+    return (this.offsetValue ??= this.batch.baseOffset + BigInt(this.offsetDelta))
+  }
+
+  get timestamp (): bigint {
+    // With LogAppendTime the broker stamps only the batch's maxTimestamp; it stands for every record (KIP-32).
+    if (this.timestampValue === undefined) {
+      const b = this.batch
+      this.timestampValue = b.timestampType === 'logAppend' ? b.maxTimestamp : b.baseTimestamp + BigInt(this.timestampDelta)
+    }
+    return this.timestampValue
+  }
+
+  get key (): Buffer | null {
+    if (this.keyLength < 0) return null
+    return (this.keyValue ??= this.batch.buf.subarray(this.keyAt, this.keyAt + this.keyLength))
+  }
+
+  get value (): Buffer | null {
+    if (this.valueLength < 0) return null
+    return (this.valueValue ??= this.batch.buf.subarray(this.valueAt, this.valueAt + this.valueLength))
+  }
+
+  get headers (): RecordHeader[] {
+    if (this.headersValue === undefined) this.headersValue = this.headerCount === NO_HEADERS ? [] : decodeHeaders(this.batch.buf, this.headersAt, this.headerCount)
+    return this.headersValue
+  }
+
+  get timestampType (): TimestampType { return this.batch.timestampType }
+  get leaderEpoch (): number { return this.batch.leaderEpoch }
+  get isControl (): boolean { return this.batch.isControl }
+  get magic (): number { return 2 }
+
+  /** What console.log shows: the record's fields, not the batch bookkeeping behind them. */
+  [Symbol.for('nodejs.util.inspect.custom')] (): object {
+    return { offset: this.offset, timestamp: this.timestamp, key: this.key, value: this.value, headers: this.headers, timestampType: this.timestampType }
+  }
+}
+
+/** Zigzag varint at a position already validated by `readRecord`. */
+function varintAt (buf: Buffer, state: { pos: number }): number {
+  let n = 0
+  let shift = 0
+  for (;;) {
+    const b = buf[state.pos++]
+    n |= (b & 0x7f) << shift
+    if (b < 0x80) break
+    shift += 7
+  }
+  n >>>= 0
+  return (n >>> 1) ^ -(n & 1)
+}
+
+function decodeHeaders (buf: Buffer, at: number, count: number): RecordHeader[] {
+  const out = new Array<RecordHeader>(count)
+  const state = { pos: at }
+  for (let i = 0; i < count; i++) {
+    const keyLength = varintAt(buf, state)
+    const key = buf.toString('utf8', state.pos, state.pos + keyLength)
+    state.pos += keyLength
+    const valueLength = varintAt(buf, state)
+    let value: Buffer | null = null
+    if (valueLength >= 0) {
+      value = buf.subarray(state.pos, state.pos + valueLength)
+      state.pos += valueLength
+    }
+    out[i] = { key, value }
+  }
+  return out
+}
+
+/** length, attributes, timestampDelta, offsetDelta, keyLength, valueLength, headers count: a byte each at least. */
+const MIN_RECORD_BODY = 6
+
+/**
+ * Reads one record at `r`'s position and checks that all its lengths fit inside it and add up to exactly its
+ * declared length, so the lazy getters never go out of bounds. Returns null, having skipped the record, when its
+ * offsetDelta is below `minOffsetDelta` (the part of a batch before the fetch offset). Malformed input is a
+ * ProtocolError from the Reader; the iterator names the batch.
+ */
+export function readRecord (r: Reader, batch: V2BatchContext, minOffsetDelta: number): V2Record | null {
+  const lengthAt = r.offset
+  const length = r.varint()
+  const start = r.offset
+  const end = start + length
+  if (length < MIN_RECORD_BODY || length > r.end - start) r.fail(`record length ${length} does not fit in the ${r.end - start} bytes left`, lengthAt)
+  r.offset = start + 1 // attributes: unused since KIP-98
+  const timestampDelta = r.varlongNumber()
+  const offsetDelta = r.varint()
+  if (offsetDelta < minOffsetDelta) {
+    r.offset = end
+    return null
+  }
+  const keyLength = r.varint()
+  const keyAt = r.offset
+  if (keyLength >= 0) {
+    if (keyLength > end - keyAt) r.fail(`key length ${keyLength} runs past the record`, keyAt)
+    r.offset = keyAt + keyLength
+  } else if (keyLength !== -1) r.fail(`key length ${keyLength}`, keyAt)
+  const valueLength = r.varint()
+  const valueAt = r.offset
+  if (valueLength >= 0) {
+    if (valueLength > end - valueAt) r.fail(`value length ${valueLength} runs past the record`, valueAt)
+    r.offset = valueAt + valueLength
+  } else if (valueLength !== -1) r.fail(`value length ${valueLength}`, valueAt)
+  const headerCount = r.varint()
+  const headersAt = r.offset
+  // A header takes at least two bytes (two lengths), so the count is bounded by what is left of the record.
+  if (headerCount < 0 || headerCount * 2 > end - headersAt) r.fail(`header count ${headerCount} cannot fit in the record`, headersAt)
+  for (let h = 0; h < headerCount; h++) {
+    const hkAt = r.offset
+    const hk = r.varint()
+    if (hk < 0 || hk > end - r.offset) r.fail(`header key length ${hk} does not fit`, hkAt)
+    r.offset += hk
+    const hvAt = r.offset
+    const hv = r.varint()
+    if (hv >= 0) {
+      if (hv > end - r.offset) r.fail(`header value length ${hv} does not fit`, hvAt)
+      r.offset += hv
+    } else if (hv !== -1) r.fail(`header value length ${hv}`, hvAt)
+  }
+  if (r.offset !== end) r.fail(`record fields end at byte ${r.offset - r.base}, its length says ${end - r.base}`, lengthAt)
+  return new V2Record(batch, offsetDelta, timestampDelta, keyAt, keyLength, valueAt, valueLength, headersAt, headerCount)
+}

@@ -1,0 +1,274 @@
+// Record batches, magic 2 (KIP-98; protocol guide "Record Batch"). A batch is a fixed 61-byte header followed by
+// `recordsCount` records, the records compressed as one block when the codec is not 'none':
+//
+//   offset  field                 type    note
+//    0      baseOffset            int64
+//    8      batchLength           int32   bytes after this field: the batch is batchLength + 12 bytes
+//   12      partitionLeaderEpoch  int32   not covered by the CRC: the broker stamps it on append (KIP-101)
+//   16      magic                 int8    2; at the same position as a legacy message's magic
+//   17      crc                   uint32  CRC-32C of everything from `attributes` to the end
+//   21      attributes            int16   bits 0-2 codec, 3 timestampType, 4 transactional, 5 control,
+//                                         6 hasDeleteHorizonMs (KIP-534: baseTimestamp is the delete horizon)
+//   23      lastOffsetDelta       int32
+//   27      baseTimestamp         int64
+//   35      maxTimestamp          int64
+//   43      producerId            int64   -1 when not idempotent
+//   51      producerEpoch         int16
+//   53      baseSequence          int32
+//   57      recordsCount          int32
+//   61      records
+//
+// Each record: length varint (of what follows), attributes int8 (unused), timestampDelta varlong, offsetDelta
+// varint, keyLength varint (-1 = null), key, valueLength varint, value, headers count varint, then per header
+// keyLength varint, key (UTF-8), valueLength varint (-1 = null), value. Varints are zigzag-encoded, as in protobuf.
+import { type CompressionCodec, codecFromAttributes, codecId, compress } from '../compression/codec.js'
+import { CompressionError, EncodeError } from '../errors.js'
+import { Writer } from '../writer.js'
+import { corrupt } from './corrupt.js'
+import { crc32c } from './crc32c.js'
+import type { BatchInfo, BatchOptions, RecordInput, RecordSource } from './types.js'
+
+export const V2_BASE_OFFSET = 0
+export const V2_BATCH_LENGTH = 8
+export const V2_LEADER_EPOCH = 12
+export const V2_MAGIC = 16
+export const V2_CRC = 17
+export const V2_ATTRIBUTES = 21
+export const V2_LAST_OFFSET_DELTA = 23
+export const V2_BASE_TIMESTAMP = 27
+export const V2_MAX_TIMESTAMP = 35
+export const V2_PRODUCER_ID = 43
+export const V2_PRODUCER_EPOCH = 51
+export const V2_BASE_SEQUENCE = 53
+export const V2_RECORDS_COUNT = 57
+export const V2_HEADER_BYTES = 61
+
+export const ATTR_CODEC_MASK = 0x07
+export const ATTR_LOG_APPEND_TIME = 0x08
+export const ATTR_TRANSACTIONAL = 0x10
+export const ATTR_CONTROL = 0x20
+
+/**
+ * The smallest record: length, attributes, timestampDelta, offsetDelta, keyLength, valueLength and headers count
+ * take a byte each. A count larger than bytes / 7 cannot be honest, so it fails before any work is done.
+ */
+export const MIN_RECORD_BYTES = 7
+
+/** Control record types, the int16 after the version in a control record's key (KIP-98). */
+export const CONTROL_ABORT = 0
+export const CONTROL_COMMIT = 1
+
+/**
+ * Reads a v2 batch header at blob[start, end), where `end` already comes from batchLength. Structure only: the CRC
+ * is checked by `verifyBatchCrc`, the records by the iterator.
+ */
+export function readRecordBatchInfo (blob: Buffer, start: number, end: number, src: RecordSource): BatchInfo {
+  const baseOffset = blob.readBigInt64BE(start)
+  if (end - start < V2_HEADER_BYTES) {
+    throw corrupt(src, baseOffset, `record batch of ${end - start} bytes is shorter than the ${V2_HEADER_BYTES}-byte header`)
+  }
+  const attributes = blob.readInt16BE(start + V2_ATTRIBUTES)
+  const recordCount = blob.readInt32BE(start + V2_RECORDS_COUNT)
+  let compression: CompressionCodec
+  try {
+    compression = codecFromAttributes(attributes)
+  } catch (err) {
+    throw corrupt(src, baseOffset, `unknown compression codec ${attributes & ATTR_CODEC_MASK}`, err)
+  }
+  if (recordCount < 0) throw corrupt(src, baseOffset, `negative record count ${recordCount}`)
+  if (compression === 'none') {
+    const bytes = end - start - V2_HEADER_BYTES
+    if (recordCount * MIN_RECORD_BYTES > bytes) throw corrupt(src, baseOffset, `${recordCount} records cannot fit in ${bytes} bytes`)
+    // Compaction may leave a batch with no records (to keep producer state), but then with no record bytes either.
+    if (recordCount === 0 && bytes !== 0) throw corrupt(src, baseOffset, `no records, yet ${bytes} bytes of them`)
+  }
+  const firstTimestamp = blob.readBigInt64BE(start + V2_BASE_TIMESTAMP)
+  return {
+    start,
+    end,
+    magic: 2,
+    baseOffset,
+    lastOffset: baseOffset + BigInt(blob.readInt32BE(start + V2_LAST_OFFSET_DELTA)),
+    recordCount,
+    firstTimestamp,
+    maxTimestamp: blob.readBigInt64BE(start + V2_MAX_TIMESTAMP),
+    attributes,
+    compression,
+    isTransactional: (attributes & ATTR_TRANSACTIONAL) !== 0,
+    isControl: (attributes & ATTR_CONTROL) !== 0,
+    producerId: blob.readBigInt64BE(start + V2_PRODUCER_ID),
+    producerEpoch: blob.readInt16BE(start + V2_PRODUCER_EPOCH),
+    baseSequence: blob.readInt32BE(start + V2_BASE_SEQUENCE),
+    partitionLeaderEpoch: blob.readInt32BE(start + V2_LEADER_EPOCH),
+    timestampType: (attributes & ATTR_LOG_APPEND_TIME) !== 0 ? 'logAppend' : 'create'
+  }
+}
+
+/** True when the stored CRC-32C matches the bytes from `attributes` to the end. */
+export function recordBatchCrcMatches (blob: Buffer, start: number, end: number): boolean {
+  return crc32c(blob, start + V2_ATTRIBUTES, end) === blob.readUInt32BE(start + V2_CRC)
+}
+
+// ---- encoding ----
+
+function encodeError (field: string, detail: string): EncodeError {
+  return new EncodeError('RecordBatch', 2, field, detail)
+}
+
+export function toBytes (v: Buffer | string | null | undefined): Buffer | null {
+  if (v === null || v === undefined) return null
+  return typeof v === 'string' ? Buffer.from(v, 'utf8') : v
+}
+
+export function toTimestamp (v: bigint | number | undefined, now: () => bigint): bigint {
+  if (v === undefined) return now()
+  if (typeof v === 'bigint') return v
+  if (!Number.isSafeInteger(v)) throw encodeError('timestamp', `not an integer millisecond timestamp: ${v}`)
+  return BigInt(v)
+}
+
+function zigzagBytes (v: number): number {
+  // Zigzag maps n to 2n (n >= 0) or -2n-1; then 7 bits per byte. Arithmetic, not bit operations: timestamp
+  // deltas may exceed 32 bits.
+  let n = v >= 0 ? v * 2 : -v * 2 - 1
+  let bytes = 1
+  while (n >= 0x80) { n = Math.floor(n / 128); bytes++ }
+  return bytes
+}
+
+function bytesField (b: Buffer | null): number {
+  return b === null ? 1 : zigzagBytes(b.length) + b.length
+}
+
+function writeBytesField (w: Writer, b: Buffer | null): void {
+  if (b === null) { w.varint(-1); return }
+  w.varint(b.length)
+  w.raw(b)
+}
+
+/** Writes the records section (uncompressed) and returns the largest timestamp. */
+function writeRecords (w: Writer, records: RecordInput[], baseTimestamp: bigint, now: () => bigint): bigint {
+  let maxTimestamp = -1n
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]
+    const ts = toTimestamp(r.timestamp, now)
+    if (ts > maxTimestamp) maxTimestamp = ts
+    const delta = Number(ts - baseTimestamp)
+    if (!Number.isSafeInteger(delta)) throw encodeError(`records[${i}].timestamp`, 'too far from the base timestamp')
+    const key = toBytes(r.key)
+    const value = toBytes(r.value)
+    const headers = r.headers ?? []
+    const headerKeys = headers.map(h => Buffer.from(h.key, 'utf8'))
+    const headerValues = headers.map(h => toBytes(h.value))
+    let size = 1 + zigzagBytes(delta) + zigzagBytes(i) + bytesField(key) + bytesField(value) + zigzagBytes(headers.length)
+    for (let h = 0; h < headers.length; h++) size += bytesField(headerKeys[h]) + bytesField(headerValues[h])
+    w.varint(size)
+    w.int8(0) // record attributes: unused since KIP-98
+    w.varlongNumber(delta)
+    w.varint(i)
+    writeBytesField(w, key)
+    writeBytesField(w, value)
+    w.varint(headers.length)
+    for (let h = 0; h < headers.length; h++) {
+      writeBytesField(w, headerKeys[h])
+      writeBytesField(w, headerValues[h])
+    }
+  }
+  return maxTimestamp
+}
+
+function makeClock (): () => bigint {
+  // One Date.now() per batch, so records without timestamps share one.
+  let now: bigint | undefined
+  return () => (now ??= BigInt(Date.now()))
+}
+
+/** Encodes one record batch (magic 2) with its CRC-32C set. */
+export function encodeRecordBatch (records: RecordInput[], opts: BatchOptions = {}): Buffer {
+  if (records.length === 0) throw encodeError('records', 'a record batch holds at least one record')
+  const compression = opts.compression ?? 'none'
+  let attributes: number
+  try {
+    attributes = codecId(compression)
+  } catch {
+    throw encodeError('compression', `unknown codec ${String(compression)}`)
+  }
+  if (opts.timestampType === 'logAppend') attributes |= ATTR_LOG_APPEND_TIME
+  if (opts.transactional === true) attributes |= ATTR_TRANSACTIONAL
+  if (opts.isControl === true) attributes |= ATTR_CONTROL
+  const now = makeClock()
+  const baseTimestamp = opts.baseTimestamp ?? toTimestamp(records[0].timestamp, now)
+
+  let out: Buffer
+  let maxTimestamp: bigint
+  if (compression === 'none') {
+    const w = new Writer(V2_HEADER_BYTES + 64 * records.length)
+    w.raw(HEADER_PLACEHOLDER)
+    maxTimestamp = writeRecords(w, records, baseTimestamp, now)
+    out = w.finish()
+  } else {
+    const w = new Writer(64 * records.length)
+    maxTimestamp = writeRecords(w, records, baseTimestamp, now)
+    let packed: Buffer
+    try {
+      packed = compress(compression, w.finish())
+    } catch (err) {
+      if (err instanceof CompressionError) throw encodeError('records', `${compression} compression failed: ${err.message}`)
+      throw err
+    }
+    out = Buffer.allocUnsafe(V2_HEADER_BYTES + packed.length)
+    out.set(packed, V2_HEADER_BYTES)
+  }
+
+  out.writeBigInt64BE(opts.baseOffset ?? 0n, V2_BASE_OFFSET)
+  out.writeInt32BE(out.length - 12, V2_BATCH_LENGTH)
+  out.writeInt32BE(opts.partitionLeaderEpoch ?? -1, V2_LEADER_EPOCH)
+  out.writeInt8(2, V2_MAGIC)
+  out.writeInt16BE(attributes, V2_ATTRIBUTES)
+  out.writeInt32BE(records.length - 1, V2_LAST_OFFSET_DELTA)
+  out.writeBigInt64BE(baseTimestamp, V2_BASE_TIMESTAMP)
+  out.writeBigInt64BE(maxTimestamp, V2_MAX_TIMESTAMP)
+  out.writeBigInt64BE(opts.producerId ?? -1n, V2_PRODUCER_ID)
+  out.writeInt16BE(opts.producerEpoch ?? -1, V2_PRODUCER_EPOCH)
+  out.writeInt32BE(opts.baseSequence ?? -1, V2_BASE_SEQUENCE)
+  out.writeInt32BE(records.length, V2_RECORDS_COUNT)
+  out.writeUInt32BE(crc32c(out, V2_ATTRIBUTES, out.length), V2_CRC)
+  return out
+}
+
+const HEADER_PLACEHOLDER = Buffer.alloc(V2_HEADER_BYTES)
+
+/**
+ * A transaction marker record (KIP-98), for a batch encoded with `isControl: true, transactional: true` and the
+ * producer's id and epoch. Key: version int16 (0), type int16 (0 abort, 1 commit). Value (EndTxnMarker): version
+ * int16 (0), coordinatorEpoch int32.
+ */
+export function controlRecord (type: 'abort' | 'commit', opts: { coordinatorEpoch?: number, timestamp?: bigint | number } = {}): RecordInput {
+  const key = Buffer.alloc(4)
+  key.writeInt16BE(0, 0)
+  key.writeInt16BE(type === 'abort' ? CONTROL_ABORT : CONTROL_COMMIT, 2)
+  const value = Buffer.alloc(6)
+  value.writeInt16BE(0, 0)
+  value.writeInt32BE(opts.coordinatorEpoch ?? 0, 2)
+  return { key, value, timestamp: opts.timestamp }
+}
+
+/**
+ * Rewrites a stored batch's header in place, as a broker does on append: the offset it assigns, its leader epoch
+ * and, for topics with message.timestamp.type=LogAppendTime, the append time. baseOffset and the leader epoch lie
+ * before the CRC's range, so only a timestamp change recomputes the CRC (KIP-98: the CRC starts at attributes
+ * precisely so that brokers can assign offsets without recomputing it). With LogAppendTime the broker sets
+ * timestampType and maxTimestamp; readers then report maxTimestamp for every record (KIP-32).
+ */
+export function rewriteBatchHeader (batch: Buffer, changes: { baseOffset?: bigint, partitionLeaderEpoch?: number, logAppendTime?: bigint }): void {
+  if (batch.length < V2_HEADER_BYTES || batch[V2_MAGIC] !== 2 || batch.readInt32BE(V2_BATCH_LENGTH) + 12 !== batch.length) {
+    throw corrupt({}, batch.length >= 8 ? batch.readBigInt64BE(0) : undefined, 'rewriteBatchHeader needs exactly one magic-2 record batch')
+  }
+  if (changes.baseOffset !== undefined) batch.writeBigInt64BE(changes.baseOffset, V2_BASE_OFFSET)
+  if (changes.partitionLeaderEpoch !== undefined) batch.writeInt32BE(changes.partitionLeaderEpoch, V2_LEADER_EPOCH)
+  if (changes.logAppendTime !== undefined) {
+    batch.writeInt16BE(batch.readInt16BE(V2_ATTRIBUTES) | ATTR_LOG_APPEND_TIME, V2_ATTRIBUTES)
+    batch.writeBigInt64BE(changes.logAppendTime, V2_MAX_TIMESTAMP)
+    batch.writeUInt32BE(crc32c(batch, V2_ATTRIBUTES, batch.length), V2_CRC)
+  }
+}

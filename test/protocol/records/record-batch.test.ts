@@ -1,0 +1,160 @@
+import t from 'tap'
+import { inspect } from 'node:util'
+import fc from 'fast-check'
+import { encodeRecordBatch, iterateRecords, rewriteBatchHeader, scanBatches } from '../../../protocol/records/index.js'
+import { controlRecord } from '../../../protocol/records/record-batch.js'
+import { CorruptRecordError, EncodeError } from '../../../protocol/errors.js'
+import { bitwiseCrc, CRC32C_POLY, expected, hex, plain, recordArb } from './helpers.js'
+
+const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const
+
+// Written from the protocol guide's "Record Batch" section, field by field; only the CRC is computed, by the
+// bitwise reference over bytes 21..end as the guide defines it.
+const GOLDEN_V2 = hex(`
+  00 00 00 00 00 00 00 2a   # baseOffset 42
+  00 00 00 45               # batchLength 69 (81 bytes - 12)
+  00 00 00 07               # partitionLeaderEpoch 7
+  02                        # magic 2
+  00 00 00 00               # crc (patched below)
+  00 00                     # attributes: no compression, CreateTime, not transactional, not control
+  00 00 00 01               # lastOffsetDelta 1
+  00 00 00 00 00 00 03 e8   # baseTimestamp 1000
+  00 00 00 00 00 00 03 ed   # maxTimestamp 1005
+  00 00 00 00 00 00 00 05   # producerId 5
+  00 02                     # producerEpoch 2
+  00 00 00 09               # baseSequence 9
+  00 00 00 02               # records count 2
+  # record 0
+  18                        # length 12 (zigzag 24)
+  00                        # attributes
+  00                        # timestampDelta 0
+  00                        # offsetDelta 0
+  02 6b                     # key length 1, "k"
+  02 76                     # value length 1, "v"
+  02                        # 1 header
+  02 68                     # header key length 1, "h"
+  02 78                     # header value length 1, "x"
+  # record 1
+  0c                        # length 6
+  00                        # attributes
+  0a                        # timestampDelta 5
+  02                        # offsetDelta 1
+  01                        # key length -1: null
+  00                        # value length 0: empty
+  00                        # no headers
+`)
+GOLDEN_V2.writeUInt32BE(bitwiseCrc(CRC32C_POLY, GOLDEN_V2, 21), 17)
+
+const GOLDEN_RECORDS = [
+  { key: 'k', value: 'v', headers: [{ key: 'h', value: 'x' }], timestamp: 1000n },
+  { key: null, value: Buffer.alloc(0), timestamp: 1005n }
+]
+const GOLDEN_OPTS = { baseOffset: 42n, partitionLeaderEpoch: 7, producerId: 5n, producerEpoch: 2, baseSequence: 9 }
+
+t.test('encodes a small batch exactly as the specification lays it out', async t => {
+  t.same(encodeRecordBatch(GOLDEN_RECORDS, GOLDEN_OPTS).toString('hex'), GOLDEN_V2.toString('hex'))
+})
+
+t.test('decodes the hand-written batch', async t => {
+  const records = [...iterateRecords(GOLDEN_V2)].map(plain)
+  t.same(records, [
+    { offset: 42n, timestamp: 1000n, key: Buffer.from('k'), value: Buffer.from('v'), headers: [{ key: 'h', value: Buffer.from('x') }] },
+    { offset: 43n, timestamp: 1005n, key: null, value: Buffer.alloc(0), headers: [] }
+  ])
+  const [first] = iterateRecords(GOLDEN_V2)
+  t.equal(first.leaderEpoch, 7)
+  t.equal(first.magic, 2)
+  t.equal(first.timestampType, 'create')
+  t.equal(first.isControl, false)
+  t.match(inspect(first), /offset: 42n/, 'console.log shows the fields, not the bookkeeping')
+})
+
+t.test('scans the hand-written batch header', async t => {
+  const { batches, truncatedTail } = scanBatches(GOLDEN_V2, { verifyCrc: true })
+  t.equal(truncatedTail, false)
+  t.match(batches, [{
+    start: 0, end: 81, magic: 2, baseOffset: 42n, lastOffset: 43n, recordCount: 2, firstTimestamp: 1000n,
+    maxTimestamp: 1005n, attributes: 0, compression: 'none', isTransactional: false, isControl: false,
+    producerId: 5n, producerEpoch: 2, baseSequence: 9, partitionLeaderEpoch: 7, timestampType: 'create'
+  }])
+})
+
+for (const codec of CODECS) {
+  t.test(`round-trips arbitrary records through a ${codec} batch`, async t => {
+    fc.assert(fc.property(fc.array(recordArb, { minLength: 1, maxLength: 12 }), fc.bigInt({ min: 0n, max: 2n ** 40n }), (inputs, baseOffset) => {
+      const batch = encodeRecordBatch(inputs, { baseOffset, compression: codec })
+      t.same([...iterateRecords(batch)].map(plain), expected(inputs, baseOffset))
+      const [info] = scanBatches(batch, { verifyCrc: true }).batches
+      t.equal(info.compression, codec)
+      t.equal(info.recordCount, inputs.length)
+      t.equal(info.lastOffset, baseOffset + BigInt(inputs.length - 1))
+    }), { numRuns: 40 })
+  })
+}
+
+t.test('keeps string keys, values and headers as UTF-8', async t => {
+  const batch = encodeRecordBatch([{ key: 'clé', value: 'välue', headers: [{ key: 'ключ', value: 'v' }, { key: 'n', value: null }], timestamp: 1 }])
+  const [r] = iterateRecords(batch)
+  t.equal(r.key?.toString(), 'clé')
+  t.equal(r.value?.toString(), 'välue')
+  t.same(r.headers, [{ key: 'ключ', value: Buffer.from('v') }, { key: 'n', value: null }])
+})
+
+t.test('stamps records without a timestamp with one shared current time', async t => {
+  const before = BigInt(Date.now())
+  const batch = encodeRecordBatch([{ value: 'a' }, { value: 'b' }])
+  const ts = [...iterateRecords(batch)].map(r => r.timestamp)
+  t.equal(ts[0], ts[1])
+  t.ok(ts[0] >= before)
+})
+
+t.test('sets the attribute bits from the options', async t => {
+  const batch = encodeRecordBatch([{ value: 'x', timestamp: 5 }], { transactional: true, producerId: 3n, timestampType: 'logAppend', compression: 'gzip' })
+  const [info] = scanBatches(batch).batches
+  t.equal(info.attributes, 0x01 | 0x08 | 0x10)
+  t.equal(info.isTransactional, true)
+  t.equal(info.timestampType, 'logAppend')
+})
+
+t.test('encodes transaction markers as control batches', async t => {
+  const batch = encodeRecordBatch([controlRecord('commit', { coordinatorEpoch: 4, timestamp: 9 })], { isControl: true, transactional: true, producerId: 8n, producerEpoch: 1 })
+  const [info] = scanBatches(batch).batches
+  t.equal(info.isControl, true)
+  t.equal([...iterateRecords(batch)].length, 0, 'skipped by default')
+  const [marker] = iterateRecords(batch, { includeControl: true })
+  t.equal(marker.isControl, true)
+  t.equal(marker.key?.toString('hex'), '00000001', 'version 0, type 1 (commit)')
+  t.equal(marker.value?.toString('hex'), '0000' + '00000004', 'version 0, coordinator epoch 4')
+})
+
+t.test('refuses to encode an empty batch or an unknown codec', async t => {
+  t.throws(() => encodeRecordBatch([]), EncodeError)
+  t.throws(() => encodeRecordBatch([{ value: 'x' }], { compression: 'brotli' as never }), EncodeError)
+  t.throws(() => encodeRecordBatch([{ value: 'x', timestamp: 1.5 }]), EncodeError)
+})
+
+t.test('rewriteBatchHeader sets offset and epoch without touching the CRC', async t => {
+  const batch = Buffer.from(encodeRecordBatch([{ value: 'a', timestamp: 10 }, { value: 'b', timestamp: 20 }]))
+  const crc = batch.readUInt32BE(17)
+  rewriteBatchHeader(batch, { baseOffset: 100n, partitionLeaderEpoch: 3 })
+  t.equal(batch.readUInt32BE(17), crc)
+  t.same([...iterateRecords(batch)].map(r => [r.offset, r.leaderEpoch]), [[100n, 3], [101n, 3]])
+})
+
+t.test('rewriteBatchHeader with a log append time makes it every record\'s timestamp and recomputes the CRC', async t => {
+  const batch = Buffer.from(encodeRecordBatch([{ value: 'a', timestamp: 10 }, { value: 'b', timestamp: 20 }], { compression: 'lz4' }))
+  rewriteBatchHeader(batch, { logAppendTime: 777n })
+  t.equal(batch.readUInt32BE(17), bitwiseCrc(CRC32C_POLY, batch, 21))
+  const records = [...iterateRecords(batch)]
+  t.same(records.map(r => r.timestamp), [777n, 777n])
+  t.same(records.map(r => r.timestampType), ['logAppend', 'logAppend'])
+})
+
+t.test('rewriteBatchHeader refuses anything but exactly one v2 batch', async t => {
+  const batch = encodeRecordBatch([{ value: 'a' }])
+  t.throws(() => rewriteBatchHeader(batch.subarray(0, 40), { baseOffset: 1n }), CorruptRecordError)
+  t.throws(() => rewriteBatchHeader(Buffer.concat([batch, batch]), { baseOffset: 1n }), CorruptRecordError)
+  const legacy = Buffer.from(batch)
+  legacy[16] = 1
+  t.throws(() => rewriteBatchHeader(legacy, { baseOffset: 1n }), CorruptRecordError)
+})
