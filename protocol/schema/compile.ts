@@ -15,6 +15,8 @@ export interface Codec<T = any> {
   write: (w: Writer, v: T) => void
   /** The fewest bytes one value can take on the wire: lets array counts be checked before allocating. */
   minBytes: number
+  /** For primitives: the Reader method that reads one, so generated decoders can call it directly. */
+  inline?: string
 }
 
 interface Context { api: string, version: number, flexible: boolean }
@@ -87,17 +89,7 @@ function buildStruct (s: StructType, ctx: Context): Codec {
     })
   }
 
-  const read = (r: Reader): Record<string, unknown> => {
-    if (r.trace !== undefined) return readTraced(r)
-    const o: Record<string, unknown> = {}
-    let i = 0
-    try {
-      for (; i < n; i++) { const step = regular[i]; o[step.name] = step.codec.read(r) }
-    } catch (e) { throw prefixFieldPath(e, regular[i].name) }
-    for (const d of defaults) o[d.name] = d.def()
-    if (flexible) readTags(r, o)
-    return o
-  }
+  const read = generateRead(regular, defaults, flexible ? readTags : undefined, r => readTraced(r))
 
   // The same walk with a trace event per field, for the annotated dump. Kept apart so the normal path pays one
   // property check per struct, nothing more.
@@ -135,6 +127,37 @@ function buildStruct (s: StructType, ctx: Context): Codec {
   let minBytes = flexible ? 1 : 0
   for (const step of regular) minBytes += step.codec.minBytes
   return { read, write, minBytes: Math.max(1, minBytes) }
+}
+
+/**
+ * Builds a struct decoder as one generated function: each field read into a local, then one object literal.
+ * Objects built by a literal share one hidden class, which made Metadata decoding about 3x faster than filling
+ * an empty object field by field (measured with tools/bench/codec.bench.ts). Only schema-defined names and
+ * indices reach the generated source, never input bytes. Primitive reads are inlined as Reader method calls.
+ */
+function generateRead (
+  regular: Step[], defaults: Step[], readTags: ((r: Reader, o: Record<string, unknown>) => void) | undefined,
+  readTraced: (r: Reader) => Record<string, unknown>
+): (r: Reader) => Record<string, unknown> {
+  const lines: string[] = ['return function read (r) {', '  if (r.trace !== undefined) return readTraced(r)', '  let i = 0']
+  regular.forEach((_, k) => lines.push(`  let v${k}`))
+  lines.push('  try {')
+  regular.forEach((step, k) => {
+    const call = step.codec.inline !== undefined ? `r.${step.codec.inline}()` : `c${k}(r)`
+    lines.push(`    i = ${k}; v${k} = ${call}`)
+  })
+  lines.push('  } catch (e) { throw prefixFieldPath(e, regular[i].name) }')
+  const props = [
+    ...regular.map((step, k) => `${JSON.stringify(step.name)}: v${k}`),
+    ...defaults.map((step, k) => `${JSON.stringify(step.name)}: d${k}()`)
+  ]
+  lines.push(`  const o = { ${props.join(', ')} }`)
+  if (readTags !== undefined) lines.push('  readTags(r, o)')
+  lines.push('  return o', '}')
+  const params = ['regular', 'readTraced', 'readTags', 'prefixFieldPath', ...regular.map((_, k) => `c${k}`), ...defaults.map((_, k) => `d${k}`)]
+  // eslint-disable-next-line no-new-func
+  const factory = new Function(...params, lines.join('\n')) as (...args: unknown[]) => (r: Reader) => Record<string, unknown>
+  return factory(regular, readTraced, readTags, prefixFieldPath, ...regular.map(s => s.codec.read), ...defaults.map(s => s.def))
 }
 
 function writeTags (w: Writer, o: Record<string, unknown>, tagged: TaggedStep[], ctx: Context): void {
@@ -195,15 +218,15 @@ function int64Of (v: unknown): bigint {
 
 function primitiveCodec (t: Type & string, nullable: boolean, flexible: boolean): Codec {
   switch (t) {
-    case 'bool': return { read: r => r.bool(), write: (w, v) => { nonNull(v, t); w.bool(Boolean(v)) }, minBytes: 1 }
-    case 'int8': return { read: r => r.int8(), write: (w, v) => w.int8(v), minBytes: 1 }
-    case 'int16': return { read: r => r.int16(), write: (w, v) => w.int16(v), minBytes: 2 }
-    case 'int32': return { read: r => r.int32(), write: (w, v) => w.int32(v), minBytes: 4 }
-    case 'uint16': return { read: r => r.uint16(), write: (w, v) => w.uint16(v), minBytes: 2 }
-    case 'uint32': return { read: r => r.uint32(), write: (w, v) => w.uint32(v), minBytes: 4 }
-    case 'int64': return { read: r => r.int64(), write: (w, v) => w.int64(int64Of(v)), minBytes: 8 }
-    case 'float64': return { read: r => r.float64(), write: (w, v) => w.float64(v), minBytes: 8 }
-    case 'uuid': return { read: r => r.uuid(), write: (w, v) => { nonNull(v, t); w.uuid(v) }, minBytes: 16 }
+    case 'bool': return { inline: 'bool', read: r => r.bool(), write: (w, v) => { nonNull(v, t); w.bool(Boolean(v)) }, minBytes: 1 }
+    case 'int8': return { inline: 'int8', read: r => r.int8(), write: (w, v) => w.int8(v), minBytes: 1 }
+    case 'int16': return { inline: 'int16', read: r => r.int16(), write: (w, v) => w.int16(v), minBytes: 2 }
+    case 'int32': return { inline: 'int32', read: r => r.int32(), write: (w, v) => w.int32(v), minBytes: 4 }
+    case 'uint16': return { inline: 'uint16', read: r => r.uint16(), write: (w, v) => w.uint16(v), minBytes: 2 }
+    case 'uint32': return { inline: 'uint32', read: r => r.uint32(), write: (w, v) => w.uint32(v), minBytes: 4 }
+    case 'int64': return { inline: 'int64', read: r => r.int64(), write: (w, v) => w.int64(int64Of(v)), minBytes: 8 }
+    case 'float64': return { inline: 'float64', read: r => r.float64(), write: (w, v) => w.float64(v), minBytes: 8 }
+    case 'uuid': return { inline: 'uuid', read: r => r.uuid(), write: (w, v) => { nonNull(v, t); w.uuid(v) }, minBytes: 16 }
     case 'string':
       if (flexible) {
         return nullable
@@ -230,14 +253,22 @@ function primitiveCodec (t: Type & string, nullable: boolean, flexible: boolean)
 function arrayCodec (of: Type, nullable: boolean, ctx: Context): Codec {
   const item = typeCodec(of, false, ctx)
   const min = item.minBytes
-  const readItem = (r: Reader, i: number): unknown => {
-    if (r.trace !== undefined) {
-      const event = traceOpen(r, `[${i}]`, typeLabel(of, false, ctx.flexible))
-      const v = readIndexed(item, r, i)
-      traceClose(r, event, v)
-      return v
-    }
-    return readIndexed(item, r, i)
+  // The index of the item being read, for error paths: one try/catch around the whole array instead of one per
+  // item. A codec is used at one place in one schema, and schemas are not recursive, so it is never re-entered.
+  let index = 0
+  const readPlain = (r: Reader, i: number): unknown => { index = i; return item.read(r) }
+  const readTracedItem = (r: Reader, i: number): unknown => {
+    index = i
+    const event = traceOpen(r, `[${i}]`, typeLabel(of, false, ctx.flexible))
+    const v = item.read(r)
+    traceClose(r, event, v)
+    return v
+  }
+  const guard = <T>(r: Reader, readAll: (readItem: (r: Reader, i: number) => unknown) => T): T => {
+    index = -1
+    try {
+      return readAll(r.trace === undefined ? readPlain : readTracedItem)
+    } catch (e) { throw index < 0 ? e : prefixFieldPath(e, `[${index}]`) }
   }
   const writeItem = (w: Writer, v: unknown): void => item.write(w, v)
   const writeChecked = (w: Writer, v: unknown, write: (w: Writer, items: unknown[]) => void): void => {
@@ -246,18 +277,12 @@ function arrayCodec (of: Type, nullable: boolean, ctx: Context): Codec {
   }
   if (ctx.flexible) {
     return nullable
-      ? { read: r => r.compactNullableArray(readItem, min), write: (w, v) => v === null ? w.uvarint(0) : writeChecked(w, v, (w, a) => w.compactArray(a, writeItem)), minBytes: 1 }
-      : { read: r => r.compactArray(readItem, min), write: (w, v) => writeChecked(w, v, (w, a) => w.compactArray(a, writeItem)), minBytes: 1 }
+      ? { read: r => guard(r, f => r.compactNullableArray(f, min)), write: (w, v) => v === null ? w.uvarint(0) : writeChecked(w, v, (w, a) => w.compactArray(a, writeItem)), minBytes: 1 }
+      : { read: r => guard(r, f => r.compactArray(f, min)), write: (w, v) => writeChecked(w, v, (w, a) => w.compactArray(a, writeItem)), minBytes: 1 }
   }
   return nullable
-    ? { read: r => r.nullableArray(readItem, min), write: (w, v) => v === null ? w.int32(-1) : writeChecked(w, v, (w, a) => w.array(a, writeItem)), minBytes: 4 }
-    : { read: r => r.array(readItem, min), write: (w, v) => writeChecked(w, v, (w, a) => w.array(a, writeItem)), minBytes: 4 }
-}
-
-function readIndexed (item: Codec, r: Reader, i: number): unknown {
-  try {
-    return item.read(r)
-  } catch (e) { throw prefixFieldPath(e, `[${i}]`) }
+    ? { read: r => guard(r, f => r.nullableArray(f, min)), write: (w, v) => v === null ? w.int32(-1) : writeChecked(w, v, (w, a) => w.array(a, writeItem)), minBytes: 4 }
+    : { read: r => guard(r, f => r.array(f, min)), write: (w, v) => writeChecked(w, v, (w, a) => w.array(a, writeItem)), minBytes: 4 }
 }
 
 /** How the docs and the annotated dump name a type in one version ("compact nullable string", "[]Topic"). */
