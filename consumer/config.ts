@@ -1,0 +1,214 @@
+import type * as tls from 'node:tls'
+import type { Duplex } from 'node:stream'
+import { ConfigError } from '../protocol/errors.js'
+import type { BrokerConnection } from './connection.js'
+
+// Client and consumer configuration. Keys are accepted in two spellings: our camelCase (`fetchMaxBytes`) and the
+// dotted names of librdkafka and the Java client (`fetch.max.bytes`), so a kcat `-X key=value` or a properties file
+// can be passed straight through. Values from such sources are strings and are parsed here. Everything is
+// validated when the configuration is given (STYLE.md section 5): an unknown key or a bad value is a ConfigError
+// naming the key, before any connection is made.
+
+export type IsolationLevel = 'read_uncommitted' | 'read_committed'
+
+export interface ClientConfig {
+  /** "host:port" entries to bootstrap from (`bootstrap.servers`, or librdkafka's `metadata.broker.list`). */
+  bootstrapServers: string[]
+  clientId: string
+  requestTimeoutMs: number
+  connectTimeoutMs: number
+  /** Run the ApiVersions handshake (KIP-35); false assumes our lowest version of each API. */
+  apiVersionRequest: boolean
+  /** Caps the version used per API: `{ Fetch: 12 }`. */
+  maxVersions?: Partial<Record<string, number>>
+  /** Largest response accepted (librdkafka `receive.message.max.bytes`). */
+  maxResponseBytes: number
+  /** Largest request sent. */
+  maxRequestBytes: number
+  /** Attempts for a request that fails retriably (leader moved, broker down, timeout) before giving up. */
+  retries: number
+  retryBackoffMs: number
+  retryBackoffMaxMs: number
+  reconnectBackoffMs: number
+  reconnectBackoffMaxMs: number
+  /** How long cached metadata is trusted before a refresh (`metadata.max.age.ms`). */
+  metadataMaxAgeMs: number
+  tls?: tls.ConnectionOptions
+  /** The SASL seam: runs on every new connection after the version handshake. */
+  authenticate?: (conn: BrokerConnection) => Promise<void>
+  createSocket?: (opts: { host: string, port: number }) => Duplex
+}
+
+export interface ConsumerConfig extends ClientConfig {
+  fetchWaitMaxMs: number
+  fetchMinBytes: number
+  /** Response-wide limit per Fetch request (KIP-74). */
+  fetchMaxBytes: number
+  /** Per-partition limit per Fetch request. */
+  maxPartitionFetchBytes: number
+  isolationLevel: IsolationLevel
+  /** Verify record batch checksums (CRC-32C). */
+  checkCrcs: boolean
+  /** Ceiling for a partition's fetch size when a single record is bigger than `maxPartitionFetchBytes` (KIP-74). */
+  maxRecordBytes: number
+}
+
+/** Input: any subset of the camelCase keys, or dotted keys as strings/numbers/booleans. */
+export type ConfigInput = Partial<Omit<ConsumerConfig, 'bootstrapServers'>> & {
+  bootstrapServers?: string | string[]
+  [dotted: string]: unknown
+}
+
+type Kind = 'int' | 'bool' | 'string' | 'servers' | 'isolation' | 'object' | 'function' | 'versions'
+
+interface KeySpec { camel: keyof ConsumerConfig, dotted: string[], kind: Kind, min?: number, max?: number }
+
+const INT32_MAX = 0x7fffffff
+
+// One row per key: its camelCase name, the dotted names it is known by, and its type and range.
+const KEYS: KeySpec[] = [
+  { camel: 'bootstrapServers', dotted: ['bootstrap.servers', 'metadata.broker.list'], kind: 'servers' },
+  { camel: 'clientId', dotted: ['client.id'], kind: 'string' },
+  { camel: 'requestTimeoutMs', dotted: ['request.timeout.ms', 'socket.timeout.ms'], kind: 'int', min: 1, max: INT32_MAX },
+  { camel: 'connectTimeoutMs', dotted: ['socket.connection.setup.timeout.ms'], kind: 'int', min: 1, max: INT32_MAX },
+  { camel: 'apiVersionRequest', dotted: ['api.version.request'], kind: 'bool' },
+  { camel: 'maxVersions', dotted: ['max.versions'], kind: 'versions' },
+  { camel: 'maxResponseBytes', dotted: ['receive.message.max.bytes'], kind: 'int', min: 1000, max: INT32_MAX },
+  { camel: 'maxRequestBytes', dotted: ['max.request.size', 'message.max.bytes'], kind: 'int', min: 1000, max: INT32_MAX },
+  { camel: 'retries', dotted: ['retries'], kind: 'int', min: 0, max: 1000 },
+  { camel: 'retryBackoffMs', dotted: ['retry.backoff.ms'], kind: 'int', min: 0, max: 300_000 },
+  { camel: 'retryBackoffMaxMs', dotted: ['retry.backoff.max.ms'], kind: 'int', min: 0, max: 300_000 },
+  { camel: 'reconnectBackoffMs', dotted: ['reconnect.backoff.ms'], kind: 'int', min: 0, max: 3_600_000 },
+  { camel: 'reconnectBackoffMaxMs', dotted: ['reconnect.backoff.max.ms'], kind: 'int', min: 0, max: 3_600_000 },
+  { camel: 'metadataMaxAgeMs', dotted: ['metadata.max.age.ms'], kind: 'int', min: 1, max: INT32_MAX },
+  { camel: 'tls', dotted: [], kind: 'object' },
+  { camel: 'authenticate', dotted: [], kind: 'function' },
+  { camel: 'createSocket', dotted: [], kind: 'function' },
+  { camel: 'fetchWaitMaxMs', dotted: ['fetch.wait.max.ms', 'fetch.max.wait.ms'], kind: 'int', min: 0, max: 300_000 },
+  { camel: 'fetchMinBytes', dotted: ['fetch.min.bytes'], kind: 'int', min: 1, max: 100_000_000 },
+  { camel: 'fetchMaxBytes', dotted: ['fetch.max.bytes'], kind: 'int', min: 1, max: INT32_MAX },
+  { camel: 'maxPartitionFetchBytes', dotted: ['max.partition.fetch.bytes', 'fetch.message.max.bytes'], kind: 'int', min: 1, max: INT32_MAX },
+  { camel: 'isolationLevel', dotted: ['isolation.level'], kind: 'isolation' },
+  { camel: 'checkCrcs', dotted: ['check.crcs'], kind: 'bool' },
+  { camel: 'maxRecordBytes', dotted: [], kind: 'int', min: 1, max: INT32_MAX }
+]
+
+const BY_NAME = new Map<string, KeySpec>()
+for (const k of KEYS) {
+  BY_NAME.set(k.camel, k)
+  for (const d of k.dotted) BY_NAME.set(d, k)
+}
+
+export const CONSUMER_DEFAULTS: Omit<ConsumerConfig, 'bootstrapServers'> = {
+  clientId: 'kafka-direct',
+  requestTimeoutMs: 30_000,
+  connectTimeoutMs: 10_000,
+  apiVersionRequest: true,
+  maxResponseBytes: 100_000_000,
+  maxRequestBytes: 100_000_000,
+  retries: 10,
+  retryBackoffMs: 100,
+  retryBackoffMaxMs: 1000,
+  reconnectBackoffMs: 50,
+  reconnectBackoffMaxMs: 1000,
+  metadataMaxAgeMs: 300_000,
+  fetchWaitMaxMs: 500,
+  fetchMinBytes: 1,
+  // librdkafka's and the Java client's defaults.
+  fetchMaxBytes: 52_428_800,
+  maxPartitionFetchBytes: 1_048_576,
+  isolationLevel: 'read_uncommitted',
+  checkCrcs: true,
+  maxRecordBytes: 64 * 1024 * 1024
+}
+
+/** Parses one "host:port" bootstrap entry; IPv6 hosts are written in brackets, "[::1]:9092". */
+export function parseHostPort (entry: string, key = 'bootstrap.servers'): { host: string, port: number } {
+  const s = entry.trim().replace(/^[a-zA-Z]+:\/\//, '') // librdkafka accepts "PLAINTEXT://host:port"
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(s) ?? /^([^:]+):(\d+)$/.exec(s) ?? /^\[?([^\]:]+)\]?$/.exec(s)
+  if (m === null) throw new ConfigError(key, `"${entry}" is not host:port`)
+  const port = m[2] === undefined ? 9092 : Number(m[2])
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(key, `"${entry}": port ${m[2]} is out of range`)
+  return { host: m[1], port }
+}
+
+function parseValue (spec: KeySpec, key: string, value: unknown): unknown {
+  switch (spec.kind) {
+    case 'servers': {
+      const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : null
+      if (list === null) throw new ConfigError(key, 'expected "host:port,host:port" or an array of them')
+      const entries = list.map(x => String(x).trim()).filter(x => x !== '')
+      if (entries.length === 0) throw new ConfigError(key, 'no brokers given')
+      for (const e of entries) parseHostPort(e, key)
+      return entries
+    }
+    case 'int': {
+      const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value
+      if (typeof n !== 'number' || !Number.isInteger(n)) throw new ConfigError(key, `expected an integer, got ${JSON.stringify(value)}`)
+      if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
+        throw new ConfigError(key, `${n} is outside ${spec.min ?? '-inf'}..${spec.max ?? 'inf'}`)
+      }
+      return n
+    }
+    case 'bool': {
+      if (typeof value === 'boolean') return value
+      if (value === 'true') return true
+      if (value === 'false') return false
+      throw new ConfigError(key, `expected true or false, got ${JSON.stringify(value)}`)
+    }
+    case 'string':
+      if (typeof value !== 'string') throw new ConfigError(key, `expected a string, got ${typeof value}`)
+      return value
+    case 'isolation':
+      if (value !== 'read_committed' && value !== 'read_uncommitted') throw new ConfigError(key, `expected read_committed or read_uncommitted, got ${JSON.stringify(value)}`)
+      return value
+    case 'versions': {
+      // An object { Fetch: 11 }, or from the command line "Fetch=11,ListOffsets=3".
+      if (typeof value !== 'string') return parseValue({ ...spec, kind: 'object' }, key, value)
+      const out: Record<string, number> = {}
+      for (const part of value.split(',').map(x => x.trim()).filter(x => x !== '')) {
+        const m = /^([A-Za-z0-9]+)[=:](\d+)$/.exec(part)
+        if (m === null) throw new ConfigError(key, `"${part}" is not Api=version`)
+        out[m[1]] = Number(m[2])
+      }
+      return out
+    }
+    case 'object':
+      if (value === null || typeof value !== 'object') throw new ConfigError(key, 'expected an object')
+      return value
+    case 'function':
+      if (typeof value !== 'function') throw new ConfigError(key, 'expected a function')
+      return value
+  }
+}
+
+/**
+ * Validates a configuration and fills defaults. Throws ConfigError naming the first bad key. Keys may be given
+ * camelCase or dotted; giving the same setting twice under different spellings is an error.
+ */
+export function parseConsumerConfig (input: ConfigInput): ConsumerConfig {
+  if (input === null || typeof input !== 'object') throw new ConfigError('(config)', 'expected an object')
+  const out: Record<string, unknown> = { ...CONSUMER_DEFAULTS }
+  const seen = new Map<string, string>()
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue
+    const spec = BY_NAME.get(key)
+    if (spec === undefined) throw new ConfigError(key, 'unknown configuration key')
+    const earlier = seen.get(spec.camel)
+    if (earlier !== undefined) throw new ConfigError(key, `given twice (also as ${earlier})`)
+    seen.set(spec.camel, key)
+    out[spec.camel] = parseValue(spec, key, value)
+  }
+  if (out.bootstrapServers === undefined) throw new ConfigError('bootstrap.servers', 'required (or metadata.broker.list)')
+  const cfg = out as unknown as ConsumerConfig
+  if (cfg.maxVersions !== undefined) {
+    for (const [api, v] of Object.entries(cfg.maxVersions)) {
+      if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new ConfigError(`maxVersions.${api}`, `expected a version number, got ${String(v)}`)
+    }
+  }
+  if (cfg.maxPartitionFetchBytes > cfg.maxRecordBytes) cfg.maxRecordBytes = cfg.maxPartitionFetchBytes
+  if (cfg.fetchMaxBytes > cfg.maxResponseBytes) {
+    throw new ConfigError('fetch.max.bytes', `${cfg.fetchMaxBytes} exceeds receive.message.max.bytes (${cfg.maxResponseBytes}); a response that large would be refused`)
+  }
+  return cfg
+}

@@ -1,0 +1,251 @@
+import * as net from 'node:net'
+import * as tls from 'node:tls'
+import type { Duplex } from 'node:stream'
+import { ConfigError, ConnectionError, KafkaDirectError, ProtocolError, TimeoutError } from '../protocol/errors.js'
+import type { ApiSchema } from '../protocol/schema/define.js'
+import { decodeResponse, encodeRequest, type DecodedResponse } from '../protocol/messages.js'
+import { ApiVersions } from '../protocol/apis/api-versions.js'
+import { FrameParser } from './frame-parser.js'
+import { negotiateVersions, VersionTable } from './versions.js'
+
+// One TCP (or TLS) connection to one broker. Kafka lets a client keep many requests in flight on one connection
+// and answers them in order, each response carrying the correlation id of its request (protocol guide, "Network").
+// We still match by id rather than by order: it costs one map lookup and turns a confused peer into a clear error
+// instead of a response handed to the wrong caller.
+//
+// Life cycle: `BrokerConnection.open()` connects, runs the ApiVersions handshake (./versions.ts) and, later, the
+// authentication seam; then `request()` may be called any number of times concurrently. A socket error, a peer
+// close or `close()` fails every request still in flight with a ConnectionError; a request that outlives its
+// timeout fails alone with a TimeoutError and its late response, if one comes, is dropped.
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
+/** Responses above this are refused before allocation (librdkafka's receive.message.max.bytes default is 100 MB). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 100_000_000
+/** Kafka's default message.max.bytes is ~1 MB; requests are usually tiny, a Produce can be large. */
+export const DEFAULT_MAX_REQUEST_BYTES = 100_000_000
+
+export interface ConnectionOptions {
+  host: string
+  port: number
+  /** Sent in every request header (`client.id`); null sends none. */
+  clientId?: string | null
+  requestTimeoutMs?: number
+  connectTimeoutMs?: number
+  /** Largest response frame accepted; bigger size prefixes fail before anything is allocated. */
+  maxResponseBytes?: number
+  /** Largest request frame sent. */
+  maxRequestBytes?: number
+  /** Connect with TLS (node:tls) using these options; plain TCP when absent. */
+  tls?: tls.ConnectionOptions
+  /** Run the ApiVersions handshake on connect (`api.version.request`, default true). */
+  apiVersionRequest?: boolean
+  /** Caps the version used per API, keyed by API name or key: `{ Fetch: 11 }`. */
+  maxVersions?: Partial<Record<string, number>>
+  /**
+   * Called after the handshake and before the connection is handed out: the seam for SASL (SaslHandshake +
+   * SaslAuthenticate run over `conn.request`).
+   */
+  authenticate?: (conn: BrokerConnection) => Promise<void>
+  /** Replaces socket creation (tests, proxies). */
+  createSocket?: (opts: { host: string, port: number }) => Duplex
+  /** Told once when the connection is gone, with the reason. */
+  onClose?: (err: Error | undefined) => void
+}
+
+export interface RequestOptions {
+  /** Overrides the connection's request timeout (a Fetch adds its maxWaitMs). */
+  timeoutMs?: number
+  /** The broker sends no response (Produce with acks=0): resolves once the request is written. */
+  noResponse?: boolean
+}
+
+interface Pending {
+  api: ApiSchema
+  version: number
+  resolve: (res: DecodedResponse) => void
+  reject: (err: Error) => void
+  timer: NodeJS.Timeout | undefined
+}
+
+export class BrokerConnection {
+  /** "host:port", used in errors and logs. */
+  readonly broker: string
+  private readonly socket: Duplex
+  private readonly parser: FrameParser
+  private readonly pending = new Map<number, Pending>()
+  /** Correlation ids whose requests timed out: their late responses are expected and dropped. */
+  private readonly abandoned = new Set<number>()
+  private nextCorrelationId = 1
+  private closedWith: Error | undefined = undefined
+  private isClosed = false
+  private readonly clientId: string | null
+  private readonly requestTimeoutMs: number
+  private readonly maxRequestBytes: number
+  /** The versions negotiated with this broker. */
+  versions: VersionTable
+
+  private constructor (private readonly opts: ConnectionOptions, socket: Duplex) {
+    this.broker = `${opts.host}:${opts.port}`
+    this.socket = socket
+    this.clientId = opts.clientId === undefined ? 'kafka-direct' : opts.clientId
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+    this.maxRequestBytes = opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES
+    this.versions = new VersionTable(null, opts.maxVersions, `broker ${this.broker}`)
+    this.parser = new FrameParser({
+      maxFrameBytes: opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      onFrame: frame => this.onFrame(frame),
+      where: `broker ${this.broker}`
+    })
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        this.parser.push(chunk)
+      } catch (err) {
+        // A bad size prefix: the stream cannot be resynchronised.
+        this.destroy(err as Error)
+      }
+    })
+    socket.on('error', (err: Error) => this.destroy(new ConnectionError(this.broker, err.message, { cause: err })))
+    socket.on('close', () => this.destroy(new ConnectionError(this.broker, 'connection closed by the broker')))
+    socket.on('end', () => this.destroy(new ConnectionError(this.broker, 'connection closed by the broker')))
+  }
+
+  /** Connects, negotiates versions and authenticates. Rejects with ConnectionError, TimeoutError or UnsupportedVersionError. */
+  static async open (opts: ConnectionOptions): Promise<BrokerConnection> {
+    const socket = await connectSocket(opts)
+    const conn = new BrokerConnection(opts, socket)
+    try {
+      if (opts.apiVersionRequest !== false) {
+        conn.versions = await negotiateVersions(
+          async (version, body) => await conn.request(ApiVersions, version, body) as DecodedResponse<any>,
+          { maxVersions: opts.maxVersions, where: `broker ${conn.broker}` })
+      }
+      if (opts.authenticate !== undefined) await opts.authenticate(conn)
+    } catch (err) {
+      conn.destroy(err as Error)
+      throw err
+    }
+    return conn
+  }
+
+  /** Requests awaiting a response. */
+  get inFlight (): number { return this.pending.size }
+
+  get closed (): boolean { return this.isClosed }
+
+  /** The highest version of `api` both sides speak (UnsupportedVersionError otherwise). */
+  versionFor (api: ApiSchema): number {
+    return this.versions.pick(api)
+  }
+
+  /**
+   * Sends one request and resolves with its decoded response. `body` may be a function of the version chosen, for
+   * bodies whose shape differs by version (Fetch v13 names topics by id). Any number may be in flight at once.
+   */
+  async request<T = any>(api: ApiSchema, version: number | undefined, body: object | ((version: number) => object), opts: RequestOptions = {}): Promise<DecodedResponse<T>> {
+    if (this.isClosed) throw new ConnectionError(this.broker, `connection is closed${this.closedWith === undefined ? '' : `: ${this.closedWith.message}`}`, { cause: this.closedWith })
+    const v = version ?? this.versions.pick(api)
+    const correlationId = this.nextCorrelationId
+    // Correlation ids are int32; wrap before overflow, skipping 0 so a zeroed frame is never mistaken for ours.
+    this.nextCorrelationId = this.nextCorrelationId >= 0x7fffffff ? 1 : this.nextCorrelationId + 1
+    const frame = encodeRequest(api, v, { correlationId, clientId: this.clientId }, typeof body === 'function' ? body(v) : body)
+    if (frame.length - 4 > this.maxRequestBytes) {
+      throw new ConfigError('max.request.size', `${api.name} request of ${frame.length - 4} bytes exceeds the limit of ${this.maxRequestBytes}`)
+    }
+    if (opts.noResponse === true) {
+      await new Promise<void>((resolve, reject) => this.socket.write(frame, err => err == null ? resolve() : reject(new ConnectionError(this.broker, err.message, { cause: err }))))
+      return { correlationId, version: v, body: undefined as T }
+    }
+    return await new Promise<DecodedResponse<T>>((resolve, reject) => {
+      const timeoutMs = opts.timeoutMs ?? this.requestTimeoutMs
+      const p: Pending = { api, version: v, resolve, reject, timer: undefined }
+      if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
+        p.timer = setTimeout(() => {
+          this.pending.delete(correlationId)
+          this.abandoned.add(correlationId)
+          reject(new TimeoutError(`${api.name} v${v} request to ${this.broker}`, timeoutMs))
+        }, timeoutMs)
+      }
+      this.pending.set(correlationId, p)
+      this.socket.write(frame)
+    })
+  }
+
+  private onFrame (frame: Buffer): void {
+    if (frame.length < 4) {
+      this.destroy(new ProtocolError({ api: 'ResponseHeader', version: 0, field: 'correlationId', offset: 0, direction: 'response' }, `frame of ${frame.length} bytes has no correlation id`))
+      return
+    }
+    const correlationId = frame.readInt32BE(0)
+    const p = this.pending.get(correlationId)
+    if (p === undefined) {
+      if (this.abandoned.delete(correlationId)) return
+      this.destroy(new ConnectionError(this.broker, `response with unknown correlation id ${correlationId}`))
+      return
+    }
+    this.pending.delete(correlationId)
+    if (p.timer !== undefined) clearTimeout(p.timer)
+    try {
+      p.resolve(decodeResponse(p.api, p.version, frame))
+    } catch (err) {
+      // The frame was well delimited, so the stream is still in sync: only this request fails.
+      p.reject(err as Error)
+    }
+  }
+
+  /** Closes the connection; requests in flight fail with a ConnectionError. */
+  async close (): Promise<void> {
+    if (this.isClosed) return
+    const closed = new Promise<void>(resolve => {
+      if ((this.socket as net.Socket).destroyed === true) resolve()
+      else this.socket.once('close', () => resolve())
+    })
+    this.destroy(new ConnectionError(this.broker, 'connection closed by the client'))
+    await closed
+  }
+
+  /** Tears the connection down at once and fails everything in flight with `reason` (wrapped unless ours). */
+  destroy (reason: Error): void {
+    if (this.isClosed) return
+    this.isClosed = true
+    this.closedWith = reason
+    this.parser.reset()
+    this.socket.destroy()
+    const err = reason instanceof KafkaDirectError ? reason : new ConnectionError(this.broker, reason.message, { cause: reason })
+    for (const p of this.pending.values()) {
+      if (p.timer !== undefined) clearTimeout(p.timer)
+      p.reject(err instanceof ConnectionError ? err : new ConnectionError(this.broker, `${p.api.name} request failed: ${err.message}`, { cause: err }))
+    }
+    this.pending.clear()
+    this.abandoned.clear()
+    this.opts.onClose?.(reason)
+  }
+}
+
+function connectSocket (opts: ConnectionOptions): Promise<Duplex> {
+  const broker = `${opts.host}:${opts.port}`
+  if (opts.createSocket !== undefined) return Promise.resolve(opts.createSocket({ host: opts.host, port: opts.port }))
+  const timeoutMs = opts.connectTimeoutMs ?? opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+  return new Promise((resolve, reject) => {
+    const readyEvent = opts.tls === undefined ? 'connect' : 'secureConnect'
+    const socket: net.Socket = opts.tls === undefined
+      ? net.connect({ host: opts.host, port: opts.port })
+      // SNI needs a host name, not an IP address (RFC 6066 section 3).
+      : tls.connect({ servername: net.isIP(opts.host) === 0 ? opts.host : undefined, ...opts.tls, host: opts.host, port: opts.port })
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(new TimeoutError(`connecting to ${broker}`, timeoutMs))
+    }, timeoutMs)
+    const onError = (err: Error): void => {
+      clearTimeout(timer)
+      reject(new ConnectionError(broker, `cannot connect: ${err.message}`, { cause: err }))
+    }
+    socket.once('error', onError)
+    socket.once(readyEvent, () => {
+      clearTimeout(timer)
+      socket.off('error', onError)
+      // Requests are whole frames written at once: Nagle's delay would only add latency.
+      socket.setNoDelay(true)
+      resolve(socket)
+    })
+  })
+}

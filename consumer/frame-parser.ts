@@ -1,0 +1,108 @@
+import { ProtocolError } from '../protocol/errors.js'
+
+// Kafka frames on a TCP stream are a 4-byte big-endian size followed by that many bytes (protocol guide,
+// "Common Request and Response Structure"). TCP delivers them in arbitrary pieces: one socket chunk may hold half a
+// size prefix, the tail of one frame and three more whole frames. The parser below turns such chunks back into
+// frames.
+//
+// What it buys:
+// - A frame lying wholly inside one chunk is handed out as a view (`subarray`), never copied.
+// - A frame split across chunks is copied once into a buffer of exactly its size, allocated only after the size
+//   has been checked against `maxFrameBytes`: a hostile or corrupt size prefix (2 GiB) fails at once instead of
+//   allocating.
+
+/** A frame size prefix that is negative or above the configured limit. */
+function badSize (size: number, maxFrameBytes: number, where: string): ProtocolError {
+  const detail = size < 0
+    ? `negative frame size ${size}`
+    : `frame size ${size} exceeds the limit of ${maxFrameBytes} bytes (raise the receive limit if the broker legitimately sends larger responses)`
+  return new ProtocolError({ api: where, version: 0, field: 'size', offset: 0, direction: 'response' }, detail)
+}
+
+export interface FrameParserOptions {
+  /** Largest frame body accepted, in bytes. */
+  maxFrameBytes: number
+  /** Called once per complete frame body (without the size prefix), in stream order. */
+  onFrame: (frame: Buffer) => void
+  /** Names the stream in errors, e.g. "broker 127.0.0.1:9092". */
+  where?: string
+}
+
+export class FrameParser {
+  private readonly maxFrameBytes: number
+  private readonly onFrame: (frame: Buffer) => void
+  private readonly where: string
+  /** The size prefix being assembled when it straddles chunks. */
+  private readonly sizeBytes = Buffer.alloc(4)
+  private sizeFilled = 0
+  /** The body of a frame that straddles chunks, and how much of it has arrived. */
+  private partial: Buffer | null = null
+  private partialFilled = 0
+
+  constructor (opts: FrameParserOptions) {
+    this.maxFrameBytes = opts.maxFrameBytes
+    this.onFrame = opts.onFrame
+    this.where = opts.where ?? 'frame'
+  }
+
+  /** Bytes held for an incomplete frame (size prefix included). */
+  get bufferedBytes (): number {
+    return this.sizeFilled + this.partialFilled
+  }
+
+  /**
+   * Feeds one chunk from the stream. Calls `onFrame` for every frame the chunk completes. Throws a ProtocolError
+   * for a size prefix that is negative or over the limit; the stream cannot be resynchronised after that.
+   */
+  push (chunk: Buffer): void {
+    let pos = 0
+    const end = chunk.length
+    while (pos < end) {
+      if (this.partial !== null) {
+        // Continue a body that straddles chunks.
+        const n = Math.min(this.partial.length - this.partialFilled, end - pos)
+        chunk.copy(this.partial, this.partialFilled, pos, pos + n)
+        this.partialFilled += n
+        pos += n
+        if (this.partialFilled === this.partial.length) {
+          const frame = this.partial
+          this.partial = null
+          this.partialFilled = 0
+          this.onFrame(frame)
+        }
+        continue
+      }
+      let size: number
+      if (this.sizeFilled === 0 && end - pos >= 4) {
+        size = chunk.readInt32BE(pos)
+        pos += 4
+      } else {
+        // The size prefix itself straddles chunks: gather its four bytes.
+        const n = Math.min(4 - this.sizeFilled, end - pos)
+        chunk.copy(this.sizeBytes, this.sizeFilled, pos, pos + n)
+        this.sizeFilled += n
+        pos += n
+        if (this.sizeFilled < 4) return
+        this.sizeFilled = 0
+        size = this.sizeBytes.readInt32BE(0)
+      }
+      if (size < 0 || size > this.maxFrameBytes) throw badSize(size, this.maxFrameBytes, this.where)
+      if (end - pos >= size) {
+        // The whole body is in this chunk: a view, no copy.
+        const frame = chunk.subarray(pos, pos + size)
+        pos += size
+        this.onFrame(frame)
+      } else {
+        this.partial = Buffer.allocUnsafe(size)
+        this.partialFilled = 0
+      }
+    }
+  }
+
+  /** Drops any incomplete frame (after the connection it came from is gone). */
+  reset (): void {
+    this.partial = null
+    this.partialFilled = 0
+    this.sizeFilled = 0
+  }
+}

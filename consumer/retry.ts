@@ -1,0 +1,46 @@
+import { ConnectionError, KafkaError, TimeoutError } from '../protocol/errors.js'
+import { ErrorCode } from '../protocol/error-codes.js'
+
+// Which failures are worth retrying, and how long to wait between attempts. Kafka's clients retry a request whose
+// partition-level error says "your view of the cluster is stale" after refreshing metadata (the Java client's
+// Metadata.requestUpdate on NOT_LEADER_OR_FOLLOWER, KIP-320 for the leader-epoch errors), and retry connection
+// failures and timeouts on a fresh connection. Waits grow exponentially with jitter so that many clients
+// recovering from the same broker restart do not stampede it (KIP-580).
+
+/** Errors after which cached metadata is suspect: the partition's leader, or the topic, may have moved. */
+const STALE_METADATA_CODES = new Set<number>([
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.LEADER_NOT_AVAILABLE,
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.FENCED_LEADER_EPOCH,
+  ErrorCode.UNKNOWN_LEADER_EPOCH,
+  ErrorCode.REPLICA_NOT_AVAILABLE,
+  ErrorCode.BROKER_NOT_AVAILABLE,
+  ErrorCode.KAFKA_STORAGE_ERROR,
+  ErrorCode.UNKNOWN_TOPIC_ID,
+  ErrorCode.INCONSISTENT_TOPIC_ID,
+  ErrorCode.NOT_CONTROLLER
+])
+
+/** Whether a broker error code means "refresh metadata, then retry". */
+export function needsMetadataRefresh (errorCode: number): boolean {
+  return STALE_METADATA_CODES.has(errorCode)
+}
+
+/** Whether a failure may succeed when tried again (after a metadata refresh and/or reconnect). */
+export function isRetriable (err: unknown): boolean {
+  if (err instanceof ConnectionError || err instanceof TimeoutError) return true
+  if (err instanceof KafkaError) return err.retriable || needsMetadataRefresh(err.errorCode)
+  return false
+}
+
+/** Exponential backoff with ±20% jitter: base·2^attempt, capped (KIP-580). */
+export function backoffMs (attempt: number, baseMs: number, maxMs: number): number {
+  const exp = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30))
+  const jitter = exp * 0.2 * (Math.random() * 2 - 1)
+  return Math.max(0, Math.round(Math.min(maxMs, exp + jitter)))
+}
+
+export function delay (ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms))
+}

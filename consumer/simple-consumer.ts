@@ -1,0 +1,404 @@
+import { ConfigError, ConnectionError, KafkaError, TimeoutError } from '../protocol/errors.js'
+import { ErrorCode } from '../protocol/error-codes.js'
+import { Fetch, type FetchResponse } from '../protocol/apis/fetch.js'
+import { ListOffsets, type ListOffsetsResponse } from '../protocol/apis/list-offsets.js'
+import { iterateRecords, scanBatches, type KafkaRecord } from '../protocol/records/index.js'
+import { KafkaClient } from './cluster.js'
+import type { ConfigInput, ConsumerConfig } from './config.js'
+import type { ClusterMetadata, PartitionInfo } from './cluster-metadata.js'
+import { ZERO_UUID } from './cluster-metadata.js'
+import { OffsetOutOfRangeError } from './errors.js'
+import { backoffMs, delay, isRetriable, needsMetadataRefresh } from './retry.js'
+
+// The simple consumer: no group, no committed offsets, just "give me these offsets of these partitions", the way
+// Kafka's old SimpleConsumer and Spark's direct stream read. Every request goes to the partition's leader, one
+// request per leader broker for all the partitions it leads (Fetch and ListOffsets both batch partitions).
+//
+// What Kafka may return, and how each case is handled (protocol guide "Fetch API", KIP-74, KIP-98):
+// - Whole batches: the first may start below the requested offset (records below it are skipped), and the last
+//   may be cut short by the size limit (it is dropped and fetched again next time).
+// - Gaps: compaction removes offsets, and control batches (transaction markers) and aborted records are not
+//   handed out; the position advances past the last complete batch, not the last record returned.
+// - A record bigger than the partition's byte limit: only a truncated batch comes back. KIP-74 lets a broker
+//   return an oversized first batch, but only for the first partition of a response; for the others the limit is
+//   grown and the fetch retried, up to `maxRecordBytes`.
+// - OFFSET_OUT_OF_RANGE: an OffsetOutOfRangeError carrying the partition's valid range.
+// - Stale metadata (NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, ...), dropped connections and timeouts: refresh
+//   the leader and retry, bounded by `retries`.
+
+export interface TopicPartition { topic: string, partition: number }
+
+/** Offsets [fromOffset, untilOffset) of one partition: half-open, as Spark's OffsetRange. */
+export interface OffsetRange { topic: string, partition: number, fromOffset: bigint, untilOffset: bigint }
+
+/** The key of per-partition maps. */
+export function tpKey (topic: string, partition: number): string {
+  return `${topic}:${partition}`
+}
+
+/** One partition's part of a fetch round. */
+export interface FetchedPartition {
+  topic: string
+  partition: number
+  /** Records at or after the requested offset (and below `untilOffset` if one was given), in offset order. */
+  records: KafkaRecord[]
+  /** Where the next fetch should start: past the last complete batch returned (or the requested offset). */
+  nextOffset: bigint
+  highWatermark: bigint
+  /** -1 when the broker did not say (Fetch < v4). */
+  lastStableOffset: bigint
+  logStartOffset: bigint
+  /** The node id of the leader that served the fetch. */
+  broker: number
+}
+
+export interface FetchPosition { topic: string, partition: number, fromOffset: bigint, untilOffset?: bigint }
+
+export interface FetchOptions {
+  /** How long the broker may wait for `minBytes` (default `fetch.wait.max.ms`). */
+  maxWaitMs?: number
+  minBytes?: number
+}
+
+interface PartitionLimits { maxBytes: number }
+
+const LATEST = -1n
+const EARLIEST = -2n
+
+export class SimpleConsumer {
+  readonly client: KafkaClient
+  readonly config: ConsumerConfig
+  /** Per-partition byte limits grown by KIP-74 retries, so a partition with big records stays fast. */
+  private readonly limits = new Map<string, PartitionLimits>()
+
+  constructor (config: ConfigInput | ConsumerConfig | KafkaClient) {
+    this.client = config instanceof KafkaClient ? config : new KafkaClient(config)
+    this.config = this.client.config
+  }
+
+  async connect (): Promise<void> { await this.client.connect() }
+
+  async close (): Promise<void> { await this.client.close() }
+
+  /** Brokers, topics, partitions, leaders and leader epochs: for `topics`, or every topic when omitted. */
+  async metadata (topics?: string[]): Promise<ClusterMetadata> {
+    return await this.client.metadata(topics)
+  }
+
+  /** The first offset of each partition (the log start offset). */
+  async earliestOffsets (tps: TopicPartition[]): Promise<Map<string, bigint>> {
+    return await this.listOffsets(tps.map(tp => ({ ...tp, timestamp: EARLIEST })))
+  }
+
+  /** The high watermark of each partition (the last stable offset under read_committed). */
+  async latestOffsets (tps: TopicPartition[]): Promise<Map<string, bigint>> {
+    return await this.listOffsets(tps.map(tp => ({ ...tp, timestamp: LATEST })))
+  }
+
+  /**
+   * The earliest offset whose timestamp is at or after each given timestamp (ms since the epoch); -1 when no such
+   * record exists yet. Negative timestamps are ListOffsets' special values (-1 latest, -2 earliest).
+   */
+  async offsetsForTimes (tps: Array<TopicPartition & { timestamp: bigint | number }>): Promise<Map<string, bigint>> {
+    return await this.listOffsets(tps.map(tp => ({ ...tp, timestamp: BigInt(tp.timestamp) })))
+  }
+
+  /** One ListOffsets request per leader; partitions that fail retriably are retried after a metadata refresh. */
+  private async listOffsets (tps: Array<TopicPartition & { timestamp: bigint }>): Promise<Map<string, bigint>> {
+    const out = new Map<string, bigint>()
+    let todo = tps
+    const isolationLevel = this.config.isolationLevel === 'read_committed' ? 1 : 0
+    await this.client.withRetries('ListOffsets', async () => {
+      const { byLeader, infos } = await this.groupByLeader(todo)
+      const failed: typeof todo = []
+      let lastErr: unknown
+      await Promise.all([...byLeader].map(async ([leader, group]) => {
+        const topics = new Map<string, Array<{ partitionIndex: number, currentLeaderEpoch: number, timestamp: bigint }>>()
+        for (const tp of group) {
+          let parts = topics.get(tp.topic)
+          if (parts === undefined) topics.set(tp.topic, parts = [])
+          parts.push({ partitionIndex: tp.partition, currentLeaderEpoch: infos.get(tpKey(tp.topic, tp.partition))?.leaderEpoch ?? -1, timestamp: tp.timestamp })
+        }
+        let res
+        try {
+          res = await this.client.request<ListOffsetsResponse>(leader, ListOffsets, {
+            replicaId: -1,
+            isolationLevel,
+            topics: [...topics].map(([name, partitions]) => ({ name, partitions })),
+            timeoutMs: this.config.requestTimeoutMs
+          })
+        } catch (err) {
+          if (!isRetriable(err)) throw err
+          lastErr = err
+          failed.push(...group)
+          return
+        }
+        for (const t of res.body.topics) {
+          for (const p of t.partitions) {
+            const tp = group.find(x => x.topic === t.name && x.partition === p.partitionIndex)
+            if (tp === undefined) continue
+            if (p.errorCode !== 0) {
+              const err = new KafkaError(p.errorCode, `ListOffsets ${t.name}[${p.partitionIndex}]`)
+              if (!isRetriable(err)) throw err
+              lastErr = err
+              failed.push(tp)
+              continue
+            }
+            // v0 answered a list of offsets (oldStyleOffsets); v1+ a single one.
+            const offset = res.version === 0 ? (p.oldStyleOffsets[0] ?? -1n) : p.offset
+            out.set(tpKey(t.name, p.partitionIndex), offset)
+          }
+        }
+        for (const tp of group) if (!out.has(tpKey(tp.topic, tp.partition)) && !failed.includes(tp)) failed.push(tp)
+      }))
+      todo = failed
+      if (failed.length > 0) throw lastErr ?? new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'ListOffsets: partitions missing from the response')
+    }, tps.map(tp => tp.topic))
+    return out
+  }
+
+  /** Looks up each partition's leader; groups partitions by leader broker. */
+  private async groupByLeader<T extends TopicPartition>(tps: T[]): Promise<{ byLeader: Map<number, T[]>, infos: Map<string, PartitionInfo> }> {
+    const byLeader = new Map<number, T[]>()
+    const infos = new Map<string, PartitionInfo>()
+    for (const tp of tps) {
+      const info = await this.client.partitionInfo(tp.topic, tp.partition)
+      infos.set(tpKey(tp.topic, tp.partition), info)
+      let g = byLeader.get(info.leader)
+      if (g === undefined) byLeader.set(info.leader, g = [])
+      g.push(tp)
+    }
+    return { byLeader, infos }
+  }
+
+  /**
+   * Reads exactly the records in each range [fromOffset, untilOffset), for many partitions at once (one Fetch
+   * per leader broker per round). Compacted gaps and transaction markers mean a range may hold fewer records than
+   * offsets. Fails with OffsetOutOfRangeError if a range starts below the log start or ends past the high
+   * watermark.
+   */
+  async fetch (ranges: OffsetRange[], opts: FetchOptions = {}): Promise<Map<string, KafkaRecord[]>> {
+    const out = new Map<string, KafkaRecord[]>()
+    let todo: FetchPosition[] = []
+    for (const r of ranges) {
+      const key = tpKey(r.topic, r.partition)
+      if (out.has(key)) throw new ConfigError('ranges', `${key} is given twice`)
+      out.set(key, [])
+      if (r.untilOffset < r.fromOffset) throw new ConfigError('ranges', `${key}: untilOffset ${r.untilOffset} is below fromOffset ${r.fromOffset}`)
+      if (r.untilOffset > r.fromOffset) todo.push({ ...r })
+    }
+    let idleRounds = 0
+    while (todo.length > 0) {
+      const round = await this.fetchOnce(todo, opts)
+      const next: FetchPosition[] = []
+      let progressed = false
+      for (const pos of todo) {
+        const key = tpKey(pos.topic, pos.partition)
+        const got = round.get(key)
+        if (got === undefined) { next.push(pos); continue }
+        const list = out.get(key) as KafkaRecord[]
+        for (const r of got.records) list.push(r)
+        const until = pos.untilOffset as bigint
+        if (got.nextOffset > pos.fromOffset) progressed = true
+        if (got.nextOffset >= until) continue
+        if (got.nextOffset === pos.fromOffset && got.records.length === 0 && until > got.highWatermark && got.highWatermark >= 0n) {
+          // Caught up with the log, and the range wants more than it holds.
+          throw new OffsetOutOfRangeError(pos.topic, pos.partition, until, got.logStartOffset >= 0n ? got.logStartOffset : undefined, got.highWatermark)
+        }
+        next.push({ ...pos, fromOffset: got.nextOffset })
+      }
+      // No partition moved (waiting on an open transaction under read_committed): the broker already waited
+      // maxWaitMs, but a broker that answers at once must not turn this into a busy loop.
+      idleRounds = progressed ? 0 : idleRounds + 1
+      if (idleRounds > 1) await delay(backoffMs(Math.min(idleRounds, 5), this.config.retryBackoffMs, this.config.retryBackoffMaxMs))
+      todo = next
+    }
+    return out
+  }
+
+  /**
+   * One partition's records from `fromOffset`, up to `untilOffset` (exclusive) or forever when it is omitted,
+   * following the log as it grows. Holds one fetch response at a time.
+   */
+  async * records (topic: string, partition: number, fromOffset: bigint, untilOffset?: bigint, opts: FetchOptions = {}): AsyncGenerator<KafkaRecord, void, undefined> {
+    let pos = fromOffset
+    let idleRounds = 0
+    while (untilOffset === undefined || pos < untilOffset) {
+      const round = await this.fetchOnce([{ topic, partition, fromOffset: pos, untilOffset }], opts)
+      const got = round.get(tpKey(topic, partition))
+      if (got === undefined) continue
+      for (const r of got.records) yield r
+      if (untilOffset !== undefined && got.nextOffset === pos && got.records.length === 0 && untilOffset > got.highWatermark && got.highWatermark >= 0n) {
+        throw new OffsetOutOfRangeError(topic, partition, untilOffset, got.logStartOffset >= 0n ? got.logStartOffset : undefined, got.highWatermark)
+      }
+      idleRounds = got.nextOffset > pos ? 0 : idleRounds + 1
+      if (idleRounds > 1 && (opts.maxWaitMs ?? this.config.fetchWaitMaxMs) < 10) await delay(this.config.retryBackoffMs)
+      pos = got.nextOffset
+    }
+  }
+
+  /**
+   * One fetch round: for each position, the records the leader returns from `fromOffset` (at most one response's
+   * worth). Retriable failures are retried within the call (bounded by `retries`), so every position comes back
+   * with a result or the call fails.
+   */
+  async fetchOnce (positions: FetchPosition[], opts: FetchOptions = {}): Promise<Map<string, FetchedPartition>> {
+    const out = new Map<string, FetchedPartition>()
+    let todo = positions
+    await this.client.withRetries('Fetch', async () => {
+      const { byLeader, infos } = await this.groupByLeader(todo)
+      const failed: FetchPosition[] = []
+      let lastErr: unknown
+      await Promise.all([...byLeader].map(async ([leader, group]) => {
+        try {
+          await this.fetchFromLeader(leader, group, infos, out, opts)
+        } catch (err) {
+          if (!isRetriable(err)) throw err
+          lastErr = err
+        }
+        for (const p of group) if (!out.has(tpKey(p.topic, p.partition))) failed.push(p)
+      }))
+      todo = failed
+      if (failed.length > 0) throw lastErr ?? new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'Fetch: partitions missing from the response')
+    }, positions.map(p => p.topic))
+    return out
+  }
+
+  private limitFor (key: string): PartitionLimits {
+    let l = this.limits.get(key)
+    if (l === undefined) this.limits.set(key, l = { maxBytes: this.config.maxPartitionFetchBytes })
+    return l
+  }
+
+  private async fetchFromLeader (
+    leader: number, group: FetchPosition[], infos: Map<string, PartitionInfo>, out: Map<string, FetchedPartition>, opts: FetchOptions
+  ): Promise<void> {
+    const conn = await this.client.connection(leader)
+    const cfg = this.config
+    // Fetch v13+ names topics by id (KIP-516); without ids from Metadata v10+, stay at v12.
+    const topicIds = new Map<string, string>()
+    for (const p of group) topicIds.set(p.topic, (await this.client.topic(p.topic)).topicId)
+    let version = conn.versionFor(Fetch)
+    if (version >= 13 && [...topicIds.values()].some(id => id === ZERO_UUID)) version = 12
+    const byTopic = new Map<string, FetchPosition[]>()
+    for (const p of group) {
+      let list = byTopic.get(p.topic)
+      if (list === undefined) byTopic.set(p.topic, list = [])
+      list.push(p)
+    }
+    const maxWaitMs = opts.maxWaitMs ?? cfg.fetchWaitMaxMs
+    const isolationLevel = cfg.isolationLevel === 'read_committed' ? 1 : 0
+    const res = await conn.request<FetchResponse>(Fetch, version, {
+      replicaId: -1,
+      maxWaitMs,
+      minBytes: opts.minBytes ?? cfg.fetchMinBytes,
+      maxBytes: cfg.fetchMaxBytes,
+      isolationLevel,
+      // No incremental fetch session (KIP-227): sessionId 0 with epoch -1 asks for a full, sessionless fetch.
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [...byTopic].map(([topic, parts]) => ({
+        topic,
+        topicId: topicIds.get(topic),
+        partitions: parts.map(p => ({
+          partition: p.partition,
+          currentLeaderEpoch: infos.get(tpKey(p.topic, p.partition))?.leaderEpoch ?? -1,
+          fetchOffset: p.fromOffset,
+          lastFetchedEpoch: -1,
+          logStartOffset: -1n,
+          partitionMaxBytes: this.limitFor(tpKey(p.topic, p.partition)).maxBytes
+        }))
+      })),
+      forgottenTopicsData: [],
+      rackId: ''
+    }, { timeoutMs: cfg.requestTimeoutMs + maxWaitMs })
+    if (res.body.errorCode !== 0) throw new KafkaError(res.body.errorCode, `Fetch from broker ${leader}`)
+    const nameById = new Map([...topicIds].map(([name, id]) => [id, name]))
+    let retriable: unknown
+    for (const t of res.body.responses) {
+      const topic = version >= 13 ? nameById.get(t.topicId) : t.topic
+      if (topic === undefined) continue
+      for (const p of t.partitions) {
+        const pos = byTopic.get(topic)?.find(x => x.partition === p.partitionIndex)
+        if (pos === undefined) continue
+        if (p.errorCode !== 0) {
+          if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) await this.throwOutOfRange(pos)
+          const err = new KafkaError(p.errorCode, `Fetch ${topic}[${p.partitionIndex}] from broker ${leader}`)
+          if (!isRetriable(err)) throw err
+          if (needsMetadataRefresh(p.errorCode)) this.client.invalidate(topic)
+          retriable = err
+          continue
+        }
+        const fetched = this.decodePartition(pos, p, isolationLevel === 1, leader)
+        if (fetched !== null) out.set(tpKey(topic, p.partitionIndex), fetched)
+      }
+    }
+    if (retriable !== undefined) throw retriable
+  }
+
+  /** Turns one partition's response into records and the next position; null when the fetch must be retried larger. */
+  private decodePartition (pos: FetchPosition, p: FetchResponse['responses'][number]['partitions'][number], readCommitted: boolean, broker: number): FetchedPartition | null {
+    const key = tpKey(pos.topic, pos.partition)
+    const blob = p.records ?? Buffer.alloc(0)
+    const records: KafkaRecord[] = []
+    let nextOffset = pos.fromOffset
+    const { batches, truncatedTail } = scanBatches(blob, { topic: pos.topic, partition: pos.partition })
+    if (batches.length === 0 && truncatedTail) {
+      // Only part of one batch fit: a record bigger than the limit (KIP-74). Grow the limit and fetch again.
+      const limit = this.limitFor(key)
+      if (limit.maxBytes >= this.config.maxRecordBytes) {
+        throw new ConfigError('maxRecordBytes', `${key} offset ${pos.fromOffset}: a record batch is larger than ${limit.maxBytes} bytes; raise maxRecordBytes`)
+      }
+      limit.maxBytes = Math.min(this.config.maxRecordBytes, limit.maxBytes * 2)
+      return null
+    }
+    if (batches.length > 0) {
+      const last = batches[batches.length - 1]
+      const complete = blob.subarray(0, last.end)
+      for (const r of iterateRecords(complete, {
+        fromOffset: pos.fromOffset,
+        verifyCrc: this.config.checkCrcs,
+        topic: pos.topic,
+        partition: pos.partition,
+        isolation: readCommitted ? 'read_committed' : 'read_uncommitted',
+        abortedTransactions: p.abortedTransactions ?? [],
+        maxDecompressedBytes: this.config.maxRecordBytes
+      })) {
+        if (pos.untilOffset !== undefined && r.offset >= pos.untilOffset) break
+        records.push(r)
+      }
+      if (last.lastOffset + 1n > nextOffset) nextOffset = last.lastOffset + 1n
+      if (pos.untilOffset !== undefined && nextOffset > pos.untilOffset) nextOffset = pos.untilOffset
+    }
+    return {
+      topic: pos.topic,
+      partition: pos.partition,
+      records,
+      nextOffset,
+      highWatermark: p.highWatermark,
+      lastStableOffset: p.lastStableOffset,
+      logStartOffset: p.logStartOffset,
+      broker
+    }
+  }
+
+  /** OFFSET_OUT_OF_RANGE: look the valid range up, so the error can say where data is. */
+  private async throwOutOfRange (pos: FetchPosition): Promise<never> {
+    let start: bigint | undefined
+    let end: bigint | undefined
+    try {
+      const tp = [{ topic: pos.topic, partition: pos.partition }]
+      const key = tpKey(pos.topic, pos.partition)
+      start = (await this.earliestOffsets(tp)).get(key)
+      end = (await this.listOffsetsUncommitted(tp)).get(key)
+    } catch (err) {
+      if (!(err instanceof KafkaError || err instanceof ConnectionError || err instanceof TimeoutError)) throw err
+    }
+    throw new OffsetOutOfRangeError(pos.topic, pos.partition, pos.fromOffset, start, end)
+  }
+
+  /** The high watermark regardless of isolation level. */
+  private async listOffsetsUncommitted (tps: TopicPartition[]): Promise<Map<string, bigint>> {
+    return await this.latestOffsets(tps)
+  }
+}

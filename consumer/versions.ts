@@ -1,0 +1,150 @@
+import { ConnectionError, ProtocolError, UnsupportedVersionError } from '../protocol/errors.js'
+import type { ApiSchema } from '../protocol/schema/define.js'
+import type { DecodedResponse } from '../protocol/messages.js'
+import { ApiVersions, type ApiVersionsResponse } from '../protocol/apis/api-versions.js'
+
+// API version negotiation (KIP-35, KIP-511). A client opens every connection with ApiVersions; the broker lists,
+// per API key, the range of versions it speaks. For each API the client then uses the highest version both sides
+// speak: max(our range ∩ the broker's range). Kafka 4.0 removed many old versions (KIP-896), so an old broker and a
+// new client, or the reverse, may share none: that is a clear error naming the API, not a garbled request.
+//
+// The ApiVersions request itself has a bootstrap problem: which version to send before knowing the broker's?
+// KIP-511: send the highest version we know; a broker that does not know it answers with a v0-shaped body holding
+// UNSUPPORTED_VERSION (35) and its own ApiVersions range, and the client retries with the highest version both
+// speak. Brokers before KIP-511 (Kafka < 2.4) may answer with an empty list; v0 is then the safe retry.
+
+const UNSUPPORTED_VERSION = 35
+
+/** The name and version this client reports in ApiVersions v3+ (KIP-511: [a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?). */
+export const CLIENT_SOFTWARE_NAME = 'kafka-direct'
+export const CLIENT_SOFTWARE_VERSION = '0.1.0'
+
+export interface VersionRangeNumbers { min: number, max: number }
+
+/** Our supported range for an API, capped by a `maxVersions` pin (keys are API names, case-insensitive, or keys). */
+export function ourRange (api: ApiSchema, maxVersions?: Partial<Record<string, number>>): VersionRangeNumbers {
+  let max = api.versions.max
+  const pin = pinFor(api, maxVersions)
+  if (pin !== undefined) max = Math.min(max, pin)
+  return { min: api.versions.min, max }
+}
+
+function pinFor (api: ApiSchema, maxVersions?: Partial<Record<string, number>>): number | undefined {
+  if (maxVersions === undefined) return undefined
+  for (const [k, v] of Object.entries(maxVersions)) {
+    if (v === undefined) continue
+    if (k.toLowerCase() === api.name.toLowerCase() || k === String(api.key)) return v
+  }
+  return undefined
+}
+
+/**
+ * The versions one broker speaks, as its ApiVersions response listed them, and the choice per API. A table built
+ * without a handshake (`api.version.request=false`) answers each API with our lowest version: the one most likely
+ * to be understood by a broker we know nothing about.
+ */
+export class VersionTable {
+  private readonly chosen = new Map<number, number>()
+
+  constructor (
+    /** Broker ranges by API key; null when no handshake was made. */
+    readonly broker: ReadonlyMap<number, VersionRangeNumbers> | null,
+    private readonly maxVersions?: Partial<Record<string, number>>,
+    readonly where = 'broker'
+  ) {}
+
+  /** Whether the broker listed the API at all (always true without a handshake). */
+  has (api: ApiSchema): boolean {
+    return this.broker === null || this.broker.has(api.key)
+  }
+
+  /** The broker's range for an API, if it listed it. */
+  brokerRange (api: ApiSchema): VersionRangeNumbers | undefined {
+    return this.broker?.get(api.key)
+  }
+
+  /** The highest version of `api` both sides speak; UnsupportedVersionError naming the API if there is none. */
+  pick (api: ApiSchema): number {
+    const cached = this.chosen.get(api.key)
+    if (cached !== undefined) return cached
+    const ours = ourRange(api, this.maxVersions)
+    if (ours.max < ours.min) {
+      throw new UnsupportedVersionError(api.name, `maxVersions pins it to v${ours.max}, below the lowest version this client speaks (v${ours.min})`)
+    }
+    let v: number
+    if (this.broker === null) {
+      v = ours.min
+    } else {
+      const theirs = this.broker.get(api.key)
+      if (theirs === undefined) {
+        throw new UnsupportedVersionError(api.name, `${this.where} does not support this API (key ${api.key}) at all`)
+      }
+      const lo = Math.max(ours.min, theirs.min)
+      const hi = Math.min(ours.max, theirs.max)
+      if (hi < lo) {
+        throw new UnsupportedVersionError(api.name,
+          `no common version: ${this.where} speaks v${theirs.min}-${theirs.max}, this client v${ours.min}-${ours.max}`)
+      }
+      v = hi
+    }
+    this.chosen.set(api.key, v)
+    return v
+  }
+}
+
+export function tableFromResponse (body: ApiVersionsResponse, maxVersions?: Partial<Record<string, number>>, where?: string): VersionTable {
+  const ranges = new Map<number, VersionRangeNumbers>()
+  for (const k of body.apiKeys) ranges.set(k.apiKey, { min: k.minVersion, max: k.maxVersion })
+  return new VersionTable(ranges, maxVersions, where)
+}
+
+/** Sends one ApiVersions request at the given version and returns the decoded response. */
+export type SendApiVersions = (version: number, body: object) => Promise<DecodedResponse<ApiVersionsResponse>>
+
+/**
+ * The ApiVersions handshake with KIP-511's fallback. At most three round trips: our highest version, then the
+ * highest both speak as the broker's error response says, then v0.
+ */
+export async function negotiateVersions (
+  send: SendApiVersions,
+  opts: { maxVersions?: Partial<Record<string, number>>, where?: string } = {}
+): Promise<VersionTable> {
+  const where = opts.where ?? 'broker'
+  const ours = ourRange(ApiVersions, opts.maxVersions)
+  const body = { clientSoftwareName: CLIENT_SOFTWARE_NAME, clientSoftwareVersion: CLIENT_SOFTWARE_VERSION }
+  const tried = new Set<number>()
+  let version = Math.max(ours.max, ours.min)
+  for (;;) {
+    tried.add(version)
+    let res: DecodedResponse<ApiVersionsResponse>
+    try {
+      res = await send(version, body)
+    } catch (err) {
+      // librdkafka's mock broker (2.0) answers an ApiVersions version it does not know with a body that is neither
+      // v0 nor flexible (a one-byte array count followed by v0 entries), so the error response itself may not
+      // decode. v0 is understood by every broker: fall back to it.
+      if (!(err instanceof ProtocolError) || version === 0 || tried.has(0)) throw err
+      version = 0
+      continue
+    }
+    const b = res.body
+    if (b.errorCode === 0) return tableFromResponse(b, opts.maxVersions, where)
+    if (b.errorCode !== UNSUPPORTED_VERSION) {
+      throw new ConnectionError(where, `ApiVersions v${version} failed with error code ${b.errorCode}`)
+    }
+    // The broker's own ApiVersions range, if it told us (KIP-511); otherwise v0, which every broker speaks.
+    const theirs = b.apiKeys.find(k => k.apiKey === ApiVersions.key)
+    let next = 0
+    if (theirs !== undefined) {
+      next = Math.min(ours.max, theirs.maxVersion)
+      if (next < Math.max(ours.min, theirs.minVersion)) {
+        throw new UnsupportedVersionError('ApiVersions', `no common version: ${where} speaks v${theirs.minVersion}-${theirs.maxVersion}, this client v${ours.min}-${ours.max}`)
+      }
+    }
+    if (tried.has(next)) {
+      if (tried.has(0)) throw new UnsupportedVersionError('ApiVersions', `${where} rejected every version tried (${[...tried].join(', ')})`)
+      next = 0
+    }
+    version = next
+  }
+}

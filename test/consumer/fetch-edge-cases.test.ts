@@ -1,0 +1,75 @@
+import t from 'tap'
+import { SimpleConsumer } from '../../consumer/index.js'
+import { encodeRecordBatch } from '../../protocol/records/index.js'
+import { controlRecord } from '../../protocol/records/record-batch.js'
+import { apiVersionsBody, startRawBroker, type RawRequest } from './raw-broker.js'
+
+// Fetch responses a real broker produces but our fake broker cannot: compacted gaps, transaction markers, aborted
+// transactions (read_committed) and a truncated last batch, served by a hand-driven broker from crafted bytes.
+
+const PID = 7n
+const LOG = Buffer.concat([
+  encodeRecordBatch([{ value: 'a' }, { value: 'b' }], { baseOffset: 0n }),
+  // An aborted transaction: one data batch and its abort marker.
+  encodeRecordBatch([{ value: 'c' }], { baseOffset: 2n, producerId: PID, producerEpoch: 0, baseSequence: 0, transactional: true }),
+  encodeRecordBatch([controlRecord('abort')], { baseOffset: 3n, producerId: PID, producerEpoch: 0, transactional: true, isControl: true }),
+  // Offset 4 was removed by compaction.
+  encodeRecordBatch([{ value: 'd' }], { baseOffset: 5n })
+])
+const TAIL = encodeRecordBatch([{ value: 'e' }], { baseOffset: 6n })
+
+async function setup (t: any, isolation: 'read_committed' | 'read_uncommitted') {
+  const fetches: RawRequest[] = []
+  let port = 0
+  const broker = await startRawBroker(req => {
+    if (req.api.name === 'ApiVersions') req.reply(apiVersionsBody([[18, 0, 3], [3, 0, 12], [1, 4, 12], [2, 1, 7]]))
+    else if (req.api.name === 'Metadata') {
+      req.reply({
+        brokers: [{ nodeId: 1, host: '127.0.0.1', port, rack: null }],
+        controllerId: 1,
+        topics: [{ errorCode: 0, name: 't', partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: 3, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }] }]
+      })
+    } else if (req.api.name === 'Fetch') {
+      fetches.push(req)
+      const from = req.body.topics[0].partitions[0].fetchOffset as bigint
+      // Whole batches from the one holding `from`, plus half of the next batch, as a size limit would cut it.
+      const records = from <= 5n ? Buffer.concat([LOG, TAIL.subarray(0, 20)]) : TAIL
+      req.reply({
+        responses: [{
+          topic: 't',
+          partitions: [{
+            partitionIndex: 0, errorCode: 0, highWatermark: 7n, lastStableOffset: 7n, logStartOffset: 0n,
+            abortedTransactions: [{ producerId: PID, firstOffset: 2n }], preferredReadReplica: -1, records
+          }]
+        }]
+      })
+    }
+  })
+  port = broker.port
+  t.teardown(async () => await broker.close())
+  const consumer = new SimpleConsumer({ bootstrapServers: broker.address, isolationLevel: isolation, fetchWaitMaxMs: 10 })
+  t.teardown(async () => await consumer.close())
+  return { consumer, fetches }
+}
+
+t.test('read_committed skips aborted records and markers; the position passes gaps and stops before a truncated batch', async t => {
+  const { consumer, fetches } = await setup(t, 'read_committed')
+  const round = await consumer.fetchOnce([{ topic: 't', partition: 0, fromOffset: 1n }])
+  const got = round.get('t:0')
+  t.same(got?.records.map(r => [r.offset, String(r.value)]), [[1n, 'b'], [5n, 'd']])
+  t.equal(got?.nextOffset, 6n, 'past the last complete batch, not past the truncated one')
+  t.equal(fetches[0].body.isolationLevel, 1)
+  t.equal(fetches[0].body.topics[0].partitions[0].currentLeaderEpoch, 3, 'the leader epoch from metadata is sent (KIP-320)')
+})
+
+t.test('read_uncommitted returns the aborted transaction\'s records but never the markers', async t => {
+  const { consumer } = await setup(t, 'read_uncommitted')
+  const got = await consumer.fetch([{ topic: 't', partition: 0, fromOffset: 0n, untilOffset: 7n }])
+  t.same(got.get('t:0')?.map(r => [r.offset, String(r.value)]), [[0n, 'a'], [1n, 'b'], [2n, 'c'], [5n, 'd'], [6n, 'e']])
+})
+
+t.test('a range ending inside a gap completes without waiting for offsets that do not exist', async t => {
+  const { consumer } = await setup(t, 'read_committed')
+  const got = await consumer.fetch([{ topic: 't', partition: 0, fromOffset: 0n, untilOffset: 5n }])
+  t.same(got.get('t:0')?.map(r => String(r.value)), ['a', 'b'])
+})

@@ -1,0 +1,129 @@
+import type { Readable, Writable } from 'node:stream'
+import { ConfigError, KafkaDirectError } from '../../../protocol/errors.js'
+import { SimpleConsumer, type ConfigInput } from '../../../consumer/index.js'
+import { parseOptions, type KcatOptions } from '../kcat/options.js'
+import { renderMetadataJson, renderMetadataText } from '../kcat/metadata-list.js'
+import { runConsume } from '../kcat/consume.js'
+import { runProduce } from '../kcat/produce.js'
+import { parseTimeQuery, runQuery } from '../kcat/query.js'
+
+// kafka-direct's kcat mode: the same flags as kcat (https://github.com/edenhill/kcat, kcat -h) and, for those
+// flags, the same output line for line, so scripts can swap one for the other. Supported: -b, -L, -C (-t -p -o -e
+// -c -q -f -J -K -D -Z), -Q -t topic:partition:ts, -P (-t -p -K -k -H -z -D -c) and -X key=value for the
+// configuration keys consumer/config.ts knows (librdkafka's dotted names).
+
+export interface Io {
+  stdin: Readable
+  stdout: Writable
+  stderr: Writable & { isTTY?: boolean }
+}
+
+/**
+ * librdkafka settings that only tune librdkafka internals or logging: accepted and ignored, so that kcat command
+ * lines keep working.
+ */
+const IGNORED_X = new Set(['debug', 'enable.partition.eof', 'log_level', 'statistics.interval.ms', 'queued.min.messages',
+  'queued.max.messages.kbytes', 'broker.version.fallback', 'topic.metadata.refresh.interval.ms', 'socket.keepalive.enable',
+  'security.protocol', 'enable.auto.commit', 'allow.auto.create.topics', 'linger.ms', 'queue.buffering.max.ms', 'acks',
+  'request.required.acks', 'compression.codec', 'compression.type'])
+
+function buildConfig (o: KcatOptions): { config: ConfigInput, offsetReset: 'beginning' | 'end' | 'error', acks: string | undefined } {
+  const config: ConfigInput = {}
+  let offsetReset: 'beginning' | 'end' | 'error' = 'end'
+  let acks: string | undefined
+  for (const [k, v] of Object.entries(o.config)) {
+    const key = k.startsWith('topic.') && k !== 'topic.metadata.refresh.interval.ms' ? k.slice(6) : k
+    if (key === 'auto.offset.reset') {
+      if (['smallest', 'earliest', 'beginning'].includes(v)) offsetReset = 'beginning'
+      else if (['largest', 'latest', 'end'].includes(v)) offsetReset = 'end'
+      else if (v === 'error') offsetReset = 'error'
+      else throw new ConfigError(k, `expected smallest, earliest, beginning, largest, latest, end or error, got "${v}"`)
+      continue
+    }
+    if (key === 'acks' || key === 'request.required.acks') { acks = v; continue }
+    if (IGNORED_X.has(key)) continue
+    config[key] = v
+  }
+  if (o.brokers !== undefined) {
+    if (config['bootstrap.servers'] !== undefined || config['metadata.broker.list'] !== undefined) {
+      throw new ConfigError('-b', 'given together with -X bootstrap.servers')
+    }
+    config['bootstrap.servers'] = o.brokers
+  }
+  // librdkafka's consumer defaults to read_committed (Kafka's Java consumer to read_uncommitted); kcat inherits it.
+  if (config['isolation.level'] === undefined) config['isolation.level'] = 'read_committed'
+  return { config, offsetReset, acks }
+}
+
+export async function run (argv: string[], io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let consumer: SimpleConsumer | undefined
+  try {
+    const o = parseOptions(argv)
+    // kcat picks producer mode when stdin is not a terminal and no mode is given, else consumer mode.
+    const mode = o.mode ?? ((io.stdin as { isTTY?: boolean }).isTTY === true ? 'consume' : 'produce')
+    if (o.brokers === undefined && o.config['bootstrap.servers'] === undefined && o.config['metadata.broker.list'] === undefined) {
+      throw new ConfigError('-b', 'no brokers given (-b host:port)')
+    }
+    const { config, offsetReset } = buildConfig(o)
+    consumer = new SimpleConsumer(config)
+    switch (mode) {
+      case 'list': {
+        if (o.topics.length > 1) throw new ConfigError('-t', '-L takes at most one topic')
+        const topic = o.topics[0]
+        const md = await consumer.metadata(topic === undefined ? undefined : [topic])
+        io.stdout.write(o.json ? renderMetadataJson(md, topic) : renderMetadataText(md, topic))
+        return 0
+      }
+      case 'query': {
+        if (o.topics.length === 0) throw new ConfigError('-t', '-Q needs -t topic:partition:timestamp')
+        io.stdout.write(await runQuery(consumer, o.topics.map(parseTimeQuery), o.json))
+        return 0
+      }
+      case 'consume': {
+        if (o.topics.length !== 1) throw new ConfigError('-t', '-C needs exactly one -t topic')
+        return await runConsume(consumer, {
+          topic: o.topics[0],
+          partitions: o.partitions,
+          offset: o.offset,
+          exitAtEnd: o.exitAtEnd,
+          count: o.count,
+          quiet: o.quiet,
+          json: o.json,
+          format: o.format,
+          keyDelimiter: o.keyDelimiter,
+          messageDelimiter: o.messageDelimiter,
+          nullString: o.nullString,
+          offsetReset,
+          stdout: io.stdout,
+          stderr: io.stderr
+        })
+      }
+      case 'produce': {
+        if (o.topics.length !== 1) throw new ConfigError('-t', '-P needs exactly one -t topic')
+        if (o.partitions.length > 1) throw new ConfigError('-p', '-P takes at most one partition')
+        return await runProduce(consumer, {
+          topic: o.topics[0],
+          partition: o.partitions[0],
+          keyDelimiter: o.keyDelimiter,
+          messageDelimiter: o.messageDelimiter,
+          fixedKey: o.fixedKey,
+          headers: o.headers,
+          codec: o.codec,
+          nullString: o.nullString,
+          count: o.count,
+          stdin: io.stdin
+        })
+      }
+    }
+    return 0
+  } catch (err) {
+    // kcat's error shape: "% ERROR: <what>" on stderr, exit code 1.
+    if (err instanceof KafkaDirectError) {
+      io.stderr.write(`% ERROR: ${err.message}\n`)
+      return 1
+    }
+    throw err
+  } finally {
+    await consumer?.close()
+  }
+}

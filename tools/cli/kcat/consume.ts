@@ -1,0 +1,179 @@
+import type { Writable } from 'node:stream'
+import { ConfigError } from '../../../protocol/errors.js'
+import { OffsetOutOfRangeError, type SimpleConsumer, tpKey, type FetchPosition } from '../../../consumer/index.js'
+import { parseFormat, renderJson, renderRecord, type Token } from './format.js'
+
+// kcat -C: consume one topic's partitions from a start offset, printing each record, with kcat's end-of-partition
+// messages on stderr ("% Reached end of topic T [p] at offset N", plus ": exiting" on the last one with -e).
+// A partition "reaches the end" when a fetch leaves its position at the high watermark (the last stable offset
+// under read_committed), and again after new records arrive, as librdkafka's partition EOF events do.
+
+export interface ConsumeOptions {
+  topic: string
+  partitions: number[]
+  /** kcat -o: beginning | end | stored | N | -N | s@timestamp | e@timestamp */
+  offset: string | undefined
+  exitAtEnd: boolean
+  count: number | undefined
+  quiet: boolean
+  json: boolean
+  format: string | undefined
+  keyDelimiter: string | undefined
+  messageDelimiter: string
+  nullString: boolean
+  /** auto.offset.reset: where to go when the start offset is out of range (librdkafka default: end). */
+  offsetReset: 'beginning' | 'end' | 'error'
+  stdout: Writable
+  stderr: Writable & { isTTY?: boolean }
+}
+
+interface PartitionState {
+  partition: number
+  position: bigint
+  atEnd: boolean
+  done: boolean
+}
+
+type StartSpec = { kind: 'beginning' | 'end' } | { kind: 'absolute', offset: bigint } | { kind: 'tail', count: bigint } | { kind: 'time', ts: bigint }
+
+function parseStart (s: string | undefined): { start: StartSpec, endTimestamp: bigint | undefined } {
+  if (s === undefined || s === 'beginning' || s === 'stored') return { start: { kind: 'beginning' }, endTimestamp: undefined }
+  if (s === 'end') return { start: { kind: 'end' }, endTimestamp: undefined }
+  if (/^\d+$/.test(s)) return { start: { kind: 'absolute', offset: BigInt(s) }, endTimestamp: undefined }
+  if (/^-\d+$/.test(s)) return { start: { kind: 'tail', count: -BigInt(s) }, endTimestamp: undefined }
+  let m = /^s@(\d+)$/.exec(s)
+  if (m !== null) return { start: { kind: 'time', ts: BigInt(m[1]) }, endTimestamp: undefined }
+  m = /^e@(\d+)$/.exec(s)
+  if (m !== null) return { start: { kind: 'beginning' }, endTimestamp: BigInt(m[1]) }
+  throw new ConfigError('-o', `expected beginning, end, stored, N, -N, s@ts or e@ts, got "${s}"`)
+}
+
+/** Writes to a stream, waiting for it to drain when its buffer is full: memory stays bounded on slow pipes. */
+async function write (stream: Writable, data: Buffer | string): Promise<void> {
+  if (!stream.write(data)) await new Promise<void>(resolve => stream.once('drain', resolve))
+}
+
+export async function runConsume (consumer: SimpleConsumer, o: ConsumeOptions): Promise<number> {
+  const { start, endTimestamp } = parseStart(o.offset)
+  let partitions = o.partitions
+  if (partitions.length === 0) {
+    const t = await consumer.client.topic(o.topic)
+    partitions = t.partitions.map(p => p.partition)
+  }
+  const tps = partitions.map(partition => ({ topic: o.topic, partition }))
+  const positions = await startOffsets(consumer, tps, start)
+  const states: PartitionState[] = partitions.map(partition => ({ partition, position: positions.get(tpKey(o.topic, partition)) as bigint, atEnd: false, done: false }))
+
+  const tokens: Token[] | undefined = o.json ? undefined : parseFormat(o.format ?? (o.keyDelimiter !== undefined ? `%k${o.keyDelimiter}%s` : '%s'))
+  // kcat's default format ends each record with the -D delimiter (default newline), not a %-token.
+  const trailer = o.format === undefined && !o.json ? Buffer.from(o.messageDelimiter) : undefined
+  const readCommitted = consumer.config.isolationLevel === 'read_committed'
+  const progress = !o.quiet && o.stderr.isTTY === true ? new Progress(o.stderr) : undefined
+  let printed = 0
+  let finishedPartitions = 0
+
+  for (;;) {
+    const active = states.filter(s => !s.done)
+    if (active.length === 0) break
+    let round
+    try {
+      round = await consumer.fetchOnce(active.map((s): FetchPosition => ({ topic: o.topic, partition: s.partition, fromOffset: s.position })))
+    } catch (err) {
+      if (!(err instanceof OffsetOutOfRangeError) || o.offsetReset === 'error') throw err
+      const s = states.find(x => x.partition === err.partition) as PartitionState
+      const to = o.offsetReset === 'end' ? err.highWatermark : err.logStartOffset
+      if (to === undefined) throw err
+      if (!o.quiet) {
+        const leader = (await consumer.client.partitionInfo(o.topic, s.partition)).leader
+        // librdkafka logs the reset at warning level (4) in this shape.
+        await write(o.stderr, `%4|${(Date.now() / 1000).toFixed(3)}|OFFSET|kafka-direct#consumer-1| [thrd:main]: ${o.topic} [${s.partition}]: offset reset (at offset ${s.position}, broker ${leader}) to ${o.offsetReset === 'end' ? 'END' : 'BEGINNING'}: fetch failed due to requested offset not available on the broker: Broker: Offset out of range\n`)
+      }
+      s.position = to
+      continue
+    }
+    const out: Buffer[] = []
+    let stop = false
+    for (const s of active) {
+      const got = round.get(tpKey(o.topic, s.partition))
+      if (got === undefined) continue
+      for (const r of got.records) {
+        if (endTimestamp !== undefined && r.timestamp >= endTimestamp) { s.done = true; finishedPartitions++; break }
+        const ctx = { topic: o.topic, partition: s.partition, nullString: o.nullString }
+        if (tokens === undefined) out.push(Buffer.from(renderJson(r, ctx, got.broker)))
+        else {
+          renderRecord(tokens, r, ctx, out)
+          if (trailer !== undefined) out.push(trailer)
+        }
+        printed++
+        if (o.count !== undefined && printed >= o.count) { stop = true; break }
+      }
+      progress?.add(got.records.length, got.records.reduce((n, r) => n + (r.value?.length ?? 0), 0))
+      if (stop) break
+      if (got.records.length > 0) s.atEnd = false
+      s.position = got.nextOffset
+      const end = readCommitted && got.lastStableOffset >= 0n ? got.lastStableOffset : got.highWatermark
+      if (!s.done && !s.atEnd && s.position >= end) {
+        s.atEnd = true
+        if (o.exitAtEnd) { s.done = true; finishedPartitions++ }
+        const exiting = o.exitAtEnd && finishedPartitions === states.length
+        if (!o.quiet) {
+          if (out.length > 0) { await write(o.stdout, Buffer.concat(out)); out.length = 0 }
+          progress?.clear()
+          await write(o.stderr, `% Reached end of topic ${o.topic} [${s.partition}] at offset ${s.position}${exiting ? ': exiting' : ''}\n`)
+        }
+      }
+    }
+    if (out.length > 0) await write(o.stdout, Buffer.concat(out))
+    progress?.maybeDraw()
+    if (stop) break
+  }
+  progress?.clear()
+  return 0
+}
+
+async function startOffsets (consumer: SimpleConsumer, tps: Array<{ topic: string, partition: number }>, start: StartSpec): Promise<Map<string, bigint>> {
+  switch (start.kind) {
+    case 'beginning': return await consumer.earliestOffsets(tps)
+    case 'end': return await consumer.latestOffsets(tps)
+    case 'absolute': return new Map(tps.map(tp => [tpKey(tp.topic, tp.partition), start.offset]))
+    case 'tail': {
+      // librdkafka's OFFSET_TAIL(N): N before the end, but not before the log start.
+      const [lo, hi] = await Promise.all([consumer.earliestOffsets(tps), consumer.latestOffsets(tps)])
+      return new Map(tps.map(tp => {
+        const k = tpKey(tp.topic, tp.partition)
+        const from = (hi.get(k) as bigint) - start.count
+        const first = lo.get(k) as bigint
+        return [k, from < first ? first : from]
+      }))
+    }
+    case 'time': {
+      const found = await consumer.offsetsForTimes(tps.map(tp => ({ ...tp, timestamp: start.ts })))
+      // No record at or after the timestamp: librdkafka answers -1, the logical end.
+      const hi = [...found.values()].some(v => v < 0n) ? await consumer.latestOffsets(tps) : undefined
+      return new Map([...found].map(([k, v]) => [k, v < 0n ? (hi?.get(k) as bigint) : v]))
+    }
+  }
+}
+
+/** The progress line for long consumes, redrawn at most every 500 ms, on a terminal only. */
+class Progress {
+  private records = 0
+  private bytes = 0
+  private readonly started = Date.now()
+  private lastDraw = 0
+  private drawn = false
+  constructor (private readonly stderr: Writable) {}
+  add (records: number, bytes: number): void { this.records += records; this.bytes += bytes }
+  maybeDraw (): void {
+    const now = Date.now()
+    if (now - this.lastDraw < 500 || now - this.started < 1000) return
+    this.lastDraw = now
+    const secs = (now - this.started) / 1000
+    this.stderr.write(`\r% ${this.records} records, ${(this.bytes / 1e6).toFixed(1)} MB, ${Math.round(this.records / secs)} records/s\x1b[K`)
+    this.drawn = true
+  }
+  clear (): void {
+    if (this.drawn) this.stderr.write('\r\x1b[K')
+    this.drawn = false
+  }
+}
