@@ -50,9 +50,4 @@ export class BackwardBitReader {
   overflowed (): boolean {
     return this.count < 0
   }
-
-  /** True when every bit was read, no more and no less. */
-  finished (): boolean {
-    return this.count === 0 && this.next === this.start
-  }
 }

@@ -1,7 +1,8 @@
 // Zstandard frames (RFC 8878 section 3.1): magic, header, blocks, optional checksum; several frames may be
 // concatenated, and skippable frames (section 3.1.2) are passed over. All frames decode into one buffer that never
 // exceeds maxOutputBytes; a declared Frame_Content_Size is checked against that limit before anything is allocated.
-import { ConfigError } from '../../errors.js'
+import { maxOutputBytesOf } from '../limits.js'
+import type { DecompressOptions } from '../limits.js'
 import { DecoderState, MAX_BLOCK_SIZE } from './decoder-state.js'
 import { decodeLiteralsSection } from './literals-section.js'
 import { OutputBuffer, limitExceeded } from './output-buffer.js'
@@ -11,17 +12,14 @@ import { zstdError } from './zstd-error.js'
 
 export const ZSTD_MAGIC = 0xfd2fb528
 const SKIPPABLE_MAGIC = 0x184d2a50 // the low four bits are free: 0x184D2A50-0x184D2A5F
-export const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024 * 1024
 
 // The most a byte of input can expand to: an RLE block is 4 bytes (3 of header, 1 of content) for up to 128 KiB.
 // A frame claiming more content than its remaining bytes could produce is corrupt, and is refused before its
 // declared size is allocated.
 const MAX_EXPANSION_PER_BYTE = MAX_BLOCK_SIZE / 4
 
-export interface ZstdDecompressOptions {
-  /** Refuse to produce more than this many bytes in total (default 256 MiB). */
-  maxOutputBytes?: number
-}
+/** maxOutputBytes (default 256 MiB, shared by every codec in ../limits.ts) caps the total output of all frames. */
+export type ZstdDecompressOptions = DecompressOptions
 
 // One decoder state serves every call: decoding is synchronous, and this keeps its 128 KiB literals buffer and
 // tables out of the per-call allocations.
@@ -33,10 +31,7 @@ function u32 (b: Uint8Array, i: number): number {
 
 /** Decompresses one or more concatenated zstd frames. Throws CompressionError on malformed input or overflow. */
 export function zstdDecompress (data: Buffer, opts?: ZstdDecompressOptions): Buffer {
-  const limit = opts?.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES
-  if (!Number.isSafeInteger(limit) || limit < 0) {
-    throw new ConfigError('maxOutputBytes', `must be a non-negative integer, got ${limit}`)
-  }
+  const limit = maxOutputBytesOf(opts)
   if (data.length === 0) throw zstdError('empty input: no frame')
   // Empty until a frame declares its size (then exactly that) or a block needs room (then grown geometrically).
   const out = new OutputBuffer(limit, 0)

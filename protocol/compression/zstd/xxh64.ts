@@ -13,6 +13,8 @@ const P3H = 0x165667b1 | 0; const P3L = 0x9e3779f9 | 0
 const P4H = 0x85ebca77 | 0; const P4L = 0xc2b2ae63 | 0
 const P5H = 0x27d4eb2f | 0; const P5L = 0x165667c5 | 0
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+
 // Results come back through this array: a typed-array store is cheap in optimized code and allocates nothing.
 const R = new Int32Array(2)
 
@@ -85,12 +87,25 @@ function hash (data: Uint8Array, start: number, end: number): void {
     lanes[2] = P2H; lanes[3] = P2L
     lanes[4] = 0; lanes[5] = 0
     add64(~P1H, ~P1L, 0, 1); lanes[6] = R[0]; lanes[7] = R[1]
-    const limit = end - 32
-    for (; i <= limit; i += 32) {
-      round(lanes, 0, i32le(data, i + 4), i32le(data, i))
-      round(lanes, 2, i32le(data, i + 12), i32le(data, i + 8))
-      round(lanes, 4, i32le(data, i + 20), i32le(data, i + 16))
-      round(lanes, 6, i32le(data, i + 28), i32le(data, i + 24))
+    const stripes = len >>> 5
+    if (LITTLE_ENDIAN && ((data.byteOffset + start) & 3) === 0) {
+      // Aligned: read whole words through an Int32Array view, two loads per lane instead of eight.
+      const words = new Int32Array(data.buffer, data.byteOffset + start, stripes * 8)
+      for (let w = 0; w < words.length; w += 8) {
+        round(lanes, 0, words[w + 1], words[w])
+        round(lanes, 2, words[w + 3], words[w + 2])
+        round(lanes, 4, words[w + 5], words[w + 4])
+        round(lanes, 6, words[w + 7], words[w + 6])
+      }
+      i += stripes * 32
+    } else {
+      const limit = end - 32
+      for (; i <= limit; i += 32) {
+        round(lanes, 0, i32le(data, i + 4), i32le(data, i))
+        round(lanes, 2, i32le(data, i + 12), i32le(data, i + 8))
+        round(lanes, 4, i32le(data, i + 20), i32le(data, i + 16))
+        round(lanes, 6, i32le(data, i + 28), i32le(data, i + 24))
+      }
     }
     rotl64(lanes[0], lanes[1], 1); hh = R[0]; hl = R[1]
     rotl64(lanes[2], lanes[3], 7); add64(hh, hl, R[0], R[1]); hh = R[0]; hl = R[1]

@@ -1,0 +1,64 @@
+import t from 'tap'
+import { ApiVersions, Metadata } from '../../../protocol/apis/index.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
+import { decodeResponse, encodeRequest } from '../../../protocol/messages.js'
+import { Writer } from '../../../protocol/writer.js'
+import { FakeCluster } from '../../../tools/fake-broker/index.js'
+import { HANDLERS } from '../../../tools/fake-broker/handlers/index.js'
+import { RawClient } from './raw-client.js'
+
+t.test('ApiVersions advertises exactly the handled APIs with their ranges, in every version', async t => {
+  const cluster = await FakeCluster.start()
+  t.teardown(() => cluster.stop())
+  const client = await RawClient.connect(cluster.bootstrap)
+  t.teardown(() => { client.close() })
+  for (let v = 0; v <= 4; v++) {
+    const res = await client.request(ApiVersions, v, { clientSoftwareName: 'test', clientSoftwareVersion: '1' })
+    t.equal(res.errorCode, 0)
+    t.same(res.apiKeys.map((k: any) => k.apiKey), [...HANDLERS.keys()].sort((a, b) => a - b), `v${v} lists every handler`)
+    const fetch = res.apiKeys.find((k: any) => k.apiKey === 1)
+    t.same([fetch.minVersion, fetch.maxVersion], [0, 17])
+    const produce = res.apiKeys.find((k: any) => k.apiKey === 0)
+    t.same([produce.minVersion, produce.maxVersion], [3, 12], 'Produce starts at v3 (record batch v2)')
+  }
+})
+
+t.test('an ApiVersions version above ours gets a v0 body with UNSUPPORTED_VERSION and our ranges (KIP-511)', async t => {
+  const cluster = await FakeCluster.start()
+  t.teardown(() => cluster.stop())
+  const client = await RawClient.connect(cluster.bootstrap)
+  t.teardown(() => { client.close() })
+  // Header v2 for a flexible version 9: apiKey, apiVersion, correlationId, clientId, empty tag section; the body
+  // of a future version is opaque to the broker.
+  const w = new Writer().sizePrefix()
+  w.int16(18).int16(9).int32(77).nullableString('future').uvarint(0)
+  w.uvarint(5).raw(Buffer.from('name')).uvarint(2).raw(Buffer.from('1')).uvarint(0)
+  client.send(w.finish())
+  const frame = await client.nextFrame()
+  t.ok(frame)
+  // Decoded as the client would: it asked for v3 as far as our codec knows, the peek falls back to v0.
+  const res = decodeResponse(ApiVersions, 3, frame!)
+  t.equal(res.version, 0)
+  t.equal(res.correlationId, 77)
+  t.equal(res.body.errorCode, ErrorCode.UNSUPPORTED_VERSION)
+  t.ok(res.body.apiKeys.some((k: any) => k.apiKey === 18 && k.maxVersion === 4))
+  // The connection stays usable.
+  const md = await client.request(Metadata, 1, { topics: null })
+  t.equal(md.brokers.length, 1)
+})
+
+t.test('ApiVersions v0 and Metadata v0 sent back to back are answered in order (kafka-python probe)', async t => {
+  const cluster = await FakeCluster.start({ topics: [{ name: 'a', partitions: 2 }] })
+  t.teardown(() => cluster.stop())
+  const client = await RawClient.connect(cluster.bootstrap)
+  t.teardown(() => { client.close() })
+  client.send(Buffer.concat([
+    encodeRequest(ApiVersions, 0, { correlationId: 1, clientId: 'kafka-python' }, {}),
+    encodeRequest(Metadata, 0, { correlationId: 2, clientId: 'kafka-python' }, { topics: [] })
+  ]))
+  const first = decodeResponse(ApiVersions, 0, (await client.nextFrame())!)
+  const second = decodeResponse(Metadata, 0, (await client.nextFrame())!)
+  t.equal(first.correlationId, 1)
+  t.equal(second.correlationId, 2)
+  t.same(second.body.topics.map((x: any) => [x.name, x.partitions.length]), [['a', 2]])
+})

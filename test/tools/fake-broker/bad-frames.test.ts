@@ -1,0 +1,72 @@
+import t from 'tap'
+import { Metadata } from '../../../protocol/apis/index.js'
+import { Writer } from '../../../protocol/writer.js'
+import { FakeCluster } from '../../../tools/fake-broker/index.js'
+import { RawClient } from './raw-client.js'
+
+async function setup (t: any): Promise<{ cluster: FakeCluster, logs: string[] }> {
+  const logs: string[] = []
+  const cluster = await FakeCluster.start({ topics: [{ name: 't' }], maxFrameBytes: 1024 * 1024, log: line => logs.push(line) })
+  t.teardown(() => cluster.stop())
+  return { cluster, logs }
+}
+
+/** Sends bytes on a new connection and expects the broker to close it, while another connection keeps working. */
+async function expectClosed (t: any, cluster: FakeCluster, bytes: Buffer): Promise<void> {
+  const bystander = await RawClient.connect(cluster.bootstrap)
+  const victim = await RawClient.connect(cluster.bootstrap)
+  t.teardown(() => { bystander.close(); victim.close() })
+  victim.send(bytes)
+  t.equal(await victim.nextFrame(), undefined, 'no answer, the connection closes')
+  t.equal((await bystander.request(Metadata, 1, { topics: null })).topics.length, 1, 'other connections are unaffected')
+}
+
+t.test('a frame larger than the limit closes the connection before anything is allocated', async t => {
+  const { cluster, logs } = await setup(t)
+  // Only the 4-byte size is sent: the broker must not wait for (or allocate) the 2 GiB it claims.
+  await expectClosed(t, cluster, Buffer.from([0x7f, 0xff, 0xff, 0xff]))
+  t.match(logs.join('\n'), /frame size 2147483647 is outside/)
+})
+
+t.test('a negative frame size closes the connection', async t => {
+  const { cluster } = await setup(t)
+  await expectClosed(t, cluster, Buffer.from([0xff, 0xff, 0xff, 0xfe]))
+})
+
+t.test('a frame too short for a header closes the connection with a logged reason', async t => {
+  const { cluster, logs } = await setup(t)
+  await expectClosed(t, cluster, Buffer.from([0, 0, 0, 3, 0, 3, 0]))
+  t.match(logs.join('\n'), /closing connection/)
+})
+
+t.test('an unknown API key closes the connection, as Kafka does', async t => {
+  const { cluster } = await setup(t)
+  const w = new Writer().sizePrefix().int16(999).int16(0).int32(1).nullableString('x')
+  await expectClosed(t, cluster, w.finish())
+})
+
+t.test('a known API at a version we do not serve closes the connection', async t => {
+  const { cluster } = await setup(t)
+  const w = new Writer().sizePrefix().int16(0).int16(1).int32(1).nullableString('x').int16(1).int32(0).int32(0)
+  await expectClosed(t, cluster, w.finish())
+})
+
+t.test('a body that claims more elements than it has bytes closes the connection', async t => {
+  const { cluster } = await setup(t)
+  // Metadata v1: topics array count 2^30 with no bytes after it.
+  const w = new Writer().sizePrefix().int16(3).int16(1).int32(1).nullableString('x').int32(0x40000000)
+  await expectClosed(t, cluster, w.finish())
+})
+
+t.test('frames split across writes and glued together are all answered', async t => {
+  const { cluster } = await setup(t)
+  const c = await RawClient.connect(cluster.bootstrap)
+  t.teardown(() => { c.close() })
+  const { encodeRequest } = await import('../../../protocol/messages.js')
+  const frames = Buffer.concat([1, 2, 3].map(id => encodeRequest(Metadata, 1, { correlationId: id, clientId: 'split' }, { topics: null })))
+  for (let i = 0; i < frames.length; i += 7) {
+    c.send(frames.subarray(i, i + 7))
+    await new Promise(resolve => setImmediate(resolve))
+  }
+  for (const id of [1, 2, 3]) t.equal((await c.nextFrame())!.readInt32BE(0), id)
+})

@@ -1,0 +1,109 @@
+// `kafka-direct fake-broker`: runs a fake Kafka cluster (tools/fake-broker) until SIGINT or SIGTERM. The first
+// line on stdout is the bootstrap list alone, so scripts can read it:
+//   BOOTSTRAP=$(kafka-direct fake-broker --topic t:3 | head -1)
+// With --verbose every request is logged on stderr (API, version, client id, topic-partitions, error codes).
+import { parseArgs } from 'node:util'
+import { ConfigError } from '../../../protocol/errors.js'
+import { FakeCluster, type FakeClusterOptions } from '../../fake-broker/index.js'
+
+/** Where the command writes and what stops it; tests pass their own. */
+export interface FakeBrokerIo {
+  stdout?: { write: (s: string) => unknown }
+  stderr?: { write: (s: string) => unknown }
+  /** Stops the cluster when aborted; by default SIGINT and SIGTERM do. */
+  signal?: AbortSignal
+  /** Called once the cluster is up (tests use it to reach the cluster). */
+  onStart?: (cluster: FakeCluster) => void
+}
+
+const USAGE = `Usage: kafka-direct fake-broker [--brokers N] [--topic NAME:PARTITIONS ...] [--port P] [--data DIR]
+                                [--verbose] [--auto-create] [--default-partitions N]
+
+Runs a fake Kafka cluster on 127.0.0.1 until SIGINT/SIGTERM; prints the bootstrap list as the first line.
+  --brokers N              number of brokers (default 1), listening on P, P+1, ...
+  --topic NAME:PARTITIONS  create a topic (repeatable); NAME alone means 1 partition;
+                           NAME:PARTITIONS:logAppend uses LogAppendTime timestamps
+  --port P                 first broker's port (default 0: any free port)
+  --data DIR               keep topics, logs and committed offsets in DIR across restarts
+  --verbose                log every request on stderr
+  --auto-create            create unknown topics on Metadata and Produce
+  --default-partitions N   partitions of auto-created topics (default 1)
+  --rebalance-delay MS     group.initial.rebalance.delay.ms (default 0)
+`
+
+export async function run (argv: string[], io: FakeBrokerIo = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout
+  const stderr = io.stderr ?? process.stderr
+  let opts: FakeClusterOptions
+  try {
+    opts = parseOptions(argv, line => { stderr.write(`${line}\n`) })
+  } catch (err) {
+    if (err instanceof HelpRequested) { stdout.write(USAGE); return 0 }
+    stderr.write(`kafka-direct fake-broker: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`)
+    return 2
+  }
+  const cluster = await FakeCluster.start(opts)
+  stdout.write(`${cluster.bootstrap}\n`)
+  io.onStart?.(cluster)
+  await new Promise<void>(resolve => {
+    if (io.signal !== undefined) {
+      if (io.signal.aborted) resolve()
+      else io.signal.addEventListener('abort', () => { resolve() }, { once: true })
+      return
+    }
+    const stop = (): void => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+  await cluster.stop()
+  if (opts.verbose === true) stderr.write('fake-broker: stopped\n')
+  return 0
+}
+
+class HelpRequested extends Error {}
+
+function parseOptions (argv: string[], log: (line: string) => void): FakeClusterOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      brokers: { type: 'string', default: '1' },
+      topic: { type: 'string', multiple: true, default: [] },
+      port: { type: 'string', default: '0' },
+      data: { type: 'string' },
+      verbose: { type: 'boolean', short: 'v', default: false },
+      'auto-create': { type: 'boolean', default: false },
+      'default-partitions': { type: 'string', default: '1' },
+      'rebalance-delay': { type: 'string', default: '0' },
+      help: { type: 'boolean', short: 'h', default: false }
+    }
+  })
+  if (values.help === true) throw new HelpRequested()
+  const topics = (values.topic ?? []).map(spec => {
+    const [name, partitions = '1', ts] = spec.split(':')
+    if (ts !== undefined && ts !== 'create' && ts !== 'logAppend') throw new ConfigError('--topic', `timestamp type must be create or logAppend, got ${ts}`)
+    return { name, partitions: integer('--topic', partitions, 1), timestampType: (ts ?? 'create') as 'create' | 'logAppend' }
+  })
+  return {
+    brokers: integer('--brokers', values.brokers!, 1),
+    topics,
+    port: integer('--port', values.port!, 0),
+    dataDir: values.data,
+    verbose: values.verbose,
+    autoCreateTopics: values['auto-create'],
+    defaultPartitions: integer('--default-partitions', values['default-partitions']!, 1),
+    groupInitialRebalanceDelayMs: integer('--rebalance-delay', values['rebalance-delay']!, 0),
+    log
+  }
+}
+
+function integer (key: string, text: string, min: number): number {
+  const n = Number(text)
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) throw new ConfigError(key, `expected an integer >= ${min}, got ${JSON.stringify(text)}`)
+  return n
+}

@@ -1,0 +1,48 @@
+import { createServer, type Server, type Socket } from 'node:net'
+import { ConnectionError } from '../../protocol/errors.js'
+import { Connection, type ConnectionHost } from './connection.js'
+
+// One broker's listener on 127.0.0.1. Stopping it (FakeCluster.faults.brokerDown) closes the listener and every
+// connection, as a crashed broker would; starting it again listens on the same port.
+
+export class BrokerServer {
+  private server: Server | undefined
+  private readonly connections = new Set<Connection>()
+  private readonly sockets = new Set<Socket>()
+
+  constructor (private readonly host: ConnectionHost) {}
+
+  get listening (): boolean { return this.server !== undefined }
+
+  /** Listens on `port` (0: any free port) and returns the port. */
+  async listen (port: number): Promise<number> {
+    const server = createServer(socket => {
+      const conn = new Connection(socket, this.host)
+      this.connections.add(conn)
+      this.sockets.add(socket)
+      socket.once('close', () => { this.connections.delete(conn); this.sockets.delete(socket) })
+    })
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', err => {
+        reject(new ConnectionError(`127.0.0.1:${port}`, `broker ${this.host.broker.id} cannot listen: ${err.message}`, { cause: err }))
+      })
+      server.listen(port, '127.0.0.1', () => { resolve() })
+    })
+    this.server = server
+    const addr = server.address()
+    return typeof addr === 'object' && addr !== null ? addr.port : port
+  }
+
+  /** Stops listening and closes every connection. */
+  async close (): Promise<void> {
+    const server = this.server
+    this.server = undefined
+    if (server === undefined) return
+    const closing = new Promise<void>(resolve => server.close(() => { resolve() }))
+    for (const c of this.connections) c.close()
+    await Promise.all([closing, ...[...this.sockets].map(s => new Promise<void>(resolve => {
+      if (s.destroyed && s.closed) resolve()
+      else s.once('close', () => { resolve() })
+    }))])
+  }
+}

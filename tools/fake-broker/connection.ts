@@ -1,0 +1,215 @@
+import type { Socket } from 'node:net'
+import { decodeRequest, encodeResponseChunks, type DecodedRequest } from '../../protocol/messages.js'
+import { UnsupportedVersionError } from '../../protocol/errors.js'
+import type { RequestHeader } from '../../protocol/headers.js'
+import { inRange } from '../../protocol/schema/versions.js'
+import { ApiVersions } from '../../protocol/apis/index.js'
+import { ErrorCode } from '../../protocol/error-codes.js'
+import type { BrokerInfo, ClusterState } from './cluster-state.js'
+import type { Faults } from './faults.js'
+import { NO_RESPONSE, type Handler, type RequestContext } from './handler.js'
+import { advertisedApis } from './handlers/18-api-versions.js'
+import { errorSummary, topicPartitions } from './request-log.js'
+
+// One client connection: framing, then one request at a time. Kafka answers the requests of a connection in the
+// order they were sent and handles them one after another (the socket server mutes a channel while its request
+// is in flight), so pipelined requests queue here and a long-polling Fetch delays the requests behind it, as on a
+// real broker. Reading pauses while too many frames wait, so a client cannot make the broker buffer without end.
+
+/** What connections of one broker share. */
+export interface ConnectionHost {
+  readonly cluster: ClusterState
+  readonly broker: BrokerInfo
+  readonly handlers: ReadonlyMap<number, Handler>
+  readonly faults: Faults
+  /** socket.request.max.bytes: larger frames close the connection before anything is allocated for them. */
+  readonly maxFrameBytes: number
+  readonly log: ((line: string) => void) | undefined
+  readonly verbose: boolean
+}
+
+const MAX_QUEUED_FRAMES = 32
+
+export class Connection {
+  private chunks: Buffer[] = []
+  private buffered = 0
+  private readonly frames: Buffer[] = []
+  private busy = false
+  private paused = false
+  private isClosed = false
+  readonly closed: Promise<void>
+  private readonly peer: string
+
+  constructor (private readonly socket: Socket, private readonly host: ConnectionHost) {
+    this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`
+    socket.setNoDelay(true)
+    this.closed = new Promise(resolve => {
+      socket.once('close', () => { this.isClosed = true; resolve() })
+    })
+    socket.on('error', err => { this.logLine(`connection ${this.peer} error: ${err.message}`) })
+    socket.on('data', data => { this.onData(data) })
+  }
+
+  /** Closes the connection, logging why. */
+  close (reason?: string): void {
+    if (reason !== undefined && !this.isClosed) this.logLine(`closing connection ${this.peer}: ${reason}`)
+    this.isClosed = true
+    this.socket.destroy()
+  }
+
+  private logLine (line: string): void {
+    this.host.log?.(`broker ${this.host.broker.id}: ${line}`)
+  }
+
+  private onData (data: Buffer): void {
+    if (this.isClosed) return
+    this.chunks.push(data)
+    this.buffered += data.length
+    while (this.buffered >= 4) {
+      const size = this.peekInt32()
+      // The size is checked before a single byte is set aside for the frame (socket.request.max.bytes).
+      if (size < 0 || size > this.host.maxFrameBytes) {
+        this.close(`frame size ${size} is outside 0..${this.host.maxFrameBytes} bytes`)
+        return
+      }
+      if (this.buffered < 4 + size) break
+      this.frames.push(this.take(4 + size).subarray(4))
+    }
+    if (this.frames.length >= MAX_QUEUED_FRAMES && !this.paused) {
+      this.paused = true
+      this.socket.pause()
+    }
+    void this.pump()
+  }
+
+  private peekInt32 (): number {
+    const first = this.chunks[0]
+    if (first.length >= 4) return first.readInt32BE(0)
+    return this.take(4, true).readInt32BE(0)
+  }
+
+  /** The next `n` buffered bytes: a view when they lie in one chunk, else one copy (n <= bytes received). */
+  private take (n: number, peek = false): Buffer {
+    const first = this.chunks[0]
+    if (first.length >= n) {
+      if (!peek) {
+        if (first.length === n) this.chunks.shift()
+        else this.chunks[0] = first.subarray(n)
+        this.buffered -= n
+      }
+      return first.subarray(0, n)
+    }
+    const out = Buffer.allocUnsafe(n)
+    let at = 0
+    let i = 0
+    while (at < n) {
+      const c = this.chunks[i++]
+      const k = Math.min(c.length, n - at)
+      c.copy(out, at, 0, k)
+      at += k
+    }
+    if (!peek) {
+      let left = n
+      while (left > 0) {
+        const c = this.chunks[0]
+        if (c.length <= left) { left -= c.length; this.chunks.shift() } else { this.chunks[0] = c.subarray(left); left = 0 }
+      }
+      this.buffered -= n
+    }
+    return out
+  }
+
+  private async pump (): Promise<void> {
+    if (this.busy) return
+    this.busy = true
+    try {
+      while (this.frames.length > 0 && !this.isClosed) {
+        await this.handleFrame(this.frames.shift()!)
+        if (this.paused && this.frames.length < MAX_QUEUED_FRAMES / 2) {
+          this.paused = false
+          this.socket.resume()
+        }
+      }
+    } catch (err) {
+      this.close(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+    } finally {
+      this.busy = false
+    }
+  }
+
+  private async handleFrame (frame: Buffer): Promise<void> {
+    let req: DecodedRequest
+    try {
+      req = decodeRequest(frame)
+    } catch (err) {
+      const header = (err as { header?: RequestHeader }).header
+      if (err instanceof UnsupportedVersionError && header !== undefined && header.apiKey === ApiVersions.key) {
+        // KIP-511: a broker that does not know the ApiVersions version answers with a v0 body carrying
+        // UNSUPPORTED_VERSION and the versions it does know, so the client can retry with one of them.
+        this.logRequest(header, 'ApiVersions', `-> UNSUPPORTED_VERSION, answered as v0`)
+        await this.write(encodeResponseChunks(ApiVersions, 0, header.correlationId,
+          { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: advertisedApis(this.host.handlers), throttleTimeMs: 0 }))
+        return
+      }
+      // Kafka closes the connection on a request it cannot parse, including unknown APIs and versions
+      // (RequestContext.parseRequest): there is no response schema to answer with.
+      this.close(err instanceof Error ? err.message : String(err))
+      return
+    }
+    const { header, api } = req
+    const handler = this.host.handlers.get(header.apiKey)
+    if (handler === undefined || !inRange(handler.versions, header.apiVersion)) {
+      this.close(`${api.name} v${header.apiVersion} is not served (not advertised in ApiVersions)`)
+      return
+    }
+    const decision = this.host.faults.decide({
+      brokerId: this.host.broker.id, apiKey: header.apiKey, apiName: api.name, version: header.apiVersion, clientId: header.clientId, body: req.body
+    })
+    if (decision.delayMs > 0) await Promise.race([new Promise(resolve => setTimeout(resolve, decision.delayMs).unref()), this.closed])
+    if (this.isClosed) return
+    const ctx: RequestContext = {
+      cluster: this.host.cluster,
+      broker: this.host.broker,
+      version: header.apiVersion,
+      header,
+      body: req.body,
+      clientHost: `/${this.socket.remoteAddress ?? '127.0.0.1'}`,
+      injectedError: decision.errorFor,
+      closed: this.closed,
+      handlers: this.host.handlers
+    }
+    const response = await handler.handle(ctx)
+    if (response === NO_RESPONSE) {
+      this.logRequest(header, api.name, `${topicPartitions(req.body)} -> (no response)`)
+      return
+    }
+    if (this.host.verbose) this.logRequest(header, api.name, `${topicPartitions(req.body)} -> ${errorSummary(response)}`)
+    const chunks = encodeResponseChunks(api, header.apiVersion, header.correlationId, response)
+    if (decision.dropMidResponse) {
+      const total = chunks.reduce((n, c) => n + c.length, 0)
+      const half = Buffer.concat(chunks, total).subarray(0, Math.max(1, total >>> 1))
+      this.socket.write(half)
+      this.close(`fault: dropped mid-response (${api.name} v${header.apiVersion})`)
+      return
+    }
+    await this.write(chunks)
+  }
+
+  private logRequest (header: RequestHeader, apiName: string, detail: string): void {
+    if (!this.host.verbose) return
+    this.logLine(`${this.peer} client=${header.clientId ?? '-'} ${apiName} v${header.apiVersion} #${header.correlationId} ${detail}`)
+  }
+
+  /** Writes a response's chunks in one corked burst (one writev) and waits while the socket's buffer is full. */
+  private async write (chunks: Buffer[]): Promise<void> {
+    if (this.isClosed) return
+    const socket = this.socket
+    socket.cork()
+    let ok = true
+    for (const c of chunks) ok = socket.write(c)
+    socket.uncork()
+    if (!ok && !this.isClosed) {
+      await Promise.race([new Promise(resolve => socket.once('drain', resolve)), this.closed])
+    }
+  }
+}

@@ -1,0 +1,494 @@
+import { randomUUID } from 'node:crypto'
+import { ErrorCode } from '../../protocol/error-codes.js'
+
+// The classic consumer group protocol, coordinator side (KIP-62, KIP-345, KIP-394; Kafka's GroupCoordinator and
+// GroupMetadata). A group moves through
+//   Empty -> PreparingRebalance -> CompletingRebalance -> Stable -> PreparingRebalance -> ...
+// A rebalance starts when a member joins, leaves, changes its protocols or misses its session timeout. Every
+// member must then send JoinGroup again; when all have (or the rebalance timeout drops the stragglers) the
+// generation is bumped and each JoinGroup is answered, the leader's with all members' metadata. The leader
+// computes the assignment and sends it in its SyncGroup; each member's SyncGroup is answered with its share.
+// Heartbeats keep a member's session alive and tell it (REBALANCE_IN_PROGRESS) when to rejoin.
+
+export type GroupStateName = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead'
+
+export interface CommittedOffset {
+  offset: bigint
+  leaderEpoch: number
+  metadata: string | null
+}
+
+export interface GroupProtocol { name: string, metadata: Buffer }
+
+export interface JoinRequest {
+  groupId: string
+  memberId: string
+  groupInstanceId: string | null
+  sessionTimeoutMs: number
+  rebalanceTimeoutMs: number
+  protocolType: string
+  protocols: GroupProtocol[]
+  clientId: string
+  clientHost: string
+  /** JoinGroup v4+: a new member first gets MEMBER_ID_REQUIRED with its id, then joins with it (KIP-394). */
+  requireKnownMemberId: boolean
+}
+
+export interface JoinResult {
+  errorCode: number
+  generationId: number
+  protocolType: string | null
+  protocolName: string | null
+  leader: string
+  memberId: string
+  members: Array<{ memberId: string, groupInstanceId: string | null, metadata: Buffer }>
+}
+
+export interface SyncRequest {
+  groupId: string
+  generationId: number
+  memberId: string
+  protocolType: string | null
+  protocolName: string | null
+  assignments: Array<{ memberId: string, assignment: Buffer }>
+}
+
+export interface SyncResult {
+  errorCode: number
+  protocolType: string | null
+  protocolName: string | null
+  assignment: Buffer
+}
+
+export interface DescribedGroup {
+  errorCode: number
+  groupId: string
+  groupState: GroupStateName
+  protocolType: string
+  protocolData: string
+  members: Array<{ memberId: string, groupInstanceId: string | null, clientId: string, clientHost: string, memberMetadata: Buffer, memberAssignment: Buffer }>
+}
+
+export interface GroupCoordinatorOptions {
+  /** group.initial.rebalance.delay.ms: how long the first rebalance of an empty group waits for more members. */
+  initialRebalanceDelayMs: number
+  /** group.min.session.timeout.ms / group.max.session.timeout.ms (Kafka defaults 6000 / 1800000). */
+  minSessionTimeoutMs: number
+  maxSessionTimeoutMs: number
+  onOffsetsChanged: () => void
+}
+
+interface Member {
+  memberId: string
+  groupInstanceId: string | null
+  clientId: string
+  clientHost: string
+  sessionTimeoutMs: number
+  rebalanceTimeoutMs: number
+  protocolType: string
+  protocols: GroupProtocol[]
+  assignment: Buffer
+  joinWaiter: ((r: JoinResult) => void) | undefined
+  syncWaiter: ((r: SyncResult) => void) | undefined
+  sessionTimer: NodeJS.Timeout | undefined
+}
+
+interface Group {
+  groupId: string
+  state: GroupStateName
+  generationId: number
+  protocolType: string | null
+  protocolName: string | null
+  leaderId: string | null
+  members: Map<string, Member>
+  /** Member ids handed out with MEMBER_ID_REQUIRED and not yet used to join. */
+  pendingMemberIds: Set<string>
+  rebalanceTimer: NodeJS.Timeout | undefined
+  /** True while the first rebalance of an empty group waits group.initial.rebalance.delay.ms. */
+  initialDelay: boolean
+  offsets: Map<string, Map<number, CommittedOffset>>
+}
+
+const EMPTY = Buffer.alloc(0)
+
+export class GroupCoordinator {
+  private readonly groups = new Map<string, Group>()
+
+  constructor (private readonly options: GroupCoordinatorOptions) {}
+
+  join (req: JoinRequest): Promise<JoinResult> {
+    const fail = (errorCode: number, memberId = req.memberId): Promise<JoinResult> =>
+      Promise.resolve({ errorCode, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId, members: [] })
+    if (req.sessionTimeoutMs < this.options.minSessionTimeoutMs || req.sessionTimeoutMs > this.options.maxSessionTimeoutMs) {
+      return fail(ErrorCode.INVALID_SESSION_TIMEOUT)
+    }
+    if (req.protocolType === '' || req.protocols.length === 0) return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
+    const g = this.group(req.groupId)
+    const existing = g.members.get(req.memberId)
+    if (g.members.size > 0 && (g.protocolType !== req.protocolType || !this.supportsProtocols(g, req.protocols, existing))) {
+      return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
+    }
+
+    let member = existing
+    if (member === undefined) {
+      let memberId = req.memberId
+      if (memberId === '') {
+        memberId = `${req.clientId}-${randomUUID()}`
+        if (req.groupInstanceId !== null) {
+          // A static member (KIP-345) that rejoins replaces its old incarnation.
+          const old = [...g.members.values()].find(m => m.groupInstanceId === req.groupInstanceId)
+          if (old !== undefined) this.removeMember(g, old, false)
+        } else if (req.requireKnownMemberId) {
+          g.pendingMemberIds.add(memberId)
+          return fail(ErrorCode.MEMBER_ID_REQUIRED, memberId)
+        }
+      } else if (!g.pendingMemberIds.delete(memberId)) {
+        return fail(ErrorCode.UNKNOWN_MEMBER_ID)
+      }
+      member = {
+        memberId, groupInstanceId: req.groupInstanceId, clientId: req.clientId, clientHost: req.clientHost,
+        sessionTimeoutMs: req.sessionTimeoutMs, rebalanceTimeoutMs: req.rebalanceTimeoutMs, protocolType: req.protocolType,
+        protocols: req.protocols, assignment: EMPTY, joinWaiter: undefined, syncWaiter: undefined, sessionTimer: undefined
+      }
+      g.members.set(memberId, member)
+      if (g.protocolType === null || g.members.size === 1) g.protocolType = req.protocolType
+      const joined = this.awaitJoin(member)
+      if (g.state === 'PreparingRebalance') this.tryCompleteJoin(g)
+      else this.prepareRebalance(g)
+      return joined
+    }
+
+    const sameProtocols = protocolsEqual(member.protocols, req.protocols)
+    member.protocols = req.protocols
+    member.sessionTimeoutMs = req.sessionTimeoutMs
+    member.rebalanceTimeoutMs = req.rebalanceTimeoutMs
+    switch (g.state) {
+      case 'PreparingRebalance': {
+        const joined = this.awaitJoin(member)
+        this.tryCompleteJoin(g)
+        return joined
+      }
+      case 'CompletingRebalance':
+      case 'Stable':
+        // A member rejoining with unchanged metadata gets the current generation back; the leader rejoining in
+        // Stable, or anyone with new metadata, starts a rebalance (GroupCoordinator.updateMemberAndRebalance).
+        if (sameProtocols && !(g.state === 'Stable' && g.leaderId === member.memberId)) {
+          this.touch(g, member)
+          return Promise.resolve(this.joinResult(g, member))
+        }
+        {
+          const joined = this.awaitJoin(member)
+          this.prepareRebalance(g)
+          return joined
+        }
+      default:
+        return fail(ErrorCode.UNKNOWN_MEMBER_ID)
+    }
+  }
+
+  sync (req: SyncRequest): Promise<SyncResult> {
+    const fail = (errorCode: number): Promise<SyncResult> => Promise.resolve({ errorCode, protocolType: null, protocolName: null, assignment: EMPTY })
+    const g = this.groups.get(req.groupId)
+    const member = g?.members.get(req.memberId)
+    if (g === undefined || member === undefined) return fail(ErrorCode.UNKNOWN_MEMBER_ID)
+    if (req.generationId !== g.generationId) return fail(ErrorCode.ILLEGAL_GENERATION)
+    if ((req.protocolType !== null && req.protocolType !== g.protocolType) || (req.protocolName !== null && req.protocolName !== g.protocolName)) {
+      return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
+    }
+    switch (g.state) {
+      case 'PreparingRebalance': return fail(ErrorCode.REBALANCE_IN_PROGRESS)
+      case 'Stable':
+        this.touch(g, member)
+        return Promise.resolve(this.syncResult(g, member))
+      case 'CompletingRebalance': {
+        const synced = new Promise<SyncResult>(resolve => {
+          member.syncWaiter?.({ errorCode: ErrorCode.REBALANCE_IN_PROGRESS, protocolType: null, protocolName: null, assignment: EMPTY })
+          member.syncWaiter = resolve
+        })
+        this.touch(g, member)
+        if (g.leaderId === member.memberId) {
+          const given = new Map(req.assignments.map(a => [a.memberId, a.assignment]))
+          for (const m of g.members.values()) m.assignment = given.get(m.memberId) ?? EMPTY
+          g.state = 'Stable'
+          for (const m of g.members.values()) {
+            const waiter = m.syncWaiter
+            m.syncWaiter = undefined
+            waiter?.(this.syncResult(g, m))
+          }
+        }
+        return synced
+      }
+      default: return fail(ErrorCode.UNKNOWN_MEMBER_ID)
+    }
+  }
+
+  heartbeat (groupId: string, generationId: number, memberId: string): number {
+    const g = this.groups.get(groupId)
+    const member = g?.members.get(memberId)
+    if (g === undefined || member === undefined) return ErrorCode.UNKNOWN_MEMBER_ID
+    if (generationId !== g.generationId) return ErrorCode.ILLEGAL_GENERATION
+    this.touch(g, member)
+    return g.state === 'PreparingRebalance' ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE
+  }
+
+  /** LeaveGroup: members by id, or static members by instance id (v3+, KIP-345). */
+  leave (groupId: string, identities: Array<{ memberId: string, groupInstanceId: string | null }>): Array<{ memberId: string, groupInstanceId: string | null, errorCode: number }> {
+    const g = this.groups.get(groupId)
+    return identities.map(id => {
+      const member = g === undefined
+        ? undefined
+        : id.memberId !== '' ? g.members.get(id.memberId) : [...g.members.values()].find(m => m.groupInstanceId !== null && m.groupInstanceId === id.groupInstanceId)
+      if (g === undefined || member === undefined || (id.groupInstanceId !== null && member.groupInstanceId !== id.groupInstanceId)) {
+        return { ...id, errorCode: ErrorCode.UNKNOWN_MEMBER_ID }
+      }
+      this.removeMember(g, member, true)
+      return { memberId: member.memberId, groupInstanceId: member.groupInstanceId, errorCode: ErrorCode.NONE }
+    })
+  }
+
+  /**
+   * Whether a member may commit offsets for the group (OffsetCommit): a "simple" commit (generation -1, no
+   * member) is allowed while the group is empty; otherwise the member and its generation must be current.
+   */
+  commitError (groupId: string, generationId: number, memberId: string): number {
+    const g = this.groups.get(groupId)
+    if (g === undefined) return generationId < 0 ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION
+    if (generationId < 0 && g.state === 'Empty') return ErrorCode.NONE
+    if (g.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS
+    const member = g.members.get(memberId)
+    if (member === undefined) return ErrorCode.UNKNOWN_MEMBER_ID
+    if (generationId !== g.generationId) return ErrorCode.ILLEGAL_GENERATION
+    this.touch(g, member)
+    return ErrorCode.NONE
+  }
+
+  commit (groupId: string, topic: string, partition: number, committed: CommittedOffset): void {
+    const g = this.group(groupId)
+    let byPartition = g.offsets.get(topic)
+    if (byPartition === undefined) g.offsets.set(topic, byPartition = new Map())
+    byPartition.set(partition, committed)
+  }
+
+  /** Called once after a request's commits, so persistence writes once per OffsetCommit. */
+  committedBatch (): void { this.options.onOffsetsChanged() }
+
+  committed (groupId: string, topic: string, partition: number): CommittedOffset | undefined {
+    return this.groups.get(groupId)?.offsets.get(topic)?.get(partition)
+  }
+
+  /** Every committed offset of a group, by topic (OffsetFetch with a null topic list). */
+  committedTopics (groupId: string): Map<string, Map<number, CommittedOffset>> {
+    return this.groups.get(groupId)?.offsets ?? new Map()
+  }
+
+  describe (groupId: string): DescribedGroup {
+    const g = this.groups.get(groupId)
+    if (g === undefined) return { errorCode: ErrorCode.NONE, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [] }
+    // Member metadata and assignments are only shown once the group is Stable (GroupMetadata.summary).
+    const stable = g.state === 'Stable'
+    return {
+      errorCode: ErrorCode.NONE,
+      groupId,
+      groupState: g.state,
+      protocolType: g.protocolType ?? '',
+      protocolData: stable ? (g.protocolName ?? '') : '',
+      members: [...g.members.values()].map(m => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        memberMetadata: stable ? (m.protocols.find(p => p.name === g.protocolName)?.metadata ?? EMPTY) : EMPTY,
+        memberAssignment: stable ? m.assignment : EMPTY
+      }))
+    }
+  }
+
+  list (): Array<{ groupId: string, protocolType: string, groupState: GroupStateName }> {
+    return [...this.groups.values()].map(g => ({ groupId: g.groupId, protocolType: g.protocolType ?? '', groupState: g.state }))
+  }
+
+  restoreOffset (groupId: string, topic: string, partition: number, committed: CommittedOffset): void {
+    this.commit(groupId, topic, partition, committed)
+  }
+
+  allOffsets (): Array<{ group: string, topic: string, partition: number, committed: CommittedOffset }> {
+    const out: Array<{ group: string, topic: string, partition: number, committed: CommittedOffset }> = []
+    for (const g of this.groups.values()) {
+      for (const [topic, byPartition] of g.offsets) for (const [partition, committed] of byPartition) out.push({ group: g.groupId, topic, partition, committed })
+    }
+    return out
+  }
+
+  /** A deleted topic's committed offsets go with it. */
+  forgetTopic (topic: string): void {
+    for (const g of this.groups.values()) g.offsets.delete(topic)
+  }
+
+  /** Stops every timer and answers pending joins and syncs, so nothing holds the process open. */
+  close (): void {
+    for (const g of this.groups.values()) {
+      clearTimeout(g.rebalanceTimer)
+      for (const m of g.members.values()) {
+        clearTimeout(m.sessionTimer)
+        m.joinWaiter?.(this.joinError(m, ErrorCode.COORDINATOR_NOT_AVAILABLE))
+        m.syncWaiter?.({ errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, protocolType: null, protocolName: null, assignment: EMPTY })
+        m.joinWaiter = m.syncWaiter = undefined
+      }
+    }
+  }
+
+  // ---- Rebalancing --------------------------------------------------------------------------------------------
+
+  private group (groupId: string): Group {
+    let g = this.groups.get(groupId)
+    if (g === undefined) {
+      g = {
+        groupId, state: 'Empty', generationId: 0, protocolType: null, protocolName: null, leaderId: null, members: new Map(),
+        pendingMemberIds: new Set(), rebalanceTimer: undefined, initialDelay: false, offsets: new Map()
+      }
+      this.groups.set(groupId, g)
+    }
+    return g
+  }
+
+  /** Whether the protocols a member offers leave at least one that every other member supports too. */
+  private supportsProtocols (g: Group, protocols: GroupProtocol[], self: Member | undefined): boolean {
+    return protocols.some(p => [...g.members.values()].every(m => m === self || m.protocols.some(q => q.name === p.name)))
+  }
+
+  private awaitJoin (member: Member): Promise<JoinResult> {
+    return new Promise(resolve => {
+      member.joinWaiter?.(this.joinError(member, ErrorCode.REBALANCE_IN_PROGRESS))
+      member.joinWaiter = resolve
+    })
+  }
+
+  private prepareRebalance (g: Group): void {
+    if (g.state === 'CompletingRebalance') {
+      // The leader's assignment will never come for this generation: members waiting in SyncGroup must rejoin.
+      for (const m of g.members.values()) {
+        m.assignment = EMPTY
+        const waiter = m.syncWaiter
+        m.syncWaiter = undefined
+        waiter?.({ errorCode: ErrorCode.REBALANCE_IN_PROGRESS, protocolType: null, protocolName: null, assignment: EMPTY })
+      }
+    }
+    const wasEmpty = g.state === 'Empty'
+    g.state = 'PreparingRebalance'
+    clearTimeout(g.rebalanceTimer)
+    if (wasEmpty && this.options.initialRebalanceDelayMs > 0) {
+      // The first rebalance of an empty group waits a little so that members starting together land in one
+      // generation (KIP-134, group.initial.rebalance.delay.ms).
+      g.initialDelay = true
+      g.rebalanceTimer = setTimeout(() => {
+        g.initialDelay = false
+        this.completeJoin(g)
+      }, this.options.initialRebalanceDelayMs).unref()
+      return
+    }
+    let timeoutMs = 0
+    for (const m of g.members.values()) timeoutMs = Math.max(timeoutMs, m.rebalanceTimeoutMs)
+    g.rebalanceTimer = setTimeout(() => { this.completeJoin(g) }, timeoutMs).unref()
+    this.tryCompleteJoin(g)
+  }
+
+  private tryCompleteJoin (g: Group): void {
+    if (g.state !== 'PreparingRebalance' || g.initialDelay) return
+    for (const m of g.members.values()) if (m.joinWaiter === undefined) return
+    this.completeJoin(g)
+  }
+
+  /** Ends the join phase: members that did not rejoin are dropped, the generation is bumped, joins answered. */
+  private completeJoin (g: Group): void {
+    if (g.state !== 'PreparingRebalance') return
+    clearTimeout(g.rebalanceTimer)
+    g.rebalanceTimer = undefined
+    for (const m of [...g.members.values()]) {
+      if (m.joinWaiter === undefined) {
+        clearTimeout(m.sessionTimer)
+        g.members.delete(m.memberId)
+      }
+    }
+    g.generationId++
+    if (g.members.size === 0) {
+      g.state = 'Empty'
+      g.protocolName = null
+      g.leaderId = null
+      return
+    }
+    g.state = 'CompletingRebalance'
+    g.protocolName = selectProtocol([...g.members.values()])
+    if (g.leaderId === null || !g.members.has(g.leaderId)) g.leaderId = g.members.keys().next().value!
+    for (const m of g.members.values()) {
+      const waiter = m.joinWaiter
+      m.joinWaiter = undefined
+      this.touch(g, m)
+      waiter?.(this.joinResult(g, m))
+    }
+  }
+
+  private joinResult (g: Group, m: Member): JoinResult {
+    const isLeader = g.leaderId === m.memberId
+    return {
+      errorCode: ErrorCode.NONE,
+      generationId: g.generationId,
+      protocolType: g.protocolType,
+      protocolName: g.protocolName,
+      leader: g.leaderId ?? '',
+      memberId: m.memberId,
+      members: isLeader
+        ? [...g.members.values()].map(x => ({ memberId: x.memberId, groupInstanceId: x.groupInstanceId, metadata: x.protocols.find(p => p.name === g.protocolName)?.metadata ?? EMPTY }))
+        : []
+    }
+  }
+
+  private joinError (m: Member, errorCode: number): JoinResult {
+    return { errorCode, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId: m.memberId, members: [] }
+  }
+
+  private syncResult (g: Group, m: Member): SyncResult {
+    return { errorCode: ErrorCode.NONE, protocolType: g.protocolType, protocolName: g.protocolName, assignment: m.assignment }
+  }
+
+  /** Restarts a member's session timer: missing it for sessionTimeoutMs removes the member (KIP-62). */
+  private touch (g: Group, m: Member): void {
+    clearTimeout(m.sessionTimer)
+    m.sessionTimer = setTimeout(() => {
+      // Members waiting for a join or sync answer are kept alive, as Kafka's MemberMetadata.shouldKeepAlive does.
+      if (m.joinWaiter !== undefined || m.syncWaiter !== undefined) this.touch(g, m)
+      else if (g.members.get(m.memberId) === m) this.removeMember(g, m, true)
+    }, m.sessionTimeoutMs).unref()
+  }
+
+  private removeMember (g: Group, m: Member, rebalance: boolean): void {
+    clearTimeout(m.sessionTimer)
+    g.members.delete(m.memberId)
+    m.joinWaiter?.(this.joinError(m, ErrorCode.UNKNOWN_MEMBER_ID))
+    m.syncWaiter?.({ errorCode: ErrorCode.UNKNOWN_MEMBER_ID, protocolType: null, protocolName: null, assignment: EMPTY })
+    m.joinWaiter = m.syncWaiter = undefined
+    if (g.leaderId === m.memberId) g.leaderId = g.members.keys().next().value ?? null
+    if (!rebalance) return
+    if (g.state === 'Stable' || g.state === 'CompletingRebalance') this.prepareRebalance(g)
+    else if (g.state === 'PreparingRebalance') this.tryCompleteJoin(g)
+  }
+}
+
+function protocolsEqual (a: GroupProtocol[], b: GroupProtocol[]): boolean {
+  return a.length === b.length && a.every((p, i) => p.name === b[i].name && p.metadata.equals(b[i].metadata))
+}
+
+/**
+ * The group's protocol: among those every member supports, the one most members list first
+ * (GroupMetadata.selectProtocol: each member votes for its first supported candidate).
+ */
+function selectProtocol (members: Member[]): string {
+  const candidates = members[0].protocols.map(p => p.name).filter(name => members.every(m => m.protocols.some(p => p.name === name)))
+  const votes = new Map<string, number>(candidates.map(c => [c, 0]))
+  for (const m of members) {
+    const choice = m.protocols.find(p => votes.has(p.name))
+    if (choice !== undefined) votes.set(choice.name, votes.get(choice.name)! + 1)
+  }
+  let best = candidates[0]
+  for (const c of candidates) if (votes.get(c)! > votes.get(best)!) best = c
+  return best
+}

@@ -1,0 +1,45 @@
+import type { ApiSchema } from '../../protocol/schema/define.js'
+import type { RequestHeader } from '../../protocol/headers.js'
+import { intersect, isEmpty, parseVersions, type VersionRange } from '../../protocol/schema/versions.js'
+import type { BrokerInfo, ClusterState } from './cluster-state.js'
+
+// What every API handler sees and returns. A handler file (handlers/NN-api-name.ts) opens with the versions it
+// serves and calls `serve(api, versions, handle)`; the list of handlers is what the ApiVersions reply advertises,
+// so a client is never offered a version nobody answers.
+
+/** Returned by a handler when the protocol says no response is sent (Produce with acks 0). */
+export const NO_RESPONSE: unique symbol = Symbol('no response')
+
+export interface RequestContext<Req = any> {
+  readonly cluster: ClusterState
+  /** The broker the request arrived at: leadership and coordinator checks are made against it. */
+  readonly broker: BrokerInfo
+  readonly version: number
+  readonly header: RequestHeader
+  readonly body: Req
+  /** "/127.0.0.1", as DescribeGroups reports client hosts. */
+  readonly clientHost: string
+  /**
+   * The error code a fault injects for this partition, or for the whole request when `topic` is omitted; 0 when
+   * no fault applies. Each call that returns a code uses up one of the fault's count.
+   */
+  injectedError: (topic?: string, partition?: number) => number
+  /** Resolves when the client's connection closes, so that long polls stop waiting. */
+  readonly closed: Promise<void>
+  /** The handlers this broker serves, by API key (for ApiVersions). */
+  readonly handlers: ReadonlyMap<number, Handler>
+}
+
+export interface Handler<Req = any> {
+  readonly api: ApiSchema
+  /** The versions served: the declared range within the schema's. */
+  readonly versions: VersionRange
+  readonly handle: (ctx: RequestContext<Req>) => unknown
+}
+
+/** Declares a handler for `api` over `versions` (Kafka's range grammar, "0-9"), clipped to the schema's range. */
+export function serve<Req> (api: ApiSchema, versions: string, handle: (ctx: RequestContext<Req>) => unknown): Handler<Req> {
+  const range = intersect(parseVersions(versions), api.versions)
+  if (isEmpty(range)) throw new RangeError(`${api.name}: versions ${versions} lie outside the schema's ${api.versions.text}`)
+  return { api, versions: range, handle }
+}

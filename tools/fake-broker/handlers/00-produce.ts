@@ -1,0 +1,53 @@
+import { Produce } from '../../../protocol/apis/index.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
+import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import { NO_RESPONSE, serve, type RequestContext } from '../handler.js'
+import { leaderEndpoints } from './leader-hint.js'
+
+// Produce (key 0), v3-12: appends record batches (magic 2 only; v0-2 carried message sets and Kafka 4.0 removed
+// them, KIP-896). acks 0 gets no response at all; acks 1 and -1 are the same here, since the fake keeps one copy
+// that is at once the leader's and every follower's. Errors are per partition: unknown topic, not the leader
+// (v10+ adds the new leader and its endpoint, KIP-951), corrupt batches, and idempotent-producer sequence errors.
+// Transactional produce (transactionalId set) is appended like any other: the fake has no transaction coordinator.
+
+type Req = Infer<typeof Produce.request>
+type Res = InferInput<typeof Produce.response>
+type PartitionRes = NonNullable<NonNullable<Res['responses']>[number]['partitionResponses']>[number]
+
+export const produceHandler = serve<Req>(Produce, '3-12', (ctx): Res | typeof NO_RESPONSE => {
+  const { body } = ctx
+  const leaders = new Set<number>()
+  const acksValid = body.acks === 0 || body.acks === 1 || body.acks === -1
+  const responses = body.topicData.map(t => ({
+    name: t.name,
+    partitionResponses: t.partitionData.map(pd => acksValid
+      ? produceOne(ctx, t.name, pd.index, pd.records, leaders)
+      : { index: pd.index, errorCode: ErrorCode.INVALID_REQUIRED_ACKS, baseOffset: -1n })
+  }))
+  if (body.acks === 0) return NO_RESPONSE
+  return { responses, throttleTimeMs: 0, nodeEndpoints: leaderEndpoints(ctx.cluster, leaders) }
+})
+
+function produceOne (ctx: RequestContext<Req>, name: string, index: number, records: Buffer | null, leaders: Set<number>): PartitionRes {
+  const fail = (errorCode: number, errorMessage: string | null = null): PartitionRes => ({ index, errorCode, baseOffset: -1n, errorMessage })
+  const injected = ctx.injectedError(name, index)
+  if (injected !== 0) return fail(injected)
+  const topic = ctx.cluster.topics.get(name) ?? ctx.cluster.autoCreate(name)
+  const p = topic?.partitions[index]
+  if (p === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+  const leaderError = ctx.cluster.leaderError(p, ctx.broker.id)
+  if (leaderError !== 0) {
+    if (p.leaderId >= 0) leaders.add(p.leaderId)
+    return { ...fail(leaderError), currentLeader: { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch } }
+  }
+  if (records === null || records.length === 0) return fail(ErrorCode.INVALID_RECORD, 'no records')
+  const r = p.log.append(records, p.leaderEpoch)
+  return {
+    index,
+    errorCode: r.errorCode,
+    baseOffset: r.baseOffset,
+    logAppendTimeMs: r.logAppendTime,
+    logStartOffset: p.log.logStartOffset,
+    errorMessage: r.errorMessage
+  }
+}

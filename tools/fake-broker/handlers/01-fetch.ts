@@ -1,0 +1,135 @@
+import { Fetch } from '../../../protocol/apis/index.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
+import { encodeMessageSet, iterateRecords } from '../../../protocol/records/index.js'
+import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import { ClusterState } from '../cluster-state.js'
+import type { PartitionLog } from '../partition-log.js'
+import { serve, type RequestContext } from '../handler.js'
+import { leaderEndpoints } from './leader-hint.js'
+
+// Fetch (key 1), v0-17: reads stored batches. The answer is built from views over the partition logs (no
+// re-encoding, no copy: the writer keeps large views by reference). Long poll: when fewer than minBytes are
+// available the request waits, up to maxWaitMs, for an append to one of its partitions. Limits follow KIP-74:
+// partitions are filled in request order up to maxBytes (v3+) and partitionMaxBytes each, and the first batch of
+// the first partition with data is returned whole even when larger, so a consumer always makes progress.
+// v0-3 predate record batch v2: their answers are down-converted to message sets (magic 0 for v0-1, magic 1 for
+// v2-3), as Kafka did before 4.0 removed those versions (KIP-896). Fetch sessions (v7+, KIP-227) are declined the
+// way a broker with a full session cache declines them: sessionId 0, so every fetch is a full one. With no
+// transactions, read_committed reads up to the high watermark, which is also the last stable offset.
+
+type Req = Infer<typeof Fetch.request>
+type Res = InferInput<typeof Fetch.response>
+type PartitionRes = NonNullable<NonNullable<Res['responses']>[number]['partitions']>[number]
+
+const EMPTY = Buffer.alloc(0)
+const FETCH_SESSION_ID_NOT_FOUND = 70
+
+interface Built {
+  responses: NonNullable<Res['responses']>
+  bytes: number
+  /** An error answers at once: Kafka's DelayedFetch completes as soon as a partition fails. */
+  anyError: boolean
+  logs: PartitionLog[]
+  leaders: Set<number>
+}
+
+export const fetchHandler = serve<Req>(Fetch, '0-17', async (ctx): Promise<Res> => {
+  const { body, version } = ctx
+  if (version >= 7 && body.sessionId !== 0) {
+    return { throttleTimeMs: 0, errorCode: FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] }
+  }
+  const deadline = Date.now() + body.maxWaitMs
+  let built = build(ctx)
+  let closed = false
+  void ctx.closed.then(() => { closed = true })
+  while (!built.anyError && built.bytes < body.minBytes && !closed) {
+    const left = deadline - Date.now()
+    if (left <= 0) break
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      ...built.logs.map(l => l.nextAppend()),
+      new Promise<void>(resolve => { timer = setTimeout(resolve, left) }),
+      ctx.closed
+    ])
+    clearTimeout(timer)
+    built = build(ctx)
+  }
+  return {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    sessionId: 0,
+    responses: built.responses,
+    nodeEndpoints: leaderEndpoints(ctx.cluster, built.leaders)
+  }
+})
+
+function build (ctx: RequestContext<Req>): Built {
+  const { body, version, cluster } = ctx
+  const out: Built = { responses: [], bytes: 0, anyError: false, logs: [], leaders: new Set() }
+  let budget = version >= 3 ? body.maxBytes : Number.MAX_SAFE_INTEGER
+  for (const t of body.topics) {
+    const topic = version >= 13 ? cluster.topicById(t.topicId) : cluster.topics.get(t.topic)
+    const name = topic?.name ?? t.topic
+    const partitions: PartitionRes[] = t.partitions.map(fp => {
+      const fail = (errorCode: number, extra: Partial<PartitionRes> = {}): PartitionRes => {
+        out.anyError = true
+        return { partitionIndex: fp.partition, errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, records: EMPTY, ...extra }
+      }
+      if (topic === undefined) return fail(version >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+      const p = topic.partitions[fp.partition]
+      if (p === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+      const injected = ctx.injectedError(name, fp.partition)
+      if (injected !== 0) return fail(injected)
+      const leaderError = cluster.leaderError(p, ctx.broker.id)
+      if (leaderError !== 0) {
+        if (p.leaderId >= 0) out.leaders.add(p.leaderId)
+        return fail(leaderError, { currentLeader: { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch } })
+      }
+      const epochError = ClusterState.epochError(p, fp.currentLeaderEpoch)
+      if (epochError !== 0) return fail(epochError, { currentLeader: { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch } })
+      const log = p.log
+      const hw = log.highWatermark
+      const marks = { highWatermark: hw, lastStableOffset: hw, logStartOffset: log.logStartOffset }
+      if (fp.fetchOffset < log.logStartOffset || fp.fetchOffset > hw) return fail(ErrorCode.OFFSET_OUT_OF_RANGE, marks)
+      out.logs.push(log)
+      const limit = Math.max(0, Math.min(fp.partitionMaxBytes, budget))
+      const offset = Number(fp.fetchOffset)
+      const records = version >= 4
+        ? log.read(offset, limit, out.bytes === 0)
+        : downConvert(log, offset, limit, out.bytes === 0, version >= 2 ? 1 : 0)
+      out.bytes += records.length
+      budget -= records.length
+      return {
+        partitionIndex: fp.partition,
+        errorCode: ErrorCode.NONE,
+        ...marks,
+        // Kafka sends null for read_uncommitted and a (here empty) list for read_committed.
+        abortedTransactions: body.isolationLevel === 1 ? [] : null,
+        preferredReadReplica: -1,
+        records
+      }
+    })
+    out.responses.push({ topic: name, topicId: t.topicId, partitions })
+  }
+  return out
+}
+
+/**
+ * Rewrites stored batches as a legacy message set for Fetch v0-3 (clients that predate KIP-98): whole batches
+ * from the one holding `offset`, uncompressed, without headers (magic 0/1 cannot carry them).
+ */
+function downConvert (log: PartitionLog, offset: number, maxBytes: number, minOne: boolean, magic: 0 | 1): Buffer {
+  const parts: Buffer[] = []
+  let size = 0
+  for (const b of log.batches(offset)) {
+    const records = [...iterateRecords(b.view, { verifyCrc: false, topic: log.topic, partition: log.partition })]
+      .map(r => ({ key: r.key, value: r.value, timestamp: r.timestamp }))
+    if (records.length === 0) continue
+    const set = encodeMessageSet(records, { magic, baseOffset: BigInt(b.baseOffset), timestampType: log.timestampType })
+    if (size + set.length > maxBytes && !(parts.length === 0 && minOne)) break
+    parts.push(set)
+    size += set.length
+    if (size >= maxBytes) break
+  }
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts, size)
+}

@@ -1,0 +1,65 @@
+import { Metadata } from '../../../protocol/apis/index.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
+import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import { ClusterState, type TopicState } from '../cluster-state.js'
+import { serve, type RequestContext } from '../handler.js'
+
+// Metadata (key 3), v0-13: live brokers, topics, partitions with leaders, replicas and leader epochs.
+// v0 asks for all topics with an empty list, v1+ with null. v4+ says whether the broker may auto-create the
+// requested topics (always allowed before v4). v10+ may name topics by id (name null). Kafka 4.0 dropped v0-3
+// (KIP-896), but kafka-python 2.0 still sends v0 while it probes the broker, so they are served.
+
+type Req = Infer<typeof Metadata.request>
+type Res = InferInput<typeof Metadata.response>
+type TopicRes = NonNullable<Res['topics']>[number]
+
+const ZERO_UUID = '00000000-0000-0000-0000-000000000000'
+
+export const metadataHandler = serve<Req>(Metadata, '0-13', (ctx): Res => {
+  const { body, version, cluster } = ctx
+  const all = body.topics === null || (version === 0 && body.topics.length === 0)
+  const allowAuto = version < 4 || body.allowAutoTopicCreation
+  const topics: TopicRes[] = all
+    ? [...cluster.topics.values()].map(t => describeTopic(ctx, t))
+    : body.topics!.map(req => {
+      let topic = req.name !== null ? cluster.topics.get(req.name) : cluster.topicById(req.topicId)
+      if (topic === undefined && req.name !== null && allowAuto) topic = cluster.autoCreate(req.name)
+      if (topic !== undefined) return describeTopic(ctx, topic)
+      const invalid = req.name !== null && ClusterState.topicNameError(req.name) !== 0
+      return {
+        errorCode: req.name === null ? ErrorCode.UNKNOWN_TOPIC_ID : invalid ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+        name: req.name,
+        topicId: req.topicId ?? ZERO_UUID,
+        partitions: []
+      }
+    })
+  const live = cluster.liveBrokers()
+  return {
+    throttleTimeMs: 0,
+    brokers: live.map(b => ({ nodeId: b.id, host: b.host, port: b.port, rack: null })),
+    clusterId: cluster.clusterId,
+    controllerId: live[0]?.id ?? -1,
+    topics
+  }
+})
+
+function describeTopic (ctx: RequestContext<Req>, t: TopicState): TopicRes {
+  const injected = ctx.injectedError(t.name)
+  if (injected !== 0) return { errorCode: injected, name: t.name, topicId: t.id, partitions: [] }
+  const up = (id: number): boolean => ctx.cluster.broker(id)?.up === true
+  return {
+    errorCode: ErrorCode.NONE,
+    name: t.name,
+    topicId: t.id,
+    isInternal: false,
+    partitions: t.partitions.map(p => ({
+      errorCode: ctx.injectedError(t.name, p.index) || (p.leaderId < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE),
+      partitionIndex: p.index,
+      leaderId: p.leaderId,
+      leaderEpoch: p.leaderEpoch,
+      replicaNodes: p.replicas,
+      isrNodes: p.replicas.filter(up),
+      offlineReplicas: p.replicas.filter(r => !up(r))
+    }))
+  }
+}

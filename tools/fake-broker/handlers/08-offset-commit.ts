@@ -1,0 +1,39 @@
+import { OffsetCommit } from '../../../protocol/apis/index.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
+import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import { serve } from '../handler.js'
+import { coordinatorError } from './coordinator-check.js'
+
+// OffsetCommit (key 8), v0-9: stores a group's consumed positions. v0 commits without a generation (a "simple"
+// commit); v1+ carry the generation and member id, checked against the group so that a member evicted by a
+// rebalance cannot overwrite its successor's progress. v2-4 carry a retention time (ignored: kept forever here),
+// v6 the leader epoch of the committed offset (KIP-320), v7 the static instance id, v8 is flexible.
+
+type Req = Infer<typeof OffsetCommit.request>
+type Res = InferInput<typeof OffsetCommit.response>
+
+/** offset.metadata.max.bytes: Kafka's default limit on the metadata string stored with an offset. */
+const MAX_METADATA_CHARS = 4096
+const OFFSET_METADATA_TOO_LARGE = 12
+
+export const offsetCommitHandler = serve<Req>(OffsetCommit, '0-9', (ctx): Res => {
+  const { body, cluster } = ctx
+  const groups = cluster.groups
+  const groupError = coordinatorError(ctx, body.groupId) || groups.commitError(body.groupId, body.generationIdOrMemberEpoch, body.memberId)
+  let committed = false
+  const topics = body.topics.map(t => ({
+    name: t.name,
+    partitions: t.partitions.map(p => {
+      let errorCode: number = groupError
+      if (errorCode === 0 && cluster.partition(t.name, p.partitionIndex) === undefined) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+      if (errorCode === 0 && (p.committedMetadata?.length ?? 0) > MAX_METADATA_CHARS) errorCode = OFFSET_METADATA_TOO_LARGE
+      if (errorCode === 0) {
+        groups.commit(body.groupId, t.name, p.partitionIndex, { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata })
+        committed = true
+      }
+      return { partitionIndex: p.partitionIndex, errorCode }
+    })
+  }))
+  if (committed) groups.committedBatch()
+  return { throttleTimeMs: 0, topics }
+})

@@ -1,0 +1,60 @@
+import { OffsetFetch } from '../../../protocol/apis/index.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
+import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import { serve, type RequestContext } from '../handler.js'
+import { coordinatorError } from './coordinator-check.js'
+
+// OffsetFetch (key 9), v0-9: a group's committed offsets; -1 where nothing was committed. v2+ ask for every
+// committed partition with a null topic list and add a top-level error code. v5 adds the committed leader epoch
+// (KIP-320), v7 requireStable (KIP-447: only matters with pending transactional commits, which the fake has
+// none of), v8 several groups at once (KIP-709), v9 the member id and epoch of the new protocol (KIP-848).
+
+type Req = Infer<typeof OffsetFetch.request>
+type Res = InferInput<typeof OffsetFetch.response>
+
+interface TopicOffsets {
+  name: string
+  partitions: Array<{ partitionIndex: number, committedOffset: bigint, committedLeaderEpoch: number, metadata: string | null, errorCode: number }>
+}
+
+export const offsetFetchHandler = serve<Req>(OffsetFetch, '0-9', (ctx): Res => {
+  const { body, version } = ctx
+  if (version >= 8) {
+    return {
+      throttleTimeMs: 0,
+      groups: body.groups.map(g => {
+        const errorCode = coordinatorError(ctx, g.groupId)
+        return { groupId: g.groupId, topics: errorCode !== 0 ? [] : offsetsOf(ctx, g.groupId, g.topics, 0), errorCode }
+      })
+    }
+  }
+  const errorCode = coordinatorError(ctx, body.groupId)
+  // Before v2 there is no top-level error code: the error goes into every partition.
+  const topics = errorCode !== 0 && version >= 2 ? [] : offsetsOf(ctx, body.groupId, body.topics, errorCode)
+  return { throttleTimeMs: 0, topics, errorCode }
+})
+
+function offsetsOf (ctx: RequestContext<Req>, groupId: string, topics: Array<{ name: string, partitionIndexes: number[] }> | null, errorCode: number): TopicOffsets[] {
+  const groups = ctx.cluster.groups
+  if (topics === null) {
+    return [...groups.committedTopics(groupId)].map(([name, byPartition]) => ({
+      name,
+      partitions: [...byPartition].map(([partitionIndex, c]) => ({
+        partitionIndex, committedOffset: c.offset, committedLeaderEpoch: c.leaderEpoch, metadata: c.metadata ?? '', errorCode: ErrorCode.NONE
+      }))
+    }))
+  }
+  return topics.map(t => ({
+    name: t.name,
+    partitions: t.partitionIndexes.map(partitionIndex => {
+      const c = errorCode === 0 ? groups.committed(groupId, t.name, partitionIndex) : undefined
+      return {
+        partitionIndex,
+        committedOffset: c?.offset ?? -1n,
+        committedLeaderEpoch: c?.leaderEpoch ?? -1,
+        metadata: c === undefined ? '' : (c.metadata ?? ''),
+        errorCode
+      }
+    })
+  }))
+}

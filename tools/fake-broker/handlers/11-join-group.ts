@@ -1,0 +1,45 @@
+import { JoinGroup } from '../../../protocol/apis/index.js'
+import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import { serve } from '../handler.js'
+import { coordinatorError } from './coordinator-check.js'
+
+// JoinGroup (key 11), v0-9: the first half of a rebalance (see ../group-coordinator.ts). v1 adds
+// rebalanceTimeoutMs (v0 uses the session timeout for both, KIP-62). v4 makes new members join twice: first
+// with an empty id to get MEMBER_ID_REQUIRED and their id, then with it (KIP-394). v5 adds static membership
+// (groupInstanceId, KIP-345). v7 returns the protocol type, and the protocol name may be null. v8 adds a reason.
+// v9 adds skipAssignment (for KIP-814 server-side assignors; always false here).
+
+type Req = Infer<typeof JoinGroup.request>
+type Res = InferInput<typeof JoinGroup.response>
+
+export const joinGroupHandler = serve<Req>(JoinGroup, '0-9', async (ctx): Promise<Res> => {
+  const { body, version } = ctx
+  const error = coordinatorError(ctx, body.groupId)
+  const nameOrEmpty = (s: string | null): string | null => version >= 7 ? s : (s ?? '')
+  if (error !== 0) {
+    return { throttleTimeMs: 0, errorCode: error, generationId: -1, protocolType: null, protocolName: nameOrEmpty(null), leader: '', memberId: body.memberId, members: [] }
+  }
+  const r = await ctx.cluster.groups.join({
+    groupId: body.groupId,
+    memberId: body.memberId,
+    groupInstanceId: body.groupInstanceId,
+    sessionTimeoutMs: body.sessionTimeoutMs,
+    rebalanceTimeoutMs: version >= 1 ? body.rebalanceTimeoutMs : body.sessionTimeoutMs,
+    protocolType: body.protocolType,
+    protocols: body.protocols.map(p => ({ name: p.name, metadata: Buffer.from(p.metadata) })),
+    clientId: ctx.header.clientId ?? '',
+    clientHost: ctx.clientHost,
+    requireKnownMemberId: version >= 4
+  })
+  return {
+    throttleTimeMs: 0,
+    errorCode: r.errorCode,
+    generationId: r.generationId,
+    protocolType: r.protocolType,
+    protocolName: nameOrEmpty(r.protocolName),
+    leader: r.leader,
+    skipAssignment: false,
+    memberId: r.memberId,
+    members: r.members
+  }
+})

@@ -1,0 +1,25 @@
+import { DescribeGroups } from '../../../protocol/apis/index.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
+import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import { serve } from '../handler.js'
+import { coordinatorError } from './coordinator-check.js'
+
+// DescribeGroups (key 15), v0-6: state, protocol and members of groups. Member metadata and assignments are
+// only filled in once the group is Stable. A group that does not exist is reported as "Dead"; v6 reports it
+// with GROUP_ID_NOT_FOUND instead (KIP-1043).
+
+type Req = Infer<typeof DescribeGroups.request>
+type Res = InferInput<typeof DescribeGroups.response>
+
+export const describeGroupsHandler = serve<Req>(DescribeGroups, '0-6', (ctx): Res => ({
+  throttleTimeMs: 0,
+  groups: ctx.body.groups.map(groupId => {
+    const errorCode = coordinatorError(ctx, groupId)
+    if (errorCode !== 0) return { errorCode, groupId, groupState: '', protocolType: '', protocolData: '', members: [] }
+    const g = ctx.cluster.groups.describe(groupId)
+    if (ctx.version >= 6 && g.groupState === 'Dead') {
+      return { ...g, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} not found.` }
+    }
+    return g
+  })
+}))

@@ -1,0 +1,31 @@
+import { DeleteTopics } from '../../../protocol/apis/index.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
+import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import { serve } from '../handler.js'
+
+// DeleteTopics (key 20), v0-6: deletes topics with their logs and committed offsets. v6 names topics by name or
+// by id (KIP-516); before it, by name only. v5 adds error messages.
+
+type Req = Infer<typeof DeleteTopics.request>
+type Res = InferInput<typeof DeleteTopics.response>
+
+const ZERO_UUID = '00000000-0000-0000-0000-000000000000'
+
+export const deleteTopicsHandler = serve<Req>(DeleteTopics, '0-6', (ctx): Res => {
+  const { body, version, cluster } = ctx
+  const wanted = version >= 6 ? body.topics : body.topicNames.map(name => ({ name, topicId: ZERO_UUID }))
+  return {
+    throttleTimeMs: 0,
+    responses: wanted.map(w => {
+      const topic = w.name !== null ? cluster.topics.get(w.name) : cluster.topicById(w.topicId)
+      const injected = ctx.injectedError(topic?.name ?? w.name ?? undefined)
+      if (injected !== 0) return { name: w.name, topicId: w.topicId, errorCode: injected, errorMessage: 'injected fault' }
+      if (topic === undefined) {
+        const errorCode = w.name === null ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+        return { name: w.name, topicId: w.topicId, errorCode, errorMessage: 'This server does not host this topic.' }
+      }
+      cluster.deleteTopic(topic.name)
+      return { name: topic.name, topicId: topic.id, errorCode: ErrorCode.NONE, errorMessage: null }
+    })
+  }
+})
