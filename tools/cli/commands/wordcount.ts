@@ -1,0 +1,118 @@
+// `kafka-direct wordcount`: the direct word count as a command, for users and for the crash test.
+//
+//   kafka-direct wordcount -b BROKERS -t TOPIC[,TOPIC] [--from beginning|end] [--batch-interval MS]
+//     [--max-rate-per-partition N] [--backpressure] [--checkpoint DIR] [--out DIR] [--commit-group GROUP]
+//     [--duration MS] [--quiet]
+//
+// With --out each completed batch writes one JSON file, atomically, named by batch time:
+// { batchTime, offsetRanges: [{ topic, partition, fromOffset, untilOffset }], counts: { word: n } }. With the same
+// --checkpoint across crashes and restarts, the union of these files counts every record exactly once.
+// SIGTERM (or SIGINT) lets the running batch finish, then exits 0.
+import { ConfigError } from '../../../protocol/errors.js'
+import { StreamingContext } from '../../../streaming/context.js'
+import { formatRange } from '../../../streaming/offset-range.js'
+import { topWords, wordCount } from '../../examples/word-count-job.js'
+
+export interface WordCountArgs {
+  brokers: string
+  topics: string[]
+  from: 'beginning' | 'end'
+  batchIntervalMs: number
+  maxRatePerPartition: number
+  backpressure: boolean
+  checkpoint?: string
+  out?: string
+  commitGroup?: string
+  durationMs?: number
+  quiet: boolean
+}
+
+const USAGE = 'usage: kafka-direct wordcount -b BROKERS -t TOPIC[,TOPIC] [--from beginning|end] [--batch-interval MS] ' +
+  '[--max-rate-per-partition N] [--backpressure] [--checkpoint DIR] [--out DIR] [--commit-group GROUP] [--duration MS] [--quiet]\n'
+
+export function parseWordCountArgs (argv: readonly string[]): WordCountArgs {
+  const a: Partial<WordCountArgs> & { topics: string[] } = { topics: [], from: 'end', batchIntervalMs: 1000, maxRatePerPartition: 0, backpressure: false, quiet: false }
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] as string
+    const value = (): string => {
+      const v = argv[++i]
+      if (v === undefined) throw new ConfigError(flag, 'needs a value')
+      return v
+    }
+    const int = (min: number): number => {
+      const v = value()
+      const n = Number(v)
+      if (!Number.isInteger(n) || n < min) throw new ConfigError(flag, `must be an integer >= ${min}, got ${v}`)
+      return n
+    }
+    switch (flag) {
+      case '-b': case '--brokers': a.brokers = value(); break
+      case '-t': case '--topics': case '--topic': a.topics.push(...value().split(',').filter(s => s !== '')); break
+      case '--from': {
+        const v = value()
+        if (v !== 'beginning' && v !== 'end') throw new ConfigError(flag, `must be beginning or end, got ${v}`)
+        a.from = v
+        break
+      }
+      case '--batch-interval': a.batchIntervalMs = int(1); break
+      case '--max-rate-per-partition': a.maxRatePerPartition = int(0); break
+      case '--backpressure': a.backpressure = true; break
+      case '--checkpoint': a.checkpoint = value(); break
+      case '--out': a.out = value(); break
+      case '--commit-group': a.commitGroup = value(); break
+      case '--duration': a.durationMs = int(1); break
+      case '-q': case '--quiet': a.quiet = true; break
+      default: throw new ConfigError(flag, `unknown option\n${USAGE}`)
+    }
+  }
+  if (a.brokers === undefined) throw new ConfigError('-b', `brokers are required\n${USAGE}`)
+  if (a.topics.length === 0) throw new ConfigError('-t', `at least one topic is required\n${USAGE}`)
+  return a as WordCountArgs
+}
+
+export async function run (argv: string[]): Promise<number> {
+  if (argv.includes('-h') || argv.includes('--help')) { process.stdout.write(USAGE); return 0 }
+  const args = parseWordCountArgs(argv)
+  const conf: Record<string, string | number | boolean> = {}
+  if (args.maxRatePerPartition > 0) conf['spark.streaming.kafka.maxRatePerPartition'] = args.maxRatePerPartition
+  if (args.backpressure) conf['spark.streaming.backpressure.enabled'] = true
+  const ctx = new StreamingContext({
+    batchIntervalMs: args.batchIntervalMs,
+    checkpointDir: args.checkpoint,
+    conf,
+    log: args.quiet ? () => {} : line => { process.stderr.write(line + '\n') }
+  })
+  wordCount(ctx, {
+    'bootstrap.servers': args.brokers,
+    'auto.offset.reset': args.from === 'beginning' ? 'smallest' : 'largest'
+  }, args.topics, {
+    outDir: args.out,
+    commitGroup: args.commitGroup,
+    onBatch: b => {
+      if (args.quiet) return
+      const top = topWords(b.counts, 5).map(([w, n]) => `${w}=${n}`).join(' ')
+      process.stdout.write(`${b.batchTime} ${b.offsetRanges.map(formatRange).join(', ')} | ${b.records} records | ${top}\n`)
+    }
+  })
+  let signalled: string | undefined
+  const onSignal = (sig: string): void => {
+    if (signalled !== undefined) return
+    signalled = sig
+    process.stderr.write(`${sig}: finishing the running batch, then exiting\n`)
+    void ctx.stop({ graceful: true })
+  }
+  process.on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await ctx.start()
+    // --duration counts from the first scheduled batch, not from process start (connecting may take a while).
+    if (args.durationMs !== undefined) timer = setTimeout(() => { void ctx.stop({ graceful: true }) }, args.durationMs)
+    await ctx.awaitTermination()
+  } finally {
+    if (timer !== undefined) clearTimeout(timer)
+    process.off('SIGTERM', onSignal)
+    process.off('SIGINT', onSignal)
+  }
+  return 0
+}

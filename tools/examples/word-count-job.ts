@@ -1,0 +1,58 @@
+// The direct word count, Spark's DirectKafkaWordCount: lines from Kafka, split on whitespace, counted per batch.
+// Shared by the main job (main-job.ts) and the `kafka-direct wordcount` command.
+import { createDirectStream, type DirectKafkaInputDStream } from '../../streaming/direct-stream.js'
+import type { StreamingContext } from '../../streaming/context.js'
+import type { KafkaParams } from '../../streaming/kafka-params.js'
+import type { OffsetSource } from '../../streaming/offset-source.js'
+import { offsetRangesOf, type OffsetRange } from '../../streaming/offset-range.js'
+import { JsonBatchFileSink } from '../../streaming/sinks/json-batch-file-sink.js'
+
+export interface WordCountBatch {
+  batchTime: number
+  offsetRanges: readonly OffsetRange[]
+  counts: Map<string, number>
+  records: number
+}
+
+export interface WordCountOptions {
+  /** Each batch's counts and ranges as one atomic JSON file named by batch time (exactly-once with a checkpoint). */
+  outDir?: string
+  commitGroup?: string
+  source?: OffsetSource
+  /** Called after each batch's output is written. */
+  onBatch?: (batch: WordCountBatch) => void
+}
+
+export function wordCount (ctx: StreamingContext, kafkaParams: KafkaParams, topics: readonly string[], opts: WordCountOptions = {}): DirectKafkaInputDStream<string> {
+  const lines = createDirectStream(ctx, kafkaParams, topics, {
+    messageHandler: r => r.value === null ? '' : r.value.toString('utf8'),
+    commitGroup: opts.commitGroup,
+    source: opts.source
+  })
+  const sink = opts.outDir === undefined ? undefined : new JsonBatchFileSink(opts.outDir)
+  let sinkOpened = false
+  // One output operation on the stream itself, so the batch's offset ranges are at hand (HasOffsetRanges) and
+  // ranges and counts are written together, atomically.
+  lines.foreachRDD(async (rdd, batchTime) => {
+    const offsetRanges = offsetRangesOf(rdd)
+    const counts = new Map<string, number>()
+    let records = 0
+    for (const part of rdd.partitions) {
+      for (const line of part) {
+        records++
+        for (const w of line.split(/\s+/)) if (w !== '') counts.set(w, (counts.get(w) ?? 0) + 1)
+      }
+    }
+    if (sink !== undefined) {
+      if (!sinkOpened) { await sink.open(); sinkOpened = true }
+      await sink.write(batchTime, offsetRanges, { counts: Object.fromEntries(counts) })
+    }
+    opts.onBatch?.({ batchTime, offsetRanges, counts, records })
+  })
+  return lines
+}
+
+/** The `n` most frequent words, ties broken alphabetically so the output is stable. */
+export function topWords (counts: ReadonlyMap<string, number>, n: number): Array<[string, number]> {
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, n)
+}
