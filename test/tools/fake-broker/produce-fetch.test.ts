@@ -1,7 +1,7 @@
 import t from 'tap'
 import { Fetch, Metadata, Produce } from '../../../protocol/apis/index.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
-import { encodeRecordBatch, iterateRecords, scanBatches } from '../../../protocol/records/index.js'
+import { encodeMessageSet, encodeRecordBatch, iterateRecords, scanBatches } from '../../../protocol/records/index.js'
 import { FakeCluster } from '../../../tools/fake-broker/index.js'
 import { RawClient } from './raw-client.js'
 
@@ -44,6 +44,28 @@ t.test('Produce assigns offsets and Fetch returns the stored batches byte for by
   t.same(p.records.subarray(batches[1].start + 17, batches[1].end), b.subarray(17))
   const values = [...iterateRecords(p.records)].map(r => [r.offset, r.value?.toString()])
   t.same(values, [[0n, 'one'], [1n, 'two'], [2n, 'three']])
+})
+
+t.test('Produce v0-2 message sets (magic 0/1, compressed or not) are up-converted to magic-2 batches', async t => {
+  const { client } = await setup(t)
+  const legacy: Array<[number, Buffer]> = [
+    [0, encodeMessageSet([{ key: 'a', value: 'one' }], { magic: 0 })],
+    [2, encodeMessageSet([{ value: 'two', timestamp: 1_700_000_000_000 }, { value: 'three', timestamp: 1_700_000_000_001 }], { magic: 1, compression: 'gzip' })],
+    [1, encodeMessageSet([{ value: 'four' }], { magic: 0, compression: 'lz4' })]
+  ]
+  for (const [version, set] of legacy) {
+    const res = await client.request(Produce, version, produceBody('orders', 0, set))
+    t.equal(res.responses[0].partitionResponses[0].errorCode, 0, `Produce v${version}`)
+  }
+  const res = await client.request(Fetch, 11, fetchBody('orders', 0, 0n))
+  const records = res.responses[0].partitions[0].records
+  const { batches } = scanBatches(records)
+  t.same(batches.map(b => [b.magic, b.compression]), [[2, 'none'], [2, 'gzip'], [2, 'lz4']])
+  t.same([...iterateRecords(records)].map(r => [r.offset, r.key?.toString() ?? null, r.value?.toString()]),
+    [[0n, 'a', 'one'], [1n, null, 'two'], [2n, null, 'three'], [3n, null, 'four']])
+  t.equal([...iterateRecords(records)][2].timestamp, 1_700_000_000_001n, 'CreateTime kept')
+  const bad = await client.request(Produce, 2, produceBody('orders', 0, Buffer.from('not a message set at all')))
+  t.equal(bad.responses[0].partitionResponses[0].errorCode, ErrorCode.CORRUPT_MESSAGE)
 })
 
 t.test('a flexible Fetch (v12+) and one by topic id (v13+) see the same records', async t => {

@@ -3,9 +3,12 @@ import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { NO_RESPONSE, serve, type RequestContext } from '../handler.js'
 import { leaderEndpoints } from './leader-hint.js'
+import { upConvertMessageSet } from '../up-convert.js'
+import { CorruptRecordError, CompressionError } from '../../../protocol/errors.js'
 
-// Produce (key 0), v3-12: appends record batches (magic 2 only; v0-2 carried message sets and Kafka 4.0 removed
-// them, KIP-896). acks 0 gets no response at all; acks 1 and -1 are the same here, since the fake keeps one copy
+// Produce (key 0), v0-12: appends record batches. v0-2 carry legacy message sets, which Kafka 4.0 removed
+// (KIP-896) but librdkafka 2.0 still needs advertised to enable compression; they are up-converted to magic 2
+// (../up-convert.ts). acks 0 gets no response at all; acks 1 and -1 are the same here, since the fake keeps one copy
 // that is at once the leader's and every follower's. Errors are per partition: unknown topic, not the leader
 // (v10+ adds the new leader and its endpoint, KIP-951), corrupt batches, and idempotent-producer sequence errors.
 // Transactional produce (transactionalId set) is appended like any other: the fake has no transaction coordinator.
@@ -14,7 +17,7 @@ type Req = Infer<typeof Produce.request>
 type Res = InferInput<typeof Produce.response>
 type PartitionRes = NonNullable<NonNullable<Res['responses']>[number]['partitionResponses']>[number]
 
-export const produceHandler = serve<Req>(Produce, '3-12', (ctx): Res | typeof NO_RESPONSE => {
+export const produceHandler = serve<Req>(Produce, '0-12', (ctx): Res | typeof NO_RESPONSE => {
   const { body } = ctx
   const leaders = new Set<number>()
   const acksValid = body.acks === 0 || body.acks === 1 || body.acks === -1
@@ -41,7 +44,16 @@ function produceOne (ctx: RequestContext<Req>, name: string, index: number, reco
     return { ...fail(leaderError), currentLeader: { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch } }
   }
   if (records === null || records.length === 0) return fail(ErrorCode.INVALID_RECORD, 'no records')
-  const r = p.log.append(records, p.leaderEpoch)
+  let batch = records
+  if (ctx.version < 3) {
+    try {
+      batch = upConvertMessageSet(records, name, index)
+    } catch (err) {
+      if (err instanceof CorruptRecordError || err instanceof CompressionError) return fail(ErrorCode.CORRUPT_MESSAGE, err.message)
+      throw err
+    }
+  }
+  const r = p.log.append(batch, p.leaderEpoch)
   return {
     index,
     errorCode: r.errorCode,
