@@ -1,3 +1,4 @@
+import type { TlsOptions } from 'node:tls'
 import { ConfigError, KafkaError } from '../../protocol/errors.js'
 import { encodeRecordBatch, type BatchOptions, type RecordInput, type TimestampType } from '../../protocol/records/index.js'
 import { BrokerServer } from './broker-server.js'
@@ -33,6 +34,11 @@ export interface FakeClusterOptions {
   groupMaxSessionTimeoutMs?: number
   /** socket.request.max.bytes: larger request frames close their connection. Default 100 MiB. */
   maxFrameBytes?: number
+  /**
+   * Listen with TLS instead of plain TCP: node:tls server options, at least `key` and `cert` (PEM). Every broker
+   * uses them; clients connect as to a Kafka SSL listener (librdkafka `security.protocol=ssl`). Default: plaintext.
+   */
+  tls?: TlsOptions
   /** Where to write log lines (closed connections and why; with `verbose`, every request). */
   log?: (line: string) => void
   /** Log every request: API, version, client id, topic-partitions and the answer's error codes. */
@@ -91,7 +97,7 @@ export class FakeCluster {
         maxFrameBytes: opts.maxFrameBytes ?? 100 * 1024 * 1024,
         log: opts.log,
         verbose: opts.verbose === true && opts.log !== undefined
-      }))
+      }, opts.tls))
     }
   }
 
@@ -101,6 +107,10 @@ export class FakeCluster {
     const port = opts.port ?? 0
     if (!Number.isInteger(port) || port < 0 || port + n - 1 > 65535) throw new ConfigError('port', `must be 0 or a port with room for ${n} brokers, got ${port}`)
     const brokers: BrokerInfo[] = Array.from({ length: n }, (_, i) => ({ id: i + 1, host: '127.0.0.1', port: port === 0 ? 0 : port + i, up: false }))
+    // Without a certificate every handshake would fail, far from the cause: refuse the options instead.
+    if (opts.tls !== undefined && opts.tls.pfx === undefined && opts.tls.SNICallback === undefined && (opts.tls.key === undefined || opts.tls.cert === undefined)) {
+      throw new ConfigError('tls', 'needs a key and a cert (or pfx) for the brokers to present')
+    }
     const cluster = new FakeCluster(opts, brokers)
     try {
       for (const t of opts.topics ?? []) {
