@@ -27,9 +27,25 @@ export function needsMetadataRefresh (errorCode: number): boolean {
   return STALE_METADATA_CODES.has(errorCode)
 }
 
+// Certificate and handshake failures come from node:tls with OpenSSL's codes (DEPTH_ZERO_SELF_SIGNED_CERT,
+// CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID, ERR_SSL_...): a new connection meets the same certificate, so
+// retrying only delays the error.
+const TLS_FAILURE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|^ERR_TLS_|^ERR_SSL_/
+
+function isTlsFailure (err: ConnectionError): boolean {
+  let cause: unknown = err.cause
+  for (let depth = 0; depth < 4 && cause !== undefined && cause !== null; depth++) {
+    const code = (cause as { code?: unknown }).code
+    if (typeof code === 'string' && TLS_FAILURE.test(code)) return true
+    cause = (cause as { cause?: unknown }).cause
+  }
+  return false
+}
+
 /** Whether a failure may succeed when tried again (after a metadata refresh and/or reconnect). */
 export function isRetriable (err: unknown): boolean {
-  if (err instanceof ConnectionError || err instanceof TimeoutError) return true
+  if (err instanceof ConnectionError) return !isTlsFailure(err)
+  if (err instanceof TimeoutError) return true
   if (err instanceof KafkaError) return err.retriable || needsMetadataRefresh(err.errorCode)
   return false
 }

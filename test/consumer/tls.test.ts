@@ -1,4 +1,5 @@
 import t from 'tap'
+import { isRetriable } from '../../consumer/retry.js'
 import { connect } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
@@ -93,6 +94,10 @@ t.test('a broker certificate from an unknown CA fails with a ConnectionError, no
   const direct = await BrokerConnection.open({ host: '127.0.0.1', port: cluster.state.brokers[0].port, tls: { ca: other.cert } }).then(() => undefined, (e: unknown) => e)
   t.type(direct, ConnectionError)
   t.equal(((direct as Error).cause as NodeJS.ErrnoException).code, 'DEPTH_ZERO_SELF_SIGNED_CERT')
+  t.equal(isRetriable(direct), false, 'a certificate failure is not retried: a new connection meets the same certificate')
+  // With the default retries the consumer still fails at once rather than backing off in vain.
+  const eager = consumerFor(t, cluster, { tls: { ca: other.cert } })
+  t.type(await eager.metadata(['secure']).then(() => undefined, (e: unknown) => e), ConnectionError)
   await cluster.stop()
   t.match(logs.join('\n'), /TLS handshake failed/)
 })
