@@ -124,20 +124,29 @@ export class Reader {
    * stay small, so the hot path avoids BigInt. Values beyond 2^53 fail instead of rounding.
    */
   varlongNumber (): number {
-    let n = 0
-    let mult = 1
     const start = this.offset
-    for (let i = 0; ; i++) {
-      if (this.offset >= this.end) this.fail('truncated varlong', start)
-      const b = this.buf[this.offset++]
-      n += (b & 0x7f) * mult
-      if (b < 0x80) break
-      if (i === 7) this.fail('varlong beyond 2^53 where a number was expected', start)
-      mult *= 128
+    if (this.offset >= this.end) this.fail('truncated varlong', start)
+    // The zigzag value n is split as hi * 128 + lo so that both parts stay exact doubles: n itself may need 54
+    // bits (the zigzag of 2^53 - 1), but the sign lives in lo's lowest bit and hi needs at most 47.
+    const b0 = this.buf[this.offset++]
+    const lo = b0 & 0x7f
+    let hi = 0
+    if (b0 >= 0x80) {
+      let mult = 1
+      for (let i = 0; ; i++) {
+        if (this.offset >= this.end) this.fail('truncated varlong', start)
+        const b = this.buf[this.offset++]
+        hi += (b & 0x7f) * mult
+        if (b < 0x80) break
+        if (i === 7) this.fail('varlong longer than 64 bits or beyond 2^53 where a number was expected', start)
+        mult *= 128
+      }
     }
-    if (n > Number.MAX_SAFE_INTEGER) this.fail('varlong beyond 2^53 where a number was expected', start)
+    if (hi > 0x7fffffffffff) this.fail('varlong beyond 2^53 where a number was expected', start)
     // Zigzag: even n is n/2, odd n is -(n+1)/2.
-    return n % 2 === 0 ? n / 2 : -(n + 1) / 2
+    const v = (lo & 1) === 0 ? hi * 64 + lo / 2 : -(hi * 64 + (lo + 1) / 2)
+    if (v > Number.MAX_SAFE_INTEGER || v < -Number.MAX_SAFE_INTEGER) this.fail('varlong beyond 2^53 where a number was expected', start)
+    return v
   }
 
   uuid (): string {

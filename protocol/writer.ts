@@ -75,15 +75,23 @@ export class Writer {
     return this
   }
 
-  /** A zigzag varlong from a safe integer number (record timestamp and offset deltas). */
+  /**
+   * A zigzag varlong from a safe integer number (record timestamp and offset deltas). The zigzag value may need 54
+   * bits, more than a double holds exactly, so its low 7 bits (which carry the sign) are split off first.
+   */
   varlongNumber (v: number): this {
-    let n = v >= 0 ? v * 2 : -v * 2 - 1
+    if (!Number.isSafeInteger(v)) throw new RangeError(`varlong ${v} is not a safe integer`)
+    const m = v >= 0 ? v : -v - 1
+    const lo = (m % 64) * 2 + (v >= 0 ? 0 : 1)
+    let hi = Math.floor(m / 64)
     this.ensure(10)
-    while (n >= 0x80) {
-      this.buf[this.pos++] = (n % 128) | 0x80
-      n = Math.floor(n / 128)
+    if (hi === 0) { this.buf[this.pos++] = lo; return this }
+    this.buf[this.pos++] = lo | 0x80
+    while (hi >= 0x80) {
+      this.buf[this.pos++] = (hi % 128) | 0x80
+      hi = Math.floor(hi / 128)
     }
-    this.buf[this.pos++] = n
+    this.buf[this.pos++] = hi
     return this
   }
 
