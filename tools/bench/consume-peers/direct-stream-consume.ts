@@ -1,0 +1,33 @@
+import { StreamingContext, createDirectStream } from '../../../streaming/index.js'
+
+// Benchmark peer (tools/bench/stream.bench.ts): the direct stream (streaming/) reads a whole topic from the earliest
+// offsets, maps each record to its value's length and counts the records of each batch, and stops once it has
+// counted EXPECTED records. Prints one JSON line: {"records", "valueBytes", "streamSeconds", "batches", "maxRssKiB"}
+// where streamSeconds runs from ctx.start() to the batch that reached EXPECTED.
+//   node direct-stream-consume.js BOOTSTRAP TOPIC FETCH_WAIT_MS EXPECTED BATCH_INTERVAL_MS [MAX_RATE_PER_PARTITION]
+
+const [bootstrap, topic, waitMs, expectedArg, intervalArg, maxRateArg] = process.argv.slice(2)
+const expected = Number(expectedArg)
+const conf: Record<string, number> = {}
+if (maxRateArg !== undefined && Number(maxRateArg) > 0) conf['spark.streaming.kafka.maxRatePerPartition'] = Number(maxRateArg)
+const ctx = new StreamingContext({ batchIntervalMs: Number(intervalArg), log: () => {}, conf })
+const stream = createDirectStream(ctx, { 'bootstrap.servers': bootstrap, 'auto.offset.reset': 'earliest', 'fetch.wait.max.ms': Number(waitMs) }, [topic], {
+  messageHandler: r => r.value
+})
+let records = 0
+let valueBytes = 0
+let batches = 0
+let finish: () => void = () => {}
+const done = new Promise<void>(resolve => { finish = resolve })
+stream.map(v => v?.length ?? 0).foreachRDD(rdd => {
+  batches++
+  records += rdd.count()
+  for (const p of rdd.partitions) for (const n of p) valueBytes += n
+  if (records >= expected) finish()
+})
+const start = performance.now()
+await ctx.start()
+await Promise.race([done, ctx.awaitTermination()])
+const streamSeconds = (performance.now() - start) / 1000
+await ctx.stop()
+process.stdout.write(JSON.stringify({ records, valueBytes, streamSeconds, batches, maxRssKiB: process.resourceUsage().maxRSS }) + '\n')

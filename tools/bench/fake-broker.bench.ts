@@ -1,0 +1,225 @@
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import v8 from 'node:v8'
+import vm from 'node:vm'
+import { FakeCluster } from '../fake-broker/index.js'
+import { fmt, median, repoRoot, report, type CaseResult, type Table } from './harness.js'
+import { haveCommand, runTimed } from './timed-child.js'
+
+// Fake-broker benchmark (issue 4): how fast our fake broker serves kcat's consumption of a whole topic, against
+// librdkafka's own mock cluster (rdkafka_mock.h, driven by test-interop/consumer/mock-cluster.c) on the same data,
+// and what the stored log costs in memory.
+//
+// librdkafka's mock keeps at most 5 MiB (and 100,000 message sets) per partition and drops older batches, so the
+// head-to-head uses what both hold: 4 partitions × 40,000 records of 100 bytes (~4.4 MiB a partition), written into
+// both by the same client (kcat -P, 1000-record batches), so both logs hold the same batches. The full-size case
+// (KD_BENCH_RECORDS, default 1,000,000 records) runs against our broker alone.
+//
+//   KD_BENCH_RECORDS (default 1,000,000)  KD_BENCH_RUNS (default 3)
+
+const root = repoRoot()
+const TOPIC = 'bench'
+const PARTITIONS = 4
+const VALUE_BYTES = 100
+const BATCH = 1000
+const WAIT_MS = 100
+const RECORDS = Number(process.env.KD_BENCH_RECORDS ?? 1_000_000)
+const RUNS = Number(process.env.KD_BENCH_RUNS ?? 3)
+const SHARED_PER_PARTITION = Math.min(40_000, Math.ceil(RECORDS / PARTITIONS))
+const MIB = 1024 * 1024
+
+v8.setFlagsFromString('--expose-gc')
+const gc = vm.runInNewContext('gc') as () => void
+
+function value (i: number): Buffer {
+  // Printable, so the same bytes can go through kcat -P's line-delimited stdin.
+  const v = Buffer.alloc(VALUE_BYTES, 0x61 + (i % 26))
+  v.write(String(i).padStart(10, '0'))
+  return v
+}
+
+/** RSS and the memory held in Buffers (where the log's segments live), after a full GC, in MiB. */
+function memory (): { rss: number, buffers: number } {
+  gc()
+  gc()
+  const m = process.memoryUsage()
+  return { rss: m.rss / MIB, buffers: m.arrayBuffers / MIB }
+}
+
+function growth (before: { rss: number, buffers: number }, after: { rss: number, buffers: number }, stored: number): string {
+  return `RSS +${(after.rss - before.rss).toFixed(1)} MiB (${((after.rss - before.rss) * MIB / stored).toFixed(2)} × stored), ` +
+    `Buffer memory +${(after.buffers - before.buffers).toFixed(1)} MiB (${((after.buffers - before.buffers) * MIB / stored).toFixed(2)} × stored)`
+}
+
+function procRssMiB (pid: number): number | undefined {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m === null ? undefined : Number(m[1]) / 1024
+  } catch { return undefined }
+}
+
+interface KcatRun { rate: number, seconds: number, records: number }
+
+/** kcat -C -e of the whole topic: one untimed warm-up read (the broker's JIT, the mock's caches), then RUNS timed ones, each spawn to exit. */
+async function timeKcat (bootstrap: string, expected: number, extra: string[] = []): Promise<{ row: KcatRun[], error?: string }> {
+  const out: KcatRun[] = []
+  for (let i = -1; i < RUNS; i++) {
+    const r = await runTimed('kcat', ['-b', bootstrap, ...extra, '-C', '-t', TOPIC, '-o', 'beginning', '-e', '-q', '-X', `fetch.wait.max.ms=${WAIT_MS}`, '-f', '%o\\n'],
+      { timeoutMs: 300_000 })
+    if (!r.ok) return { row: out, error: `kcat exit ${String(r.exitCode)}: ${r.stderrTail}` }
+    if (r.lines !== expected) return { row: out, error: `kcat read ${r.lines} of ${expected} records` }
+    if (i < 0) continue
+    out.push({ rate: r.lines / r.seconds, seconds: r.seconds, records: r.lines })
+    process.stderr.write(`  kcat run ${i + 1}: ${r.seconds.toFixed(2)} s, ${fmt(r.lines / r.seconds)} records/s\n`)
+  }
+  return { row: out }
+}
+
+/** What kcat -P reads for each partition: `perPartition` values, one a line. Built before any memory is measured. */
+function payloads (perPartition: number): Buffer[] {
+  return Array.from({ length: PARTITIONS }, (_, p) => {
+    const lines: Buffer[] = []
+    for (let i = 0; i < perPartition; i++) lines.push(value(i * PARTITIONS + p), Buffer.from('\n'))
+    return Buffer.concat(lines)
+  })
+}
+
+/** kcat -P of each partition's payload, in BATCH-record batches. */
+async function fillWithKcat (bootstrap: string, input: Buffer[]): Promise<void> {
+  for (let p = 0; p < PARTITIONS; p++) {
+    await new Promise<void>((resolve, reject) => {
+      const child = execFile('kcat', ['-b', bootstrap, '-P', '-t', TOPIC, '-p', String(p), '-X', `batch.num.messages=${BATCH}`, '-X', 'linger.ms=20'],
+        { maxBuffer: 1 << 24 }, (err, _stdout, stderr) => err === null ? resolve() : reject(new Error(`kcat -P: ${err.message} ${stderr}`)))
+      child.stdin?.end(input[p])
+    })
+  }
+}
+
+interface Mock { bootstrap: string, pid: number, stop: () => Promise<void> }
+
+async function buildMock (): Promise<string> {
+  const out = join(root, 'test-interop', '.build')
+  mkdirSync(out, { recursive: true })
+  const bin = join(out, 'mock-cluster-bench')
+  await new Promise<void>((resolve, reject) => execFile('cc', ['-O2', '-o', bin, join(root, 'test-interop/consumer/mock-cluster.c'), '-lrdkafka'],
+    (err, _o, stderr) => err === null ? resolve() : reject(new Error(`cc: ${stderr}`))))
+  return bin
+}
+
+async function startMock (bin: string): Promise<Mock> {
+  // One broker, our topic, no records from the helper's own producer: kcat -P fills it below.
+  const child: ChildProcessWithoutNullStreams = spawn(bin, ['1', TOPIC, String(PARTITIONS), '0'])
+  let stderr = ''
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString() })
+  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
+  const bootstrap = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', line => { if (line.startsWith('BOOTSTRAP ')) resolve(line.slice(10)) })
+    void exited.then(() => reject(new Error(`mock-cluster exited: ${stderr}`)))
+  })
+  return { bootstrap, pid: child.pid as number, stop: async () => { child.stdin.end('quit\n'); await exited } }
+}
+
+function row (name: string, runs: KcatRun[]): CaseResult & { seconds: number } {
+  return { name, unitsPerSec: median(runs.map(r => r.rate)), runs: runs.map(r => r.rate), seconds: median(runs.map(r => r.seconds)) }
+}
+
+async function fullSize (): Promise<{ table: Table, memory: string }> {
+  const batch = Array.from({ length: BATCH }, (_, i) => ({ key: null, value: value(i) }))
+  const cluster = await FakeCluster.start({ topics: [{ name: TOPIC, partitions: PARTITIONS }] })
+  try {
+    const before = memory()
+    for (let done = 0, p = 0; done < RECORDS; done += BATCH, p = (p + 1) % PARTITIONS) {
+      const n = Math.min(BATCH, RECORDS - done)
+      cluster.produce(TOPIC, p, n === BATCH ? batch : batch.slice(0, n))
+    }
+    const after = memory()
+    let stored = 0
+    for (let p = 0; p < PARTITIONS; p++) stored += cluster.partitionState(TOPIC, p).log.sizeBytes
+    const { row: runs, error } = await timeKcat(cluster.bootstrap, RECORDS)
+    const served = memory()
+    const mem = `our broker holding ${RECORDS.toLocaleString('en')} records (${PARTITIONS} partitions, ${BATCH}-record batches, ` +
+      `appended with FakeCluster.produce): stored log ${(stored / MIB).toFixed(1)} MiB; after filling ${growth(before, after, stored)}; ` +
+      `after serving ${runs.length + 1} whole-topic kcat reads ${growth(before, served, stored)}.`
+    const note = error !== undefined ? `kcat failed: ${error}` : `${RECORDS.toLocaleString('en')} records × ${VALUE_BYTES} bytes in ${BATCH}-record batches; kcat -C -e, spawn to exit, median of ${runs.length} after one untimed warm-up read; median wall ${row('x', runs).seconds.toFixed(2)} s.`
+    return { table: { title: `kcat reading ${RECORDS.toLocaleString('en')} records from our fake broker`, unit: 'records', rows: runs.length > 0 ? [row('kafka-direct fake broker', runs)] : [], note }, memory: `- ${mem}` }
+  } finally {
+    await cluster.stop()
+  }
+}
+
+async function headToHead (): Promise<{ table: Table, memory: string }> {
+  const total = SHARED_PER_PARTITION * PARTITIONS
+  const rows: Array<CaseResult & { seconds: number }> = []
+  const notes: string[] = []
+  const mem: string[] = []
+  const input = payloads(SHARED_PER_PARTITION)
+
+  const cluster = await FakeCluster.start({ topics: [{ name: TOPIC, partitions: PARTITIONS }] })
+  try {
+    const before = memory()
+    await fillWithKcat(cluster.bootstrap, input)
+    const after = memory()
+    let stored = 0
+    for (let p = 0; p < PARTITIONS; p++) stored += cluster.partitionState(TOPIC, p).log.sizeBytes
+    mem.push(`our broker: stored log ${(stored / MIB).toFixed(1)} MiB; after filling (through Produce requests) ${growth(before, after, stored)}`)
+    const { row: runs, error } = await timeKcat(cluster.bootstrap, total)
+    if (runs.length > 0) rows.push(row('kafka-direct fake broker', runs))
+    if (error !== undefined) notes.push(`kafka-direct fake broker: ${error}`)
+  } catch (err) {
+    notes.push(`kafka-direct fake broker failed: ${(err as Error).message}`)
+  } finally {
+    await cluster.stop()
+  }
+
+  if (!existsSync('/usr/include/librdkafka/rdkafka_mock.h') || !haveCommand('cc')) {
+    notes.push('librdkafka mock not run: rdkafka_mock.h or cc is missing (apt-get install librdkafka-dev)')
+  } else {
+    let mock: Mock | undefined
+    try {
+      mock = await startMock(await buildMock())
+      const idle = procRssMiB(mock.pid)
+      await fillWithKcat(mock.bootstrap, input)
+      const filled = procRssMiB(mock.pid)
+      if (idle !== undefined && filled !== undefined) mem.push(`librdkafka mock: process RSS ${idle.toFixed(1)} MiB idle, ${filled.toFixed(1)} MiB after filling (+${(filled - idle).toFixed(1)} MiB)`)
+      const { row: runs, error } = await timeKcat(mock.bootstrap, total)
+      if (runs.length > 0) rows.push(row('librdkafka mock cluster', runs))
+      if (error !== undefined) notes.push(`librdkafka mock cluster: ${error}`)
+    } catch (err) {
+      notes.push(`librdkafka mock cluster failed: ${(err as Error).message}`)
+    } finally {
+      await mock?.stop()
+    }
+  }
+  const note = [
+    `${PARTITIONS} × ${SHARED_PER_PARTITION.toLocaleString('en')} records × ${VALUE_BYTES} bytes, written into each broker by kcat -P ` +
+    `(batch.num.messages=${BATCH}); read by kcat -C -e -o beginning, spawn to exit, median of ${RUNS} after one untimed warm-up read; fetch.wait.max.ms=${WAIT_MS}. ` +
+    'Both brokers are on loopback; ours runs in the benchmark process (Node), the mock in its own (C).',
+    ...rows.map(r => `- ${r.name}: median wall ${r.seconds.toFixed(2)} s`),
+    ...notes.map(n => `- ${n}`)
+  ].join('\n')
+  return {
+    table: { title: `kcat reading ${total.toLocaleString('en')} records: our fake broker vs librdkafka's mock cluster`, unit: 'records', rows, baseline: 'librdkafka mock cluster', note },
+    memory: mem.map(m => `- ${m}`).join('\n')
+  }
+}
+
+async function main (): Promise<void> {
+  if (!haveCommand('kcat')) {
+    report('fake-broker', 'Fake-broker benchmark (issue 4): not run, kcat is not installed.', [])
+    return
+  }
+  const loadBefore = os.loadavg()[0]
+  const head = await headToHead()
+  const full = await fullSize()
+  const loadAfter = os.loadavg()[0]
+  head.table.note = `${head.table.note ?? ''}\n\nMemory after filling:\n${head.memory}`
+  full.table.note = `${full.table.note ?? ''}\n\nMemory:\n${full.memory}`
+  report('fake-broker', 'Fake-broker benchmark (issue 4): `npm run bench -- fake-broker` (tools/bench/fake-broker.bench.ts). ' +
+    `The machine is shared and has ${os.cpus().length} cores (kcat and the broker compete for them); ` +
+    `load average (1 min) ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after.`, [head.table, full.table])
+}
+
+await main()

@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+// Runs one benchmark peer as a whole child process and times it from spawn to exit, so start-up, connection
+// set-up, group joins and end-of-log waits all count, as they do for someone running the tool. Peak RSS comes from
+// GNU time (`/usr/bin/time -f %M`, the child's ru_maxrss in KiB); without it, from the child's own report (peers
+// we wrote print `{"maxRssKiB": ...}` from process.resourceUsage()).
+
+export const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined
+
+export interface ChildResult {
+  ok: boolean
+  /** Wall time from spawn to exit, in seconds. */
+  seconds: number
+  exitCode: number | null
+  /** Peak resident set size in MiB, when known. */
+  maxRssMiB?: number
+  /** Lines on stdout (for kcat-style `-f '%o\n'` output: records printed). */
+  lines: number
+  /** The last stdout line that parsed as JSON (peers we wrote report their counts this way). */
+  json?: Record<string, unknown>
+  stderrTail: string
+}
+
+export interface ChildOptions {
+  /** Kill the child after this long and report a failure. Default 600 s. */
+  timeoutMs?: number
+  env?: NodeJS.ProcessEnv
+}
+
+/** Spawns `cmd args`, counts stdout lines without keeping them, keeps the tail of stderr. */
+export async function runTimed (cmd: string, args: string[], opts: ChildOptions = {}): Promise<ChildResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'kd-bench-'))
+  const rssFile = join(dir, 'rss')
+  const [file, argv] = GNU_TIME !== undefined ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args]
+  const start = performance.now()
+  const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env })
+  let lines = 0
+  // Only the last partial line is kept, to find a trailing JSON report without buffering record output.
+  let tail = ''
+  let lastJson: Record<string, unknown> | undefined
+  child.stdout.on('data', (chunk: Buffer) => {
+    let from = 0
+    let i = chunk.indexOf(10)
+    while (i !== -1) {
+      lines++
+      const startsJson = tail !== '' ? tail.startsWith('{') : chunk[from] === 0x7b
+      if (startsJson) {
+        try { lastJson = JSON.parse(tail + chunk.toString('utf8', from, i)) } catch { /* a record that starts with "{" */ }
+      }
+      tail = ''
+      from = i + 1
+      i = chunk.indexOf(10, from)
+    }
+    if (from < chunk.length && tail.length < 4096) tail += chunk.toString('utf8', from, Math.min(chunk.length, from + 4096))
+  })
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000) })
+  const timeoutMs = opts.timeoutMs ?? 600_000
+  let timedOut = false
+  const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL') }, timeoutMs)
+  const exitCode = await new Promise<number | null>(resolve => {
+    child.once('error', err => { stderr += `\nspawn failed: ${err.message}`; resolve(null) })
+    child.once('close', code => resolve(code))
+  })
+  clearTimeout(timer)
+  const seconds = (performance.now() - start) / 1000
+  let maxRssMiB: number | undefined
+  if (GNU_TIME !== undefined && existsSync(rssFile)) {
+    // GNU time writes "Command exited with non-zero status N" before the figure when the child fails.
+    const last = readFileSync(rssFile, 'utf8').trim().split('\n').pop() ?? ''
+    const kib = Number(last)
+    if (Number.isFinite(kib) && kib > 0) maxRssMiB = kib / 1024
+  }
+  if (maxRssMiB === undefined && typeof lastJson?.maxRssKiB === 'number') maxRssMiB = lastJson.maxRssKiB / 1024
+  rmSync(dir, { recursive: true, force: true })
+  if (timedOut) stderr += `\nkilled after ${timeoutMs} ms`
+  return { ok: exitCode === 0 && !timedOut, seconds, exitCode, maxRssMiB, lines, json: lastJson, stderrTail: stderr.trim().split('\n').slice(-5).join(' | ') }
+}
+
+/** True when `cmd` can be found (absolute path, or on PATH). */
+export function haveCommand (cmd: string): boolean {
+  if (cmd.includes('/')) return existsSync(cmd)
+  return (process.env.PATH ?? '').split(':').some(d => d !== '' && existsSync(join(d, cmd)))
+}
