@@ -144,11 +144,16 @@ function emitCopy2 (offset: number, len: number, out: Uint8Array, op: number): n
 export function readSnappyPreamble (src: Uint8Array, from: number, to: number): { length: number, elementsStart: number } {
   let length = 0
   let ip = from
-  // At most five bytes: the format limits the length to 2^32 - 1.
+  // At most five bytes: the format limits the length to 2^32 - 1. The group weight is kept by multiplication, not
+  // `2 ** shift`: V8 types `**` as a double, and a double length spread through the output positions derived from
+  // it (xerial's op += length) into decodeSnappyElements, where every out[op + i] then converted a double: xerial
+  // decoding measured ~280 versus ~500 MB/s, and raw blocks fell to ~280 as well once both had run in a process.
+  let weight = 1
   for (let shift = 0; shift < 35; shift += 7) {
     if (ip >= to) throw snappyError(`block preamble truncated at byte ${ip}`)
     const b = src[ip++]
-    length += (b & 0x7f) * 2 ** shift
+    length += (b & 0x7f) * weight
+    weight *= 128
     if (b < 0x80) {
       if (length > 0xffffffff) throw snappyError(`block preamble claims ${length} bytes, more than 2^32 - 1`)
       return { length, elementsStart: ip }

@@ -43,3 +43,12 @@ export function crc32c (buf: Uint8Array, start: number = 0, end: number = buf.le
   while (i < end) c = (c >>> 8) ^ t0[(c ^ buf[i++]) & 0xff]
   return ~c >>> 0
 }
+
+// Warm-up at load, for V8's sake: a record batch's CRC is one call over the whole batch, and when the first call
+// ever made is a long one, V8 optimizes the loop on-stack and the function can stay in that slower form for the
+// process's life (measured: a 1 MiB call ran at ~1.0 or ~2.0 GB/s depending on the process). A few short calls
+// over both paths (aligned words and the byte tail) give it type feedback first; they cost microseconds.
+{
+  const warm = new Uint8Array(512)
+  for (let i = 0; i < 32; i++) crc32c(warm, i & 3, warm.length - (i & 7))
+}

@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { spawnSync } from 'node:child_process'
 import { CompressionError } from '../../../protocol/errors.js'
 import { snappyCompress, snappyDecompress } from '../../../protocol/compression/snappy.js'
-import { snappyCompressBlock, snappyDecompressBlock } from '../../../protocol/compression/snappy-block.js'
+import { readSnappyPreamble, snappyCompressBlock, snappyDecompressBlock } from '../../../protocol/compression/snappy-block.js'
 
 const repetitive = fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 16 }), fc.integer({ min: 1, max: 4000 }))
   .map(([unit, times]) => Buffer.concat(Array.from({ length: times }, () => unit)))
@@ -111,6 +111,18 @@ t.test('reads libsnappy raw blocks, in xerial framing too, and libsnappy reads o
     t.ok(snappyDecompress(xerial(theirs)).equals(data), `their block of ${data.length} bytes, framed`)
     t.ok(libsnappy('d', snappyCompressBlock(data)).equals(data), `our raw block of ${data.length} bytes`)
   }
+})
+
+t.test('reads preambles of every length, from 1 to 5 bytes, up to 2^32 - 1', async t => {
+  const cases: Array<[number[], number]> = [
+    [[0x00], 0], [[0x7f], 127], [[0x80, 0x01], 128], [[0xff, 0x7f], 16383], [[0x80, 0x80, 0x01], 16384],
+    [[0xff, 0xff, 0xff, 0x7f], 2 ** 28 - 1], [[0x80, 0x80, 0x80, 0x80, 0x01], 2 ** 28],
+    [[0xff, 0xff, 0xff, 0xff, 0x07], 2 ** 31 - 1], [[0xff, 0xff, 0xff, 0xff, 0x0f], 2 ** 32 - 1]
+  ]
+  for (const [bytes, length] of cases) {
+    t.same(readSnappyPreamble(Buffer.from([...bytes, 0xaa]), 0, bytes.length + 1), { length, elementsStart: bytes.length }, `${length}`)
+  }
+  t.throws(() => readSnappyPreamble(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x1f]), 0, 5), /more than 2\^32 - 1/, '2^33 - 1')
 })
 
 t.test('rejects a 20-byte block claiming 4 GiB before allocating', async t => {

@@ -17,6 +17,16 @@ t.test('hashes only buf[start, end)', async t => {
   t.throws(() => xxhash32(b, 0, 3, 99), RangeError)
 })
 
+t.test('a range hashes like a copy of it, whatever its alignment (word loads are used when aligned)', async t => {
+  const data = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 2654435761) >>> 24))
+  for (const start of [0, 1, 2, 3, 4, 5, 8]) {
+    for (const end of [start + 15, start + 16, start + 64, start + 1000, data.length - 3, data.length]) {
+      const copy = Buffer.from(data.subarray(start, end)) // a fresh allocation: aligned
+      t.equal(xxhash32(data, 7, start, end), xxhash32(copy, 7), `[${start}, ${end})`)
+    }
+  }
+})
+
 // The system's libxxhash (the reference implementation, Debian package libxxhash0) through Python's ctypes.
 const probe = spawnSync('python3', ['-c', 'import ctypes; ctypes.CDLL("libxxhash.so.0").XXH32'], { encoding: 'utf8' })
 const haveLib = probe.status === 0
