@@ -84,26 +84,20 @@ export class BrokerConnection {
   /** The versions negotiated with this broker. */
   versions: VersionTable
 
-  private constructor (private readonly opts: ConnectionOptions, socket: Duplex) {
+  private constructor (private readonly opts: ConnectionOptions, socket: Duplex, reads: ReadTarget) {
     this.broker = `${opts.host}:${opts.port}`
     this.socket = socket
     this.clientId = opts.clientId === undefined ? 'kafka-direct' : opts.clientId
     this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
     this.maxRequestBytes = opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES
     this.versions = new VersionTable(null, opts.maxVersions, `broker ${this.broker}`)
-    this.parser = new FrameParser({
-      maxFrameBytes: opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-      onFrame: frame => this.onFrame(frame),
-      where: `broker ${this.broker}`
-    })
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        this.parser.push(chunk)
-      } catch (err) {
-        // A bad size prefix: the stream cannot be resynchronised.
-        this.destroy(err as Error)
-      }
-    })
+    this.parser = reads.parser
+    reads.conn = this
+    reads.deliver = (n, buf) => this.received(n, buf)
+    if (!reads.direct) {
+      // TLS and caller-made sockets deliver chunks as 'data' events.
+      socket.on('data', (chunk: Buffer) => this.received(chunk))
+    }
     socket.on('error', (err: Error) => this.destroy(new ConnectionError(this.broker, err.message, { cause: err })))
     socket.on('close', () => this.destroy(new ConnectionError(this.broker, 'connection closed by the broker')))
     socket.on('end', () => this.destroy(new ConnectionError(this.broker, 'connection closed by the broker')))
@@ -111,8 +105,18 @@ export class BrokerConnection {
 
   /** Connects, negotiates versions and authenticates. Rejects with ConnectionError, TimeoutError or UnsupportedVersionError. */
   static async open (opts: ConnectionOptions): Promise<BrokerConnection> {
-    const socket = await connectSocket(opts)
-    const conn = new BrokerConnection(opts, socket)
+    const reads: ReadTarget = {
+      parser: new FrameParser({
+        maxFrameBytes: opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+        // Responses only follow requests, and requests only follow the constructor: `conn` is set by then.
+        onFrame: frame => reads.conn?.onFrame(frame),
+        where: `broker ${opts.host}:${opts.port}`
+      }),
+      direct: false,
+      conn: undefined
+    }
+    const socket = await connectSocket(opts, reads)
+    const conn = new BrokerConnection(opts, socket, reads)
     try {
       if (opts.apiVersionRequest !== false) {
         conn.versions = await negotiateVersions(
@@ -170,6 +174,19 @@ export class BrokerConnection {
     })
   }
 
+  /** Bytes from the socket for the frame parser: a 'data' chunk, or `n` bytes read into a buffer it handed out. */
+  private received (chunk: Buffer): void
+  private received (n: number, into: Buffer): void
+  private received (chunk: Buffer | number, into?: Buffer): void {
+    try {
+      if (typeof chunk === 'number') this.parser.filled(chunk, into as Buffer)
+      else this.parser.push(chunk)
+    } catch (err) {
+      // A bad size prefix: the stream cannot be resynchronised.
+      this.destroy(err as Error)
+    }
+  }
+
   private onFrame (frame: Buffer): void {
     if (frame.length < 4) {
       this.destroy(new ProtocolError({ api: 'ResponseHeader', version: 0, field: 'correlationId', offset: 0, direction: 'response' }, `frame of ${frame.length} bytes has no correlation id`))
@@ -221,14 +238,40 @@ export class BrokerConnection {
   }
 }
 
-function connectSocket (opts: ConnectionOptions): Promise<Duplex> {
+/** Where a socket's bytes go: its connection's frame parser, directly (`onread`) or through 'data' events. */
+interface ReadTarget {
+  parser: FrameParser
+  /** Reads land in buffers the parser hands out (plain TCP): no 'data' events. */
+  direct: boolean
+  conn: BrokerConnection | undefined
+  /**
+   * Hands direct reads to the connection, set by its constructor. It runs in the microtask after 'connect', before
+   * any read callback can, so no read finds it unset.
+   */
+  deliver?: (n: number, buf: Buffer) => void
+}
+
+function connectSocket (opts: ConnectionOptions, reads: ReadTarget): Promise<Duplex> {
   const broker = `${opts.host}:${opts.port}`
   if (opts.createSocket !== undefined) return Promise.resolve(opts.createSocket({ host: opts.host, port: opts.port }))
   const timeoutMs = opts.connectTimeoutMs ?? opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
   return new Promise((resolve, reject) => {
     const readyEvent = opts.tls === undefined ? 'connect' : 'secureConnect'
+    // Plain TCP reads straight into the frame being assembled (net's `onread`): a Fetch response's body is never
+    // copied from a read chunk, and is read in as few system calls as the kernel allows.
+    reads.direct = opts.tls === undefined
     const socket: net.Socket = opts.tls === undefined
-      ? net.connect({ host: opts.host, port: opts.port })
+      ? net.connect({
+        host: opts.host,
+        port: opts.port,
+        onread: {
+          buffer: () => reads.parser.readBuffer(),
+          callback: (n: number, buf: Uint8Array) => {
+            reads.deliver?.(n, buf as Buffer)
+            return true
+          }
+        }
+      })
       // SNI needs a host name, not an IP address (RFC 6066 section 3).
       : tls.connect({ servername: net.isIP(opts.host) === 0 ? opts.host : undefined, ...opts.tls, host: opts.host, port: opts.port })
     const timer = setTimeout(() => {

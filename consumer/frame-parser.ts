@@ -10,6 +10,13 @@ import { ProtocolError } from '../protocol/errors.js'
 // - A frame split across chunks is copied once into a buffer of exactly its size, allocated only after the size
 //   has been checked against `maxFrameBytes`: a hostile or corrupt size prefix (2 GiB) fails at once instead of
 //   allocating.
+// - With `readBuffer`/`filled` (a socket's `onread` option, plain TCP) the kernel reads a frame's body straight into
+//   the frame's own buffer: no intermediate chunk, no copy, one read for as much of the frame as has arrived. Only
+//   size prefixes and small frames pass through a reused scratch buffer (and are copied out of it, since it is
+//   reused).
+
+/** Reads between frame bodies: size prefixes and small responses. Bodies larger than what is left go in place. */
+const SCRATCH_BYTES = 64 * 1024
 
 /** A frame size prefix that is negative or above the configured limit. */
 function badSize (size: number, maxFrameBytes: number, where: string): ProtocolError {
@@ -38,6 +45,8 @@ export class FrameParser {
   /** The body of a frame that straddles chunks, and how much of it has arrived. */
   private partial: Buffer | null = null
   private partialFilled = 0
+  /** Where reads land between frame bodies (`readBuffer`); reused, so frames found in it are copied out. */
+  private scratch: Buffer | undefined = undefined
 
   constructor (opts: FrameParserOptions) {
     this.maxFrameBytes = opts.maxFrameBytes
@@ -55,6 +64,36 @@ export class FrameParser {
    * for a size prefix that is negative or over the limit; the stream cannot be resynchronised after that.
    */
   push (chunk: Buffer): void {
+    this.parse(chunk, false)
+  }
+
+  /**
+   * The buffer the next socket read should fill: the unfilled rest of the frame body being assembled, or the
+   * scratch buffer between bodies. Pass what was read to `filled`.
+   */
+  readBuffer (): Buffer {
+    if (this.partial !== null) return this.partial.subarray(this.partialFilled)
+    return (this.scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES))
+  }
+
+  /** Takes `n` bytes read into `buf`, a buffer `readBuffer` returned. Throws as `push` does. */
+  filled (n: number, buf: Buffer): void {
+    const partial = this.partial
+    if (partial !== null && buf.buffer === partial.buffer && buf.byteOffset === partial.byteOffset + this.partialFilled) {
+      // Read in place: the body only needs counting.
+      this.partialFilled += n
+      if (this.partialFilled === partial.length) {
+        this.partial = null
+        this.partialFilled = 0
+        this.onFrame(partial)
+      }
+      return
+    }
+    this.parse(buf.subarray(0, n), true)
+  }
+
+  /** `transient`: the chunk's memory is reused after this call, so frames are copied out rather than viewed. */
+  private parse (chunk: Buffer, transient: boolean): void {
     let pos = 0
     const end = chunk.length
     while (pos < end) {
@@ -88,10 +127,10 @@ export class FrameParser {
       }
       if (size < 0 || size > this.maxFrameBytes) throw badSize(size, this.maxFrameBytes, this.where)
       if (end - pos >= size) {
-        // The whole body is in this chunk: a view, no copy.
-        const frame = chunk.subarray(pos, pos + size)
+        // The whole body is in this chunk: a view, no copy (unless the chunk is the reused scratch buffer).
+        const view = chunk.subarray(pos, pos + size)
         pos += size
-        this.onFrame(frame)
+        this.onFrame(transient ? Buffer.from(view) : view)
       } else {
         this.partial = Buffer.allocUnsafe(size)
         this.partialFilled = 0

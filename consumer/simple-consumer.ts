@@ -3,6 +3,7 @@ import { ErrorCode } from '../protocol/error-codes.js'
 import { Fetch, type FetchResponse } from '../protocol/apis/fetch.js'
 import { ListOffsets, type ListOffsetsResponse } from '../protocol/apis/list-offsets.js'
 import { iterateRecords, scanBatches, type KafkaRecord } from '../protocol/records/index.js'
+import type { IterateOptions } from '../protocol/records/types.js'
 import { KafkaClient } from './cluster.js'
 import type { ConfigInput, ConsumerConfig } from './config.js'
 import type { ClusterMetadata, PartitionInfo } from './cluster-metadata.js'
@@ -40,8 +41,16 @@ export function tpKey (topic: string, partition: number): string {
 export interface FetchedPartition {
   topic: string
   partition: number
-  /** Records at or after the requested offset (and below `untilOffset` if one was given), in offset order. */
-  records: KafkaRecord[]
+  /**
+   * Records at or after the requested offset (and below `untilOffset` if one was given), in offset order. With
+   * `lazy` fetches, decoded on first access.
+   */
+  readonly records: KafkaRecord[]
+  /**
+   * The same records one at a time, decoded as they are read and not kept: a consumer that handles each record once
+   * (a printer, a counter) lets each die young instead of holding a whole response's worth in an array.
+   */
+  iterate: () => Iterator<KafkaRecord>
   /** Where the next fetch should start: past the last complete batch returned (or the requested offset). */
   nextOffset: bigint
   highWatermark: bigint
@@ -58,6 +67,11 @@ export interface FetchOptions {
   /** How long the broker may wait for `minBytes` (default `fetch.wait.max.ms`). */
   maxWaitMs?: number
   minBytes?: number
+  /**
+   * Leave the records undecoded until `records` or `iterate()` asks for them (default false: decoded in fetchOnce).
+   * A corrupt batch then fails there instead of in fetchOnce.
+   */
+  lazy?: boolean
 }
 
 interface PartitionLimits { maxBytes: number }
@@ -329,7 +343,7 @@ export class SimpleConsumer {
           retriable = err
           continue
         }
-        const fetched = this.decodePartition(pos, p, isolationLevel === 1, leader)
+        const fetched = this.decodePartition(pos, p, isolationLevel === 1, leader, opts.lazy === true)
         if (fetched !== null) out.set(tpKey(topic, p.partitionIndex), fetched)
       }
     }
@@ -337,10 +351,9 @@ export class SimpleConsumer {
   }
 
   /** Turns one partition's response into records and the next position; null when the fetch must be retried larger. */
-  private decodePartition (pos: FetchPosition, p: FetchResponse['responses'][number]['partitions'][number], readCommitted: boolean, broker: number): FetchedPartition | null {
+  private decodePartition (pos: FetchPosition, p: FetchResponse['responses'][number]['partitions'][number], readCommitted: boolean, broker: number, lazy: boolean): FetchedPartition | null {
     const key = tpKey(pos.topic, pos.partition)
     const blob = p.records ?? Buffer.alloc(0)
-    const records: KafkaRecord[] = []
     let nextOffset = pos.fromOffset
     const { batches, truncatedTail } = scanBatches(blob, { topic: pos.topic, partition: pos.partition })
     if (batches.length === 0 && truncatedTail) {
@@ -352,34 +365,25 @@ export class SimpleConsumer {
       limit.maxBytes = Math.min(this.config.maxRecordBytes, limit.maxBytes * 2)
       return null
     }
+    let complete: Buffer | undefined
     if (batches.length > 0) {
       const last = batches[batches.length - 1]
-      const complete = blob.subarray(0, last.end)
-      for (const r of iterateRecords(complete, {
-        fromOffset: pos.fromOffset,
-        verifyCrc: this.config.checkCrcs,
-        topic: pos.topic,
-        partition: pos.partition,
-        isolation: readCommitted ? 'read_committed' : 'read_uncommitted',
-        abortedTransactions: p.abortedTransactions ?? [],
-        maxDecompressedBytes: this.config.maxRecordBytes
-      })) {
-        if (pos.untilOffset !== undefined && r.offset >= pos.untilOffset) break
-        records.push(r)
-      }
+      complete = blob.subarray(0, last.end)
       if (last.lastOffset + 1n > nextOffset) nextOffset = last.lastOffset + 1n
       if (pos.untilOffset !== undefined && nextOffset > pos.untilOffset) nextOffset = pos.untilOffset
     }
-    return {
+    const fetched = new PartitionRecords(pos, complete, {
+      fromOffset: pos.fromOffset,
+      verifyCrc: this.config.checkCrcs,
       topic: pos.topic,
       partition: pos.partition,
-      records,
-      nextOffset,
-      highWatermark: p.highWatermark,
-      lastStableOffset: p.lastStableOffset,
-      logStartOffset: p.logStartOffset,
-      broker
-    }
+      isolation: readCommitted ? 'read_committed' : 'read_uncommitted',
+      abortedTransactions: p.abortedTransactions ?? [],
+      maxDecompressedBytes: this.config.maxRecordBytes
+    }, nextOffset, p.highWatermark, p.lastStableOffset, p.logStartOffset, broker)
+    // Decoded here unless asked otherwise, so a corrupt batch fails the fetch as it always has.
+    if (!lazy) void fetched.records
+    return fetched
   }
 
   /** OFFSET_OUT_OF_RANGE: look the valid range up, so the error can say where data is. */
@@ -400,5 +404,54 @@ export class SimpleConsumer {
   /** The high watermark regardless of isolation level. */
   private async listOffsetsUncommitted (tps: TopicPartition[]): Promise<Map<string, bigint>> {
     return await this.latestOffsets(tps)
+  }
+}
+
+/** One partition's fetched records: the complete batches of the response, decoded into an array at most once. */
+class PartitionRecords implements FetchedPartition {
+  readonly topic: string
+  readonly partition: number
+  private decoded: KafkaRecord[] | undefined = undefined
+
+  constructor (
+    private readonly pos: FetchPosition,
+    /** The response's complete batches; undefined when there were none. */
+    private readonly blob: Buffer | undefined,
+    private readonly iterateOptions: IterateOptions,
+    readonly nextOffset: bigint,
+    readonly highWatermark: bigint,
+    readonly lastStableOffset: bigint,
+    readonly logStartOffset: bigint,
+    readonly broker: number
+  ) {
+    this.topic = pos.topic
+    this.partition = pos.partition
+  }
+
+  get records (): KafkaRecord[] {
+    if (this.decoded === undefined) {
+      const out: KafkaRecord[] = []
+      const it = this.iterate()
+      for (let r = it.next(); r.done !== true; r = it.next()) out.push(r.value)
+      this.decoded = out
+    }
+    return this.decoded
+  }
+
+  iterate (): Iterator<KafkaRecord> {
+    if (this.decoded !== undefined) return this.decoded.values()
+    if (this.blob === undefined) return NO_RECORDS.values()
+    const records = iterateRecords(this.blob, this.iterateOptions)
+    const until = this.pos.untilOffset
+    return until === undefined ? records : untilOffset(records, until)
+  }
+}
+
+const NO_RECORDS: KafkaRecord[] = []
+
+function * untilOffset (records: Iterator<KafkaRecord>, until: bigint): Generator<KafkaRecord, void, undefined> {
+  for (let r = records.next(); r.done !== true; r = records.next()) {
+    if (r.value.offset >= until) return
+    yield r.value
   }
 }

@@ -6,8 +6,17 @@
 import type { Reader } from '../reader.js'
 import type { KafkaRecord, RecordHeader, TimestampType } from './types.js'
 
+/** The largest base offset whose batch's offsets (base + an int32 delta) are all safe integers. */
+const MAX_SAFE_BASE = BigInt(Number.MAX_SAFE_INTEGER) - 0x7fffffffn
+
 /** What the records of one batch share: where their bytes live and the header fields they are relative to. */
 export class V2BatchContext {
+  /**
+   * baseOffset as a number when every offset of the batch is a safe integer (offset deltas are int32), else NaN:
+   * lets a printer write offsets without a bigint per record. Real offsets are far below 2^53.
+   */
+  readonly baseOffsetNumber: number
+
   constructor (
     /** The batch's bytes (the fetched blob) or its decompressed records. */
     readonly buf: Buffer,
@@ -17,7 +26,9 @@ export class V2BatchContext {
     readonly timestampType: TimestampType,
     readonly leaderEpoch: number,
     readonly isControl: boolean
-  ) {}
+  ) {
+    this.baseOffsetNumber = baseOffset >= 0n && baseOffset <= MAX_SAFE_BASE ? Number(baseOffset) : NaN
+  }
 }
 
 const NO_HEADERS = 0
@@ -44,6 +55,11 @@ export class V2Record implements KafkaRecord {
 
   get offset (): bigint {
     return (this.offsetValue ??= this.batch.baseOffset + BigInt(this.offsetDelta))
+  }
+
+  /** The offset as a number, or NaN when it is not a safe integer: the same value as `offset`, without a bigint. */
+  get offsetNumber (): number {
+    return this.batch.baseOffsetNumber + this.offsetDelta
   }
 
   get timestamp (): bigint {

@@ -2,6 +2,7 @@ import t from 'tap'
 import { SimpleConsumer } from '../../consumer/index.js'
 import { encodeRecordBatch } from '../../protocol/records/index.js'
 import { controlRecord } from '../../protocol/records/record-batch.js'
+import { CorruptRecordError } from '../../protocol/errors.js'
 import { apiVersionsBody, startRawBroker, type RawRequest } from './raw-broker.js'
 
 // Fetch responses a real broker produces but our fake broker cannot: compacted gaps, transaction markers, aborted
@@ -72,4 +73,46 @@ t.test('a range ending inside a gap completes without waiting for offsets that d
   const { consumer } = await setup(t, 'read_committed')
   const got = await consumer.fetch([{ topic: 't', partition: 0, fromOffset: 0n, untilOffset: 5n }])
   t.same(got.get('t:0')?.map(r => String(r.value)), ['a', 'b'])
+})
+
+t.test('a lazy fetch yields the same records through iterate() and records, skipping the same markers and gaps', async t => {
+  const { consumer } = await setup(t, 'read_committed')
+  const round = await consumer.fetchOnce([{ topic: 't', partition: 0, fromOffset: 1n, untilOffset: 6n }], { lazy: true })
+  const got = round.get('t:0')
+  const it = got?.iterate()
+  const walked: Array<[bigint, string]> = []
+  for (let r = it?.next(); r !== undefined && r.done !== true; r = it?.next()) walked.push([r.value.offset, String(r.value.value)])
+  t.same(walked, [[1n, 'b'], [5n, 'd']])
+  t.same(got?.records.map(r => [r.offset, String(r.value)]), walked, 'records decodes the same, once')
+  t.equal(got?.records, got?.records)
+  t.equal(got?.nextOffset, 6n)
+})
+
+t.test('a corrupt batch fails an eager fetch at once, and a lazy one when its records are read', async t => {
+  const bad = Buffer.from(LOG)
+  bad[bad.length - 3] ^= 0xff // inside the last batch's records: its CRC no longer matches
+  const broker = await startRawBroker(req => {
+    if (req.api.name === 'ApiVersions') req.reply(apiVersionsBody([[18, 0, 3], [3, 0, 12], [1, 4, 12], [2, 1, 7]]))
+    else if (req.api.name === 'Metadata') {
+      req.reply({
+        brokers: [{ nodeId: 1, host: '127.0.0.1', port: broker.port, rack: null }],
+        controllerId: 1,
+        topics: [{ errorCode: 0, name: 't', partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }] }]
+      })
+    } else if (req.api.name === 'Fetch') {
+      req.reply({
+        responses: [{
+          topic: 't',
+          partitions: [{ partitionIndex: 0, errorCode: 0, highWatermark: 6n, lastStableOffset: 6n, logStartOffset: 0n, abortedTransactions: [], preferredReadReplica: -1, records: bad }]
+        }]
+      })
+    }
+  })
+  t.teardown(async () => await broker.close())
+  const consumer = new SimpleConsumer({ bootstrapServers: broker.address, fetchWaitMaxMs: 10, retries: 0 })
+  t.teardown(async () => await consumer.close())
+  await t.rejects(consumer.fetchOnce([{ topic: 't', partition: 0, fromOffset: 0n }]), CorruptRecordError)
+  const got = (await consumer.fetchOnce([{ topic: 't', partition: 0, fromOffset: 0n }], { lazy: true })).get('t:0')
+  t.equal(got?.nextOffset, 6n, 'positions come from batch headers alone')
+  t.throws(() => got?.records, CorruptRecordError)
 })

@@ -91,3 +91,66 @@ t.test('an incomplete frame is held until the rest arrives and counted as buffer
   p.reset()
   t.equal(p.bufferedBytes, 0)
 })
+
+/**
+ * Feeds `all` the way a socket with `onread` does: each read fills at most `sizes[i]` bytes of the buffer the
+ * parser hands out (the kernel returns what has arrived, up to the buffer's length).
+ */
+function collectDirect (all: Buffer, sizes: number[], maxFrameBytes = 1 << 20): { frames: Buffer[], views: Buffer[] } {
+  const frames: Buffer[] = []
+  const views: Buffer[] = []
+  const p = new FrameParser({ maxFrameBytes, onFrame: f => { views.push(f); frames.push(Buffer.from(f)) } })
+  let pos = 0
+  for (let i = 0; pos < all.length; i++) {
+    const into = p.readBuffer()
+    const n = Math.min(into.length, all.length - pos, Math.max(1, sizes.length === 0 ? all.length : sizes[i % sizes.length]))
+    all.copy(into, 0, pos, pos + n)
+    pos += n
+    p.filled(n, into)
+  }
+  return { frames, views }
+}
+
+t.test('reads into the buffers the parser hands out yield the frames that were sent, whatever the read sizes', async t => {
+  fc.assert(fc.property(
+    fc.array(fc.uint8Array({ maxLength: 200_000 }), { maxLength: 5 }),
+    fc.array(fc.integer({ min: 1, max: 300_000 }), { maxLength: 6 }),
+    (arrays, sizes) => {
+      const bs = arrays.map(a => Buffer.from(a))
+      const got = collectDirect(Buffer.concat(bs.map(frame)), sizes).frames
+      return got.length === bs.length && got.every((g, i) => g.equals(bs[i]))
+    }), { numRuns: 60 })
+})
+
+t.test('a frame larger than the scratch buffer is read in place into its own buffer', async t => {
+  const body = Buffer.alloc(300_000, 7)
+  body.write('end', body.length - 3)
+  const p = new FrameParser({ maxFrameBytes: 1 << 20, onFrame: f => { seen = f } })
+  let seen: Buffer | undefined
+  const all = frame(body)
+  const first = p.readBuffer()
+  all.copy(first, 0, 0, 1000)
+  p.filled(1000, first)
+  // The rest of the body goes straight into the frame: the next buffer is exactly what is missing.
+  const rest = p.readBuffer()
+  t.equal(rest.length, all.length - 1000)
+  t.not(rest.buffer, first.buffer)
+  all.copy(rest, 0, 1000)
+  p.filled(rest.length, rest)
+  t.equal(seen?.buffer, rest.buffer, 'the frame is the buffer the body was read into')
+  t.ok(seen?.equals(body))
+})
+
+t.test('frames found in the reused scratch buffer are copied out before the next read overwrites it', async t => {
+  const bodies = ['one', 'two', 'three'].map(s => Buffer.from(s))
+  const { views } = collectDirect(Buffer.concat(bodies.map(frame)), [7])
+  t.same(views.map(String), ['one', 'two', 'three'])
+})
+
+t.test('a size prefix over the limit read directly fails with a ProtocolError, allocating nothing', async t => {
+  const p = new FrameParser({ maxFrameBytes: 1000, onFrame: () => t.fail('no frame expected') })
+  const into = p.readBuffer()
+  into.writeInt32BE(0x7fffffff)
+  t.throws(() => p.filled(4, into), ProtocolError)
+  t.equal(p.bufferedBytes, 0)
+})

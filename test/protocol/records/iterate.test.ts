@@ -218,3 +218,14 @@ t.test('mutated valid blobs raise only typed errors', async t => {
       try { consume(blob, verifyCrc) } catch (err) { if (!isTyped(err)) throw err }
     }), { numRuns: 3000 })
 })
+
+t.test('a magic-2 record gives its offset as a number too, NaN where a number cannot hold it exactly', async t => {
+  const offsetNumbers = (baseOffset: bigint): Array<[bigint, number]> =>
+    [...iterateRecords(encodeRecordBatch([{ value: 'a' }, { value: 'b' }], { baseOffset }))].map(r => [r.offset, (r as unknown as { offsetNumber: number }).offsetNumber])
+  t.same(offsetNumbers(0n), [[0n, 0], [1n, 1]])
+  t.same(offsetNumbers(12_345_678_901n), [[12_345_678_901n, 12_345_678_901], [12_345_678_902n, 12_345_678_902]])
+  const far = BigInt(Number.MAX_SAFE_INTEGER)
+  t.ok(offsetNumbers(far).every(([, n]) => Number.isNaN(n)), 'past 2^53 the number would round')
+  fc.assert(fc.property(fc.bigInt({ min: 0n, max: far - 0x80000000n }), base =>
+    offsetNumbers(base).every(([o, n]) => BigInt(n) === o)))
+})

@@ -1,7 +1,8 @@
 import type { Writable } from 'node:stream'
 import { ConfigError } from '../../../protocol/errors.js'
-import { OffsetOutOfRangeError, type SimpleConsumer, tpKey, type FetchPosition } from '../../../consumer/index.js'
-import { parseFormat, renderJson, renderRecord, type Token } from './format.js'
+import { OffsetOutOfRangeError, type SimpleConsumer, tpKey, type FetchedPartition, type FetchPosition } from '../../../consumer/index.js'
+import { compileFormat, parseFormat, renderJson, type RecordPrinter, type Token } from './format.js'
+import { OutputBuffer } from './output-buffer.js'
 
 // kcat -C: consume one topic's partitions from a start offset, printing each record, with kcat's end-of-partition
 // messages on stderr ("% Reached end of topic T [p] at offset N", plus ": exiting" on the last one with -e).
@@ -67,17 +68,46 @@ export async function runConsume (consumer: SimpleConsumer, o: ConsumeOptions): 
   const tokens: Token[] | undefined = o.json ? undefined : parseFormat(o.format ?? (o.keyDelimiter !== undefined ? `%k${o.keyDelimiter}%s` : '%s'))
   // kcat's default format ends each record with the -D delimiter (default newline), not a %-token.
   const trailer = o.format === undefined && !o.json ? Buffer.from(o.messageDelimiter) : undefined
+  // -J names the broker that served each record; the printer reads it from here.
+  let broker = -1
+  const printers = new Map<number, RecordPrinter>()
+  for (const partition of partitions) {
+    const ctx = { topic: o.topic, partition, nullString: o.nullString }
+    printers.set(partition, tokens === undefined
+      ? (r, out) => { out.string(renderJson(r, ctx, broker)) }
+      : withTrailer(compileFormat(tokens, ctx), trailer))
+  }
   const readCommitted = consumer.config.isolationLevel === 'read_committed'
   const progress = !o.quiet && o.stderr.isTTY === true ? new Progress(o.stderr) : undefined
+  const out = new OutputBuffer()
   let printed = 0
   let finishedPartitions = 0
+  const endOf = (got: FetchedPartition): bigint => readCommitted && got.lastStableOffset >= 0n ? got.lastStableOffset : got.highWatermark
+  // Records are decoded as they are printed (lazy), so none outlives its line of output.
+  const fetchRound = (active: PartitionState[], from: (s: PartitionState) => bigint): Promise<Map<string, FetchedPartition>> =>
+    consumer.fetchOnce(active.map((s): FetchPosition => ({ topic: o.topic, partition: s.partition, fromOffset: from(s) })), { lazy: true })
+  // The next round's fetch, sent before this round is printed (librdkafka prefetches the same way, from its
+  // broker thread): the broker assembles the next response while we print. At most two responses are held (the one
+  // printing, the one coming), so memory stays bounded by twice fetch.max.bytes, whatever the topic's size. When
+  // printing stops early (-c, an error) the prefetch is abandoned; closing the consumer ends it.
+  let prefetch: { active: PartitionState[], round: Promise<Map<string, FetchedPartition>> } | undefined
 
   for (;;) {
-    const active = states.filter(s => !s.done)
-    if (active.length === 0) break
-    let round
+    let active: PartitionState[]
+    let round: Map<string, FetchedPartition>
     try {
-      round = await consumer.fetchOnce(active.map((s): FetchPosition => ({ topic: o.topic, partition: s.partition, fromOffset: s.position })))
+      if (prefetch !== undefined) {
+        // Partitions finished while the last round printed (-c, e@ts) are dropped from what came back.
+        active = prefetch.active.filter(s => !s.done)
+        const pending = prefetch.round
+        prefetch = undefined
+        if (active.length === 0) break
+        round = await pending
+      } else {
+        active = states.filter(s => !s.done)
+        if (active.length === 0) break
+        round = await fetchRound(active, s => s.position)
+      }
     } catch (err) {
       if (!(err instanceof OffsetOutOfRangeError) || o.offsetReset === 'error') throw err
       const s = states.find(x => x.partition === err.partition) as PartitionState
@@ -91,44 +121,71 @@ export async function runConsume (consumer: SimpleConsumer, o: ConsumeOptions): 
       s.position = to
       continue
     }
-    const out: Buffer[] = []
+    // Which partitions the next round reads, from this round's positions alone: a partition that reaches the end
+    // under -e is done (it was not at the end before, or it would be done already).
+    const nextOffsets = new Map<PartitionState, bigint>()
+    for (const s of active) {
+      const got = round.get(tpKey(o.topic, s.partition))
+      const next = got === undefined ? s.position : got.nextOffset
+      if (!(o.exitAtEnd && got !== undefined && next >= endOf(got))) nextOffsets.set(s, next)
+    }
+    if (nextOffsets.size > 0) {
+      const nextActive = [...nextOffsets.keys()]
+      const pending = fetchRound(nextActive, s => nextOffsets.get(s) as bigint)
+      // Abandoned when printing stops early (-c): its failure is nobody's to report.
+      pending.catch(() => {})
+      prefetch = { active: nextActive, round: pending }
+      // Printing below runs without yielding until a chunk of output is full, and fetchOnce reaches the socket
+      // only through a chain of awaits (cached metadata, the pooled connection): let it get there first, or the
+      // request leaves after this round is printed and the broker's work no longer overlaps ours.
+      await new Promise<void>(resolve => setImmediate(resolve))
+    }
     let stop = false
     for (const s of active) {
       const got = round.get(tpKey(o.topic, s.partition))
       if (got === undefined) continue
-      for (const r of got.records) {
+      const print = printers.get(s.partition) as RecordPrinter
+      broker = got.broker
+      let n = 0
+      let bytes = 0
+      const records = got.iterate()
+      for (let it = records.next(); it.done !== true; it = records.next()) {
+        const r = it.value
         if (endTimestamp !== undefined && r.timestamp >= endTimestamp) { s.done = true; finishedPartitions++; break }
-        const ctx = { topic: o.topic, partition: s.partition, nullString: o.nullString }
-        if (tokens === undefined) out.push(Buffer.from(renderJson(r, ctx, got.broker)))
-        else {
-          renderRecord(tokens, r, ctx, out)
-          if (trailer !== undefined) out.push(trailer)
-        }
+        print(r, out)
+        n++
+        if (progress !== undefined) bytes += r.value?.length ?? 0
+        if (out.full) await out.flush(o.stdout)
         printed++
         if (o.count !== undefined && printed >= o.count) { stop = true; break }
       }
-      progress?.add(got.records.length, got.records.reduce((n, r) => n + (r.value?.length ?? 0), 0))
+      progress?.add(n, bytes)
       if (stop) break
-      if (got.records.length > 0) s.atEnd = false
+      if (n > 0) s.atEnd = false
       s.position = got.nextOffset
-      const end = readCommitted && got.lastStableOffset >= 0n ? got.lastStableOffset : got.highWatermark
-      if (!s.done && !s.atEnd && s.position >= end) {
+      if (!s.done && !s.atEnd && s.position >= endOf(got)) {
         s.atEnd = true
         if (o.exitAtEnd) { s.done = true; finishedPartitions++ }
         const exiting = o.exitAtEnd && finishedPartitions === states.length
         if (!o.quiet) {
-          if (out.length > 0) { await write(o.stdout, Buffer.concat(out)); out.length = 0 }
+          await out.flush(o.stdout)
           progress?.clear()
           await write(o.stderr, `% Reached end of topic ${o.topic} [${s.partition}] at offset ${s.position}${exiting ? ': exiting' : ''}\n`)
         }
       }
     }
-    if (out.length > 0) await write(o.stdout, Buffer.concat(out))
+    await out.flush(o.stdout)
     progress?.maybeDraw()
     if (stop) break
   }
   progress?.clear()
   return 0
+}
+
+/** The default format's record delimiter, appended after each record's printer. */
+function withTrailer (print: RecordPrinter, trailer: Buffer | undefined): RecordPrinter {
+  if (trailer === undefined) return print
+  return (r, out) => { print(r, out); out.bytes(trailer) }
 }
 
 async function startOffsets (consumer: SimpleConsumer, tps: Array<{ topic: string, partition: number }>, start: StartSpec): Promise<Map<string, bigint>> {

@@ -1,5 +1,7 @@
 import { ConfigError } from '../../../protocol/errors.js'
 import type { KafkaRecord } from '../../../protocol/records/index.js'
+import { V2Record } from '../../../protocol/records/lazy-record.js'
+import type { OutputBuffer } from './output-buffer.js'
 
 // kcat's output formats, reproduced from its documented behaviour (kcat -h, "Format string tokens") and checked
 // against kcat 1.7 output: `-f` strings with %t %p %o %k %K %s %S %T %h %%, backslash escapes (\n \t \r \xHH \NNN),
@@ -102,4 +104,44 @@ export function renderJson (r: KafkaRecord, ctx: FormatContext, broker: number):
   }
   s += `,"key":${jsonBytes(r.key)},"payload":${jsonBytes(r.value)}}\n`
   return s
+}
+
+/** One record's output, written into an OutputBuffer. */
+export type RecordPrinter = (r: KafkaRecord, out: OutputBuffer) => void
+
+/**
+ * Compiles `-f` tokens for one partition into a printer: what renderRecord does, without a Buffer per field. Topic
+ * and partition are encoded once here, and offsets come from the lazy record's number fast path.
+ */
+export function compileFormat (tokens: Token[], ctx: FormatContext): RecordPrinter {
+  const topic = Buffer.from(ctx.topic)
+  const partition = Buffer.from(String(ctx.partition))
+  const nullString = ctx.nullString
+  const bytesOrNull = (b: Buffer | null, out: OutputBuffer): void => {
+    // Empty and null print nothing, unless -Z asks for NULL for null ones.
+    if (b !== null) { if (b.length > 0) out.bytes(b) } else if (nullString) out.bytes(NULL)
+  }
+  return (r, out) => {
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]
+      switch (t.kind) {
+        case 'text': out.bytes(t.bytes); break
+        case 'topic': out.bytes(topic); break
+        case 'partition': out.bytes(partition); break
+        case 'offset': {
+          const n = r instanceof V2Record ? r.offsetNumber : NaN
+          if (Number.isNaN(n)) out.ascii(String(r.offset)); else out.integer(n)
+          break
+        }
+        case 'timestamp': out.ascii(String(r.timestamp)); break
+        case 'key': bytesOrNull(r.key, out); break
+        case 'value': bytesOrNull(r.value, out); break
+        case 'keyLen': out.integer(r.key === null ? -1 : r.key.length); break
+        case 'valueLen': out.integer(r.value === null ? -1 : r.value.length); break
+        case 'headers':
+          out.string(r.headers.map(h => `${h.key}=${h.value === null ? 'NULL' : h.value.toString('utf8')}`).join(','))
+          break
+      }
+    }
+  }
 }

@@ -1,0 +1,121 @@
+import type { Writable } from 'node:stream'
+
+// Where the consumer's printed records collect before they reach stdout. A write to a stream per record (or per
+// field) costs a call into the stream machinery and, on a pipe, a system call each: at a million records a second
+// that is most of the time. So records are rendered straight into large buffers and written a chunk at a time.
+// Numbers are written as ASCII digits in place, without a string per number.
+//
+// Memory stays bounded: the consume loop flushes whenever a chunk is full (`full`), waiting for the stream to
+// drain, so at most one chunk plus one record is held beyond what the stream itself buffers. A written region is
+// never written again (the stream may still hold it); the rest of the chunk is used for what follows.
+
+/** Values at least this long are handed to the stream as they are (views of the fetched bytes), not copied. */
+const LARGE_BYTES = 16 * 1024
+
+export class OutputBuffer {
+  private buf: Buffer
+  /** Where the region not yet handed to the stream starts, and where the next byte goes. */
+  private start = 0
+  private pos = 0
+  /** Regions waiting to be written, in order. */
+  private readonly ready: Buffer[] = []
+  private readyBytes = 0
+
+  constructor (private readonly chunkBytes = 256 * 1024) {
+    this.buf = Buffer.allocUnsafe(chunkBytes)
+  }
+
+  /** Whether a chunk's worth is waiting: time to `flush`. */
+  get full (): boolean {
+    return this.readyBytes + this.pos - this.start >= this.chunkBytes
+  }
+
+  /** Makes room for `n` more bytes in the current chunk. */
+  private room (n: number): void {
+    if (this.pos + n <= this.buf.length) return
+    this.seal()
+    this.buf = Buffer.allocUnsafe(Math.max(this.chunkBytes, n))
+    this.start = 0
+    this.pos = 0
+  }
+
+  /** Moves the bytes written so far to the ready list. */
+  private seal (): void {
+    if (this.pos > this.start) {
+      this.ready.push(this.buf.subarray(this.start, this.pos))
+      this.readyBytes += this.pos - this.start
+      this.start = this.pos
+    }
+  }
+
+  bytes (b: Uint8Array): void {
+    const n = b.length
+    if (n >= LARGE_BYTES) {
+      this.seal()
+      this.ready.push(b as Buffer)
+      this.readyBytes += n
+      return
+    }
+    this.room(n)
+    if (n < 16) {
+      // A delimiter or a short key: a loop beats a call into the copy routine.
+      const buf = this.buf
+      let p = this.pos
+      for (let i = 0; i < n; i++) buf[p++] = b[i]
+      this.pos = p
+    } else {
+      this.buf.set(b, this.pos)
+      this.pos += n
+    }
+  }
+
+  /** A string as UTF-8. */
+  string (s: string): void {
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    this.room(s.length * 3)
+    this.pos += this.buf.write(s, this.pos, 'utf8')
+  }
+
+  /** An integer in decimal; safe integers are written digit by digit, anything else through String(). */
+  integer (n: number): void {
+    if (n < 0 || n > Number.MAX_SAFE_INTEGER || !Number.isInteger(n)) {
+      this.ascii(String(n))
+      return
+    }
+    this.room(16)
+    let digits = 1
+    for (let t = 10; t <= n && digits < 16; t *= 10) digits++
+    const buf = this.buf
+    let p = this.pos + digits
+    this.pos = p
+    if (n <= 0x7fffffff) {
+      do {
+        const q = (n / 10) | 0
+        buf[--p] = 48 + (n - q * 10)
+        n = q
+      } while (n > 0)
+    } else {
+      do {
+        const q = Math.floor(n / 10)
+        buf[--p] = 48 + (n - q * 10)
+        n = q
+      } while (n > 0)
+    }
+  }
+
+  /** A string of ASCII characters only (a bigint's digits). */
+  ascii (s: string): void {
+    this.room(s.length)
+    this.pos += this.buf.write(s, this.pos, 'latin1')
+  }
+
+  /** Writes everything collected, waiting for the stream to drain when its buffer is full. */
+  async flush (stream: Writable): Promise<void> {
+    this.seal()
+    const chunks = this.ready.splice(0)
+    this.readyBytes = 0
+    for (const c of chunks) {
+      if (!stream.write(c)) await new Promise<void>(resolve => stream.once('drain', resolve))
+    }
+  }
+}
