@@ -115,8 +115,8 @@ export class DirectKafkaInputDStream<T> extends DStream<T> implements InputStrea
 
   async plan (time: number, signal: AbortSignal): Promise<OffsetRange[]> {
     const source = await this.openedSource()
-    const latest = await source.latestOffsets(this.tps)
-    const earliest = await source.earliestOffsets(this.tps)
+    // Both ends in one round trip's time: planning is on every batch's critical path.
+    const [latest, earliest] = await Promise.all([source.latestOffsets(this.tps), source.earliestOffsets(this.tps)])
     if (signal.aborted) throw signal.reason
     for (const tp of this.tps) {
       const k = tpKey(tp.topic, tp.partition)
@@ -169,6 +169,7 @@ export class DirectKafkaInputDStream<T> extends DStream<T> implements InputStrea
     const source = await this.openedSource()
     const opts = { failOnDataLoss: this.failOnDataLoss, log: this.ctx.log, signal: this.ctx.batchSignal }
     const results = await mapBounded(planned.ranges, this.concurrency, async r => await runPartitionTask(source, r, this.handler, opts))
+    // The handled values, one array per partition; the operations after this run when an action pulls (rdd.ts).
     return new KafkaRDD(results.map(r => r.values), planned.ranges)
   }
 

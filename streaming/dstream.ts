@@ -144,9 +144,16 @@ async function slice<T> (parent: DStream<T>, fromExclusive: number, toInclusive:
   const out: Array<RDD<T>> = []
   for (let t = toInclusive; t > fromExclusive && t > parent.ctx.zeroTime; t -= parent.slideMs) {
     const rdd = await parent.getOrCompute(t)
-    if (rdd !== undefined) out.unshift(rdd)
+    // A batch's dataset is read by every window that covers it: materialize it once (Spark persists a windowed
+    // stream's parent for the same reason), so the lazy chain behind it (rdd.ts) does not re-run per window.
+    if (rdd !== undefined) out.unshift(materialized(rdd))
   }
   return out
+}
+
+function materialized<T> (rdd: RDD<T>): RDD<T> {
+  void rdd.partitions
+  return rdd
 }
 
 class WindowedDStream<T> extends DStream<T> {
@@ -202,6 +209,6 @@ class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
 
 function reduce<K, V> (rdds: Array<RDD<readonly [K, V]>>, fn: (a: V, b: V) => V): Map<K, V> {
   const acc = new Map<K, V>()
-  for (const rdd of rdds) for (const p of rdd.partitions) for (const [k, v] of p) acc.set(k, acc.has(k) ? fn(acc.get(k) as V, v) : v)
+  for (const rdd of rdds) rdd.foreach(([k, v]) => { acc.set(k, acc.has(k) ? fn(acc.get(k) as V, v) : v) })
   return acc
 }

@@ -5,6 +5,8 @@ import { formatRange, type OffsetRange } from './offset-range.js'
 import { logStartOffsetOf, type OffsetSource, type SourceRecord } from './offset-source.js'
 import { DataLossError, deletedDetail } from './errors.js'
 import { CorruptRecordError } from '../protocol/errors.js'
+import type { KafkaRecord } from '../protocol/records/index.js'
+import { FetchedRecord } from './fetched-record.js'
 
 export type MessageHandler<T> = (record: SourceRecord) => T
 
@@ -49,18 +51,42 @@ export async function runPartitionTask<T> (
 }
 
 async function readInto<T> (source: OffsetSource, range: OffsetRange, handler: MessageHandler<T>, out: T[], signal?: AbortSignal): Promise<void> {
-  let expectedAbove = range.fromOffset - 1n
+  const check = offsetChecker(range)
+  // The handler runs here, as each response arrives, and only its values are kept: the fetched records (and the
+  // views over them) die young, so a batch holds one value per record rather than records plus values.
+  if (source.fetchRecords !== undefined) {
+    for await (const chunk of source.fetchRecords(range, signal)) {
+      if (signal?.aborted === true) throw signal.reason
+      for (let i = 0; i < chunk.length; i++) {
+        const r = chunk[i] as KafkaRecord
+        check(r.offset)
+        out.push(handler(new FetchedRecord(range.topic, range.partition, r)))
+      }
+    }
+    return
+  }
   for await (const chunk of source.fetchRange(range, signal)) {
     if (signal?.aborted === true) throw signal.reason
-    for (const r of chunk) {
-      // "Exactly the records in each range": a source that returns records outside the range or out of order
-      // would break exactly-once, so it is an error here rather than a silent filter.
-      if (r.offset <= expectedAbove || r.offset >= range.untilOffset) {
-        throw new CorruptRecordError(range.topic, range.partition, r.offset, `source returned an offset out of order or outside the range ${range.fromOffset}..${range.untilOffset}`)
-      }
-      expectedAbove = r.offset
+    for (let i = 0; i < chunk.length; i++) {
+      const r = chunk[i] as SourceRecord
+      check(r.offset)
       out.push(handler(r))
     }
+  }
+}
+
+/**
+ * "Exactly the records in each range": a source that returns records outside the range or out of order would
+ * break exactly-once, so it is an error here rather than a silent filter.
+ */
+function offsetChecker (range: OffsetRange): (offset: bigint) => void {
+  let expectedAbove = range.fromOffset - 1n
+  const until = range.untilOffset
+  return offset => {
+    if (offset <= expectedAbove || offset >= until) {
+      throw new CorruptRecordError(range.topic, range.partition, offset, `source returned an offset out of order or outside the range ${range.fromOffset}..${range.untilOffset}`)
+    }
+    expectedAbove = offset
   }
 }
 

@@ -1,7 +1,9 @@
 // The OffsetSource over consumer/'s SimpleConsumer: the direct stream's view of a real (or fake) Kafka cluster.
 // Offsets come from ListOffsets, records from Fetch to each partition's leader, and commits go to the group
 // coordinator found with FindCoordinator (KIP-699's batched form from v4).
-import { SimpleConsumer } from '../consumer/simple-consumer.js'
+import { OffsetOutOfRangeError } from '../consumer/errors.js'
+import { delay } from '../consumer/retry.js'
+import { SimpleConsumer, tpKey, type FetchedPartition, type FetchPosition } from '../consumer/simple-consumer.js'
 import type { ConfigInput } from '../consumer/config.js'
 import { FindCoordinator } from '../protocol/apis/find-coordinator.js'
 import { OffsetCommit } from '../protocol/apis/offset-commit.js'
@@ -9,10 +11,8 @@ import { ConfigError, KafkaError } from '../protocol/errors.js'
 import type { KafkaRecord } from '../protocol/records/index.js'
 import type { ResolvedKafkaParams } from './kafka-params.js'
 import type { OffsetRange, TopicPartition } from './offset-range.js'
+import { FetchedRecord } from './fetched-record.js'
 import type { OffsetSource, SourceRecord } from './offset-source.js'
-
-/** Records handed to the task per chunk: large enough to amortise the async step, small enough to stay cache-warm. */
-const CHUNK = 1024
 
 export class SimpleConsumerSource implements OffsetSource {
   readonly consumer: SimpleConsumer
@@ -47,15 +47,85 @@ export class SimpleConsumerSource implements OffsetSource {
     return await this.consumer.latestOffsets([...tps])
   }
 
+  /** The range's records as views (FetchedRecord) over the consumer's, one chunk per fetch response. */
   async * fetchRange (range: OffsetRange, signal?: AbortSignal): AsyncIterable<readonly SourceRecord[]> {
-    if (range.untilOffset <= range.fromOffset) return
-    let chunk: SourceRecord[] = []
-    for await (const r of this.consumer.records(range.topic, range.partition, range.fromOffset, range.untilOffset)) {
-      if (signal?.aborted === true) throw signal.reason
-      chunk.push(toSourceRecord(range, r))
-      if (chunk.length >= CHUNK) { yield chunk; chunk = [] }
+    for await (const records of this.fetchRecords(range, signal)) {
+      const chunk = new Array<SourceRecord>(records.length)
+      for (let i = 0; i < records.length; i++) chunk[i] = new FetchedRecord(range.topic, range.partition, records[i] as KafkaRecord)
+      yield chunk
     }
-    if (chunk.length > 0) yield chunk
+  }
+
+  /**
+   * The range's records as the consumer decoded them, one fetch response at a time, not copied: the stream's tasks
+   * read this (partition-task.ts), wrapping each record only as they hand it to the message handler. Ends like
+   * SimpleConsumer.records(): at untilOffset, or OffsetOutOfRangeError when the log ends before it.
+   *
+   * The partition tasks of a batch run concurrently, and their fetches are coalesced (fetchCoalesced): one Fetch
+   * request per round for all of them, as the SimpleConsumer's own multi-partition loop does, rather than one per
+   * partition. While one task handles its chunk, the others' next round is already on the wire, which is the
+   * pipelining; a per-task read-ahead on top measured slower (more fetched records alive at once, more GC).
+   */
+  async * fetchRecords (range: OffsetRange, signal?: AbortSignal): AsyncIterable<readonly KafkaRecord[]> {
+    const { topic, partition, untilOffset } = range
+    let pos = range.fromOffset
+    let idleRounds = 0
+    while (pos < untilOffset) {
+      const got = await this.fetchCoalesced({ topic, partition, fromOffset: pos, untilOffset })
+      if (signal?.aborted === true) throw signal.reason
+      if (got === undefined) continue
+      if (got.nextOffset === pos && got.records.length === 0 && untilOffset > got.highWatermark && got.highWatermark >= 0n) {
+        // Caught up with the log, and the range wants more than it holds.
+        throw new OffsetOutOfRangeError(topic, partition, untilOffset, got.logStartOffset >= 0n ? got.logStartOffset : undefined, got.highWatermark)
+      }
+      if (got.records.length > 0) yield got.records
+      // No progress (an open transaction under read_committed holds the last stable offset back): back off rather
+      // than busy-loop against a broker that answers at once, as SimpleConsumer.records() does.
+      idleRounds = got.nextOffset > pos ? 0 : idleRounds + 1
+      if (idleRounds > 1) await delay(this.consumer.config.retryBackoffMs)
+      pos = got.nextOffset
+    }
+  }
+
+  /**
+   * One partition's next fetch, sent together with every other fetch asked for before the event loop turns: one
+   * fetchOnce round, so one Fetch per leader. setImmediate rather than a microtask, because the tasks woken by one
+   * response each handle their chunk before asking again, and a microtask would send the first one's request alone.
+   * A partition asked for twice waits for the next round (a Fetch names each partition once). If a shared round
+   * fails, each position is fetched again on its own, so an error (an OffsetOutOfRangeError above all, which the
+   * task turns into data-loss handling) reaches only the task it is about.
+   */
+  private fetchCoalesced (pos: FetchPosition): Promise<FetchedPartition | undefined> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ pos, resolve, reject })
+      if (this.queued.length === 1) setImmediate(() => { this.flush() })
+    })
+  }
+
+  private readonly queued: PendingFetch[] = []
+
+  private flush (): void {
+    const round: PendingFetch[] = []
+    const keys = new Set<string>()
+    const later: PendingFetch[] = []
+    for (const q of this.queued.splice(0)) {
+      const key = tpKey(q.pos.topic, q.pos.partition)
+      if (keys.has(key)) later.push(q)
+      else { keys.add(key); round.push(q) }
+    }
+    if (later.length > 0) {
+      this.queued.push(...later)
+      setImmediate(() => { this.flush() })
+    }
+    if (round.length === 0) return
+    const settle = (q: PendingFetch, got: Map<string, FetchedPartition>): void => { q.resolve(got.get(tpKey(q.pos.topic, q.pos.partition))) }
+    this.consumer.fetchOnce(round.map(q => q.pos)).then(
+      got => { for (const q of round) settle(q, got) },
+      (err: unknown) => {
+        if (round.length === 1) { (round[0] as PendingFetch).reject(err); return }
+        for (const q of round) this.consumer.fetchOnce([q.pos]).then(got => { settle(q, got) }, q.reject)
+      }
+    )
   }
 
   async commitOffsets (groupId: string, offsets: ReadonlyMap<string, { topic: string; partition: number; offset: bigint }>): Promise<void> {
@@ -103,6 +173,8 @@ export class SimpleConsumerSource implements OffsetSource {
   }
 }
 
-function toSourceRecord (range: OffsetRange, r: KafkaRecord): SourceRecord {
-  return { topic: range.topic, partition: range.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers }
+interface PendingFetch {
+  pos: FetchPosition
+  resolve: (got: FetchedPartition | undefined) => void
+  reject: (err: unknown) => void
 }
