@@ -3,8 +3,10 @@
 //   BOOTSTRAP=$(kafka-direct fake-broker --topic t:3 | head -1)
 // With --verbose every request is logged on stderr (API, version, client id, topic-partitions, error codes).
 import { parseArgs } from 'node:util'
-import { ConfigError } from '../../../protocol/errors.js'
+import { createInterface } from 'node:readline'
+import { ConfigError, KafkaDirectError } from '../../../protocol/errors.js'
 import { FakeCluster, type FakeClusterOptions } from '../../fake-broker/index.js'
+import { CONTROL_HELP, runControlCommand } from '../../fake-broker/control-commands.js'
 
 /** Where the command writes and what stops it; tests pass their own. */
 export interface FakeBrokerIo {
@@ -14,6 +16,8 @@ export interface FakeBrokerIo {
   signal?: AbortSignal
   /** Called once the cluster is up (tests use it to reach the cluster). */
   onStart?: (cluster: FakeCluster) => void
+  /** Where --control reads commands from (default process.stdin). */
+  stdin?: NodeJS.ReadableStream
 }
 
 const USAGE = `Usage: kafka-direct fake-broker [--brokers N] [--topic NAME:PARTITIONS ...] [--port P] [--data DIR]
@@ -29,12 +33,15 @@ Runs a fake Kafka cluster on 127.0.0.1 until SIGINT/SIGTERM; prints the bootstra
   --auto-create            create unknown topics on Metadata and Produce
   --default-partitions N   partitions of auto-created topics (default 1)
   --rebalance-delay MS     group.initial.rebalance.delay.ms (default 0)
+  --control                read fault-injection commands from stdin (see below)
+
+${CONTROL_HELP}
 `
 
 export async function run (argv: string[], io: FakeBrokerIo = {}): Promise<number> {
   const stdout = io.stdout ?? process.stdout
   const stderr = io.stderr ?? process.stderr
-  let opts: FakeClusterOptions
+  let opts: FakeClusterOptions & { control: boolean }
   try {
     opts = parseOptions(argv, line => { stderr.write(`${line}\n`) })
   } catch (err) {
@@ -45,6 +52,22 @@ export async function run (argv: string[], io: FakeBrokerIo = {}): Promise<numbe
   const cluster = await FakeCluster.start(opts)
   stdout.write(`${cluster.bootstrap}\n`)
   io.onStart?.(cluster)
+  if (opts.control) {
+    // Commands run one at a time, in order, so a script can wait for each answer before its next step.
+    const lines = createInterface({ input: io.stdin ?? process.stdin, terminal: false })
+    let queue = Promise.resolve()
+    lines.on('line', line => {
+      if (line.trim() === '') return
+      queue = queue.then(async () => {
+        try {
+          stdout.write(`${await runControlCommand(cluster, line)}\n`)
+        } catch (err) {
+          if (!(err instanceof KafkaDirectError)) throw err
+          stdout.write(`error ${err.message.split('\n')[0]}\n`)
+        }
+      })
+    })
+  }
   await new Promise<void>(resolve => {
     if (io.signal !== undefined) {
       if (io.signal.aborted) resolve()
@@ -66,7 +89,7 @@ export async function run (argv: string[], io: FakeBrokerIo = {}): Promise<numbe
 
 class HelpRequested extends Error {}
 
-function parseOptions (argv: string[], log: (line: string) => void): FakeClusterOptions {
+function parseOptions (argv: string[], log: (line: string) => void): FakeClusterOptions & { control: boolean } {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -80,6 +103,7 @@ function parseOptions (argv: string[], log: (line: string) => void): FakeCluster
       'auto-create': { type: 'boolean', default: false },
       'default-partitions': { type: 'string', default: '1' },
       'rebalance-delay': { type: 'string', default: '0' },
+      control: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
@@ -98,7 +122,8 @@ function parseOptions (argv: string[], log: (line: string) => void): FakeCluster
     autoCreateTopics: values['auto-create'],
     defaultPartitions: integer('--default-partitions', values['default-partitions']!, 1),
     groupInitialRebalanceDelayMs: integer('--rebalance-delay', values['rebalance-delay']!, 0),
-    log
+    log,
+    control: values.control === true
   }
 }
 

@@ -35,3 +35,50 @@ t.test('fake-broker rejects bad options with exit code 2', async t => {
   t.equal(await run(['--brokers', 'zero'], { stderr: { write: s => err.push(s) } }), 2)
   t.match(err.join(''), /--brokers/)
 })
+
+t.test('--control steers faults from stdin, one answer line per command, in order', async t => {
+  const { PassThrough } = await import('node:stream')
+  const stdin = new PassThrough()
+  const out: string[] = []
+  const ac = new AbortController()
+  let cluster: FakeCluster | undefined
+  let started!: () => void
+  const up = new Promise<void>(resolve => { started = resolve })
+  const answers: string[] = []
+  let waiting: Array<() => void> = []
+  const exit = run(['--brokers', '2', '--topic', 'a:2', '--control'], {
+    stdout: { write: s => { out.push(s); for (const l of s.split('\n').filter(x => x !== '')) answers.push(l); for (const w of waiting) w(); waiting = [] } },
+    stderr: { write: () => {} },
+    stdin,
+    signal: ac.signal,
+    onStart: c => { cluster = c; started() }
+  })
+  await up
+  const ask = async (line: string): Promise<string> => {
+    const n = answers.length + 1
+    stdin.write(line + '\n')
+    while (answers.length < n) await new Promise<void>(resolve => waiting.push(resolve))
+    return answers[n - 1]
+  }
+  t.match(await ask('produce a 0 x y z'), /^ok base offset 0$/)
+  t.equal(await ask('high-watermark a 0'), 'ok 3')
+  const before = cluster!.partitionState('a', 1).leaderId
+  t.match(await ask(`move-leader a 1 ${before === 1 ? 2 : 1}`), /^ok a 1 leader/)
+  t.not(cluster!.partitionState('a', 1).leaderId, before)
+  t.match(await ask('delete-records a 0 2'), /^ok log start 2$/)
+  t.equal(cluster!.logStartOffset('a', 0), 2n)
+  t.match(await ask('fail-next Fetch 2 NOT_LEADER_OR_FOLLOWER a 0'), /^ok/)
+  t.match(await ask('latency 5 Metadata'), /^ok/)
+  t.match(await ask('drop-mid-response Fetch'), /^ok/)
+  t.match(await ask('broker-down 1'), /^ok broker 1 down/)
+  t.match(await ask('broker-up 1'), /^ok broker 1 up/)
+  t.match(await ask('clear'), /^ok cleared/)
+  t.match(await ask('fail-next Fetch 1 NO_SUCH_ERROR'), /^error config ERROR: unknown error/)
+  t.match(await ask('explode'), /^error config command: unknown command "explode"/)
+  const c = await RawClient.connect(cluster!.bootstrap)
+  const md = await c.request(Metadata, 1, { topics: null }, 'cli-test')
+  c.close()
+  t.equal(md.topics.length, 1, 'the cluster still serves after every command')
+  ac.abort()
+  t.equal(await exit, 0)
+})
