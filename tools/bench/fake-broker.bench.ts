@@ -14,7 +14,7 @@ import { haveCommand, runTimed } from './timed-child.js'
 // and what the stored log costs in memory.
 //
 // librdkafka's mock keeps at most 5 MiB (and 100,000 message sets) per partition and drops older batches, so the
-// head-to-head uses what both hold: 4 partitions × 40,000 records of 100 bytes (~4.4 MiB a partition), written into
+// head-to-head uses what both hold: 16 partitions (KD_BENCH_H2H_PARTITIONS) × 40,000 records of 100 bytes (~4.4 MiB a partition), written into
 // both by the same client (kcat -P, 1000-record batches), so both logs hold the same batches. The full-size case
 // (KD_BENCH_RECORDS, default 1,000,000 records) runs against our broker alone.
 //
@@ -23,6 +23,9 @@ import { haveCommand, runTimed } from './timed-child.js'
 const root = repoRoot()
 const TOPIC = 'bench'
 const PARTITIONS = 4
+// The head-to-head spreads its data over more partitions than the mock's ~5 MiB each would otherwise allow, so that
+// serving dominates kcat's start-up in the timing: 16 × 40,000 records, about 70 MiB.
+const H2H_PARTITIONS = Number(process.env.KD_BENCH_H2H_PARTITIONS ?? 16)
 const VALUE_BYTES = 100
 const BATCH = 1000
 const WAIT_MS = 100
@@ -79,17 +82,17 @@ async function timeKcat (bootstrap: string, expected: number, extra: string[] = 
 }
 
 /** What kcat -P reads for each partition: `perPartition` values, one a line. Built before any memory is measured. */
-function payloads (perPartition: number): Buffer[] {
-  return Array.from({ length: PARTITIONS }, (_, p) => {
+function payloads (perPartition: number, partitions: number): Buffer[] {
+  return Array.from({ length: partitions }, (_, p) => {
     const lines: Buffer[] = []
-    for (let i = 0; i < perPartition; i++) lines.push(value(i * PARTITIONS + p), Buffer.from('\n'))
+    for (let i = 0; i < perPartition; i++) lines.push(value(i * partitions + p), Buffer.from('\n'))
     return Buffer.concat(lines)
   })
 }
 
 /** kcat -P of each partition's payload, in BATCH-record batches. */
 async function fillWithKcat (bootstrap: string, input: Buffer[]): Promise<void> {
-  for (let p = 0; p < PARTITIONS; p++) {
+  for (let p = 0; p < input.length; p++) {
     await new Promise<void>((resolve, reject) => {
       const child = execFile('kcat', ['-b', bootstrap, '-P', '-t', TOPIC, '-p', String(p), '-X', `batch.num.messages=${BATCH}`, '-X', 'linger.ms=20'],
         { maxBuffer: 1 << 24 }, (err, _stdout, stderr) => err === null ? resolve() : reject(new Error(`kcat -P: ${err.message} ${stderr}`)))
@@ -109,9 +112,9 @@ async function buildMock (): Promise<string> {
   return bin
 }
 
-async function startMock (bin: string): Promise<Mock> {
+async function startMock (bin: string, partitions: number): Promise<Mock> {
   // One broker, our topic, no records from the helper's own producer: kcat -P fills it below.
-  const child: ChildProcessWithoutNullStreams = spawn(bin, ['1', TOPIC, String(PARTITIONS), '0'])
+  const child: ChildProcessWithoutNullStreams = spawn(bin, ['1', TOPIC, String(partitions), '0'])
   let stderr = ''
   child.stderr.on('data', (c: Buffer) => { stderr += c.toString() })
   const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
@@ -151,19 +154,19 @@ async function fullSize (): Promise<{ table: Table, memory: string }> {
 }
 
 async function headToHead (): Promise<{ table: Table, memory: string }> {
-  const total = SHARED_PER_PARTITION * PARTITIONS
+  const total = SHARED_PER_PARTITION * H2H_PARTITIONS
   const rows: Array<CaseResult & { seconds: number }> = []
   const notes: string[] = []
   const mem: string[] = []
-  const input = payloads(SHARED_PER_PARTITION)
+  const input = payloads(SHARED_PER_PARTITION, H2H_PARTITIONS)
 
-  const cluster = await FakeCluster.start({ topics: [{ name: TOPIC, partitions: PARTITIONS }] })
+  const cluster = await FakeCluster.start({ topics: [{ name: TOPIC, partitions: H2H_PARTITIONS }] })
   try {
     const before = memory()
     await fillWithKcat(cluster.bootstrap, input)
     const after = memory()
     let stored = 0
-    for (let p = 0; p < PARTITIONS; p++) stored += cluster.partitionState(TOPIC, p).log.sizeBytes
+    for (let p = 0; p < H2H_PARTITIONS; p++) stored += cluster.partitionState(TOPIC, p).log.sizeBytes
     mem.push(`our broker: stored log ${(stored / MIB).toFixed(1)} MiB; after filling (through Produce requests) ${growth(before, after, stored)}`)
     const { row: runs, error } = await timeKcat(cluster.bootstrap, total)
     if (runs.length > 0) rows.push(row('kafka-direct fake broker', runs))
@@ -179,7 +182,7 @@ async function headToHead (): Promise<{ table: Table, memory: string }> {
   } else {
     let mock: Mock | undefined
     try {
-      mock = await startMock(await buildMock())
+      mock = await startMock(await buildMock(), H2H_PARTITIONS)
       const idle = procRssMiB(mock.pid)
       await fillWithKcat(mock.bootstrap, input)
       const filled = procRssMiB(mock.pid)
@@ -194,7 +197,7 @@ async function headToHead (): Promise<{ table: Table, memory: string }> {
     }
   }
   const note = [
-    `${PARTITIONS} × ${SHARED_PER_PARTITION.toLocaleString('en')} records × ${VALUE_BYTES} bytes, written into each broker by kcat -P ` +
+    `${H2H_PARTITIONS} × ${SHARED_PER_PARTITION.toLocaleString('en')} records × ${VALUE_BYTES} bytes, written into each broker by kcat -P ` +
     `(batch.num.messages=${BATCH}); read by kcat -C -e -o beginning, spawn to exit, median of ${RUNS} after one untimed warm-up read; fetch.wait.max.ms=${WAIT_MS}. ` +
     'Both brokers are on loopback; ours runs in the benchmark process (Node), the mock in its own (C).',
     ...rows.map(r => `- ${r.name}: median wall ${r.seconds.toFixed(2)} s`),
