@@ -3,25 +3,17 @@ import { ConfigError } from '../../../protocol/errors.js'
 import { OffsetOutOfRangeError, type SimpleConsumer, tpKey, type FetchedPartition, type FetchPosition } from '../../../consumer/index.js'
 import { compileFormat, parseFormat, renderJson, type RecordPrinter, type Token } from './format.js'
 import { OutputBuffer } from './output-buffer.js'
+import type { KcatOptions } from './options.js'
 
 // kcat -C: consume one topic's partitions from a start offset, printing each record, with kcat's end-of-partition
 // messages on stderr ("% Reached end of topic T [p] at offset N", plus ": exiting" on the last one with -e).
 // A partition "reaches the end" when a fetch leaves its position at the high watermark (the last stable offset
 // under read_committed), and again after new records arrive, as librdkafka's partition EOF events do.
 
-export interface ConsumeOptions {
+/** The -C flags as parsed in options.ts, plus what the command resolved: one topic, its partitions, the streams. */
+export type ConsumeOptions = Pick<KcatOptions, 'partitions' | 'offset' | 'exitAtEnd' | 'count' | 'quiet' | 'json' |
+'format' | 'keyDelimiter' | 'messageDelimiter' | 'nullString'> & {
   topic: string
-  partitions: number[]
-  /** kcat -o: beginning | end | stored | N | -N | s@timestamp | e@timestamp */
-  offset: string | undefined
-  exitAtEnd: boolean
-  count: number | undefined
-  quiet: boolean
-  json: boolean
-  format: string | undefined
-  keyDelimiter: string | undefined
-  messageDelimiter: string
-  nullString: boolean
   /** auto.offset.reset: where to go when the start offset is out of range (librdkafka default: end). */
   offsetReset: 'beginning' | 'end' | 'error'
   stdout: Writable

@@ -10,6 +10,7 @@ export interface KcatOptions {
   brokers: string | undefined
   topics: string[]
   partitions: number[]
+  /** kcat -o: beginning | end | stored | N | -N | s@timestamp | e@timestamp */
   offset: string | undefined
   exitAtEnd: boolean
   count: number | undefined
