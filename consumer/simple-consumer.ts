@@ -51,6 +51,11 @@ export interface FetchedPartition {
    * (a printer, a counter) lets each die young instead of holding a whole response's worth in an array.
    */
   iterate: () => Iterator<KafkaRecord>
+  /**
+   * The response's complete batches undecoded, for a reader that decodes them itself (later, or more than once):
+   * undefined when there were none. See RawRecords.
+   */
+  readonly raw: RawRecords | undefined
   /** Where the next fetch should start: past the last complete batch returned (or the requested offset). */
   nextOffset: bigint
   highWatermark: bigint
@@ -59,6 +64,18 @@ export interface FetchedPartition {
   logStartOffset: bigint
   /** The node id of the leader that served the fetch. */
   broker: number
+}
+
+/**
+ * One partition's complete batches from one Fetch response, as the broker sent them: `iterateRecords(blob, options)`
+ * yields the records at or after the requested offset (control and aborted records skipped), and a reader stops at
+ * the first offset >= untilOffset (the last batch may run past it). The blob is a view of the response, so holding
+ * it holds the response's bytes, which are fewer than its decoded records.
+ */
+export interface RawRecords {
+  readonly blob: Buffer
+  readonly options: IterateOptions
+  readonly untilOffset: bigint | undefined
 }
 
 export interface FetchPosition { topic: string, partition: number, fromOffset: bigint, untilOffset?: bigint }
@@ -72,6 +89,12 @@ export interface FetchOptions {
    * A corrupt batch then fails there instead of in fetchOnce.
    */
   lazy?: boolean
+  /**
+   * Check the CRCs of the complete batches in fetchOnce, leave their records undecoded, and decode them later
+   * without checking again (implies `lazy`): for a reader of `raw` that decodes each response more than once, so a
+   * damaged batch still fails the fetch while the CRC is computed once.
+   */
+  raw?: boolean
 }
 
 interface PartitionLimits { maxBytes: number }
@@ -343,7 +366,7 @@ export class SimpleConsumer {
           retriable = err
           continue
         }
-        const fetched = this.decodePartition(pos, p, isolationLevel === 1, leader, opts.lazy === true)
+        const fetched = this.decodePartition(pos, p, isolationLevel === 1, leader, opts.lazy === true || opts.raw === true, opts.raw === true)
         if (fetched !== null) out.set(tpKey(topic, p.partitionIndex), fetched)
       }
     }
@@ -351,11 +374,14 @@ export class SimpleConsumer {
   }
 
   /** Turns one partition's response into records and the next position; null when the fetch must be retried larger. */
-  private decodePartition (pos: FetchPosition, p: FetchResponse['responses'][number]['partitions'][number], readCommitted: boolean, broker: number, lazy: boolean): FetchedPartition | null {
+  private decodePartition (
+    pos: FetchPosition, p: FetchResponse['responses'][number]['partitions'][number], readCommitted: boolean, broker: number, lazy: boolean, checkNow: boolean
+  ): FetchedPartition | null {
     const key = tpKey(pos.topic, pos.partition)
     const blob = p.records ?? Buffer.alloc(0)
     let nextOffset = pos.fromOffset
-    const { batches, truncatedTail } = scanBatches(blob, { topic: pos.topic, partition: pos.partition })
+    const verifyNow = checkNow && this.config.checkCrcs
+    const { batches, truncatedTail } = scanBatches(blob, { topic: pos.topic, partition: pos.partition, verifyCrc: verifyNow, maxDecompressedBytes: this.config.maxRecordBytes })
     if (batches.length === 0 && truncatedTail) {
       // Only part of one batch fit: a record bigger than the limit (KIP-74). Grow the limit and fetch again.
       const limit = this.limitFor(key)
@@ -374,7 +400,8 @@ export class SimpleConsumer {
     }
     const fetched = new PartitionRecords(pos, complete, {
       fromOffset: pos.fromOffset,
-      verifyCrc: this.config.checkCrcs,
+      // Checked by scanBatches above when asked to (checkNow), so not again at each decoding.
+      verifyCrc: this.config.checkCrcs && !verifyNow,
       topic: pos.topic,
       partition: pos.partition,
       isolation: readCommitted ? 'read_committed' : 'read_uncommitted',
@@ -426,6 +453,10 @@ class PartitionRecords implements FetchedPartition {
   ) {
     this.topic = pos.topic
     this.partition = pos.partition
+  }
+
+  get raw (): RawRecords | undefined {
+    return this.blob === undefined ? undefined : { blob: this.blob, options: this.iterateOptions, untilOffset: this.pos.untilOffset }
   }
 
   get records (): KafkaRecord[] {

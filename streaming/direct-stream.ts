@@ -15,7 +15,7 @@ import { resolveKafkaParams, type KafkaParams, type ResolvedKafkaParams } from '
 import { keyValueStrings, type KeyValue } from './message-handlers.js'
 import { formatRange, rangeCount, tpKey, type OffsetRange, type TopicPartition } from './offset-range.js'
 import type { OffsetSource } from './offset-source.js'
-import { mapBounded, runPartitionTask, type MessageHandler } from './partition-task.js'
+import { mapBounded, readPartition, type MessageHandler } from './partition-task.js'
 import { clampUntilOffsets } from './rate/per-partition-limits.js'
 import { PidRateEstimator } from './rate/pid-rate-estimator.js'
 import { KafkaRDD } from './rdd.js'
@@ -168,9 +168,9 @@ export class DirectKafkaInputDStream<T> extends DStream<T> implements InputStrea
     if (planned === undefined) return new KafkaRDD<T>([], [])
     const source = await this.openedSource()
     const opts = { failOnDataLoss: this.failOnDataLoss, log: this.ctx.log, signal: this.ctx.batchSignal }
-    const results = await mapBounded(planned.ranges, this.concurrency, async r => await runPartitionTask(source, r, this.handler, opts))
-    // The handled values, one array per partition; the operations after this run when an action pulls (rdd.ts).
-    return new KafkaRDD(results.map(r => r.values), planned.ranges)
+    const results = await mapBounded(planned.ranges, this.concurrency, async r => await readPartition(source, r, this.handler, opts))
+    // Each partition's fetched data; the handler and the operations after it run when an action pulls (rdd.ts).
+    return KafkaRDD.fromFeeds(results, planned.ranges)
   }
 
   inputInfo (time: number): InputInfo {

@@ -3,6 +3,7 @@
 // (simple-consumer-source.ts); tests and examples can use MemoryOffsetSource. Keeping it this small is what lets a
 // partition's task be "range in, records out" with nothing shared.
 import type { KafkaRecord } from '../protocol/records/index.js'
+import type { RawRecords } from '../consumer/simple-consumer.js'
 import type { OffsetRange, TopicPartition } from './offset-range.js'
 
 export interface SourceHeader { readonly key: string; readonly value: Buffer | null }
@@ -37,6 +38,13 @@ export interface OffsetSource {
    * message handler, so the views die young instead of living as long as a fetched chunk (less GC work per batch).
    */
   fetchRecords? (range: OffsetRange, signal?: AbortSignal): AsyncIterable<readonly KafkaRecord[]>
+  /**
+   * Optional, for sources over the consumer: the range's fetch responses undecoded (CRC-checked), one RawRecords per
+   * response, each to be decoded from its options' fromOffset and stopped at untilOffset (the first and last may
+   * hold records outside the range). The stream's tasks prefer it: a batch then holds bytes, and records and
+   * handled values are made only while an action runs (partition-task.ts, readPartition).
+   */
+  fetchRaw? (range: OffsetRange, signal?: AbortSignal): AsyncIterable<RawRecords>
   /** Stores committed offsets for a consumer group (OffsetCommit), so group-lag tools can show progress. */
   commitOffsets? (groupId: string, offsets: ReadonlyMap<string, { topic: string; partition: number; offset: bigint }>): Promise<void>
   close (): Promise<void>

@@ -15,7 +15,7 @@ import { offsetRange, type HasOffsetRanges, type OffsetRange } from './offset-ra
 import { resolveKafkaParams, type KafkaParams } from './kafka-params.js'
 import { keyValueStrings, type KeyValue } from './message-handlers.js'
 import type { OffsetSource } from './offset-source.js'
-import { mapBounded, runPartitionTask, type MessageHandler } from './partition-task.js'
+import { mapBounded, readPartition, type MessageHandler, type PartitionFeed } from './partition-task.js'
 import { openSource } from './source-factory.js'
 
 /** Takes one element; returns false to stop the partition early (take). */
@@ -167,10 +167,20 @@ export class RDD<T> {
   }
 }
 
-/** The direct stream's dataset for one batch: partition i holds the (handled) records of offsetRanges[i]. */
+/**
+ * The direct stream's dataset for one batch: partition i holds the (handled) records of offsetRanges[i]. Built by
+ * the stream from its partition tasks (`lazy`, internal), it holds their fetched bytes and decodes and handles the
+ * records each time an action pulls a partition (partition-task.ts, readPartition), as Spark's KafkaRDD computes
+ * its partitions per action; so the message handler, like any transformation, should be pure.
+ */
 export class KafkaRDD<T> extends RDD<T> implements HasOffsetRanges {
-  constructor (partitions: ReadonlyArray<readonly T[]>, readonly offsetRanges: readonly OffsetRange[]) {
-    super(partitions)
+  constructor (partitions: ReadonlyArray<readonly T[]>, readonly offsetRanges: readonly OffsetRange[], lazy?: LazyPartitions<T>) {
+    super(partitions, lazy)
+  }
+
+  /** @internal The dataset over partition tasks' results, partition i being feeds[i]. */
+  static fromFeeds<T> (feeds: ReadonlyArray<PartitionFeed<T>>, offsetRanges: readonly OffsetRange[]): KafkaRDD<T> {
+    return new KafkaRDD<T>([], offsetRanges, { count: feeds.length, feed: (i, sink) => (feeds[i] as PartitionFeed<T>).feed(sink) })
   }
 }
 
@@ -195,8 +205,8 @@ export async function createRDD<T = KeyValue> (
   try {
     const handler = options.messageHandler ?? (keyValueStrings as unknown as MessageHandler<T>)
     const opts = { failOnDataLoss: options.failOnDataLoss ?? true, log: ctx?.log }
-    const results = await mapBounded(offsetRanges, options.maxConcurrentTasks ?? 16, async r => await runPartitionTask(source, r, handler, opts))
-    return new KafkaRDD(results.map(r => r.values), [...offsetRanges])
+    const results = await mapBounded(offsetRanges, options.maxConcurrentTasks ?? 16, async r => await readPartition(source, r, handler, opts))
+    return KafkaRDD.fromFeeds(results, [...offsetRanges])
   } finally {
     if (options.source === undefined) await source.close()
   }

@@ -3,7 +3,7 @@
 // coordinator found with FindCoordinator (KIP-699's batched form from v4).
 import { OffsetOutOfRangeError } from '../consumer/errors.js'
 import { delay } from '../consumer/retry.js'
-import { SimpleConsumer, tpKey, type FetchedPartition, type FetchPosition } from '../consumer/simple-consumer.js'
+import { SimpleConsumer, tpKey, type FetchedPartition, type FetchPosition, type RawRecords } from '../consumer/simple-consumer.js'
 import type { ConfigInput } from '../consumer/config.js'
 import { FindCoordinator } from '../protocol/apis/find-coordinator.js'
 import { OffsetCommit } from '../protocol/apis/offset-commit.js'
@@ -67,6 +67,26 @@ export class SimpleConsumerSource implements OffsetSource {
    * pipelining; a per-task read-ahead on top measured slower (more fetched records alive at once, more GC).
    */
   async * fetchRecords (range: OffsetRange, signal?: AbortSignal): AsyncIterable<readonly KafkaRecord[]> {
+    for await (const got of this.fetchResponses(range, signal)) {
+      const records = got.records
+      if (records.length > 0) yield records
+    }
+  }
+
+  /**
+   * The range's fetch responses undecoded (their CRCs checked as they arrive): what the stream's tasks keep for a
+   * batch, decoding them only while an action runs, so a batch holds the fetched bytes rather than an object per
+   * record until foreachRDD (partition-task.ts).
+   */
+  async * fetchRaw (range: OffsetRange, signal?: AbortSignal): AsyncIterable<RawRecords> {
+    for await (const got of this.fetchResponses(range, signal)) {
+      const raw = got.raw
+      if (raw !== undefined) yield raw
+    }
+  }
+
+  /** Fetch responses for the range until untilOffset, or OffsetOutOfRangeError when the log ends before it. */
+  private async * fetchResponses (range: OffsetRange, signal?: AbortSignal): AsyncIterable<FetchedPartition> {
     const { topic, partition, untilOffset } = range
     let pos = range.fromOffset
     let idleRounds = 0
@@ -74,11 +94,12 @@ export class SimpleConsumerSource implements OffsetSource {
       const got = await this.fetchCoalesced({ topic, partition, fromOffset: pos, untilOffset })
       if (signal?.aborted === true) throw signal.reason
       if (got === undefined) continue
-      if (got.nextOffset === pos && got.records.length === 0 && untilOffset > got.highWatermark && got.highWatermark >= 0n) {
+      // nextOffset === pos means no complete batch reached pos, so no records: nothing to decode to tell.
+      if (got.nextOffset === pos && untilOffset > got.highWatermark && got.highWatermark >= 0n) {
         // Caught up with the log, and the range wants more than it holds.
         throw new OffsetOutOfRangeError(topic, partition, untilOffset, got.logStartOffset >= 0n ? got.logStartOffset : undefined, got.highWatermark)
       }
-      if (got.records.length > 0) yield got.records
+      if (got.nextOffset > pos) yield got
       // No progress (an open transaction under read_committed holds the last stable offset back): back off rather
       // than busy-loop against a broker that answers at once, as SimpleConsumer.records() does.
       idleRounds = got.nextOffset > pos ? 0 : idleRounds + 1
@@ -119,11 +140,12 @@ export class SimpleConsumerSource implements OffsetSource {
     }
     if (round.length === 0) return
     const settle = (q: PendingFetch, got: Map<string, FetchedPartition>): void => { q.resolve(got.get(tpKey(q.pos.topic, q.pos.partition))) }
-    this.consumer.fetchOnce(round.map(q => q.pos)).then(
+    // raw: CRCs checked here, records decoded only when read (got.records or a task's action), without a second check.
+    this.consumer.fetchOnce(round.map(q => q.pos), RAW).then(
       got => { for (const q of round) settle(q, got) },
       (err: unknown) => {
         if (round.length === 1) { (round[0] as PendingFetch).reject(err); return }
-        for (const q of round) this.consumer.fetchOnce([q.pos]).then(got => { settle(q, got) }, q.reject)
+        for (const q of round) this.consumer.fetchOnce([q.pos], RAW).then(got => { settle(q, got) }, q.reject)
       }
     )
   }
@@ -172,6 +194,8 @@ export class SimpleConsumerSource implements OffsetSource {
     return c.nodeId
   }
 }
+
+const RAW = { raw: true } as const
 
 interface PendingFetch {
   pos: FetchPosition

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { SimpleConsumer } from '../../consumer/index.js'
-import { encodeRecordBatch } from '../../protocol/records/index.js'
+import { encodeRecordBatch, iterateRecords } from '../../protocol/records/index.js'
 import { controlRecord } from '../../protocol/records/record-batch.js'
 import { CorruptRecordError } from '../../protocol/errors.js'
 import { apiVersionsBody, startRawBroker, type RawRequest } from './raw-broker.js'
@@ -115,4 +115,46 @@ t.test('a corrupt batch fails an eager fetch at once, and a lazy one when its re
   const got = (await consumer.fetchOnce([{ topic: 't', partition: 0, fromOffset: 0n }], { lazy: true })).get('t:0')
   t.equal(got?.nextOffset, 6n, 'positions come from batch headers alone')
   t.throws(() => got?.records, CorruptRecordError)
+})
+
+t.test('a raw fetch hands out the complete batches undecoded, which decode to the same records', async t => {
+  const { consumer } = await setup(t, 'read_committed')
+  const got = (await consumer.fetchOnce([{ topic: 't', partition: 0, fromOffset: 1n, untilOffset: 6n }], { raw: true })).get('t:0')
+  const raw = got?.raw
+  t.ok(raw !== undefined)
+  if (raw === undefined) return
+  t.same(raw.blob, LOG, 'the truncated tail is left out')
+  t.equal(raw.options.fromOffset, 1n)
+  t.equal(raw.untilOffset, 6n)
+  t.equal(raw.options.verifyCrc, false, 'checked once, in fetchOnce')
+  const decoded = [...iterateRecords(raw.blob, raw.options)].map(r => [r.offset, String(r.value)])
+  t.same(decoded, [[1n, 'b'], [5n, 'd']], 'the aborted record and the marker are skipped, as in records')
+  t.same(got?.records.map(r => [r.offset, String(r.value)]), decoded)
+  t.equal(got?.nextOffset, 6n)
+})
+
+t.test('a raw fetch fails at once on a batch whose CRC does not match', async t => {
+  const bad = Buffer.from(LOG)
+  bad[bad.length - 3] ^= 0xff
+  const broker = await startRawBroker(req => {
+    if (req.api.name === 'ApiVersions') req.reply(apiVersionsBody([[18, 0, 3], [3, 0, 12], [1, 4, 12], [2, 1, 7]]))
+    else if (req.api.name === 'Metadata') {
+      req.reply({
+        brokers: [{ nodeId: 1, host: '127.0.0.1', port: broker.port, rack: null }],
+        controllerId: 1,
+        topics: [{ errorCode: 0, name: 't', partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }] }]
+      })
+    } else if (req.api.name === 'Fetch') {
+      req.reply({
+        responses: [{
+          topic: 't',
+          partitions: [{ partitionIndex: 0, errorCode: 0, highWatermark: 6n, lastStableOffset: 6n, logStartOffset: 0n, abortedTransactions: [], preferredReadReplica: -1, records: bad }]
+        }]
+      })
+    }
+  })
+  t.teardown(async () => await broker.close())
+  const consumer = new SimpleConsumer({ bootstrapServers: broker.address, fetchWaitMaxMs: 10, retries: 0 })
+  t.teardown(async () => await consumer.close())
+  await t.rejects(consumer.fetchOnce([{ topic: 't', partition: 0, fromOffset: 0n }], { raw: true }), CorruptRecordError)
 })
