@@ -30,13 +30,27 @@ export async function runPartitionTask<T> (
 ): Promise<PartitionTaskResult<T>> {
   const values: T[] = []
   if (range.untilOffset <= range.fromOffset) return { range, values, skipped: 0n }
+  const { skipped } = await readSkippingLoss(range, opts,
+    from => readInto(source, { ...range, fromOffset: from }, handler, values, opts.signal),
+    () => { values.length = 0 })
+  return { range, values, skipped }
+}
+
+/**
+ * Runs `read(from)` for a range, and when retention deleted its start (the error carries the log start offset the
+ * broker reported) either fails with a DataLossError naming the lost range or, with failOnDataLoss: false, logs
+ * what is skipped, calls `reset` to drop what was read, and reads once more from the log start. At most two
+ * attempts: the log start only moves up. Returns where the last read started and how many offsets were skipped.
+ */
+async function readSkippingLoss (
+  range: OffsetRange, opts: PartitionTaskOptions, read: (from: bigint) => Promise<void>, reset: () => void
+): Promise<{ from: bigint, skipped: bigint }> {
   let from = range.fromOffset
   let skipped = 0n
-  // At most two attempts: a data-loss retry restarts at the log start the broker reported, which only moves up.
   for (let attempt = 0; ; attempt++) {
     try {
-      await readInto(source, { ...range, fromOffset: from }, handler, values, opts.signal)
-      return { range, values, skipped }
+      await read(from)
+      return { from, skipped }
     } catch (err) {
       const logStart = logStartOffsetOf(err)
       if (logStart === undefined || logStart <= from || attempt > 0) throw err
@@ -45,8 +59,8 @@ export async function runPartitionTask<T> (
       skipped += next - from
       opts.log?.(`data loss: ${formatRange(range)}: skipped offsets ${from}..${next} (deleted before they were read)`)
       from = next
-      values.length = 0
-      if (from >= range.untilOffset) return { range, values, skipped }
+      reset()
+      if (from >= range.untilOffset) return { from, skipped }
     }
   }
 }
@@ -84,34 +98,17 @@ export async function readPartition<T> (
     }
     return { range, skipped, feed }
   }
+  const fetchRaw = source.fetchRaw.bind(source)
   const chunks: RawRecords[] = []
-  let from = range.fromOffset
-  let skipped = 0n
-  const done = (): PartitionFeed<T> => {
-    const read = { ...range, fromOffset: from }
-    return { range, skipped, feed: sink => feedRaw(read, chunks, handler, sink) }
-  }
-  if (range.untilOffset <= range.fromOffset) return done()
-  // The same data-loss handling as runPartitionTask: at most one retry, from the log start the broker reported.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      for await (const raw of source.fetchRaw({ ...range, fromOffset: from }, opts.signal)) {
-        if (opts.signal?.aborted === true) throw opts.signal.reason
-        chunks.push(raw)
-      }
-      return done()
-    } catch (err) {
-      const logStart = logStartOffsetOf(err)
-      if (logStart === undefined || logStart <= from || attempt > 0) throw err
-      if (opts.failOnDataLoss) throw new DataLossError(range, deletedDetail(range, logStart), { cause: err })
-      const next = logStart < range.untilOffset ? logStart : range.untilOffset
-      skipped += next - from
-      opts.log?.(`data loss: ${formatRange(range)}: skipped offsets ${from}..${next} (deleted before they were read)`)
-      from = next
-      chunks.length = 0
-      if (from >= range.untilOffset) return done()
+  if (range.untilOffset <= range.fromOffset) return { range, skipped: 0n, feed: sink => feedRaw(range, chunks, handler, sink) }
+  const { from, skipped } = await readSkippingLoss(range, opts, async from => {
+    for await (const raw of fetchRaw({ ...range, fromOffset: from }, opts.signal)) {
+      if (opts.signal?.aborted === true) throw opts.signal.reason
+      chunks.push(raw)
     }
-  }
+  }, () => { chunks.length = 0 })
+  const read = { ...range, fromOffset: from }
+  return { range, skipped, feed: sink => feedRaw(read, chunks, handler, sink) }
 }
 
 /**
