@@ -88,7 +88,8 @@ t.test('a lazy fetch yields the same records through iterate() and records, skip
   t.equal(got?.nextOffset, 6n)
 })
 
-t.test('a corrupt batch fails an eager fetch at once, and a lazy one when its records are read', async t => {
+/** A one-broker cluster whose Fetch answers carry LOG with one byte flipped inside the last batch's records. */
+async function corruptBatchConsumer (t: { teardown: (fn: () => unknown) => void }): Promise<SimpleConsumer> {
   const bad = Buffer.from(LOG)
   bad[bad.length - 3] ^= 0xff // inside the last batch's records: its CRC no longer matches
   const broker = await startRawBroker(req => {
@@ -111,6 +112,11 @@ t.test('a corrupt batch fails an eager fetch at once, and a lazy one when its re
   t.teardown(async () => await broker.close())
   const consumer = new SimpleConsumer({ bootstrapServers: broker.address, fetchWaitMaxMs: 10, retries: 0 })
   t.teardown(async () => await consumer.close())
+  return consumer
+}
+
+t.test('a corrupt batch fails an eager fetch at once, and a lazy one when its records are read', async t => {
+  const consumer = await corruptBatchConsumer(t)
   await t.rejects(consumer.fetchOnce([{ topic: 't', partition: 0, fromOffset: 0n }]), CorruptRecordError)
   const got = (await consumer.fetchOnce([{ topic: 't', partition: 0, fromOffset: 0n }], { lazy: true })).get('t:0')
   t.equal(got?.nextOffset, 6n, 'positions come from batch headers alone')
@@ -134,27 +140,6 @@ t.test('a raw fetch hands out the complete batches undecoded, which decode to th
 })
 
 t.test('a raw fetch fails at once on a batch whose CRC does not match', async t => {
-  const bad = Buffer.from(LOG)
-  bad[bad.length - 3] ^= 0xff
-  const broker = await startRawBroker(req => {
-    if (req.api.name === 'ApiVersions') req.reply(apiVersionsBody([[18, 0, 3], [3, 0, 12], [1, 4, 12], [2, 1, 7]]))
-    else if (req.api.name === 'Metadata') {
-      req.reply({
-        brokers: [{ nodeId: 1, host: '127.0.0.1', port: broker.port, rack: null }],
-        controllerId: 1,
-        topics: [{ errorCode: 0, name: 't', partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }] }]
-      })
-    } else if (req.api.name === 'Fetch') {
-      req.reply({
-        responses: [{
-          topic: 't',
-          partitions: [{ partitionIndex: 0, errorCode: 0, highWatermark: 6n, lastStableOffset: 6n, logStartOffset: 0n, abortedTransactions: [], preferredReadReplica: -1, records: bad }]
-        }]
-      })
-    }
-  })
-  t.teardown(async () => await broker.close())
-  const consumer = new SimpleConsumer({ bootstrapServers: broker.address, fetchWaitMaxMs: 10, retries: 0 })
-  t.teardown(async () => await consumer.close())
+  const consumer = await corruptBatchConsumer(t)
   await t.rejects(consumer.fetchOnce([{ topic: 't', partition: 0, fromOffset: 0n }], { raw: true }), CorruptRecordError)
 })
