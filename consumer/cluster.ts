@@ -1,3 +1,4 @@
+import { BufferPool } from './buffer-pool.js'
 import { ConnectionError, KafkaError } from '../protocol/errors.js'
 import type { ApiSchema } from '../protocol/schema/define.js'
 import type { DecodedResponse } from '../protocol/messages.js'
@@ -26,6 +27,8 @@ interface PoolEntry {
 
 export class KafkaClient {
   readonly config: ConsumerConfig
+  /** Memory for large responses, shared by this client's connections; see `SimpleConsumer.recycle`. */
+  readonly buffers = new BufferPool()
   private readonly pool = new Map<string, PoolEntry>()
   private brokers = new Map<number, BrokerInfo>()
   private readonly topics = new Map<string, TopicInfo>()
@@ -203,6 +206,7 @@ export class KafkaClient {
       maxVersions: c.maxVersions,
       authenticate: c.authenticate,
       createSocket: c.createSocket,
+      bufferPool: this.buffers,
       onClose: () => {
         // Forget the connection so the next request reconnects (after backoff if it keeps failing).
         if (entry.conn === p) entry.conn = null

@@ -5,6 +5,7 @@ import { ConfigError, ConnectionError, KafkaDirectError, ProtocolError, TimeoutE
 import type { ApiSchema } from '../protocol/schema/define.js'
 import { decodeResponse, encodeRequest, type DecodedResponse } from '../protocol/messages.js'
 import { ApiVersions } from '../protocol/apis/api-versions.js'
+import type { BufferPool } from './buffer-pool.js'
 import { FrameParser } from './frame-parser.js'
 import { negotiateVersions, VersionTable } from './versions.js'
 
@@ -48,6 +49,8 @@ export interface ConnectionOptions {
   authenticate?: (conn: BrokerConnection) => Promise<void>
   /** Replaces socket creation (tests, proxies). */
   createSocket?: (opts: { host: string, port: number }) => Duplex
+  /** Where large response frames are allocated, so that callers can hand them back for reuse (buffer-pool.ts). */
+  bufferPool?: BufferPool
   /** Told once when the connection is gone, with the reason. */
   onClose?: (err: Error | undefined) => void
 }
@@ -110,7 +113,8 @@ export class BrokerConnection {
         maxFrameBytes: opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
         // Responses only follow requests, and requests only follow the constructor: `conn` is set by then.
         onFrame: frame => reads.conn?.onFrame(frame),
-        where: `broker ${opts.host}:${opts.port}`
+        where: `broker ${opts.host}:${opts.port}`,
+        allocate: opts.bufferPool === undefined ? undefined : size => (opts.bufferPool as BufferPool).take(size)
       }),
       direct: false,
       conn: undefined

@@ -33,12 +33,15 @@ export interface FrameParserOptions {
   onFrame: (frame: Buffer) => void
   /** Names the stream in errors, e.g. "broker 127.0.0.1:9092". */
   where?: string
+  /** Where the bodies of frames that straddle chunks are allocated (a BufferPool's `take`); default Buffer.allocUnsafe. */
+  allocate?: (size: number) => Buffer
 }
 
 export class FrameParser {
   private readonly maxFrameBytes: number
   private readonly onFrame: (frame: Buffer) => void
   private readonly where: string
+  private readonly allocate: (size: number) => Buffer
   /** The size prefix being assembled when it straddles chunks. */
   private readonly sizeBytes = Buffer.alloc(4)
   private sizeFilled = 0
@@ -52,6 +55,7 @@ export class FrameParser {
     this.maxFrameBytes = opts.maxFrameBytes
     this.onFrame = opts.onFrame
     this.where = opts.where ?? 'frame'
+    this.allocate = opts.allocate ?? (size => Buffer.allocUnsafe(size))
   }
 
   /** Bytes held for an incomplete frame (size prefix included). */
@@ -132,7 +136,7 @@ export class FrameParser {
         pos += size
         this.onFrame(transient ? Buffer.from(view) : view)
       } else {
-        this.partial = Buffer.allocUnsafe(size)
+        this.partial = this.allocate(size)
         this.partialFilled = 0
       }
     }

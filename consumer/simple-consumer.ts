@@ -122,6 +122,20 @@ export class SimpleConsumer {
     return await this.client.metadata(topics)
   }
 
+  /**
+   * Hands the memory of fetched partitions back for reuse by later fetches of this consumer (see buffer-pool.ts):
+   * for a reader that handles each round and then lets go of it entirely, like the kcat-style printer. Only call it
+   * when no record, key, value, header or `raw` blob of these partitions is still held, or still queued for writing
+   * somewhere: their bytes will be overwritten by the next response. Partitions sharing one response are released
+   * together; releasing twice is harmless.
+   */
+  recycle (fetched: Iterable<FetchedPartition>): void {
+    for (const f of fetched) {
+      const raw = f.raw
+      if (raw !== undefined) this.client.buffers.release(raw.blob)
+    }
+  }
+
   /** The first offset of each partition (the log start offset). */
   async earliestOffsets (tps: TopicPartition[]): Promise<Map<string, bigint>> {
     return await this.listOffsets(tps.map(tp => ({ ...tp, timestamp: EARLIEST })))

@@ -1,5 +1,6 @@
 import t from 'tap'
 import fc from 'fast-check'
+import { BufferPool } from '../../consumer/buffer-pool.js'
 import { FrameParser } from '../../consumer/frame-parser.js'
 import { ProtocolError } from '../../protocol/errors.js'
 
@@ -139,6 +140,32 @@ t.test('a frame larger than the scratch buffer is read in place into its own buf
   p.filled(rest.length, rest)
   t.equal(seen?.buffer, rest.buffer, 'the frame is the buffer the body was read into')
   t.ok(seen?.equals(body))
+})
+
+t.test('the bodies of large frames come from the allocate hook (a BufferPool), in both read paths', async t => {
+  const pool = new BufferPool()
+  const body = Buffer.alloc(200_000, 3)
+  for (const direct of [true, false]) {
+    const sizes: number[] = []
+    let seen: Buffer | undefined
+    const p = new FrameParser({ maxFrameBytes: 1 << 20, onFrame: f => { seen = f }, allocate: n => { sizes.push(n); return pool.take(n) } })
+    const all = frame(body)
+    if (direct) {
+      for (let pos = 0; pos < all.length;) {
+        const into = p.readBuffer()
+        const n = Math.min(into.length, all.length - pos, 50_000)
+        all.copy(into, 0, pos, pos + n)
+        pos += n
+        p.filled(n, into)
+      }
+    } else {
+      for (let pos = 0; pos < all.length; pos += 50_000) p.push(all.subarray(pos, pos + 50_000))
+    }
+    t.same(sizes, [body.length], `${direct ? 'direct reads' : 'pushed chunks'}: one allocation, of the body's size`)
+    t.ok(seen?.equals(body))
+    pool.release(seen as Buffer)
+  }
+  t.ok(pool.freeBytes >= body.length, 'the released frame is free for the next one')
 })
 
 t.test('frames found in the reused scratch buffer are copied out before the next read overwrites it', async t => {

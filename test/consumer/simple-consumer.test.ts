@@ -68,6 +68,32 @@ t.test('fetch returns exactly [from, until) for many partitions, starting inside
   t.same(got.get('orders:0')?.map(r => r.offset), Array.from({ length: 32 }, (_, i) => BigInt(5 + i)))
 })
 
+t.test('recycle hands a printed round\'s memory to the next large response', async t => {
+  // Records of ~40 KiB: each fetch response is far above the pool's threshold.
+  const cluster = await FakeCluster.start({ topics: [{ name: 'big', partitions: 1 }] })
+  t.teardown(async () => await cluster.stop())
+  for (let i = 0; i < 20; i++) cluster.produce('big', 0, [{ key: null, value: Buffer.alloc(40_000, 0x61 + i) }])
+  const consumer = new SimpleConsumer({ bootstrapServers: cluster.bootstrap, ...FAST, maxPartitionFetchBytes: 200_000 })
+  t.teardown(async () => await consumer.close())
+  const seen: number[] = []
+  let from = 0n
+  const buffers = new Set<ArrayBufferLike>()
+  while (from < 20n) {
+    const round = await consumer.fetchOnce([{ topic: 'big', partition: 0, fromOffset: from }], { lazy: true })
+    const got = round.get(tpKey('big', 0))
+    if (got === undefined) break
+    for (const r of got.records) {
+      t.ok((r.value as Buffer).every(b => b === 0x61 + Number(r.offset)), `record ${r.offset} intact`)
+      seen.push(Number(r.offset))
+    }
+    buffers.add((got.raw as { blob: Buffer }).blob.buffer)
+    from = got.nextOffset
+    consumer.recycle(round.values())
+  }
+  t.same(seen, Array.from({ length: 20 }, (_, i) => i))
+  t.equal(buffers.size, 1, 'every round after the first landed in the first one\'s buffer')
+})
+
 t.test('an empty range returns no records without a request', async t => {
   const { consumer } = await setup(t)
   const got = await consumer.fetch([{ topic: 'orders', partition: 0, fromOffset: 7n, untilOffset: 7n }])

@@ -20,6 +20,8 @@ export class OutputBuffer {
   /** Regions waiting to be written, in order. */
   private readonly ready: Buffer[] = []
   private readyBytes = 0
+  /** Whether `ready` holds views of the caller's memory (large values), which `flush` must see written. */
+  private readyHasViews = false
 
   constructor (private readonly chunkBytes = 256 * 1024) {
     this.buf = Buffer.allocUnsafe(chunkBytes)
@@ -54,6 +56,7 @@ export class OutputBuffer {
       this.seal()
       this.ready.push(b as Buffer)
       this.readyBytes += n
+      this.readyHasViews = true
       return
     }
     this.room(n)
@@ -109,13 +112,24 @@ export class OutputBuffer {
     this.pos += this.buf.write(s, this.pos, 'latin1')
   }
 
-  /** Writes everything collected, waiting for the stream to drain when its buffer is full. */
+  /**
+   * Writes everything collected, waiting for the stream to drain when its buffer is full. When large values were
+   * passed as views, it also waits until the stream has handed them on, so that once it returns the caller may
+   * reuse the memory they point into (SimpleConsumer.recycle).
+   */
   async flush (stream: Writable): Promise<void> {
     this.seal()
     const chunks = this.ready.splice(0)
+    const views = this.readyHasViews
     this.readyBytes = 0
-    for (const c of chunks) {
-      if (!stream.write(c)) await new Promise<void>(resolve => stream.once('drain', resolve))
+    this.readyHasViews = false
+    for (let i = 0; i < chunks.length; i++) {
+      if (views && i === chunks.length - 1) {
+        // A stream handles its writes in order: the last one's callback means every view has been written.
+        await new Promise<void>(resolve => stream.write(chunks[i], () => resolve()))
+      } else if (!stream.write(chunks[i])) {
+        await new Promise<void>(resolve => stream.once('drain', resolve))
+      }
     }
   }
 }

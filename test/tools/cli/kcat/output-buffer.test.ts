@@ -64,3 +64,24 @@ t.test('a flush into a full stream resolves only once the stream drains', async 
   await done
   t.equal(s.text(), '0123456789012345678901234567890123456789')
 })
+
+t.test('a flush holding views of large values resolves only once the stream has written them', async t => {
+  // The consumer recycles a round's memory after flushing it: views still queued in the stream would then print
+  // the next round's bytes.
+  const out = new OutputBuffer(16)
+  const s = sink(true, 1 << 20)
+  const big = Buffer.alloc(20_000, 0x63)
+  out.bytes(big)
+  out.ascii('\n')
+  let flushed = false
+  const done = out.flush(s.stream).then(() => { flushed = true })
+  for (let i = 0; i < 3; i++) await new Promise(resolve => setImmediate(resolve))
+  t.notOk(flushed, 'the stream accepted the view (no backpressure) but has not written it yet')
+  while (!flushed) {
+    s.release()
+    await new Promise(resolve => setImmediate(resolve))
+  }
+  await done
+  big.fill(0x64)
+  t.equal(s.text(), `${'c'.repeat(20_000)}\n`, 'what was written is what was flushed')
+})
