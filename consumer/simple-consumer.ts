@@ -48,9 +48,10 @@ export interface FetchedPartition {
   readonly records: KafkaRecord[]
   /**
    * The same records one at a time, decoded as they are read and not kept: a consumer that handles each record once
-   * (a printer, a counter) lets each die young instead of holding a whole response's worth in an array.
+   * (a printer, a counter) lets each die young instead of holding a whole response's worth in an array. With
+   * `reuseRecord` (see IterateOptions) one record object is overwritten for each record, for readers that keep none.
    */
-  iterate: () => Iterator<KafkaRecord>
+  iterate: (opts?: { reuseRecord?: boolean }) => Iterator<KafkaRecord>
   /**
    * The response's complete batches undecoded, for a reader that decodes them itself (later, or more than once):
    * undefined when there were none. See RawRecords.
@@ -483,10 +484,10 @@ class PartitionRecords implements FetchedPartition {
     return this.decoded
   }
 
-  iterate (): Iterator<KafkaRecord> {
+  iterate (opts?: { reuseRecord?: boolean }): Iterator<KafkaRecord> {
     if (this.decoded !== undefined) return this.decoded.values()
     if (this.blob === undefined) return NO_RECORDS.values()
-    const records = iterateRecords(this.blob, this.iterateOptions)
+    const records = iterateRecords(this.blob, opts?.reuseRecord === true ? { ...this.iterateOptions, reuseRecord: true } : this.iterateOptions)
     const until = this.pos.untilOffset
     return until === undefined ? records : untilOffset(records, until)
   }

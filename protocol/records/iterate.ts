@@ -7,7 +7,7 @@ import { decompress } from '../compression/codec.js'
 import { Reader } from '../reader.js'
 import { AbortedTransactions } from './aborted-transactions.js'
 import { asCorrupt, corrupt } from './corrupt.js'
-import { readRecord, V2BatchContext } from './lazy-record.js'
+import { readRecord, V2BatchContext, type V2Record } from './lazy-record.js'
 import { type LegacyRecord, legacyCodec, parseMessage, unwrapMessages } from './message-set.js'
 import { CONTROL_ABORT, MIN_RECORD_BYTES, readRecordBatchInfo, recordBatchCrcMatches, V2_HEADER_BYTES, V2_MAGIC } from './record-batch.js'
 import { batchEnd, crcMismatch, TRUNCATED } from './scan.js'
@@ -33,6 +33,10 @@ export class RecordIterator implements IterableIterator<KafkaRecord> {
   // Legacy messages waiting to be yielded (a wrapper's inner messages, or one plain message).
   private pending: LegacyRecord[] | undefined = undefined
   private pendingIndex = 0
+  // With reuseRecord: the record and the iterator result handed out each time (made on first use).
+  private readonly reuseRecord: boolean
+  private reused: V2Record | undefined = undefined
+  private result: { value: KafkaRecord, done: false } | undefined = undefined
 
   constructor (private readonly blob: Buffer, opts: IterateOptions = {}) {
     this.src = { topic: opts.topic, partition: opts.partition }
@@ -41,6 +45,7 @@ export class RecordIterator implements IterableIterator<KafkaRecord> {
     this.includeControl = opts.includeControl === true
     this.transactions = opts.isolation === 'read_committed' ? new AbortedTransactions(opts.abortedTransactions ?? []) : undefined
     this.maxDecompressedBytes = opts.maxDecompressedBytes
+    this.reuseRecord = opts.reuseRecord === true
   }
 
   [Symbol.iterator] (): this { return this }
@@ -51,9 +56,15 @@ export class RecordIterator implements IterableIterator<KafkaRecord> {
         if (this.left > 0) {
           const r = this.reader as Reader
           this.left--
-          const record = readRecord(r, this.batch as V2BatchContext, this.minOffsetDelta)
+          const record = readRecord(r, this.batch as V2BatchContext, this.minOffsetDelta, this.reused)
           if (this.left === 0 && r.offset !== r.end) r.fail(`${r.end - r.offset} bytes left over after the batch's last record`)
-          if (record !== null) return { value: record, done: false }
+          if (record !== null) {
+            if (!this.reuseRecord) return { value: record, done: false }
+            this.reused = record
+            const result = (this.result ??= { value: record, done: false })
+            result.value = record
+            return result
+          }
         } else if (this.pending !== undefined) {
           const p = this.pending
           if (this.pendingIndex < p.length) {

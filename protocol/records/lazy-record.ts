@@ -40,18 +40,38 @@ export class V2Record implements KafkaRecord {
   private valueValue: Buffer | null | undefined = undefined
   private headersValue: RecordHeader[] | undefined = undefined
 
+  // Not readonly: a reused record (IterateOptions.reuseRecord) is overwritten in place by `reset`.
   constructor (
-    private readonly batch: V2BatchContext,
+    private batch: V2BatchContext,
     /** offset - baseOffset: cheap to compare without a bigint. */
-    readonly offsetDelta: number,
-    readonly timestampDelta: number,
-    private readonly keyAt: number,
-    private readonly keyLength: number,
-    private readonly valueAt: number,
-    private readonly valueLength: number,
-    private readonly headersAt: number,
-    readonly headerCount: number
+    public offsetDelta: number,
+    public timestampDelta: number,
+    private keyAt: number,
+    private keyLength: number,
+    private valueAt: number,
+    private valueLength: number,
+    private headersAt: number,
+    public headerCount: number
   ) {}
+
+  /** Makes this object the next record, forgetting what was cached of the previous one. */
+  reset (batch: V2BatchContext, offsetDelta: number, timestampDelta: number, keyAt: number, keyLength: number,
+    valueAt: number, valueLength: number, headersAt: number, headerCount: number): void {
+    this.batch = batch
+    this.offsetDelta = offsetDelta
+    this.timestampDelta = timestampDelta
+    this.keyAt = keyAt
+    this.keyLength = keyLength
+    this.valueAt = valueAt
+    this.valueLength = valueLength
+    this.headersAt = headersAt
+    this.headerCount = headerCount
+    this.offsetValue = undefined
+    this.timestampValue = undefined
+    this.keyValue = undefined
+    this.valueValue = undefined
+    this.headersValue = undefined
+  }
 
   get offset (): bigint {
     return (this.offsetValue ??= this.batch.baseOffset + BigInt(this.offsetDelta))
@@ -136,9 +156,10 @@ const MIN_RECORD_BODY = 6
  * Reads one record at `r`'s position and checks that all its lengths fit inside it and add up to exactly its
  * declared length, so the lazy getters never go out of bounds. Returns null, having skipped the record, when its
  * offsetDelta is below `minOffsetDelta` (the part of a batch before the fetch offset). Malformed input is a
- * ProtocolError from the Reader; the iterator names the batch.
+ * ProtocolError from the Reader; the iterator names the batch. With `into`, that object is overwritten and
+ * returned instead of a new one (IterateOptions.reuseRecord).
  */
-export function readRecord (r: Reader, batch: V2BatchContext, minOffsetDelta: number): V2Record | null {
+export function readRecord (r: Reader, batch: V2BatchContext, minOffsetDelta: number, into?: V2Record): V2Record | null {
   const lengthAt = r.offset
   const length = r.varint()
   const start = r.offset
@@ -180,5 +201,7 @@ export function readRecord (r: Reader, batch: V2BatchContext, minOffsetDelta: nu
     } else if (hv !== -1) r.fail(`header value length ${hv}`, hvAt)
   }
   if (r.offset !== end) r.fail(`record fields end at byte ${r.offset - r.base}, its length says ${end - r.base}`, lengthAt)
-  return new V2Record(batch, offsetDelta, timestampDelta, keyAt, keyLength, valueAt, valueLength, headersAt, headerCount)
+  if (into === undefined) return new V2Record(batch, offsetDelta, timestampDelta, keyAt, keyLength, valueAt, valueLength, headersAt, headerCount)
+  into.reset(batch, offsetDelta, timestampDelta, keyAt, keyLength, valueAt, valueLength, headersAt, headerCount)
+  return into
 }

@@ -92,6 +92,13 @@ export interface ScanOptions extends RecordSource {
   verifyCrc?: boolean
   /** Ceiling for decompressing legacy wrapper messages, whose record count is only known inside. */
   maxDecompressedBytes?: number
+  /**
+   * Yield one record object (and one iterator result), overwritten by each `next()`, instead of a new one per
+   * record: for readers that are done with a record before asking for the next, like a printer. Keys, values and
+   * headers taken from it stay valid; the record object itself must not be kept. Magic 0/1 records are always
+   * distinct objects. Default false.
+   */
+  reuseRecord?: boolean
 }
 
 export interface IterateOptions extends RecordSource {
@@ -105,4 +112,11 @@ export interface IterateOptions extends RecordSource {
   /** From the Fetch response (v4+): for read_committed, which producers' transactions were aborted, from where. */
   abortedTransactions?: Array<{ producerId: bigint, firstOffset: bigint }>
   maxDecompressedBytes?: number
+  /**
+   * Yield one record object (and one iterator result), overwritten by each `next()`, instead of a new one per
+   * record: for readers that are done with a record before asking for the next, like a printer. Keys, values and
+   * headers taken from it stay valid; the record object itself must not be kept. Magic 0/1 records are always
+   * distinct objects. Default false.
+   */
+  reuseRecord?: boolean
 }

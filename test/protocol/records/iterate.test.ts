@@ -229,3 +229,31 @@ t.test('a magic-2 record gives its offset as a number too, NaN where a number ca
   fc.assert(fc.property(fc.bigInt({ min: 0n, max: far - 0x80000000n }), base =>
     offsetNumbers(base).every(([o, n]) => BigInt(n) === o)))
 })
+
+t.test('reuseRecord yields one record object, overwritten with each record, its fields never stale', async t => {
+  const batch = (from: number): Buffer => encodeRecordBatch(Array.from({ length: 3 }, (_, i) => ({
+    key: i === 1 ? null : `k${from + i}`,
+    value: `v${from + i}`,
+    timestamp: 5000 + from + i,
+    headers: i === 2 ? [{ key: 'h', value: Buffer.from(String(from + i)) }] : []
+  })), { baseOffset: BigInt(from) })
+  const blob = Buffer.concat([batch(0), batch(3), encodeMessageSet(values(2, 6), { magic: 1, baseOffset: 6n })])
+  const fresh = [...iterateRecords(blob)].map(r => ({ offset: r.offset, ts: r.timestamp, key: r.key, value: r.value, headers: r.headers }))
+  const it = iterateRecords(blob, { reuseRecord: true })
+  const objects = new Set<unknown>()
+  const results = new Set<unknown>()
+  const got: typeof fresh = []
+  const keptValues: Array<Buffer | null> = []
+  for (let r = it.next(); r.done !== true; r = it.next()) {
+    objects.add(r.value)
+    results.add(r)
+    // Read every field (filling the caches) before the next record overwrites the object.
+    got.push({ offset: r.value.offset, ts: r.value.timestamp, key: r.value.key, value: r.value.value, headers: r.value.headers })
+    keptValues.push(r.value.value)
+  }
+  t.same(got, fresh, 'each record reads as the iterator without reuse reads it')
+  t.same(keptValues.map(String), fresh.map(f => String(f.value)), 'values taken from the record stay valid')
+  // Six magic-2 records share one object; the two magic-1 messages are their own objects.
+  t.equal(objects.size, 3)
+  t.equal(results.size, 3)
+})

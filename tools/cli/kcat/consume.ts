@@ -140,7 +140,8 @@ export async function runConsume (consumer: SimpleConsumer, o: ConsumeOptions): 
       broker = got.broker
       let n = 0
       let bytes = 0
-      const records = got.iterate()
+      // Each record is printed and dropped before the next: one record object serves them all.
+      const records = got.iterate({ reuseRecord: true })
       for (let it = records.next(); it.done !== true; it = records.next()) {
         const r = it.value
         if (endTimestamp !== undefined && r.timestamp >= endTimestamp) { s.done = true; finishedPartitions++; break }
