@@ -5,6 +5,8 @@ import { parseFormat, renderRecord, unescape } from '../../../tools/cli/kcat/for
 import { parseOptions } from '../../../tools/cli/kcat/options.js'
 import { FakeCluster } from '../../../tools/fake-broker/index.js'
 import { ConfigError } from '../../../protocol/errors.js'
+import { encodeRecordBatch } from '../../../protocol/records/index.js'
+import { apiVersionsBody, startRawBroker } from '../../consumer/raw-broker.js'
 import type { KafkaRecord } from '../../../protocol/records/index.js'
 
 // The kcat-compatible command: flag parsing as getopt does it, kcat's format tokens, and each mode end to end
@@ -75,6 +77,39 @@ t.test('produce, list, consume and query end to end', async t => {
 
   const q = await cli(['-b', b, '-Q', '-t', 'lines:1:0'])
   t.equal(q.stdout, 'lines [1] offset 0\n')
+})
+
+t.test('CRCs are checked only with -X check.crcs=true, as librdkafka does', async t => {
+  const bad = encodeRecordBatch([{ value: 'a' }, { value: 'b' }, { value: 'c' }], { baseOffset: 0n })
+  bad[bad.length - 2] ^= 0x20 // the last value's byte: the CRC no longer matches, the structure still parses
+  let port = 0
+  const broker = await startRawBroker(req => {
+    if (req.api.name === 'ApiVersions') req.reply(apiVersionsBody([[18, 0, 3], [3, 0, 12], [1, 4, 12], [2, 1, 7]]))
+    else if (req.api.name === 'Metadata') {
+      req.reply({
+        brokers: [{ nodeId: 1, host: '127.0.0.1', port, rack: null }],
+        controllerId: 1,
+        topics: [{ errorCode: 0, name: 't', partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }] }]
+      })
+    } else if (req.api.name === 'Fetch') {
+      req.reply({
+        responses: [{
+          topic: 't',
+          partitions: [{ partitionIndex: 0, errorCode: 0, highWatermark: 3n, lastStableOffset: 3n, logStartOffset: 0n, abortedTransactions: [], preferredReadReplica: -1, records: bad }]
+        }]
+      })
+    }
+  })
+  port = broker.port
+  t.teardown(async () => await broker.close())
+  const args = ['-b', broker.address, '-C', '-t', 't', '-p', '0', '-o', '0', '-e', '-q', '-f', '%o %s\\n']
+  const unchecked = await cli(args)
+  t.equal(unchecked.code, 0)
+  t.equal(unchecked.stdout, '0 a\n1 b\n2 C\n', 'the damaged byte is printed, as kcat prints it')
+  const checked = await cli([...args, '-X', 'check.crcs=true'])
+  t.equal(checked.code, 1)
+  t.equal(checked.stdout, '')
+  t.match(checked.stderr, /^% ERROR: t\[0\] offset 0: record batch CRC-32C mismatch/)
 })
 
 t.test('a bad flag or configuration prints a kcat-style error and exits 1', async t => {
