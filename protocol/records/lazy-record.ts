@@ -153,13 +153,89 @@ function decodeHeaders (buf: Buffer, at: number, count: number): RecordHeader[] 
 const MIN_RECORD_BODY = 6
 
 /**
+ * An unsigned varint of at most 4 bytes at buf[p], below `limit`, packed with its size as `value * 8 + bytes` (at
+ * most 2^31 - 1: a small integer, so nothing is allocated and V8 inlines the call); -1 when it is longer, runs past
+ * `limit` or is absent. The record fast path below gives up on -1.
+ */
+function packedUvarint (buf: Buffer, p: number, limit: number): number {
+  if (p >= limit) return -1
+  const b0 = buf[p]
+  if (b0 < 0x80) return b0 * 8 + 1
+  if (p + 1 >= limit) return -1
+  const b1 = buf[p + 1]
+  if (b1 < 0x80) return ((b0 & 0x7f) | (b1 << 7)) * 8 + 2
+  if (p + 2 >= limit) return -1
+  const b2 = buf[p + 2]
+  if (b2 < 0x80) return ((b0 & 0x7f) | ((b1 & 0x7f) << 7) | (b2 << 14)) * 8 + 3
+  if (p + 3 >= limit) return -1
+  const b3 = buf[p + 3]
+  if (b3 < 0x80) return ((b0 & 0x7f) | ((b1 & 0x7f) << 7) | ((b2 & 0x7f) << 14) | (b3 << 21)) * 8 + 4
+  return -1
+}
+
+/** Zigzag decoding: 0, 1, 2, 3 ... to 0, -1, 1, -2 ... */
+function zigzag (n: number): number {
+  return (n >>> 1) ^ -(n & 1)
+}
+
+/**
  * Reads one record at `r`'s position and checks that all its lengths fit inside it and add up to exactly its
  * declared length, so the lazy getters never go out of bounds. Returns null, having skipped the record, when its
  * offsetDelta is below `minOffsetDelta` (the part of a batch before the fetch offset). Malformed input is a
  * ProtocolError from the Reader; the iterator names the batch. With `into`, that object is overwritten and
  * returned instead of a new one (IterateOptions.reuseRecord).
+ *
+ * This is the consumer's innermost loop, so it has a fast path over plain locals for records without headers whose
+ * varints take at most 4 bytes (lengths up to 128 MiB, timestamp deltas up to ±37 hours: nearly all records). It
+ * never throws: anything else, malformed input included, is read again from the record's start by
+ * `readRecordChecked`, which reports every fault by name.
  */
 export function readRecord (r: Reader, batch: V2BatchContext, minOffsetDelta: number, into?: V2Record): V2Record | null {
+  const buf = r.buf
+  let p = r.offset
+  let v = packedUvarint(buf, p, r.end)
+  if (v < 0) return readRecordChecked(r, batch, minOffsetDelta, into)
+  p += v & 7
+  const length = zigzag(v >>> 3)
+  const end = p + length
+  if (length < MIN_RECORD_BODY || end > r.end) return readRecordChecked(r, batch, minOffsetDelta, into)
+  p++ // attributes: unused since KIP-98
+  v = packedUvarint(buf, p, end)
+  if (v < 0) return readRecordChecked(r, batch, minOffsetDelta, into)
+  p += v & 7
+  const timestampDelta = zigzag(v >>> 3)
+  v = packedUvarint(buf, p, end)
+  if (v < 0) return readRecordChecked(r, batch, minOffsetDelta, into)
+  p += v & 7
+  const offsetDelta = zigzag(v >>> 3)
+  if (offsetDelta < minOffsetDelta) {
+    r.offset = end
+    return null
+  }
+  v = packedUvarint(buf, p, end)
+  if (v < 0) return readRecordChecked(r, batch, minOffsetDelta, into)
+  p += v & 7
+  const keyLength = zigzag(v >>> 3)
+  const keyAt = p
+  if (keyLength > end - p || keyLength < -1) return readRecordChecked(r, batch, minOffsetDelta, into)
+  if (keyLength > 0) p += keyLength
+  v = packedUvarint(buf, p, end)
+  if (v < 0) return readRecordChecked(r, batch, minOffsetDelta, into)
+  p += v & 7
+  const valueLength = zigzag(v >>> 3)
+  const valueAt = p
+  if (valueLength > end - p || valueLength < -1) return readRecordChecked(r, batch, minOffsetDelta, into)
+  if (valueLength > 0) p += valueLength
+  // The header count, zero here: a record with headers takes the checked path.
+  if (p + 1 !== end || buf[p] !== 0) return readRecordChecked(r, batch, minOffsetDelta, into)
+  r.offset = end
+  if (into === undefined) return new V2Record(batch, offsetDelta, timestampDelta, keyAt, keyLength, valueAt, valueLength, end, 0)
+  into.reset(batch, offsetDelta, timestampDelta, keyAt, keyLength, valueAt, valueLength, end, 0)
+  return into
+}
+
+/** readRecord through the Reader: every fault named, headers, varints up to their full width. */
+function readRecordChecked (r: Reader, batch: V2BatchContext, minOffsetDelta: number, into: V2Record | undefined): V2Record | null {
   const lengthAt = r.offset
   const length = r.varint()
   const start = r.offset

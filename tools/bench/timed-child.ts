@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -7,6 +7,10 @@ import { join } from 'node:path'
 // set-up, group joins and end-of-log waits all count, as they do for someone running the tool. Peak RSS comes from
 // GNU time (`/usr/bin/time -f %M`, the child's ru_maxrss in KiB); without it, from the child's own report (peers
 // we wrote print `{"maxRssKiB": ...}` from process.resourceUsage()).
+//
+// The child's stdout goes to a file, as in `kcat ... > out`, and is counted after it exits. Read through a pipe
+// instead, the counting ran in this process while the child ran, on the event loop that also serves the benchmark's
+// broker: printing consumers (kcat, our CLI) were slowed by their own output, silent ones (kafkajs) were not.
 
 export const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined
 
@@ -30,34 +34,18 @@ export interface ChildOptions {
   env?: NodeJS.ProcessEnv
 }
 
-/** Spawns `cmd args`, counts stdout lines without keeping them, keeps the tail of stderr. */
+/** Spawns `cmd args` with stdout to a file, counts its lines after exit, keeps the tail of stderr. */
 export async function runTimed (cmd: string, args: string[], opts: ChildOptions = {}): Promise<ChildResult> {
   const dir = mkdtempSync(join(tmpdir(), 'kd-bench-'))
   const rssFile = join(dir, 'rss')
+  const outFile = join(dir, 'stdout')
+  const out = openSync(outFile, 'w')
   const [file, argv] = GNU_TIME !== undefined ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args]
   const start = performance.now()
-  const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env })
-  let lines = 0
-  // Only the last partial line is kept, to find a trailing JSON report without buffering record output.
-  let tail = ''
-  let lastJson: Record<string, unknown> | undefined
-  child.stdout.on('data', (chunk: Buffer) => {
-    let from = 0
-    let i = chunk.indexOf(10)
-    while (i !== -1) {
-      lines++
-      const startsJson = tail !== '' ? tail.startsWith('{') : chunk[from] === 0x7b
-      if (startsJson) {
-        try { lastJson = JSON.parse(tail + chunk.toString('utf8', from, i)) } catch { /* a record that starts with "{" */ }
-      }
-      tail = ''
-      from = i + 1
-      i = chunk.indexOf(10, from)
-    }
-    if (from < chunk.length && tail.length < 4096) tail += chunk.toString('utf8', from, Math.min(chunk.length, from + 4096))
-  })
+  const child = spawn(file, argv, { stdio: ['ignore', out, 'pipe'], env: opts.env ?? process.env })
+  closeSync(out)
   let stderr = ''
-  child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000) })
+  child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000) })
   const timeoutMs = opts.timeoutMs ?? 600_000
   let timedOut = false
   const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL') }, timeoutMs)
@@ -67,6 +55,7 @@ export async function runTimed (cmd: string, args: string[], opts: ChildOptions 
   })
   clearTimeout(timer)
   const seconds = (performance.now() - start) / 1000
+  const { lines, lastJson } = countLines(outFile)
   let maxRssMiB: number | undefined
   if (GNU_TIME !== undefined && existsSync(rssFile)) {
     // GNU time writes "Command exited with non-zero status N" before the figure when the child fails.
@@ -84,4 +73,35 @@ export async function runTimed (cmd: string, args: string[], opts: ChildOptions 
 export function haveCommand (cmd: string): boolean {
   if (cmd.includes('/')) return existsSync(cmd)
   return (process.env.PATH ?? '').split(':').some(d => d !== '' && existsSync(join(d, cmd)))
+}
+
+/**
+ * Lines in a file, read a chunk at a time (record output can be large), and the last line that parses as JSON
+ * object (peers we wrote report their counts that way).
+ */
+function countLines (path: string): { lines: number, lastJson: Record<string, unknown> | undefined } {
+  const fd = openSync(path, 'r')
+  const chunk = Buffer.allocUnsafe(1 << 20)
+  let lines = 0
+  // Only the current partial line is kept (up to 4 KiB), to find a trailing JSON report.
+  let tail = ''
+  let lastJson: Record<string, unknown> | undefined
+  try {
+    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) {
+      let from = 0
+      for (let i = chunk.indexOf(10, 0); i !== -1 && i < n; i = chunk.indexOf(10, from)) {
+        lines++
+        const startsJson = tail !== '' ? tail.startsWith('{') : chunk[from] === 0x7b
+        if (startsJson) {
+          try { lastJson = JSON.parse(tail + chunk.toString('utf8', from, i)) } catch { /* a record that starts with "{" */ }
+        }
+        tail = ''
+        from = i + 1
+      }
+      if (from < n && tail.length < 4096) tail += chunk.toString('utf8', from, Math.min(n, from + 4096))
+    }
+  } finally {
+    closeSync(fd)
+  }
+  return { lines, lastJson }
 }

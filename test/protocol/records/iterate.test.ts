@@ -257,3 +257,19 @@ t.test('reuseRecord yields one record object, overwritten with each record, its 
   t.equal(objects.size, 3)
   t.equal(results.size, 3)
 })
+
+t.test('records without headers and with close timestamps (the decoder\'s fast path) decode exactly, reused or not', async t => {
+  // Lengths across 1-3 byte varints (16,384 takes three), timestamp deltas across the fast path's 4-byte limit
+  // (±2^27 ms) and beyond it, so both of readRecord's paths meet the same batches.
+  const bytes = fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 20_000 }).map(n => Buffer.alloc(n, n & 0xff)))
+  const delta = fc.oneof(fc.integer({ min: -200, max: 200 }), fc.integer({ min: -(2 ** 27) - 5, max: 2 ** 27 + 5 }), fc.integer({ min: -(2 ** 40), max: 2 ** 40 }))
+  fc.assert(fc.property(fc.array(fc.record({ key: bytes, value: bytes, delta }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 0, max: 2 ** 30 }), (rs, base) => {
+    const inputs = rs.map(r => ({ key: r.key, value: r.value, timestamp: BigInt(1_700_000_000_000 + base + r.delta) }))
+    const blob = encodeRecordBatch(inputs, { baseOffset: 100n })
+    for (const reuseRecord of [false, true]) {
+      // Array.from reads each record's fields before the iterator moves on, as reuse requires.
+      const got = Array.from(iterateRecords(blob, { reuseRecord }), r => ({ offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers.length }))
+      t.same(got, inputs.map((r, i) => ({ offset: 100n + BigInt(i), timestamp: r.timestamp, key: r.key, value: r.value, headers: 0 })))
+    }
+  }), { numRuns: 150 })
+})
