@@ -41,7 +41,10 @@ const fromJson = (r: ChildResult): number => typeof r.json?.records === 'number'
 const script = (file: string): string => join(here, 'consume-peers', file)
 
 const PEERS: Peer[] = [
-  { name: 'kafka-direct CLI', cmd: node, args: b => [join(root, 'dist/tools/cli/main.js'), ...kcatArgs(b)], count: r => r.lines },
+  // The package's bin, as `npx kafka-direct` runs it (one bundled file; see tools/build/bundle-cli.ts).
+  { name: 'kafka-direct CLI', cmd: node, args: b => [join(root, 'dist/kafka-direct.cjs'), ...kcatArgs(b)], count: r => r.lines },
+  // kcat mode takes librdkafka's check.crcs=false default; this row shows the cost of verifying anyway.
+  { name: 'kafka-direct CLI, check.crcs=true', cmd: node, args: b => [join(root, 'dist/kafka-direct.cjs'), ...kcatArgs(b), '-X', 'check.crcs=true'], count: r => r.lines },
   { name: 'kcat (librdkafka)', missing: haveCommand('kcat') ? undefined : 'kcat is not installed', cmd: 'kcat', args: kcatArgs, count: r => r.lines },
   { name: 'kafkajs 2.2', cmd: node, args: b => [script('kafkajs-consume.js'), b, TOPIC, String(WAIT_MS)], count: fromJson },
   { name: '@platformatic/kafka 1.35', cmd: node, args: b => [script('platformatic-consume.js'), b, TOPIC, String(WAIT_MS)], count: fromJson },
@@ -141,7 +144,8 @@ async function main (): Promise<void> {
       `${BATCH}-record batches, in one fake broker (tools/fake-broker) in the benchmark process. Each consumer is a child ` +
       `process timed from spawn to exit (median of ${RUNS}, runs interleaved, after one untimed warm-up read); fetch.wait.max.ms = ${WAIT_MS} for all. MB/s counts value ` +
       `bytes only. Peak RSS is the child's (${GNU_TIME !== undefined ? 'GNU time %M' : 'process.resourceUsage().maxRSS'}). ` +
-      'The kafka-direct CLI and kcat print `%o\\n` per record (counted, not stored); kafkajs and @platformatic/kafka ' +
+      'The kafka-direct CLI (the package\'s bin, dist/kafka-direct.cjs) and kcat print `%o\\n` per record to a file, counted after exit; ' +
+      'like kcat, the CLI does not verify batch CRCs unless -X check.crcs=true (its own row); kafkajs and @platformatic/kafka ' +
       'join a consumer group with a fresh group id and stop at the high watermark they saw at start; the SimpleConsumer ' +
       'has no group and reads with fetchOnce rounds over all partitions. The machine is shared and has ' +
       `${os.cpus().length} cores: the broker and the consumer compete for them; runs are interleaved across consumers. ` +

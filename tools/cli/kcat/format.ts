@@ -125,7 +125,7 @@ export function compileFormat (tokens: Token[], ctx: FormatContext): RecordPrint
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]
       switch (t.kind) {
-        case 'text': out.bytes(t.bytes); break
+        case 'text': if (t.bytes.length === 1) out.byte(t.bytes[0]); else out.bytes(t.bytes); break
         case 'topic': out.bytes(topic); break
         case 'partition': out.bytes(partition); break
         case 'offset': {

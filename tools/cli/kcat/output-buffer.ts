@@ -12,6 +12,9 @@ import type { Writable } from 'node:stream'
 /** Values at least this long are handed to the stream as they are (views of the fetched bytes), not copied. */
 const LARGE_BYTES = 16 * 1024
 
+/** "00" "01" ... "99" as ASCII byte pairs: two digits per division. */
+const DIGIT_PAIRS = Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''), 'latin1')
+
 export class OutputBuffer {
   private buf: Buffer
   /** Where the region not yet handed to the stream starts, and where the next byte goes. */
@@ -79,8 +82,40 @@ export class OutputBuffer {
     this.pos += this.buf.write(s, this.pos, 'utf8')
   }
 
-  /** An integer in decimal; safe integers are written digit by digit, anything else through String(). */
+  /** One byte (a one-character delimiter). */
+  byte (c: number): void {
+    if (this.pos >= this.buf.length) this.room(1)
+    this.buf[this.pos++] = c
+  }
+
+  /**
+   * An integer in decimal. Int32-range values (offsets, partitions, lengths in practice) are written two digits at
+   * a time from a table, without a string; other safe integers digit by digit; anything else through String().
+   */
   integer (n: number): void {
+    if (n >= 0 && n <= 0x7fffffff && (n | 0) === n) {
+      if (this.pos + 10 > this.buf.length) this.room(10)
+      const buf = this.buf
+      const digits = n < 100000
+        ? (n < 100 ? (n < 10 ? 1 : 2) : n < 1000 ? 3 : n < 10000 ? 4 : 5)
+        : (n < 10000000 ? (n < 1000000 ? 6 : 7) : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10)
+      let p = this.pos + digits
+      this.pos = p
+      while (n >= 100) {
+        const q = (n / 100) | 0
+        const d = (n - q * 100) << 1
+        buf[--p] = DIGIT_PAIRS[d + 1]
+        buf[--p] = DIGIT_PAIRS[d]
+        n = q
+      }
+      if (n >= 10) {
+        buf[--p] = DIGIT_PAIRS[(n << 1) + 1]
+        buf[--p] = DIGIT_PAIRS[n << 1]
+      } else {
+        buf[--p] = 48 + n
+      }
+      return
+    }
     if (n < 0 || n > Number.MAX_SAFE_INTEGER || !Number.isInteger(n)) {
       this.ascii(String(n))
       return
@@ -91,19 +126,11 @@ export class OutputBuffer {
     const buf = this.buf
     let p = this.pos + digits
     this.pos = p
-    if (n <= 0x7fffffff) {
-      do {
-        const q = (n / 10) | 0
-        buf[--p] = 48 + (n - q * 10)
-        n = q
-      } while (n > 0)
-    } else {
-      do {
-        const q = Math.floor(n / 10)
-        buf[--p] = 48 + (n - q * 10)
-        n = q
-      } while (n > 0)
-    }
+    do {
+      const q = Math.floor(n / 10)
+      buf[--p] = 48 + (n - q * 10)
+      n = q
+    } while (n > 0)
   }
 
   /** A string of ASCII characters only (a bigint's digits). */
