@@ -13,8 +13,11 @@
 export const MIN_POOLED_BYTES = 64 * 1024
 /** Allocation granularity: a response a few bytes larger than the last one still fits the buffer it left. */
 const GRANULE = 256 * 1024
-/** Free buffers kept for reuse; beyond this the smallest is dropped. Two cover a prefetching reader. */
-const MAX_FREE = 4
+/**
+ * Free buffers kept for reuse; beyond this the smallest is dropped, so idle memory stays within two responses. A
+ * prefetching reader needs one: it releases round N while N+1 arrives, and N+2 takes N's buffer.
+ */
+const MAX_FREE = 2
 
 export class BufferPool {
   private readonly free: ArrayBuffer[] = []
