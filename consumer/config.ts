@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs'
 import type * as tls from 'node:tls'
 import type { Duplex } from 'node:stream'
 import { ConfigError } from '../protocol/errors.js'
 import type { BrokerConnection } from './connection.js'
+import { parseMechanism, saslAuthenticator, type SaslMechanism } from './sasl/authenticate.js'
 
 // Client and consumer configuration. Keys are accepted in two spellings: our camelCase (`fetchMaxBytes`) and the
 // dotted names of librdkafka and the Java client (`fetch.max.bytes`), so a kcat `-X key=value` or a properties file
@@ -10,6 +12,8 @@ import type { BrokerConnection } from './connection.js'
 // naming the key, before any connection is made.
 
 export type IsolationLevel = 'read_uncommitted' | 'read_committed'
+/** Kafka's listener security protocols (librdkafka and Java `security.protocol`), lower case. */
+export type SecurityProtocol = 'plaintext' | 'ssl' | 'sasl_plaintext' | 'sasl_ssl'
 
 export interface ClientConfig {
   /** "host:port" entries to bootstrap from (`bootstrap.servers`, or librdkafka's `metadata.broker.list`). */
@@ -33,8 +37,26 @@ export interface ClientConfig {
   reconnectBackoffMaxMs: number
   /** How long cached metadata is trusted before a refresh (`metadata.max.age.ms`). */
   metadataMaxAgeMs: number
+  /**
+   * `security.protocol`: ssl and sasl_ssl connect with TLS (`tls`, completed by the ssl.* keys), sasl_plaintext and
+   * sasl_ssl authenticate every connection with SASL (the sasl.* keys). Default plaintext, or ssl when `tls` is given.
+   */
+  securityProtocol: SecurityProtocol
+  /** `sasl.mechanism` (librdkafka `sasl.mechanisms`): PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512. */
+  saslMechanism?: SaslMechanism
+  saslUsername?: string
+  saslPassword?: string
+  /** PEM files for TLS: the CA to trust, and the client's certificate and key (librdkafka's ssl.*.location). */
+  sslCaLocation?: string
+  sslCertificateLocation?: string
+  sslKeyLocation?: string
+  /** Verify the broker's certificate and name (librdkafka `enable.ssl.certificate.verification`). Default true. */
+  enableSslCertificateVerification: boolean
   tls?: tls.ConnectionOptions
-  /** The SASL seam: runs on every new connection after the version handshake. */
+  /**
+   * The authentication step run on every new connection after the version handshake. Set from the sasl.* keys for
+   * sasl_plaintext and sasl_ssl; may be given directly for other schemes (not together with the sasl.* keys).
+   */
   authenticate?: (conn: BrokerConnection) => Promise<void>
   createSocket?: (opts: { host: string, port: number }) => Duplex
 }
@@ -59,7 +81,7 @@ export type ConfigInput = Partial<Omit<ConsumerConfig, 'bootstrapServers'>> & {
   [dotted: string]: unknown
 }
 
-type Kind = 'int' | 'bool' | 'string' | 'servers' | 'isolation' | 'object' | 'function' | 'versions'
+type Kind = 'int' | 'bool' | 'string' | 'servers' | 'isolation' | 'object' | 'function' | 'versions' | 'protocol' | 'mechanism'
 
 interface KeySpec { camel: keyof ConsumerConfig, dotted: string[], kind: Kind, min?: number, max?: number }
 
@@ -81,6 +103,14 @@ const KEYS: KeySpec[] = [
   { camel: 'reconnectBackoffMs', dotted: ['reconnect.backoff.ms'], kind: 'int', min: 0, max: 3_600_000 },
   { camel: 'reconnectBackoffMaxMs', dotted: ['reconnect.backoff.max.ms'], kind: 'int', min: 0, max: 3_600_000 },
   { camel: 'metadataMaxAgeMs', dotted: ['metadata.max.age.ms'], kind: 'int', min: 1, max: INT32_MAX },
+  { camel: 'securityProtocol', dotted: ['security.protocol'], kind: 'protocol' },
+  { camel: 'saslMechanism', dotted: ['sasl.mechanism', 'sasl.mechanisms'], kind: 'mechanism' },
+  { camel: 'saslUsername', dotted: ['sasl.username'], kind: 'string' },
+  { camel: 'saslPassword', dotted: ['sasl.password'], kind: 'string' },
+  { camel: 'sslCaLocation', dotted: ['ssl.ca.location'], kind: 'string' },
+  { camel: 'sslCertificateLocation', dotted: ['ssl.certificate.location'], kind: 'string' },
+  { camel: 'sslKeyLocation', dotted: ['ssl.key.location'], kind: 'string' },
+  { camel: 'enableSslCertificateVerification', dotted: ['enable.ssl.certificate.verification'], kind: 'bool' },
   { camel: 'tls', dotted: [], kind: 'object' },
   { camel: 'authenticate', dotted: [], kind: 'function' },
   { camel: 'createSocket', dotted: [], kind: 'function' },
@@ -112,6 +142,8 @@ export const CONSUMER_DEFAULTS: Omit<ConsumerConfig, 'bootstrapServers'> = {
   reconnectBackoffMs: 50,
   reconnectBackoffMaxMs: 1000,
   metadataMaxAgeMs: 300_000,
+  securityProtocol: 'plaintext',
+  enableSslCertificateVerification: true,
   fetchWaitMaxMs: 500,
   fetchMinBytes: 1,
   // librdkafka's and the Java client's defaults.
@@ -159,6 +191,16 @@ function parseValue (spec: KeySpec, key: string, value: unknown): unknown {
     case 'string':
       if (typeof value !== 'string') throw new ConfigError(key, `expected a string, got ${typeof value}`)
       return value
+    case 'protocol': {
+      const p = typeof value === 'string' ? value.trim().toLowerCase() : value
+      if (p !== 'plaintext' && p !== 'ssl' && p !== 'sasl_plaintext' && p !== 'sasl_ssl') {
+        throw new ConfigError(key, `expected plaintext, ssl, sasl_plaintext or sasl_ssl, got ${JSON.stringify(value)}`)
+      }
+      return p
+    }
+    case 'mechanism':
+      if (typeof value !== 'string') throw new ConfigError(key, `expected a string, got ${typeof value}`)
+      return parseMechanism(value, key)
     case 'isolation':
       if (value !== 'read_committed' && value !== 'read_uncommitted') throw new ConfigError(key, `expected read_committed or read_uncommitted, got ${JSON.stringify(value)}`)
       return value
@@ -206,9 +248,69 @@ export function parseConsumerConfig (input: ConfigInput): ConsumerConfig {
       if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new ConfigError(`maxVersions.${api}`, `expected a version number, got ${String(v)}`)
     }
   }
+  applySecurity(cfg, seen)
   if (cfg.maxPartitionFetchBytes > cfg.maxRecordBytes) cfg.maxRecordBytes = cfg.maxPartitionFetchBytes
   if (cfg.fetchMaxBytes > cfg.maxResponseBytes) {
     throw new ConfigError('fetch.max.bytes', `${cfg.fetchMaxBytes} exceeds receive.message.max.bytes (${cfg.maxResponseBytes}); a response that large would be refused`)
   }
   return cfg
 }
+
+/**
+ * Turns security.protocol and the ssl.* and sasl.* keys into what connections use: `tls` options and the
+ * `authenticate` step. Keys that the protocol would ignore are errors, so that a typo in security.protocol does
+ * not silently send a password nowhere or connect without TLS.
+ */
+function applySecurity (cfg: ConsumerConfig, seen: Map<string, string>): void {
+  const given = (camel: string): string | undefined => seen.get(camel)
+  if (given('securityProtocol') === undefined && cfg.tls !== undefined) cfg.securityProtocol = 'ssl'
+  const protocol = cfg.securityProtocol
+  const usesTls = protocol === 'ssl' || protocol === 'sasl_ssl'
+  const usesSasl = protocol === 'sasl_plaintext' || protocol === 'sasl_ssl'
+  if (!usesTls) {
+    for (const k of ['tls', 'sslCaLocation', 'sslCertificateLocation', 'sslKeyLocation']) {
+      const name = given(k)
+      if (name !== undefined) throw new ConfigError(name, `given, but security.protocol is ${protocol} (no TLS)`)
+    }
+    if (!cfg.enableSslCertificateVerification) throw new ConfigError(given('enableSslCertificateVerification') ?? '', `false, but security.protocol is ${protocol} (no TLS)`)
+  } else {
+    const read = (camel: 'sslCaLocation' | 'sslCertificateLocation' | 'sslKeyLocation'): Buffer | undefined => {
+      const path = cfg[camel]
+      if (path === undefined) return undefined
+      try {
+        return readFileSync(path)
+      } catch (err) {
+        throw new ConfigError(given(camel) ?? camel, `cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`)
+      }
+    }
+    const files: tls.ConnectionOptions = {}
+    const ca = read('sslCaLocation')
+    const cert = read('sslCertificateLocation')
+    const key = read('sslKeyLocation')
+    if (ca !== undefined) files.ca = ca
+    if (cert !== undefined) files.cert = cert
+    if (key !== undefined) files.key = key
+    if (!cfg.enableSslCertificateVerification) files.rejectUnauthorized = false
+    cfg.tls = { ...cfg.tls, ...files }
+  }
+  if (!usesSasl) {
+    for (const k of ['saslMechanism', 'saslUsername', 'saslPassword']) {
+      const name = given(k)
+      if (name !== undefined) throw new ConfigError(name, `given, but security.protocol is ${protocol} (no SASL)`)
+    }
+    return
+  }
+  // A configuration parsed before (passed again to a client) carries the step made from its sasl.* keys: made again.
+  if (given('authenticate') !== undefined && !FROM_SASL_KEYS.has(cfg.authenticate as object)) {
+    throw new ConfigError('authenticate', `given together with security.protocol ${protocol}: the sasl.* keys set it`)
+  }
+  if (cfg.saslMechanism === undefined) throw new ConfigError('sasl.mechanism', `required with security.protocol ${protocol}: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512`)
+  if (cfg.saslUsername === undefined || cfg.saslPassword === undefined) {
+    throw new ConfigError(cfg.saslUsername === undefined ? 'sasl.username' : 'sasl.password', `required with security.protocol ${protocol}`)
+  }
+  cfg.authenticate = saslAuthenticator({ mechanism: cfg.saslMechanism, username: cfg.saslUsername, password: cfg.saslPassword })
+  FROM_SASL_KEYS.add(cfg.authenticate)
+}
+
+/** Authentication steps this module made from sasl.* keys (told apart from ones a caller supplied). */
+const FROM_SASL_KEYS = new WeakSet<object>()

@@ -3,6 +3,7 @@
 // reason), or rejected by name. A key we do not understand is an error, because silently ignoring, say, an isolation
 // level or an auto-commit switch would change the job's semantics without telling anyone.
 import { ConfigError } from '../protocol/errors.js'
+import { parseConsumerConfig } from '../consumer/config.js'
 
 export type KafkaParams = Readonly<Record<string, string | number | boolean>>
 
@@ -19,7 +20,13 @@ export interface ResolvedKafkaParams {
   fetchMinBytes?: number
   fetchMaxBytes?: number
   maxPartitionFetchBytes?: number
+  /** security.protocol and the sasl.* / ssl.* keys, passed to the consumer as they are (it validates them). */
+  security: Record<string, string>
 }
+
+/** Keys passed through to the consumer's configuration (consumer/config.ts checks their values and combinations). */
+const SECURITY = new Set(['security.protocol', 'sasl.mechanism', 'sasl.mechanisms', 'sasl.username', 'sasl.password',
+  'ssl.ca.location', 'ssl.certificate.location', 'ssl.key.location', 'enable.ssl.certificate.verification'])
 
 /** Keys that tune the old high-level consumer, ZooKeeper or group membership: nothing the direct stream does. */
 const NOT_APPLICABLE = new Set([
@@ -49,7 +56,8 @@ export function resolveKafkaParams (params: KafkaParams): ResolvedKafkaParams {
   const out: ResolvedKafkaParams = {
     bootstrapServers: String(brokers).split(',').map(s => s.trim()).filter(s => s !== ''),
     autoOffsetReset: 'latest',
-    isolationLevel: 'read_uncommitted'
+    isolationLevel: 'read_uncommitted',
+    security: {}
   }
   for (const [key, raw] of Object.entries(params)) {
     const value = String(raw)
@@ -72,8 +80,17 @@ export function resolveKafkaParams (params: KafkaParams): ResolvedKafkaParams {
       if (value !== 'false') throw new ConfigError(key, 'auto commit is not supported: offsets are committed per batch with the commitGroup option')
     } else if (key === 'key.deserializer' || key === 'value.deserializer') {
       throw new ConfigError(key, 'deserializer classes do not apply: pass a messageHandler (record -> value) instead')
-    } else if (key === 'security.protocol') {
-      if (value !== 'PLAINTEXT') throw new ConfigError(key, `only PLAINTEXT is supported by the direct stream for now, got ${value}`)
+    } else if (SECURITY.has(key)) {
+      out.security[key] = value
+    } else if (key === 'sasl.jaas.config') {
+      // The Java client's form: `...PlainLoginModule required username="u" password="p";` (also ScramLoginModule).
+      const user = /\busername="([^"]*)"/.exec(value)
+      const password = /\bpassword="([^"]*)"/.exec(value)
+      if (!/(PlainLoginModule|ScramLoginModule)\s+required/.test(value) || user === null || password === null) {
+        throw new ConfigError(key, 'only PlainLoginModule or ScramLoginModule with username="..." password="..." is understood; or give sasl.username and sasl.password')
+      }
+      out.security['sasl.username'] = user[1]
+      out.security['sasl.password'] = password[1]
     } else if (NUMERIC[key] !== undefined) {
       const n = Number(raw)
       if (!Number.isInteger(n) || n < 0) throw new ConfigError(key, `must be a non-negative integer, got ${value}`)
@@ -82,5 +99,8 @@ export function resolveKafkaParams (params: KafkaParams): ResolvedKafkaParams {
       throw new ConfigError(key, 'unknown Kafka parameter for the direct stream (not passed on, and not ignored silently); remove it or check its spelling')
     }
   }
+  // The security keys are checked now, with the others, not when the first connection is made.
+  // (The bootstrap list is checked by the consumer; a placeholder keeps this to the security keys.)
+  if (Object.keys(out.security).length > 0) parseConsumerConfig({ bootstrapServers: 'localhost:9092', ...out.security })
   return out
 }

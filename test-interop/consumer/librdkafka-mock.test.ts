@@ -3,10 +3,9 @@ import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { PassThrough } from 'node:stream'
 import { createInterface } from 'node:readline'
 import { SimpleConsumer, tpKey } from '../../consumer/index.js'
-import { run as kafkaDirect } from '../../tools/cli/commands/kcat.js'
+import { runKcat } from '../../test/tools/cli/run-kcat.js'
 
 // Interop with a broker we did not write: librdkafka's mock cluster (rdkafka_mock.h), filled by librdkafka's own
 // producer (see mock-cluster.c), read by our SimpleConsumer and by our kcat-compatible CLI, whose output must equal
@@ -61,16 +60,7 @@ async function kcat (args: string[]): Promise<{ stdout: string, stderr: string }
   }))
 }
 
-async function ours (args: string[]): Promise<{ stdout: string, stderr: string, code: number }> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  const chunks: Buffer[] = []
-  const errs: Buffer[] = []
-  stdout.on('data', c => chunks.push(c))
-  stderr.on('data', c => errs.push(c))
-  const code = await kafkaDirect(args, { stdin: new PassThrough(), stdout, stderr })
-  return { stdout: Buffer.concat(chunks).toString(), stderr: Buffer.concat(errs).toString(), code }
-}
+const ours = runKcat
 
 const sorted = (s: string): string[] => s.split('\n').filter(l => l !== '').sort()
 

@@ -151,7 +151,10 @@ t.test('kafkaParams that would change semantics are used or rejected by name, ne
     [{ 'value.deserializer': 'org.apache.kafka.common.serialization.StringDeserializer' }, 'value.deserializer'],
     [{ 'auto.offset.reset': 'none' }, 'auto.offset.reset'],
     [{ 'isolation.level': 'serializable' }, 'isolation.level'],
-    [{ 'security.protocol': 'SASL_SSL' }, 'security.protocol'],
+    [{ 'security.protocol': 'KERBEROS' }, 'security.protocol'],
+    [{ 'security.protocol': 'SASL_SSL' }, 'sasl.mechanism'],
+    [{ 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanism': 'GSSAPI', 'sasl.username': 'u', 'sasl.password': 'p' }, 'sasl.mechanism'],
+    [{ 'sasl.jaas.config': 'com.example.OtherModule required;' }, 'sasl.jaas.config'],
     [{ 'fetch.max.bytes': '-1' }, 'fetch.max.bytes']
   ]
   for (const [extra, key] of bad) {
@@ -163,6 +166,13 @@ t.test('kafkaParams that would change semantics are used or rejected by name, ne
   t.equal(ok.params.isolationLevel, 'read_committed')
   t.equal(ok.params.fetchMaxWaitMs, 100)
   t.equal(ok.params.groupId, 'g')
+  const secured = createDirectStream(ctx, {
+    ...PARAMS,
+    'security.protocol': 'SASL_PLAINTEXT',
+    'sasl.mechanism': 'SCRAM-SHA-512',
+    'sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required username="alice" password="s3cret";'
+  }, ['words'], { source: source() })
+  t.same(secured.params.security, { 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanism': 'SCRAM-SHA-512', 'sasl.username': 'alice', 'sasl.password': 's3cret' })
 })
 
 t.test('offsets deleted before they were read fail the batch with a DataLossError naming the range', async t => {

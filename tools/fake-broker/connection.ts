@@ -3,13 +3,14 @@ import { decodeRequest, encodeResponseChunks, type DecodedRequest } from '../../
 import { UnsupportedVersionError } from '../../protocol/errors.js'
 import type { RequestHeader } from '../../protocol/headers.js'
 import { inRange } from '../../protocol/schema/versions.js'
-import { ApiVersions } from '../../protocol/apis/index.js'
+import { ApiVersions, SaslAuthenticate, SaslHandshake } from '../../protocol/apis/index.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import type { BrokerInfo, ClusterState } from './cluster-state.js'
 import type { Faults } from './faults.js'
 import { NO_RESPONSE, type Handler, type RequestContext } from './handler.js'
 import { advertisedApis } from './handlers/18-api-versions.js'
 import { errorSummary, topicPartitions } from './request-log.js'
+import { SaslSession, type SaslServer } from './sasl.js'
 
 // One client connection: framing, then one request at a time. Kafka answers the requests of a connection in the
 // order they were sent and handles them one after another (the socket server mutes a channel while its request
@@ -26,7 +27,12 @@ export interface ConnectionHost {
   readonly maxFrameBytes: number
   readonly log: ((line: string) => void) | undefined
   readonly verbose: boolean
+  /** Set when clients must authenticate (a SASL listener). */
+  readonly sasl?: SaslServer
 }
+
+/** What a connection may send before it has authenticated (Kafka's SaslServerAuthenticator). */
+const BEFORE_AUTHENTICATION = new Set([ApiVersions.key, SaslHandshake.key, SaslAuthenticate.key])
 
 const MAX_QUEUED_FRAMES = 32
 
@@ -39,9 +45,11 @@ export class Connection {
   private isClosed = false
   readonly closed: Promise<void>
   private readonly peer: string
+  private readonly sasl: SaslSession | undefined
 
   constructor (private readonly socket: Socket, private readonly host: ConnectionHost) {
     this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`
+    this.sasl = host.sasl === undefined ? undefined : new SaslSession(host.sasl)
     socket.setNoDelay(true)
     this.closed = new Promise(resolve => {
       socket.once('close', () => { this.isClosed = true; resolve() })
@@ -50,11 +58,11 @@ export class Connection {
     socket.on('data', data => { this.onData(data) })
   }
 
-  /** Closes the connection, logging why. */
-  close (reason?: string): void {
+  /** Closes the connection, logging why; with `flush`, after what was written has been sent. */
+  close (reason?: string, flush = false): void {
     if (reason !== undefined && !this.isClosed) this.logLine(`closing connection ${this.peer}: ${reason}`)
     this.isClosed = true
-    this.socket.destroy()
+    if (flush) this.socket.end(); else this.socket.destroy()
   }
 
   private logLine (line: string): void {
@@ -138,6 +146,11 @@ export class Connection {
   }
 
   private async handleFrame (frame: Buffer): Promise<void> {
+    const sasl = this.sasl
+    if (sasl !== undefined && sasl.raw && sasl.state === 'exchange') {
+      await this.rawSaslToken(sasl, frame)
+      return
+    }
     let req: DecodedRequest
     try {
       req = decodeRequest(frame)
@@ -157,6 +170,10 @@ export class Connection {
       return
     }
     const { header, api } = req
+    if (sasl !== undefined && !sasl.authenticated && !BEFORE_AUTHENTICATION.has(header.apiKey)) {
+      this.close(`${api.name} request before SASL authentication`)
+      return
+    }
     const handler = this.host.handlers.get(header.apiKey)
     if (handler === undefined || !inRange(handler.versions, header.apiVersion)) {
       this.close(`${api.name} v${header.apiVersion} is not served (not advertised in ApiVersions)`)
@@ -176,7 +193,8 @@ export class Connection {
       clientHost: `/${this.socket.remoteAddress ?? '127.0.0.1'}`,
       injectedError: decision.errorFor,
       closed: this.closed,
-      handlers: this.host.handlers
+      handlers: this.host.handlers,
+      sasl
     }
     const response = await handler.handle(ctx)
     if (response === NO_RESPONSE) {
@@ -193,6 +211,23 @@ export class Connection {
       return
     }
     await this.write(chunks)
+    // The client must read why before the connection goes.
+    if (sasl?.failed === true) this.close(`SASL ${sasl.mechanism ?? ''} authentication failed`, true)
+  }
+
+  /**
+   * A SASL message after SaslHandshake v0: a bare size-prefixed token, answered the same way (an empty one when
+   * PLAIN succeeds); a failure closes the connection without an answer, as Kafka did.
+   */
+  private async rawSaslToken (sasl: SaslSession, token: Buffer): Promise<void> {
+    const step = await sasl.step(token)
+    if (step.errorCode !== 0) {
+      this.close(`SASL ${sasl.mechanism ?? ''} authentication failed: ${step.errorMessage ?? ''}`)
+      return
+    }
+    const size = Buffer.alloc(4)
+    size.writeInt32BE(step.authBytes.length)
+    await this.write([size, step.authBytes])
   }
 
   private logRequest (header: RequestHeader, apiName: string, detail: string): void {

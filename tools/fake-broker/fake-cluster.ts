@@ -4,7 +4,8 @@ import { encodeRecordBatch, type BatchOptions, type RecordInput, type TimestampT
 import { BrokerServer } from './broker-server.js'
 import { ClusterState, type BrokerInfo, type PartitionState } from './cluster-state.js'
 import { Faults } from './faults.js'
-import { HANDLERS } from './handlers/index.js'
+import { HANDLERS, SASL_HANDLERS } from './handlers/index.js'
+import { SaslServer, type SaslServerOptions } from './sasl.js'
 
 // A Kafka cluster in the test process: N brokers, each a real TCP listener on 127.0.0.1, sharing one cluster
 // state (topics, logs, groups). Unmodified clients (librdkafka/kcat, kafkajs, kafka-python, @platformatic/kafka,
@@ -39,6 +40,11 @@ export interface FakeClusterOptions {
    * uses them; clients connect as to a Kafka SSL listener (librdkafka `security.protocol=ssl`). Default: plaintext.
    */
   tls?: TlsOptions
+  /**
+   * Require SASL authentication on every listener (a SASL_PLAINTEXT listener, or SASL_SSL with `tls`): users and
+   * their passwords, and the enabled mechanisms (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512; default all three).
+   */
+  sasl?: SaslServerOptions
   /** Where to write log lines (closed connections and why; with `verbose`, every request). */
   log?: (line: string) => void
   /** Log every request: API, version, client id, topic-partitions and the answer's error codes. */
@@ -88,15 +94,17 @@ export class FakeCluster {
       groupMaxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs ?? 1800000
     })
     this.faults = new ClusterFaults(this)
+    const sasl = opts.sasl === undefined ? undefined : new SaslServer(opts.sasl)
     for (const b of brokers) {
       this.servers.set(b.id, new BrokerServer({
         cluster: this.state,
         broker: b,
-        handlers: HANDLERS,
+        handlers: sasl === undefined ? HANDLERS : SASL_HANDLERS,
         faults: this.faults,
         maxFrameBytes: opts.maxFrameBytes ?? 100 * 1024 * 1024,
         log: opts.log,
-        verbose: opts.verbose === true && opts.log !== undefined
+        verbose: opts.verbose === true && opts.log !== undefined,
+        sasl
       }, opts.tls))
     }
   }

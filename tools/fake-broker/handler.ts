@@ -2,6 +2,7 @@ import type { ApiSchema } from '../../protocol/schema/define.js'
 import type { RequestHeader } from '../../protocol/headers.js'
 import { intersect, isEmpty, parseVersions, type VersionRange } from '../../protocol/schema/versions.js'
 import type { BrokerInfo, ClusterState } from './cluster-state.js'
+import type { SaslSession } from './sasl.js'
 
 // What every API handler sees and returns. A handler file (handlers/NN-api-name.ts) opens with the versions it
 // serves and calls `serve(api, versions, handle)`; the list of handlers is what the ApiVersions reply advertises,
@@ -28,6 +29,8 @@ export interface RequestContext<Req = any> {
   readonly closed: Promise<void>
   /** The handlers this broker serves, by API key (for ApiVersions). */
   readonly handlers: ReadonlyMap<number, Handler>
+  /** The connection's SASL exchange, on a cluster started with `sasl`. */
+  readonly sasl: SaslSession | undefined
 }
 
 export interface Handler<Req = any> {

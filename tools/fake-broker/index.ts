@@ -1,3 +1,4 @@
 // The fake broker: an in-process Kafka cluster on real TCP sockets, for tests and demos.
 export { FakeCluster, ClusterFaults, type FakeClusterOptions } from './fake-cluster.js'
 export { Faults, type FaultAction, type InterceptedRequest, type Interceptor } from './faults.js'
+export type { SaslServerOptions } from './sasl.js'

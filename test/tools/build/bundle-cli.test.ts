@@ -3,9 +3,8 @@ import { spawn } from 'node:child_process'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { bundleCli } from '../../../tools/build/bundle-cli.js'
-import { run } from '../../../tools/cli/commands/kcat.js'
+import { runKcat } from '../cli/run-kcat.js'
 import { FakeCluster } from '../../../tools/fake-broker/index.js'
 
 // The package's bin is one CommonJS file built from the sources (tools/build/bundle-cli.ts). It must behave as the
@@ -24,18 +23,6 @@ function exec (file: string, args: string[], input = ''): Promise<{ code: number
   })
 }
 
-async function inProcess (args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
-  const stdin = new PassThrough()
-  stdin.end('')
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  const out: Buffer[] = []
-  const err: Buffer[] = []
-  stdout.on('data', c => out.push(c))
-  stderr.on('data', c => err.push(c))
-  const code = await run(args, { stdin, stdout, stderr })
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }
-}
 
 t.test('the bundled command runs every mode as the module command does', async t => {
   const dir = await mkdtemp(join(tmpdir(), 'kd-bundle-'))
@@ -63,7 +50,7 @@ t.test('the bundled command runs every mode as the module command does', async t
     ['-b', b, '-Q', '-t', 'lines:0:0'],
     ['-b', b, '-C', '-t', 'nosuchtopic', '-e']
   ]) {
-    const [bundled, module] = await Promise.all([exec(bin, args), inProcess(args)])
+    const [bundled, module] = await Promise.all([exec(bin, args), runKcat(args)])
     // -J carries timestamps, equal here because both read the same stored records.
     t.same(bundled, module, args.join(' '))
   }

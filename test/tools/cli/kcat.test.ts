@@ -1,6 +1,5 @@
 import t from 'tap'
-import { PassThrough } from 'node:stream'
-import { run } from '../../../tools/cli/commands/kcat.js'
+import { runKcat } from './run-kcat.js'
 import { parseFormat, renderRecord, unescape } from '../../../tools/cli/kcat/format.js'
 import { parseOptions } from '../../../tools/cli/kcat/options.js'
 import { FakeCluster } from '../../../tools/fake-broker/index.js'
@@ -12,18 +11,7 @@ import type { KafkaRecord } from '../../../protocol/records/index.js'
 // The kcat-compatible command: flag parsing as getopt does it, kcat's format tokens, and each mode end to end
 // against the fake broker. Output equality with kcat itself is checked in test-interop/consumer.
 
-async function cli (args: string[], input = ''): Promise<{ code: number, stdout: string, stderr: string }> {
-  const stdin = new PassThrough()
-  stdin.end(input)
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  const out: Buffer[] = []
-  const err: Buffer[] = []
-  stdout.on('data', c => out.push(c))
-  stderr.on('data', c => err.push(c))
-  const code = await run(args, { stdin, stdout, stderr })
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }
-}
+const cli = runKcat
 
 const record = (o: Partial<KafkaRecord>): KafkaRecord => ({ offset: 5n, timestamp: 1700n, key: null, value: null, headers: [], timestampType: 'create', leaderEpoch: 0, isControl: false, magic: 2, ...o })
 

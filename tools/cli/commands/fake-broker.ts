@@ -22,6 +22,7 @@ export interface FakeBrokerIo {
 
 const USAGE = `Usage: kafka-direct fake-broker [--brokers N] [--topic NAME:PARTITIONS ...] [--port P] [--data DIR]
                                 [--verbose] [--auto-create] [--default-partitions N]
+                                [--sasl-user NAME:PASSWORD ...] [--sasl-mechanisms LIST]
 
 Runs a fake Kafka cluster on 127.0.0.1 until SIGINT/SIGTERM; prints the bootstrap list as the first line.
   --brokers N              number of brokers (default 1), listening on P, P+1, ...
@@ -34,6 +35,8 @@ Runs a fake Kafka cluster on 127.0.0.1 until SIGINT/SIGTERM; prints the bootstra
   --default-partitions N   partitions of auto-created topics (default 1)
   --rebalance-delay MS     group.initial.rebalance.delay.ms (default 0)
   --control                read fault-injection commands from stdin (see below)
+  --sasl-user NAME:PASSWORD  require SASL authentication (a SASL_PLAINTEXT listener); repeatable
+  --sasl-mechanisms LIST   enabled mechanisms (default PLAIN,SCRAM-SHA-256,SCRAM-SHA-512)
 
 ${CONTROL_HELP}
 `
@@ -104,6 +107,8 @@ function parseOptions (argv: string[], log: (line: string) => void): FakeCluster
       'default-partitions': { type: 'string', default: '1' },
       'rebalance-delay': { type: 'string', default: '0' },
       control: { type: 'boolean', default: false },
+      'sasl-user': { type: 'string', multiple: true, default: [] },
+      'sasl-mechanisms': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
@@ -113,8 +118,17 @@ function parseOptions (argv: string[], log: (line: string) => void): FakeCluster
     if (ts !== undefined && ts !== 'create' && ts !== 'logAppend') throw new ConfigError('--topic', `timestamp type must be create or logAppend, got ${ts}`)
     return { name, partitions: integer('--topic', partitions, 1), timestampType: (ts ?? 'create') as 'create' | 'logAppend' }
   })
+  const users: Record<string, string> = {}
+  for (const spec of values['sasl-user'] ?? []) {
+    const at = spec.indexOf(':')
+    if (at <= 0) throw new ConfigError('--sasl-user', `expected NAME:PASSWORD, got ${JSON.stringify(spec)}`)
+    users[spec.slice(0, at)] = spec.slice(at + 1)
+  }
+  const mechanisms = values['sasl-mechanisms']?.split(',').map(m => m.trim()).filter(m => m !== '')
+  if (mechanisms !== undefined && Object.keys(users).length === 0) throw new ConfigError('--sasl-mechanisms', 'needs at least one --sasl-user')
   return {
     brokers: integer('--brokers', values.brokers!, 1),
+    sasl: Object.keys(users).length === 0 ? undefined : { users, mechanisms },
     topics,
     port: integer('--port', values.port!, 0),
     dataDir: values.data,

@@ -24,7 +24,7 @@ export interface Io {
  */
 const IGNORED_X = new Set(['debug', 'enable.partition.eof', 'log_level', 'statistics.interval.ms', 'queued.min.messages',
   'queued.max.messages.kbytes', 'broker.version.fallback', 'topic.metadata.refresh.interval.ms', 'socket.keepalive.enable',
-  'security.protocol', 'enable.auto.commit', 'allow.auto.create.topics', 'linger.ms', 'queue.buffering.max.ms', 'acks',
+  'enable.auto.commit', 'allow.auto.create.topics', 'linger.ms', 'queue.buffering.max.ms', 'acks',
   'request.required.acks', 'compression.codec', 'compression.type'])
 
 function buildConfig (o: KcatOptions): { config: ConfigInput, offsetReset: 'beginning' | 'end' | 'error', acks: string | undefined } {

@@ -12,12 +12,14 @@ import { leaveGroupHandler } from './13-leave-group.js'
 import { syncGroupHandler } from './14-sync-group.js'
 import { describeGroupsHandler } from './15-describe-groups.js'
 import { listGroupsHandler } from './16-list-groups.js'
+import { saslHandshakeHandler } from './17-sasl-handshake.js'
 import { apiVersionsHandler } from './18-api-versions.js'
 import { createTopicsHandler } from './19-create-topics.js'
 import { deleteTopicsHandler } from './20-delete-topics.js'
 import { deleteRecordsHandler } from './21-delete-records.js'
 import { initProducerIdHandler } from './22-init-producer-id.js'
 import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch.js'
+import { saslAuthenticateHandler } from './36-sasl-authenticate.js'
 
 // Every API the fake broker serves, by key. ApiVersions advertises exactly these, each with its handler's range.
 export const HANDLERS: ReadonlyMap<number, Handler> = new Map([
@@ -26,3 +28,8 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   describeGroupsHandler, listGroupsHandler, apiVersionsHandler, createTopicsHandler, deleteTopicsHandler,
   deleteRecordsHandler, initProducerIdHandler, offsetForLeaderEpochHandler
 ].map((h: Handler) => [h.api.key, h]))
+
+/** HANDLERS plus SaslHandshake and SaslAuthenticate, for a cluster started with `sasl`: only it advertises them. */
+export const SASL_HANDLERS: ReadonlyMap<number, Handler> = new Map([
+  ...HANDLERS, ...[saslHandshakeHandler, saslAuthenticateHandler].map((h: Handler): [number, Handler] => [h.api.key, h])
+].sort((a, b) => a[0] - b[0]))

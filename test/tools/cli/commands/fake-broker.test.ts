@@ -3,6 +3,7 @@ import { Metadata } from '../../../../protocol/apis/index.js'
 import { run } from '../../../../tools/cli/commands/fake-broker.js'
 import type { FakeCluster } from '../../../../tools/fake-broker/index.js'
 import { RawClient } from '../../fake-broker/raw-client.js'
+import { runKcat, type KcatRun } from '../run-kcat.js'
 
 t.test('fake-broker prints the bootstrap list first, serves until stopped, then exits 0', async t => {
   const out: string[] = []
@@ -81,4 +82,34 @@ t.test('--control steers faults from stdin, one answer line per command, in orde
   t.equal(md.topics.length, 1, 'the cluster still serves after every command')
   ac.abort()
   t.equal(await exit, 0)
+})
+
+t.test('--sasl-user makes the listener require SASL; our kcat mode authenticates with -X sasl.*', async t => {
+  const out: string[] = []
+  const ac = new AbortController()
+  let cluster: FakeCluster | undefined
+  let started!: () => void
+  const up = new Promise<void>(resolve => { started = resolve })
+  const exit = run(['--topic', 't', '--sasl-user', 'alice:pa:ss', '--sasl-mechanisms', 'SCRAM-SHA-256'], {
+    stdout: { write: s => out.push(s) }, stderr: { write: () => {} }, signal: ac.signal, onStart: c => { cluster = c; started() }
+  })
+  await up
+  cluster!.produce('t', 0, [{ value: 'hello' }])
+  const consume = async (extra: string[]): Promise<KcatRun> => await runKcat(['-b', cluster!.bootstrap, '-C', '-t', 't', '-e', '-q', '-X', 'retries=0', ...extra])
+  const sasl = ['-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=SCRAM-SHA-256', '-X', 'sasl.username=alice']
+  const ok = await consume([...sasl, '-X', 'sasl.password=pa:ss'])
+  t.equal(ok.code, 0, ok.stderr)
+  t.equal(ok.stdout, 'hello\n', 'the password after the first ":" is all of it')
+  const refused = await consume([...sasl, '-X', 'sasl.password=nope'])
+  t.equal(refused.code, 1)
+  t.match(refused.stderr, /SASL_AUTHENTICATION_FAILED/)
+  const plain = await consume(['-X', 'security.protocol=sasl_plaintext', '-X', 'sasl.mechanisms=PLAIN', '-X', 'sasl.username=alice', '-X', 'sasl.password=pa:ss'])
+  t.match(plain.stderr, /enables SCRAM-SHA-256: UNSUPPORTED_SASL_MECHANISM/, 'only the listed mechanisms are enabled')
+  ac.abort()
+  t.equal(await exit, 0)
+
+  const err: string[] = []
+  t.equal(await run(['--sasl-user', 'nopassword'], { stderr: { write: s => err.push(s) } }), 2)
+  t.equal(await run(['--sasl-mechanisms', 'PLAIN'], { stderr: { write: s => err.push(s) } }), 2)
+  t.match(err.join(''), /--sasl-user: expected NAME:PASSWORD[\s\S]*--sasl-mechanisms: needs at least one --sasl-user/)
 })

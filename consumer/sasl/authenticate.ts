@@ -1,0 +1,64 @@
+import { SaslAuthenticate, SaslHandshake } from '../../protocol/apis/index.js'
+import type { SaslAuthenticateResponse } from '../../protocol/apis/sasl-authenticate.js'
+import type { SaslHandshakeResponse } from '../../protocol/apis/sasl-handshake.js'
+import { ErrorCode } from '../../protocol/error-codes.js'
+import { ConfigError, KafkaError, UnsupportedVersionError } from '../../protocol/errors.js'
+import type { BrokerConnection } from '../connection.js'
+import { plainToken } from './plain.js'
+import { ScramClient, type ScramMechanism } from './scram.js'
+
+// Authentication of a new connection (KIP-43, KIP-152): SaslHandshake v1 names the mechanism, then each SASL
+// message travels in a SaslAuthenticate request and the broker's reply in its response. Kafka 4.0 no longer serves
+// SaslHandshake v0 (raw tokens after the handshake, KIP-896), and neither does this client. Runs as the
+// connection's `authenticate` step, after ApiVersions and before the connection is handed out.
+
+export type SaslMechanism = 'PLAIN' | ScramMechanism
+export const SASL_MECHANISMS: readonly SaslMechanism[] = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']
+
+export interface SaslOptions {
+  mechanism: SaslMechanism
+  username: string
+  password: string
+}
+
+export function parseMechanism (value: string, key = 'sasl.mechanism'): SaslMechanism {
+  const m = value.trim().toUpperCase()
+  if (!(SASL_MECHANISMS as readonly string[]).includes(m)) {
+    throw new ConfigError(key, `"${value}" is not supported; expected one of ${SASL_MECHANISMS.join(', ')}`)
+  }
+  return m as SaslMechanism
+}
+
+/** The authenticate step for a connection: throws KafkaError (UNSUPPORTED_SASL_MECHANISM, SASL_AUTHENTICATION_FAILED ...). */
+export function saslAuthenticator (opts: SaslOptions): (conn: BrokerConnection) => Promise<void> {
+  return async conn => {
+    const who = `SASL ${opts.mechanism} as "${opts.username}" at ${conn.broker}`
+    // Without an ApiVersions handshake (api.version.request=false) nothing is known: v1, the version we speak.
+    const known = conn.versions.brokerRange(SaslHandshake) !== undefined || !conn.versions.has(SaslHandshake)
+    const handshakeVersion = known ? conn.versions.pick(SaslHandshake) : 1
+    if (handshakeVersion < 1) throw new UnsupportedVersionError('SaslHandshake', `${conn.broker} only serves SaslHandshake v0 (raw SASL tokens), which Kafka 4.0 removed and we do not speak`)
+    const hs = (await conn.request<SaslHandshakeResponse>(SaslHandshake, handshakeVersion, { mechanism: opts.mechanism })).body
+    if (hs.errorCode !== 0) {
+      throw new KafkaError(hs.errorCode, `${who}: the broker enables ${hs.mechanisms.length === 0 ? 'no mechanism' : hs.mechanisms.join(', ')}`)
+    }
+    const version = conn.versions.pick(SaslAuthenticate)
+    const round = async (authBytes: Buffer): Promise<Buffer> => {
+      const res = (await conn.request<SaslAuthenticateResponse>(SaslAuthenticate, version, { authBytes })).body
+      if (res.errorCode !== 0) throw new KafkaError(res.errorCode, `${who}${res.errorMessage === null ? '' : `: ${res.errorMessage}`}`)
+      return res.authBytes
+    }
+    if (opts.mechanism === 'PLAIN') {
+      await round(plainToken(opts.username, opts.password))
+      return
+    }
+    const scram = new ScramClient(opts.mechanism, opts.username, opts.password)
+    const serverFirst = await round(scram.first())
+    const serverFinal = await round(await scram.final(serverFirst))
+    try {
+      scram.verify(serverFinal)
+    } catch (err) {
+      if (err instanceof KafkaError) throw new KafkaError(ErrorCode.SASL_AUTHENTICATION_FAILED, `${who}: ${err.message}`)
+      throw err
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import { PassThrough } from 'node:stream'
+import { run } from '../../../tools/cli/commands/kcat.js'
+
+// The kcat-mode command run in this process, with stdin given and stdout/stderr collected: what the tests (and the
+// interop suites, to compare with kcat itself) see of a `kafka-direct -b ... -C ...` run.
+
+export interface KcatRun { code: number, stdout: string, stderr: string }
+
+export async function runKcat (args: string[], input = ''): Promise<KcatRun> {
+  const stdin = new PassThrough()
+  stdin.end(input)
+  const stdout = new PassThrough()
+  const stderr = new PassThrough()
+  const out: Buffer[] = []
+  const err: Buffer[] = []
+  stdout.on('data', c => out.push(c))
+  stderr.on('data', c => err.push(c))
+  const code = await run(args, { stdin, stdout, stderr })
+  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }
+}

@@ -1,0 +1,167 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { ErrorCode } from '../../protocol/error-codes.js'
+import { ConfigError } from '../../protocol/errors.js'
+import { parseMechanism, SASL_MECHANISMS, type SaslMechanism } from '../../consumer/sasl/authenticate.js'
+import { parsePlainToken } from '../../consumer/sasl/plain.js'
+import { deriveKeys, hashOf, hmac, newNonce, parseAttributes, sameBytes, unescapeName, xor, MIN_ITERATIONS, type ScramKeys, type ScramMechanism } from '../../consumer/sasl/scram.js'
+
+// SASL on the fake broker's listeners, as a Kafka broker with a SASL_PLAINTEXT (or SASL_SSL) listener does it
+// (KIP-43, KIP-152, KIP-84): a connection must authenticate before any request other than ApiVersions,
+// SaslHandshake and SaslAuthenticate. SaslHandshake names the mechanism; with v1 the SASL messages then travel in
+// SaslAuthenticate requests, with v0 as raw size-prefixed tokens (the pre-KIP-152 way, which Kafka 4.0 removed but
+// kafka-python 2.0 still uses). Mechanisms: PLAIN and SCRAM-SHA-256/512 (SCRAM credentials are derived from each
+// user's password at start-up, with a random salt and 4096 iterations, as kafka-configs would store them).
+
+export interface SaslServerOptions {
+  /** user name -> password. */
+  users: Record<string, string>
+  /** Enabled mechanisms (sasl.enabled.mechanisms). Default: PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512. */
+  mechanisms?: readonly string[]
+}
+
+interface ScramCredential { salt: Buffer, iterations: number, storedKey: Buffer, serverKey: Buffer }
+
+/** The broker-wide SASL setup: enabled mechanisms and each user's credentials. */
+export class SaslServer {
+  readonly mechanisms: readonly SaslMechanism[]
+  private readonly scram = new Map<string, Promise<ScramCredential>>()
+
+  constructor (private readonly opts: SaslServerOptions) {
+    this.mechanisms = (opts.mechanisms ?? SASL_MECHANISMS).map(m => parseMechanism(m, 'sasl.mechanisms'))
+    if (this.mechanisms.length === 0) throw new ConfigError('sasl.mechanisms', 'at least one mechanism is needed')
+    if (Object.keys(opts.users).length === 0) throw new ConfigError('sasl.users', 'at least one user is needed')
+  }
+
+  password (user: string): string | undefined {
+    return Object.hasOwn(this.opts.users, user) ? this.opts.users[user] : undefined
+  }
+
+  /** The stored SCRAM credential of a user for a mechanism, derived once. */
+  credential (mechanism: ScramMechanism, user: string): Promise<ScramCredential> | undefined {
+    const password = this.password(user)
+    if (password === undefined) return undefined
+    const k = `${mechanism}\u0000${user}`
+    let c = this.scram.get(k)
+    if (c === undefined) {
+      const salt = randomBytes(16)
+      c = deriveKeys(mechanism, password, salt, MIN_ITERATIONS).then((keys: ScramKeys) => ({ salt, iterations: MIN_ITERATIONS, storedKey: keys.storedKey, serverKey: keys.serverKey }))
+      this.scram.set(k, c)
+    }
+    return c
+  }
+}
+
+/** One step's outcome: the bytes to send back, and whether the exchange is over (successfully). */
+export interface SaslStep {
+  errorCode: number
+  errorMessage: string | null
+  authBytes: Buffer
+  /** The exchange ended in success: the connection may now send any request. */
+  authenticated: boolean
+}
+
+const EMPTY = Buffer.alloc(0)
+
+/** One connection's SASL exchange. */
+export class SaslSession {
+  /** 'handshake': waiting for SaslHandshake; 'exchange': for the mechanism's messages; 'done': authenticated. */
+  state: 'handshake' | 'exchange' | 'done' = 'handshake'
+  /** SaslHandshake v0 was used: the messages come as raw frames, not SaslAuthenticate requests. */
+  raw = false
+  mechanism: SaslMechanism | undefined = undefined
+  /** The authenticated user. */
+  user: string | undefined = undefined
+  /** The last step failed: the connection is closed once its answer is sent. */
+  failed = false
+  private scramState: { user: string, clientFirstBare: string, serverFirst: string, nonce: string, credential: ScramCredential } | undefined
+
+  constructor (readonly server: SaslServer) {}
+
+  get authenticated (): boolean { return this.state === 'done' }
+
+  /** SaslHandshake: UNSUPPORTED_SASL_MECHANISM for a mechanism not enabled, ILLEGAL_SASL_STATE out of turn. */
+  handshake (mechanism: string, version: number): { errorCode: number, mechanisms: string[] } {
+    const mechanisms = [...this.server.mechanisms]
+    if (this.state !== 'handshake') return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms }
+    const m = this.server.mechanisms.find(x => x === mechanism)
+    if (m === undefined) return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms }
+    this.mechanism = m
+    this.raw = version === 0
+    this.state = 'exchange'
+    return { errorCode: 0, mechanisms }
+  }
+
+  /** One SASL message from the client. */
+  async step (token: Buffer): Promise<SaslStep> {
+    if (this.state !== 'exchange' || this.mechanism === undefined) return failure(ErrorCode.ILLEGAL_SASL_STATE, 'no SaslHandshake before SaslAuthenticate')
+    if (this.mechanism === 'PLAIN') return this.plain(token)
+    return await this.scramStep(this.mechanism, token)
+  }
+
+  private plain (token: Buffer): SaslStep {
+    const p = parsePlainToken(token)
+    // Kafka's PlainSaslServer: the authorization id, when given, must be the user itself.
+    if (p === undefined || (p.authzid !== '' && p.authzid !== p.username) || p.username === '') return this.fail('Authentication failed: malformed PLAIN message')
+    if (this.server.password(p.username) !== p.password) return this.fail('Authentication failed: Invalid username or password')
+    return this.succeed(p.username, EMPTY)
+  }
+
+  private async scramStep (mechanism: ScramMechanism, token: Buffer): Promise<SaslStep> {
+    const text = token.toString('utf8')
+    if (this.scramState === undefined) {
+      // client-first-message: gs2-header "n,," (no channel binding, no authzid), then n=user,r=nonce[,extensions].
+      const m = /^n,(?:a=[^,]*)?,(.*)$/s.exec(text)
+      if (m === null) return this.fail('Authentication failed: malformed SCRAM client-first message')
+      let attrs: Map<string, string>
+      try { attrs = parseAttributes(m[1], 'client-first-message') } catch { return this.fail('Authentication failed: malformed SCRAM client-first message') }
+      const user = unescapeName(attrs.get('n') ?? '')
+      const clientNonce = attrs.get('r')
+      if (clientNonce === undefined || clientNonce === '') return this.fail('Authentication failed: no client nonce')
+      const credential = await this.server.credential(mechanism, user)
+      // An unknown user fails here, before the proof, as Kafka's ScramSaslServer does.
+      if (credential === undefined) return this.fail(`Authentication failed: Invalid user credentials`)
+      const nonce = clientNonce + newNonce()
+      const serverFirst = `r=${nonce},s=${credential.salt.toString('base64')},i=${credential.iterations}`
+      this.scramState = { user, clientFirstBare: m[1], serverFirst, nonce, credential }
+      return { errorCode: 0, errorMessage: null, authBytes: Buffer.from(serverFirst, 'utf8'), authenticated: false }
+    }
+    const s = this.scramState
+    let attrs: Map<string, string>
+    try { attrs = parseAttributes(text, 'client-final-message') } catch { return this.fail('Authentication failed: malformed SCRAM client-final message') }
+    const proof = attrs.get('p')
+    // RFC 5802 wants the nonce of server-first back; Kafka (since 3.8.1, with the fix for CVE-2024-56128) accepts
+    // any nonce ending with it, because librdkafka before 2.6.1 sends its client nonce in front once more.
+    const nonce = attrs.get('r')
+    if (nonce === undefined || !nonce.endsWith(s.nonce) || proof === undefined || attrs.get('c') !== 'biws') return this.fail('Authentication failed: Invalid nonce or channel binding')
+    const withoutProof = text.slice(0, text.lastIndexOf(',p='))
+    const authMessage = `${s.clientFirstBare},${s.serverFirst},${withoutProof}`
+    const hash = hashOf(mechanism)
+    // ClientKey = ClientProof XOR ClientSignature; the proof is right when H(ClientKey) is the stored key.
+    const clientSignature = hmac(hash, s.credential.storedKey, authMessage)
+    const proofBytes = Buffer.from(proof, 'base64')
+    if (proofBytes.length !== clientSignature.length) return this.fail('Authentication failed: Invalid user credentials')
+    const clientKey = xor(proofBytes, clientSignature)
+    if (!sameBytes(createHash(hash).update(clientKey).digest(), s.credential.storedKey)) return this.fail('Authentication failed: Invalid user credentials')
+    const serverFinal = `v=${hmac(hash, s.credential.serverKey, authMessage).toString('base64')}`
+    return this.succeed(s.user, Buffer.from(serverFinal, 'utf8'))
+  }
+
+  private succeed (user: string, authBytes: Buffer): SaslStep {
+    this.user = user
+    this.state = 'done'
+    this.scramState = undefined
+    return { errorCode: 0, errorMessage: null, authBytes, authenticated: true }
+  }
+
+  private fail (message: string): SaslStep {
+    // A failed exchange cannot be resumed: Kafka closes the connection after sending the error.
+    this.failed = true
+    this.state = 'handshake'
+    this.scramState = undefined
+    return failure(ErrorCode.SASL_AUTHENTICATION_FAILED, message)
+  }
+}
+
+function failure (errorCode: number, errorMessage: string): SaslStep {
+  return { errorCode, errorMessage, authBytes: EMPTY, authenticated: false }
+}
