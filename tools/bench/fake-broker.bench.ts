@@ -66,19 +66,33 @@ function procRssMiB (pid: number): number | undefined {
 
 interface KcatRun { rate: number, seconds: number, records: number }
 
-/** kcat -C -e of the whole topic: one untimed warm-up read (the broker's JIT, the mock's caches), then RUNS timed ones, each spawn to exit. */
-async function timeKcat (bootstrap: string, expected: number, extra: string[] = []): Promise<{ row: KcatRun[], error?: string }> {
-  const out: KcatRun[] = []
+/** One timed kcat -C -e of the whole topic, spawn to exit; a failure is a string. */
+async function kcatRead (bootstrap: string, expected: number): Promise<KcatRun | string> {
+  const r = await runTimed('kcat', ['-b', bootstrap, '-C', '-t', TOPIC, '-o', 'beginning', '-e', '-q', '-X', `fetch.wait.max.ms=${WAIT_MS}`, '-f', '%o\\n'],
+    { timeoutMs: 300_000 })
+  if (!r.ok) return `kcat exit ${String(r.exitCode)}: ${r.stderrTail}`
+  if (r.lines !== expected) return `kcat read ${r.lines} of ${expected} records`
+  return { rate: r.lines / r.seconds, seconds: r.seconds, records: r.lines }
+}
+
+/**
+ * kcat reads of each broker: one untimed warm-up read each (the broker's JIT, the mock's caches), then RUNS timed
+ * rounds, every broker once per round, so that load from others on a shared machine falls on all of them alike.
+ */
+async function timeKcat (brokers: Array<{ name: string, bootstrap: string }>, expected: number): Promise<Map<string, { row: KcatRun[], error?: string }>> {
+  const out = new Map(brokers.map(b => [b.name, { row: [] as KcatRun[], error: undefined as string | undefined }]))
   for (let i = -1; i < RUNS; i++) {
-    const r = await runTimed('kcat', ['-b', bootstrap, ...extra, '-C', '-t', TOPIC, '-o', 'beginning', '-e', '-q', '-X', `fetch.wait.max.ms=${WAIT_MS}`, '-f', '%o\\n'],
-      { timeoutMs: 300_000 })
-    if (!r.ok) return { row: out, error: `kcat exit ${String(r.exitCode)}: ${r.stderrTail}` }
-    if (r.lines !== expected) return { row: out, error: `kcat read ${r.lines} of ${expected} records` }
-    if (i < 0) continue
-    out.push({ rate: r.lines / r.seconds, seconds: r.seconds, records: r.lines })
-    process.stderr.write(`  kcat run ${i + 1}: ${r.seconds.toFixed(2)} s, ${fmt(r.lines / r.seconds)} records/s\n`)
+    for (const b of brokers) {
+      const acc = out.get(b.name)!
+      if (acc.error !== undefined) continue
+      const r = await kcatRead(b.bootstrap, expected)
+      if (typeof r === 'string') { acc.error = r; continue }
+      if (i < 0) continue
+      acc.row.push(r)
+      process.stderr.write(`  ${b.name}: kcat run ${i + 1}: ${r.seconds.toFixed(2)} s, ${fmt(r.rate)} records/s\n`)
+    }
   }
-  return { row: out }
+  return out
 }
 
 /** What kcat -P reads for each partition: `perPartition` values, one a line. Built before any memory is measured. */
@@ -141,7 +155,7 @@ async function fullSize (): Promise<{ table: Table, memory: string }> {
     const after = memory()
     let stored = 0
     for (let p = 0; p < PARTITIONS; p++) stored += cluster.partitionState(TOPIC, p).log.sizeBytes
-    const { row: runs, error } = await timeKcat(cluster.bootstrap, RECORDS)
+    const { row: runs, error } = (await timeKcat([{ name: 'ours', bootstrap: cluster.bootstrap }], RECORDS)).get('ours')!
     const served = memory()
     const mem = `our broker holding ${RECORDS.toLocaleString('en')} records (${PARTITIONS} partitions, ${BATCH}-record batches, ` +
       `appended with FakeCluster.produce): stored log ${(stored / MIB).toFixed(1)} MiB; after filling ${growth(before, after, stored)}; ` +
@@ -153,53 +167,60 @@ async function fullSize (): Promise<{ table: Table, memory: string }> {
   }
 }
 
+/** Our fake broker in its own process, as the mock runs in its own: `kafka-direct fake-broker` (the package's bin). */
+async function startOurs (partitions: number): Promise<Mock> {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [join(root, 'dist/kafka-direct.cjs'), 'fake-broker', '--topic', `${TOPIC}:${partitions}`])
+  let stderr = ''
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString() })
+  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
+  const bootstrap = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', line => resolve(line.trim()))
+    void exited.then(() => reject(new Error(`fake-broker exited: ${stderr}`)))
+  })
+  return { bootstrap, pid: child.pid as number, stop: async () => { child.kill('SIGTERM'); await exited } }
+}
+
 async function headToHead (): Promise<{ table: Table, memory: string }> {
   const total = SHARED_PER_PARTITION * H2H_PARTITIONS
   const rows: Array<CaseResult & { seconds: number }> = []
   const notes: string[] = []
   const mem: string[] = []
   const input = payloads(SHARED_PER_PARTITION, H2H_PARTITIONS)
-
-  const cluster = await FakeCluster.start({ topics: [{ name: TOPIC, partitions: H2H_PARTITIONS }] })
-  try {
-    const before = memory()
-    await fillWithKcat(cluster.bootstrap, input)
-    const after = memory()
-    let stored = 0
-    for (let p = 0; p < H2H_PARTITIONS; p++) stored += cluster.partitionState(TOPIC, p).log.sizeBytes
-    mem.push(`our broker: stored log ${(stored / MIB).toFixed(1)} MiB; after filling (through Produce requests) ${growth(before, after, stored)}`)
-    const { row: runs, error } = await timeKcat(cluster.bootstrap, total)
-    if (runs.length > 0) rows.push(row('kafka-direct fake broker', runs))
-    if (error !== undefined) notes.push(`kafka-direct fake broker: ${error}`)
-  } catch (err) {
-    notes.push(`kafka-direct fake broker failed: ${(err as Error).message}`)
-  } finally {
-    await cluster.stop()
-  }
-
-  if (!existsSync('/usr/include/librdkafka/rdkafka_mock.h') || !haveCommand('cc')) {
-    notes.push('librdkafka mock not run: rdkafka_mock.h or cc is missing (apt-get install librdkafka-dev)')
-  } else {
-    let mock: Mock | undefined
+  const brokers: Array<{ name: string, bootstrap: string }> = []
+  const running: Mock[] = []
+  /** Starts a broker, fills it with kcat -P and notes its memory; a failure is noted and the broker left out. */
+  const add = async (name: string, start: () => Promise<Mock>): Promise<void> => {
     try {
-      mock = await startMock(await buildMock(), H2H_PARTITIONS)
-      const idle = procRssMiB(mock.pid)
-      await fillWithKcat(mock.bootstrap, input)
-      const filled = procRssMiB(mock.pid)
-      if (idle !== undefined && filled !== undefined) mem.push(`librdkafka mock: process RSS ${idle.toFixed(1)} MiB idle, ${filled.toFixed(1)} MiB after filling (+${(filled - idle).toFixed(1)} MiB)`)
-      const { row: runs, error } = await timeKcat(mock.bootstrap, total)
-      if (runs.length > 0) rows.push(row('librdkafka mock cluster', runs))
-      if (error !== undefined) notes.push(`librdkafka mock cluster: ${error}`)
+      const b = await start()
+      running.push(b)
+      const idle = procRssMiB(b.pid)
+      await fillWithKcat(b.bootstrap, input)
+      const filled = procRssMiB(b.pid)
+      if (idle !== undefined && filled !== undefined) mem.push(`${name}: process RSS ${idle.toFixed(1)} MiB idle, ${filled.toFixed(1)} MiB after filling (+${(filled - idle).toFixed(1)} MiB)`)
+      brokers.push({ name, bootstrap: b.bootstrap })
     } catch (err) {
-      notes.push(`librdkafka mock cluster failed: ${(err as Error).message}`)
-    } finally {
-      await mock?.stop()
+      notes.push(`${name} failed: ${(err as Error).message}`)
     }
+  }
+  try {
+    await add('kafka-direct fake broker', async () => await startOurs(H2H_PARTITIONS))
+    if (!existsSync('/usr/include/librdkafka/rdkafka_mock.h') || !haveCommand('cc')) {
+      notes.push('librdkafka mock not run: rdkafka_mock.h or cc is missing (apt-get install librdkafka-dev)')
+    } else {
+      await add('librdkafka mock cluster', async () => await startMock(await buildMock(), H2H_PARTITIONS))
+    }
+    for (const [name, { row: runs, error }] of await timeKcat(brokers, total)) {
+      if (runs.length > 0) rows.push(row(name, runs))
+      if (error !== undefined) notes.push(`${name}: ${error}`)
+    }
+  } finally {
+    for (const b of running) await b.stop()
   }
   const note = [
     `${H2H_PARTITIONS} × ${SHARED_PER_PARTITION.toLocaleString('en')} records × ${VALUE_BYTES} bytes, written into each broker by kcat -P ` +
-    `(batch.num.messages=${BATCH}); read by kcat -C -e -o beginning, spawn to exit, median of ${RUNS} after one untimed warm-up read; fetch.wait.max.ms=${WAIT_MS}. ` +
-    'Both brokers are on loopback; ours runs in the benchmark process (Node), the mock in its own (C).',
+    `(batch.num.messages=${BATCH}); read by kcat -C -e -o beginning, spawn to exit, median of ${RUNS} after one untimed warm-up read each, ` +
+    `the two brokers' runs interleaved; fetch.wait.max.ms=${WAIT_MS}. Each broker runs in its own process on loopback: ours is ` +
+    '`kafka-direct fake-broker` (Node), the mock test-interop/consumer/mock-cluster.c (C). kcat\'s output goes to a file.',
     ...rows.map(r => `- ${r.name}: median wall ${r.seconds.toFixed(2)} s`),
     ...notes.map(n => `- ${n}`)
   ].join('\n')
