@@ -55,10 +55,11 @@ export class DirectKafkaInputDStream<T> extends DStream<T> implements InputStrea
   private readonly fromOffsets: Map<string, bigint> | undefined
   private source: OffsetSource | undefined
   private readonly ownsSource: boolean
-  private tps: TopicPartition[] = []
+  protected tps: TopicPartition[] = []
   /** Where the next batch starts, per tpKey. */
-  private current = new Map<string, bigint>()
-  private readonly history = new Map<number, { ranges: OffsetRange[]; rateLimit: number | undefined; lag: bigint }>()
+  protected current = new Map<string, bigint>()
+  /** The ranges of the batches still remembered (windows), by batch time. */
+  protected readonly history = new Map<number, { ranges: OffsetRange[]; rateLimit: number | undefined; lag: bigint }>()
   private readonly estimator: PidRateEstimator | undefined
   /** The backpressure estimate, records/s; -1 until the estimator has produced one (Spark's RateController). */
   private latestRate = -1

@@ -1,6 +1,8 @@
 // The direct stream engine: Spark Streaming's receiver-less Kafka integration, on kafka-direct's simple consumer.
 export { StreamingContext, type StreamingContextOptions } from './context.js'
 export { createDirectStream, DirectKafkaInputDStream, type DirectStreamOptions, type FromOffsets } from './direct-stream.js'
+export { createReceiverStream, ReceiverInputDStream, type ReceiverStreamOptions } from './receiver-stream.js'
+export { WriteAheadLog, type WalBlock } from './receiver/write-ahead-log.js'
 export { DStream } from './dstream.js'
 export { RDD, KafkaRDD, createRDD, type CreateRddOptions } from './rdd.js'
 export {

@@ -7,6 +7,7 @@ import { SimpleConsumer, tpKey, type FetchedPartition, type FetchPosition, type 
 import type { ConfigInput } from '../consumer/config.js'
 import { FindCoordinator } from '../protocol/apis/find-coordinator.js'
 import { OffsetCommit } from '../protocol/apis/offset-commit.js'
+import { OffsetFetch } from '../protocol/apis/offset-fetch.js'
 import { ConfigError, KafkaError } from '../protocol/errors.js'
 import type { KafkaRecord } from '../protocol/records/index.js'
 import type { ResolvedKafkaParams } from './kafka-params.js'
@@ -175,6 +176,39 @@ export class SimpleConsumerSource implements OffsetSource {
       for (const t of (res.body as { topics: Array<{ name: string; partitions: Array<{ partitionIndex: number; errorCode: number }> }> }).topics) {
         for (const p of t.partitions) if (p.errorCode !== 0) throw new KafkaError(p.errorCode, `OffsetCommit ${groupId} ${t.name}[${p.partitionIndex}]`)
       }
+    })
+  }
+
+  /** The offsets a consumer group has committed (OffsetFetch), keyed by tpKey; -1 where it has none. */
+  async committedOffsets (groupId: string, tps: readonly TopicPartition[]): Promise<Map<string, bigint>> {
+    const client = this.consumer.client
+    const byTopic = new Map<string, number[]>()
+    for (const tp of tps) {
+      let list = byTopic.get(tp.topic)
+      if (list === undefined) byTopic.set(tp.topic, list = [])
+      list.push(tp.partition)
+    }
+    const topics = [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }))
+    return await client.withRetries('OffsetFetch', async () => {
+      const coordinator = await this.findCoordinator(groupId)
+      // v8 asks for many groups at once (KIP-709); before, for one.
+      const res = await client.request(coordinator, OffsetFetch, (v: number) => v >= 8
+        ? { groups: [{ groupId, memberId: null, memberEpoch: -1, topics }], requireStable: false }
+        : { groupId, topics, requireStable: false })
+      type Part = { partitionIndex: number; committedOffset: bigint; errorCode: number }
+      type Body = { errorCode: number; topics: Array<{ name: string; partitions: Part[] }>; groups: Array<{ errorCode: number; topics: Array<{ name: string; partitions: Part[] }> }> }
+      const body = res.body as Body
+      const answer = res.version >= 8 ? body.groups[0] : body
+      if (answer === undefined) throw new KafkaError(15, `OffsetFetch ${groupId}: empty answer`)
+      if (answer.errorCode !== 0) throw new KafkaError(answer.errorCode, `OffsetFetch ${groupId}`)
+      const out = new Map<string, bigint>()
+      for (const t of answer.topics) {
+        for (const p of t.partitions) {
+          if (p.errorCode !== 0) throw new KafkaError(p.errorCode, `OffsetFetch ${groupId} ${t.name}[${p.partitionIndex}]`)
+          out.set(tpKey(t.name, p.partitionIndex), p.committedOffset)
+        }
+      }
+      return out
     })
   }
 

@@ -14,6 +14,10 @@ export interface ResolvedStreamingConf {
   /** records/s for the first batches of a backpressured stream, before the estimator has one; 0 = none. */
   initialRate: number
   pid: { proportional: number; integral: number; derivative: number; minRate: number }
+  /** The receiver-based stream: records/s one receiver takes from Kafka; 0 = unlimited. */
+  receiverMaxRate: number
+  /** The receiver-based stream: write every received block to a write-ahead log first (needs a checkpoint dir). */
+  receiverWriteAheadLog: boolean
 }
 
 const DEFAULTS: ResolvedStreamingConf = {
@@ -21,7 +25,9 @@ const DEFAULTS: ResolvedStreamingConf = {
   minRatePerPartition: 1,
   backpressureEnabled: false,
   initialRate: 0,
-  pid: { proportional: 1.0, integral: 0.2, derivative: 0.0, minRate: 100 }
+  pid: { proportional: 1.0, integral: 0.2, derivative: 0.0, minRate: 100 },
+  receiverMaxRate: 0,
+  receiverWriteAheadLog: false
 }
 
 export function resolveStreamingConf (conf: StreamingConf = {}): ResolvedStreamingConf {
@@ -36,9 +42,12 @@ export function resolveStreamingConf (conf: StreamingConf = {}): ResolvedStreami
       case 'spark.streaming.backpressure.pid.integral': out.pid.integral = num(key, raw, 0); break
       case 'spark.streaming.backpressure.pid.derived': out.pid.derivative = num(key, raw, 0); break
       case 'spark.streaming.backpressure.pid.minRate': out.pid.minRate = num(key, raw, Number.MIN_VALUE); break
+      case 'spark.streaming.receiver.maxRate': out.receiverMaxRate = num(key, raw, 0); break
+      case 'spark.streaming.receiver.writeAheadLog.enable': out.receiverWriteAheadLog = bool(key, raw); break
       default:
         throw new ConfigError(key, 'unknown streaming setting; known: spark.streaming.kafka.{max,min}RatePerPartition, ' +
-          'spark.streaming.backpressure.{enabled,initialRate}, spark.streaming.backpressure.pid.{proportional,integral,derived,minRate}')
+          'spark.streaming.backpressure.{enabled,initialRate}, spark.streaming.backpressure.pid.{proportional,integral,derived,minRate}, ' +
+          'spark.streaming.receiver.{maxRate,writeAheadLog.enable}')
     }
   }
   return out

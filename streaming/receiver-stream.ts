@@ -1,0 +1,183 @@
+import { join } from 'node:path'
+import { ConfigError } from '../protocol/errors.js'
+import type { CheckpointBatch } from './checkpoint.js'
+import type { StreamingContext } from './context.js'
+import { DirectKafkaInputDStream } from './direct-stream.js'
+import { resolveKafkaParams, type KafkaParams } from './kafka-params.js'
+import { keyValueStrings, type KeyValue } from './message-handlers.js'
+import { tpKey, type TopicPartition } from './offset-range.js'
+import type { MessageHandler } from './partition-task.js'
+import { ReceivedBlockStore } from './receiver/block-store.js'
+import { Receiver } from './receiver/receiver.js'
+import { WriteAheadLog } from './receiver/write-ahead-log.js'
+import type { KafkaRDD } from './rdd.js'
+import { SimpleConsumerSource } from './simple-consumer-source.js'
+
+// The receiver-based stream (Spark's KafkaUtils.createStream, "Approach 1" of the Kafka 0.8 integration guide): a
+// receiver takes records from Kafka continuously, whatever the batches do, and each batch processes what was
+// received since the previous one. With spark.streaming.receiver.writeAheadLog.enable every received block is first
+// written to a write-ahead log in the checkpoint directory, and the receiver commits its offsets to the consumer
+// group (group.id) only after that: a crash then loses nothing, and a restarted job re-runs its unfinished batch
+// from the log, as Spark's does.
+//
+// Built on the direct stream's machinery: the received blocks are the stream's offset source (receiver/block-store.ts),
+// so batches are offset ranges [previous end, what the receiver has stored), checkpointed and re-run exactly like
+// the direct stream's, and offsetRangesOf works on them too. Where a block is missing (a run without the log, or a
+// range from before the receiver started) the range is read from Kafka, if retention still holds it: Spark would
+// have lost those records.
+
+export interface ReceiverStreamOptions<T> {
+  /** record -> element; default [key, value] as UTF-8 strings. */
+  messageHandler?: MessageHandler<T>
+  /** Partitions read at once per batch; default 16. */
+  maxConcurrentTasks?: number
+  /** Fail on offsets deleted from Kafka before they were received (default true), or skip them with a log line. */
+  failOnDataLoss?: boolean
+}
+
+export function createReceiverStream<T = KeyValue> (
+  ctx: StreamingContext, kafkaParams: KafkaParams, topics: readonly string[], options: ReceiverStreamOptions<T> = {}
+): ReceiverInputDStream<T> {
+  return new ReceiverInputDStream<T>(ctx, kafkaParams, topics, options)
+}
+
+interface Parts { kafka: SimpleConsumerSource, store: ReceivedBlockStore }
+
+export class ReceiverInputDStream<T> extends DirectKafkaInputDStream<T> {
+  private readonly kafka: SimpleConsumerSource
+  private readonly store: ReceivedBlockStore
+  private readonly walDir: string | undefined
+  private wal: WriteAheadLog | undefined
+  private receiver: Receiver | undefined
+  private starting: Promise<void> | undefined
+  /** From the checkpoint: where each partition continues, and the lowest offset a remembered batch reads. */
+  private restored: { next: Map<string, bigint>, lowest: Map<string, bigint> } | undefined
+
+  constructor (ctx: StreamingContext, kafkaParams: KafkaParams, topics: readonly string[], options: ReceiverStreamOptions<T>) {
+    const parts = ReceiverInputDStream.parts(kafkaParams)
+    super(ctx, kafkaParams, topics, {
+      messageHandler: options.messageHandler ?? (keyValueStrings as unknown as MessageHandler<T>),
+      maxConcurrentTasks: options.maxConcurrentTasks,
+      failOnDataLoss: options.failOnDataLoss,
+      source: parts.store
+    })
+    this.kafka = parts.kafka
+    this.store = parts.store
+    if (ctx.conf.receiverWriteAheadLog) {
+      if (ctx.checkpointDir === undefined) {
+        throw new ConfigError('spark.streaming.receiver.writeAheadLog.enable', 'the write-ahead log lives in the checkpoint directory: give the context a checkpointDir')
+      }
+      this.walDir = join(ctx.checkpointDir, 'receivedData', String(this.id))
+    }
+  }
+
+  private static parts (kafkaParams: KafkaParams): Parts {
+    const params = resolveKafkaParams(kafkaParams)
+    const kafka = new SimpleConsumerSource(params)
+    return { kafka, store: new ReceivedBlockStore(kafka, params.isolationLevel) }
+  }
+
+  /** The stored blocks' bytes in memory (for monitoring and tests). */
+  get receivedBytes (): number { return this.store.heldBytes }
+
+  /** The write-ahead log's files, oldest first; empty without the log. */
+  get walFiles (): string[] { return this.wal?.files ?? [] }
+
+  override async start (signal: AbortSignal): Promise<void> {
+    await this.ready()
+    if (signal.aborted) throw signal.reason
+    // A fresh job starts where the receiver starts (the log's blocks, committed offsets, or auto.offset.reset).
+    this.current = await this.store.earliestOffsets(this.tps)
+  }
+
+  override restore (batches: readonly CheckpointBatch[]): void {
+    super.restore(batches)
+    const lowest = new Map<string, bigint>()
+    for (const b of batches) {
+      for (const r of b.ranges.get(this.id) ?? []) {
+        const k = tpKey(r.topic, r.partition)
+        if ((lowest.get(k) ?? r.fromOffset) >= r.fromOffset) lowest.set(k, r.fromOffset)
+      }
+    }
+    this.restored = { next: new Map(this.current), lowest }
+  }
+
+  override async plan (time: number, signal: AbortSignal): ReturnType<DirectKafkaInputDStream<T>['plan']> {
+    await this.ready()
+    return await super.plan(time, signal)
+  }
+
+  protected override async compute (time: number): Promise<KafkaRDD<T>> {
+    await this.ready()
+    return await super.compute(time)
+  }
+
+  override async afterBatch (time: number): Promise<void> {
+    await super.afterBatch(time)
+    // Blocks below every remembered batch's ranges (windows included) are no longer needed, in memory or in the log.
+    const needed = new Map<string, bigint>()
+    for (const tp of this.tps) needed.set(tpKey(tp.topic, tp.partition), this.current.get(tpKey(tp.topic, tp.partition)) ?? 0n)
+    for (const [t, h] of this.history) {
+      if (t > time) continue
+      for (const r of h.ranges) {
+        const k = tpKey(r.topic, r.partition)
+        if ((needed.get(k) ?? r.fromOffset) > r.fromOffset) needed.set(k, r.fromOffset)
+      }
+    }
+    this.store.dropBefore(needed)
+    this.wal?.deleteBefore(needed)
+  }
+
+  override async close (): Promise<void> {
+    await this.receiver?.stop()
+    await this.wal?.close()
+    await this.kafka.close()
+    await super.close()
+  }
+
+  /** Opens the log, decides where the receiver starts and starts it, once. */
+  private async ready (): Promise<void> {
+    this.starting ??= this.open()
+    await this.starting
+  }
+
+  private async open (): Promise<void> {
+    const params = this.params
+    const all: TopicPartition[] = await this.kafka.partitionsFor(this.topics)
+    if (this.restored === undefined) this.tps = all
+    if (this.walDir !== undefined) {
+      const { wal, blocks } = WriteAheadLog.open(this.walDir)
+      this.wal = wal
+      this.store.add(blocks)
+      if (blocks.length > 0) this.ctx.log(`receiver: ${blocks.length} blocks read back from the write-ahead log ${this.walDir}`)
+    }
+    const committed = params.groupId === undefined ? new Map<string, bigint>() : await this.kafka.committedOffsets(params.groupId, all)
+    const reset = params.autoOffsetReset === 'earliest' ? await this.kafka.earliestOffsets(all) : await this.kafka.latestOffsets(all)
+    const from = new Map<string, bigint>()
+    for (const tp of all) {
+      const k = tpKey(tp.topic, tp.partition)
+      // What the log holds comes first (the receiver got that far), then the checkpoint, then the group, then reset.
+      const c = committed.get(k)
+      const stored = this.store.storedUntil(tp)
+      const next = this.restored?.next.get(k)
+      const known = stored === undefined ? next : next === undefined || stored > next ? stored : next
+      const start = known ?? (c !== undefined && c >= 0n ? c : undefined) ?? reset.get(k) ?? 0n
+      from.set(k, start)
+      this.store.startAt(tp, start)
+      const lowest = this.restored?.lowest.get(k)
+      if (lowest !== undefined) this.store.allowFrom(tp, lowest)
+    }
+    this.receiver = new Receiver({
+      store: this.store,
+      kafka: this.kafka,
+      wal: this.wal,
+      partitions: all,
+      from,
+      groupId: params.groupId,
+      maxRate: this.ctx.conf.receiverMaxRate,
+      offsetReset: params.autoOffsetReset,
+      log: line => { this.ctx.log(line) }
+    })
+    this.receiver.start()
+  }
+}
