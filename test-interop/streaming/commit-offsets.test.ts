@@ -92,3 +92,28 @@ t.test('kcat -G resumes from the committed offsets: it prints only records produ
   // The control: a group without commits starts from offset 0, so the result above is the committed offsets' doing.
   t.equal((await kcatGroup('no-commits')).length, PARTITIONS * PER_PARTITION + later.length)
 })
+
+t.test('the receiver-based stream starts from offsets kafkajs committed, and commits what it received for kafkajs to read', { skip: kafkajs === undefined ? 'kafkajs is not installed' : false }, async t => {
+  const { createReceiverStream } = await import('../../streaming/receiver-stream.js')
+  const cluster = await FakeCluster.start({ topics: [{ name: TOPIC, partitions: PARTITIONS }] })
+  t.teardown(() => cluster.stop())
+  for (let p = 0; p < PARTITIONS; p++) cluster.produce(TOPIC, p, Array.from({ length: PER_PARTITION }, (_, i) => ({ value: `p${p}-${i}` })))
+  const { Kafka, logLevel } = kafkajs
+  const admin = new Kafka({ clientId: 'offsets-tool', brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING }).admin()
+  await admin.connect()
+  t.teardown(() => admin.disconnect())
+  // A group whose members got through offsets 10, 20 and 30 (committed by kafkajs, as another application would).
+  await admin.setOffsets({ groupId: 'receivers', topic: TOPIC, partitions: [0, 1, 2].map(p => ({ partition: p, offset: String(10 * (p + 1)) })) })
+
+  const ctx = new StreamingContext({ batchIntervalMs: 30, log: () => {} })
+  const stream = createReceiverStream(ctx, { 'bootstrap.servers': cluster.bootstrap, 'group.id': 'receivers', 'fetch.max.wait.ms': 20 }, [TOPIC], { messageHandler: valueString })
+  const seen: string[] = []
+  stream.foreachRDD(rdd => { seen.push(...(rdd.collect() as string[])) })
+  const want = PARTITIONS * PER_PARTITION - 60
+  ctx.addListener({ onBatchCompleted: () => { if (seen.length >= want) void ctx.stop() } })
+  await ctx.start()
+  await ctx.awaitTermination()
+  t.same([0, 1, 2].map(p => seen.filter(v => v.startsWith(`p${p}-`)).length), [30, 20, 10], 'each partition from its committed offset')
+  const fetched = await admin.fetchOffsets({ groupId: 'receivers', topics: [TOPIC] })
+  t.same(fetched[0].partitions.map((p: any) => [p.partition, p.offset]).sort(), [[0, '40'], [1, '40'], [2, '40']], 'the receiver committed what it received')
+})

@@ -1,6 +1,8 @@
 // The direct word count, Spark's DirectKafkaWordCount: lines from Kafka, split on whitespace, counted per batch.
-// Shared by the main job (main-job.ts) and the `kafka-direct wordcount` command.
+// Shared by the main job (main-job.ts) and the `kafka-direct wordcount` command. With `receiver` the lines come from
+// the receiver-based stream instead (Spark's KafkaWordCount); everything after the input is the same.
 import { createDirectStream, type DirectKafkaInputDStream } from '../../streaming/direct-stream.js'
+import { createReceiverStream } from '../../streaming/receiver-stream.js'
 import type { StreamingContext } from '../../streaming/context.js'
 import type { KafkaParams } from '../../streaming/kafka-params.js'
 import type { OffsetSource } from '../../streaming/offset-source.js'
@@ -21,14 +23,15 @@ export interface WordCountOptions {
   source?: OffsetSource
   /** Called after each batch's output is written. */
   onBatch?: (batch: WordCountBatch) => void
+  /** Read with the receiver-based stream (its write-ahead log is the context's spark.streaming.receiver.* setting). */
+  receiver?: boolean
 }
 
 export function wordCount (ctx: StreamingContext, kafkaParams: KafkaParams, topics: readonly string[], opts: WordCountOptions = {}): DirectKafkaInputDStream<string> {
-  const lines = createDirectStream(ctx, kafkaParams, topics, {
-    messageHandler: r => r.value === null ? '' : r.value.toString('utf8'),
-    commitGroup: opts.commitGroup,
-    source: opts.source
-  })
+  const messageHandler = (r: { value: Buffer | null }): string => r.value === null ? '' : r.value.toString('utf8')
+  const lines = opts.receiver === true
+    ? createReceiverStream(ctx, kafkaParams, topics, { messageHandler })
+    : createDirectStream(ctx, kafkaParams, topics, { messageHandler, commitGroup: opts.commitGroup, source: opts.source })
   const sink = opts.outDir === undefined ? undefined : new JsonBatchFileSink(opts.outDir)
   let sinkOpened = false
   // One output operation on the stream itself, so the batch's offset ranges are at hand (HasOffsetRanges) and

@@ -2,7 +2,10 @@
 //
 //   kafka-direct wordcount -b BROKERS -t TOPIC[,TOPIC] [--from beginning|end] [--batch-interval MS]
 //     [--max-rate-per-partition N] [--backpressure] [--checkpoint DIR] [--out DIR] [--commit-group GROUP]
-//     [--duration MS] [--quiet]
+//     [--duration MS] [--quiet] [--receiver [--wal] [--group GROUP]]
+//
+// --receiver reads with the receiver-based stream (Spark's KafkaWordCount) instead of the direct one; --wal turns
+// on its write-ahead log (in the --checkpoint directory), --group is its group.id (start and committed offsets).
 //
 // With --out each completed batch writes one JSON file, atomically, named by batch time:
 // { batchTime, offsetRanges: [{ topic, partition, fromOffset, untilOffset }], counts: { word: n } }. With the same
@@ -25,13 +28,17 @@ export interface WordCountArgs {
   commitGroup?: string
   durationMs?: number
   quiet: boolean
+  receiver: boolean
+  wal: boolean
+  group?: string
 }
 
 const USAGE = 'usage: kafka-direct wordcount -b BROKERS -t TOPIC[,TOPIC] [--from beginning|end] [--batch-interval MS] ' +
-  '[--max-rate-per-partition N] [--backpressure] [--checkpoint DIR] [--out DIR] [--commit-group GROUP] [--duration MS] [--quiet]\n'
+  '[--max-rate-per-partition N] [--backpressure] [--checkpoint DIR] [--out DIR] [--commit-group GROUP] [--duration MS] [--quiet] ' +
+  '[--receiver [--wal] [--group GROUP]]\n'
 
 export function parseWordCountArgs (argv: readonly string[]): WordCountArgs {
-  const a: Partial<WordCountArgs> & { topics: string[] } = { topics: [], from: 'end', batchIntervalMs: 1000, maxRatePerPartition: 0, backpressure: false, quiet: false }
+  const a: Partial<WordCountArgs> & { topics: string[] } = { topics: [], from: 'end', batchIntervalMs: 1000, maxRatePerPartition: 0, backpressure: false, quiet: false, receiver: false, wal: false }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string
     const value = (): string => {
@@ -62,11 +69,17 @@ export function parseWordCountArgs (argv: readonly string[]): WordCountArgs {
       case '--commit-group': a.commitGroup = value(); break
       case '--duration': a.durationMs = int(1); break
       case '-q': case '--quiet': a.quiet = true; break
+      case '--receiver': a.receiver = true; break
+      case '--wal': a.wal = true; break
+      case '--group': a.group = value(); break
       default: throw new ConfigError(flag, `unknown option\n${USAGE}`)
     }
   }
   if (a.brokers === undefined) throw new ConfigError('-b', `brokers are required\n${USAGE}`)
   if (a.topics.length === 0) throw new ConfigError('-t', `at least one topic is required\n${USAGE}`)
+  if ((a.wal === true || a.group !== undefined) && a.receiver !== true) throw new ConfigError(a.wal === true ? '--wal' : '--group', 'applies to --receiver only')
+  if (a.wal === true && a.checkpoint === undefined) throw new ConfigError('--wal', 'the write-ahead log lives in the --checkpoint directory')
+  if (a.receiver === true && a.commitGroup !== undefined) throw new ConfigError('--commit-group', 'the receiver commits what it receives to --group instead')
   return a as WordCountArgs
 }
 
@@ -76,6 +89,7 @@ export async function run (argv: string[]): Promise<number> {
   const conf: Record<string, string | number | boolean> = {}
   if (args.maxRatePerPartition > 0) conf['spark.streaming.kafka.maxRatePerPartition'] = args.maxRatePerPartition
   if (args.backpressure) conf['spark.streaming.backpressure.enabled'] = true
+  if (args.wal) conf['spark.streaming.receiver.writeAheadLog.enable'] = true
   const ctx = new StreamingContext({
     batchIntervalMs: args.batchIntervalMs,
     checkpointDir: args.checkpoint,
@@ -84,8 +98,10 @@ export async function run (argv: string[]): Promise<number> {
   })
   wordCount(ctx, {
     'bootstrap.servers': args.brokers,
-    'auto.offset.reset': args.from === 'beginning' ? 'smallest' : 'largest'
+    'auto.offset.reset': args.from === 'beginning' ? 'smallest' : 'largest',
+    ...(args.group === undefined ? {} : { 'group.id': args.group })
   }, args.topics, {
+    receiver: args.receiver,
     outDir: args.out,
     commitGroup: args.commitGroup,
     onBatch: b => {

@@ -5,8 +5,9 @@ import { ConfigError } from '../../../../protocol/errors.js'
 
 t.test('wordcount flags parse into options with Spark-like defaults', async t => {
   t.same(parseWordCountArgs(['-b', 'h:9092', '-t', 'a,b']), {
-    topics: ['a', 'b'], from: 'end', batchIntervalMs: 1000, maxRatePerPartition: 0, backpressure: false, quiet: false, brokers: 'h:9092'
+    topics: ['a', 'b'], from: 'end', batchIntervalMs: 1000, maxRatePerPartition: 0, backpressure: false, quiet: false, receiver: false, wal: false, brokers: 'h:9092'
   })
+  t.match(parseWordCountArgs(['-b', 'h:1', '-t', 'a', '--receiver', '--wal', '--group', 'g', '--checkpoint', '/c']), { receiver: true, wal: true, group: 'g' })
   const all = parseWordCountArgs(['-b', 'h:1', '-t', 'a', '--from', 'beginning', '--batch-interval', '200', '--max-rate-per-partition', '50',
     '--backpressure', '--checkpoint', '/c', '--out', '/o', '--commit-group', 'g', '--duration', '10', '--quiet'])
   t.match(all, { from: 'beginning', batchIntervalMs: 200, maxRatePerPartition: 50, backpressure: true, checkpoint: '/c', out: '/o', commitGroup: 'g', durationMs: 10, quiet: true })
@@ -19,6 +20,9 @@ t.test('bad wordcount flags are ConfigErrors naming the flag', async t => {
   t.throws(() => parseWordCountArgs(['-b', 'h:1', '-t', 'a', '--batch-interval', '0']), { name: 'ConfigError', key: '--batch-interval' })
   t.throws(() => parseWordCountArgs(['-b', 'h:1', '-t', 'a', '--out']), ConfigError)
   t.throws(() => parseWordCountArgs(['-b', 'h:1', '-t', 'a', '--frobnicate']), { name: 'ConfigError', key: '--frobnicate' })
+  t.throws(() => parseWordCountArgs(['-b', 'h:1', '-t', 'a', '--wal']), { name: 'ConfigError', key: '--wal' })
+  t.throws(() => parseWordCountArgs(['-b', 'h:1', '-t', 'a', '--receiver', '--wal']), { name: 'ConfigError', key: '--wal', message: /--checkpoint/ })
+  t.throws(() => parseWordCountArgs(['-b', 'h:1', '-t', 'a', '--receiver', '--commit-group', 'g']), { name: 'ConfigError', key: '--commit-group' })
 })
 
 t.test('top words are the most frequent, ties alphabetical', async t => {
