@@ -129,6 +129,8 @@ export class ReceiverInputDStream<T> extends DirectKafkaInputDStream<T> {
   }
 
   override async close (): Promise<void> {
+    // A close during start-up waits for it, so that no receiver is left running behind it.
+    await this.starting?.catch(() => {})
     await this.receiver?.stop()
     await this.wal?.close()
     await this.kafka.close()

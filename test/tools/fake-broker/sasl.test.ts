@@ -91,6 +91,23 @@ t.test('SaslAuthenticate out of turn is ILLEGAL_SASL_STATE; a failed exchange an
   t.pass('closed after the answer')
 })
 
+t.test('every SaslAuthenticate version authenticates after SaslHandshake v1 (v0 is the raw-token test below)', async t => {
+  const cluster = await saslCluster(t)
+  for (const version of [0, 1, 2]) {
+    const raw = await RawClient.connect(cluster.bootstrap)
+    t.teardown(() => raw.socket.destroy())
+    t.equal((await raw.request(SaslHandshake, 1, { mechanism: 'SCRAM-SHA-512' })).errorCode, 0)
+    const scram = new ScramClient('SCRAM-SHA-512', 'alice', 's3cret')
+    const first = await raw.request(SaslAuthenticate, version, { authBytes: scram.first() })
+    const final = await raw.request(SaslAuthenticate, version, { authBytes: await scram.final(first.authBytes) })
+    t.equal(final.errorCode, 0, `SaslAuthenticate v${version}`)
+    if (version >= 1) t.equal(final.sessionLifetimeMs, 0n, 'no session expiry')
+    t.doesNotThrow(() => scram.verify(final.authBytes))
+    const md = await raw.request(Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })
+    t.equal(md.topics.length, 1, 'then served')
+  }
+})
+
 t.test('SaslHandshake v0 is followed by raw tokens (kafka-python 2.0): PLAIN and SCRAM', async t => {
   const cluster = await saslCluster(t)
   const frame = (b: Buffer): Buffer => { const size = Buffer.alloc(4); size.writeInt32BE(b.length); return Buffer.concat([size, b]) }
