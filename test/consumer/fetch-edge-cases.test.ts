@@ -3,7 +3,7 @@ import { SimpleConsumer } from '../../consumer/index.js'
 import { encodeRecordBatch, iterateRecords } from '../../protocol/records/index.js'
 import { controlRecord } from '../../protocol/records/record-batch.js'
 import { CorruptRecordError } from '../../protocol/errors.js'
-import { apiVersionsBody, startRawBroker, type RawRequest } from './raw-broker.js'
+import { replyClusterOfOne, startRawBroker, type RawRequest } from './raw-broker.js'
 
 // Fetch responses a real broker produces but our fake broker cannot: compacted gaps, transaction markers, aborted
 // transactions (read_committed) and a truncated last batch, served by a hand-driven broker from crafted bytes.
@@ -23,14 +23,8 @@ async function setup (t: any, isolation: 'read_committed' | 'read_uncommitted') 
   const fetches: RawRequest[] = []
   let port = 0
   const broker = await startRawBroker(req => {
-    if (req.api.name === 'ApiVersions') req.reply(apiVersionsBody([[18, 0, 3], [3, 0, 12], [1, 4, 12], [2, 1, 7]]))
-    else if (req.api.name === 'Metadata') {
-      req.reply({
-        brokers: [{ nodeId: 1, host: '127.0.0.1', port, rack: null }],
-        controllerId: 1,
-        topics: [{ errorCode: 0, name: 't', partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: 3, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }] }]
-      })
-    } else if (req.api.name === 'Fetch') {
+    if (replyClusterOfOne(req, port, { leaderEpoch: 3 })) return
+    if (req.api.name === 'Fetch') {
       fetches.push(req)
       const from = req.body.topics[0].partitions[0].fetchOffset as bigint
       // Whole batches from the one holding `from`, plus half of the next batch, as a size limit would cut it.
@@ -93,14 +87,8 @@ async function corruptBatchConsumer (t: { teardown: (fn: () => unknown) => void 
   const bad = Buffer.from(LOG)
   bad[bad.length - 3] ^= 0xff // inside the last batch's records: its CRC no longer matches
   const broker = await startRawBroker(req => {
-    if (req.api.name === 'ApiVersions') req.reply(apiVersionsBody([[18, 0, 3], [3, 0, 12], [1, 4, 12], [2, 1, 7]]))
-    else if (req.api.name === 'Metadata') {
-      req.reply({
-        brokers: [{ nodeId: 1, host: '127.0.0.1', port: broker.port, rack: null }],
-        controllerId: 1,
-        topics: [{ errorCode: 0, name: 't', partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }] }]
-      })
-    } else if (req.api.name === 'Fetch') {
+    if (replyClusterOfOne(req, broker.port)) return
+    if (req.api.name === 'Fetch') {
       req.reply({
         responses: [{
           topic: 't',

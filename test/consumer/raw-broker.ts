@@ -63,3 +63,24 @@ export async function startRawBroker (handler: RawHandler): Promise<RawBroker> {
 export function apiVersionsBody (ranges: Array<[key: number, min: number, max: number]>, errorCode = 0): object {
   return { errorCode, apiKeys: ranges.map(([apiKey, minVersion, maxVersion]) => ({ apiKey, minVersion, maxVersion })) }
 }
+
+/**
+ * Answers the ApiVersions and Metadata requests of a one-broker cluster holding one single-partition topic, led by
+ * that broker (node 1 at `port`): what every hand-driven broker says before the Fetch it is about. False for any
+ * other request, which the caller answers.
+ */
+export function replyClusterOfOne (req: RawRequest, port: number, opts: { topic?: string, leaderEpoch?: number } = {}): boolean {
+  if (req.api.name === 'ApiVersions') {
+    req.reply(apiVersionsBody([[18, 0, 3], [3, 0, 12], [1, 4, 12], [2, 1, 7]]))
+    return true
+  }
+  if (req.api.name === 'Metadata') {
+    req.reply({
+      brokers: [{ nodeId: 1, host: '127.0.0.1', port, rack: null }],
+      controllerId: 1,
+      topics: [{ errorCode: 0, name: opts.topic ?? 't', partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: opts.leaderEpoch ?? 0, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }] }]
+    })
+    return true
+  }
+  return false
+}

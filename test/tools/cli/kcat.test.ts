@@ -5,7 +5,7 @@ import { parseOptions } from '../../../tools/cli/kcat/options.js'
 import { FakeCluster } from '../../../tools/fake-broker/index.js'
 import { ConfigError } from '../../../protocol/errors.js'
 import { encodeRecordBatch } from '../../../protocol/records/index.js'
-import { apiVersionsBody, startRawBroker } from '../../consumer/raw-broker.js'
+import { replyClusterOfOne, startRawBroker } from '../../consumer/raw-broker.js'
 import type { KafkaRecord } from '../../../protocol/records/index.js'
 
 // The kcat-compatible command: flag parsing as getopt does it, kcat's format tokens, and each mode end to end
@@ -72,14 +72,8 @@ t.test('CRCs are checked only with -X check.crcs=true, as librdkafka does', asyn
   bad[bad.length - 2] ^= 0x20 // the last value's byte: the CRC no longer matches, the structure still parses
   let port = 0
   const broker = await startRawBroker(req => {
-    if (req.api.name === 'ApiVersions') req.reply(apiVersionsBody([[18, 0, 3], [3, 0, 12], [1, 4, 12], [2, 1, 7]]))
-    else if (req.api.name === 'Metadata') {
-      req.reply({
-        brokers: [{ nodeId: 1, host: '127.0.0.1', port, rack: null }],
-        controllerId: 1,
-        topics: [{ errorCode: 0, name: 't', partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }] }]
-      })
-    } else if (req.api.name === 'Fetch') {
+    if (replyClusterOfOne(req, port)) return
+    if (req.api.name === 'Fetch') {
       req.reply({
         responses: [{
           topic: 't',
