@@ -7,7 +7,7 @@ import { resolveKafkaParams, type KafkaParams } from './kafka-params.js'
 import { keyValueStrings, type KeyValue } from './message-handlers.js'
 import { tpKey, type TopicPartition } from './offset-range.js'
 import type { MessageHandler } from './partition-task.js'
-import { ReceivedBlockStore } from './receiver/block-store.js'
+import { keepLowest, ReceivedBlockStore } from './receiver/block-store.js'
 import { Receiver } from './receiver/receiver.js'
 import { WriteAheadLog } from './receiver/write-ahead-log.js'
 import type { KafkaRDD } from './rdd.js'
@@ -93,12 +93,7 @@ export class ReceiverInputDStream<T> extends DirectKafkaInputDStream<T> {
   override restore (batches: readonly CheckpointBatch[]): void {
     super.restore(batches)
     const lowest = new Map<string, bigint>()
-    for (const b of batches) {
-      for (const r of b.ranges.get(this.id) ?? []) {
-        const k = tpKey(r.topic, r.partition)
-        if ((lowest.get(k) ?? r.fromOffset) >= r.fromOffset) lowest.set(k, r.fromOffset)
-      }
-    }
+    for (const b of batches) for (const r of b.ranges.get(this.id) ?? []) keepLowest(lowest, tpKey(r.topic, r.partition), r.fromOffset)
     this.restored = { next: new Map(this.current), lowest }
   }
 
@@ -118,11 +113,7 @@ export class ReceiverInputDStream<T> extends DirectKafkaInputDStream<T> {
     const needed = new Map<string, bigint>()
     for (const tp of this.tps) needed.set(tpKey(tp.topic, tp.partition), this.current.get(tpKey(tp.topic, tp.partition)) ?? 0n)
     for (const [t, h] of this.history) {
-      if (t > time) continue
-      for (const r of h.ranges) {
-        const k = tpKey(r.topic, r.partition)
-        if ((needed.get(k) ?? r.fromOffset) > r.fromOffset) needed.set(k, r.fromOffset)
-      }
+      if (t <= time) for (const r of h.ranges) keepLowest(needed, tpKey(r.topic, r.partition), r.fromOffset)
     }
     this.store.dropBefore(needed)
     this.wal?.deleteBefore(needed)

@@ -1,7 +1,6 @@
 import { SaslAuthenticate, SaslHandshake } from '../../protocol/apis/index.js'
 import type { SaslAuthenticateResponse } from '../../protocol/apis/sasl-authenticate.js'
 import type { SaslHandshakeResponse } from '../../protocol/apis/sasl-handshake.js'
-import { ErrorCode } from '../../protocol/error-codes.js'
 import { ConfigError, KafkaError, UnsupportedVersionError } from '../../protocol/errors.js'
 import type { BrokerConnection } from '../connection.js'
 import { plainToken } from './plain.js'
@@ -51,14 +50,8 @@ export function saslAuthenticator (opts: SaslOptions): (conn: BrokerConnection) 
       await round(plainToken(opts.username, opts.password))
       return
     }
-    const scram = new ScramClient(opts.mechanism, opts.username, opts.password)
+    const scram = new ScramClient(opts.mechanism, opts.username, opts.password, undefined, who)
     const serverFirst = await round(scram.first())
-    const serverFinal = await round(await scram.final(serverFirst))
-    try {
-      scram.verify(serverFinal)
-    } catch (err) {
-      if (err instanceof KafkaError) throw new KafkaError(ErrorCode.SASL_AUTHENTICATION_FAILED, `${who}: ${err.message}`)
-      throw err
-    }
+    scram.verify(await round(await scram.final(serverFirst)))
   }
 }

@@ -100,7 +100,9 @@ export class ScramClient {
   private expectedServerSignature: Buffer | undefined
 
   constructor (readonly mechanism: ScramMechanism, private readonly username: string, private readonly password: string,
-    private readonly nonce: string = newNonce()) {
+    private readonly nonce: string = newNonce(),
+    /** What refusals are prefixed with: who authenticates where ('SASL SCRAM-SHA-256 as "alice" at host:port'). */
+    private readonly who: string = mechanism) {
     this.clientFirstBare = `n=${escapeName(username)},r=${nonce}`
   }
 
@@ -132,11 +134,11 @@ export class ScramClient {
   verify (serverFinalBytes: Buffer): void {
     const attrs = parseAttributes(serverFinalBytes.toString('utf8'), 'server-final-message')
     const error = attrs.get('e')
-    if (error !== undefined) throw new KafkaError(ErrorCode.SASL_AUTHENTICATION_FAILED, `${this.mechanism}: the broker refused: ${error}`)
+    if (error !== undefined) throw new KafkaError(ErrorCode.SASL_AUTHENTICATION_FAILED, `${this.who}: the broker refused: ${error}`)
     const v = attrs.get('v')
     if (v === undefined || this.expectedServerSignature === undefined) throw scramError('server-final-message', 'no server signature')
     if (!sameBytes(Buffer.from(v, 'base64'), this.expectedServerSignature)) {
-      throw new KafkaError(ErrorCode.SASL_AUTHENTICATION_FAILED, `${this.mechanism}: the broker's signature is wrong: it does not know this user's password`)
+      throw new KafkaError(ErrorCode.SASL_AUTHENTICATION_FAILED, `${this.who}: the broker's signature is wrong: it does not know this user's password`)
     }
   }
 }

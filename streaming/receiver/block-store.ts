@@ -36,7 +36,7 @@ export class ReceivedBlockStore implements OffsetSource {
       if (list === undefined) this.blocks.set(k, list = [])
       list.push(b)
       if ((this.stored.get(k) ?? -1n) < b.untilOffset) this.stored.set(k, b.untilOffset)
-      if ((this.floor.get(k) ?? b.fromOffset) >= b.fromOffset) this.floor.set(k, b.fromOffset)
+      keepLowest(this.floor, k, b.fromOffset)
     }
   }
 
@@ -47,13 +47,12 @@ export class ReceivedBlockStore implements OffsetSource {
   startAt (tp: TopicPartition, offset: bigint): void {
     const k = tpKey(tp.topic, tp.partition)
     if ((this.stored.get(k) ?? -1n) < offset) this.stored.set(k, offset)
-    if ((this.floor.get(k) ?? offset) >= offset) this.floor.set(k, offset)
+    keepLowest(this.floor, k, offset)
   }
 
   /** Lowers a partition's floor to an offset a checkpointed batch starts from (read from Kafka if no block has it). */
   allowFrom (tp: TopicPartition, offset: bigint): void {
-    const k = tpKey(tp.topic, tp.partition)
-    if ((this.floor.get(k) ?? offset) >= offset) this.floor.set(k, offset)
+    keepLowest(this.floor, tpKey(tp.topic, tp.partition), offset)
   }
 
   /** The receiver stopped on an error: batches that need what it would have received fail with it. */
@@ -160,4 +159,10 @@ function firstBlockEndingAfter (list: readonly Block[], offset: bigint): number 
     else hi = mid
   }
   return lo
+}
+
+/** Sets map[key] to value unless it already holds a lower one. */
+export function keepLowest (map: Map<string, bigint>, key: string, value: bigint): void {
+  const now = map.get(key)
+  if (now === undefined || value < now) map.set(key, value)
 }

@@ -40,7 +40,7 @@ export class Receiver {
   private received = 0
   private startedAt = 0
   private lastCommit = 0
-  private committed = new Map<string, bigint>()
+  private readonly committed = new Map<string, bigint>()
 
   constructor (private readonly o: ReceiverOptions) {
     this.positions = new Map(o.from)

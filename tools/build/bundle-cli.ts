@@ -35,10 +35,13 @@ function localImports (source: string): string[] {
   return [...source.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)\.js'/g)].map(m => `${m[1] as string}.ts`)
 }
 
-/** Every module the command can load, as [path relative to the repository with .js, CommonJS code]. */
-async function collect (): Promise<Array<[string, string]>> {
-  const commands = readdirSync(join(ROOT, COMMANDS_DIR)).filter(f => f.endsWith('.ts')).map(f => `${COMMANDS_DIR}/${f}`)
-  const todo = [ENTRY, ...commands]
+/**
+ * The entry modules (paths relative to the repository) and every module they import relatively, each transpiled on
+ * its own (no type check) to `module`, as [path relative to the repository with .js, code], sorted by path. Shared
+ * with the tests that run the command as child processes (test/streaming/transpile.ts).
+ */
+export async function transpileGraph (entries: readonly string[], module: ts.ModuleKind): Promise<Array<[string, string]>> {
+  const todo = [...entries]
   const seen = new Set<string>()
   const modules: Array<[string, string]> = []
   while (todo.length > 0) {
@@ -48,13 +51,20 @@ async function collect (): Promise<Array<[string, string]>> {
     const source = await readFile(join(ROOT, file), 'utf8')
     for (const imp of localImports(source)) todo.push(relative(ROOT, join(ROOT, dirname(file), imp)))
     const out = ts.transpileModule(source, {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      compilerOptions: { module, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
       fileName: file
     })
-    // The entry's shebang belongs on the bundle's first line only.
-    modules.push([file.replace(/\.ts$/, '.js'), out.outputText.replace(/^#!.*\n/, '')])
+    modules.push([file.replace(/\.ts$/, '.js'), out.outputText])
   }
   return modules.sort((a, b) => a[0].localeCompare(b[0]))
+}
+
+/** Every module the command can load, as CommonJS. */
+async function collect (): Promise<Array<[string, string]>> {
+  const commands = readdirSync(join(ROOT, COMMANDS_DIR)).filter(f => f.endsWith('.ts')).map(f => `${COMMANDS_DIR}/${f}`)
+  const modules = await transpileGraph([ENTRY, ...commands], ts.ModuleKind.CommonJS)
+  // The entry's shebang belongs on the bundle's first line only.
+  return modules.map(([id, code]) => [id, code.replace(/^#!.*\n/, '')])
 }
 
 const RUNTIME = `
