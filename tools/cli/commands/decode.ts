@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises'
 import { Reader, type TraceEvent } from '../../../protocol/reader.js'
 import { KafkaDirectError, ProtocolError } from '../../../protocol/errors.js'
-import { errorInfo } from '../../../protocol/error-codes.js'
+import { ErrorCode, errorInfo } from '../../../protocol/error-codes.js'
 import { apiByNameOrKey } from '../../../protocol/apis/index.js'
 import { decodeRequest, decodeResponse } from '../../../protocol/messages.js'
 import { requestHeaderVersion, responseHeaderVersion } from '../../../protocol/headers.js'
@@ -326,7 +326,7 @@ function describe (e: TraceEvent): string {
   if (typeof v === 'bigint') return v.toString()
   if (typeof v === 'object') return ''
   // Error codes are easier to read with their names (protocol guide, "Error Codes").
-  if (typeof v === 'number' && v !== 0 && /(^|\.)errorCode$/.test(e.path)) return `${v} (${errorInfo(v).name})`
+  if (typeof v === 'number' && v !== ErrorCode.NONE && /(^|\.)errorCode$/.test(e.path)) return `${v} (${errorInfo(v).name})`
   return String(v)
 }
 
