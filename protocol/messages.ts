@@ -45,6 +45,8 @@ export function encodeResponse (api: ApiSchema, version: number, correlationId: 
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
 }
 
+// any: a request's API is known only once its header is read, so its body's type cannot be named statically;
+// callers that know the API give T (the fake broker's handlers do, per API).
 export interface DecodedRequest<T = any> {
   api: ApiSchema
   header: RequestHeader
@@ -79,6 +81,8 @@ export function decodeRequest (frame: Buffer, trace?: Reader['trace']): DecodedR
   return { api, header: { ...start, clientId }, body }
 }
 
+// any: the default for callers that decode a response of an API chosen at run time (the decode command); callers
+// that know the API give T, e.g. DecodedResponse<MetadataResponse>.
 export interface DecodedResponse<T = any> {
   correlationId: number
   /** The version the body was decoded with: differs from the request's for the ApiVersions fallback. */
