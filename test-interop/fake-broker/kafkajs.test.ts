@@ -1,6 +1,7 @@
 import t from 'tap'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { produceDataset, Waiter } from './helpers.js'
+import { peerMissing } from '../peers/cache.js'
 
 // kafkajs 2.2 (devDependency): ApiVersions v2 and only non-flexible versions of everything. A producer, and a
 // consumer group of two members that rebalances when the second joins and when one leaves, with committed
@@ -9,7 +10,7 @@ import { produceDataset, Waiter } from './helpers.js'
 
 let kafkajs: any
 try { kafkajs = await import('kafkajs') } catch {}
-const skip = kafkajs === undefined ? 'kafkajs is not installed' : false
+const skip = kafkajs === undefined ? peerMissing('kafkajs is not installed') : false
 
 function client (cluster: FakeCluster, clientId: string): any {
   const { Kafka, logLevel } = kafkajs
