@@ -4,8 +4,8 @@ import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 // House style: broker error codes are named (ErrorCode.UNKNOWN_TOPIC_OR_PARTITION), never bare numbers, so a reader
-// sees which error is meant and a search for the name finds every use. This scans the production code of streaming/
-// and tools/ for the shapes a bare code takes: `new KafkaError(3, ...)`, `errorCode !== 0`, `errorCode: 0`.
+// sees which error is meant and a search for the name finds every use. This scans the production code of protocol/,
+// streaming/ and tools/ for the shapes a bare code takes: `new KafkaError(3, ...)`, `errorCode !== 0`, `errorCode: 0`.
 // consumer/ and tools/fake-broker/ are checked by their own owners' tests.
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const BARE = /KafkaError\(\s*[^,)]*\?\?\s*\d|KafkaError\(\s*\d|rrorCode\)?\s*(?:[!=]==?|[<>]=?|:)\s*\d|\d\s*[!=]==?\s*[\w.?]*errorCode\b/
@@ -24,8 +24,8 @@ function tsFiles (dir: string): string[] {
   return out
 }
 
-t.test('no bare error numbers in streaming/ and tools/', async t => {
-  const files = [...tsFiles(join(root, 'streaming')), ...tsFiles(join(root, 'tools'))]
+t.test('no bare error numbers in protocol/, streaming/ and tools/', async t => {
+  const files = [...tsFiles(join(root, 'protocol')), ...tsFiles(join(root, 'streaming')), ...tsFiles(join(root, 'tools'))]
     .filter(f => !relative(root, f).startsWith(join('tools', 'fake-broker')))
   const found: string[] = []
   for (const f of files) {
