@@ -36,6 +36,7 @@ function buildConfig (o: KcatOptions): { config: ConfigInput, offsetReset: 'begi
   const config: ConfigInput = {}
   let offsetReset: 'beginning' | 'end' | 'error' = 'end'
   let acks: string | undefined
+  const known = new Set(configKeyNames())
   for (const [k, v] of Object.entries(o.config)) {
     const key = k.startsWith('topic.') && k !== 'topic.metadata.refresh.interval.ms' ? k.slice(6) : k
     if (key === 'auto.offset.reset') {
@@ -47,9 +48,9 @@ function buildConfig (o: KcatOptions): { config: ConfigInput, offsetReset: 'begi
     }
     if (key === 'acks' || key === 'request.required.acks') { acks = v; continue }
     if (IGNORED_X.has(key)) continue
-    const known = configKeyNames()
-    if (!known.includes(key)) {
-      const guess = closestName(key, [...known.filter(n => n.includes('.')), ...IGNORED_X, 'auto.offset.reset', 'acks'])
+    if (!known.has(key)) {
+      // The library would refuse the key too; here the refusal can guess the intended one, as librdkafka cannot.
+      const guess = closestName(key, [...[...known].filter(n => n.includes('.')), ...IGNORED_X, 'auto.offset.reset', 'acks'])
       throw new ConfigError(k, `unknown configuration key${guess === undefined ? '' : `; did you mean ${guess}?`}`)
     }
     config[key] = v
