@@ -314,3 +314,8 @@ function applySecurity (cfg: ConsumerConfig, seen: Map<string, string>): void {
 
 /** Authentication steps this module made from sasl.* keys (told apart from ones a caller supplied). */
 const FROM_SASL_KEYS = new WeakSet<object>()
+
+/** Every configuration key parseConsumerConfig accepts, dotted and camelCase: for "did you mean" suggestions. */
+export function configKeyNames (): string[] {
+  return [...BY_NAME.keys()]
+}

@@ -1,6 +1,6 @@
 // The consumer layer: connections, version negotiation, cluster metadata, the simple consumer and a small producer.
 export { FrameParser, type FrameParserOptions } from './frame-parser.js'
-export { BufferPool, MIN_POOLED_BYTES } from './buffer-pool.js'
+export { BufferPool } from './buffer-pool.js'
 export { BrokerConnection, type ConnectionOptions, type RequestOptions } from './connection.js'
 export { VersionTable, negotiateVersions, ourRange } from './versions.js'
 export { parseConsumerConfig, parseHostPort, CONSUMER_DEFAULTS, type ClientConfig, type ConsumerConfig, type ConfigInput, type IsolationLevel } from './config.js'

@@ -2,6 +2,7 @@ import { ConnectionError, ProtocolError, UnsupportedVersionError } from '../prot
 import type { ApiSchema } from '../protocol/schema/define.js'
 import type { DecodedResponse } from '../protocol/messages.js'
 import { ApiVersions, type ApiVersionsResponse } from '../protocol/apis/api-versions.js'
+import { CLIENT_SOFTWARE_VERSION } from './client-version.js'
 
 // API version negotiation (KIP-35, KIP-511). A client opens every connection with ApiVersions; the broker lists,
 // per API key, the range of versions it speaks. For each API the client then uses the highest version both sides
@@ -17,7 +18,8 @@ const UNSUPPORTED_VERSION = 35
 
 /** The name and version this client reports in ApiVersions v3+ (KIP-511: [a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?). */
 export const CLIENT_SOFTWARE_NAME = 'kafka-direct'
-export const CLIENT_SOFTWARE_VERSION = '0.1.0'
+// The package's version, generated from package.json at build time (tools/build/write-version.mjs).
+export { CLIENT_SOFTWARE_VERSION }
 
 export interface VersionRangeNumbers { min: number, max: number }
 

@@ -157,9 +157,12 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = Object.freeze(ROWS.map(([co
   Object.freeze({ code, name, retriable, message })))
 
 /** Error names to codes: `ErrorCode.OFFSET_OUT_OF_RANGE === 1`. */
-export const ErrorCode: { readonly [R in Row as R[1]]: R[0] } = Object.freeze(
+type ErrorCodeTable = { readonly [R in Row as R[1]]: R[0] }
+// Object.fromEntries types its result as { [k: string]: number }, losing each name's literal code; the object is
+// built from the same ROWS the type is, so it is that table.
+export const ErrorCode: ErrorCodeTable = Object.freeze(
   Object.fromEntries(ROWS.map(([code, name]) => [name, code]))
-) as any
+) as ErrorCodeTable
 
 /**
  * The table row for a code. A code this table does not know (a broker newer than the client) is reported as

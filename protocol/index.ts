@@ -1,10 +1,63 @@
-export * from './errors.js'
+// The codec layer's public surface, listed by name: what a user of the wire protocol needs (schemas, frames,
+// records, errors), not the helpers the other layers share internally (header readers and writers, error-path
+// joining, response chunking for the fake broker), which stay importable from their own modules.
+export {
+  KafkaDirectError, ProtocolError, CorruptRecordError, CompressionError, ConfigError, ConnectionError, TimeoutError,
+  UnsupportedVersionError, EncodeError, KafkaError, type ProtocolLocation
+} from './errors.js'
+export { ErrorCode, ERROR_CODES, errorInfo, type ErrorCodeInfo } from './error-codes.js'
 export { Reader, type TraceEvent } from './reader.js'
 export { Writer } from './writer.js'
-export * from './schema/define.js'
+
+// The schema language: define an API, compile a codec per (API, version, direction).
+export {
+  defineApi, field, array, struct,
+  type ApiSchema, type ApiDefinition, type Field, type FieldOptions, type AnyField, type Type, type Primitive,
+  type ArrayType, type StructType, type Infer, type InferInput, type InferFields, type TypeOf, type UnknownTaggedField
+} from './schema/define.js'
 export { parseVersions, inRange, type VersionRange } from './schema/versions.js'
 export { compileMessage, compileStruct, type Codec } from './schema/compile.js'
-export * from './headers.js'
-export * from './messages.js'
-export * from './apis/index.js'
-export * from './error-codes.js'
+
+// Whole frames.
+export { requestHeaderVersion, responseHeaderVersion, type RequestHeader } from './headers.js'
+export { encodeRequest, encodeResponse, decodeRequest, decodeResponse, type DecodedRequest, type DecodedResponse } from './messages.js'
+
+// One schema per API, and their request and response types.
+export {
+  ALL_APIS, apiByKey, apiByNameOrKey,
+  ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, SyncGroup,
+  Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster,
+  ConsumerGroupHeartbeat, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch
+} from './apis/index.js'
+export type { ApiVersionsRequest, ApiVersionsResponse } from './apis/api-versions.js'
+export type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse } from './apis/consumer-group-heartbeat.js'
+export type { CreateTopicsRequest, CreateTopicsResponse } from './apis/create-topics.js'
+export type { DeleteRecordsRequest, DeleteRecordsResponse } from './apis/delete-records.js'
+export type { DeleteTopicsRequest, DeleteTopicsResponse } from './apis/delete-topics.js'
+export type { DescribeClusterRequest, DescribeClusterResponse } from './apis/describe-cluster.js'
+export type { DescribeGroupsRequest, DescribeGroupsResponse } from './apis/describe-groups.js'
+export type { FetchRequest, FetchResponse } from './apis/fetch.js'
+export type { FindCoordinatorRequest, FindCoordinatorResponse } from './apis/find-coordinator.js'
+export type { HeartbeatRequest, HeartbeatResponse } from './apis/heartbeat.js'
+export type { InitProducerIdRequest, InitProducerIdResponse } from './apis/init-producer-id.js'
+export type { JoinGroupRequest, JoinGroupResponse } from './apis/join-group.js'
+export type { LeaveGroupRequest, LeaveGroupResponse } from './apis/leave-group.js'
+export type { ListGroupsRequest, ListGroupsResponse } from './apis/list-groups.js'
+export type { ListOffsetsRequest, ListOffsetsResponse } from './apis/list-offsets.js'
+export type { MetadataRequest, MetadataResponse } from './apis/metadata.js'
+export type { OffsetCommitRequest, OffsetCommitResponse } from './apis/offset-commit.js'
+export type { OffsetFetchRequest, OffsetFetchResponse } from './apis/offset-fetch.js'
+export type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from './apis/offset-for-leader-epoch.js'
+export type { ProduceRequest, ProduceResponse } from './apis/produce.js'
+export type { SaslAuthenticateRequest, SaslAuthenticateResponse } from './apis/sasl-authenticate.js'
+export type { SaslHandshakeRequest, SaslHandshakeResponse } from './apis/sasl-handshake.js'
+export type { SyncGroupRequest, SyncGroupResponse } from './apis/sync-group.js'
+
+// Record batches and message sets, and their compression codecs. The records' BatchInfo is renamed here: the
+// streaming layer's BatchInfo (a completed streaming batch) has the name at the top level.
+export {
+  encodeRecordBatch, encodeMessageSet, scanBatches, iterateRecords,
+  type KafkaRecord, type RecordHeader, type RecordInput, type BatchOptions, type TimestampType, type BatchInfo as RecordBatchInfo
+} from './records/index.js'
+export { compress, decompress, type CompressionCodec, type CodecOptions } from './compression/codec.js'
+export type { DecompressOptions } from './compression/limits.js'

@@ -1,6 +1,7 @@
 import { Reader } from './reader.js'
 import { Writer } from './writer.js'
 import { ProtocolError, UnsupportedVersionError } from './errors.js'
+import { ErrorCode } from './error-codes.js'
 import type { ApiSchema } from './schema/define.js'
 import { inRange } from './schema/versions.js'
 import { compileMessage } from './schema/compile.js'
@@ -13,7 +14,6 @@ import {
 // Whole frames: a 4-byte size, a header, a body. Both sides use these: the client encodes requests and decodes
 // responses, the fake broker the other way round, from the same schemas.
 
-const UNSUPPORTED_VERSION = 35
 const API_VERSIONS_KEY = 18
 
 function checkVersion (api: ApiSchema, version: number): void {
@@ -45,6 +45,8 @@ export function encodeResponse (api: ApiSchema, version: number, correlationId: 
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
 }
 
+// any: a request's API is known only once its header is read, so its body's type cannot be named statically;
+// callers that know the API give T (the fake broker's handlers do, per API).
 export interface DecodedRequest<T = any> {
   api: ApiSchema
   header: RequestHeader
@@ -79,6 +81,8 @@ export function decodeRequest (frame: Buffer, trace?: Reader['trace']): DecodedR
   return { api, header: { ...start, clientId }, body }
 }
 
+// any: the default for callers that decode a response of an API chosen at run time (the decode command); callers
+// that know the API give T, e.g. DecodedResponse<MetadataResponse>.
 export interface DecodedResponse<T = any> {
   correlationId: number
   /** The version the body was decoded with: differs from the request's for the ApiVersions fallback. */
@@ -99,7 +103,7 @@ export function decodeResponse (api: ApiSchema, version: number, frame: Buffer, 
   // A broker that does not know the requested ApiVersions version answers with a v0 body holding
   // UNSUPPORTED_VERSION and the versions it does know (KIP-511): the error code is the first field in every
   // version, so peek at it and decode the rest as v0.
-  if (api.key === API_VERSIONS_KEY && version > 0 && r.remaining >= 2 && frame.readInt16BE(r.offset) === UNSUPPORTED_VERSION) {
+  if (api.key === API_VERSIONS_KEY && version > 0 && r.remaining >= 2 && frame.readInt16BE(r.offset) === ErrorCode.UNSUPPORTED_VERSION) {
     bodyVersion = 0
     r.version = 0
   }

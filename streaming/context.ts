@@ -195,6 +195,20 @@ export class StreamingContext {
   /** Resolves when the context stops; rejects with the error if a batch failed (which stops the context). */
   async awaitTermination (): Promise<void> { await this.termination.promise }
 
+  /**
+   * Spark's awaitTerminationOrTimeout: waits at most `timeoutMs`; true if the context stopped in that time, false if
+   * it is still running. Rejects, as awaitTermination does, if a batch failed.
+   */
+  async awaitTerminationOrTimeout (timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<false>(resolve => { timer = setTimeout(() => resolve(false), timeoutMs) })
+    try {
+      return await Promise.race([this.termination.promise.then(() => true as const), timeout])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
   private async runLoop (firstTime: number, pending: number | undefined): Promise<void> {
     let failure: unknown
     let time = firstTime

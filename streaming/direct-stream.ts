@@ -137,9 +137,11 @@ export class DirectKafkaInputDStream<T> extends DStream<T> implements InputStrea
         this.current.set(k, end)
       }
     }
+    // Spark's maxMessagesPerPartition: `if (lr > 0) lr else initialRate`. An estimate of 0 (pid.minRate below 1,
+    // kept as a Long) is "no estimate", not "no limit": reading the whole backlog is what backpressure is against.
     const estimatedRate = this.estimator === undefined
       ? undefined
-      : this.latestRate >= 0 ? this.latestRate : (this.ctx.conf.initialRate > 0 ? this.ctx.conf.initialRate : undefined)
+      : this.latestRate > 0 ? this.latestRate : (this.ctx.conf.initialRate > 0 ? this.ctx.conf.initialRate : undefined)
     const limits = {
       batchIntervalMs: this.ctx.batchIntervalMs,
       maxRatePerPartition: this.ctx.conf.maxRatePerPartition,

@@ -38,6 +38,11 @@ export function resolveStreamingConf (conf: StreamingConf = {}): ResolvedStreami
       case 'spark.streaming.kafka.minRatePerPartition': out.minRatePerPartition = num(key, raw, 1); break
       case 'spark.streaming.backpressure.enabled': out.backpressureEnabled = bool(key, raw); break
       case 'spark.streaming.backpressure.initialRate': out.initialRate = num(key, raw, 0); break
+      // Spark's RateEstimator.create knows one estimator, "pid", and it is the default: a job that names it
+      // explicitly must start, and any other name must fail as Spark's IllegalArgumentException does.
+      case 'spark.streaming.backpressure.rateEstimator':
+        if (raw !== 'pid') throw new ConfigError(key, `unknown rate estimator ${JSON.stringify(raw)}; the only one (as in Spark) is "pid"`)
+        break
       case 'spark.streaming.backpressure.pid.proportional': out.pid.proportional = num(key, raw, 0); break
       case 'spark.streaming.backpressure.pid.integral': out.pid.integral = num(key, raw, 0); break
       case 'spark.streaming.backpressure.pid.derived': out.pid.derivative = num(key, raw, 0); break
@@ -46,7 +51,7 @@ export function resolveStreamingConf (conf: StreamingConf = {}): ResolvedStreami
       case 'spark.streaming.receiver.writeAheadLog.enable': out.receiverWriteAheadLog = bool(key, raw); break
       default:
         throw new ConfigError(key, 'unknown streaming setting; known: spark.streaming.kafka.{max,min}RatePerPartition, ' +
-          'spark.streaming.backpressure.{enabled,initialRate}, spark.streaming.backpressure.pid.{proportional,integral,derived,minRate}, ' +
+          'spark.streaming.backpressure.{enabled,initialRate,rateEstimator}, spark.streaming.backpressure.pid.{proportional,integral,derived,minRate}, ' +
           'spark.streaming.receiver.{maxRate,writeAheadLog.enable}')
     }
   }

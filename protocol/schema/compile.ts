@@ -10,6 +10,8 @@ import type { AnyField, ApiSchema, StructType, Type, UnknownTaggedField } from '
 // Compiled codecs are cached per (struct, version): a struct object belongs to exactly one API, so its version
 // also fixes whether it is flexible.
 
+// any: a codec compiled at run time reads values whose shape the schema knows and TypeScript does not; typed
+// callers give T (Infer<typeof Api.response>), and the generated steps pass values between each other untyped.
 export interface Codec<T = any> {
   read: (r: Reader) => T
   write: (w: Writer, v: T) => void
@@ -332,14 +334,19 @@ export function deepEqual (a: unknown, b: unknown): boolean {
   if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b)
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]))
   if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
-    const ka = Object.keys(a).filter(k => (a as any)[k] !== undefined)
-    const kb = Object.keys(b).filter(k => (b as any)[k] !== undefined)
-    return ka.length === kb.length && ka.every(k => deepEqual((a as any)[k], (b as any)[k]))
+    const ra = a as Record<string, unknown>
+    const rb = b as Record<string, unknown>
+    const ka = Object.keys(ra).filter(k => ra[k] !== undefined)
+    const kb = Object.keys(rb).filter(k => rb[k] !== undefined)
+    return ka.length === kb.length && ka.every(k => deepEqual(ra[k], rb[k]))
   }
   return false
 }
 
 // ---- Tracing -------------------------------------------------------------------------------------------------
+
+/** An event between open and close remembers the path to go back to; the field is removed before anyone sees it. */
+type OpenTraceEvent = TraceEvent & { parent?: string }
 
 function traceOpen (r: Reader, name: string, type: string): TraceEvent | undefined {
   if (r.trace === undefined) return undefined
@@ -347,7 +354,7 @@ function traceOpen (r: Reader, name: string, type: string): TraceEvent | undefin
   const path = parent === '' ? name : joinPath(parent, name)
   const event: TraceEvent = { path, type, start: r.offset - r.base, end: -1, value: undefined }
   r.trace(event)
-  ;(event as any).parent = parent
+  ;(event as OpenTraceEvent).parent = parent
   r.tracePath = path
   return event
 }
@@ -356,8 +363,9 @@ function traceClose (r: Reader, event: TraceEvent | undefined, value: unknown): 
   if (event === undefined) return
   event.end = r.offset - r.base
   event.value = value
-  r.tracePath = (event as any).parent
-  delete (event as any).parent
+  const open = event as OpenTraceEvent
+  r.tracePath = open.parent ?? ''
+  delete open.parent
 }
 
 function traceUnknownTag (r: Reader, tag: number, data: Buffer): void {

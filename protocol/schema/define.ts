@@ -17,6 +17,8 @@ export interface StructType<F extends readonly AnyField[] = readonly AnyField[]>
   /** The struct's name in Kafka's definitions (e.g. "MetadataResponseTopic"), for docs. */
   readonly name?: string
 }
+// any: the type language is recursive (arrays of structs of arrays); naming the element types here would make the
+// definition circular. Field and struct types keep their precise parameters wherever they are built.
 export type Type = Primitive | ArrayType<any> | StructType<any>
 
 export interface FieldOptions {
@@ -48,6 +50,8 @@ export interface Field<N extends string = string, T extends Type = Type, Nul ext
   /** Phantom marker for type inference: true when the field is nullable in some version. */
   readonly _nullable?: Nul
 }
+// any: "a field of whatever type", the bound every field list is checked against (Type would reject fields whose
+// precise type parameter is narrower, since Field is not covariant in it).
 export type AnyField = Field<string, any, boolean>
 
 type IsNullable<O> = O extends { nullable: string } ? true : false
@@ -71,10 +75,13 @@ export function field<const N extends string, const T extends Type | readonly An
     tagged,
     default: o.default,
     about: o.about
+  // any: the return type is computed from the type parameters (struct or primitive, nullable or not); the object
+  // built above is that type, which TypeScript cannot follow through the conditional types.
   } as any
 }
 
 export function array<const T extends Type | readonly AnyField[]> (of: T, name?: string): ArrayType<T extends readonly AnyField[] ? StructType<T> : Extract<T, Type>> {
+  // any: as in field(): the conditional return type is what this builds, and TypeScript cannot see through it.
   return { kind: 'array', of: (Array.isArray(of) ? struct(of as readonly AnyField[], name) : of) } as any
 }
 
@@ -165,7 +172,7 @@ export function defineApi<const Req extends readonly AnyField[], const Res exten
   return api
 }
 
-function validateStruct (api: ApiSchema<any, any>, s: StructType, path: string): void {
+function validateStruct (api: ApiSchema, s: StructType, path: string): void {
   const tags = new Set<number>()
   for (const f of s.fields as readonly AnyField[]) {
     const where = `${api.name} ${path}.${f.name}`

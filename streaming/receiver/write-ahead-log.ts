@@ -33,7 +33,21 @@ const ENTRY_HEAD = 8
 /** Entries larger than this cannot be ours: a length beyond it is damage, not a block. */
 const MAX_ENTRY_BYTES = 1 << 30
 
-interface Segment { n: number, path: string, bytes: number, blocks: WalBlock[] }
+/**
+ * A file of the log as memory knows it. Its blocks' bytes are on disk and in the receiver's block store, not here:
+ * deleting the file needs only the highest offset it holds per partition ("topic:partition" -> untilOffset), so
+ * memory stays a few entries per file however much data the file holds.
+ */
+interface Segment { n: number, path: string, bytes: number, highest: Map<string, bigint> }
+
+function noteHighest (highest: Map<string, bigint>, blocks: readonly WalBlock[]): Map<string, bigint> {
+  for (const b of blocks) {
+    const k = `${b.topic}:${b.partition}`
+    const h = highest.get(k)
+    if (h === undefined || b.untilOffset > h) highest.set(k, b.untilOffset)
+  }
+  return highest
+}
 
 export class WriteAheadLog {
   private readonly segments: Segment[] = []
@@ -51,7 +65,7 @@ export class WriteAheadLog {
       const path = join(dir, name)
       const { blocks: read, goodBytes, torn } = readSegment(path, i === names.length - 1)
       if (torn) ftruncatePath(path, goodBytes)
-      wal.segments.push({ n: segmentNumber(name), path, bytes: goodBytes, blocks: read })
+      wal.segments.push({ n: segmentNumber(name), path, bytes: goodBytes, highest: noteHighest(new Map(), read) })
       blocks.push(...read)
     })
     return { wal, blocks }
@@ -70,7 +84,7 @@ export class WriteAheadLog {
     await file.write(data)
     await file.sync()
     seg.bytes += data.length
-    seg.blocks.push(...blocks)
+    noteHighest(seg.highest, blocks)
   }
 
   /**
@@ -82,7 +96,8 @@ export class WriteAheadLog {
     const last = this.segments[this.segments.length - 1]
     for (const seg of [...this.segments]) {
       if (seg === last && this.file !== undefined) continue
-      const obsolete = seg.blocks.every(b => b.untilOffset <= (neededFrom.get(`${b.topic}:${b.partition}`) ?? b.untilOffset))
+      let obsolete = true
+      for (const [k, until] of seg.highest) if (until > (neededFrom.get(k) ?? until)) obsolete = false
       if (!obsolete) continue
       unlinkSync(seg.path)
       this.segments.splice(this.segments.indexOf(seg), 1)
@@ -105,7 +120,7 @@ export class WriteAheadLog {
     const n = (this.segments[this.segments.length - 1]?.n ?? 0) + 1
     const path = join(this.dir, `log-${n}.wal`)
     this.file = await open(path, 'a')
-    const seg: Segment = { n, path, bytes: 0, blocks: [] }
+    const seg: Segment = { n, path, bytes: 0, highest: new Map() }
     this.segments.push(seg)
     // The new file's directory entry must survive a crash too.
     const dirFd = openSync(this.dir, 'r')

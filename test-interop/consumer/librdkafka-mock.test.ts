@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
 import { SimpleConsumer, tpKey } from '../../consumer/index.js'
 import { runKcat } from '../../test/tools/cli/run-kcat.js'
+import { peerMissing } from '../peers/cache.js'
 
 // Interop with a broker we did not write: librdkafka's mock cluster (rdkafka_mock.h), filled by librdkafka's own
 // producer (see mock-cluster.c), read by our SimpleConsumer and by our kcat-compatible CLI, whose output must equal
@@ -18,7 +19,7 @@ import { runKcat } from '../../test/tools/cli/run-kcat.js'
 const here = dirname(fileURLToPath(import.meta.url))
 const header = '/usr/include/librdkafka/rdkafka_mock.h'
 const haveKcat = existsSync('/usr/bin/kcat')
-const skip = !existsSync(header) ? `${header} is absent (apt-get install librdkafka-dev)` : !haveKcat ? 'kcat is absent' : false
+const skip = !existsSync(header) ? peerMissing(`${header} is absent (apt-get install librdkafka-dev)`) : !haveKcat ? peerMissing('kcat is absent') : false
 
 const TOPIC = 'interop'
 const PARTITIONS = 3

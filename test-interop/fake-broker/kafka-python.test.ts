@@ -2,6 +2,7 @@ import t from 'tap'
 import { existsSync } from 'node:fs'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { produceDataset, runProcess } from './helpers.js'
+import { peerMissing } from '../peers/cache.js'
 
 // kafka-python 2.0 (Debian python3-kafka, run with /usr/bin/python3). It probes the broker with ApiVersions v0
 // and Metadata v0 sent back to back, infers a broker version from the ranges, then uses fixed versions for it.
@@ -9,9 +10,9 @@ import { produceDataset, runProcess } from './helpers.js'
 const PYTHON = '/usr/bin/python3'
 
 async function kafkaPythonMissing (): Promise<string | false> {
-  if (!existsSync(PYTHON)) return `${PYTHON} is not installed`
+  if (!existsSync(PYTHON)) return peerMissing(`${PYTHON} is not installed`)
   const r = await runProcess(PYTHON, ['-c', 'import kafka'], { timeoutMs: 20_000 })
-  return r.code === 0 ? false : 'kafka-python (python3-kafka) is not installed'
+  return r.code === 0 ? false : peerMissing('kafka-python (python3-kafka) is not installed')
 }
 
 const SCRIPT = `

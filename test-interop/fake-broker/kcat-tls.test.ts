@@ -2,13 +2,14 @@ import t from 'tap'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { OPENSSL, selfSignedCert, type SelfSignedCert } from '../../test/consumer/tls-cert.js'
 import { produceDataset, runProcess, which } from './helpers.js'
+import { peerMissing } from '../peers/cache.js'
 
 // kcat (librdkafka 2.0) over TLS to the fake broker: `-X security.protocol=ssl -X ssl.ca.location=<cert>`, with
 // a self-signed certificate made by openssl at test time. librdkafka verifies the broker's name by default
 // (ssl.endpoint.identification.algorithm=https), here 127.0.0.1, which the certificate carries as an IP SAN.
 
 const kcat = which('kcat')
-const skip = kcat === undefined ? 'kcat is not installed' : OPENSSL === undefined ? 'openssl is not installed' : false
+const skip = kcat === undefined ? peerMissing('kcat is not installed') : OPENSSL === undefined ? peerMissing('openssl is not installed') : false
 
 async function tlsCluster (t: { teardown: (fn: () => unknown) => void }, partitions: number): Promise<{ cluster: FakeCluster, cert: SelfSignedCert, logs: string[] }> {
   const { cert, cleanup } = await selfSignedCert()

@@ -2,6 +2,7 @@ import t from 'tap'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { iterateRecords, scanBatches } from '../../protocol/records/index.js'
 import { produceDataset, runProcess, which } from './helpers.js'
+import { peerMissing } from '../peers/cache.js'
 
 // kcat (librdkafka 2.0, Debian's kcat): -L, -P and -C -e against the fake broker. librdkafka asks for
 // ApiVersions v3 and picks Metadata <= 4 (or up to what it knows), Produce <= 7 and Fetch <= 11.
@@ -10,7 +11,7 @@ import { produceDataset, runProcess, which } from './helpers.js'
 const kcat = which('kcat')
 const N = Number(process.env.FAKE_BROKER_KCAT_MESSAGES ?? 100_000)
 
-t.test('kcat -L lists the brokers, topics and partitions', { skip: kcat === undefined ? 'kcat is not installed' : false }, async t => {
+t.test('kcat -L lists the brokers, topics and partitions', { skip: kcat === undefined ? peerMissing('kcat is not installed') : false }, async t => {
   const cluster = await FakeCluster.start({ brokers: 3, topics: [{ name: 'alpha', partitions: 3 }, { name: 'beta', partitions: 1 }] })
   t.teardown(() => cluster.stop())
   const r = await runProcess(kcat!, ['-b', cluster.bootstrap, '-L'], { timeoutMs: 30_000 })
@@ -24,7 +25,7 @@ t.test('kcat -L lists the brokers, topics and partitions', { skip: kcat === unde
 })
 
 for (const codec of ['none', 'gzip', 'snappy', 'lz4', 'zstd']) {
-  t.test(`kcat -P of ${N} messages with ${codec} reads back byte-identical with kcat -C -e`, { skip: kcat === undefined ? 'kcat is not installed' : false }, async t => {
+  t.test(`kcat -P of ${N} messages with ${codec} reads back byte-identical with kcat -C -e`, { skip: kcat === undefined ? peerMissing('kcat is not installed') : false }, async t => {
     const cluster = await FakeCluster.start({ brokers: 2, topics: [{ name: 'lines', partitions: 1 }] })
     t.teardown(() => cluster.stop())
     const lines: string[] = []
@@ -54,7 +55,7 @@ for (const codec of ['none', 'gzip', 'snappy', 'lz4', 'zstd']) {
   })
 }
 
-t.test('kcat reads the shared dataset in order per partition', { skip: kcat === undefined ? 'kcat is not installed' : false }, async t => {
+t.test('kcat reads the shared dataset in order per partition', { skip: kcat === undefined ? peerMissing('kcat is not installed') : false }, async t => {
   const cluster = await FakeCluster.start({ brokers: 3 })
   t.teardown(() => cluster.stop())
   const expected = produceDataset(cluster, 'shared', 3, 120)

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { produceDataset, Waiter } from './helpers.js'
+import { peerMissing } from '../peers/cache.js'
 
 // @platformatic/kafka 1.35 (devDependency, the newest that runs on Node 20): ApiVersions v3 only, then only
 // flexible versions (Metadata 9-12, Fetch 12-17, ListOffsets 5-9, FindCoordinator 4-6, JoinGroup 6-9,
@@ -8,7 +9,7 @@ import { produceDataset, Waiter } from './helpers.js'
 
 let plat: any
 try { plat = await import('@platformatic/kafka') } catch {}
-const skip = plat === undefined ? '@platformatic/kafka is not installed' : false
+const skip = plat === undefined ? peerMissing('@platformatic/kafka is not installed') : false
 
 t.test('@platformatic/kafka produces and its group consumer reads everything back', { skip }, async t => {
   const cluster = await FakeCluster.start({ brokers: 3, topics: [{ name: 'plat', partitions: 3 }] })

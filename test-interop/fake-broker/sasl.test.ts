@@ -5,6 +5,7 @@ import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { runKcat } from '../../test/tools/cli/run-kcat.js'
 import { OPENSSL, selfSignedCert } from '../../test/consumer/tls-cert.js'
 import { produceDataset, runProcess, which } from './helpers.js'
+import { peerMissing } from '../peers/cache.js'
 
 // SASL between the fake broker and clients we did not write: kcat (librdkafka 2.0, SaslHandshake v1 +
 // SaslAuthenticate, and its repeated client nonce in SCRAM's final message), kafkajs 2.2 and kafka-python 2.0
@@ -15,8 +16,8 @@ const require = createRequire(import.meta.url)
 const kcat = which('kcat')
 const PYTHON = '/usr/bin/python3'
 const pythonSkip = !existsSync(PYTHON)
-  ? `${PYTHON} is not installed`
-  : (await runProcess(PYTHON, ['-c', 'import kafka'], { timeoutMs: 20_000 })).code === 0 ? false : 'kafka-python (python3-kafka) is not installed'
+  ? peerMissing(`${PYTHON} is not installed`)
+  : (await runProcess(PYTHON, ['-c', 'import kafka'], { timeoutMs: 20_000 })).code === 0 ? false : peerMissing('kafka-python (python3-kafka) is not installed')
 const MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']
 const USERS = { alice: 's3cret' }
 
@@ -32,7 +33,7 @@ function saslFlags (mechanism: string, password: string, protocol = 'sasl_plaint
 
 const ours = runKcat
 
-t.test('kcat authenticates with each mechanism and reads what our CLI reads with the same flags', { skip: kcat === undefined ? 'kcat is not installed' : false }, async t => {
+t.test('kcat authenticates with each mechanism and reads what our CLI reads with the same flags', { skip: kcat === undefined ? peerMissing('kcat is not installed') : false }, async t => {
   const { cluster, expected } = await saslCluster(t)
   for (const mechanism of MECHANISMS) {
     const args = ['-b', cluster.bootstrap, ...saslFlags(mechanism, 's3cret'), '-C', '-t', 'shared', '-p', '1', '-o', 'beginning', '-e', '-q', '-f', '%k %s\\n']
@@ -48,7 +49,7 @@ t.test('kcat authenticates with each mechanism and reads what our CLI reads with
   }
 })
 
-t.test('kcat and our CLI over SASL_SSL', { skip: kcat === undefined ? 'kcat is not installed' : OPENSSL === undefined ? 'openssl is not installed' : false }, async t => {
+t.test('kcat and our CLI over SASL_SSL', { skip: kcat === undefined ? peerMissing('kcat is not installed') : OPENSSL === undefined ? peerMissing('openssl is not installed') : false }, async t => {
   const { cert, cleanup } = await selfSignedCert()
   t.teardown(cleanup)
   const { cluster, expected } = await saslCluster(t, { key: cert.key, cert: cert.cert })

@@ -7,6 +7,7 @@ import fc from 'fast-check'
 import { spawnSync } from 'node:child_process'
 import { encodeMessageSet, encodeRecordBatch, iterateRecords, scanBatches } from '../../protocol/records/index.js'
 import type { CompressionCodec } from '../../protocol/compression/codec.js'
+import { peerMissing } from '../peers/cache.js'
 
 const PYTHON = '/usr/bin/python3'
 
@@ -68,7 +69,7 @@ function python (request: unknown): any {
 }
 
 const available = spawnSync(PYTHON, ['-c', 'import kafka.record'], { encoding: 'utf8' }).status === 0
-const skip = available ? false : `${PYTHON} cannot import kafka (install python3-kafka)`
+const skip = available ? false : peerMissing(`${PYTHON} cannot import kafka (install python3-kafka)`)
 
 const CODEC_IDS: Record<CompressionCodec, number> = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 }
 

@@ -5,6 +5,7 @@ import { StreamingContext } from '../../streaming/context.js'
 import { valueString } from '../../streaming/message-handlers.js'
 import { offsetRangesOf, type OffsetRange } from '../../streaming/offset-range.js'
 import { runProcess, which } from '../fake-broker/helpers.js'
+import { peerMissing } from '../peers/cache.js'
 
 // Issue 6: with `commitGroup`, the direct stream commits each batch's until offsets to the group coordinator
 // (OffsetCommit), so that group-lag tools show its progress. Here software we did not write reads them back:
@@ -52,7 +53,7 @@ async function streamToTheEnd (t: { teardown: (fn: () => unknown) => void }): Pr
   return { cluster, last, batches, logs }
 }
 
-t.test('kafkajs admin.fetchOffsets reads the until offsets of the last batch, which are the high watermarks', { skip: kafkajs === undefined ? 'kafkajs is not installed' : false }, async t => {
+t.test('kafkajs admin.fetchOffsets reads the until offsets of the last batch, which are the high watermarks', { skip: kafkajs === undefined ? peerMissing('kafkajs is not installed') : false }, async t => {
   const { cluster, last, batches, logs } = await streamToTheEnd(t)
   t.ok(batches >= 2, `read in ${batches} batches`)
   t.notMatch(logs.join('\n'), /offset commit .* failed/)
@@ -75,7 +76,7 @@ t.test('kafkajs admin.fetchOffsets reads the until offsets of the last batch, wh
   }
 })
 
-t.test('kcat -G resumes from the committed offsets: it prints only records produced after the stream stopped', { skip: kcat === undefined ? 'kcat is not installed' : false }, async t => {
+t.test('kcat -G resumes from the committed offsets: it prints only records produced after the stream stopped', { skip: kcat === undefined ? peerMissing('kcat is not installed') : false }, async t => {
   const { cluster, logs } = await streamToTheEnd(t)
   t.notMatch(logs.join('\n'), /offset commit .* failed/)
   const later = Array.from({ length: 5 }, (_, i) => `late-${i}`)
@@ -93,7 +94,7 @@ t.test('kcat -G resumes from the committed offsets: it prints only records produ
   t.equal((await kcatGroup('no-commits')).length, PARTITIONS * PER_PARTITION + later.length)
 })
 
-t.test('the receiver-based stream starts from offsets kafkajs committed, and commits what it received for kafkajs to read', { skip: kafkajs === undefined ? 'kafkajs is not installed' : false }, async t => {
+t.test('the receiver-based stream starts from offsets kafkajs committed, and commits what it received for kafkajs to read', { skip: kafkajs === undefined ? peerMissing('kafkajs is not installed') : false }, async t => {
   const { createReceiverStream } = await import('../../streaming/receiver-stream.js')
   const cluster = await FakeCluster.start({ topics: [{ name: TOPIC, partitions: PARTITIONS }] })
   t.teardown(() => cluster.stop())

@@ -7,13 +7,14 @@ import { BrokerConnection, SimpleConsumer, produce } from '../../consumer/index.
 import { ConfigError, ConnectionError } from '../../protocol/errors.js'
 import { Fetch } from '../../protocol/apis/fetch.js'
 import { OPENSSL, selfSignedCert, type SelfSignedCert } from './tls-cert.js'
+import { peerMissing } from '../../test-interop/peers/cache.js'
 
 // TLS (issue 5): the connection speaks TLS through node:tls when given `tls` options. These tests run the fake
 // cluster with a TLS listener and a self-signed certificate made by openssl at test time: a client trusting that
 // certificate as its CA reads and writes; a client trusting another CA, or speaking plaintext, fails at once with
 // a ConnectionError rather than hanging.
 
-const skip = OPENSSL === undefined ? 'openssl is not installed' : false
+const skip = OPENSSL === undefined ? peerMissing('openssl is not installed') : false
 /** The part of a tap test these helpers use. */
 type Teardown = { teardown: (fn: () => unknown) => void }
 

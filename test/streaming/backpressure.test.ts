@@ -56,3 +56,30 @@ t.test('without backpressure (only a fixed limit above what it can do) the same 
   const delays = infos.map(i => i.schedulingDelayMs)
   for (let i = 2; i < delays.length; i++) t.ok((delays[i] ?? 0) > (delays[i - 1] ?? 0), `delay grows: ${delays.join(',')}`)
 })
+
+t.test('an estimate of 0 falls back to initialRate, as Spark does (if (lr > 0) lr else initialRate)', async t => {
+  // pid.minRate below 1 lets the estimator publish a rate that Spark's RateController keeps as the Long 0. Spark's
+  // DirectKafkaInputDStream.maxMessagesPerPartition then limits the batch by initialRate; taking 0 as "no limit"
+  // would read the whole backlog in one batch, the opposite of what backpressure asked for.
+  const clock = new ManualClock(0)
+  const { ctx } = virtualContext({
+    clock,
+    conf: {
+      'spark.streaming.backpressure.enabled': true,
+      'spark.streaming.backpressure.rateEstimator': 'pid',
+      'spark.streaming.backpressure.initialRate': 20,
+      'spark.streaming.backpressure.pid.minRate': 0.5
+    }
+  })
+  const backlog = 10_000
+  const source: OffsetSource = { ...producingSource(clock, 0), latestOffsets: async list => new Map(list.map(tp => [tpKey(tp.topic, tp.partition), BigInt(backlog)])) }
+  const stream = createDirectStream(ctx, PARAMS, ['t'], { source })
+  const rates: number[] = []
+  // Half a record per second: the estimator's output falls to its 0.5 floor, truncated to 0.
+  stream.foreachRDD(rdd => { clock.advance(Math.round(rdd.count() / 0.5 * 1000)) })
+  ctx.addListener({ onBatchCompleted: () => { rates.push(stream.latestRateEstimate) } })
+  const infos = await runBatches(ctx, 8)
+  t.ok(rates.includes(0), `the estimator published 0 (estimates: ${rates.join(',')})`)
+  const sizes = infos.map(i => i.numRecords)
+  for (const n of sizes) t.ok(n <= 20, `every batch is held to initialRate: ${sizes.join(',')}`)
+})

@@ -163,3 +163,17 @@ t.test('stop() while start() is still resolving start offsets ends cleanly, with
   await ctx.awaitTermination()
   t.equal(batches, 0)
 })
+
+t.test('spark.streaming.backpressure.rateEstimator: "pid" (Spark\'s only one) is accepted, anything else refused', async t => {
+  const ctx = new StreamingContext({ batchIntervalMs: 1000, conf: { 'spark.streaming.backpressure.enabled': true, 'spark.streaming.backpressure.rateEstimator': 'pid' } })
+  t.equal(ctx.conf.backpressureEnabled, true)
+  t.throws(() => new StreamingContext({ batchIntervalMs: 1000, conf: { 'spark.streaming.backpressure.rateEstimator': 'linear' } }),
+    { name: 'ConfigError', key: 'spark.streaming.backpressure.rateEstimator', message: /unknown rate estimator "linear".*"pid"/ })
+})
+
+t.test('awaitTerminationOrTimeout is false while the context runs and true once it has stopped, as in Spark', async t => {
+  const ctx = new StreamingContext({ batchIntervalMs: 1000 })
+  t.equal(await ctx.awaitTerminationOrTimeout(20), false, 'not stopped within the timeout')
+  await ctx.stop()
+  t.equal(await ctx.awaitTerminationOrTimeout(60_000), true, 'stopped: resolves at once, not after the timeout')
+})

@@ -9,12 +9,17 @@ import { join } from 'node:path'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { JsonBatchFileSink } from '../../streaming/sinks/json-batch-file-sink.js'
 import { transpileProject } from './transpile.js'
+import { seededRandom, testSeed } from './seeded-random.js'
 
 const KILLS = 12
 const PARTITIONS = 3
 const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta']
 
 for (const mode of ['direct', 'receiver with write-ahead log'] as const) t.test(`${mode}: SIGKILLed at random moments and restarted, the word count counts every record exactly once`, async t => {
+  // Which words, which partitions and when the kills land are random, from a printed seed: KD_TEST_SEED replays a run.
+  const seed = testSeed()
+  const random = seededRandom(seed)
+  t.comment(`seed ${seed} (replay with KD_TEST_SEED=${seed})`)
   const dir = t.testdir()
   const js = await transpileProject(join(dir, 'js'), ['tools/cli/main.ts', 'tools/cli/commands/wordcount.ts'])
   const checkpoint = join(dir, 'checkpoint')
@@ -26,9 +31,9 @@ for (const mode of ['direct', 'receiver with write-ahead log'] as const) t.test(
   const expected = new Map<string, number>()
   let produced = 0
   const produceLine = (): void => {
-    const words = Array.from({ length: 1 + Math.floor(Math.random() * 4) }, () => WORDS[Math.floor(Math.random() * WORDS.length)] as string)
+    const words = Array.from({ length: 1 + Math.floor(random() * 4) }, () => WORDS[Math.floor(random() * WORDS.length)] as string)
     for (const w of words) expected.set(w, (expected.get(w) ?? 0) + 1)
-    cluster.produce('text', Math.floor(Math.random() * PARTITIONS), [{ value: words.join(' ') }])
+    cluster.produce('text', Math.floor(random() * PARTITIONS), [{ value: words.join(' ') }])
     produced++
   }
   const producer = setInterval(() => { for (let i = 0; i < 5; i++) produceLine() }, 5)
@@ -61,7 +66,7 @@ for (const mode of ['direct', 'receiver with write-ahead log'] as const) t.test(
       await new Promise<void>(resolve => { run.onBatch(() => { if (run.batches() >= 1 + (i % 3)) resolve() }); void run.exited.then(() => { resolve() }) })
       killedAfterProgress++
     }
-    await new Promise(resolve => setTimeout(resolve, Math.floor(Math.random() * 120)))
+    await new Promise(resolve => setTimeout(resolve, Math.floor(random() * 120)))
     run.child.kill('SIGKILL')
     const end = await run.exited
     t.equal(end.signal, 'SIGKILL', `run ${i} was killed (stderr: ${end.stderr.slice(-300)})`)
@@ -113,12 +118,12 @@ for (const mode of ['direct', 'receiver with write-ahead log'] as const) t.test(
   for (let p = 0; p < PARTITIONS; p++) {
     let next = 0n
     for (const [from, until] of ranges.get(p) ?? []) {
-      if (from !== next) t.fail(`partition ${p}: range ${from}..${until} does not start where the previous ended (${next})`)
+      if (from !== next) t.fail(`partition ${p}: range ${from}..${until} does not start where the previous ended (${next}); seed ${seed}`)
       next = until
     }
     t.ok(next >= (hw[p] as bigint), `partition ${p} covered up to ${next} (high watermark ${hw[p]})`)
   }
   const producedUpToHw = [...expected.values()].reduce((a, b) => a + b, 0)
   t.same(Object.fromEntries([...counts].sort()), Object.fromEntries([...expected].sort()),
-    `${files.length} output files count all ${producedUpToHw} words of ${produced} records exactly once`)
+    `${files.length} output files count all ${producedUpToHw} words of ${produced} records exactly once (seed ${seed})`)
 })

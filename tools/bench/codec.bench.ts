@@ -5,6 +5,7 @@ import { compileMessage } from '../../protocol/schema/compile.js'
 import { Reader } from '../../protocol/reader.js'
 import { Writer } from '../../protocol/writer.js'
 import { encodeRecordBatch, iterateRecords } from '../../protocol/records/index.js'
+import { ErrorCode } from '../../protocol/error-codes.js'
 import { measure, report, type CaseResult } from './harness.js'
 
 // Codec benchmark (issue 2): a Metadata response for 1,000 partitions and a 1 MiB Fetch response frame,
@@ -24,11 +25,11 @@ const metadataValue = {
   clusterId: 'kafka-direct-bench',
   controllerId: 0,
   topics: Array.from({ length: 10 }, (_, ti) => ({
-    errorCode: 0,
+    errorCode: ErrorCode.NONE,
     name: `topic-${ti}`,
     isInternal: false,
     partitions: Array.from({ length: PARTITIONS / 10 }, (_, p) => ({
-      errorCode: 0, partitionIndex: p, leaderId: p % 3, replicaNodes: [0, 1, 2], isrNodes: [0, 1, 2], offlineReplicas: []
+      errorCode: ErrorCode.NONE, partitionIndex: p, leaderId: p % 3, replicaNodes: [0, 1, 2], isrNodes: [0, 1, 2], offlineReplicas: []
     }))
   }))
 }
@@ -54,7 +55,7 @@ function fetchValue (): Record<string, unknown> {
       batches.push(encodeRecordBatch(Array.from({ length: perBatch }, (_, i) => ({ key: null, value, timestamp: 1_700_000_000_000 + i })),
         { baseOffset: BigInt(b * perBatch) }))
     }
-    return { partitionIndex: p, errorCode: 0, highWatermark: 2400n, lastStableOffset: 2400n, abortedTransactions: [], records: Buffer.concat(batches) }
+    return { partitionIndex: p, errorCode: ErrorCode.NONE, highWatermark: 2400n, lastStableOffset: 2400n, abortedTransactions: [], records: Buffer.concat(batches) }
   })
   return { throttleTimeMs: 0, responses: [{ topic: 'bench', partitions: parts }] }
 }

@@ -5,11 +5,27 @@ import { KafkaDirectError } from '../../protocol/errors.js'
 
 const SUBCOMMANDS = new Set(['decode', 'fake-broker', 'wordcount'])
 
+// `kafka-direct -C ... | head`: once the reader has gone, the next write fails with EPIPE. kcat dies quietly of
+// SIGPIPE there; Node ignores SIGPIPE and reports EPIPE as an 'error' event, which, unhandled, would crash with a
+// stack trace. The reader took what it wanted, so the run is over: end quietly, successfully.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0)
+    throw err
+  })
+}
+
 async function main (argv: string[]): Promise<number> {
   const first = argv[0]
-  if (first === undefined || first === '-h' || first === '--help') {
+  // Asked for, the usage is the output (stdout, exit 0); without any arguments it is an error, as with kcat
+  // (stderr, exit 1), so `kafka-direct | ...` in a script does not pass usage text on as data.
+  if (first === '-h' || first === '--help') {
     process.stdout.write(USAGE)
-    return first === undefined ? 1 : 0
+    return 0
+  }
+  if (first === undefined) {
+    process.stderr.write(USAGE)
+    return 1
   }
   const name = SUBCOMMANDS.has(first) ? first : 'kcat'
   const args = name === 'kcat' ? argv : argv.slice(1)

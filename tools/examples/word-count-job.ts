@@ -46,7 +46,11 @@ export function wordCount (ctx: StreamingContext, kafkaParams: KafkaParams, topi
         for (const w of line.split(/\s+/)) if (w !== '') counts.set(w, (counts.get(w) ?? 0) + 1)
       }
     }
-    if (sink !== undefined) {
+    // A batch that read no offsets writes no file: an idle job would otherwise leave one per interval (172,800 a day
+    // at 500 ms). Nothing is lost: the files record how far the output reaches, and an empty batch moves nothing.
+    // A re-run of the batch has the same ranges, so it makes the same choice.
+    const readSomething = offsetRanges.some(r => r.untilOffset > r.fromOffset)
+    if (sink !== undefined && readSomething) {
       if (!sinkOpened) { await sink.open(); sinkOpened = true }
       await sink.write(batchTime, offsetRanges, { counts: Object.fromEntries(counts) })
     }

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises'
 import { Reader, type TraceEvent } from '../../../protocol/reader.js'
 import { KafkaDirectError, ProtocolError } from '../../../protocol/errors.js'
-import { errorInfo } from '../../../protocol/error-codes.js'
+import { ErrorCode, errorInfo } from '../../../protocol/error-codes.js'
 import { apiByNameOrKey } from '../../../protocol/apis/index.js'
 import { decodeRequest, decodeResponse } from '../../../protocol/messages.js'
 import { requestHeaderVersion, responseHeaderVersion } from '../../../protocol/headers.js'
@@ -66,7 +66,10 @@ export async function run (argv: string[], io: DecodeIo = {}): Promise<number> {
       } catch (e) {
         // Offsets in decode errors count from the frame's header, after its size prefix.
         if (e instanceof KafkaDirectError) {
-          stderr.write(`kafka-direct decode: frame ${frame.index} (size prefix at input byte ${frame.at}): ${e.name}: ${e.message}\n`)
+          // A response read as a request fails somewhere baffling (its correlation id taken for an API key and
+          // version): say, on the same one line, what else the bytes may be.
+          const hint = opts.response ? '' : ' (if this is a response, pass --response --api NAME --api-version N)'
+          stderr.write(`kafka-direct decode: frame ${frame.index} (size prefix at input byte ${frame.at}): ${e.name}: ${e.message}${hint}\n`)
           return 1
         }
         throw e
@@ -120,6 +123,7 @@ function parseArgs (argv: string[]): Options {
       fileSeen = true
     }
   }
+  if (!opts.response && opts.api === undefined && opts.apiVersion === undefined) inferResponse(opts)
   if (opts.response) {
     if (opts.api === undefined || opts.apiVersion === undefined) throw new UsageError('--response needs --api and --api-version')
     if (!inRange(opts.api.versions, opts.apiVersion)) {
@@ -129,6 +133,20 @@ function parseArgs (argv: string[]): Options {
     throw new UsageError('--api and --api-version go with --response (requests name their own API)')
   }
   return opts
+}
+
+/**
+ * A file named as the captured fixtures are (`04-metadata-v4-response.bin`: API in kebab case, version, direction)
+ * says what its frames are, so it decodes without --response --api --api-version.
+ */
+function inferResponse (opts: Options): void {
+  const m = /(?:^|[/\\])(?:\d+-)?([a-z][a-z-]*?)-v(\d+)-response(?:\.[^/\\]*)?$/i.exec(opts.file)
+  if (m === null) return
+  const api = apiByNameOrKey(m[1].replace(/-/g, ''))
+  if (api === undefined || !inRange(api.versions, Number(m[2]))) return
+  opts.response = true
+  opts.api = api
+  opts.apiVersion = Number(m[2])
 }
 
 async function readInput (file: string, stdin: NonNullable<DecodeIo['stdin']>): Promise<Buffer> {
@@ -326,7 +344,7 @@ function describe (e: TraceEvent): string {
   if (typeof v === 'bigint') return v.toString()
   if (typeof v === 'object') return ''
   // Error codes are easier to read with their names (protocol guide, "Error Codes").
-  if (typeof v === 'number' && v !== 0 && /(^|\.)errorCode$/.test(e.path)) return `${v} (${errorInfo(v).name})`
+  if (typeof v === 'number' && v !== ErrorCode.NONE && /(^|\.)errorCode$/.test(e.path)) return `${v} (${errorInfo(v).name})`
   return String(v)
 }
 

@@ -1,6 +1,8 @@
 import type { Readable, Writable } from 'node:stream'
 import { ConfigError, KafkaDirectError } from '../../../protocol/errors.js'
 import { SimpleConsumer, type ConfigInput } from '../../../consumer/index.js'
+import { configKeyNames } from '../../../consumer/config.js'
+import { closestName } from '../closest-name.js'
 import { parseOptions, type KcatOptions } from '../kcat/options.js'
 import { renderMetadataJson, renderMetadataText } from '../kcat/metadata-list.js'
 import { runConsume } from '../kcat/consume.js'
@@ -27,10 +29,14 @@ const IGNORED_X = new Set(['debug', 'enable.partition.eof', 'log_level', 'statis
   'enable.auto.commit', 'allow.auto.create.topics', 'linger.ms', 'queue.buffering.max.ms', 'acks',
   'request.required.acks', 'compression.codec', 'compression.type'])
 
+/** librdkafka's message.max.bytes default: kcat -P refuses a larger message. */
+const LIBRDKAFKA_MESSAGE_MAX_BYTES = 1_000_000
+
 function buildConfig (o: KcatOptions): { config: ConfigInput, offsetReset: 'beginning' | 'end' | 'error', acks: string | undefined } {
   const config: ConfigInput = {}
   let offsetReset: 'beginning' | 'end' | 'error' = 'end'
   let acks: string | undefined
+  const known = new Set(configKeyNames())
   for (const [k, v] of Object.entries(o.config)) {
     const key = k.startsWith('topic.') && k !== 'topic.metadata.refresh.interval.ms' ? k.slice(6) : k
     if (key === 'auto.offset.reset') {
@@ -42,6 +48,11 @@ function buildConfig (o: KcatOptions): { config: ConfigInput, offsetReset: 'begi
     }
     if (key === 'acks' || key === 'request.required.acks') { acks = v; continue }
     if (IGNORED_X.has(key)) continue
+    if (!known.has(key)) {
+      // The library would refuse the key too; here the refusal can guess the intended one, as librdkafka cannot.
+      const guess = closestName(key, [...[...known].filter(n => n.includes('.')), ...IGNORED_X, 'auto.offset.reset', 'acks'])
+      throw new ConfigError(k, `unknown configuration key${guess === undefined ? '' : `; did you mean ${guess}?`}`)
+    }
     config[key] = v
   }
   if (o.brokers !== undefined) {
@@ -106,7 +117,13 @@ export async function run (argv: string[], io: Io = { stdin: process.stdin, stdo
       case 'produce': {
         if (o.topics.length !== 1) throw new ConfigError('-t', '-P needs exactly one -t topic')
         if (o.partitions.length > 1) throw new ConfigError('-p', '-P takes at most one partition')
+        // librdkafka refuses a message above message.max.bytes (default 1,000,000) before sending it; the
+        // library's own default (max.request.size, 100 MB) bounds whole requests, not messages.
+        const messageMaxBytes = config['message.max.bytes'] !== undefined || config['max.request.size'] !== undefined
+          ? consumer.config.maxRequestBytes
+          : LIBRDKAFKA_MESSAGE_MAX_BYTES
         return await runProduce(consumer, {
+          messageMaxBytes,
           topic: o.topics[0],
           partition: o.partitions[0],
           keyDelimiter: o.keyDelimiter,

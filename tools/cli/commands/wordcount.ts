@@ -7,7 +7,7 @@
 // --receiver reads with the receiver-based stream (Spark's KafkaWordCount) instead of the direct one; --wal turns
 // on its write-ahead log (in the --checkpoint directory), --group is its group.id (start and committed offsets).
 //
-// With --out each completed batch writes one JSON file, atomically, named by batch time:
+// With --out each completed batch that read records writes one JSON file, atomically, named by batch time:
 // { batchTime, offsetRanges: [{ topic, partition, fromOffset, untilOffset }], counts: { word: n } }. With the same
 // --checkpoint across crashes and restarts, the union of these files counts every record exactly once.
 // SIGTERM (or SIGINT) lets the running batch finish, then exits 0.

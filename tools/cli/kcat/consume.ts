@@ -32,13 +32,22 @@ type StartSpec = { kind: 'beginning' | 'end' } | { kind: 'absolute', offset: big
 function parseStart (s: string | undefined): { start: StartSpec, endTimestamp: bigint | undefined } {
   if (s === undefined || s === 'beginning' || s === 'stored') return { start: { kind: 'beginning' }, endTimestamp: undefined }
   if (s === 'end') return { start: { kind: 'end' }, endTimestamp: undefined }
-  if (/^\d+$/.test(s)) return { start: { kind: 'absolute', offset: BigInt(s) }, endTimestamp: undefined }
-  if (/^-\d+$/.test(s)) return { start: { kind: 'tail', count: -BigInt(s) }, endTimestamp: undefined }
+  if (/^\d+$/.test(s)) return { start: { kind: 'absolute', offset: int64('offset', s) }, endTimestamp: undefined }
+  if (/^-\d+$/.test(s)) return { start: { kind: 'tail', count: int64('offset', s.slice(1)) }, endTimestamp: undefined }
   let m = /^s@(\d+)$/.exec(s)
-  if (m !== null) return { start: { kind: 'time', ts: BigInt(m[1]) }, endTimestamp: undefined }
+  if (m !== null) return { start: { kind: 'time', ts: int64('timestamp', m[1]) }, endTimestamp: undefined }
   m = /^e@(\d+)$/.exec(s)
-  if (m !== null) return { start: { kind: 'beginning' }, endTimestamp: BigInt(m[1]) }
+  if (m !== null) return { start: { kind: 'beginning' }, endTimestamp: int64('timestamp', m[1]) }
   throw new ConfigError('-o', `expected beginning, end, stored, N, -N, s@ts or e@ts, got "${s}"`)
+}
+
+const INT64_MAX = (1n << 63n) - 1n
+
+/** Offsets and timestamps are int64 on the wire: a larger number is refused here, not by the encoder mid-request. */
+function int64 (what: string, digits: string): bigint {
+  const n = BigInt(digits)
+  if (n > INT64_MAX) throw new ConfigError('-o', `${what} ${digits} is above the largest Kafka ${what} (${INT64_MAX})`)
+  return n
 }
 
 /** Writes to a stream, waiting for it to drain when its buffer is full: memory stays bounded on slow pipes. */

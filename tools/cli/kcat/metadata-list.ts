@@ -1,4 +1,4 @@
-import { errorInfo } from '../../../protocol/error-codes.js'
+import { ErrorCode, errorInfo } from '../../../protocol/error-codes.js'
 import type { ClusterMetadata } from '../../../consumer/index.js'
 
 // kcat -L: the cluster's brokers, topics and partitions, in kcat's text layout or its -J JSON, in the order the
@@ -23,11 +23,11 @@ export function renderMetadataText (md: ClusterMetadata, topic: string | undefin
   lines.push(` ${md.topics.length} topics:`)
   for (const t of md.topics) {
     let head = `  topic "${t.name}" with ${t.partitions.length} partitions:`
-    if (t.errorCode !== 0) head += ` ${brokerErrorString(t.errorCode)}${t.errorCode === 5 ? ' (try again)' : ''}`
+    if (t.errorCode !== ErrorCode.NONE) head += ` ${brokerErrorString(t.errorCode)}${t.errorCode === ErrorCode.LEADER_NOT_AVAILABLE ? ' (try again)' : ''}`
     lines.push(head)
     for (const p of t.partitions) {
       let line = `    partition ${p.partition}, leader ${p.leader}, replicas: ${p.replicas.join(',')}, isrs: ${p.isr.join(',')}`
-      if (p.errorCode !== 0) line += `, ${brokerErrorString(p.errorCode)}`
+      if (p.errorCode !== ErrorCode.NONE) line += `, ${brokerErrorString(p.errorCode)}`
       lines.push(line)
     }
   }
@@ -42,10 +42,10 @@ export function renderMetadataJson (md: ClusterMetadata, topic: string | undefin
     brokers: md.brokers.map(b => ({ id: b.nodeId, name: `${b.host}:${b.port}` })),
     topics: md.topics.map(t => ({
       topic: t.name,
-      ...(t.errorCode !== 0 ? { error: brokerErrorString(t.errorCode) } : {}),
+      ...(t.errorCode !== ErrorCode.NONE ? { error: brokerErrorString(t.errorCode) } : {}),
       partitions: t.partitions.map(p => ({
         partition: p.partition,
-        ...(p.errorCode !== 0 ? { error: brokerErrorString(p.errorCode) } : {}),
+        ...(p.errorCode !== ErrorCode.NONE ? { error: brokerErrorString(p.errorCode) } : {}),
         leader: p.leader,
         replicas: p.replicas.map(id => ({ id })),
         isrs: p.isr.map(id => ({ id }))

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../../protocol/errors.js'
+import { UsageError } from '../usage-error.js'
 
 // kcat's command line, parsed the way its getopt does: flags may be grouped (-Ce), an option's argument may be
 // attached (-tfoo) or separate (-t foo), and options may repeat where kcat allows it (-t for -Q, -X, -H, -p).
@@ -60,13 +61,15 @@ export function parseOptions (argv: string[]): KcatOptions {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (!a.startsWith('-') || a === '-') throw new ConfigError(a, 'unexpected argument (file arguments are not supported)')
+    // kcat has no long options; reading "--frobnicate" as the flags -, f, r ... would blame "-" for the typo.
+    if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`)
     for (let j = 1; j < a.length; j++) {
       const f = a[j]
       let arg: string | undefined
       if (WITH_ARG.has(f)) {
         if (j + 1 < a.length) arg = a.slice(j + 1)
         else if (i + 1 < argv.length) arg = argv[++i]
-        else throw new ConfigError(`-${f}`, 'requires an argument')
+        else throw new UsageError(`option -${f} requires an argument`)
         j = a.length
       }
       switch (f) {
@@ -107,7 +110,7 @@ export function parseOptions (argv: string[]): KcatOptions {
         case 'd': case 's': case 'r': case 'm': case 'G': case 'F':
           throw new ConfigError(`-${f}`, 'not supported by kafka-direct')
         default:
-          throw new ConfigError(`-${f}`, 'unknown option')
+          throw new UsageError(`unknown option -${f}`)
       }
     }
   }

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream'
-import { ConfigError } from '../../../protocol/errors.js'
+import { ConfigError, KafkaError } from '../../../protocol/errors.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
 import { crc32 } from '../../../protocol/records/crc32.js'
 import type { CompressionCodec } from '../../../protocol/compression/codec.js'
 import type { RecordInput } from '../../../protocol/records/index.js'
@@ -21,6 +22,8 @@ export interface ProduceCliOptions {
   nullString: boolean
   count: number | undefined
   stdin: Readable
+  /** The largest message (key, value and headers) accepted, as librdkafka's message.max.bytes. */
+  messageMaxBytes: number
 }
 
 const CODECS = new Set(['none', 'gzip', 'snappy', 'lz4', 'zstd'])
@@ -35,6 +38,7 @@ export async function runProduce (consumer: SimpleConsumer, o: ProduceCliOptions
   const delim = Buffer.from(o.messageDelimiter)
   const keyDelim = o.keyDelimiter === undefined ? undefined : Buffer.from(o.keyDelimiter)
   let sent = 0
+  const headerBytes = o.headers.reduce((n, h) => n + Buffer.byteLength(h.key) + (h.value === null ? 0 : Buffer.byteLength(h.value)), 0)
 
   const flush = async (p: number): Promise<void> => {
     const batch = pending.get(p)
@@ -57,6 +61,12 @@ export async function runProduce (consumer: SimpleConsumer, o: ProduceCliOptions
           if (value.length === 0) value = null
         }
       }
+    }
+    const size = (key?.length ?? 0) + (value?.length ?? 0) + headerBytes
+    if (size > o.messageMaxBytes) {
+      // As kcat: fail on the message, after sending what came before it (nothing read earlier is lost).
+      for (const q of [...pending.keys()]) await flush(q)
+      throw new KafkaError(ErrorCode.MESSAGE_TOO_LARGE, `Failed to produce message (${size} bytes): above message.max.bytes (${o.messageMaxBytes}; raise it with -X message.max.bytes=N)`)
     }
     const p = o.partition ?? (key !== null ? (crc32(key) >>> 0) % partitionCount : Math.floor(Math.random() * partitionCount))
     let batch = pending.get(p)

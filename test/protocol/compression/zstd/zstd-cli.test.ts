@@ -6,9 +6,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { zstdCompress, zstdDecompress } from '../../../../protocol/compression/zstd/index.js'
 import { randomBytes, repetitive, text } from './zstd-inputs.js'
+import { peerMissing } from '../../../../test-interop/peers/cache.js'
 
 const ZSTD = '/usr/bin/zstd'
-const skip = existsSync(ZSTD) ? false : 'zstd CLI not installed at /usr/bin/zstd'
+const skip = existsSync(ZSTD) ? false : peerMissing('zstd CLI not installed at /usr/bin/zstd')
 
 function zstdCli (args: string[], input: Buffer): Buffer {
   const r = spawnSync(ZSTD, args, { input, maxBuffer: 256 * 1024 * 1024 })

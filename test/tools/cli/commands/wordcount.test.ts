@@ -29,7 +29,7 @@ t.test('top words are the most frequent, ties alphabetical', async t => {
   t.same(topWords(new Map([['b', 2], ['a', 2], ['c', 5], ['d', 1]]), 3), [['c', 5], ['a', 2], ['b', 2]])
 })
 
-t.test('wordcount runs against a fake cluster, writes one JSON file per batch and stops after --duration', async t => {
+t.test('wordcount runs against a fake cluster, writes one JSON file per batch with records and stops after --duration', async t => {
   const { FakeCluster } = await import('../../../../tools/fake-broker/index.js')
   const { run } = await import('../../../../tools/cli/commands/wordcount.js')
   const { JsonBatchFileSink } = await import('../../../../streaming/sinks/json-batch-file-sink.js')
@@ -45,5 +45,8 @@ t.test('wordcount runs against a fake cluster, writes one JSON file per batch an
   for (const f of files) for (const [w, n] of Object.entries(f.counts as Record<string, number>)) total.set(w, (total.get(w) ?? 0) + n)
   t.same(Object.fromEntries(total), { to: 2, be: 3, or: 1, not: 1, quick: 1 })
   t.same(files[0]?.offsetRanges, [{ topic: 'text', partition: 0, fromOffset: 0, untilOffset: 2 }, { topic: 'text', partition: 1, fromOffset: 0, untilOffset: 1 }])
+  // About 8 batches ran; only the first read anything. An idle job must not leave a file per interval (172,800 a
+  // day at 500 ms): a batch whose ranges are all empty has nothing to record.
+  t.equal(files.length, 1, 'no files for empty batches')
   t.equal(cluster.state.groups.committed('wc', 'text', 0)?.offset, 2n)
 })
