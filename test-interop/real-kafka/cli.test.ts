@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { KafkaClient } from '../../consumer/cluster.js'
 import type { ClusterMetadata } from '../../consumer/cluster-metadata.js'
 import { runKcat } from '../../test/tools/cli/run-kcat.js'
@@ -56,7 +56,7 @@ t.test(`our CLI prints what kcat prints, on a 3-node real Kafka`, { skip }, asyn
 
   // While a node is down, both are given only the live nodes: kcat would otherwise log (on stderr) its failed
   // connections to the dead bootstrap address, when its random pick of a bootstrap broker lands there.
-  const compareList = async (t: Tap.Test, args: string[], b = kafka.bootstrap): Promise<void> => {
+  const compareList = async (t: Test, args: string[], b = kafka.bootstrap): Promise<void> => {
     const theirs = withoutController((await kcat(['-b', b, ...args])).stdout)
     const mine = await ours(['-b', b, ...args])
     t.equal(mine.code, 0, mine.stderr)
@@ -64,7 +64,7 @@ t.test(`our CLI prints what kcat prints, on a 3-node real Kafka`, { skip }, asyn
     t.equal(m.text, theirs.text, `-L ${args.slice(1).join(' ')}`)
     t.equal(m.marks, theirs.marks, 'as many "(controller)" marks as kcat prints')
   }
-  const compareConsume = async (t: Tap.Test, b = kafka.bootstrap): Promise<void> => {
+  const compareConsume = async (t: Test, b = kafka.bootstrap): Promise<void> => {
     for (const extra of CONSUME_FORMATS) {
       for (let p = 0; p < PARTITIONS; p++) {
         const args = ['-C', '-t', TOPIC, '-p', String(p), '-e', ...extra]
