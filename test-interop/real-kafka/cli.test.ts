@@ -14,6 +14,8 @@ import { realKafkaFor, realKafkaSkip } from './start-kafka.js'
 // Kafka answers each Metadata request with a random live broker as controllerId (KafkaApis / KIP-590), so two
 // runs, ours or kcat's, rarely agree on it. The marker is checked (exactly one broker carries it) and removed.
 
+// JVM brokers on a shared 2-core machine: more than tap's default 120 s per file (tap's parent is told).
+t.setTimeout(600_000)
 const skip = await realKafkaSkip() || (haveKcat ? false : 'kcat is not installed')
 const TOPIC = 'cli'
 const PARTITIONS = 3

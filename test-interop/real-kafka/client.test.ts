@@ -27,6 +27,8 @@ import { SASL_MECHANISMS, realKafkaFor, realKafkaSkip } from './start-kafka.js'
 // - and, last, every request the client can send (read from its source), sent at least once at the version
 //   negotiated with this broker: each client here connects through a socket that records request headers.
 
+// JVM brokers on a shared 2-core machine: more than tap's default 120 s per file (tap's parent is told).
+t.setTimeout(600_000)
 const skip = await realKafkaSkip()
 const TOPIC = 'records'
 const PARTITIONS = 3

@@ -10,6 +10,8 @@ import { realKafkaFor, realKafkaSkip } from './start-kafka.js'
 // run catches up; every acknowledged word is counted exactly once and the output's offset ranges tile each log.
 // Fewer kills than on the fake broker (each run's start-up against a JVM broker costs more); the same scenario.
 
+// JVM brokers on a shared 2-core machine: more than tap's default 120 s per file (tap's parent is told).
+t.setTimeout(600_000)
 const skip = await realKafkaSkip()
 const PARTITIONS = 3
 const KILLS = 6

@@ -278,14 +278,20 @@ export async function startRealKafka (opts: RealKafkaOptions = {}): Promise<Real
 
 export { PeerUnavailable }
 
-/** For `t.test(..., { skip })`: false when real Kafka can run here, else why not (resolving the jars if needed). */
+/**
+ * For `t.test(..., { skip })`: false when real Kafka can run here, else why not (resolving the jars if needed).
+ * With KAFKA_DIRECT_REQUIRE_REAL_KAFKA=1 (set by CI, which installs Java and Maven) a missing peer is an error
+ * instead of a skip, so that CI cannot pass by skipping these tests.
+ */
 export async function realKafkaSkip (version = KAFKA_VERSION): Promise<string | false> {
   try {
     await kafkaJars(version)
     return false
   } catch (err) {
-    if (err instanceof PeerUnavailable) return `real Kafka ${version} unavailable: ${err.message}`
-    throw err
+    if (!(err instanceof PeerUnavailable)) throw err
+    const why = `real Kafka ${version} unavailable: ${err.message}`
+    if (process.env.KAFKA_DIRECT_REQUIRE_REAL_KAFKA === '1') throw new Error(`${why} (KAFKA_DIRECT_REQUIRE_REAL_KAFKA=1)`, { cause: err })
+    return why
   }
 }
 
