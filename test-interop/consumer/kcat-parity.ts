@@ -22,3 +22,13 @@ export const CONSUME_FORMATS: string[][] = [[], ['-J'], ['-f', '%t|%p|%o|%k|%K|%
 
 /** Non-empty lines, sorted: for output whose order across partitions is not defined. */
 export const sorted = (s: string): string[] => s.split('\n').filter(l => l !== '').sort()
+
+/** The librdkafka version kcat is built on ([major, minor, patch]), from `kcat -V`; undefined if it cannot tell. */
+export async function librdkafkaVersion (): Promise<[number, number, number] | undefined> {
+  try {
+    const m = /librdkafka (\d+)\.(\d+)\.(\d+)/.exec((await kcat(['-V'])).stdout)
+    return m === null ? undefined : [Number(m[1]), Number(m[2]), Number(m[3])]
+  } catch {
+    return undefined
+  }
+}
