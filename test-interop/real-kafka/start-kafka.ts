@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -150,7 +150,7 @@ export async function startRealKafka (opts: RealKafkaOptions = {}): Promise<Real
     const dir = join(root, `node-${node.nodeId}`)
     const propsFile = join(dir, 'server.properties')
     const logFile = join(dir, 'server.log')
-    await exec('mkdir', ['-p', node.dataDir])
+    mkdirSync(node.dataDir, { recursive: true })
     writeFileSync(propsFile, serverProperties({ node, nodes: layouts, listeners, users, pemKeystore, extra: opts.config ?? {} }))
     const log4j = log4jProperties(logFile)
     writeFileSync(join(dir, 'log4j.properties'), log4j.log4j1)
