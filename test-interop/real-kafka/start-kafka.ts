@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -150,7 +150,7 @@ export async function startRealKafka (opts: RealKafkaOptions = {}): Promise<Real
     const dir = join(root, `node-${node.nodeId}`)
     const propsFile = join(dir, 'server.properties')
     const logFile = join(dir, 'server.log')
-    await exec('mkdir', ['-p', node.dataDir])
+    mkdirSync(node.dataDir, { recursive: true })
     writeFileSync(propsFile, serverProperties({ node, nodes: layouts, listeners, users, pemKeystore, extra: opts.config ?? {} }))
     const log4j = log4jProperties(logFile)
     writeFileSync(join(dir, 'log4j.properties'), log4j.log4j1)
@@ -278,14 +278,20 @@ export async function startRealKafka (opts: RealKafkaOptions = {}): Promise<Real
 
 export { PeerUnavailable }
 
-/** For `t.test(..., { skip })`: false when real Kafka can run here, else why not (resolving the jars if needed). */
+/**
+ * For `t.test(..., { skip })`: false when real Kafka can run here, else why not (resolving the jars if needed).
+ * With KAFKA_DIRECT_REQUIRE_REAL_KAFKA=1 (set by CI, which installs Java and Maven) a missing peer is an error
+ * instead of a skip, so that CI cannot pass by skipping these tests.
+ */
 export async function realKafkaSkip (version = KAFKA_VERSION): Promise<string | false> {
   try {
     await kafkaJars(version)
     return false
   } catch (err) {
-    if (err instanceof PeerUnavailable) return `real Kafka ${version} unavailable: ${err.message}`
-    throw err
+    if (!(err instanceof PeerUnavailable)) throw err
+    const why = `real Kafka ${version} unavailable: ${err.message}`
+    if (process.env.KAFKA_DIRECT_REQUIRE_REAL_KAFKA === '1') throw new Error(`${why} (KAFKA_DIRECT_REQUIRE_REAL_KAFKA=1)`, { cause: err })
+    return why
   }
 }
 
