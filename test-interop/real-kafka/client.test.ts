@@ -104,6 +104,27 @@ t.test('our client against real Kafka', { skip }, async t => {
     await t.rejects(consumer.fetch([{ topic: TOPIC, partition: 1, fromOffset: end, untilOffset: end + 5n }]), OffsetOutOfRangeError, 'a range past the high watermark')
   })
 
+  t.test('the records iterator reads a range, then follows the log as real Kafka appends to it', async t => {
+    const consumer = new SimpleConsumer(plain({ fetchWaitMaxMs: 200, maxPartitionFetchBytes: 512 }))
+    t.teardown(async () => await consumer.close())
+    const ranged: string[] = []
+    for await (const r of consumer.records(TOPIC, 1, 7n, 66n)) ranged.push(String(r.value))
+    t.same(ranged, expected[1].slice(7, 66), 'a bounded range, in small fetches')
+    // Unbounded: past the high watermark the iterator waits (Fetch maxWaitMs) and yields what is appended later.
+    const end = BigInt(expected[1].length)
+    const followed: string[] = []
+    for await (const r of consumer.records(TOPIC, 1, end - 2n)) {
+      followed.push(String(r.value))
+      if (r.offset === end - 1n) {
+        const more = ['appended-1', 'appended-2', 'appended-3']
+        setTimeout(() => { void produce(consumer.client, TOPIC, 1, more.map(value => ({ value }))) }, 300)
+        expected[1].push(...more)
+      }
+      if (r.offset === end + 2n) break
+    }
+    t.same(followed, expected[1].slice(-5), 'the last two records, then three appended while it waited')
+  })
+
   t.test('SSL, SASL_PLAINTEXT and SASL_SSL with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512', async t => {
     const [username, password] = Object.entries(kafka.users)[0]
     const cases: Array<{ name: string, config: ConfigInput }> = [{
