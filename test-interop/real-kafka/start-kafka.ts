@@ -140,7 +140,10 @@ export async function startRealKafka (opts: RealKafkaOptions = {}): Promise<Real
 
   // One cluster id for every node; SCRAM users go into the bootstrap metadata at format time (KIP-900), so they
   // exist before the first client connects.
-  const clusterId = randomBytes(16).toString('base64url').slice(0, 22)
+  // A base64url UUID, as `kafka-storage random-uuid` prints; never starting with '-', which the tool's argument
+  // parser would take for an option (Kafka's Uuid.randomUuid avoids it for the same reason).
+  let clusterId: string
+  do clusterId = randomBytes(16).toString('base64url').slice(0, 22); while (clusterId.startsWith('-'))
   const scram = listeners.some(l => l.startsWith('SASL_'))
     ? Object.entries(users).flatMap(([u, p]) => ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap(m => ['--add-scram', `${m}=[name=${u},password=${p}]`]))
     : []
