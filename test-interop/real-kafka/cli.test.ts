@@ -33,8 +33,12 @@ function withoutController (listing: string): { text: string, marks: number } {
 
 async function metadata (bootstrap: string): Promise<ClusterMetadata> {
   const client = new KafkaClient({ bootstrapServers: bootstrap, retries: 5 })
-  try { return await client.metadata([TOPIC]) } finally { await client.close() }
+  try { return await client.metadata() } finally { await client.close() }
 }
+
+/** Every partition of every topic has a leader and `replicas` in-sync replicas, none of them `gone`. */
+const settled = (replicas: number, gone?: number) => (md: ClusterMetadata): boolean =>
+  md.topics.length > 0 && md.topics.every(t => t.partitions.every(p => p.leader >= 0 && p.leader !== gone && p.isr.length === replicas && (gone === undefined || !p.isr.includes(gone))))
 
 /** Polls the cluster's metadata until `settled` holds (real Kafka has no events to wait on). */
 async function waitForMetadata (bootstrap: string, what: string, settled: (md: ClusterMetadata) => boolean, timeoutMs = 120_000): Promise<void> {
@@ -53,6 +57,8 @@ t.test(`our CLI prints what kcat prints, on a 3-node real Kafka`, { skip }, asyn
   const input = Array.from({ length: RECORDS }, (_, i) => `k${i}:value-${i}${'x'.repeat(i % 5)}`).join('\n') + '\n'
   await kcat(['-b', b, '-P', '-t', TOPIC, '-K', ':', '-H', 'source=kcat'], input)
   const all = ['-C', '-t', TOPIC, '-e', '-q', '-f', '%p %o %k %s\\n']
+  // Listings show ISRs: compare once every replica of the new topic has caught up.
+  await waitForMetadata(b, 'the topic is fully replicated', settled(3))
   const baseline = await kcat(['-b', b, ...all])
   t.equal(sorted(baseline.stdout).length, RECORDS, 'kcat reads back every record')
 
@@ -120,22 +126,26 @@ t.test(`our CLI prints what kcat prints, on a 3-node real Kafka`, { skip }, asyn
   t.test('a node is killed and started again: no record lost or repeated, and the output equals kcat\'s', async t => {
     const victim = kafka.brokers[1]
     const others = kafka.brokers.filter(x => x !== victim).map(x => `127.0.0.1:${x.port}`).join(',')
+    await waitForMetadata(b, 'every topic is fully replicated', settled(3))
     await kafka.stopBroker(1)
-    // Consumed during the failover: the victim's partitions have no leader until the controller fences it.
-    const during = await ours(['-b', b, ...all])
+    // Consumed during the failover: the victim's partitions have no leader until the controller fences it, after
+    // broker.session.timeout.ms (6 s here) plus the controller's own time, which on a loaded machine can outlast
+    // our default retries (10, about 8 s of backoff). kcat waits for a leader without limit; ours is given more
+    // retries for these two reads.
+    const patient = ['-X', 'retries=100']
+    const during = await ours(['-b', b, ...patient, ...all])
     t.equal(during.code, 0, during.stderr)
     t.same(sorted(during.stdout), sorted(baseline.stdout), 'read across the failover')
     await waitForMetadata(others, `node ${victim.nodeId} is fenced and leads nothing`, md =>
-      !md.brokers.some(x => x.nodeId === victim.nodeId) && md.topics[0]?.partitions.every(p => p.leader >= 0 && p.leader !== victim.nodeId && !p.isr.includes(victim.nodeId)) === true)
+      !md.brokers.some(x => x.nodeId === victim.nodeId) && settled(2, victim.nodeId)(md))
     await compareList(t, ['-L', '-t', TOPIC], others)
     await compareConsume(t, others)
 
     await kafka.startBroker(1)
-    const rejoining = await ours(['-b', b, ...all])
+    const rejoining = await ours(['-b', b, ...patient, ...all])
     t.equal(rejoining.code, 0, rejoining.stderr)
     t.same(sorted(rejoining.stdout), sorted(baseline.stdout), 'read while the node rejoins')
-    await waitForMetadata(b, `node ${victim.nodeId} is back in every ISR`, md =>
-      md.brokers.length === 3 && md.topics[0]?.partitions.every(p => p.isr.length === 3) === true)
+    await waitForMetadata(b, `node ${victim.nodeId} is back in every ISR`, md => md.brokers.length === 3 && settled(3)(md))
     await compareList(t, ['-L', '-t', TOPIC])
     await compareList(t, ['-L'])
     await compareConsume(t)
