@@ -1,3 +1,4 @@
+import type { Test } from 'tap'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { JsonBatchFileSink } from '../../streaming/sinks/json-batch-file-sink.js'
@@ -30,18 +31,9 @@ export interface CrashRunOptions {
   beforeFinalRun?: () => Promise<void>
 }
 
-interface TestLike {
-  testdir: () => string
-  teardown: (fn: () => unknown) => void
-  equal: (a: unknown, b: unknown, msg?: string) => void
-  ok: (v: unknown, msg?: string) => void
-  fail: (msg?: string) => void
-  same: (a: unknown, b: unknown, msg?: string) => void
-}
-
 interface Run { child: ChildProcess, exited: Promise<{ code: number | null, signal: string | null, stderr: string }>, batches: () => number, onBatch: (fn: () => void) => void }
 
-export async function killAndRecover (t: TestLike, broker: CrashBroker, opts: CrashRunOptions): Promise<void> {
+export async function killAndRecover (t: Test, broker: CrashBroker, opts: CrashRunOptions): Promise<void> {
   const dir = t.testdir()
   const js = await transpileProject(join(dir, 'js'), ['tools/cli/main.ts', 'tools/cli/commands/wordcount.ts'])
   const checkpoint = join(dir, 'checkpoint')
