@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
+import { createServer, type AddressInfo, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { KafkaClient } from '../../consumer/cluster.js'
@@ -88,15 +88,19 @@ function installExitHook (): void {
   }
 }
 
-export async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
+/**
+ * `n` distinct free loopback ports: all bound to port 0 at once, then released, so the kernel cannot hand the
+ * same one out twice (the broker binds them a moment later; another process taking one meanwhile is unlikely).
+ */
+export async function freePorts (n: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: n }, async () => await new Promise<Server>((resolve, reject) => {
     const s = createServer()
     s.on('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => resolve(port))
-    })
-  })
+    s.listen(0, '127.0.0.1', () => resolve(s))
+  })))
+  const ports = servers.map(s => (s.address() as AddressInfo).port)
+  await Promise.all(servers.map(async s => await new Promise(resolve => s.close(resolve))))
+  return ports
 }
 
 /** The jars of `version` (resolved once into the peer cache), or PeerUnavailable saying what is missing. */
@@ -131,11 +135,12 @@ export async function startRealKafka (opts: RealKafkaOptions = {}): Promise<Real
     tls = { ...made.cert, certFile, keyFile }
   }
 
+  const free = await freePorts(count * (listeners.length + 1))
   const layouts: NodeLayout[] = []
   for (let i = 0; i < count; i++) {
     const ports: Record<ListenerName, number | undefined> = { PLAINTEXT: undefined, SASL_PLAINTEXT: undefined, SSL: undefined, SASL_SSL: undefined }
-    for (const l of listeners) ports[l] = await freePort()
-    layouts.push({ nodeId: i + 1, dataDir: join(root, `node-${i + 1}`, 'data'), controllerPort: await freePort(), ports })
+    for (const l of listeners) ports[l] = free.pop()
+    layouts.push({ nodeId: i + 1, dataDir: join(root, `node-${i + 1}`, 'data'), controllerPort: free.pop()!, ports })
   }
 
   // One cluster id for every node; SCRAM users go into the bootstrap metadata at format time (KIP-900), so they
@@ -149,7 +154,8 @@ export async function startRealKafka (opts: RealKafkaOptions = {}): Promise<Real
     : []
   const brokers: RealBroker[] = []
   const children: Array<ChildProcess | undefined> = []
-  for (const node of layouts) {
+  // Each node's storage is formatted by its own JVM, all at once.
+  const formatted = await Promise.all(layouts.map(async node => {
     const dir = join(root, `node-${node.nodeId}`)
     const propsFile = join(dir, 'server.properties')
     const logFile = join(dir, 'server.log')
@@ -159,13 +165,18 @@ export async function startRealKafka (opts: RealKafkaOptions = {}): Promise<Real
     writeFileSync(join(dir, 'log4j.properties'), log4j.log4j1)
     writeFileSync(join(dir, 'log4j2.properties'), log4j.log4j2)
     const format = await exec('java', [...JVM_OPTS, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile, ...scram], { timeoutMs: 120_000 })
-    if (format.code !== 0) {
-      await rm(root, { recursive: true, force: true })
-      throw new Error(`kafka-storage format failed for node ${node.nodeId}:\n${format.stdout}${format.stderr}`)
-    }
     const ports: Partial<Record<ListenerName, number>> = {}
     for (const l of listeners) ports[l] = node.ports[l]
-    brokers.push({ nodeId: node.nodeId, pid: undefined, port: node.ports.PLAINTEXT!, ports, dir, logFile })
+    const broker: RealBroker = { nodeId: node.nodeId, pid: undefined, port: node.ports.PLAINTEXT!, ports, dir, logFile }
+    return { broker, failure: format.code === 0 ? undefined : `kafka-storage format failed for node ${node.nodeId}:\n${format.stdout}${format.stderr}` }
+  }))
+  const failure = formatted.find(f => f.failure !== undefined)?.failure
+  if (failure !== undefined) {
+    await rm(root, { recursive: true, force: true })
+    throw new Error(failure)
+  }
+  for (const f of formatted) {
+    brokers.push(f.broker)
     children.push(undefined)
   }
 
