@@ -24,6 +24,10 @@ async function brokerIds (bootstrap: string): Promise<number[]> {
 t.test('a 3-node cluster: a node stops, the others answer; it starts again and is listed', { skip }, async t => {
   const kafka = await realKafkaFor(t, { brokers: 3 })
   t.same(await brokerIds(kafka.bootstrap), [1, 2, 3])
+  await kafka.createTopic('replicated', { partitions: 3, config: { 'min.insync.replicas': 2 } })
+  const client = new KafkaClient({ bootstrapServers: kafka.bootstrap })
+  t.teardown(async () => await client.close())
+  t.same((await client.topic('replicated')).partitions.map(p => p.replicas.length), [3, 3, 3], 'createTopic: 3 partitions, 3 replicas each')
   const pid = kafka.brokers[1].pid!
   await kafka.stopBroker(1)
   t.equal(kafka.brokers[1].pid, undefined)
@@ -41,7 +45,7 @@ t.test(`Kafka ${KAFKA_3_VERSION} (KRaft) starts from the same harness`, { skip: 
   // And our client speaks to it: the versions negotiated differ from 4.x's (3.9 tops out lower, keeps v0-v2).
   const consumer = new SimpleConsumer({ bootstrapServers: kafka.bootstrap })
   t.teardown(async () => await consumer.close())
-  await consumer.client.withRetries('Metadata', async () => await consumer.client.topic('three-nine', { allowAutoTopicCreation: true }), ['three-nine'])
+  await kafka.createTopic('three-nine', { partitions: 2 })
   const at = await produce(consumer.client, 'three-nine', 0, [{ key: 'k', value: 'on 3.9' }], { compression: 'zstd' })
   const got = await consumer.fetch([{ topic: 'three-nine', partition: 0, fromOffset: at, untilOffset: at + 1n }])
   t.equal(String(got.get(tpKey('three-nine', 0))?.[0]?.value), 'on 3.9', 'produced and fetched back')

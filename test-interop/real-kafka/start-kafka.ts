@@ -61,6 +61,11 @@ export interface RealKafka {
   stopBroker: (i: number, opts?: { graceful?: boolean }) => Promise<void>
   /** Starts broker i again and waits until the cluster lists it and it answers Metadata. */
   startBroker: (i: number) => Promise<void>
+  /**
+   * Creates a topic with Kafka's own tool (kafka-topics --create, one JVM start), for tests that need a topic with
+   * auto-creation off or a chosen layout. Replication factor defaults to the number of nodes.
+   */
+  createTopic: (name: string, opts?: { partitions?: number, replicationFactor?: number, config?: Record<string, string | number> }) => Promise<void>
   /** The last lines of each broker's log, for failure messages. */
   logTail: (lines?: number) => string
   stop: () => Promise<void>
@@ -284,6 +289,13 @@ export async function startRealKafka (opts: RealKafkaOptions = {}): Promise<Real
       if (children[i] !== undefined) return
       launch(i)
       await waitReady(i, ids)
+    },
+    createTopic: async (name, o = {}) => {
+      const args = ['--bootstrap-server', bootstrapFor('PLAINTEXT'), '--create', '--topic', name,
+        '--partitions', String(o.partitions ?? 1), '--replication-factor', String(o.replicationFactor ?? count)]
+      for (const [k, v] of Object.entries(o.config ?? {})) args.push('--config', `${k}=${v}`)
+      const r = await exec('java', [...JVM_OPTS, `-Dlog4j.configuration=file:${join(brokers[0].dir, 'log4j.properties')}`, '-cp', classpath, 'org.apache.kafka.tools.TopicCommand', ...args], { timeoutMs: 120_000 })
+      if (r.code !== 0) throw new Error(`kafka-topics --create ${name} failed:\n${r.stdout}${r.stderr}`)
     },
     logTail,
     stop,
