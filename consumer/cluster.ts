@@ -105,27 +105,33 @@ export class KafkaClient {
     this.topicAge.delete(topic)
   }
 
-  /** Cached metadata for a topic, refreshed if missing or stale (UNKNOWN_TOPIC_OR_PARTITION if it does not exist). */
-  async topic (name: string): Promise<TopicInfo> {
+  /**
+   * Cached metadata for a topic, refreshed if missing or stale (UNKNOWN_TOPIC_OR_PARTITION if it does not exist).
+   * `allowAutoTopicCreation` lets a broker with auto.create.topics.enable create a missing topic, as a producer's
+   * lookup does (librdkafka and the Java producer); the broker then answers LEADER_NOT_AVAILABLE until the new
+   * topic has leaders, which callers retry (withRetries).
+   */
+  async topic (name: string, opts: { allowAutoTopicCreation?: boolean } = {}): Promise<TopicInfo> {
     const age = this.topicAge.get(name)
     const cached = this.topics.get(name)
     if (cached !== undefined && age !== undefined && Date.now() - age < this.config.metadataMaxAgeMs) return cached
+    const create = opts.allowAutoTopicCreation === true
     // Concurrent lookups share one refresh.
-    if (this.refreshing === undefined) {
+    if (this.refreshing === undefined && !create) {
       this.refreshing = this.metadataOnce([name]).finally(() => { this.refreshing = undefined })
     }
-    await this.refreshing
+    if (!create) await this.refreshing
     const t = this.topics.get(name)
     if (t !== undefined && this.topicAge.has(name)) return t
-    const md = await this.metadataOnce([name])
+    const md = await this.metadataOnce([name], create)
     const found = md.topics.find(x => x.name === name)
     if (found === undefined || found.errorCode !== 0) throw new KafkaError(found?.errorCode ?? 3, `topic "${name}"`)
     return found
   }
 
-  private async metadataOnce (topics: string[]): Promise<ClusterMetadata> {
+  private async metadataOnce (topics: string[], allowAutoTopicCreation = false): Promise<ClusterMetadata> {
     const { conn, address } = await this.anyConnection()
-    const res = await conn.request<MetadataResponse>(Metadata, undefined, { topics: topics.map(name => ({ name })), allowAutoTopicCreation: false })
+    const res = await conn.request<MetadataResponse>(Metadata, undefined, { topics: topics.map(name => ({ name })), allowAutoTopicCreation })
     const md = clusterMetadataFrom(res.body, address)
     this.absorb(md)
     return md

@@ -158,7 +158,9 @@ export class SimpleConsumer {
   /** One ListOffsets request per leader; partitions that fail retriably are retried after a metadata refresh. */
   private async listOffsets (tps: Array<TopicPartition & { timestamp: bigint }>): Promise<Map<string, bigint>> {
     const out = new Map<string, bigint>()
-    let todo = tps
+    // Kafka refuses a ListOffsets that names a partition twice (INVALID_REQUEST), and the result holds one offset
+    // per partition anyway: the last timestamp asked for a partition wins, as in librdkafka (kcat -Q).
+    let todo = [...new Map(tps.map(tp => [tpKey(tp.topic, tp.partition), tp])).values()]
     const isolationLevel = this.config.isolationLevel === 'read_committed' ? 1 : 0
     await this.client.withRetries('ListOffsets', async () => {
       const { byLeader, infos } = await this.groupByLeader(todo)

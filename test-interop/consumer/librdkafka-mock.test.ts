@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline'
 import { SimpleConsumer, tpKey } from '../../consumer/index.js'
 import { runKcat } from '../../test/tools/cli/run-kcat.js'
 import { peerMissing } from '../peers/cache.js'
+import { CONSUME_FORMATS, haveKcat, kcat, sorted } from './kcat-parity.js'
 
 // Interop with a broker we did not write: librdkafka's mock cluster (rdkafka_mock.h), filled by librdkafka's own
 // producer (see mock-cluster.c), read by our SimpleConsumer and by our kcat-compatible CLI, whose output must equal
@@ -18,7 +19,6 @@ import { peerMissing } from '../peers/cache.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const header = '/usr/include/librdkafka/rdkafka_mock.h'
-const haveKcat = existsSync('/usr/bin/kcat')
 const skip = !existsSync(header) ? peerMissing(`${header} is absent (apt-get install librdkafka-dev)`) : !haveKcat ? peerMissing('kcat is absent') : false
 
 const TOPIC = 'interop'
@@ -55,15 +55,7 @@ async function startMock (bin: string): Promise<Mock> {
   }
 }
 
-async function kcat (args: string[]): Promise<{ stdout: string, stderr: string }> {
-  return await new Promise((resolve, reject) => execFile('/usr/bin/kcat', args, { maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
-    if (err !== null) reject(err); else resolve({ stdout, stderr })
-  }))
-}
-
 const ours = runKcat
-
-const sorted = (s: string): string[] => s.split('\n').filter(l => l !== '').sort()
 
 t.test('librdkafka mock cluster', { skip }, async t => {
   const bin = await build()
@@ -91,8 +83,7 @@ t.test('librdkafka mock cluster', { skip }, async t => {
     t.match(mine.stdout.split('\n')[0], /^Metadata for interop \(from broker \d: 127\.0\.0\.1:\d+\/\d\):$/)
   })
 
-  const formats: string[][] = [[], ['-J'], ['-f', '%t|%p|%o|%k|%K|%s|%S|%T|%h\\n'], ['-K', '::'], ['-o', '-7'], ['-o', '150', '-c', '9']]
-  for (const extra of formats) {
+  for (const extra of CONSUME_FORMATS) {
     t.test(`-C -e ${extra.join(' ')} prints what kcat prints, partition by partition`, async t => {
       for (let p = 0; p < PARTITIONS; p++) {
         const args = ['-C', '-t', TOPIC, '-p', String(p), '-e', ...extra]

@@ -55,6 +55,19 @@ t.test('earliest, latest and offsets for times come from one ListOffsets per lea
   t.equal(none.get(tpKey('orders', 0)), -1n)
 })
 
+t.test('a partition asked twice is named once in ListOffsets (Kafka refuses duplicates), the last timestamp winning', async t => {
+  const { cluster, consumer } = await setup(t, { brokers: 1 })
+  const sent: number[][] = []
+  cluster.faults.intercept(req => {
+    if (req.apiName === 'ListOffsets') sent.push((req.body as { topics: Array<{ partitions: Array<{ partitionIndex: number }> }> }).topics.flatMap(x => x.partitions.map(p => p.partitionIndex)))
+    return undefined
+  })
+  const got = await consumer.offsetsForTimes([{ topic: 'orders', partition: 1, timestamp: 1025 }, { topic: 'orders', partition: 2, timestamp: -2 }, { topic: 'orders', partition: 1, timestamp: -1 }])
+  t.same(sent, [[1, 2]], 'one request, each partition once')
+  t.equal(got.get(tpKey('orders', 1)), 50n, 'the last query for partition 1 (latest) answered')
+  t.equal(got.get(tpKey('orders', 2)), 0n)
+})
+
 t.test('fetch returns exactly [from, until) for many partitions, starting inside a batch', async t => {
   const { consumer } = await setup(t)
   const got = await consumer.fetch([

@@ -65,6 +65,28 @@ t.test('produce, list, consume and query end to end', async t => {
 
   const q = await cli(['-b', b, '-Q', '-t', 'lines:1:0'])
   t.equal(q.stdout, 'lines [1] offset 0\n')
+
+  // kcat prints librdkafka's result list: sorted by topic, then partition, a partition asked twice listed twice
+  // with the one answer (the last timestamp asked), and in -J "topic" before the partition keys (seen from kcat
+  // 1.7.1 on librdkafka 2.0.2 against Kafka 4.4; test-interop/real-kafka/cli.test.ts compares the two live).
+  cluster.createTopic('a-first', 1)
+  const many = ['-Q', '-t', 'lines:1:-1', '-t', 'a-first:0:-1', '-t', 'lines:0:-2', '-t', 'lines:1:0']
+  t.equal((await cli(['-b', b, ...many])).stdout, 'a-first [0] offset 0\nlines [0] offset 0\nlines [1] offset 0\nlines [1] offset 0\n')
+  t.equal((await cli(['-b', b, ...many, '-J'])).stdout,
+    '{"a-first":{"topic":"a-first","0":{"partition":0,"offset":0}},"lines":{"topic":"lines","0":{"partition":0,"offset":0},"1":{"partition":1,"offset":0},"1":{"partition":1,"offset":0}}}')
+})
+
+t.test('-P creates a missing topic where the broker allows auto-creation, as kcat does', async t => {
+  const cluster = await FakeCluster.start({ brokers: 1, autoCreateTopics: true })
+  t.teardown(async () => await cluster.stop())
+  const r = await cli(['-b', cluster.bootstrap, '-P', '-t', 'fresh'], 'one\ntwo\n')
+  t.equal(r.code, 0, r.stderr)
+  t.equal(cluster.highWatermark('fresh', 0), 2n)
+  const off = await FakeCluster.start({ brokers: 1 })
+  t.teardown(async () => await off.stop())
+  const refused = await cli(['-b', off.bootstrap, '-X', 'retries=1', '-X', 'retry.backoff.ms=5', '-P', '-t', 'fresh'], 'one\n')
+  t.not(refused.code, 0)
+  t.match(refused.stderr, /UNKNOWN_TOPIC_OR_PARTITION/)
 })
 
 t.test('CRCs are checked only with -X check.crcs=true, as librdkafka does', async t => {

@@ -33,7 +33,9 @@ const BATCH_BYTES = 1_000_000
 export async function runProduce (consumer: SimpleConsumer, o: ProduceCliOptions): Promise<number> {
   const codec = (o.codec ?? 'none') as CompressionCodec
   if (!CODECS.has(codec)) throw new ConfigError('-z', `unknown codec "${o.codec}" (none, gzip, snappy, lz4, zstd)`)
-  const partitionCount = (await consumer.client.topic(o.topic)).partitions.length
+  // As kcat's producer does, a missing topic is created by the lookup where the broker allows auto-creation.
+  const lookup = async (): Promise<number> => (await consumer.client.topic(o.topic, { allowAutoTopicCreation: true })).partitions.length
+  const partitionCount = await consumer.client.withRetries('Metadata', lookup, [o.topic])
   const pending = new Map<number, { records: RecordInput[], bytes: number }>()
   const delim = Buffer.from(o.messageDelimiter)
   const keyDelim = o.keyDelimiter === undefined ? undefined : Buffer.from(o.keyDelimiter)

@@ -1,0 +1,74 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import * as net from 'node:net'
+import * as tls from 'node:tls'
+import type { Duplex } from 'node:stream'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ALL_APIS, apiByKey } from '../../protocol/apis/index.js'
+
+// Which requests our client sent, and at which version: a socket factory (the client's `createSocket` seam) whose
+// sockets read the request header (size, api key, api version) of every frame written. Used by the real-Kafka tests
+// to check that every request the client can send has been sent to real Kafka at the version negotiated with it.
+
+export class RequestCapture {
+  /** "Name vN" -> how many were sent. */
+  readonly sent = new Map<string, number>()
+
+  /** A `createSocket` for the client config; with `tlsOptions`, the socket is a TLS one (createSocket replaces both). */
+  socketFactory (tlsOptions?: tls.ConnectionOptions): (opts: { host: string, port: number }) => Duplex {
+    return ({ host, port }) => {
+      const socket: net.Socket = tlsOptions === undefined ? net.connect({ host, port }) : tls.connect({ ...tlsOptions, host, port })
+      socket.setNoDelay(true)
+      let pending = Buffer.alloc(0)
+      const write = socket.write.bind(socket) as (chunk: Buffer, ...rest: unknown[]) => boolean
+      // Frames may be written whole or in pieces: parse the byte stream, not the write calls.
+      socket.write = ((chunk: Buffer, ...rest: unknown[]) => {
+        pending = pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([pending, chunk])
+        while (pending.length >= 8 && pending.length >= 4 + pending.readInt32BE(0)) {
+          const api = apiByKey(pending.readInt16BE(4))
+          const key = `${api?.name ?? `key ${pending.readInt16BE(4)}`} v${pending.readInt16BE(6)}`
+          this.sent.set(key, (this.sent.get(key) ?? 0) + 1)
+          pending = pending.subarray(4 + pending.readInt32BE(0))
+        }
+        return write(chunk, ...rest)
+      }) as typeof socket.write
+      return socket
+    }
+  }
+}
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+/** Runtime code that sends requests. tools/cli/commands/decode.ts only decodes captured bytes: it sends nothing. */
+const SENDERS = ['consumer', 'streaming', 'tools/cli']
+const NOT_SENDERS = new Set(['tools/cli/commands/decode.ts'])
+
+function sourceFiles (dir: string): string[] {
+  return readdirSync(dir).flatMap(name => {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) return sourceFiles(path)
+    return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [path] : []
+  })
+}
+
+/**
+ * The APIs our client can send, read from its source: every API schema imported as a value (not `import type`)
+ * from protocol/apis/ by runtime code under consumer/, streaming/ or tools/cli/, with the files importing it. Read
+ * rather than listed, so that code sending a new API makes the coverage test ask for it.
+ */
+export function apisTheClientSends (): Map<string, string[]> {
+  const names = new Set(ALL_APIS.map(a => a.name))
+  const out = new Map<string, string[]>()
+  for (const file of SENDERS.flatMap(d => sourceFiles(join(ROOT, d)))) {
+    const rel = relative(ROOT, file)
+    if (NOT_SENDERS.has(rel)) continue
+    const text = readFileSync(file, 'utf8')
+    for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'[./]*\/protocol\/apis\/[^']*'/g)) {
+      for (const part of m[1].split(',')) {
+        const name = part.trim().split(/\s+as\s+/)[0].trim()
+        if (name.startsWith('type ') || !names.has(name)) continue
+        out.set(name, [...(out.get(name) ?? []), rel])
+      }
+    }
+  }
+  return out
+}
