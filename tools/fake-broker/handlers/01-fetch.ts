@@ -75,9 +75,11 @@ function build (ctx: RequestContext<Req>): Built {
         out.anyError = true
         return { partitionIndex: fp.partition, errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, records: EMPTY, ...extra }
       }
-      if (topic === undefined) return fail(version >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+      // Kafka answers partitions it does not know before reading any log, with the response's default (empty)
+      // list of aborted transactions; errors met while reading carry null, as the read path sets it.
+      if (topic === undefined) return fail(version >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { abortedTransactions: [] })
       const p = topic.partitions[fp.partition]
-      if (p === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+      if (p === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { abortedTransactions: [] })
       const injected = ctx.injectedError(name, fp.partition)
       if (injected !== 0) return fail(injected)
       const leaderError = cluster.leaderError(p, ctx.broker.id)
@@ -90,7 +92,9 @@ function build (ctx: RequestContext<Req>): Built {
       const log = p.log
       const hw = log.highWatermark
       const marks = { highWatermark: hw, lastStableOffset: hw, logStartOffset: log.logStartOffset }
-      if (fp.fetchOffset < log.logStartOffset || fp.fetchOffset > hw) return fail(ErrorCode.OFFSET_OUT_OF_RANGE, marks)
+      // Out of range, Kafka's read fails before it looks at the log's offsets: the marks are -1 (unknown), and a
+      // consumer asks ListOffsets where the valid range is.
+      if (fp.fetchOffset < log.logStartOffset || fp.fetchOffset > hw) return fail(ErrorCode.OFFSET_OUT_OF_RANGE)
       out.logs.push(log)
       const limit = Math.max(0, Math.min(fp.partitionMaxBytes, budget))
       const offset = Number(fp.fetchOffset)
