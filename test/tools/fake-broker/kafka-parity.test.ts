@@ -1,7 +1,7 @@
 import t from 'tap'
 import { CreateTopics, Fetch, Metadata, OffsetCommit, Produce } from '../../../protocol/apis/index.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
-import { encodeRecordBatch, scanBatches } from '../../../protocol/records/index.js'
+import { encodeMessageSet, encodeRecordBatch, iterateRecords, scanBatches } from '../../../protocol/records/index.js'
 import { FakeCluster, type FakeClusterOptions } from '../../../tools/fake-broker/index.js'
 import { RawClient } from './raw-client.js'
 
@@ -103,4 +103,13 @@ t.test('OffsetCommit with a generation to an unknown group: GROUP_ID_NOT_FOUND f
   t.equal(v8.topics[0].partitions[0].errorCode, ErrorCode.ILLEGAL_GENERATION)
   const simple = await client.request(OffsetCommit, 9, { ...(body('simple') as object), generationIdOrMemberEpoch: -1, memberId: '' })
   t.equal(simple.topics[0].partitions[0].errorCode, 0, 'a simple commit (generation -1) is still accepted')
+})
+
+t.test('Produce v0 of a magic-0 message stores it without a timestamp (-1), as Kafka 3.9 does', async t => {
+  const { client } = await setup(t)
+  const set = encodeMessageSet([{ key: 'k', value: 'old' }], { magic: 0 })
+  const res = await client.request(Produce, 0, { acks: -1, timeoutMs: 1000, topicData: [{ name: 'orders', partitionData: [{ index: 0, records: set }] }] })
+  t.equal(res.responses[0].partitionResponses[0].errorCode, 0)
+  const fetched = await client.request(Fetch, 12, fetchBody('orders', [0]))
+  t.same([...iterateRecords(fetched.responses[0].partitions[0].records)].map(r => r.timestamp), [-1n])
 })
