@@ -113,3 +113,15 @@ t.test('Produce v0 of a magic-0 message stores it without a timestamp (-1), as K
   const fetched = await client.request(Fetch, 12, fetchBody('orders', [0]))
   t.same([...iterateRecords(fetched.responses[0].partitions[0].records)].map(r => r.timestamp), [-1n])
 })
+
+t.test('Fetch v0-3 down-converts a compressed batch to a wrapper message with the same codec, as Kafka 3.9 does', async t => {
+  const { client } = await setup(t)
+  const res = await client.request(Produce, 9, produceBody('orders', encodeRecordBatch([{ value: 'a' }, { value: 'b' }], { compression: 'gzip' })))
+  t.equal(res.responses[0].partitionResponses[0].errorCode, 0)
+  for (const version of [1, 3]) {
+    const fetched = await client.request(Fetch, version, { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, topics: [{ topic: 'orders', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }] })
+    const records = fetched.responses[0].partitions[0].records
+    t.same(scanBatches(records).batches.map(b => [b.magic, b.compression]), [[version === 1 ? 0 : 1, 'gzip']], `Fetch v${version}`)
+    t.same([...iterateRecords(records)].map(r => r.value?.toString()), ['a', 'b'])
+  }
+})

@@ -31,6 +31,20 @@ export const produceHandler = serve<Req>(Produce, '0-12', (ctx): Res | typeof NO
   return { responses, throttleTimeMs: 0, nodeEndpoints: leaderEndpoints(ctx.cluster, leaders) }
 })
 
+/**
+ * Whether a batch of the blob is longer than `maxBytes` (each batch: 12 bytes of offset and length, then length).
+ * A length that does not fit the blob is left to the log, which answers CORRUPT_MESSAGE.
+ */
+function batchTooLarge (blob: Buffer, maxBytes: number): boolean {
+  for (let pos = 0; pos + 12 <= blob.length;) {
+    const size = 12 + blob.readInt32BE(pos + 8)
+    if (size <= 12 || pos + size > blob.length) return false
+    if (size > maxBytes) return true
+    pos += size
+  }
+  return false
+}
+
 function produceOne (ctx: RequestContext<Req>, name: string, index: number, records: Buffer | null, leaders: Set<number>): PartitionRes {
   const fail = (errorCode: number, errorMessage: string | null = null): PartitionRes => ({ index, errorCode, baseOffset: -1n, errorMessage })
   const injected = ctx.injectedError(name, index)
@@ -69,18 +83,4 @@ function produceOne (ctx: RequestContext<Req>, name: string, index: number, reco
     logStartOffset: r.errorCode === ErrorCode.CORRUPT_MESSAGE ? -1n : p.log.logStartOffset,
     errorMessage: r.errorMessage
   }
-}
-
-/**
- * Whether a batch of the blob is longer than `maxBytes` (each batch: 12 bytes of offset and length, then length).
- * A length that does not fit the blob is left to the log, which answers CORRUPT_MESSAGE.
- */
-function batchTooLarge (blob: Buffer, maxBytes: number): boolean {
-  for (let pos = 0; pos + 12 <= blob.length;) {
-    const size = 12 + blob.readInt32BE(pos + 8)
-    if (size <= 12 || pos + size > blob.length) return false
-    if (size > maxBytes) return true
-    pos += size
-  }
-  return false
 }
