@@ -202,7 +202,11 @@ export const CORPUS: Case[] = [
       const first = await joinGroup(s, 'jg', '')
       const second = await joinGroup(s, 'jg', first.memberId)
       const unknown = await joinGroup(s, 'jg', 'not-a-member')
-      return { first, second, unknown }
+      // v4 is the first version with KIP-394's MEMBER_ID_REQUIRED; v3 joins at once.
+      await findCoordinator(s, 'jg-old')
+      const v4First = await joinGroup(s, 'jg-old', '', 4)
+      const v3First = await joinGroup(s, 'jg-old-3', '', 3)
+      return { first, second, unknown, v4First, v3First }
     }
   },
   {
@@ -253,14 +257,14 @@ export const CORPUS: Case[] = [
     }
   },
   {
-    name: 'Client requests captured from kcat, kafkajs and kafka-python, replayed (Produce v3+, ListOffsets)',
+    name: 'Client requests captured from kcat, kafkajs and kafka-python, replayed (Produce v3+, ListOffsets, Fetch)',
     run: async s => {
       // The captured requests name topic "t" with 2 partitions (test/protocol/fixtures/README.md).
       await createTopic(s, 't', 2)
       const out: Record<string, unknown> = {}
       for (const peer of ['kcat', 'kafkajs', 'kafka-python']) {
         const dir = join(import.meta.dirname, '..', '..', 'test', 'protocol', 'fixtures', peer)
-        for (const file of readdirSync(dir).filter(f => /-(produce|list-offsets)-v\d+-request\.bin$/.test(f)).sort()) {
+        for (const file of readdirSync(dir).filter(f => /^\d+-(produce|list-offsets|fetch)-v\d+-request\.bin$/.test(f)).sort()) {
           const frame = readFileSync(join(dir, file))
           const { api, header } = decodeRequest(frame.subarray(4))
           if (api === Produce && header.apiVersion < 3) continue // Kafka 4 removed Produce v0-2 (KIP-896)

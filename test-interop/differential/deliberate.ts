@@ -58,7 +58,7 @@ export const DELIBERATE: Deliberate[] = [
     reason: 'The fake serves ApiVersions v0-4: v5 (KIP-1242) is not declared (see test-interop/protocol/deliberate-differences.ts).'
   },
   {
-    case: 'Client requests captured from kcat, kafkajs and kafka-python, replayed (Produce v3+, ListOffsets)',
+    case: 'Client requests captured from kcat, kafkajs and kafka-python, replayed (Produce v3+, ListOffsets, Fetch)',
     path: /list-offsets-v\d+-request\.bin\.topics\[0\]\.partitions\[\d+\]\.(partitionIndex|offset): kafka/,
     reason: 'Kafka answers a ListOffsets request\'s partitions in the order of its own hash map, not the request\'s; ' +
       'clients match them by partition index. The fake answers in request order.'

@@ -100,10 +100,10 @@ export const RANGE_METADATA = Buffer.from('00010000000100017400000000', 'hex') /
 
 export const COORDINATOR_NOT_READY = new Set<number>([ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.NOT_COORDINATOR])
 
-/** JoinGroup v9; while Kafka's new coordinator is still loading its partition of __consumer_offsets, again. */
-export async function joinGroup (s: Session, group: string, memberId: string): Promise<any> {
+/** JoinGroup (v9 unless told); while Kafka's new coordinator is still loading its partition of __consumer_offsets, again. */
+export async function joinGroup (s: Session, group: string, memberId: string, version = 9): Promise<any> {
   for (let i = 0; ; i++) {
-    const res = await s.request(JoinGroup, 9, {
+    const res = await s.request(JoinGroup, version, {
       groupId: group, sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, memberId, groupInstanceId: null,
       protocolType: 'consumer', protocols: [{ name: 'range', metadata: RANGE_METADATA }], reason: null
     })
