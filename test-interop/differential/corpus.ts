@@ -104,9 +104,11 @@ export const CORPUS: Case[] = [
       const badCrc = await produce(s, 'pr-errors', 0, bad)
       // Kafka's default message.max.bytes is 1048588: one record of 1.1 MB is over it, uncompressed.
       const big = await produce(s, 'pr-errors', 0, batch([{ value: Buffer.alloc(1_100_000, 0x61), timestamp: T0 }]))
+      const empty = await produce(s, 'pr-errors', 0, Buffer.alloc(0))
       return {
         good: partitionOf(good),
         badCrc: partitionOf(badCrc),
+        empty: partitionOf(empty),
         tooLarge: partitionOf(big),
         afterwards: await listOffsets(s, 'pr-errors', -1n)
       }

@@ -26,9 +26,9 @@ export const DELIBERATE: Deliberate[] = [
   },
   {
     case: 'Produce: a good batch, a bad CRC, an empty record set, a record over max.message.bytes',
-    path: /^badCrc\.errorMessage: kafka null, fake "<message>"$/,
-    reason: 'Kafka sends CORRUPT_MESSAGE without a message; the fake says which batch failed its CRC, which helps whoever ' +
-      'debugs a client and changes nothing a client does.'
+    path: /^(badCrc|empty)\.errorMessage: kafka null, fake "<message>"$/,
+    reason: 'Kafka answers CORRUPT_MESSAGE and INVALID_RECORD without a message; the fake says what was wrong (which ' +
+      'batch failed its CRC, that there were no records), which helps whoever debugs a client and changes nothing a client does.'
   },
   {
     case: 'CreateTopics with bad names',

@@ -1,4 +1,4 @@
-import { errorInfo } from '../../protocol/error-codes.js'
+import { ErrorCode, errorInfo } from '../../protocol/error-codes.js'
 import { iterateRecords, scanBatches } from '../../protocol/records/index.js'
 
 // Makes the answers of two different brokers comparable. What legitimately differs between two clusters is
@@ -61,7 +61,7 @@ export class Normalizer {
 }
 
 export function errorName (code: number): string {
-  return code === 0 ? 'NONE' : `${errorInfo(code).name} (${code})`
+  return code === ErrorCode.NONE ? 'NONE' : `${errorInfo(code).name} (${code})`
 }
 
 /** A records blob as its whole batches and their records; the bytes of a cut-off last batch are only counted. */

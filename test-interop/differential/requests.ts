@@ -35,9 +35,9 @@ export async function waitForLeaders (s: Session, name: string, partitions: numb
   for (let i = 0; i < 200; i++) {
     const md = await s.request(Metadata, 12, { topics: [{ name }], allowAutoTopicCreation: false })
     const t = md.topics[0]
-    if (t.errorCode === 0 && t.partitions.length === partitions && t.partitions.every((p: any) => p.errorCode === 0 && p.leaderId >= 0)) {
+    if (t.errorCode === ErrorCode.NONE && t.partitions.length === partitions && t.partitions.every((p: any) => p.errorCode === ErrorCode.NONE && p.leaderId >= 0)) {
       const lo = await s.request(ListOffsets, 7, { replicaId: -1, topics: [{ name, partitions: t.partitions.map((p: any) => ({ partitionIndex: p.partitionIndex, timestamp: -1n })) }] })
-      if (lo.topics[0].partitions.every((p: any) => p.errorCode === 0)) return
+      if (lo.topics[0].partitions.every((p: any) => p.errorCode === ErrorCode.NONE)) return
     }
     await new Promise(resolve => setTimeout(resolve, 100))
   }
@@ -90,7 +90,7 @@ export async function filledTopic (s: Session, name: string, produceVersion = 12
 export async function findCoordinator (s: Session, group: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
     const res = await s.request(FindCoordinator, 4, { keyType: 0, coordinatorKeys: [group] })
-    if (res.coordinators[0].errorCode === 0) return
+    if (res.coordinators[0].errorCode === ErrorCode.NONE) return
     await new Promise(resolve => setTimeout(resolve, 100))
   }
   throw new Error(`${s.side}: no coordinator for ${group} after 30 s`)
@@ -117,12 +117,12 @@ export async function stableGroup (s: Session, group: string): Promise<{ memberI
   await findCoordinator(s, group)
   const first = await joinGroup(s, group, '')
   const joined = await joinGroup(s, group, first.memberId)
-  if (joined.errorCode !== 0) throw new Error(`${s.side}: JoinGroup failed with ${joined.errorCode}`)
+  if (joined.errorCode !== ErrorCode.NONE) throw new Error(`${s.side}: JoinGroup failed with ${joined.errorCode}`)
   const synced = await s.request(SyncGroup, 5, {
     groupId: group, generationId: joined.generationId, memberId: joined.memberId, groupInstanceId: null,
     protocolType: 'consumer', protocolName: 'range', assignments: [{ memberId: joined.memberId, assignment: Buffer.alloc(0) }]
   })
-  if (synced.errorCode !== 0) throw new Error(`${s.side}: SyncGroup failed with ${synced.errorCode}`)
+  if (synced.errorCode !== ErrorCode.NONE) throw new Error(`${s.side}: SyncGroup failed with ${synced.errorCode}`)
   return { memberId: joined.memberId, generationId: joined.generationId }
 }
 
