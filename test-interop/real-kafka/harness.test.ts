@@ -6,6 +6,8 @@ import { KAFKA_3_VERSION, realKafkaFor, realKafkaSkip } from './start-kafka.js'
 // answering while one node is stopped, and lists that node again once it is started. Kafka 3.x is started too
 // when it resolves, so that line stays usable for later work.
 
+// JVM brokers on a shared 2-core machine: more than tap's default 120 s per file (tap's parent is told).
+t.setTimeout(600_000)
 const skip = await realKafkaSkip()
 
 async function brokerIds (bootstrap: string): Promise<number[]> {

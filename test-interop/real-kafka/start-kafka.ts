@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -140,7 +140,10 @@ export async function startRealKafka (opts: RealKafkaOptions = {}): Promise<Real
 
   // One cluster id for every node; SCRAM users go into the bootstrap metadata at format time (KIP-900), so they
   // exist before the first client connects.
-  const clusterId = randomBytes(16).toString('base64url').slice(0, 22)
+  // A base64url UUID, as `kafka-storage random-uuid` prints; never starting with '-', which the tool's argument
+  // parser would take for an option (Kafka's Uuid.randomUuid avoids it for the same reason).
+  let clusterId: string
+  do clusterId = randomBytes(16).toString('base64url').slice(0, 22); while (clusterId.startsWith('-'))
   const scram = listeners.some(l => l.startsWith('SASL_'))
     ? Object.entries(users).flatMap(([u, p]) => ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap(m => ['--add-scram', `${m}=[name=${u},password=${p}]`]))
     : []
@@ -150,7 +153,7 @@ export async function startRealKafka (opts: RealKafkaOptions = {}): Promise<Real
     const dir = join(root, `node-${node.nodeId}`)
     const propsFile = join(dir, 'server.properties')
     const logFile = join(dir, 'server.log')
-    await exec('mkdir', ['-p', node.dataDir])
+    mkdirSync(node.dataDir, { recursive: true })
     writeFileSync(propsFile, serverProperties({ node, nodes: layouts, listeners, users, pemKeystore, extra: opts.config ?? {} }))
     const log4j = log4jProperties(logFile)
     writeFileSync(join(dir, 'log4j.properties'), log4j.log4j1)
@@ -278,14 +281,20 @@ export async function startRealKafka (opts: RealKafkaOptions = {}): Promise<Real
 
 export { PeerUnavailable }
 
-/** For `t.test(..., { skip })`: false when real Kafka can run here, else why not (resolving the jars if needed). */
+/**
+ * For `t.test(..., { skip })`: false when real Kafka can run here, else why not (resolving the jars if needed).
+ * With KAFKA_DIRECT_REQUIRE_REAL_KAFKA=1 (set by CI, which installs Java and Maven) a missing peer is an error
+ * instead of a skip, so that CI cannot pass by skipping these tests.
+ */
 export async function realKafkaSkip (version = KAFKA_VERSION): Promise<string | false> {
   try {
     await kafkaJars(version)
     return false
   } catch (err) {
-    if (err instanceof PeerUnavailable) return `real Kafka ${version} unavailable: ${err.message}`
-    throw err
+    if (!(err instanceof PeerUnavailable)) throw err
+    const why = `real Kafka ${version} unavailable: ${err.message}`
+    if (process.env.KAFKA_DIRECT_REQUIRE_REAL_KAFKA === '1') throw new Error(`${why} (KAFKA_DIRECT_REQUIRE_REAL_KAFKA=1)`, { cause: err })
+    return why
   }
 }
 
