@@ -17,8 +17,12 @@ t.test('every API we declare matches Kafka\'s message definitions', async t => {
   try {
     defs = [await loadKafkaDefinitions(KAFKA_VERSION), await loadKafkaDefinitions(KAFKA_3_VERSION)]
   } catch (err) {
-    if (err instanceof PeerUnavailable) { t.skip(`Kafka's message definitions are unavailable: ${err.message}`, () => {}); return }
-    throw err
+    if (!(err instanceof PeerUnavailable)) throw err
+    const why = `Kafka's message definitions are unavailable: ${err.message}`
+    // CI installs Java and Maven and sets this (as for the real-Kafka tests): there, a skip would hide the check.
+    if (process.env.KAFKA_DIRECT_REQUIRE_REAL_KAFKA === '1') throw new Error(`${why} (KAFKA_DIRECT_REQUIRE_REAL_KAFKA=1)`, { cause: err })
+    t.skip(why, () => {})
+    return
   }
   t.ok(defs[0].messages.size > 100, `kafka-clients ${KAFKA_VERSION} holds ${defs[0].messages.size} message definitions`)
   const seen = new Set<string>()
