@@ -12,11 +12,13 @@ import { array, defineApi, field, struct, type Infer, type InferInput } from '..
 // replication protocol (KIP-595). v13 replaces topic names with topic ids (KIP-516). v14 may answer
 // OFFSET_MOVED_TO_TIERED_STORAGE (KIP-405). v15 moves the follower's replicaId into the tagged replicaState
 // (KIP-903). v16 adds the tagged nodeEndpoints so a consumer learns a moved leader directly (KIP-951). v17 adds
-// the follower's tagged replicaDirectoryId (KIP-853); the response is unchanged.
+// the follower's tagged replicaDirectoryId (KIP-853); the response is unchanged. v18 adds the follower's tagged
+// highWatermark, so the leader can answer a follower early when its high watermark is behind (KIP-1166); a consumer
+// leaves it at its default, which is never sent, so v18 is v17 for consumers.
 export const Fetch = defineApi({
   key: 1,
   name: 'Fetch',
-  versions: '0-17',
+  versions: '0-18',
   flexible: '12+',
   about: 'Kafka marks v0-3 deprecated; Kafka 4.0 brokers reject them (KIP-896).',
   request: [
@@ -42,7 +44,8 @@ export const Fetch = defineApi({
         field('lastFetchedEpoch', 'int32', { versions: '12+', default: -1, about: 'The epoch of the last fetched record, or -1.' }),
         field('logStartOffset', 'int64', { versions: '5+', default: -1n, about: 'The earliest offset of a follower replica; only followers set it.' }),
         field('partitionMaxBytes', 'int32', { about: 'The maximum bytes to fetch from this partition.' }),
-        field('replicaDirectoryId', 'uuid', { tag: 0, tagged: '17+', about: 'The directory id of the fetching follower (KIP-853).' })
+        field('replicaDirectoryId', 'uuid', { tag: 0, tagged: '17+', about: 'The directory id of the fetching follower (KIP-853).' }),
+        field('highWatermark', 'int64', { tag: 1, tagged: '18+', default: 0x7fffffffffffffffn, about: 'The follower\'s high watermark, or the largest int64 when unknown (KIP-1166).' })
       ], 'FetchPartition'), { about: 'The partitions to fetch.' })
     ], 'FetchTopic'), { about: 'The topics to fetch.' }),
     field('forgottenTopicsData', array([

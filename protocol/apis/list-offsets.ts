@@ -7,11 +7,12 @@ import { array, defineApi, field, type Infer, type InferInput } from '../schema/
 // its timestamp instead (KIP-79). v2 adds isolationLevel (KIP-98) and throttleTimeMs. v3 answers quota
 // violations before throttling (KIP-219). v4 adds currentLeaderEpoch and the returned leaderEpoch, for fencing
 // (KIP-320). v5 may answer OFFSET_NOT_AVAILABLE. v6 is the first flexible version (KIP-482). v7-9 only add the
-// special timestamps above. v10 adds timeoutMs for lookups that read remote storage (KIP-1075).
+// special timestamps above. v10 adds timeoutMs for lookups that read remote storage (KIP-1075). v11 only adds the
+// special timestamp -6, the earliest offset not yet uploaded to remote storage (KIP-1023).
 export const ListOffsets = defineApi({
   key: 2,
   name: 'ListOffsets',
-  versions: '0-10',
+  versions: '0-11',
   flexible: '6+',
   about: 'Kafka marks v0 deprecated; Kafka 4.0 brokers reject it (KIP-896).',
   request: [

@@ -39,6 +39,8 @@ export interface TopicState {
 export interface ClusterStateOptions {
   autoCreateTopics: boolean
   defaultPartitions: number
+  /** max.message.bytes: the largest record batch a Produce may append. */
+  maxMessageBytes: number
   dataDir: string | undefined
   groupInitialRebalanceDelayMs: number
   groupMinSessionTimeoutMs: number

@@ -158,10 +158,12 @@ export class Connection {
       const header = (err as { header?: RequestHeader }).header
       if (err instanceof UnsupportedVersionError && header !== undefined && header.apiKey === ApiVersions.key) {
         // KIP-511: a broker that does not know the ApiVersions version answers with a v0 body carrying
-        // UNSUPPORTED_VERSION and the versions it does know, so the client can retry with one of them.
+        // UNSUPPORTED_VERSION and the ApiVersions versions it does know, so the client can retry with one of them.
+        // Only ApiVersions' own range, as Kafka sends (ApiVersionsResponse.json), not every API's.
         this.logRequest(header, 'ApiVersions', `-> UNSUPPORTED_VERSION, answered as v0`)
+        const apiKeys = advertisedApis(this.host.handlers).filter(a => a.apiKey === ApiVersions.key)
         await this.write(encodeResponseChunks(ApiVersions, 0, header.correlationId,
-          { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: advertisedApis(this.host.handlers), throttleTimeMs: 0 }))
+          { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys, throttleTimeMs: 0 }))
         return
       }
       // Kafka closes the connection on a request it cannot parse, including unknown APIs and versions

@@ -20,10 +20,12 @@ export interface FakeClusterOptions {
   /** Number of brokers (ids 1..N). Default 1. */
   brokers?: number
   topics?: Array<{ name: string, partitions?: number, timestampType?: TimestampType }>
-  /** Create unknown topics named in Metadata or Produce requests (auto.create.topics.enable). Default false. */
+  /** Create unknown topics named in Metadata requests (auto.create.topics.enable; Produce never creates). Default false. */
   autoCreateTopics?: boolean
   /** Partitions of auto-created topics and of CreateTopics with numPartitions -1. Default 1. */
   defaultPartitions?: number
+  /** message.max.bytes: a produced batch longer than this is refused with MESSAGE_TOO_LARGE. Default 1048588, as Kafka. */
+  maxMessageBytes?: number
   /** First broker's port; the others take the next ones. Default 0: each broker gets a free port. */
   port?: number
   /** Keep topics, logs and committed offsets in this directory, and load them on start. */
@@ -88,6 +90,7 @@ export class FakeCluster {
     this.state = new ClusterState(brokers, {
       autoCreateTopics: opts.autoCreateTopics ?? false,
       defaultPartitions: opts.defaultPartitions ?? 1,
+      maxMessageBytes: opts.maxMessageBytes ?? 1048588,
       dataDir: opts.dataDir,
       groupInitialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs ?? 0,
       groupMinSessionTimeoutMs: opts.groupMinSessionTimeoutMs ?? 6000,

@@ -252,7 +252,9 @@ export class GroupCoordinator {
    */
   commitError (groupId: string, generationId: number, memberId: string): number {
     const g = this.groups.get(groupId)
-    if (g === undefined) return generationId < 0 ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION
+    // A commit with a generation to a group the coordinator does not know: Kafka 4's coordinator answers
+    // GROUP_ID_NOT_FOUND (OffsetCommit v9+; the handler turns it into ILLEGAL_GENERATION for older versions).
+    if (g === undefined) return generationId < 0 ? ErrorCode.NONE : ErrorCode.GROUP_ID_NOT_FOUND
     if (generationId < 0 && g.state === 'Empty') return ErrorCode.NONE
     if (g.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS
     const member = g.members.get(memberId)

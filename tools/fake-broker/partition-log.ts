@@ -176,21 +176,18 @@ export class PartitionLog {
 
   /**
    * The stored batches from the one holding `fetchOffset`, as one view of at most `maxBytes` bytes that never
-   * crosses a segment (Kafka reads one segment per fetch too). With `minOneBatch` the first batch is returned even
-   * when larger than `maxBytes`, so that a consumer can always make progress (KIP-74).
+   * crosses a segment (Kafka reads one segment per fetch too). As Kafka's LogSegment.read, the view is cut at the
+   * byte, so its last batch may be partial (clients skip a partial last batch); with `minOneBatch` it holds at least
+   * the whole first batch, even when that is larger than `maxBytes`, so that a consumer can always make progress
+   * (KIP-74).
    */
   read (fetchOffset: number, maxBytes: number, minOneBatch: boolean): Buffer {
     const found = this.locate(fetchOffset)
     if (found === undefined) return EMPTY
     const [seg, i] = found
     const from = seg.starts[i]
-    let end = from
-    for (let j = i; j < seg.count; j++) {
-      const next = seg.batchEnd(j)
-      if (next - from > maxBytes && !(j === i && minOneBatch)) break
-      end = next
-    }
-    return seg.buf.subarray(from, end)
+    const limit = minOneBatch ? Math.max(maxBytes, seg.batchEnd(i) - from) : maxBytes
+    return seg.buf.subarray(from, Math.min(seg.used, from + Math.max(0, limit)))
   }
 
   /** Each stored batch (a view) from the one holding `fromOffset` on. */

@@ -137,7 +137,8 @@ t.test('a hand-written Fetch v4 request decodes to the expected values', async t
         currentLeaderEpoch: -1, // defaults for the fields v4 does not have
         lastFetchedEpoch: -1,
         logStartOffset: -1n,
-        replicaDirectoryId: NO_ID
+        replicaDirectoryId: NO_ID,
+        highWatermark: 0x7fffffffffffffffn // v18's follower field: "unknown"
       }],
       topicId: NO_ID
     }],
@@ -226,7 +227,8 @@ t.test('a hand-written Fetch v16 request decodes to the expected values', async 
         lastFetchedEpoch: -1,
         logStartOffset: -1n,
         partitionMaxBytes: 65536,
-        replicaDirectoryId: NO_ID
+        replicaDirectoryId: NO_ID,
+        highWatermark: 0x7fffffffffffffffn
       }],
       topic: '' // names are gone from v13
     }],

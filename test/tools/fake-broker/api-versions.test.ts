@@ -23,7 +23,7 @@ t.test('ApiVersions advertises exactly the handled APIs with their ranges, in ev
   }
 })
 
-t.test('an ApiVersions version above ours gets a v0 body with UNSUPPORTED_VERSION and our ranges (KIP-511)', async t => {
+t.test('an ApiVersions version above ours gets a v0 body with UNSUPPORTED_VERSION and our ApiVersions range (KIP-511)', async t => {
   const cluster = await FakeCluster.start()
   t.teardown(() => cluster.stop())
   const client = await RawClient.connect(cluster.bootstrap)
@@ -41,7 +41,8 @@ t.test('an ApiVersions version above ours gets a v0 body with UNSUPPORTED_VERSIO
   t.equal(res.version, 0)
   t.equal(res.correlationId, 77)
   t.equal(res.body.errorCode, ErrorCode.UNSUPPORTED_VERSION)
-  t.ok(res.body.apiKeys.some((k: any) => k.apiKey === 18 && k.maxVersion === 4))
+  // Only ApiVersions' own range, as Kafka 4.4 answers (test-interop/differential/).
+  t.same(res.body.apiKeys, [{ apiKey: 18, minVersion: 0, maxVersion: 4 }])
   // The connection stays usable.
   const md = await client.request(Metadata, 1, { topics: null })
   t.equal(md.brokers.length, 1)

@@ -31,11 +31,27 @@ export const produceHandler = serve<Req>(Produce, '0-12', (ctx): Res | typeof NO
   return { responses, throttleTimeMs: 0, nodeEndpoints: leaderEndpoints(ctx.cluster, leaders) }
 })
 
+/**
+ * Whether a batch of the blob is longer than `maxBytes` (each batch: 12 bytes of offset and length, then length).
+ * A length that does not fit the blob is left to the log, which answers CORRUPT_MESSAGE.
+ */
+function batchTooLarge (blob: Buffer, maxBytes: number): boolean {
+  for (let pos = 0; pos + 12 <= blob.length;) {
+    const size = 12 + blob.readInt32BE(pos + 8)
+    if (size <= 12 || pos + size > blob.length) return false
+    if (size > maxBytes) return true
+    pos += size
+  }
+  return false
+}
+
 function produceOne (ctx: RequestContext<Req>, name: string, index: number, records: Buffer | null, leaders: Set<number>): PartitionRes {
   const fail = (errorCode: number, errorMessage: string | null = null): PartitionRes => ({ index, errorCode, baseOffset: -1n, errorMessage })
   const injected = ctx.injectedError(name, index)
   if (injected !== 0) return fail(injected)
-  const topic = ctx.cluster.topics.get(name) ?? ctx.cluster.autoCreate(name)
+  // Produce never creates a topic, even with auto-creation on: Kafka creates topics only for Metadata requests
+  // (and FindCoordinator's internal topics); a producer learns of a missing topic from Metadata first.
+  const topic = ctx.cluster.topics.get(name)
   const p = topic?.partitions[index]
   if (p === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
   const leaderError = ctx.cluster.leaderError(p, ctx.broker.id)
@@ -53,13 +69,18 @@ function produceOne (ctx: RequestContext<Req>, name: string, index: number, reco
       throw err
     }
   }
+  // max.message.bytes (Kafka's default 1048588) bounds each batch as stored, that is compressed; Kafka's log
+  // answers a larger one with MESSAGE_TOO_LARGE (RecordTooLargeException) and no message.
+  if (batchTooLarge(batch, ctx.cluster.options.maxMessageBytes)) return fail(ErrorCode.MESSAGE_TOO_LARGE)
   const r = p.log.append(batch, p.leaderEpoch)
   return {
     index,
     errorCode: r.errorCode,
     baseOffset: r.baseOffset,
     logAppendTimeMs: r.logAppendTime,
-    logStartOffset: p.log.logStartOffset,
+    // Kafka's ReplicaManager reports the log start offset as unknown (-1) for a corrupt batch, as for the errors
+    // answered above; after a validation or sequence error it reports the log's.
+    logStartOffset: r.errorCode === ErrorCode.CORRUPT_MESSAGE ? -1n : p.log.logStartOffset,
     errorMessage: r.errorMessage
   }
 }

@@ -1,6 +1,6 @@
 import { Fetch } from '../../../protocol/apis/index.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
-import { encodeMessageSet, iterateRecords } from '../../../protocol/records/index.js'
+import { encodeMessageSet, iterateRecords, scanBatches } from '../../../protocol/records/index.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { ClusterState } from '../cluster-state.js'
 import type { PartitionLog } from '../partition-log.js'
@@ -75,9 +75,11 @@ function build (ctx: RequestContext<Req>): Built {
         out.anyError = true
         return { partitionIndex: fp.partition, errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, records: EMPTY, ...extra }
       }
-      if (topic === undefined) return fail(version >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+      // Kafka answers partitions it does not know before reading any log, with the response's default (empty)
+      // list of aborted transactions; errors met while reading carry null, as the read path sets it.
+      if (topic === undefined) return fail(version >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { abortedTransactions: [] })
       const p = topic.partitions[fp.partition]
-      if (p === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+      if (p === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { abortedTransactions: [] })
       const injected = ctx.injectedError(name, fp.partition)
       if (injected !== 0) return fail(injected)
       const leaderError = cluster.leaderError(p, ctx.broker.id)
@@ -90,7 +92,9 @@ function build (ctx: RequestContext<Req>): Built {
       const log = p.log
       const hw = log.highWatermark
       const marks = { highWatermark: hw, lastStableOffset: hw, logStartOffset: log.logStartOffset }
-      if (fp.fetchOffset < log.logStartOffset || fp.fetchOffset > hw) return fail(ErrorCode.OFFSET_OUT_OF_RANGE, marks)
+      // Out of range, Kafka's read fails before it looks at the log's offsets: the marks are -1 (unknown), and a
+      // consumer asks ListOffsets where the valid range is.
+      if (fp.fetchOffset < log.logStartOffset || fp.fetchOffset > hw) return fail(ErrorCode.OFFSET_OUT_OF_RANGE)
       out.logs.push(log)
       const limit = Math.max(0, Math.min(fp.partitionMaxBytes, budget))
       const offset = Number(fp.fetchOffset)
@@ -116,7 +120,10 @@ function build (ctx: RequestContext<Req>): Built {
 
 /**
  * Rewrites stored batches as a legacy message set for Fetch v0-3 (clients that predate KIP-98): whole batches
- * from the one holding `offset`, uncompressed, without headers (magic 0/1 cannot carry them).
+ * from the one holding `offset`, without headers (magic 0/1 cannot carry them). A compressed batch becomes a
+ * wrapper message with the same codec, as Kafka's RecordsUtil.downConvert builds it (checked against Kafka 3.9 by
+ * test-interop/differential/fake-vs-kafka-3.test.ts). zstd, which legacy messages cannot carry, is sent uncompressed
+ * (Kafka answers UNSUPPORTED_COMPRESSION_TYPE instead; the fake stays lenient for old clients).
  */
 function downConvert (log: PartitionLog, offset: number, maxBytes: number, minOne: boolean, magic: 0 | 1): Buffer {
   const parts: Buffer[] = []
@@ -125,7 +132,9 @@ function downConvert (log: PartitionLog, offset: number, maxBytes: number, minOn
     const records = [...iterateRecords(b.view, { verifyCrc: false, topic: log.topic, partition: log.partition })]
       .map(r => ({ key: r.key, value: r.value, timestamp: r.timestamp }))
     if (records.length === 0) continue
-    const set = encodeMessageSet(records, { magic, baseOffset: BigInt(b.baseOffset), timestampType: log.timestampType })
+    const stored = scanBatches(b.view).batches[0].compression
+    const compression = stored === 'zstd' ? 'none' : stored
+    const set = encodeMessageSet(records, { magic, baseOffset: BigInt(b.baseOffset), timestampType: log.timestampType, compression })
     if (size + set.length > maxBytes && !(parts.length === 0 && minOne)) break
     parts.push(set)
     size += set.length

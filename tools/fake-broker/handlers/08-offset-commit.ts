@@ -24,7 +24,8 @@ export const offsetCommitHandler = serve<Req>(OffsetCommit, '0-9', (ctx): Res =>
   const topics = body.topics.map(t => ({
     name: t.name,
     partitions: t.partitions.map(p => {
-      let errorCode: number = groupError
+      // Before v9 Kafka answers a generation for an unknown group with ILLEGAL_GENERATION, GROUP_ID_NOT_FOUND after.
+      let errorCode: number = ctx.version < 9 && groupError === ErrorCode.GROUP_ID_NOT_FOUND ? ErrorCode.ILLEGAL_GENERATION : groupError
       if (errorCode === 0 && cluster.partition(t.name, p.partitionIndex) === undefined) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
       if (errorCode === 0 && (p.committedMetadata?.length ?? 0) > MAX_METADATA_CHARS) errorCode = OFFSET_METADATA_TOO_LARGE
       if (errorCode === 0) {

@@ -4,8 +4,8 @@ import { serve, type Handler } from '../handler.js'
 
 // ApiVersions (key 18), v0-4: the first request of every client. The reply lists, per API, exactly the version
 // range a handler serves here. Clients asking with a version above 4 are answered by the connection with a v0
-// body holding UNSUPPORTED_VERSION and this same list (KIP-511), which is how librdkafka's v3-then-fallback
-// and newer clients find a version both sides speak.
+// body holding UNSUPPORTED_VERSION and ApiVersions' own range from this list (KIP-511), which is how librdkafka's
+// v3-then-fallback and newer clients find a version both sides speak.
 
 /** The apiKeys list: every served API with its range, in key order. */
 export function advertisedApis (handlers: ReadonlyMap<number, Handler>): Array<{ apiKey: number, minVersion: number, maxVersion: number }> {

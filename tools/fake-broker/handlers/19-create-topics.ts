@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { CreateTopics } from '../../../protocol/apis/index.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
@@ -19,8 +20,8 @@ export const createTopicsHandler = serve<Req>(CreateTopics, '0-7', (ctx): Res =>
   const brokers = cluster.brokers.length
   return {
     throttleTimeMs: 0,
-    topics: body.topics.map(t => {
-      const fail = (errorCode: number, errorMessage: string) => ({ name: t.name, errorCode, errorMessage, numPartitions: -1, replicationFactor: -1, configs: null })
+    topics: inKafkaOrder(counts, body.topics).map(t => {
+      const fail = (errorCode: number, errorMessage: string) => ({ name: t.name, errorCode, errorMessage, numPartitions: -1, replicationFactor: -1, configs: [] })
       const injected = ctx.injectedError(t.name)
       if (injected !== 0) return fail(injected, 'injected fault')
       if (counts.get(t.name)! > 1) return fail(ErrorCode.INVALID_REQUEST, `topic ${t.name} appears more than once`)
@@ -37,7 +38,8 @@ export const createTopicsHandler = serve<Req>(CreateTopics, '0-7', (ctx): Res =>
         return fail(ErrorCode.INVALID_CONFIG, `Invalid value ${tsConfig} for configuration message.timestamp.type`)
       }
       const timestampType = tsConfig === 'LogAppendTime' ? 'logAppend' : 'create'
-      const topicId = body.validateOnly ? '00000000-0000-0000-0000-000000000000' : cluster.createTopic(t.name, partitions, timestampType).id
+      // Kafka's controller picks the topic id before it knows whether it only validates, and answers with it.
+      const topicId = body.validateOnly ? randomUUID() : cluster.createTopic(t.name, partitions, timestampType).id
       return {
         name: t.name,
         topicId,
@@ -50,3 +52,13 @@ export const createTopicsHandler = serve<Req>(CreateTopics, '0-7', (ctx): Res =>
     })
   }
 })
+
+/**
+ * The topics in the order Kafka answers them (ControllerApis.createTopics): each name given once, in request order,
+ * then each name given more than once, once, to be answered INVALID_REQUEST.
+ */
+function inKafkaOrder<T extends { name: string }> (counts: ReadonlyMap<string, number>, topics: readonly T[]): T[] {
+  const once = topics.filter(t => counts.get(t.name) === 1)
+  const repeated = [...new Map(topics.filter(t => counts.get(t.name)! > 1).map(t => [t.name, t])).values()]
+  return [...once, ...repeated]
+}

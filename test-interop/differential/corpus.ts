@@ -1,0 +1,280 @@
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { ApiVersions, CreateTopics, DeleteRecords, Fetch, ListOffsets, Metadata, Produce } from '../../protocol/apis/index.js'
+import { decodeRequest, encodeRequest } from '../../protocol/messages.js'
+import {
+  FIRST_BATCH, SECOND_BATCH, T0, batch, commit, createTopic, fetch, filledTopic, findCoordinator, joinGroup,
+  listOffsets, metadata, partitionOf, produce, stableGroup, waitForLeaders, withMaxTimestamp
+} from './requests.js'
+import type { Session } from './session.js'
+
+// The corpus: request sequences, written with our codec (and, for one case, replayed from client traffic captured
+// in test/protocol/fixtures/), each run against real Kafka and against the fake broker. A case returns what it
+// wants compared, labelled; setting-up requests whose answers do not matter are not returned. Each case uses its
+// own topics, so the cases are independent on the one cluster of each side. Versions are the highest both sides
+// serve unless the case is about a version.
+
+export interface Case {
+  name: string
+  run: (s: Session) => Promise<Record<string, unknown>>
+}
+
+export const CORPUS: Case[] = [
+  {
+    name: 'ListOffsets v10 with every special timestamp, and by time',
+    run: async s => {
+      await filledTopic(s, 'lo-special')
+      return {
+        latest: await listOffsets(s, 'lo-special', -1n),
+        earliest: await listOffsets(s, 'lo-special', -2n),
+        maxTimestamp: await listOffsets(s, 'lo-special', -3n),
+        earliestLocal: await listOffsets(s, 'lo-special', -4n),
+        latestTiered: await listOffsets(s, 'lo-special', -5n),
+        byTime: await listOffsets(s, 'lo-special', T0 + 1500n),
+        afterEveryRecord: await listOffsets(s, 'lo-special', T0 + 10_000n),
+        missingPartition: (await s.request(ListOffsets, 10, { replicaId: -1, topics: [{ name: 'lo-special', partitions: [{ partitionIndex: 7, timestamp: -1n }] }] })).topics[0].partitions[0]
+      }
+    }
+  },
+  {
+    name: 'ListOffsets v1 (the lowest Kafka 4 serves) and v0 (removed in Kafka 4)',
+    run: async s => {
+      await filledTopic(s, 'lo-old')
+      return {
+        v1Latest: await listOffsets(s, 'lo-old', -1n, 1),
+        v1Earliest: await listOffsets(s, 'lo-old', -2n, 1),
+        v1ByTime: await listOffsets(s, 'lo-old', T0 + 1500n, 1),
+        v0Latest: await listOffsets(s, 'lo-old', -1n, 0)
+      }
+    }
+  },
+  {
+    name: 'Fetch at the high watermark, past it, far out of range and below the log start',
+    run: async s => {
+      await filledTopic(s, 'fe-range')
+      return {
+        atHighWatermark: await fetch(s, 'fe-range', 4n),
+        pastHighWatermark: await fetch(s, 'fe-range', 5n),
+        farOutOfRange: await fetch(s, 'fe-range', 1000n),
+        negative: await fetch(s, 'fe-range', -3n),
+        fromMiddleOfBatch: await fetch(s, 'fe-range', 1n),
+        missingPartition: await fetch(s, 'fe-range', 0n, { partitions: [3] })
+      }
+    }
+  },
+  {
+    name: 'Fetch with byte limits below the first batch (KIP-74)',
+    run: async s => {
+      await createTopic(s, 'fe-limit', 2)
+      for (const p of [0, 1]) {
+        await produce(s, 'fe-limit', p, batch(FIRST_BATCH))
+        await produce(s, 'fe-limit', p, batch(SECOND_BATCH))
+      }
+      return {
+        partitionLimit10: await fetch(s, 'fe-limit', 0n, { partitionMaxBytes: 10 }),
+        responseLimit10: await fetch(s, 'fe-limit', 0n, { maxBytes: 10, partitions: [0, 1] }),
+        partitionLimitOneBatchAndABit: await fetch(s, 'fe-limit', 0n, { partitionMaxBytes: 140 })
+      }
+    }
+  },
+  {
+    name: 'Fetch v17 by topic id, and with an unknown topic id',
+    run: async s => {
+      await filledTopic(s, 'fe-ids')
+      const md = await metadata(s, 'fe-ids', false)
+      const topicId = md.topics[0].topicId
+      const body = (id: string): unknown => ({
+        replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+        topics: [{ topicId: id, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
+        forgottenTopicsData: [], rackId: ''
+      })
+      return {
+        byId: await s.request(Fetch, 17, body(topicId)),
+        unknownId: await s.request(Fetch, 17, body('0123abcd-0000-4000-8000-00000000beef'))
+      }
+    }
+  },
+  {
+    name: 'Produce: a good batch, a bad CRC, an empty record set, a record over max.message.bytes',
+    run: async s => {
+      await createTopic(s, 'pr-errors')
+      const good = await produce(s, 'pr-errors', 0, batch(FIRST_BATCH))
+      const bad = batch(SECOND_BATCH)
+      bad[bad.length - 1] ^= 0xff // the last byte of the last record's value: covered by the CRC
+      const badCrc = await produce(s, 'pr-errors', 0, bad)
+      // Kafka's default message.max.bytes is 1048588: one record of 1.1 MB is over it, uncompressed.
+      const big = await produce(s, 'pr-errors', 0, batch([{ value: Buffer.alloc(1_100_000, 0x61), timestamp: T0 }]))
+      const empty = await produce(s, 'pr-errors', 0, Buffer.alloc(0))
+      return {
+        good: partitionOf(good),
+        badCrc: partitionOf(badCrc),
+        empty: partitionOf(empty),
+        tooLarge: partitionOf(big),
+        afterwards: await listOffsets(s, 'pr-errors', -1n)
+      }
+    }
+  },
+  {
+    name: 'Produce with acks=0 gets no answer, and is appended',
+    run: async s => {
+      await createTopic(s, 'pr-acks0')
+      await s.send(Produce, 12, { transactionalId: null, acks: 0, timeoutMs: 30_000, topicData: [{ name: 'pr-acks0', partitionData: [{ index: 0, records: batch(FIRST_BATCH) }] }] })
+      // The next answer on the connection is this Metadata's: Session checks the correlation id.
+      const md = await metadata(s, 'pr-acks0', false)
+      return { nextAnswerIsMetadata: md.topics[0].name, latest: await listOffsets(s, 'pr-acks0', -1n), badAcks: partitionOf(await produce(s, 'pr-acks0', 0, batch(SECOND_BATCH), 2)) }
+    }
+  },
+  {
+    name: 'Produce to a missing topic does not create it',
+    run: async s => ({
+      produce: partitionOf(await produce(s, 'pr-missing', 0, batch(FIRST_BATCH))),
+      metadataAfterwards: await metadata(s, 'pr-missing', false)
+    })
+  },
+  {
+    name: 'Produce a batch whose MaxTimestamp is -1 (as Sarama sends): Kafka recomputes it',
+    run: async s => {
+      await createTopic(s, 'pr-maxts')
+      const res = await produce(s, 'pr-maxts', 0, withMaxTimestamp(batch(FIRST_BATCH), -1n))
+      return {
+        produce: partitionOf(res),
+        maxTimestamp: await listOffsets(s, 'pr-maxts', -3n),
+        fetched: await fetch(s, 'pr-maxts', 0n)
+      }
+    }
+  },
+  {
+    name: 'CreateTopics with bad names',
+    run: async s => {
+      await createTopic(s, 'ct-exists')
+      const names = ['', '.', '..', 'bad name', 'bad/slash', 'x'.repeat(250), 'ct-exists', 'ct-dup', 'ct-dup', 'ct.ok_name-1']
+      return {
+        v7: await s.request(CreateTopics, 7, { topics: names.map(name => ({ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] })), timeoutMs: 30_000, validateOnly: true })
+      }
+    }
+  },
+  {
+    name: 'CreateTopics with bad partition counts and replication factors',
+    run: async s => {
+      const topic = (name: string, numPartitions: number, replicationFactor: number): unknown => ({ name, numPartitions, replicationFactor, assignments: [], configs: [] })
+      return {
+        v7: await s.request(CreateTopics, 7, {
+          topics: [topic('ct-zero', 0, 1), topic('ct-minus2', -2, 1), topic('ct-default', -1, -1), topic('ct-rf2', 1, 2), topic('ct-rf0', 1, 0), topic('ct-rf-minus2', 1, -2)],
+          timeoutMs: 30_000,
+          validateOnly: true
+        })
+      }
+    }
+  },
+  {
+    name: 'CreateTopics validateOnly creates nothing; then for real; then again',
+    run: async s => {
+      const body = (validateOnly: boolean): unknown => ({ topics: [{ name: 'ct-validate', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 30_000, validateOnly })
+      const validated = await s.request(CreateTopics, 7, body(true))
+      const metadataAfterValidate = await metadata(s, 'ct-validate', false)
+      const created = await s.request(CreateTopics, 7, body(false))
+      await waitForLeaders(s, 'ct-validate', 2)
+      const again = await s.request(CreateTopics, 7, body(false))
+      return { validated, metadataAfterValidate, created, again }
+    }
+  },
+  {
+    name: 'DeleteRecords: below the high watermark, to it (-1), past it, and what reads see afterwards',
+    run: async s => {
+      await filledTopic(s, 'dr')
+      const del = async (offset: bigint, partitionIndex = 0): Promise<unknown> =>
+        (await s.request(DeleteRecords, 2, { topics: [{ name: 'dr', partitions: [{ partitionIndex, offset }] }], timeoutMs: 30_000 })).topics[0].partitions[0]
+      return {
+        toTwo: await del(2n),
+        earliest: await listOffsets(s, 'dr', -2n),
+        fetchBelow: await fetch(s, 'dr', 0n),
+        fetchAt: await fetch(s, 'dr', 2n),
+        backwards: await del(1n),
+        pastHighWatermark: await del(100n),
+        toHighWatermark: await del(-1n),
+        missingPartition: await del(0n, 5),
+        earliestAfter: await listOffsets(s, 'dr', -2n)
+      }
+    }
+  },
+  {
+    name: 'JoinGroup without a member id (KIP-394), then with it',
+    run: async s => {
+      await findCoordinator(s, 'jg')
+      const first = await joinGroup(s, 'jg', '')
+      const second = await joinGroup(s, 'jg', first.memberId)
+      const unknown = await joinGroup(s, 'jg', 'not-a-member')
+      // v4 is the first version with KIP-394's MEMBER_ID_REQUIRED; v3 joins at once.
+      await findCoordinator(s, 'jg-old')
+      const v4First = await joinGroup(s, 'jg-old', '', 4)
+      const v3First = await joinGroup(s, 'jg-old-3', '', 3)
+      return { first, second, unknown, v4First, v3First }
+    }
+  },
+  {
+    name: 'OffsetCommit with a wrong generation, an unknown member, and as a simple (groupless) commit',
+    run: async s => {
+      await filledTopic(s, 'oc')
+      const { memberId, generationId } = await stableGroup(s, 'oc-group')
+      return {
+        right: await commit(s, 'oc-group', 'oc', generationId, memberId),
+        wrongGeneration: await commit(s, 'oc-group', 'oc', generationId + 5, memberId),
+        unknownMember: await commit(s, 'oc-group', 'oc', generationId, 'nobody'),
+        simple: await commit(s, 'oc-simple', 'oc', -1, ''),
+        simpleWithGeneration: await commit(s, 'oc-simple-2', 'oc', 3, 'somebody'),
+        simpleWithGenerationV2: await commit(s, 'oc-simple-3', 'oc', 3, 'somebody', 2),
+        v2WrongGeneration: await commit(s, 'oc-group', 'oc', generationId + 5, memberId, 2)
+      }
+    }
+  },
+  {
+    name: 'Metadata for a missing topic, with and without auto-creation',
+    run: async s => {
+      const v12NoAutoCreate = await metadata(s, 'md-missing-a', false)
+      const v12AutoCreate = await metadata(s, 'md-missing-b', true)
+      const v3AlwaysAutoCreates = await s.request(Metadata, 3, { topics: [{ name: 'md-missing-c' }] })
+      // Kafka creates auto-created topics asynchronously: once they have leaders, both sides must show the same.
+      await waitForLeaders(s, 'md-missing-b', 1)
+      await waitForLeaders(s, 'md-missing-c', 1)
+      return {
+        v12NoAutoCreate,
+        v12AutoCreate,
+        v3AlwaysAutoCreates,
+        invalidName: await metadata(s, 'bad name', true),
+        stillMissing: await metadata(s, 'md-missing-a', false),
+        autoCreated: await metadata(s, 'md-missing-b', false),
+        autoCreatedByV3: await metadata(s, 'md-missing-c', false)
+      }
+    }
+  },
+  {
+    name: 'ApiVersions at a version nobody speaks (KIP-511)',
+    run: async s => {
+      // A v3 request with the version field set to 99: the broker answers a v0 body with UNSUPPORTED_VERSION and
+      // its own ApiVersions range only.
+      const frame = encodeRequest(ApiVersions, 3, { correlationId: 0, clientId: 'differential' }, { clientSoftwareName: 'kd', clientSoftwareVersion: '1' })
+      frame.writeInt16BE(99, 6)
+      const res = await s.raw(frame, ApiVersions, 3)
+      return { v99: res }
+    }
+  },
+  {
+    name: 'Client requests captured from kcat, kafkajs and kafka-python, replayed (Produce v3+, ListOffsets, Fetch)',
+    run: async s => {
+      // The captured requests name topic "t" with 2 partitions (test/protocol/fixtures/README.md).
+      await createTopic(s, 't', 2)
+      const out: Record<string, unknown> = {}
+      for (const peer of ['kcat', 'kafkajs', 'kafka-python']) {
+        const dir = join(import.meta.dirname, '..', '..', 'test', 'protocol', 'fixtures', peer)
+        for (const file of readdirSync(dir).filter(f => /^\d+-(produce|list-offsets|fetch)-v\d+-request\.bin$/.test(f)).sort()) {
+          const frame = readFileSync(join(dir, file))
+          const { api, header } = decodeRequest(frame.subarray(4))
+          if (api === Produce && header.apiVersion < 3) continue // Kafka 4 removed Produce v0-2 (KIP-896)
+          out[`${peer}/${file}`] = await s.raw(Buffer.from(frame), api, header.apiVersion)
+        }
+      }
+      out.fetched = await fetch(s, 't', 0n, { partitions: [0, 1] })
+      return out
+    }
+  }
+]

@@ -1,0 +1,66 @@
+// Differences between the fake broker and real Kafka that are deliberate, each with its reason; docs/fake-broker.md
+// explains them for users. A difference is a line of normalize.ts's `differences` ("path: kafka X, fake Y"), and an
+// entry allows the lines of its case that its pattern matches.
+
+export interface Deliberate {
+  /** The corpus case's name. */
+  case: string
+  path: RegExp
+  reason: string
+}
+
+const ALL_CONFIGS = 'Kafka answers a created topic with every topic config (37 of them, with the broker\'s defaults); the fake ' +
+  'honours one, message.timestamp.type, and reports only that one.'
+
+export const DELIBERATE: Deliberate[] = [
+  {
+    case: 'Produce v0 and v2 message sets, read back with Fetch v0, v3 and v4 from the middle',
+    path: /^fetchV[03]FromOne\.responses\[0\]\.partitions\[0\]\.records\.truncatedTail: kafka true, fake false$/,
+    reason: 'Kafka 3.x down-converts lazily: it promises the size of the stored batches and pads what the smaller ' +
+      'legacy messages leave with a partial message, which clients skip. The fake converts first and sends the exact bytes.'
+  },
+  {
+    case: 'ListOffsets v1 (the lowest Kafka 4 serves) and v0 (removed in Kafka 4)',
+    path: /^v0Latest\./,
+    reason: 'Kafka 4 removed ListOffsets v0 (KIP-896) and closes the connection; the fake still serves it for old clients.'
+  },
+  {
+    case: 'Produce: a good batch, a bad CRC, an empty record set, a record over max.message.bytes',
+    path: /^(badCrc|empty)\.errorMessage: kafka null, fake "<message>"$/,
+    reason: 'Kafka answers CORRUPT_MESSAGE and INVALID_RECORD without a message; the fake says what was wrong (which ' +
+      'batch failed its CRC, that there were no records), which helps whoever debugs a client and changes nothing a client does.'
+  },
+  {
+    case: 'CreateTopics with bad names',
+    path: /^v7\.topics\[\d+\]\.configs: kafka \[\{/,
+    reason: ALL_CONFIGS
+  },
+  {
+    case: 'CreateTopics with bad partition counts and replication factors',
+    path: /^v7\.topics\[\d+\]\.configs: kafka \[\{/,
+    reason: ALL_CONFIGS
+  },
+  {
+    case: 'CreateTopics validateOnly creates nothing; then for real; then again',
+    path: /^(validated|created)\.topics\[0\]\.configs: kafka \[\{/,
+    reason: ALL_CONFIGS
+  },
+  {
+    case: 'Metadata for a missing topic, with and without auto-creation',
+    path: /^(v12AutoCreate|v3AlwaysAutoCreates)\.topics\[0\]\.(errorCode|topicId|partitions): kafka/,
+    reason: 'Kafka creates an auto-created topic asynchronously (through its controller) and answers the Metadata ' +
+      'that asked for it with UNKNOWN_TOPIC_OR_PARTITION; the fake creates it at once and lists it in that answer. ' +
+      'Clients ask again either way; once Kafka has created it, both answer alike (stillMissing, autoCreated).'
+  },
+  {
+    case: 'ApiVersions at a version nobody speaks (KIP-511)',
+    path: /^v99\.apiKeys\[0\]\.maxVersion: kafka 5, fake 4$/,
+    reason: 'The fake serves ApiVersions v0-4: v5 (KIP-1242) is not declared (see test-interop/protocol/deliberate-differences.ts).'
+  },
+  {
+    case: 'Client requests captured from kcat, kafkajs and kafka-python, replayed (Produce v3+, ListOffsets, Fetch)',
+    path: /list-offsets-v\d+-request\.bin\.topics\[0\]\.partitions\[\d+\]\.(partitionIndex|offset): kafka/,
+    reason: 'Kafka answers a ListOffsets request\'s partitions in the order of its own hash map, not the request\'s; ' +
+      'clients match them by partition index. The fake answers in request order.'
+  }
+]
