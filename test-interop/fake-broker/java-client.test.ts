@@ -1,0 +1,133 @@
+import t from 'tap'
+import { FakeCluster } from '../../tools/fake-broker/index.js'
+import { iterateRecords, scanBatches } from '../../protocol/records/index.js'
+import { PeerUnavailable } from '../peers/cache.js'
+import { javaClient, type JavaClient } from '../peers/java-client.js'
+import { produceDataset, runProcess } from './helpers.js'
+
+// The Java client (kafka-clients 4.x from Maven), whose behaviour defines the protocol, against the fake broker:
+// our programs in test-interop/java/ produce idempotently, read by assign and seek, run a two-member classic
+// consumer group with commits, and call the AdminClient. Each program prints plain lines that the tests check.
+
+let java: JavaClient | undefined
+let skip: string | false = false
+try {
+  java = await javaClient()
+} catch (err) {
+  if (!(err instanceof PeerUnavailable)) throw err
+  skip = `Java client unavailable: ${err.message}`
+}
+
+async function run (t: Tap.Test, main: string, args: string[]): Promise<string[]> {
+  const r = await runProcess('java', java!.args(main, args), { timeoutMs: 120_000 })
+  t.equal(r.code, 0, `${main} exits 0`, { stderr: r.stderr.slice(-3000) })
+  return r.stdout.toString().split('\n').filter(l => l.length > 0)
+}
+
+t.test('the Java producer (idempotent, its default) writes in order with producer ids and sequences', { skip }, async t => {
+  const cluster = await FakeCluster.start({ brokers: 3, topics: [{ name: 'orders', partitions: 4 }] })
+  t.teardown(() => cluster.stop())
+  for (const compression of ['none', 'lz4']) {
+    const lines = await run(t, 'Produce', [cluster.bootstrap, 'orders', '4', '200', compression])
+    const base = compression === 'none' ? 0 : 50
+    t.same(lines, [0, 1, 2, 3].map(p => `partition ${p} first ${base} last ${base + 49} count 50`), `acks with ${compression}`)
+  }
+  for (let p = 0; p < 4; p++) {
+    t.equal(cluster.highWatermark('orders', p), 100n)
+    const blob = cluster.state.partition('orders', p)!.log.read(0, 1 << 30, true)
+    const { batches } = scanBatches(blob)
+    t.ok(batches.every(b => b.producerId >= 0n && b.producerEpoch >= 0), `partition ${p}: every batch carries a producer id`)
+    t.ok(batches.some(b => b.compression === 'lz4'), `partition ${p}: the second run compressed with lz4`)
+    // The sequences of one producer run continue batch after batch from 0, the broker's idempotence check.
+    for (const pid of new Set(batches.map(b => b.producerId))) {
+      let next = 0
+      for (const b of batches.filter(x => x.producerId === pid)) {
+        t.equal(b.baseSequence, next, `partition ${p} producer ${pid} sequence`)
+        next += b.recordCount
+      }
+    }
+    const values = [...iterateRecords(blob, { topic: 'orders', partition: p })].map(r => `${r.key?.toString()}=${r.value?.toString()}:${r.headers.map(h => `${h.key}=${h.value?.toString()}`).join(',')}`)
+    const expected = []
+    for (let run = 0; run < 2; run++) for (let i = p; i < 200; i += 4) expected.push(`k${i}=v${i}:h=i${i}`)
+    t.same(values, expected, `partition ${p}: keys, values and headers`)
+  }
+})
+
+t.test('the Java consumer reads by assign and seek, across gzip batches and fetch size limits', { skip }, async t => {
+  const cluster = await FakeCluster.start({ brokers: 3 })
+  t.teardown(() => cluster.stop())
+  const expected = produceDataset(cluster, 'shared', 3, 120)
+  const lines = await run(t, 'AssignConsume', [cluster.bootstrap, 'shared', '3', '1', '30'])
+  const got: string[][] = [[], [], []]
+  const offsets: number[][] = [[], [], []]
+  let wrongKeys = 0
+  for (const line of lines.filter(l => l.startsWith('record '))) {
+    const [, p, o, key, value] = line.split(' ')
+    if (key !== `k${o}`) wrongKeys++
+    got[Number(p)].push(value)
+    offsets[Number(p)].push(Number(o))
+  }
+  t.equal(wrongKeys, 0, 'each record has its key')
+  t.same(got, [expected[0], expected[1].slice(30), expected[2]], 'every record from the seek position on, in order')
+  t.same(offsets[1][0], 30, 'partition 1 starts at the sought offset')
+  t.same(lines.filter(l => l.startsWith('end ')), ['end 0 120', 'end 1 120', 'end 2 120'], 'positions end at the end offsets')
+})
+
+t.test('a two-member Java consumer group (classic protocol) splits the partitions, commits, and the AdminClient sees it', { skip }, async t => {
+  const cluster = await FakeCluster.start({ brokers: 3, topics: [{ name: 'grouped', partitions: 4 }] })
+  t.teardown(() => cluster.stop())
+  for (let p = 0; p < 4; p++) {
+    for (let start = 0; start < 50; start += 10) {
+      cluster.produce('grouped', p, Array.from({ length: 10 }, (_, i) => ({ key: `k${start + i}`, value: `p${p}-${start + i}`, timestamp: 1_700_000_000_000 + start + i })))
+    }
+  }
+  const lines = await run(t, 'GroupConsume', [cluster.bootstrap, 'java-group', 'grouped', '200'])
+  // The last assignment of each member: both hold partitions, and together all four, once each.
+  const last = new Map<string, number[]>()
+  for (const l of lines.filter(l => l.startsWith('assigned '))) {
+    const [, member, parts] = l.split(' ')
+    last.set(member, (parts ?? '').split(',').filter(x => x !== '').map(Number))
+  }
+  t.equal(last.size, 2, 'two members were assigned partitions')
+  t.ok([...last.values()].every(ps => ps.length > 0), 'each member holds partitions')
+  t.same([...last.values()].flat().sort(), [0, 1, 2, 3], 'the assignments split the four partitions')
+  const seen = new Map<string, number>()
+  let wrongValues = 0
+  for (const l of lines.filter(l => l.startsWith('record '))) {
+    const [, , p, o, value] = l.split(' ')
+    if (value !== `p${p}-${o}`) wrongValues++
+    seen.set(`${p}:${o}`, (seen.get(`${p}:${o}`) ?? 0) + 1)
+  }
+  t.equal(wrongValues, 0, 'each record has its value')
+  t.equal(seen.size, 200, 'every record was read')
+  t.ok([...seen.values()].every(n => n === 1), 'and none twice')
+  t.same(lines.filter(l => l.startsWith('done ')).sort(), ['done m1', 'done m2'])
+  for (let p = 0; p < 4; p++) t.equal(cluster.state.groups.committed('java-group', 'grouped', p)?.offset, 50n, `committed offset of partition ${p}`)
+
+  const admin = new Map<string, string>()
+  for (const l of await run(t, 'AdminCalls', [cluster.bootstrap, 'fresh', 'grouped', 'java-group'])) {
+    const space = l.indexOf(' ')
+    admin.set(l.slice(0, space), l.slice(space + 1))
+  }
+  t.equal(admin.get('createTopics'), 'ok fresh')
+  t.match(admin.get('createTopicsExisting'), /^error TopicExistsException /)
+  t.equal(admin.get('createTopicsValidateOnly'), 'ok false', 'validateOnly creates nothing')
+  t.equal(admin.get('listTopics'), 'ok [fresh, grouped]')
+  t.match(admin.get('describeTopics'), /^ok fresh internal=false p0@[123]\/3\/3 p1@[123]\/3\/3 p2@[123]\/3\/3$/)
+  const nodes = cluster.state.brokers.map(b => `${b.id}@127.0.0.1:${b.port},`).join('')
+  t.match(admin.get('describeCluster'), new RegExp(`^ok clusterId=\\S+ controller=[123] nodes=${nodes}$`))
+  // Partition 0 holds timestamps 1_700_000_000_000 + 0..49; the largest is the last record's.
+  t.equal(admin.get('listOffsets'), 'ok {earliest=0, forTimestamp=2, latest=50, maxTimestamp=49}')
+  t.equal(admin.get('deleteRecords'), 'ok 2')
+  t.equal(admin.get('listOffsetsAfterDelete'), 'ok 2')
+  t.equal(cluster.logStartOffset('grouped', 0), 2n)
+  t.equal(admin.get('listConsumerGroups'), 'ok java-group:Classic:Empty')
+  t.match(admin.get('describeConsumerGroups'), /^ok state=Empty type=Classic assignor= coordinator=[123] members=0$/)
+  t.equal(admin.get('listConsumerGroupOffsets'), 'ok {grouped-0=50, grouped-1=50, grouped-2=50, grouped-3=50}')
+  t.equal(admin.get('alterConsumerGroupOffsets'), 'ok 1')
+  t.equal(admin.get('deleteTopics'), 'ok false', 'the topic is gone')
+  // APIs the fake broker does not serve: the client learns it from ApiVersions and fails the call at once.
+  for (const [call, api] of [['describeConfigs', 'DESCRIBE_CONFIGS'], ['createPartitions', 'CREATE_PARTITIONS'], ['deleteConsumerGroupOffsets', 'OFFSET_DELETE'], ['deleteConsumerGroups', 'DELETE_GROUPS'], ['describeLogDirs', 'DESCRIBE_LOG_DIRS']]) {
+    t.equal(admin.get(call), `error UnsupportedVersionException The node does not support ${api}`, `${call}: not served (${api})`)
+  }
+})
