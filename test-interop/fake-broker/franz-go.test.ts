@@ -2,7 +2,7 @@ import t from 'tap'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { iterateRecords, scanBatches } from '../../protocol/records/index.js'
 import { PeerUnavailable } from '../peers/cache.js'
-import { kgoClient } from '../peers/franz-go.js'
+import { kfakeProgram, kgoClient } from '../peers/franz-go.js'
 import { startKfake } from '../peers/kfake.js'
 import { produceDataset, runProcess, which } from './helpers.js'
 
@@ -17,6 +17,13 @@ try {
 } catch (err) {
   if (!(err instanceof PeerUnavailable)) throw err
   skip = `franz-go unavailable: ${err.message}`
+}
+let kfakeSkip: string | false = skip
+try {
+  if (skip === false) await kfakeProgram()
+} catch (err) {
+  if (!(err instanceof PeerUnavailable)) throw err
+  kfakeSkip = `kfake unavailable: ${err.message}`
 }
 
 async function run (t: Tap.Test, args: string[]): Promise<string[]> {
@@ -100,14 +107,8 @@ t.test('a kgo consumer group of two splits the partitions and commits every reco
   t.same(lines.filter(l => l.startsWith('done ')).sort(), ['done m1', 'done m2'])
 })
 
-t.test('kfake, franz-go\'s fake cluster, as a second anchor: the same kgo program sees the same from both', { skip }, async t => {
-  let kfake
-  try {
-    kfake = await startKfake({ brokers: 3, topics: [{ name: 'orders', partitions: 4 }] })
-  } catch (err) {
-    if (err instanceof PeerUnavailable) return t.skip(`kfake unavailable: ${err.message}`)
-    throw err
-  }
+t.test('kfake, franz-go\'s fake cluster, as a second anchor: the same kgo program sees the same from both', { skip: kfakeSkip }, async t => {
+  const kfake = await startKfake({ brokers: 3, topics: [{ name: 'orders', partitions: 4 }] })
   t.teardown(() => kfake.stop())
   const cluster = await FakeCluster.start({ brokers: 3, topics: [{ name: 'orders', partitions: 4 }] })
   t.teardown(() => cluster.stop())
