@@ -1,5 +1,6 @@
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { FRANZ_GO_VERSION, buildGoProgram } from './go.js'
+import { interopSourceDir } from './source-dir.js'
 
 // Our Go programs built against franz-go: kgo-client (produce, consume, a group of two) and kfake (franz-go's
 // fake cluster, started as a second anchor broker). The binaries live in the peer cache.
@@ -10,7 +11,7 @@ import { FRANZ_GO_VERSION, buildGoProgram } from './go.js'
  */
 export const KFAKE_VERSION = process.env.KAFKA_DIRECT_KFAKE_VERSION ?? 'v0.0.0-20260918054303-01f206a7e32c'
 
-const source = (dir: string): string => fileURLToPath(new URL(`../go/${dir}/main.go`, import.meta.url))
+const source = (dir: string): string => join(interopSourceDir('go'), dir, 'main.go')
 
 /** Builds (once, cached) test-interop/go/kgo-client; throws PeerUnavailable without Go or the module proxy. */
 export function kgoClient (): Promise<string> {

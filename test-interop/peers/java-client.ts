@@ -1,12 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { compileJava, kafkaClientsCoordinates, resolveJars } from './maven.js'
+import { interopSourceDir } from './source-dir.js'
 
 // Our own Java programs (test-interop/java/*.java, one main class each) compiled against the Java client,
 // kafka-clients from Maven, for the interop tests and the consume benchmark.
-
-const JAVA_DIR = fileURLToPath(new URL('../java/', import.meta.url))
 
 export interface JavaClient {
   /** `java` arguments that run `main` (a class in test-interop/java/) with `args`, after JVM options `jvm`. */
@@ -16,7 +14,8 @@ export interface JavaClient {
 /** Resolves kafka-clients, compiles our programs once (cached), and returns how to run them. */
 export async function javaClient (): Promise<JavaClient> {
   const jars = await resolveJars('kafka-clients', kafkaClientsCoordinates())
-  const sources = readdirSync(JAVA_DIR).filter(f => f.endsWith('.java')).sort().map(f => join(JAVA_DIR, f))
+  const javaDir = interopSourceDir('java')
+  const sources = readdirSync(javaDir).filter(f => f.endsWith('.java')).sort().map(f => join(javaDir, f))
   const classes = await compileJava('java-client', sources, jars, sources.map(s => readFileSync(s, 'utf8')))
   const classpath = [classes, ...jars].join(':')
   return {

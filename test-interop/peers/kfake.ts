@@ -8,6 +8,8 @@ export interface KfakeOptions {
   brokers?: number
   topics?: Array<{ name: string, partitions: number }>
   autoCreateTopics?: boolean
+  /** The built program (kfakeProgram()), to skip the cache lookup, e.g. when timing start-up. */
+  bin?: string
   /** How long to wait for the bootstrap line. Default 30 s. */
   startTimeoutMs?: number
 }
@@ -21,7 +23,7 @@ export interface Kfake {
 
 /** Builds the kfake program when needed (PeerUnavailable without Go) and starts it. */
 export async function startKfake (opts: KfakeOptions = {}): Promise<Kfake> {
-  const bin = await kfakeProgram()
+  const bin = opts.bin ?? await kfakeProgram()
   const args = ['-brokers', String(opts.brokers ?? 1)]
   for (const t of opts.topics ?? []) args.push('-topic', `${t.name}:${t.partitions}`)
   if (opts.autoCreateTopics === true) args.push('-auto-create')
