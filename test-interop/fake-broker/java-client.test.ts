@@ -114,6 +114,10 @@ t.test('a two-member Java consumer group (classic protocol) splits the partition
   t.equal(admin.get('createTopicsValidateOnly'), 'ok false', 'validateOnly creates nothing')
   t.equal(admin.get('listTopics'), 'ok [fresh, grouped]')
   t.match(admin.get('describeTopics'), /^ok fresh internal=false p0@[123]\/3\/3 p1@[123]\/3\/3 p2@[123]\/3\/3$/)
+  // By id: Metadata v12+ with the topic id and the name left at "" (the fake broker once looked the name up).
+  t.equal(admin.get('describeTopicsById'), 'ok fresh partitions=3 sameId=true zeroId=false')
+  // Features come from ApiVersions; the fake broker advertises none (no KRaft feature levels).
+  t.equal(admin.get('describeFeatures'), 'ok finalized=[] supported=[]')
   const nodes = cluster.state.brokers.map(b => `${b.id}@127.0.0.1:${b.port},`).join('')
   t.match(admin.get('describeCluster'), new RegExp(`^ok clusterId=\\S+ controller=[123] nodes=${nodes}$`))
   // Partition 0 holds timestamps 1_700_000_000_000 + 0..49; the largest is the last record's.
@@ -126,6 +130,7 @@ t.test('a two-member Java consumer group (classic protocol) splits the partition
   t.equal(admin.get('listConsumerGroupOffsets'), 'ok {grouped-0=50, grouped-1=50, grouped-2=50, grouped-3=50}')
   t.equal(admin.get('alterConsumerGroupOffsets'), 'ok 1')
   t.equal(admin.get('deleteTopics'), 'ok false', 'the topic is gone')
+  t.equal(admin.get('deleteTopicsById'), 'ok false', 'DeleteTopics v6 by topic id')
   // APIs the fake broker does not serve: the client learns it from ApiVersions and fails the call at once.
   for (const [call, api] of [['describeConfigs', 'DESCRIBE_CONFIGS'], ['createPartitions', 'CREATE_PARTITIONS'], ['deleteConsumerGroupOffsets', 'OFFSET_DELETE'], ['deleteConsumerGroups', 'DELETE_GROUPS'], ['describeLogDirs', 'DESCRIBE_LOG_DIRS']]) {
     t.equal(admin.get(call), `error UnsupportedVersionException The node does not support ${api}`, `${call}: not served (${api})`)

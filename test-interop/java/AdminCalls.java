@@ -61,6 +61,15 @@ public class AdminCalls {
         for (TopicPartitionInfo p : d.partitions()) s.append(" p").append(p.partition()).append("@").append(p.leader().id()).append("/").append(p.replicas().size()).append("/").append(p.isr().size());
         return s.toString();
       });
+      call("describeTopicsById", () -> {
+        org.apache.kafka.common.Uuid id = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId();
+        TopicDescription d = admin.describeTopics(org.apache.kafka.common.TopicCollection.ofTopicIds(List.of(id))).allTopicIds().get().get(id);
+        return d.name() + " partitions=" + d.partitions().size() + " sameId=" + id.equals(d.topicId()) + " zeroId=" + id.equals(org.apache.kafka.common.Uuid.ZERO_UUID);
+      });
+      call("describeFeatures", () -> {
+        var f = admin.describeFeatures().featureMetadata().get();
+        return "finalized=" + new TreeMap<>(f.finalizedFeatures()).keySet() + " supported=" + new TreeMap<>(f.supportedFeatures()).keySet();
+      });
       call("describeCluster", () -> {
         DescribeClusterResult r = admin.describeCluster();
         StringBuilder s = new StringBuilder("clusterId=" + r.clusterId().get() + " controller=" + r.controller().get().id() + " nodes=");
@@ -108,6 +117,12 @@ public class AdminCalls {
       call("deleteTopics", () -> {
         admin.deleteTopics(List.of(topic)).all().get();
         return String.valueOf(admin.listTopics().names().get().contains(topic));
+      });
+      call("deleteTopicsById", () -> {
+        admin.createTopics(List.of(new NewTopic(topic + "-2", 1, (short) 1))).all().get();
+        org.apache.kafka.common.Uuid id = admin.describeTopics(List.of(topic + "-2")).allTopicNames().get().get(topic + "-2").topicId();
+        admin.deleteTopics(org.apache.kafka.common.TopicCollection.ofTopicIds(List.of(id))).all().get();
+        return String.valueOf(admin.listTopics().names().get().contains(topic + "-2"));
       });
     }
   }
