@@ -73,24 +73,25 @@ t.test('the Java consumer reads by assign and seek, across gzip batches and fetc
   t.same(lines.filter(l => l.startsWith('end ')), ['end 0 120', 'end 1 120', 'end 2 120'], 'positions end at the end offsets')
 })
 
-t.test('a two-member Java consumer group (classic protocol) splits the partitions, commits, and the AdminClient sees it', { skip }, async t => {
-  const cluster = await FakeCluster.start({ brokers: 3, topics: [{ name: 'grouped', partitions: 4 }] })
-  t.teardown(() => cluster.stop())
-  for (let p = 0; p < 4; p++) {
-    for (let start = 0; start < 50; start += 10) {
-      cluster.produce('grouped', p, Array.from({ length: 10 }, (_, i) => ({ key: `k${start + i}`, value: `p${p}-${start + i}`, timestamp: 1_700_000_000_000 + start + i })))
-    }
-  }
-  const lines = await run(t, 'GroupConsume', [cluster.bootstrap, 'java-group', 'grouped', '200'])
-  // The last assignment of each member: both hold partitions, and together all four, once each.
-  const last = new Map<string, number[]>()
+/** Runs GroupConsume (two members, `mode` its extra arguments) over "grouped" (4 partitions × 50) and checks the split. */
+async function checkGroup (t: Tap.Test, cluster: FakeCluster, group: string, mode: string[]): Promise<void> {
+  const lines = await run(t, 'GroupConsume', [cluster.bootstrap, group, 'grouped', '200', ...mode])
+  // Members print what they hold after each change (before giving partitions up, after getting new ones): whenever
+  // both hold some, together they hold all four, once each.
+  const held = new Map<string, number[]>()
+  let bothHeld = 0
+  let overlaps = 0
   for (const l of lines.filter(l => l.startsWith('assigned '))) {
     const [, member, parts] = l.split(' ')
-    last.set(member, (parts ?? '').split(',').filter(x => x !== '').map(Number))
+    held.set(member, (parts ?? '').split(',').filter(x => x !== '').map(Number))
+    const all = [...held.values()]
+    if (all.length === 2 && all.every(ps => ps.length > 0)) {
+      bothHeld++
+      if (all.flat().sort().join() !== '0,1,2,3') overlaps++
+    }
   }
-  t.equal(last.size, 2, 'two members were assigned partitions')
-  t.ok([...last.values()].every(ps => ps.length > 0), 'each member holds partitions')
-  t.same([...last.values()].flat().sort(), [0, 1, 2, 3], 'the assignments split the four partitions')
+  t.ok(bothHeld > 0, 'both members held partitions at once')
+  t.equal(overlaps, 0, 'while both hold partitions, each partition has one owner')
   const seen = new Map<string, number>()
   let wrongValues = 0
   for (const l of lines.filter(l => l.startsWith('record '))) {
@@ -102,8 +103,23 @@ t.test('a two-member Java consumer group (classic protocol) splits the partition
   t.equal(seen.size, 200, 'every record was read')
   t.ok([...seen.values()].every(n => n === 1), 'and none twice')
   t.same(lines.filter(l => l.startsWith('done ')).sort(), ['done m1', 'done m2'])
-  for (let p = 0; p < 4; p++) t.equal(cluster.state.groups.committed('java-group', 'grouped', p)?.offset, 50n, `committed offset of partition ${p}`)
+  for (let p = 0; p < 4; p++) t.equal(cluster.state.groups.committed(group, 'grouped', p)?.offset, 50n, `committed offset of partition ${p}`)
+}
 
+function fillGrouped (cluster: FakeCluster): void {
+  for (let p = 0; p < 4; p++) {
+    for (let start = 0; start < 50; start += 10) {
+      cluster.produce('grouped', p, Array.from({ length: 10 }, (_, i) => ({ key: `k${start + i}`, value: `p${p}-${start + i}`, timestamp: 1_700_000_000_000 + start + i })))
+    }
+  }
+}
+
+t.test('a two-member Java consumer group (classic protocol) splits the partitions, commits, and the AdminClient sees it', { skip }, async t => {
+  const cluster = await FakeCluster.start({ brokers: 3, topics: [{ name: 'grouped', partitions: 4 }] })
+  t.teardown(() => cluster.stop())
+  fillGrouped(cluster)
+  await checkGroup(t, cluster, 'java-group', [])
+  
   const admin = new Map<string, string>()
   for (const l of await run(t, 'AdminCalls', [cluster.bootstrap, 'fresh', 'grouped', 'java-group'])) {
     const space = l.indexOf(' ')
@@ -135,4 +151,11 @@ t.test('a two-member Java consumer group (classic protocol) splits the partition
   for (const [call, api] of [['describeConfigs', 'DESCRIBE_CONFIGS'], ['createPartitions', 'CREATE_PARTITIONS'], ['deleteConsumerGroupOffsets', 'OFFSET_DELETE'], ['deleteConsumerGroups', 'DELETE_GROUPS'], ['describeLogDirs', 'DESCRIBE_LOG_DIRS']]) {
     t.equal(admin.get(call), `error UnsupportedVersionException The node does not support ${api}`, `${call}: not served (${api})`)
   }
+})
+
+t.test('the same group with the cooperative-sticky assignor (KIP-429) and static members (KIP-345)', { skip }, async t => {
+  const cluster = await FakeCluster.start({ brokers: 3, topics: [{ name: 'grouped', partitions: 4 }] })
+  t.teardown(() => cluster.stop())
+  fillGrouped(cluster)
+  await checkGroup(t, cluster, 'java-static-group', ['cooperative-sticky', 'static'])
 })
