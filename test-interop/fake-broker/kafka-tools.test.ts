@@ -1,6 +1,10 @@
 import { spawn } from 'node:child_process'
 import t from 'tap'
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
+import { HANDLERS } from '../../tools/fake-broker/handlers/index.js'
 import { iterateRecords } from '../../protocol/records/index.js'
 import { PeerUnavailable } from '../peers/cache.js'
 import { kafkaTools, type KafkaTool } from '../peers/kafka-tools.js'
@@ -136,4 +140,56 @@ t.test('kafka-topics and kafka-get-offsets', { skip }, async t => {
     t.equal(described.code, 0)
     for (let p = 0; p < 3; p++) t.match(described.lines.join('\n'), new RegExp(`Topic: made\\s+Partition: ${p}\\s+Leader: \\d`))
   })
+})
+
+t.test('kafka-broker-api-versions, kafka-cluster, kafka-delete-records, offset resets, topic deletion and the perf tools', { skip }, async t => {
+  const cluster = await FakeCluster.start({ brokers: 2, topics: [{ name: 'perf', partitions: 2 }] })
+  t.teardown(() => cluster.stop())
+  const b = cluster.bootstrap
+
+  // Every API the fake broker serves, with the range it advertises; the rest UNSUPPORTED.
+  const versions = await run(t, 'brokerApiVersions', ['--bootstrap-server', b])
+  t.equal(versions.code, 0, 'kafka-broker-api-versions: exits 0', { stderr: versions.stderr })
+  const firstBroker = versions.lines.slice(1, versions.lines.findIndex((l, i) => i > 0 && l.startsWith('127.0.0.1:')))
+  for (const h of HANDLERS.values()) {
+    t.match(firstBroker.find(l => l.includes(`(${h.api.key}):`)), new RegExp(`\\(${h.api.key}\\): ${h.versions.min} to ${h.versions.max} \\[usable: \\d+\\]`), `${h.api.name} advertised as ${h.versions.min}-${h.versions.max}`)
+  }
+  t.equal(firstBroker.filter(l => /: \d+ to \d+ \[usable/.test(l)).length, HANDLERS.size, 'and no other API')
+
+  const id = await run(t, 'cluster', ['cluster-id', '--bootstrap-server', b])
+  t.same(id.lines, [`Cluster ID: ${cluster.state.clusterId}`])
+
+  const sent = await run(t, 'producerPerf', ['--topic', 'perf', '--num-records', '5000', '--record-size', '100', '--throughput', '-1', '--command-property', `bootstrap.servers=${b}`])
+  t.equal(sent.code, 0, 'kafka-producer-perf-test: exits 0', { stderr: sent.stderr })
+  t.match(sent.lines.at(-1), /^5000 records sent, /)
+  t.equal(cluster.highWatermark('perf', 0) + cluster.highWatermark('perf', 1), 5000n)
+  const read = await run(t, 'consumerPerf', ['--bootstrap-server', b, '--topic', 'perf', '--messages', '5000', '--group', 'perf-group'])
+  t.equal(read.code, 0, 'kafka-consumer-perf-test: exits 0', { stderr: read.stderr })
+  t.equal(read.lines.at(-1)?.split(', ')[4], '5000', 'data.consumed.in.nMsg')
+
+  const reset = await run(t, 'consumerGroups', ['--bootstrap-server', b, '--reset-offsets', '--to-offset', '1', '--group', 'perf-group', '--topic', 'perf', '--execute'])
+  t.equal(reset.code, 0, 'kafka-consumer-groups --reset-offsets: exits 0', { stderr: reset.stderr })
+  t.same([0, 1].map(p => cluster.state.groups.committed('perf-group', 'perf', p)?.offset), [1n, 1n], 'both partitions reset to 1')
+
+  const dir = mkdtempSync(join(tmpdir(), 'kd-delete-records-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  writeFileSync(join(dir, 'offsets.json'), JSON.stringify({ version: 1, partitions: [{ topic: 'perf', partition: 0, offset: 5 }] }))
+  const deleted = await run(t, 'deleteRecords', ['--bootstrap-server', b, '--offset-json-file', join(dir, 'offsets.json')])
+  t.equal(deleted.code, 0, 'kafka-delete-records: exits 0', { stderr: deleted.stderr })
+  t.match(deleted.lines.join('\n'), /partition: perf-0\s+low_watermark: 5/)
+  t.equal(cluster.logStartOffset('perf', 0), 5n)
+
+  const gone = await run(t, 'topics', ['--bootstrap-server', b, '--delete', '--topic', 'perf'])
+  t.equal(gone.code, 0, 'kafka-topics --delete: exits 0', { stderr: gone.stderr })
+  t.notOk(cluster.state.topics.has('perf'), 'the topic is deleted')
+
+  // Tools whose APIs the fake broker does not serve: each says which, at once.
+  for (const [name, args, api] of [
+    ['logDirs', ['--bootstrap-server', b, '--describe'], 'DESCRIBE_LOG_DIRS'],
+    ['metadataQuorum', ['--bootstrap-server', b, 'describe', '--status'], 'DESCRIBE_QUORUM'],
+    ['configs', ['--bootstrap-server', b, '--describe', '--entity-type', 'brokers', '--entity-name', '1'], 'DESCRIBE_CONFIGS']
+  ] as const) {
+    const r = await run(t, name, [...args])
+    t.match(r.lines.join('\n') + r.stderr, new RegExp(`does not support ${api}`), `${name}: ${api} is not served`)
+  }
 })

@@ -9,7 +9,15 @@ export const KAFKA_TOOLS = {
   consoleConsumer: 'org.apache.kafka.tools.consumer.ConsoleConsumer', // kafka-console-consumer.sh
   consumerGroups: 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', // kafka-consumer-groups.sh
   topics: 'org.apache.kafka.tools.TopicCommand', // kafka-topics.sh
-  getOffsets: 'org.apache.kafka.tools.GetOffsetShell' // kafka-get-offsets.sh
+  getOffsets: 'org.apache.kafka.tools.GetOffsetShell', // kafka-get-offsets.sh
+  brokerApiVersions: 'org.apache.kafka.tools.BrokerApiVersionsCommand', // kafka-broker-api-versions.sh
+  cluster: 'org.apache.kafka.tools.ClusterTool', // kafka-cluster.sh
+  deleteRecords: 'org.apache.kafka.tools.DeleteRecordsCommand', // kafka-delete-records.sh
+  producerPerf: 'org.apache.kafka.tools.ProducerPerformance', // kafka-producer-perf-test.sh
+  consumerPerf: 'org.apache.kafka.tools.ConsumerPerformance', // kafka-consumer-perf-test.sh
+  logDirs: 'org.apache.kafka.tools.LogDirsCommand', // kafka-log-dirs.sh
+  metadataQuorum: 'org.apache.kafka.tools.MetadataQuorumCommand', // kafka-metadata-quorum.sh
+  configs: 'org.apache.kafka.tools.ConfigCommand' // kafka-configs.sh
 } as const
 
 export type KafkaTool = keyof typeof KAFKA_TOOLS
