@@ -10,6 +10,10 @@ import { produceDataset, runProcess, which } from './helpers.js'
 // seek, and a consumer group of two with commits. Then franz-go's own fake cluster, kfake, as a second anchor: the
 // same program must see the same thing from both brokers.
 
+// A cold first run fetches franz-go from the Go module proxy and builds two programs: on a busy 2-core machine that
+// can outlast tap's 120 s per-file default.
+t.setTimeout(600_000)
+
 let kgo: string | undefined
 let skip: string | false = false
 try {

@@ -9,6 +9,10 @@ import { produceDataset, runProcess } from './helpers.js'
 // our programs in test-interop/java/ produce idempotently, read by assign and seek, run a two-member classic
 // consumer group with commits, and call the AdminClient. Each program prints plain lines that the tests check.
 
+// A cold first run resolves kafka-clients from Maven and compiles our programs, and each program is a JVM start:
+// on a busy 2-core machine that can outlast tap's 120 s per-file default.
+t.setTimeout(600_000)
+
 let java: JavaClient | undefined
 let skip: string | false = false
 try {
