@@ -163,3 +163,35 @@ t.test('the same group with the cooperative-sticky assignor (KIP-429) and static
   fillGrouped(cluster)
   await checkGroup(t, cluster, 'java-static-group', ['cooperative-sticky', 'static'])
 })
+
+t.test('the Java consumer follows a leader move in the middle of its reads', { skip }, async t => {
+  const log: string[] = []
+  const cluster = await FakeCluster.start({ brokers: 3, log: line => log.push(line), verbose: true })
+  t.teardown(() => cluster.stop())
+  // Enough records that partition 1 takes many 2 KiB fetches, so the move lands in the middle of its reads.
+  const expected = produceDataset(cluster, 'moving', 3, 1500)
+  const id = cluster.state.topics.get('moving')!.id
+  const from = cluster.state.partition('moving', 1)!.leaderId
+  const to = from % 3 + 1
+  // On the second fetch that reads partition 1, its leadership moves (and its leader epoch goes up): the old leader
+  // answers NOT_LEADER_OR_FOLLOWER from then on, and the client must find the new one and go on where it was.
+  let fetches = 0
+  cluster.faults.intercept(req => {
+    const body = req.body as { topics?: Array<{ topicId?: string, topic?: string, partitions: Array<{ partition: number }> }> }
+    const readsP1 = req.apiName === 'Fetch' && body.topics?.some(x => (x.topicId === id || x.topic === 'moving') && x.partitions.some(p => p.partition === 1)) === true
+    if (readsP1 && ++fetches === 2) cluster.faults.moveLeader('moving', 1, to)
+    return undefined
+  })
+  const lines = await run(t, 'AssignConsume', [cluster.bootstrap, 'moving', '3', '0', '0'])
+  const got: string[][] = [[], [], []]
+  for (const line of lines.filter(l => l.startsWith('record '))) {
+    const [, p, , , value] = line.split(' ')
+    got[Number(p)].push(value)
+  }
+  t.same(got, expected, 'every record once, in order, across the move')
+  t.equal(cluster.state.partition('moving', 1)!.leaderId, to, 'the leader moved')
+  t.ok(log.some(l => l.includes(`broker ${from}:`) && l.includes('Fetch') && l.includes('NOT_LEADER_OR_FOLLOWER')), 'the old leader turned a fetch away')
+  t.ok(log.some(l => l.includes(`broker ${to}:`) && / Fetch v\d+ #\d+ \[[\d,]*1[\d,]*\] -> ok/.test(l)), 'the new leader served partition 1')
+  // KIP-320: with a new leader epoch the client checks its position against the new leader before fetching on.
+  t.ok(log.some(l => l.includes(`broker ${to}:`) && l.includes('OffsetForLeaderEpoch') && l.includes('-> ok')), 'its position was validated with OffsetForLeaderEpoch')
+})
