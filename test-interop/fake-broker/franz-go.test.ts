@@ -111,6 +111,34 @@ t.test('a kgo consumer group of two splits the partitions and commits every reco
   t.same(lines.filter(l => l.startsWith('done ')).sort(), ['done m1', 'done m2'])
 })
 
+t.test('kgo follows a leader move in the middle of its reads', { skip }, async t => {
+  const log: string[] = []
+  const cluster = await FakeCluster.start({ brokers: 3, log: line => log.push(line), verbose: true })
+  t.teardown(() => cluster.stop())
+  const expected = produceDataset(cluster, 'moving', 3, 1500)
+  const id = cluster.state.topics.get('moving')!.id
+  const from = cluster.state.partition('moving', 1)!.leaderId
+  const to = from % 3 + 1
+  // On the second fetch that reads partition 1, its leadership moves and its leader epoch goes up.
+  let fetches = 0
+  cluster.faults.intercept(req => {
+    const body = req.body as { topics?: Array<{ topicId?: string, topic?: string, partitions: Array<{ partition: number }> }> }
+    const readsP1 = req.apiName === 'Fetch' && body.topics?.some(x => (x.topicId === id || x.topic === 'moving') && x.partitions.some(p => p.partition === 1)) === true
+    if (readsP1 && ++fetches === 2) cluster.faults.moveLeader('moving', 1, to)
+    return undefined
+  })
+  const lines = await run(t, ['consume', cluster.bootstrap, 'moving', '3', '0', '0', String(3 * 1500)])
+  const got: string[][] = [[], [], []]
+  for (const line of lines) {
+    const [, p, , , value] = line.split(' ')
+    got[Number(p)].push(value)
+  }
+  t.same(got, expected, 'every record once, in order, across the move')
+  t.ok(log.some(l => l.includes(`broker ${from}:`) && l.includes('Fetch') && l.includes('NOT_LEADER_OR_FOLLOWER')), 'the old leader turned a fetch away')
+  t.ok(log.some(l => l.includes(`broker ${to}:`) && / Fetch v\d+ #\d+ \[[\d,]*1[\d,]*\] -> ok/.test(l)), 'the new leader served partition 1')
+  t.ok(log.some(l => l.includes('OffsetForLeaderEpoch') && l.includes('-> ok')), 'its position was validated with OffsetForLeaderEpoch')
+})
+
 t.test('kfake, franz-go\'s fake cluster, as a second anchor: the same kgo program sees the same from both', { skip: kfakeSkip }, async t => {
   const kfake = await startKfake({ brokers: 3, topics: [{ name: 'orders', partitions: 4 }] })
   t.teardown(() => kfake.stop())
