@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import t from 'tap'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { iterateRecords, scanBatches } from '../../protocol/records/index.js'
 import { PeerUnavailable } from '../peers/cache.js'
 import { javaClient, type JavaClient } from '../peers/java-client.js'
+import { OPENSSL, selfSignedCert } from '../../test/consumer/tls-cert.js'
 import { produceDataset, runProcess } from './helpers.js'
 
 // The Java client (kafka-clients 4.x from Maven), whose behaviour defines the protocol, against the fake broker:
@@ -22,8 +26,8 @@ try {
   skip = `Java client unavailable: ${err.message}`
 }
 
-async function run (t: Tap.Test, main: string, args: string[]): Promise<string[]> {
-  const r = await runProcess('java', java!.args(main, args), { timeoutMs: 120_000 })
+async function run (t: Tap.Test, main: string, args: string[], jvm: string[] = []): Promise<string[]> {
+  const r = await runProcess('java', java!.args(main, args, jvm), { timeoutMs: 120_000 })
   t.equal(r.code, 0, `${main} exits 0`, { stderr: r.stderr.slice(-3000) })
   return r.stdout.toString().split('\n').filter(l => l.length > 0)
 }
@@ -194,4 +198,53 @@ t.test('the Java consumer follows a leader move in the middle of its reads', { s
   t.ok(log.some(l => l.includes(`broker ${to}:`) && / Fetch v\d+ #\d+ \[[\d,]*1[\d,]*\] -> ok/.test(l)), 'the new leader served partition 1')
   // KIP-320: with a new leader epoch the client checks its position against the new leader before fetching on.
   t.ok(log.some(l => l.includes(`broker ${to}:`) && l.includes('OffsetForLeaderEpoch') && l.includes('-> ok')), 'its position was validated with OffsetForLeaderEpoch')
+})
+
+/** A properties file with extra client settings, for -Dkd.client.config (see ClientConfig.java); removed in teardown. */
+function clientConfig (t: Tap.Test, props: Record<string, string>): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'kd-java-config-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const file = join(dir, 'client.properties')
+  // Properties files treat backslashes as escapes; none of these values holds one.
+  writeFileSync(file, Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
+  return [`-Dkd.client.config=${file}`]
+}
+
+function jaas (mechanism: string, password: string): string {
+  const module = mechanism === 'PLAIN' ? 'org.apache.kafka.common.security.plain.PlainLoginModule' : 'org.apache.kafka.common.security.scram.ScramLoginModule'
+  return `${module} required username="alice" password="${password}";`
+}
+
+t.test('the Java client authenticates with SASL PLAIN and SCRAM-SHA-256/512, and refuses a wrong password', { skip }, async t => {
+  const cluster = await FakeCluster.start({ brokers: 2, sasl: { users: { alice: 's3cret' } } })
+  t.teardown(() => cluster.stop())
+  const expected = produceDataset(cluster, 'shared', 3, 40)
+  for (const mechanism of ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']) {
+    const jvm = clientConfig(t, { 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanism': mechanism, 'sasl.jaas.config': jaas(mechanism, 's3cret') })
+    const lines = await run(t, 'AssignConsume', [cluster.bootstrap, 'shared', '3', '0', '0'], jvm)
+    const got: string[][] = [[], [], []]
+    for (const line of lines.filter(l => l.startsWith('record '))) got[Number(line.split(' ')[1])].push(line.split(' ')[4])
+    t.same(got, expected, `${mechanism}: every record`)
+  }
+  const jvm = clientConfig(t, { 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanism': 'SCRAM-SHA-256', 'sasl.jaas.config': jaas('SCRAM-SHA-256', 'wrong') })
+  const refused = await runProcess('java', java!.args('AssignConsume', [cluster.bootstrap, 'shared', '3', '0', '0'], jvm), { timeoutMs: 120_000 })
+  t.not(refused.code, 0, 'a wrong password fails the program')
+  t.match(refused.stderr, /SaslAuthenticationException/, 'with the client\'s authentication error')
+})
+
+t.test('the Java producer over SASL_SSL (SCRAM-SHA-512, the broker\'s certificate trusted as PEM)', { skip: skip !== false ? skip : OPENSSL === undefined ? 'openssl is not installed' : false }, async t => {
+  const { cert, cleanup } = await selfSignedCert()
+  t.teardown(cleanup)
+  const cluster = await FakeCluster.start({ brokers: 2, topics: [{ name: 'secure', partitions: 3 }], sasl: { users: { alice: 's3cret' } }, tls: { key: cert.key, cert: cert.cert } })
+  t.teardown(() => cluster.stop())
+  const jvm = clientConfig(t, {
+    'security.protocol': 'SASL_SSL',
+    'sasl.mechanism': 'SCRAM-SHA-512',
+    'sasl.jaas.config': jaas('SCRAM-SHA-512', 's3cret'),
+    'ssl.truststore.type': 'PEM',
+    'ssl.truststore.location': cert.certFile
+  })
+  const lines = await run(t, 'Produce', [cluster.bootstrap, 'secure', '3', '90'], jvm)
+  t.same(lines, [0, 1, 2].map(p => `partition ${p} first 0 last 29 count 30`))
+  t.same([0, 1, 2].map(p => cluster.highWatermark('secure', p)), [30n, 30n, 30n])
 })

@@ -26,7 +26,7 @@ public class AssignConsume {
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50");
     props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, "4096");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "2048");
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(ClientConfig.withExtra(props), new StringDeserializer(), new StringDeserializer())) {
       List<TopicPartition> tps = new ArrayList<>();
       for (int p = 0; p < partitions; p++) tps.add(new TopicPartition(topic, p));
       consumer.assign(tps);

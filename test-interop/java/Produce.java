@@ -24,7 +24,7 @@ public class Produce {
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "20000");
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(ClientConfig.withExtra(props), new StringSerializer(), new StringSerializer())) {
       List<Future<RecordMetadata>> acks = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         ProducerRecord<String, String> r = new ProducerRecord<>(topic, i % partitions, "k" + i, "v" + i);
