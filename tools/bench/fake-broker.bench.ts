@@ -5,20 +5,25 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import v8 from 'node:v8'
 import vm from 'node:vm'
+import { KafkaClient } from '../../consumer/cluster.js'
+import { kfakeProgram } from '../../test-interop/peers/franz-go.js'
+import { startKfake } from '../../test-interop/peers/kfake.js'
+import { KAFKA_VERSION, kafkaJars, startRealKafka } from '../../test-interop/real-kafka/start-kafka.js'
 import { FakeCluster } from '../fake-broker/index.js'
 import { fmt, median, repoRoot, report, type CaseResult, type Table } from './harness.js'
 import { haveCommand, runTimed } from './timed-child.js'
 
-// Fake-broker benchmark (issue 4): how fast our fake broker serves kcat's consumption of a whole topic, against
-// librdkafka's own mock cluster (rdkafka_mock.h, driven by test-interop/consumer/mock-cluster.c) on the same data,
-// and what the stored log costs in memory.
+// Broker benchmark (issues 4 and 12): how fast our fake broker serves kcat's consumption of a whole topic, against
+// librdkafka's own mock cluster (rdkafka_mock.h, driven by test-interop/consumer/mock-cluster.c), franz-go's kfake
+// (test-interop/go/kfake) and Apache Kafka itself (test-interop/real-kafka) on the same data; how long each takes
+// from start to its first answered Metadata; and what the stored log costs in memory.
 //
 // librdkafka's mock keeps at most 5 MiB (and 100,000 message sets) per partition and drops older batches, so the
 // head-to-head uses what both hold: 16 partitions (KD_BENCH_H2H_PARTITIONS) × 40,000 records of 100 bytes (~4.4 MiB a partition), written into
 // both by the same client (kcat -P, 1000-record batches), so both logs hold the same batches. The full-size case
 // (KD_BENCH_RECORDS, default 1,000,000 records) runs against our broker alone.
 //
-//   KD_BENCH_RECORDS (default 1,000,000)  KD_BENCH_RUNS (default 3)
+//   KD_BENCH_RECORDS (default 1,000,000)  KD_BENCH_RUNS (default 3)  KD_BENCH_STARTS (start-up timings, default 3)
 
 const root = repoRoot()
 const TOPIC = 'bench'
@@ -31,6 +36,7 @@ const BATCH = 1000
 const WAIT_MS = 100
 const RECORDS = Number(process.env.KD_BENCH_RECORDS ?? 1_000_000)
 const RUNS = Number(process.env.KD_BENCH_RUNS ?? 3)
+const STARTS = Number(process.env.KD_BENCH_STARTS ?? 3)
 const SHARED_PER_PARTITION = Math.min(40_000, Math.ceil(RECORDS / PARTITIONS))
 const MIB = 1024 * 1024
 
@@ -180,6 +186,79 @@ async function startOurs (partitions: number): Promise<Mock> {
   return { bootstrap, pid: child.pid as number, stop: async () => { child.kill('SIGTERM'); await exited } }
 }
 
+/** Apache Kafka, one combined KRaft node, `partitions` for auto-created topics (kcat -P creates the topic). */
+async function startReal (partitions: number): Promise<Mock> {
+  const kafka = await startRealKafka({ config: { 'num.partitions': partitions, 'auto.create.topics.enable': true } })
+  return { bootstrap: kafka.bootstrap, pid: kafka.brokers[0].pid!, stop: kafka.stop }
+}
+
+/** Asks `bootstrap` for Metadata with our client until it answers; true once it did. */
+async function metadataAnswered (bootstrap: string): Promise<boolean> {
+  const client = new KafkaClient({ bootstrapServers: bootstrap.split(','), retries: 0, connectTimeoutMs: 1000, requestTimeoutMs: 2000 })
+  try {
+    await client.metadata([])
+    return true
+  } catch {
+    return false
+  } finally {
+    await client.close()
+  }
+}
+
+/**
+ * Start-up: from spawning the broker to its first answered Metadata (asked with our client every 5 ms once the
+ * broker printed its address). Real Kafka is timed around startRealKafka(), which formats the storage (one short
+ * JVM run), starts the node and returns once Metadata is answered, asking every 500 ms.
+ */
+async function startUp (): Promise<Table> {
+  const kfakeBin = await kfakeProgram()
+  // startRealKafka() looks its jars up in the peer cache first (java -version, mvn --version): timed alone here and
+  // taken off its start-up figure, since the other brokers are started from programs already at hand.
+  const lookupBegan = performance.now()
+  await kafkaJars()
+  const lookupSeconds = (performance.now() - lookupBegan) / 1000
+  const starters: Array<{ name: string, start: () => Promise<Mock>, polls: boolean, minus?: number }> = [
+    { name: 'kafka-direct fake broker', start: async () => await startOurs(4), polls: true },
+    { name: 'kfake (franz-go)', start: async () => await startKfake({ bin: kfakeBin, topics: [{ name: TOPIC, partitions: 4 }] }), polls: true },
+    { name: `Apache Kafka ${KAFKA_VERSION}`, start: async () => await startReal(4), polls: false, minus: lookupSeconds }
+  ]
+  if (existsSync('/usr/include/librdkafka/rdkafka_mock.h') && haveCommand('cc')) {
+    const bin = await buildMock()
+    starters.splice(1, 0, { name: 'librdkafka mock cluster', start: async () => await startMock(bin, 4), polls: true })
+  }
+  const seconds = new Map<string, number[]>(starters.map(s => [s.name, []]))
+  const notes: string[] = []
+  // Interleaved rounds, as for the reads: every broker once per round.
+  for (let i = 0; i < STARTS; i++) {
+    for (const s of starters) {
+      const began = performance.now()
+      let broker: Mock | undefined
+      try {
+        broker = await s.start()
+        while (s.polls && !await metadataAnswered(broker.bootstrap)) await new Promise(resolve => setTimeout(resolve, 5))
+        const took = (performance.now() - began) / 1000 - (s.minus ?? 0)
+        seconds.get(s.name)!.push(took)
+        process.stderr.write(`  ${s.name}: start ${i + 1}: ${took.toFixed(2)} s to the first Metadata\n`)
+      } catch (err) {
+        notes.push(`${s.name}: start ${i + 1} failed: ${(err as Error).message.split('\n')[0]}`)
+      } finally {
+        await broker?.stop()
+      }
+    }
+  }
+  const rows = [...seconds].filter(([, xs]) => xs.length > 0).map(([name, xs]) => ({ name, unitsPerSec: 1 / median(xs), runs: xs.map(x => 1 / x), seconds: median(xs) }))
+  const note = [
+    `Each broker started ${STARTS} times (interleaved), each time from spawning its process to the first Metadata it answered ` +
+    '(1/s below is 1 / median seconds). Ours is `kafka-direct fake-broker` (Node, the bundled bin), the mock and kfake their ' +
+    `programs in test-interop/, Apache Kafka ${KAFKA_VERSION} through startRealKafka() (storage format + JVM start + the ` +
+    `first Metadata; that harness asks every 500 ms, so its figure is up to 0.5 s late), less the ${lookupSeconds.toFixed(2)} s its ` +
+    'cached jar lookup took when timed alone.',
+    ...rows.map(r => `- ${r.name}: median ${r.seconds.toFixed(2)} s (${r.runs.map(x => (1 / x).toFixed(2)).join(', ')} s)`),
+    ...notes.map(n => `- ${n}`)
+  ].join('\n')
+  return { title: 'Start-up: from spawn to the first answered Metadata', unit: 'starts', rows, baseline: 'librdkafka mock cluster', note }
+}
+
 async function headToHead (): Promise<{ table: Table, memory: string }> {
   const total = SHARED_PER_PARTITION * H2H_PARTITIONS
   const rows: Array<CaseResult & { seconds: number }> = []
@@ -209,6 +288,8 @@ async function headToHead (): Promise<{ table: Table, memory: string }> {
     } else {
       await add('librdkafka mock cluster', async () => await startMock(await buildMock(), H2H_PARTITIONS))
     }
+    await add('kfake (franz-go)', async () => await startKfake({ topics: [{ name: TOPIC, partitions: H2H_PARTITIONS }] }))
+    await add(`Apache Kafka ${KAFKA_VERSION}`, async () => await startReal(H2H_PARTITIONS))
     for (const [name, { row: runs, error }] of await timeKcat(brokers, total)) {
       if (runs.length > 0) rows.push(row(name, runs))
       if (error !== undefined) notes.push(`${name}: ${error}`)
@@ -219,13 +300,15 @@ async function headToHead (): Promise<{ table: Table, memory: string }> {
   const note = [
     `${H2H_PARTITIONS} × ${SHARED_PER_PARTITION.toLocaleString('en')} records × ${VALUE_BYTES} bytes, written into each broker by kcat -P ` +
     `(batch.num.messages=${BATCH}); read by kcat -C -e -o beginning, spawn to exit, median of ${RUNS} after one untimed warm-up read each, ` +
-    `the two brokers' runs interleaved; fetch.wait.max.ms=${WAIT_MS}. Each broker runs in its own process on loopback: ours is ` +
-    '`kafka-direct fake-broker` (Node), the mock test-interop/consumer/mock-cluster.c (C). kcat\'s output goes to a file.',
+    `the brokers' runs interleaved; fetch.wait.max.ms=${WAIT_MS}. Each broker runs in its own process on loopback: ours is ` +
+    '`kafka-direct fake-broker` (Node), the mock test-interop/consumer/mock-cluster.c (C), kfake test-interop/go/kfake (Go), ' +
+    `Apache Kafka ${KAFKA_VERSION} one combined KRaft node started by test-interop/real-kafka (JVM flags of that harness: ` +
+    '-Xmx512m, SerialGC, C1 only; its log on the local disk, read through the page cache). kcat\'s output goes to a file.',
     ...rows.map(r => `- ${r.name}: median wall ${r.seconds.toFixed(2)} s`),
     ...notes.map(n => `- ${n}`)
   ].join('\n')
   return {
-    table: { title: `kcat reading ${total.toLocaleString('en')} records: our fake broker vs librdkafka's mock cluster`, unit: 'records', rows, baseline: 'librdkafka mock cluster', note },
+    table: { title: `kcat reading ${total.toLocaleString('en')} records: our fake broker vs librdkafka's mock cluster, kfake and Apache Kafka`, unit: 'records', rows, baseline: 'librdkafka mock cluster', note },
     memory: mem.map(m => `- ${m}`).join('\n')
   }
 }
@@ -236,14 +319,16 @@ async function main (): Promise<void> {
     return
   }
   const loadBefore = os.loadavg()[0]
+  const start = await startUp()
   const head = await headToHead()
   const full = await fullSize()
   const loadAfter = os.loadavg()[0]
   head.table.note = `${head.table.note ?? ''}\n\nMemory after filling:\n${head.memory}`
   full.table.note = `${full.table.note ?? ''}\n\nMemory:\n${full.memory}`
-  report('fake-broker', 'Fake-broker benchmark (issue 4): `npm run bench -- fake-broker` (tools/bench/fake-broker.bench.ts). ' +
+  report('fake-broker', 'Broker benchmark (issues 4 and 12): `npm run bench -- fake-broker` (tools/bench/fake-broker.bench.ts). ' +
     `The machine is shared and has ${os.cpus().length} cores (kcat and the broker compete for them); ` +
-    `load average (1 min) ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after.`, [head.table, full.table])
+    `load average (1 min) ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after. One run of this benchmark ` +
+    '(the machine is shared with other work; read the ratios, not the absolute numbers).', [start, head.table, full.table])
 }
 
 await main()

@@ -8,6 +8,11 @@ import { serve, type RequestContext } from '../handler.js'
 // v0 asks for all topics with an empty list, v1+ with null. v4+ says whether the broker may auto-create the
 // requested topics (always allowed before v4). v10+ may name topics by id (name null). Kafka 4.0 dropped v0-3
 // (KIP-896), but kafka-python 2.0 still sends v0 while it probes the broker, so they are served.
+// From v12 a non-zero topic id decides, whatever the name says, as in Kafka's KafkaApis: the Java AdminClient's
+// describeTopics(TopicCollection.ofTopicIds(...)) sends the id with the name at its default, "" (the schema's Name
+// has no null default), so looking the name up would answer INVALID_TOPIC_EXCEPTION for a topic that exists. When
+// any id is given, Kafka serves the request by ids alone: entries without one are ignored, unknown ids answer
+// UNKNOWN_TOPIC_ID with a null name.
 
 type Req = Infer<typeof Metadata.request>
 type Res = InferInput<typeof Metadata.response>
@@ -18,21 +23,12 @@ const ZERO_UUID = '00000000-0000-0000-0000-000000000000'
 export const metadataHandler = serve<Req>(Metadata, '0-13', (ctx): Res => {
   const { body, version, cluster } = ctx
   const all = body.topics === null || (version === 0 && body.topics.length === 0)
-  const allowAuto = version < 4 || body.allowAutoTopicCreation
+  const requested = body.topics ?? []
   const topics: TopicRes[] = all
     ? [...cluster.topics.values()].map(t => describeTopic(ctx, t))
-    : body.topics!.map(req => {
-      let topic = req.name !== null ? cluster.topics.get(req.name) : cluster.topicById(req.topicId)
-      if (topic === undefined && req.name !== null && allowAuto) topic = cluster.autoCreate(req.name)
-      if (topic !== undefined) return describeTopic(ctx, topic)
-      const invalid = req.name !== null && ClusterState.topicNameError(req.name) !== 0
-      return {
-        errorCode: req.name === null ? ErrorCode.UNKNOWN_TOPIC_ID : invalid ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-        name: req.name,
-        topicId: req.topicId ?? ZERO_UUID,
-        partitions: []
-      }
-    })
+    : version >= 12 && requested.some(req => req.topicId !== ZERO_UUID)
+      ? topicsById(ctx, requested.filter(req => req.topicId !== ZERO_UUID))
+      : topicsByName(ctx, requested)
   const live = cluster.liveBrokers()
   return {
     throttleTimeMs: 0,
@@ -42,6 +38,34 @@ export const metadataHandler = serve<Req>(Metadata, '0-13', (ctx): Res => {
     topics
   }
 })
+
+type TopicReq = NonNullable<Req['topics']>[number]
+
+function topicsById (ctx: RequestContext<Req>, requested: TopicReq[]): TopicRes[] {
+  return requested.map(req => {
+    const topic = ctx.cluster.topicById(req.topicId)
+    return topic !== undefined
+      ? describeTopic(ctx, topic)
+      : { errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId: req.topicId, partitions: [] }
+  })
+}
+
+function topicsByName (ctx: RequestContext<Req>, requested: TopicReq[]): TopicRes[] {
+  const { cluster, version, body } = ctx
+  const allowAuto = version < 4 || body.allowAutoTopicCreation
+  return requested.map(req => {
+    let topic = req.name !== null ? cluster.topics.get(req.name) : cluster.topicById(req.topicId)
+    if (topic === undefined && req.name !== null && allowAuto) topic = cluster.autoCreate(req.name)
+    if (topic !== undefined) return describeTopic(ctx, topic)
+    const invalid = req.name !== null && ClusterState.topicNameError(req.name) !== 0
+    return {
+      errorCode: req.name === null ? ErrorCode.UNKNOWN_TOPIC_ID : invalid ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      name: req.name,
+      topicId: req.topicId ?? ZERO_UUID,
+      partitions: []
+    }
+  })
+}
 
 function describeTopic (ctx: RequestContext<Req>, t: TopicState): TopicRes {
   const injected = ctx.injectedError(t.name)

@@ -1,0 +1,25 @@
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { compileJava, kafkaClientsCoordinates, resolveJars } from './maven.js'
+import { interopSourceDir } from './source-dir.js'
+
+// Our own Java programs (test-interop/java/*.java, one main class each) compiled against the Java client,
+// kafka-clients from Maven, for the interop tests and the consume benchmark.
+
+export interface JavaClient {
+  /** `java` arguments that run `main` (a class in test-interop/java/) with `args`, after JVM options `jvm`. */
+  args: (main: string, args: string[], jvm?: string[]) => string[]
+}
+
+/** Resolves kafka-clients, compiles our programs once (cached), and returns how to run them. */
+export async function javaClient (): Promise<JavaClient> {
+  const jars = await resolveJars('kafka-clients', kafkaClientsCoordinates())
+  const javaDir = interopSourceDir('java')
+  const sources = readdirSync(javaDir).filter(f => f.endsWith('.java')).sort().map(f => join(javaDir, f))
+  const classes = await compileJava('java-client', sources, jars, sources.map(s => readFileSync(s, 'utf8')))
+  const classpath = [classes, ...jars].join(':')
+  return {
+    // The client logs warnings and up only (slf4j-simple), to stderr, so that stdout holds just our lines.
+    args: (main, args, jvm = []) => ['-cp', classpath, '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', ...jvm, main, ...args]
+  }
+}
