@@ -264,10 +264,16 @@ export class KafkaClient {
     throw new ConnectionError(this.config.bootstrapServers.join(','), `no broker reachable: ${this.causes()}`, { cause: lastErr })
   }
 
-  /** The first real cause of each address's current run of failures: "127.0.0.1:1: cannot connect: ...". */
+  /**
+   * The first real cause of each address's current run of failures ("127.0.0.1:1: cannot connect: ..."), and the
+   * addresses whose first attempt is still under way (connected, say, but not answered).
+   */
   private causes (): string {
     const out: string[] = []
-    for (const e of this.pool.values()) if (e.firstCause !== undefined) out.push(e.firstCause.message)
+    for (const [address, e] of this.pool) {
+      if (e.firstCause !== undefined) out.push(e.firstCause.message)
+      else if (e.conn !== null && e.failures === 0) out.push(`${address}: no answer yet`)
+    }
     return out.join('; ')
   }
 

@@ -19,7 +19,7 @@ export class SimpleConsumerSource implements OffsetSource {
   readonly consumer: SimpleConsumer
 
   constructor (params: ResolvedKafkaParams, extra: ConfigInput = {}) {
-    const config: ConfigInput = { bootstrapServers: params.bootstrapServers, isolationLevel: params.isolationLevel, ...params.security, ...extra }
+    const config: ConfigInput = { bootstrapServers: params.bootstrapServers, isolationLevel: params.isolationLevel, ...params.security, ...params.connection, ...extra }
     if (params.clientId !== undefined) config.clientId = params.clientId
     if (params.requestTimeoutMs !== undefined) config.requestTimeoutMs = params.requestTimeoutMs
     if (params.fetchMaxWaitMs !== undefined) config.fetchWaitMaxMs = params.fetchMaxWaitMs
