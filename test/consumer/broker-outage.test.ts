@@ -121,3 +121,23 @@ t.test('outage.max.ms bounds how long an outage is waited out', async t => {
   await t.rejects(consumer.fetchOnce([{ topic: 'o', partition: 0, fromOffset: 0n }]), ConnectionError)
   t.ok(lines.length >= 1, 'it warned while waiting')
 })
+
+t.test('a stream stopped during an outage stops, rather than waiting for the broker', async t => {
+  const cluster = await FakeCluster.start({ brokers: 1, topics: [{ name: 'o', partitions: 2 }] })
+  t.teardown(() => cluster.stop())
+  produce(cluster, 0, 2)
+  const ctx = new StreamingContext({ batchIntervalMs: 100, log: () => {} })
+  const params = { 'bootstrap.servers': cluster.bootstrap, 'auto.offset.reset': 'smallest', 'retry.backoff.max.ms': 200, 'fetch.max.wait.ms': 50 }
+  let direct = 0
+  let received = 0
+  const ready = when(() => direct >= 4 && received >= 4)
+  createDirectStream(ctx, params, ['o'], { messageHandler: valueString }).foreachRDD(rdd => { direct += rdd.count(); ready.poke() })
+  createReceiverStream(ctx, params, ['o'], { messageHandler: valueString }).foreachRDD(rdd => { received += rdd.count(); ready.poke() })
+  await ctx.start()
+  await ready.promise
+  await cluster.faults.brokerDown(1)
+  // Three batch intervals: a batch is planning against the missing broker and the receiver is waiting for it.
+  await new Promise(resolve => setTimeout(resolve, 300))
+  await ctx.stop()
+  t.pass('stopped while the broker was down')
+})
