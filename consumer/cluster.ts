@@ -36,6 +36,8 @@ interface PoolEntry {
    * that the reason stays visible however many attempts follow.
    */
   firstCause: Error | undefined
+  /** Versions this broker answered wrongly, per API key: kept across its connections (VersionTable.markUndecodable). */
+  undecodable: Map<number, number>
 }
 
 /** A response body as the schema declares it (fields of other versions hold their defaults). */
@@ -280,7 +282,7 @@ export class KafkaClient {
   private async connectionTo (address: string): Promise<BrokerConnection> {
     if (this.closed) throw new ConnectionError(address, 'client is closed')
     let e = this.pool.get(address)
-    if (e === undefined) this.pool.set(address, e = { conn: null, failures: 0, nextAttemptAt: 0, firstCause: undefined })
+    if (e === undefined) this.pool.set(address, e = { conn: null, failures: 0, nextAttemptAt: 0, firstCause: undefined, undecodable: new Map() })
     if (e.conn !== null) return await e.conn
     const entry = e
     const waitMs = entry.nextAttemptAt - Date.now()
@@ -306,6 +308,7 @@ export class KafkaClient {
       createSocket: c.createSocket,
       bufferPool: this.buffers,
       log: c.log,
+      undecodable: entry.undecodable,
       onClose: () => {
         // Forget the connection so the next request reconnects (after backoff if it keeps failing).
         if (entry.conn === p) entry.conn = null

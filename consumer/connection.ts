@@ -59,6 +59,11 @@ export interface ConnectionOptions {
   createSocket?: (opts: { host: string, port: number }) => Duplex
   /** Where large response frames are allocated, so that callers can hand them back for reuse (buffer-pool.ts). */
   bufferPool?: BufferPool
+  /**
+   * The lowest version per API key whose response did not decode from this broker, kept by the caller across
+   * reconnections so that each connection does not learn it again (see VersionTable.markUndecodable).
+   */
+  undecodable?: Map<number, number>
   /** Where warnings go (a response version that does not decode); default stderr. */
   log?: (line: string) => void
   /** Told once when the connection is gone, with the reason. */
@@ -151,6 +156,7 @@ export class BrokerConnection {
           async (version, body) => await conn.request(ApiVersions, version, body) as DecodedResponse<any>,
           { maxVersions: opts.maxVersions, where: `broker ${conn.broker}`, log: conn.log })
       }
+      if (opts.undecodable !== undefined) conn.versions.remember(opts.undecodable)
       if (opts.authenticate !== undefined) await opts.authenticate(conn)
     } catch (err) {
       // A request failed because the connection went (the deadline above, a peer that is not Kafka): report why it
@@ -184,9 +190,15 @@ export class BrokerConnection {
     const cap = (n: number): number => opts.maxVersion === undefined ? n : Math.min(n, opts.maxVersion)
     let v = cap(this.versions.pick(api))
     let first: ProtocolError | undefined
+    const failed: number[] = []
     for (;;) {
       try {
-        return await this.send<T>(api, v, body, opts)
+        const res = await this.send<T>(api, v, body, opts)
+        if (first !== undefined) {
+          // One warning per broker and API, once a version that decodes is found.
+          this.log(`% ${this.broker}: ${api.name} responses at v${failed.join(', v')} did not decode (${first.message}); using v${v} with this broker from now on`)
+        }
+        return res
       } catch (err) {
         // A response that does not decode at this version: the broker writes it wrongly (or we read it wrongly).
         // Use the next lower version both sides speak, for this request and from now on (the Java client does not,
@@ -194,12 +206,12 @@ export class BrokerConnection {
         // mock writes wrongly). ApiVersions has its own fallback (versions.ts).
         if (!(err instanceof ProtocolError) || !UNDECODABLE.has(err) || api.key === ApiVersions.key) throw err
         first ??= err
+        failed.push(v)
         const next = this.versions.markUndecodable(api, v)
         const lower = next === undefined ? undefined : cap(next)
         if (lower === undefined || lower >= v || lower < api.versions.min) {
           throw new ProtocolError(first.where, `${first.detail}; no lower version of ${api.name} is left to try with ${this.broker}`, { cause: err })
         }
-        this.log(`% ${this.broker}: ${api.name} v${v} response did not decode (${err.message}); using v${lower} with this broker from now on`)
         v = lower
       }
     }

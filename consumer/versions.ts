@@ -46,7 +46,7 @@ function pinFor (api: ApiSchema, maxVersions?: Partial<Record<string, number>>):
 export class VersionTable {
   private readonly chosen = new Map<number, number>()
   /** Per API key, the lowest version whose response failed to decode: it and everything above are not used again. */
-  private readonly undecodable = new Map<number, number>()
+  private undecodable = new Map<number, number>()
 
   constructor (
     /** Broker ranges by API key; null when no handshake was made. */
@@ -94,6 +94,13 @@ export class VersionTable {
     }
     this.chosen.set(api.key, v)
     return v
+  }
+
+  /** Shares a map of undecodable versions kept across this broker's connections (ConnectionOptions.undecodable). */
+  remember (undecodable: Map<number, number>): void {
+    for (const [key, v] of this.undecodable) if (!undecodable.has(key) || (undecodable.get(key) as number) > v) undecodable.set(key, v)
+    this.undecodable = undecodable
+    this.chosen.clear()
   }
 
   /**
