@@ -40,6 +40,7 @@ interface PoolEntry {
   undecodable: Map<number, number>
 }
 
+// `ApiSchema<any, any>`: any API at all; the field lists themselves are what the types below are inferred from.
 /** A response body as the schema declares it (fields of other versions hold their defaults). */
 export type ResponseOf<A extends ApiSchema<any, any>> = Infer<A['response']>
 /** What a request body may hold: any field may be left out and takes its default. */

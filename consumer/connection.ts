@@ -184,6 +184,8 @@ export class BrokerConnection {
    * Sends one request and resolves with its decoded response. `body` may be a function of the version chosen, for
    * bodies whose shape differs by version (Fetch v13 names topics by id). Any number may be in flight at once.
    */
+  // `T = any`: callers name the response type (conn.request<FetchResponse>(Fetch, ...)); KafkaClient.request infers it
+  // from the schema instead.
   async request<T = any>(api: ApiSchema, version: number | undefined, body: object | ((version: number) => object), opts: RequestOptions = {}): Promise<DecodedResponse<T>> {
     // A version the caller names is used as it is; otherwise the highest both sides speak, falling back below.
     if (version !== undefined) return await this.send<T>(api, version, body, opts)

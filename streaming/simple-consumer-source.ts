@@ -173,7 +173,7 @@ export class SimpleConsumerSource implements OffsetSource {
           partitions: parts.map(p => ({ partitionIndex: p.partition, committedOffset: p.offset, committedLeaderEpoch: -1, committedMetadata: null }))
         }))
       })
-      for (const t of (res.body as { topics: Array<{ name: string; partitions: Array<{ partitionIndex: number; errorCode: number }> }> }).topics) {
+      for (const t of res.body.topics) {
         for (const p of t.partitions) if (p.errorCode !== 0) throw new KafkaError(p.errorCode, `OffsetCommit ${groupId} ${t.name}[${p.partitionIndex}]`)
       }
     })
@@ -195,9 +195,7 @@ export class SimpleConsumerSource implements OffsetSource {
       const res = await client.request(coordinator, OffsetFetch, (v: number) => v >= 8
         ? { groups: [{ groupId, memberId: null, memberEpoch: -1, topics }], requireStable: false }
         : { groupId, topics, requireStable: false })
-      type Part = { partitionIndex: number; committedOffset: bigint; errorCode: number }
-      type Body = { errorCode: number; topics: Array<{ name: string; partitions: Part[] }>; groups: Array<{ errorCode: number; topics: Array<{ name: string; partitions: Part[] }> }> }
-      const body = res.body as Body
+      const body = res.body
       const answer = res.version >= 8 ? body.groups[0] : body
       if (answer === undefined) throw new KafkaError(15, `OffsetFetch ${groupId}: empty answer`)
       if (answer.errorCode !== 0) throw new KafkaError(answer.errorCode, `OffsetFetch ${groupId}`)
@@ -221,7 +219,7 @@ export class SimpleConsumerSource implements OffsetSource {
     const res = await this.consumer.client.request(any, FindCoordinator, (v: number) => v >= 4
       ? { keyType: 0, coordinatorKeys: [groupId] }
       : { key: groupId, keyType: 0 })
-    const body = res.body as { errorCode: number; nodeId: number; coordinators: Array<{ nodeId: number; errorCode: number }> }
+    const body = res.body
     const c = res.version >= 4 ? body.coordinators[0] : body
     if (c === undefined) throw new KafkaError(15, `FindCoordinator ${groupId}: empty answer`)
     if (c.errorCode !== 0) throw new KafkaError(c.errorCode, `FindCoordinator ${groupId}`)
