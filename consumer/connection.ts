@@ -7,6 +7,7 @@ import { decodeResponse, encodeRequest, type DecodedResponse } from '../protocol
 import { ApiVersions } from '../protocol/apis/api-versions.js'
 import type { BufferPool } from './buffer-pool.js'
 import { FrameParser } from './frame-parser.js'
+import { ResponseCutShortError } from './errors.js'
 import { negotiateVersions, VersionTable } from './versions.js'
 
 // One TCP (or TLS) connection to one broker. Kafka lets a client keep many requests in flight on one connection
@@ -240,12 +241,17 @@ export class BrokerConnection {
           this.pending.delete(correlationId)
           this.abandoned.add(correlationId)
           const err = new TimeoutError(`${api.name} v${v} request to ${this.broker}`, timeoutMs)
-          reject(err)
           // A response cut short on the wire: part of a frame is here and the rest has not come within the
           // timeout. Responses arrive in order, so every later one is stuck behind it: close the connection (as
           // the Java client closes a connection on any request timeout) so that a retry starts on a fresh one.
           const buffered = this.parser.bufferedBytes
-          if (buffered > 0) this.destroy(new ConnectionError(this.broker, `response cut short: ${buffered} bytes of a frame arrived, then nothing for ${timeoutMs} ms`, { cause: err }))
+          if (buffered > 0) {
+            const cut = new ResponseCutShortError(this.broker, buffered, timeoutMs, { cause: err })
+            reject(cut)
+            this.destroy(cut)
+          } else {
+            reject(err)
+          }
         }, timeoutMs)
       }
       this.pending.set(correlationId, p)

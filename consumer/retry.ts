@@ -1,5 +1,6 @@
 import { ConnectionError, KafkaError, TimeoutError } from '../protocol/errors.js'
 import { ErrorCode } from '../protocol/error-codes.js'
+import { ResponseCutShortError } from './errors.js'
 
 // Which failures are worth retrying, and how long to wait between attempts. Kafka's clients retry a request whose
 // partition-level error says "your view of the cluster is stale" after refreshing metadata (the Java client's
@@ -58,6 +59,7 @@ export function isRetriable (err: unknown): boolean {
 const OUTAGE_CODES = new Set<number>([ErrorCode.LEADER_NOT_AVAILABLE, ErrorCode.BROKER_NOT_AVAILABLE])
 
 export function isOutage (err: unknown): boolean {
+  if (err instanceof ResponseCutShortError) return false
   if (err instanceof ConnectionError) return !isTlsFailure(err)
   if (err instanceof TimeoutError) return true
   return err instanceof KafkaError && OUTAGE_CODES.has(err.errorCode)
