@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream'
 import { ConfigError, ConnectionError, KafkaDirectError, NotKafkaError, ProtocolError, TimeoutError } from '../protocol/errors.js'
 import type { ApiSchema } from '../protocol/schema/define.js'
 import { decodeResponse, encodeRequest, type DecodedResponse } from '../protocol/messages.js'
-import { ApiVersions } from '../protocol/apis/api-versions.js'
+import { ApiVersions, type ApiVersionsResponse } from '../protocol/apis/api-versions.js'
 import type { BufferPool } from './buffer-pool.js'
 import { FrameParser } from './frame-parser.js'
 import { ResponseCutShortError } from './errors.js'
@@ -154,7 +154,7 @@ export class BrokerConnection {
     try {
       if (opts.apiVersionRequest !== false) {
         conn.versions = await negotiateVersions(
-          async (version, body) => await conn.request(ApiVersions, version, body) as DecodedResponse<any>,
+          async (version, body) => await conn.request<ApiVersionsResponse>(ApiVersions, version, body),
           { maxVersions: opts.maxVersions, where: `broker ${conn.broker}`, log: conn.log })
       }
       if (opts.undecodable !== undefined) conn.versions.remember(opts.undecodable)
