@@ -368,8 +368,9 @@ export class KafkaClient {
   }
 }
 
-/** "HOST:PORT: connect timed out" for a connection failure, else the error's own words. */
+/** "HOST:PORT: connect timed out" for a connection failure; "a leader: t[0] has no leader ..." for a broker error. */
 function describeOutage (err: unknown): string {
   if (err instanceof ConnectionError && err.cause instanceof ConnectionError) return err.cause.message
+  if (err instanceof KafkaError) return `a leader: ${err.message}`
   return err instanceof Error ? err.message : String(err)
 }
