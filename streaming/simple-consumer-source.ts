@@ -9,6 +9,7 @@ import { FindCoordinator } from '../protocol/apis/find-coordinator.js'
 import { OffsetCommit } from '../protocol/apis/offset-commit.js'
 import { OffsetFetch } from '../protocol/apis/offset-fetch.js'
 import { ConfigError, KafkaError } from '../protocol/errors.js'
+import { ErrorCode } from '../protocol/error-codes.js'
 import type { KafkaRecord } from '../protocol/records/index.js'
 import type { ResolvedKafkaParams } from './kafka-params.js'
 import type { OffsetRange, TopicPartition } from './offset-range.js'
@@ -31,10 +32,12 @@ export class SimpleConsumerSource implements OffsetSource {
 
   async partitionsFor (topics: readonly string[]): Promise<TopicPartition[]> {
     const md = await this.consumer.metadata([...topics])
+    // By name, not a scan per topic: a stream over 1,000 topics stays linear.
+    const byName = new Map(md.topics.map(t => [t.name, t]))
     const out: TopicPartition[] = []
     for (const name of topics) {
-      const t = md.topics.find(x => x.name === name)
-      if (t === undefined || t.errorCode !== 0) throw new KafkaError(t?.errorCode ?? 3, `topic "${name}"`)
+      const t = byName.get(name)
+      if (t === undefined || t.errorCode !== ErrorCode.NONE) throw new KafkaError(t?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${name}"`)
       for (const p of t.partitions) out.push({ topic: name, partition: p.partition })
     }
     return out
