@@ -10,7 +10,8 @@ import { haveCommand, runTimed } from './timed-child.js'
 //
 // - `-C -o beginning -e` over one topic of N partitions (1,000 / 5,000 / 10,000): the kafka-direct CLI and kcat,
 //   each a child process timed whole (spawn to exit), as someone running the tool sees it.
-// - `-L` over 1,000 topics of one partition: the same two.
+// - `-L` over 1,000 topics of one partition: the same two. (Not -C: kcat's -C reads only the last -t it is given,
+//   so there is no kcat figure to set a 1,000-topic consume against; latestOffsets below covers our side.)
 // - SimpleConsumer.latestOffsets in this process (the broker shares it): over N partitions of one topic and over
 //   1,000 topics, first call on a fresh consumer (metadata included) and again with the metadata cached.
 //
