@@ -21,13 +21,13 @@ import { negotiateVersions, VersionTable } from './versions.js'
 // timeout fails alone with a TimeoutError and its late response, if one comes, is dropped.
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
-
-/** ProtocolErrors raised decoding a whole, well-framed response (not a bad frame size): the version fallback's cue. */
-const UNDECODABLE = new WeakSet<ProtocolError>()
 /** Responses above this are refused before allocation (librdkafka's receive.message.max.bytes default is 100 MB). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 100_000_000
 /** Kafka's default message.max.bytes is ~1 MB; requests are usually tiny, a Produce can be large. */
 export const DEFAULT_MAX_REQUEST_BYTES = 100_000_000
+
+/** ProtocolErrors raised decoding a whole, well-framed response (not a bad frame size): the version fallback's cue. */
+const UNDECODABLE = new WeakSet<ProtocolError>()
 
 export interface ConnectionOptions {
   host: string
@@ -204,9 +204,9 @@ export class BrokerConnection {
         return res
       } catch (err) {
         // A response that does not decode at this version: the broker writes it wrongly (or we read it wrongly).
-        // Use the next lower version both sides speak, for this request and from now on (the Java client does not,
-        // librdkafka neither, but kcat reads librdkafka 2.0's mock only because it never asks for the versions the
-        // mock writes wrongly). ApiVersions has its own fallback (versions.ts).
+        // Use the next lower version both sides speak, for this request and from now on with this broker: a client
+        // should not need to be told that librdkafka 2.0's mock writes ListOffsets v4+ leader epochs as 8 bytes.
+        // A version the caller named is not changed (above). ApiVersions has its own fallback (versions.ts).
         if (!(err instanceof ProtocolError) || !UNDECODABLE.has(err) || api.key === ApiVersions.key) throw err
         first ??= err
         failed.push(v)
