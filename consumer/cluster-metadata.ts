@@ -72,3 +72,24 @@ export function clusterMetadataFrom (body: MetadataResponse, address: string): C
     answeredBy: { nodeId: answering?.nodeId ?? -1, address }
   }
 }
+
+/**
+ * A partition of a topic by index. Partitions are sorted by index and nearly always numbered 0..n-1, so the index is
+ * tried first; a binary search covers a topic whose list has gaps. Never a scan: a reply about 10,000 partitions
+ * looks each one up.
+ */
+export function findPartition (t: TopicInfo, partition: number): PartitionInfo | undefined {
+  const list = t.partitions
+  const direct = list[partition]
+  if (direct !== undefined && direct.partition === partition) return direct
+  let lo = 0
+  let hi = list.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1
+    const p = list[mid] as PartitionInfo
+    if (p.partition === partition) return p
+    if (p.partition < partition) lo = mid + 1
+    else hi = mid - 1
+  }
+  return undefined
+}

@@ -30,9 +30,24 @@ export interface ClientConfig {
   /** Largest request sent. */
   maxRequestBytes: number
   /** Attempts for a request that fails retriably (leader moved, broker down, timeout) before giving up. */
+  /** Retries of a failed request other than a broker outage (a stale leader, a retriable broker error). */
   retries: number
   retryBackoffMs: number
   retryBackoffMaxMs: number
+  /**
+   * `bootstrap.timeout.ms` (kafka-direct's own key; kcat's -m): how long the first Metadata may take in all, retries
+   * included, before the client gives up with the first cause per broker. A client that has never reached its
+   * cluster is more likely misconfigured than waiting out an outage.
+   */
+  bootstrapTimeoutMs: number
+  /**
+   * `outage.max.ms` (kafka-direct's own key): once the cluster has been reached, how long a broker outage
+   * (connections refused or timing out, partitions without a leader) is waited out before a request fails; 0, the
+   * default, waits as long as it lasts, as librdkafka and the Java consumer do. A warning line is logged per retry.
+   */
+  outageMaxMs: number
+  /** Where warnings go (a broker that cannot be reached, a response version that does not decode); default stderr. */
+  log: (line: string) => void
   reconnectBackoffMs: number
   reconnectBackoffMaxMs: number
   /** How long cached metadata is trusted before a refresh (`metadata.max.age.ms`). */
@@ -98,6 +113,9 @@ const KEYS: KeySpec[] = [
   { camel: 'maxResponseBytes', dotted: ['receive.message.max.bytes'], kind: 'int', min: 1000, max: INT32_MAX },
   { camel: 'maxRequestBytes', dotted: ['max.request.size', 'message.max.bytes'], kind: 'int', min: 1000, max: INT32_MAX },
   { camel: 'retries', dotted: ['retries'], kind: 'int', min: 0, max: 1000 },
+  { camel: 'bootstrapTimeoutMs', dotted: ['bootstrap.timeout.ms'], kind: 'int', min: 1, max: INT32_MAX },
+  { camel: 'outageMaxMs', dotted: ['outage.max.ms'], kind: 'int', min: 0, max: INT32_MAX },
+  { camel: 'log', dotted: [], kind: 'function' },
   { camel: 'retryBackoffMs', dotted: ['retry.backoff.ms'], kind: 'int', min: 0, max: 300_000 },
   { camel: 'retryBackoffMaxMs', dotted: ['retry.backoff.max.ms'], kind: 'int', min: 0, max: 300_000 },
   { camel: 'reconnectBackoffMs', dotted: ['reconnect.backoff.ms'], kind: 'int', min: 0, max: 3_600_000 },
@@ -137,6 +155,10 @@ export const CONSUMER_DEFAULTS: Omit<ConsumerConfig, 'bootstrapServers'> = {
   maxResponseBytes: 100_000_000,
   maxRequestBytes: 100_000_000,
   retries: 10,
+  // The Java client's default.api.timeout.ms bounds its blocking calls the same way.
+  bootstrapTimeoutMs: 60_000,
+  outageMaxMs: 0,
+  log: (line: string) => { process.stderr.write(line + '\n') },
   retryBackoffMs: 100,
   retryBackoffMaxMs: 1000,
   reconnectBackoffMs: 50,

@@ -1,12 +1,13 @@
 import * as net from 'node:net'
 import * as tls from 'node:tls'
 import type { Duplex } from 'node:stream'
-import { ConfigError, ConnectionError, KafkaDirectError, ProtocolError, TimeoutError } from '../protocol/errors.js'
+import { ConfigError, ConnectionError, KafkaDirectError, NotKafkaError, ProtocolError, TimeoutError } from '../protocol/errors.js'
 import type { ApiSchema } from '../protocol/schema/define.js'
 import { decodeResponse, encodeRequest, type DecodedResponse } from '../protocol/messages.js'
-import { ApiVersions } from '../protocol/apis/api-versions.js'
+import { ApiVersions, type ApiVersionsResponse } from '../protocol/apis/api-versions.js'
 import type { BufferPool } from './buffer-pool.js'
 import { FrameParser } from './frame-parser.js'
+import { ResponseCutShortError } from './errors.js'
 import { negotiateVersions, VersionTable } from './versions.js'
 
 // One TCP (or TLS) connection to one broker. Kafka lets a client keep many requests in flight on one connection
@@ -25,12 +26,20 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 100_000_000
 /** Kafka's default message.max.bytes is ~1 MB; requests are usually tiny, a Produce can be large. */
 export const DEFAULT_MAX_REQUEST_BYTES = 100_000_000
 
+/** ProtocolErrors raised decoding a whole, well-framed response (not a bad frame size): the version fallback's cue. */
+const UNDECODABLE = new WeakSet<ProtocolError>()
+
 export interface ConnectionOptions {
   host: string
   port: number
   /** Sent in every request header (`client.id`); null sends none. */
   clientId?: string | null
   requestTimeoutMs?: number
+  /**
+   * `socket.connection.setup.timeout.ms` (KIP-601; Java's default 10 s): how long the whole setup may take, TCP (and
+   * TLS) connect, the ApiVersions handshake and authentication together. A port that accepts but never answers
+   * fails here, not after a request timeout per retry.
+   */
   connectTimeoutMs?: number
   /** Largest response frame accepted; bigger size prefixes fail before anything is allocated. */
   maxResponseBytes?: number
@@ -51,6 +60,13 @@ export interface ConnectionOptions {
   createSocket?: (opts: { host: string, port: number }) => Duplex
   /** Where large response frames are allocated, so that callers can hand them back for reuse (buffer-pool.ts). */
   bufferPool?: BufferPool
+  /**
+   * The lowest version per API key whose response did not decode from this broker, kept by the caller across
+   * reconnections so that each connection does not learn it again (see VersionTable.markUndecodable).
+   */
+  undecodable?: Map<number, number>
+  /** Where warnings go (a response version that does not decode); default stderr. */
+  log?: (line: string) => void
   /** Told once when the connection is gone, with the reason. */
   onClose?: (err: Error | undefined) => void
 }
@@ -60,6 +76,8 @@ export interface RequestOptions {
   timeoutMs?: number
   /** The broker sends no response (Produce with acks=0): resolves once the request is written. */
   noResponse?: boolean
+  /** With no version given, use at most this one (Fetch without topic ids stays below v13). */
+  maxVersion?: number
 }
 
 interface Pending {
@@ -81,9 +99,12 @@ export class BrokerConnection {
   private nextCorrelationId = 1
   private closedWith: Error | undefined = undefined
   private isClosed = false
+  /** Whether any frame has arrived: the first one tells a Kafka broker from some other program. */
+  private answered = false
   private readonly clientId: string | null
   private readonly requestTimeoutMs: number
   private readonly maxRequestBytes: number
+  private readonly log: (line: string) => void
   /** The versions negotiated with this broker. */
   versions: VersionTable
 
@@ -93,6 +114,7 @@ export class BrokerConnection {
     this.clientId = opts.clientId === undefined ? 'kafka-direct' : opts.clientId
     this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
     this.maxRequestBytes = opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES
+    this.log = opts.log ?? (line => { process.stderr.write(line + '\n') })
     this.versions = new VersionTable(null, opts.maxVersions, `broker ${this.broker}`)
     this.parser = reads.parser
     reads.conn = this
@@ -119,18 +141,32 @@ export class BrokerConnection {
       direct: false,
       conn: undefined
     }
-    const socket = await connectSocket(opts, reads)
+    const broker = `${opts.host}:${opts.port}`
+    const setupMs = opts.connectTimeoutMs ?? opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+    const startedAt = Date.now()
+    const socket = await connectSocket(opts, reads, setupMs)
     const conn = new BrokerConnection(opts, socket, reads)
+    // The rest of the setup shares the same deadline: a peer that accepts and then says nothing is cut off there.
+    const timer = setTimeout(() => {
+      conn.destroy(new ConnectionError(broker, `connect timed out: no ApiVersions answer within socket.connection.setup.timeout.ms (${setupMs} ms)`,
+        { cause: new TimeoutError(`connection setup to ${broker}`, setupMs) }))
+    }, Math.max(0, setupMs - (Date.now() - startedAt)))
     try {
       if (opts.apiVersionRequest !== false) {
         conn.versions = await negotiateVersions(
-          async (version, body) => await conn.request(ApiVersions, version, body) as DecodedResponse<any>,
-          { maxVersions: opts.maxVersions, where: `broker ${conn.broker}` })
+          async (version, body) => await conn.request<ApiVersionsResponse>(ApiVersions, version, body),
+          { maxVersions: opts.maxVersions, where: `broker ${conn.broker}`, log: conn.log })
       }
+      if (opts.undecodable !== undefined) conn.versions.remember(opts.undecodable)
       if (opts.authenticate !== undefined) await opts.authenticate(conn)
     } catch (err) {
-      conn.destroy(err as Error)
-      throw err
+      // A request failed because the connection went (the deadline above, a peer that is not Kafka): report why it
+      // went rather than the failed request.
+      const reason = conn.closedWith ?? err as Error
+      conn.destroy(reason)
+      throw reason
+    } finally {
+      clearTimeout(timer)
     }
     return conn
   }
@@ -149,9 +185,43 @@ export class BrokerConnection {
    * Sends one request and resolves with its decoded response. `body` may be a function of the version chosen, for
    * bodies whose shape differs by version (Fetch v13 names topics by id). Any number may be in flight at once.
    */
+  // `T = any`: callers name the response type (conn.request<FetchResponse>(Fetch, ...)); KafkaClient.request infers it
+  // from the schema instead.
   async request<T = any>(api: ApiSchema, version: number | undefined, body: object | ((version: number) => object), opts: RequestOptions = {}): Promise<DecodedResponse<T>> {
+    // A version the caller names is used as it is; otherwise the highest both sides speak, falling back below.
+    if (version !== undefined) return await this.send<T>(api, version, body, opts)
+    const cap = (n: number): number => opts.maxVersion === undefined ? n : Math.min(n, opts.maxVersion)
+    let v = cap(this.versions.pick(api))
+    let first: ProtocolError | undefined
+    const failed: number[] = []
+    for (;;) {
+      try {
+        const res = await this.send<T>(api, v, body, opts)
+        if (first !== undefined) {
+          // One warning per broker and API, once a version that decodes is found.
+          this.log(`% ${this.broker}: ${api.name} responses at v${failed.join(', v')} did not decode (${first.message}); using v${v} with this broker from now on`)
+        }
+        return res
+      } catch (err) {
+        // A response that does not decode at this version: the broker writes it wrongly (or we read it wrongly).
+        // Use the next lower version both sides speak, for this request and from now on with this broker: a client
+        // should not need to be told that librdkafka 2.0's mock writes ListOffsets v4+ leader epochs as 8 bytes.
+        // A version the caller named is not changed (above). ApiVersions has its own fallback (versions.ts).
+        if (!(err instanceof ProtocolError) || !UNDECODABLE.has(err) || api.key === ApiVersions.key) throw err
+        first ??= err
+        failed.push(v)
+        const next = this.versions.markUndecodable(api, v)
+        const lower = next === undefined ? undefined : cap(next)
+        if (lower === undefined || lower >= v || lower < api.versions.min) {
+          throw new ProtocolError(first.where, `${first.detail}; no lower version of ${api.name} is left to try with ${this.broker}`, { cause: err })
+        }
+        v = lower
+      }
+    }
+  }
+
+  private async send<T>(api: ApiSchema, v: number, body: object | ((version: number) => object), opts: RequestOptions): Promise<DecodedResponse<T>> {
     if (this.isClosed) throw new ConnectionError(this.broker, `connection is closed${this.closedWith === undefined ? '' : `: ${this.closedWith.message}`}`, { cause: this.closedWith })
-    const v = version ?? this.versions.pick(api)
     const correlationId = this.nextCorrelationId
     // Correlation ids are int32; wrap before overflow, skipping 0 so a zeroed frame is never mistaken for ours.
     this.nextCorrelationId = this.nextCorrelationId >= 0x7fffffff ? 1 : this.nextCorrelationId + 1
@@ -170,7 +240,18 @@ export class BrokerConnection {
         p.timer = setTimeout(() => {
           this.pending.delete(correlationId)
           this.abandoned.add(correlationId)
-          reject(new TimeoutError(`${api.name} v${v} request to ${this.broker}`, timeoutMs))
+          const err = new TimeoutError(`${api.name} v${v} request to ${this.broker}`, timeoutMs)
+          // A response cut short on the wire: part of a frame is here and the rest has not come within the
+          // timeout. Responses arrive in order, so every later one is stuck behind it: close the connection (as
+          // the Java client closes a connection on any request timeout) so that a retry starts on a fresh one.
+          const buffered = this.parser.bufferedBytes
+          if (buffered > 0) {
+            const cut = new ResponseCutShortError(this.broker, buffered, timeoutMs, { cause: err })
+            reject(cut)
+            this.destroy(cut)
+          } else {
+            reject(err)
+          }
         }, timeoutMs)
       }
       this.pending.set(correlationId, p)
@@ -186,7 +267,13 @@ export class BrokerConnection {
       if (typeof chunk === 'number') this.parser.filled(chunk, into as Buffer)
       else this.parser.push(chunk)
     } catch (err) {
-      // A bad size prefix: the stream cannot be resynchronised.
+      // A bad size prefix: the stream cannot be resynchronised. Before any frame has arrived it means the peer is
+      // some other program (an HTTP server's "HTTP" reads as a 1.2 GB frame): say so, with what it sent.
+      if (!this.answered && err instanceof ProtocolError) {
+        const bytes = typeof chunk === 'number' ? (into as Buffer).subarray(0, chunk) : chunk
+        this.destroy(new NotKafkaError(this.broker, Buffer.from(bytes), { cause: err }))
+        return
+      }
       this.destroy(err as Error)
     }
   }
@@ -198,8 +285,17 @@ export class BrokerConnection {
     }
     const correlationId = frame.readInt32BE(0)
     const p = this.pending.get(correlationId)
+    const first = !this.answered
+    this.answered = true
     if (p === undefined) {
       if (this.abandoned.delete(correlationId)) return
+      if (first) {
+        // The first frame does not answer our first request: a peer that frames its bytes by chance, not Kafka.
+        const prefix = Buffer.alloc(4)
+        prefix.writeInt32BE(frame.length)
+        this.destroy(new NotKafkaError(this.broker, Buffer.concat([prefix, frame.subarray(0, 60)])))
+        return
+      }
       this.destroy(new ConnectionError(this.broker, `response with unknown correlation id ${correlationId}`))
       return
     }
@@ -209,6 +305,7 @@ export class BrokerConnection {
       p.resolve(decodeResponse(p.api, p.version, frame))
     } catch (err) {
       // The frame was well delimited, so the stream is still in sync: only this request fails.
+      if (err instanceof ProtocolError) UNDECODABLE.add(err)
       p.reject(err as Error)
     }
   }
@@ -234,7 +331,7 @@ export class BrokerConnection {
     const err = reason instanceof KafkaDirectError ? reason : new ConnectionError(this.broker, reason.message, { cause: reason })
     for (const p of this.pending.values()) {
       if (p.timer !== undefined) clearTimeout(p.timer)
-      p.reject(err instanceof ConnectionError ? err : new ConnectionError(this.broker, `${p.api.name} request failed: ${err.message}`, { cause: err }))
+      p.reject(err instanceof ConnectionError || err instanceof NotKafkaError ? err : new ConnectionError(this.broker, `${p.api.name} request failed: ${err.message}`, { cause: err }))
     }
     this.pending.clear()
     this.abandoned.clear()
@@ -255,10 +352,9 @@ interface ReadTarget {
   deliver?: (n: number, buf: Buffer) => void
 }
 
-function connectSocket (opts: ConnectionOptions, reads: ReadTarget): Promise<Duplex> {
+function connectSocket (opts: ConnectionOptions, reads: ReadTarget, timeoutMs: number): Promise<Duplex> {
   const broker = `${opts.host}:${opts.port}`
   if (opts.createSocket !== undefined) return Promise.resolve(opts.createSocket({ host: opts.host, port: opts.port }))
-  const timeoutMs = opts.connectTimeoutMs ?? opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
   return new Promise((resolve, reject) => {
     const readyEvent = opts.tls === undefined ? 'connect' : 'secureConnect'
     // Plain TCP reads straight into the frame being assembled (net's `onread`): a Fetch response's body is never
@@ -280,7 +376,7 @@ function connectSocket (opts: ConnectionOptions, reads: ReadTarget): Promise<Dup
       : tls.connect({ servername: net.isIP(opts.host) === 0 ? opts.host : undefined, ...opts.tls, host: opts.host, port: opts.port })
     const timer = setTimeout(() => {
       socket.destroy()
-      reject(new TimeoutError(`connecting to ${broker}`, timeoutMs))
+      reject(new ConnectionError(broker, `connect timed out after ${timeoutMs} ms (socket.connection.setup.timeout.ms)`, { cause: new TimeoutError(`connecting to ${broker}`, timeoutMs) }))
     }, timeoutMs)
     const onError = (err: Error): void => {
       clearTimeout(timer)

@@ -1,4 +1,4 @@
-import { KafkaError } from '../protocol/errors.js'
+import { ConnectionError, KafkaError } from '../protocol/errors.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 
 /**
@@ -17,5 +17,16 @@ export class OffsetOutOfRangeError extends KafkaError {
   ) {
     const range = logStartOffset === undefined || highWatermark === undefined ? 'valid range unknown' : `valid offsets are [${logStartOffset}, ${highWatermark})`
     super(ErrorCode.OFFSET_OUT_OF_RANGE, `${topic}[${partition}] offset ${requested}: ${range}`, options)
+  }
+}
+
+/**
+ * Part of a response frame arrived and the rest did not come within the request timeout. The connection is closed
+ * (every later response is stuck behind the missing bytes). Retried on a new connection, but counted against
+ * `retries` rather than waited out like an outage: a broker that keeps cutting responses short is broken, not down.
+ */
+export class ResponseCutShortError extends ConnectionError {
+  constructor (broker: string, readonly receivedBytes: number, readonly timeoutMs: number, options?: ErrorOptions) {
+    super(broker, `response cut short: ${receivedBytes} bytes of a frame arrived, then nothing for ${timeoutMs} ms (socket.timeout.ms)`, options)
   }
 }

@@ -8,5 +8,5 @@ export type { BrokerInfo, ClusterMetadata, PartitionInfo, TopicInfo } from './cl
 export { KafkaClient } from './cluster.js'
 export { SimpleConsumer, tpKey, type TopicPartition, type OffsetRange, type FetchedPartition, type FetchPosition, type FetchOptions } from './simple-consumer.js'
 export { produce, type ProduceOptions } from './producer.js'
-export { OffsetOutOfRangeError } from './errors.js'
+export { OffsetOutOfRangeError, ResponseCutShortError } from './errors.js'
 export { isRetriable, backoffMs } from './retry.js'

@@ -1,4 +1,5 @@
 import { KafkaError } from '../protocol/errors.js'
+import { ErrorCode } from '../protocol/error-codes.js'
 import { Produce, type ProduceResponse } from '../protocol/apis/produce.js'
 import { encodeRecordBatch, type RecordInput } from '../protocol/records/index.js'
 import type { CompressionCodec } from '../protocol/compression/codec.js'
@@ -35,8 +36,8 @@ export async function produce (client: KafkaClient, topic: string, partition: nu
     }, { noResponse: acks === 0 })
     if (acks === 0) return -1n
     const p = res.body.responses.find(r => r.name === topic)?.partitionResponses.find(x => x.index === partition)
-    if (p === undefined) throw new KafkaError(3, `Produce ${topic}[${partition}]: partition missing from the response`)
-    if (p.errorCode !== 0) {
+    if (p === undefined) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Produce ${topic}[${partition}]: partition missing from the response`)
+    if (p.errorCode !== ErrorCode.NONE) {
       const err = new KafkaError(p.errorCode, `Produce ${topic}[${partition}]${p.errorMessage === null ? '' : `: ${p.errorMessage}`}`)
       if (isRetriable(err) && needsMetadataRefresh(p.errorCode)) client.invalidate(topic)
       throw err

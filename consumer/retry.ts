@@ -1,5 +1,6 @@
 import { ConnectionError, KafkaError, TimeoutError } from '../protocol/errors.js'
 import { ErrorCode } from '../protocol/error-codes.js'
+import { ResponseCutShortError } from './errors.js'
 
 // Which failures are worth retrying, and how long to wait between attempts. Kafka's clients retry a request whose
 // partition-level error says "your view of the cluster is stale" after refreshing metadata (the Java client's
@@ -46,8 +47,22 @@ function isTlsFailure (err: ConnectionError): boolean {
 export function isRetriable (err: unknown): boolean {
   if (err instanceof ConnectionError) return !isTlsFailure(err)
   if (err instanceof TimeoutError) return true
-  if (err instanceof KafkaError) return err.retriable || needsMetadataRefresh(err.errorCode)
+  if (err instanceof KafkaError) return err.retriable || needsMetadataRefresh(err.errorCode) || OUTAGE_CODES.has(err.errorCode)
   return false
+}
+
+/**
+ * Errors that mean a broker is down or unreachable rather than that a request was wrong: refused or timed-out
+ * connections, and partitions whose leader is gone. A client waits these out (the Java consumer and librdkafka
+ * retry them forever) instead of spending its retry budget on them.
+ */
+const OUTAGE_CODES = new Set<number>([ErrorCode.LEADER_NOT_AVAILABLE, ErrorCode.BROKER_NOT_AVAILABLE])
+
+export function isOutage (err: unknown): boolean {
+  if (err instanceof ResponseCutShortError) return false
+  if (err instanceof ConnectionError) return !isTlsFailure(err)
+  if (err instanceof TimeoutError) return true
+  return err instanceof KafkaError && OUTAGE_CODES.has(err.errorCode)
 }
 
 /** Exponential backoff with ±20% jitter: base·2^attempt, capped (KIP-580). */

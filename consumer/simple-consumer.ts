@@ -1,12 +1,12 @@
 import { ConfigError, ConnectionError, KafkaError, TimeoutError } from '../protocol/errors.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 import { Fetch, type FetchResponse } from '../protocol/apis/fetch.js'
-import { ListOffsets, type ListOffsetsResponse } from '../protocol/apis/list-offsets.js'
+import { ListOffsets } from '../protocol/apis/list-offsets.js'
 import { iterateRecords, scanBatches, type KafkaRecord } from '../protocol/records/index.js'
 import type { IterateOptions } from '../protocol/records/types.js'
-import { KafkaClient } from './cluster.js'
+import { KafkaClient, type ResponseOf } from './cluster.js'
 import type { ConfigInput, ConsumerConfig } from './config.js'
-import type { ClusterMetadata, PartitionInfo } from './cluster-metadata.js'
+import type { ClusterMetadata, PartitionInfo, TopicInfo } from './cluster-metadata.js'
 import { ZERO_UUID } from './cluster-metadata.js'
 import { OffsetOutOfRangeError } from './errors.js'
 import { backoffMs, delay, isRetriable, needsMetadataRefresh } from './retry.js'
@@ -168,14 +168,18 @@ export class SimpleConsumer {
       let lastErr: unknown
       await Promise.all([...byLeader].map(async ([leader, group]) => {
         const topics = new Map<string, Array<{ partitionIndex: number, currentLeaderEpoch: number, timestamp: bigint }>>()
+        // The reply is matched to the request by key, never by a scan of the group: 10,000 partitions stay linear.
+        const asked = new Map<string, typeof todo[number]>()
         for (const tp of group) {
           let parts = topics.get(tp.topic)
           if (parts === undefined) topics.set(tp.topic, parts = [])
-          parts.push({ partitionIndex: tp.partition, currentLeaderEpoch: infos.get(tpKey(tp.topic, tp.partition))?.leaderEpoch ?? -1, timestamp: tp.timestamp })
+          const key = tpKey(tp.topic, tp.partition)
+          asked.set(key, tp)
+          parts.push({ partitionIndex: tp.partition, currentLeaderEpoch: infos.get(key)?.leaderEpoch ?? -1, timestamp: tp.timestamp })
         }
         let res
         try {
-          res = await this.client.request<ListOffsetsResponse>(leader, ListOffsets, {
+          res = await this.client.request(leader, ListOffsets, {
             replicaId: -1,
             isolationLevel,
             topics: [...topics].map(([name, partitions]) => ({ name, partitions })),
@@ -189,9 +193,12 @@ export class SimpleConsumer {
         }
         for (const t of res.body.topics) {
           for (const p of t.partitions) {
-            const tp = group.find(x => x.topic === t.name && x.partition === p.partitionIndex)
+            const key = tpKey(t.name, p.partitionIndex)
+            const tp = asked.get(key)
             if (tp === undefined) continue
-            if (p.errorCode !== 0) {
+            // Each asked partition is answered once: a repeat in the reply is ignored.
+            asked.delete(key)
+            if (p.errorCode !== ErrorCode.NONE) {
               const err = new KafkaError(p.errorCode, `ListOffsets ${t.name}[${p.partitionIndex}]`)
               if (!isRetriable(err)) throw err
               lastErr = err
@@ -200,10 +207,11 @@ export class SimpleConsumer {
             }
             // v0 answered a list of offsets (oldStyleOffsets); v1+ a single one.
             const offset = res.version === 0 ? (p.oldStyleOffsets[0] ?? -1n) : p.offset
-            out.set(tpKey(t.name, p.partitionIndex), offset)
+            out.set(key, offset)
           }
         }
-        for (const tp of group) if (!out.has(tpKey(tp.topic, tp.partition)) && !failed.includes(tp)) failed.push(tp)
+        // What the reply left out is asked again.
+        for (const tp of asked.values()) failed.push(tp)
       }))
       todo = failed
       if (failed.length > 0) throw lastErr ?? new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'ListOffsets: partitions missing from the response')
@@ -211,12 +219,13 @@ export class SimpleConsumer {
     return out
   }
 
-  /** Looks up each partition's leader; groups partitions by leader broker. */
+  /** Looks up each partition's leader (one Metadata request for all topics not cached); groups partitions by leader. */
   private async groupByLeader<T extends TopicPartition>(tps: T[]): Promise<{ byLeader: Map<number, T[]>, infos: Map<string, PartitionInfo> }> {
     const byLeader = new Map<number, T[]>()
     const infos = new Map<string, PartitionInfo>()
+    const topics = await this.client.topicsByName(tps.map(tp => tp.topic))
     for (const tp of tps) {
-      const info = await this.client.partitionInfo(tp.topic, tp.partition)
+      const info = this.client.checkPartition(topics.get(tp.topic) as TopicInfo, tp.partition)
       infos.set(tpKey(tp.topic, tp.partition), info)
       let g = byLeader.get(info.leader)
       if (g === undefined) byLeader.set(info.leader, g = [])
@@ -331,18 +340,20 @@ export class SimpleConsumer {
     const cfg = this.config
     // Fetch v13+ names topics by id (KIP-516); without ids from Metadata v10+, stay at v12.
     const topicIds = new Map<string, string>()
-    for (const p of group) topicIds.set(p.topic, (await this.client.topic(p.topic)).topicId)
-    let version = conn.versionFor(Fetch)
-    if (version >= 13 && [...topicIds.values()].some(id => id === ZERO_UUID)) version = 12
+    for (const [name, t] of await this.client.topicsByName(group.map(p => p.topic))) topicIds.set(name, t.topicId)
+    const maxVersion = [...topicIds.values()].some(id => id === ZERO_UUID) ? 12 : undefined
     const byTopic = new Map<string, FetchPosition[]>()
+    // The reply is matched to the request by key: a scan per partition would make 10,000 partitions quadratic.
+    const asked = new Map<string, FetchPosition>()
     for (const p of group) {
       let list = byTopic.get(p.topic)
       if (list === undefined) byTopic.set(p.topic, list = [])
       list.push(p)
+      asked.set(tpKey(p.topic, p.partition), p)
     }
     const maxWaitMs = opts.maxWaitMs ?? cfg.fetchWaitMaxMs
     const isolationLevel = cfg.isolationLevel === 'read_committed' ? 1 : 0
-    const res = await conn.request<FetchResponse>(Fetch, version, {
+    const res = await conn.request<ResponseOf<typeof Fetch>>(Fetch, undefined, {
       replicaId: -1,
       maxWaitMs,
       minBytes: opts.minBytes ?? cfg.fetchMinBytes,
@@ -365,17 +376,17 @@ export class SimpleConsumer {
       })),
       forgottenTopicsData: [],
       rackId: ''
-    }, { timeoutMs: cfg.requestTimeoutMs + maxWaitMs })
-    if (res.body.errorCode !== 0) throw new KafkaError(res.body.errorCode, `Fetch from broker ${leader}`)
+    }, { timeoutMs: cfg.requestTimeoutMs + maxWaitMs, maxVersion })
+    if (res.body.errorCode !== ErrorCode.NONE) throw new KafkaError(res.body.errorCode, `Fetch from broker ${leader}`)
     const nameById = new Map([...topicIds].map(([name, id]) => [id, name]))
     let retriable: unknown
     for (const t of res.body.responses) {
-      const topic = version >= 13 ? nameById.get(t.topicId) : t.topic
+      const topic = res.version >= 13 ? nameById.get(t.topicId) : t.topic
       if (topic === undefined) continue
       for (const p of t.partitions) {
-        const pos = byTopic.get(topic)?.find(x => x.partition === p.partitionIndex)
+        const pos = asked.get(tpKey(topic, p.partitionIndex))
         if (pos === undefined) continue
-        if (p.errorCode !== 0) {
+        if (p.errorCode !== ErrorCode.NONE) {
           if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) await this.throwOutOfRange(pos)
           const err = new KafkaError(p.errorCode, `Fetch ${topic}[${p.partitionIndex}] from broker ${leader}`)
           if (!isRetriable(err)) throw err

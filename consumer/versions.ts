@@ -1,4 +1,5 @@
 import { ConnectionError, ProtocolError, UnsupportedVersionError } from '../protocol/errors.js'
+import { ErrorCode } from '../protocol/error-codes.js'
 import type { ApiSchema } from '../protocol/schema/define.js'
 import type { DecodedResponse } from '../protocol/messages.js'
 import { ApiVersions, type ApiVersionsResponse } from '../protocol/apis/api-versions.js'
@@ -14,7 +15,6 @@ import { CLIENT_SOFTWARE_VERSION } from './client-version.js'
 // UNSUPPORTED_VERSION (35) and its own ApiVersions range, and the client retries with the highest version both
 // speak. Brokers before KIP-511 (Kafka < 2.4) may answer with an empty list; v0 is then the safe retry.
 
-const UNSUPPORTED_VERSION = 35
 
 /** The name and version this client reports in ApiVersions v3+ (KIP-511: [a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?). */
 export const CLIENT_SOFTWARE_NAME = 'kafka-direct'
@@ -47,6 +47,8 @@ function pinFor (api: ApiSchema, maxVersions?: Partial<Record<string, number>>):
  */
 export class VersionTable {
   private readonly chosen = new Map<number, number>()
+  /** Per API key, the lowest version whose response failed to decode: it and everything above are not used again. */
+  private undecodable = new Map<number, number>()
 
   constructor (
     /** Broker ranges by API key; null when no handshake was made. */
@@ -70,7 +72,10 @@ export class VersionTable {
     const cached = this.chosen.get(api.key)
     if (cached !== undefined) return cached
     const ours = ourRange(api, this.maxVersions)
+    const broken = this.undecodable.get(api.key)
+    if (broken !== undefined) ours.max = Math.min(ours.max, broken - 1)
     if (ours.max < ours.min) {
+      if (broken !== undefined) throw new UnsupportedVersionError(api.name, `no version decodes: ${this.where}'s answers from v${broken} up did not decode, and this client speaks none below`)
       throw new UnsupportedVersionError(api.name, `maxVersions pins it to v${ours.max}, below the lowest version this client speaks (v${ours.min})`)
     }
     let v: number
@@ -92,6 +97,30 @@ export class VersionTable {
     this.chosen.set(api.key, v)
     return v
   }
+
+  /** Shares a map of undecodable versions kept across this broker's connections (ConnectionOptions.undecodable). */
+  remember (undecodable: Map<number, number>): void {
+    for (const [key, v] of this.undecodable) if (!undecodable.has(key) || (undecodable.get(key) as number) > v) undecodable.set(key, v)
+    this.undecodable = undecodable
+    this.chosen.clear()
+  }
+
+  /**
+   * Marks `version` of an API unusable with this broker, because its response did not decode (a broker that writes
+   * a field wrongly, as librdkafka 2.0's mock writes ListOffsets v4+ leader epochs as 8 bytes). Returns the next
+   * lower version both sides speak, or undefined when none is left.
+   */
+  markUndecodable (api: ApiSchema, version: number): number | undefined {
+    const before = this.undecodable.get(api.key)
+    if (before === undefined || version < before) this.undecodable.set(api.key, version)
+    this.chosen.delete(api.key)
+    try {
+      return this.pick(api)
+    } catch (err) {
+      if (err instanceof UnsupportedVersionError) return undefined
+      throw err
+    }
+  }
 }
 
 export function tableFromResponse (body: ApiVersionsResponse, maxVersions?: Partial<Record<string, number>>, where?: string): VersionTable {
@@ -109,7 +138,7 @@ export type SendApiVersions = (version: number, body: object) => Promise<Decoded
  */
 export async function negotiateVersions (
   send: SendApiVersions,
-  opts: { maxVersions?: Partial<Record<string, number>>, where?: string } = {}
+  opts: { maxVersions?: Partial<Record<string, number>>, where?: string, log?: (line: string) => void } = {}
 ): Promise<VersionTable> {
   const where = opts.where ?? 'broker'
   const ours = ourRange(ApiVersions, opts.maxVersions)
@@ -122,16 +151,20 @@ export async function negotiateVersions (
     try {
       res = await send(version, body)
     } catch (err) {
-      // librdkafka's mock broker (2.0) answers an ApiVersions version it does not know with a body that is neither
-      // v0 nor flexible (a one-byte array count followed by v0 entries), so the error response itself may not
-      // decode. v0 is understood by every broker: fall back to it.
-      if (!(err instanceof ProtocolError) || version === 0 || tried.has(0)) throw err
+      // librdkafka's mock broker (2.0) answers an ApiVersions version it does not know with UNSUPPORTED_VERSION and
+      // a body that is neither v0 nor flexible (a one-byte array count followed by v0 entries), so the error
+      // response itself does not decode. Only that case falls back to v0, which every broker understands: the
+      // decoder read the error code, found UNSUPPORTED_VERSION and failed in the v0 body that follows it
+      // (decodeResponse). A response to our version that fails to decode otherwise is a real error, ours or the
+      // broker's, and is reported rather than quietly downgrading every connection.
+      if (!(err instanceof ProtocolError) || !isUnsupportedVersionAnswer(err, version) || tried.has(0)) throw err
+      opts.log?.(`% ${where}: its UNSUPPORTED_VERSION answer to ApiVersions v${version} did not decode (${err.message}); retrying with v0`)
       version = 0
       continue
     }
     const b = res.body
-    if (b.errorCode === 0) return tableFromResponse(b, opts.maxVersions, where)
-    if (b.errorCode !== UNSUPPORTED_VERSION) {
+    if (b.errorCode === ErrorCode.NONE) return tableFromResponse(b, opts.maxVersions, where)
+    if (b.errorCode !== ErrorCode.UNSUPPORTED_VERSION) {
       throw new ConnectionError(where, `ApiVersions v${version} failed with error code ${b.errorCode}`)
     }
     // The broker's own ApiVersions range, if it told us (KIP-511); otherwise v0, which every broker speaks.
@@ -149,4 +182,12 @@ export async function negotiateVersions (
     }
     version = next
   }
+}
+
+/**
+ * Whether a decode failure is of an UNSUPPORTED_VERSION answer: decodeResponse reads such an answer to a version
+ * above 0 as a v0 body (KIP-511), so the error names v0 while the request was for a higher version.
+ */
+function isUnsupportedVersionAnswer (err: ProtocolError, requested: number): boolean {
+  return requested > 0 && err.where.api === ApiVersions.name && err.where.version === 0
 }

@@ -62,6 +62,26 @@ export class ConnectionError extends KafkaDirectError {
   }
 }
 
+/**
+ * The peer answered with bytes that are not a Kafka response: an HTTP server, an SSH daemon, a TLS listener spoken
+ * to in plain text. Retrying reaches the same program, so this is never retried. `firstBytes` is what the peer
+ * sent first, shown as text when it is printable ("HTTP/1.1 400 Bad Request") and as hex otherwise.
+ */
+export class NotKafkaError extends KafkaDirectError {
+  constructor (readonly broker: string, readonly firstBytes: Buffer, options?: ErrorOptions) {
+    super('ERR_NOT_KAFKA', `${broker}: the peer is not a Kafka broker: it answered ${describeBytes(firstBytes)}; check the address and port (and security.protocol)`, options)
+  }
+}
+
+/** Up to 64 bytes as quoted text when every byte is printable ASCII (or CR, LF, tab), else as hex. */
+export function describeBytes (bytes: Buffer): string {
+  const head = bytes.subarray(0, 64)
+  const more = bytes.length > head.length ? '...' : ''
+  let printable = head.length > 0
+  for (const b of head) if (!(b >= 0x20 && b < 0x7f) && b !== 0x0a && b !== 0x0d && b !== 0x09) { printable = false; break }
+  return printable ? `${JSON.stringify(head.toString('latin1'))}${more}` : `bytes ${head.toString('hex')}${more}`
+}
+
 export class TimeoutError extends KafkaDirectError {
   constructor (readonly what: string, readonly timeoutMs: number, options?: ErrorOptions) {
     super('ERR_TIMEOUT', `${what} timed out after ${timeoutMs} ms`, options)

@@ -97,8 +97,8 @@ export class DirectKafkaInputDStream<T> extends DStream<T> implements InputStrea
       this.tps = [...this.fromOffsets.keys()].map(k => ({ topic: k.slice(0, k.lastIndexOf(':')), partition: Number(k.slice(k.lastIndexOf(':') + 1)) }))
       this.current = new Map(this.fromOffsets)
     } else {
-      this.tps = await source.partitionsFor(this.topics)
-      this.current = this.params.autoOffsetReset === 'earliest' ? await source.earliestOffsets(this.tps) : await source.latestOffsets(this.tps)
+      this.tps = await unlessAborted(source.partitionsFor(this.topics), signal)
+      this.current = await unlessAborted(this.params.autoOffsetReset === 'earliest' ? source.earliestOffsets(this.tps) : source.latestOffsets(this.tps), signal)
     }
     if (signal.aborted) throw signal.reason
   }
@@ -117,7 +117,7 @@ export class DirectKafkaInputDStream<T> extends DStream<T> implements InputStrea
   async plan (time: number, signal: AbortSignal): Promise<OffsetRange[]> {
     const source = await this.openedSource()
     // Both ends in one round trip's time: planning is on every batch's critical path.
-    const [latest, earliest] = await Promise.all([source.latestOffsets(this.tps), source.earliestOffsets(this.tps)])
+    const [latest, earliest] = await unlessAborted(Promise.all([source.latestOffsets(this.tps), source.earliestOffsets(this.tps)]), signal)
     if (signal.aborted) throw signal.reason
     for (const tp of this.tps) {
       const k = tpKey(tp.topic, tp.partition)
@@ -249,4 +249,21 @@ function normalizeFromOffsets (from: FromOffsets): Map<string, bigint> {
   }
   if (out.size === 0) throw new ConfigError('fromOffsets', 'is empty')
   return out
+}
+
+/**
+ * `work`, unless `signal` aborts first: the consumer waits out a broker outage for as long as it lasts, and a stop
+ * must not wait with it. The abandoned work ends when the context closes the source.
+ */
+async function unlessAborted<T> (work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) throw signal.reason
+  work.catch(() => {})
+  let onAbort: () => void = () => {}
+  const aborted = new Promise<never>((_resolve, reject) => { onAbort = () => { reject(signal.reason) } })
+  signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    return await Promise.race([work, aborted])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
 }

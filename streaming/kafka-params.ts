@@ -22,18 +22,27 @@ export interface ResolvedKafkaParams {
   maxPartitionFetchBytes?: number
   /** security.protocol and the sasl.* / ssl.* keys, passed to the consumer as they are (it validates them). */
   security: Record<string, string>
+  /** How connection failures and broker outages are waited out (CONNECTION below), passed to the consumer as they are. */
+  connection: Record<string, string>
 }
 
 /** Keys passed through to the consumer's configuration (consumer/config.ts checks their values and combinations). */
 const SECURITY = new Set(['security.protocol', 'sasl.mechanism', 'sasl.mechanisms', 'sasl.username', 'sasl.password',
   'ssl.ca.location', 'ssl.certificate.location', 'ssl.key.location', 'enable.ssl.certificate.verification'])
 
+/**
+ * The consumer's keys for connection failures and outages: how long bootstrap may take, how long an outage is
+ * waited out once the cluster was reached (unbounded by default), and the backoffs between attempts.
+ */
+const CONNECTION = new Set(['bootstrap.timeout.ms', 'outage.max.ms', 'socket.connection.setup.timeout.ms',
+  'reconnect.backoff.ms', 'reconnect.backoff.max.ms', 'retry.backoff.ms', 'retry.backoff.max.ms'])
+
 /** Keys that tune the old high-level consumer, ZooKeeper or group membership: nothing the direct stream does. */
 const NOT_APPLICABLE = new Set([
   'zookeeper.connect', 'zookeeper.connection.timeout.ms', 'zookeeper.session.timeout.ms', 'zookeeper.sync.time.ms',
   'session.timeout.ms', 'heartbeat.interval.ms', 'auto.commit.interval.ms', 'max.poll.records', 'max.poll.interval.ms',
   'partition.assignment.strategy', 'receive.buffer.bytes', 'send.buffer.bytes', 'socket.receive.buffer.bytes',
-  'reconnect.backoff.ms', 'reconnect.backoff.max.ms', 'retry.backoff.ms', 'metadata.max.age.ms', 'connections.max.idle.ms',
+  'metadata.max.age.ms', 'connections.max.idle.ms',
   'refresh.leader.backoff.ms', 'client.rack', 'check.crcs'
 ])
 
@@ -57,7 +66,8 @@ export function resolveKafkaParams (params: KafkaParams): ResolvedKafkaParams {
     bootstrapServers: String(brokers).split(',').map(s => s.trim()).filter(s => s !== ''),
     autoOffsetReset: 'latest',
     isolationLevel: 'read_uncommitted',
-    security: {}
+    security: {},
+    connection: {}
   }
   for (const [key, raw] of Object.entries(params)) {
     const value = String(raw)
@@ -82,6 +92,8 @@ export function resolveKafkaParams (params: KafkaParams): ResolvedKafkaParams {
       throw new ConfigError(key, 'deserializer classes do not apply: pass a messageHandler (record -> value) instead')
     } else if (SECURITY.has(key)) {
       out.security[key] = value
+    } else if (CONNECTION.has(key)) {
+      out.connection[key] = value
     } else if (key === 'sasl.jaas.config') {
       // The Java client's form: `...PlainLoginModule required username="u" password="p";` (also ScramLoginModule).
       const user = /\busername="([^"]*)"/.exec(value)
@@ -101,6 +113,8 @@ export function resolveKafkaParams (params: KafkaParams): ResolvedKafkaParams {
   }
   // The security keys are checked now, with the others, not when the first connection is made.
   // (The bootstrap list is checked by the consumer; a placeholder keeps this to the security keys.)
-  if (Object.keys(out.security).length > 0) parseConsumerConfig({ bootstrapServers: 'localhost:9092', ...out.security })
+  if (Object.keys(out.security).length > 0 || Object.keys(out.connection).length > 0) {
+    parseConsumerConfig({ bootstrapServers: 'localhost:9092', ...out.security, ...out.connection })
+  }
   return out
 }

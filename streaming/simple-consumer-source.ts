@@ -20,7 +20,7 @@ export class SimpleConsumerSource implements OffsetSource {
   readonly consumer: SimpleConsumer
 
   constructor (params: ResolvedKafkaParams, extra: ConfigInput = {}) {
-    const config: ConfigInput = { bootstrapServers: params.bootstrapServers, isolationLevel: params.isolationLevel, ...params.security, ...extra }
+    const config: ConfigInput = { bootstrapServers: params.bootstrapServers, isolationLevel: params.isolationLevel, ...params.security, ...params.connection, ...extra }
     if (params.clientId !== undefined) config.clientId = params.clientId
     if (params.requestTimeoutMs !== undefined) config.requestTimeoutMs = params.requestTimeoutMs
     if (params.fetchMaxWaitMs !== undefined) config.fetchWaitMaxMs = params.fetchMaxWaitMs
@@ -32,9 +32,11 @@ export class SimpleConsumerSource implements OffsetSource {
 
   async partitionsFor (topics: readonly string[]): Promise<TopicPartition[]> {
     const md = await this.consumer.metadata([...topics])
+    // By name, not a scan per topic: a stream over 1,000 topics stays linear.
+    const byName = new Map(md.topics.map(t => [t.name, t]))
     const out: TopicPartition[] = []
     for (const name of topics) {
-      const t = md.topics.find(x => x.name === name)
+      const t = byName.get(name)
       if (t === undefined || t.errorCode !== ErrorCode.NONE) throw new KafkaError(t?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${name}"`)
       for (const p of t.partitions) out.push({ topic: name, partition: p.partition })
     }
@@ -174,7 +176,7 @@ export class SimpleConsumerSource implements OffsetSource {
           partitions: parts.map(p => ({ partitionIndex: p.partition, committedOffset: p.offset, committedLeaderEpoch: -1, committedMetadata: null }))
         }))
       })
-      for (const t of (res.body as { topics: Array<{ name: string; partitions: Array<{ partitionIndex: number; errorCode: number }> }> }).topics) {
+      for (const t of res.body.topics) {
         for (const p of t.partitions) if (p.errorCode !== 0) throw new KafkaError(p.errorCode, `OffsetCommit ${groupId} ${t.name}[${p.partitionIndex}]`)
       }
     })
@@ -196,9 +198,7 @@ export class SimpleConsumerSource implements OffsetSource {
       const res = await client.request(coordinator, OffsetFetch, (v: number) => v >= 8
         ? { groups: [{ groupId, memberId: null, memberEpoch: -1, topics }], requireStable: false }
         : { groupId, topics, requireStable: false })
-      type Part = { partitionIndex: number; committedOffset: bigint; errorCode: number }
-      type Body = { errorCode: number; topics: Array<{ name: string; partitions: Part[] }>; groups: Array<{ errorCode: number; topics: Array<{ name: string; partitions: Part[] }> }> }
-      const body = res.body as Body
+      const body = res.body
       const answer = res.version >= 8 ? body.groups[0] : body
       if (answer === undefined) throw new KafkaError(15, `OffsetFetch ${groupId}: empty answer`)
       if (answer.errorCode !== 0) throw new KafkaError(answer.errorCode, `OffsetFetch ${groupId}`)
@@ -222,7 +222,7 @@ export class SimpleConsumerSource implements OffsetSource {
     const res = await this.consumer.client.request(any, FindCoordinator, (v: number) => v >= 4
       ? { keyType: 0, coordinatorKeys: [groupId] }
       : { key: groupId, keyType: 0 })
-    const body = res.body as { errorCode: number; nodeId: number; coordinators: Array<{ nodeId: number; errorCode: number }> }
+    const body = res.body
     const c = res.version >= 4 ? body.coordinators[0] : body
     if (c === undefined) throw new KafkaError(15, `FindCoordinator ${groupId}: empty answer`)
     if (c.errorCode !== 0) throw new KafkaError(c.errorCode, `FindCoordinator ${groupId}`)

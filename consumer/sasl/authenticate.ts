@@ -2,6 +2,7 @@ import { SaslAuthenticate, SaslHandshake } from '../../protocol/apis/index.js'
 import type { SaslAuthenticateResponse } from '../../protocol/apis/sasl-authenticate.js'
 import type { SaslHandshakeResponse } from '../../protocol/apis/sasl-handshake.js'
 import { ConfigError, KafkaError, UnsupportedVersionError } from '../../protocol/errors.js'
+import { ErrorCode } from '../../protocol/error-codes.js'
 import type { BrokerConnection } from '../connection.js'
 import { plainToken } from './plain.js'
 import { ScramClient, type ScramMechanism } from './scram.js'
@@ -37,13 +38,13 @@ export function saslAuthenticator (opts: SaslOptions): (conn: BrokerConnection) 
     const handshakeVersion = known ? conn.versions.pick(SaslHandshake) : 1
     if (handshakeVersion < 1) throw new UnsupportedVersionError('SaslHandshake', `${conn.broker} only serves SaslHandshake v0 (raw SASL tokens), which Kafka 4.0 removed and we do not speak`)
     const hs = (await conn.request<SaslHandshakeResponse>(SaslHandshake, handshakeVersion, { mechanism: opts.mechanism })).body
-    if (hs.errorCode !== 0) {
+    if (hs.errorCode !== ErrorCode.NONE) {
       throw new KafkaError(hs.errorCode, `${who}: the broker enables ${hs.mechanisms.length === 0 ? 'no mechanism' : hs.mechanisms.join(', ')}`)
     }
     const version = conn.versions.pick(SaslAuthenticate)
     const round = async (authBytes: Buffer): Promise<Buffer> => {
       const res = (await conn.request<SaslAuthenticateResponse>(SaslAuthenticate, version, { authBytes })).body
-      if (res.errorCode !== 0) throw new KafkaError(res.errorCode, `${who}${res.errorMessage === null ? '' : `: ${res.errorMessage}`}`)
+      if (res.errorCode !== ErrorCode.NONE) throw new KafkaError(res.errorCode, `${who}${res.errorMessage === null ? '' : `: ${res.errorMessage}`}`)
       return res.authBytes
     }
     if (opts.mechanism === 'PLAIN') {

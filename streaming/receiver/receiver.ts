@@ -36,6 +36,9 @@ export class Receiver {
   private stopped = false
   private loop: Promise<void> | undefined
   private wake: (() => void) | undefined
+  /** Resolves when stop() is called: a fetch waiting out a broker outage is not waited for then. */
+  private readonly stopping: Promise<undefined>
+  private onStop: () => void = () => {}
   /** Records (counted by offsets) received since start, for the rate limit. */
   private received = 0
   private startedAt = 0
@@ -44,6 +47,7 @@ export class Receiver {
 
   constructor (private readonly o: ReceiverOptions) {
     this.positions = new Map(o.from)
+    this.stopping = new Promise(resolve => { this.onStop = () => { resolve(undefined) } })
   }
 
   start (): void {
@@ -59,6 +63,7 @@ export class Receiver {
   /** Stops taking records; resolves once the round in progress is stored (and committed, with a group). */
   async stop (): Promise<void> {
     this.stopped = true
+    this.onStop()
     this.wake?.()
     await this.loop
     if (this.o.groupId !== undefined) await this.commit(true).catch(() => {})
@@ -70,7 +75,12 @@ export class Receiver {
       const positions: FetchPosition[] = this.o.partitions.map(tp => ({ ...tp, fromOffset: this.positions.get(tpKey(tp.topic, tp.partition)) ?? 0n }))
       let round
       try {
-        round = await consumer.fetchOnce(positions, { raw: true })
+        // The consumer waits out a broker outage for as long as it lasts; a stop does not wait with it (the fetch
+        // left behind ends when the stream closes its consumer, and nothing it read is stored).
+        const fetching = consumer.fetchOnce(positions, { raw: true })
+        fetching.catch(() => {})
+        round = await Promise.race([fetching, this.stopping])
+        if (round === undefined) return
       } catch (err) {
         if (this.stopped) return
         if (err instanceof OffsetOutOfRangeError) { this.resetPosition(err); continue }

@@ -106,7 +106,7 @@ t.test('a broker certificate from an unknown CA fails with a ConnectionError, no
 t.test('a plaintext client of a TLS broker fails with a ConnectionError, not a hang', { skip }, async t => {
   const cert = await makeCert(t)
   const { cluster } = await tlsCluster(t, cert, 1)
-  const consumer = consumerFor(t, cluster, { retries: 0 })
+  const consumer = consumerFor(t, cluster, { retries: 0, bootstrapTimeoutMs: 1000, log: () => {} })
   await t.rejects(consumer.metadata(['secure']), ConnectionError)
 })
 

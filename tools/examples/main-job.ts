@@ -5,9 +5,10 @@
 //   node dist/tools/examples/main-job.js [--brokers HOST:PORT,...] [--topics T1,T2] [--batch-interval MS]
 //     [--duration MS] [--max-rate-per-partition N] [--from beginning|end]
 //
-// It stops by itself after --duration (default 15 s; 0 = run until interrupted) or on Ctrl-C, finishing the
-// running batch first.
-import { ConfigError, KafkaDirectError } from '../../protocol/errors.js'
+// It stops by itself after --duration (default 15 s from the first batch; 0 = run until interrupted) or on Ctrl-C,
+// finishing the running batch first. A job that never ran a batch (its brokers were never reached) exits 1 with the
+// cause.
+import { ConfigError, ConnectionError, KafkaDirectError } from '../../protocol/errors.js'
 import { FakeCluster } from '../fake-broker/index.js'
 import { StreamingContext } from '../../streaming/context.js'
 import { topWords, wordCount } from './word-count-job.js'
@@ -23,6 +24,9 @@ the log keeps every record in order and a consumer that knows its offsets needs 
 const WORDS = 'stream batch offset range record partition leader broker kafka spark window count rate'.split(' ')
 
 interface MainArgs { brokers?: string; topics: string[]; batchIntervalMs: number; durationMs: number; maxRatePerPartition: number; from: 'beginning' | 'end' }
+
+/** How long the job waits for its brokers to answer at start (the consumer's bootstrap.timeout.ms). */
+const BOOTSTRAP_TIMEOUT_MS = 10_000
 
 function parseArgs (argv: readonly string[]): MainArgs {
   const a: MainArgs = { topics: [], batchIntervalMs: 1000, durationMs: 15_000, maxRatePerPartition: 0, from: 'beginning' }
@@ -70,7 +74,8 @@ async function main (argv: readonly string[]): Promise<void> {
     (args.durationMs > 0 ? `stops by itself after ${args.durationMs / 1000} s, or on Ctrl-C` : 'runs until Ctrl-C'))
   const conf: Record<string, number> = args.maxRatePerPartition > 0 ? { 'spark.streaming.kafka.maxRatePerPartition': args.maxRatePerPartition } : {}
   const ctx = new StreamingContext({ batchIntervalMs: args.batchIntervalMs, conf, log: () => {} })
-  wordCount(ctx, { 'metadata.broker.list': brokers, 'auto.offset.reset': args.from === 'beginning' ? 'smallest' : 'largest' }, topics, {
+  // Brokers that never answer fail the start within BOOTSTRAP_TIMEOUT_MS, with the first cause per broker.
+  wordCount(ctx, { 'metadata.broker.list': brokers, 'auto.offset.reset': args.from === 'beginning' ? 'smallest' : 'largest', 'bootstrap.timeout.ms': BOOTSTRAP_TIMEOUT_MS }, topics, {
     onBatch: b => {
       out(`-------------------------------------------\nTime: ${new Date(b.batchTime).toISOString()}  (${b.records} records)`)
       for (const r of b.offsetRanges) out(`  ${r.topic}[${r.partition}] offsets ${r.fromOffset}..${r.untilOffset} (${r.untilOffset - r.fromOffset})`)
@@ -78,8 +83,10 @@ async function main (argv: readonly string[]): Promise<void> {
       out(top.length === 0 ? '  (no words this batch)' : '  top words: ' + top.map(([w, c]) => `${w}=${c}`).join(', '))
     }
   })
+  let batches = 0
   ctx.addListener({
     onBatchCompleted: info => {
+      batches++
       out(`  scheduling delay ${info.schedulingDelayMs} ms, processing ${info.processingDelayMs} ms, lag ${info.inputs.reduce((n, i) => n + i.lag, 0n)}`)
     }
   })
@@ -87,11 +94,14 @@ async function main (argv: readonly string[]): Promise<void> {
   const stop = (why: string): void => { reason = why; void ctx.stop({ graceful: true }) }
   process.once('SIGINT', () => { stop('interrupted (SIGINT)') })
   process.once('SIGTERM', () => { stop('terminated (SIGTERM)') })
-  const timer = args.durationMs > 0 ? setTimeout(() => { stop(`${args.durationMs / 1000} s are up`) }, args.durationMs) : undefined
+  let timer: NodeJS.Timeout | undefined
   try {
     await ctx.start()
+    // The duration counts from the first scheduled batch, not from process start: connecting may take a while.
+    if (args.durationMs > 0 && ctx.isActive) timer = setTimeout(() => { stop(`${args.durationMs / 1000} s are up`) }, args.durationMs)
     await ctx.awaitTermination()
-    out(`stopped: ${reason}; the running batch was finished first`)
+    if (batches === 0) throw new ConnectionError(brokers, `no batch ran before the job stopped (${reason})`)
+    out(`stopped: ${reason}; ${batches} batches ran, the last one finished before stopping`)
   } finally {
     if (timer !== undefined) clearTimeout(timer)
     if (producer !== undefined) clearInterval(producer)

@@ -32,7 +32,10 @@ const IGNORED_X = new Set(['debug', 'enable.partition.eof', 'log_level', 'statis
 /** librdkafka's message.max.bytes default: kcat -P refuses a larger message. */
 const LIBRDKAFKA_MESSAGE_MAX_BYTES = 1_000_000
 
-function buildConfig (o: KcatOptions): { config: ConfigInput, offsetReset: 'beginning' | 'end' | 'error', acks: string | undefined } {
+/** kcat's -m default: the first metadata may take 5 s in all before kcat gives up. */
+const KCAT_METADATA_TIMEOUT_MS = 5000
+
+function buildConfig (o: KcatOptions, stderr: Writable): { config: ConfigInput, offsetReset: 'beginning' | 'end' | 'error', acks: string | undefined } {
   const config: ConfigInput = {}
   let offsetReset: 'beginning' | 'end' | 'error' = 'end'
   let acks: string | undefined
@@ -67,6 +70,10 @@ function buildConfig (o: KcatOptions): { config: ConfigInput, offsetReset: 'begi
   // - check.crcs: librdkafka does not verify record batch CRCs unless asked (Java: it does). Verifying costs ~15%
   //   of a plain consume's CPU; -X check.crcs=true turns it on, as with kcat.
   if (config['isolation.level'] === undefined) config['isolation.level'] = 'read_committed'
+  // - the first metadata is bounded as kcat's -m bounds it; retries and outages are reported on stderr as they
+  //   happen, in librdkafka's "%" style, to the stream this run was given.
+  if (config['bootstrap.timeout.ms'] === undefined) config['bootstrap.timeout.ms'] = String(KCAT_METADATA_TIMEOUT_MS)
+  config.log = (line: string) => { stderr.write(line + '\n') }
   if (config['check.crcs'] === undefined && config.checkCrcs === undefined) config['check.crcs'] = 'false'
   return { config, offsetReset, acks }
 }
@@ -80,7 +87,7 @@ export async function run (argv: string[], io: Io = { stdin: process.stdin, stdo
     if (o.brokers === undefined && o.config['bootstrap.servers'] === undefined && o.config['metadata.broker.list'] === undefined) {
       throw new ConfigError('-b', 'no brokers given (-b host:port)')
     }
-    const { config, offsetReset } = buildConfig(o)
+    const { config, offsetReset } = buildConfig(o, io.stderr)
     consumer = new SimpleConsumer(config)
     switch (mode) {
       case 'list': {

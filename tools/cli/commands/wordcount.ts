@@ -11,7 +11,7 @@
 // { batchTime, offsetRanges: [{ topic, partition, fromOffset, untilOffset }], counts: { word: n } }. With the same
 // --checkpoint across crashes and restarts, the union of these files counts every record exactly once.
 // SIGTERM (or SIGINT) lets the running batch finish, then exits 0.
-import { ConfigError } from '../../../protocol/errors.js'
+import { ConfigError, ConnectionError } from '../../../protocol/errors.js'
 import { StreamingContext } from '../../../streaming/context.js'
 import { formatRange } from '../../../streaming/offset-range.js'
 import { topWords, wordCount } from '../../examples/word-count-job.js'
@@ -99,6 +99,8 @@ export async function run (argv: string[]): Promise<number> {
   wordCount(ctx, {
     'bootstrap.servers': args.brokers,
     'auto.offset.reset': args.from === 'beginning' ? 'smallest' : 'largest',
+    // Brokers that never answer fail the start in 10 s, with the first cause per broker (the consumer's default is 60).
+    'bootstrap.timeout.ms': 10_000,
     ...(args.group === undefined ? {} : { 'group.id': args.group })
   }, args.topics, {
     receiver: args.receiver,
@@ -119,12 +121,16 @@ export async function run (argv: string[]): Promise<number> {
   }
   process.on('SIGTERM', onSignal)
   process.on('SIGINT', onSignal)
+  let batches = 0
+  ctx.addListener({ onBatchCompleted: () => { batches++ } })
   let timer: NodeJS.Timeout | undefined
   try {
     await ctx.start()
     // --duration counts from the first scheduled batch, not from process start (connecting may take a while).
     if (args.durationMs !== undefined) timer = setTimeout(() => { void ctx.stop({ graceful: true }) }, args.durationMs)
     await ctx.awaitTermination()
+    // Stopped while still connecting: the brokers were never reached, which is a failure, not a clean stop.
+    if (batches === 0) throw new ConnectionError(args.brokers, `no batch ran before the job stopped${signalled === undefined ? '' : ` (${signalled})`}`)
   } finally {
     if (timer !== undefined) clearTimeout(timer)
     process.off('SIGTERM', onSignal)

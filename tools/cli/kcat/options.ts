@@ -107,7 +107,9 @@ export function parseOptions (argv: string[]): KcatOptions {
           o.config[s.slice(0, eq)] = s.slice(eq + 1)
           break
         }
-        case 'd': case 's': case 'r': case 'm': case 'G': case 'F':
+        // kcat -m <seconds>: how long to wait for the first metadata (default 5): our bootstrap.timeout.ms.
+        case 'm': o.config['bootstrap.timeout.ms'] = String(parseInteger('-m', arg as string, 1) * 1000); break
+        case 'd': case 's': case 'r': case 'G': case 'F':
           throw new ConfigError(`-${f}`, 'not supported by kafka-direct')
         default:
           throw new UsageError(`unknown option -${f}`)
