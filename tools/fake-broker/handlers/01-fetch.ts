@@ -115,17 +115,27 @@ function build (ctx: RequestContext<Req>): Built {
 }
 
 /**
- * Rewrites stored batches as a legacy message set for Fetch v0-3 (clients that predate KIP-98): whole batches
- * from the one holding `offset`, uncompressed, without headers (magic 0/1 cannot carry them).
+ * Rewrites stored batches as a legacy message set for Fetch v0-3 (clients that predate KIP-98), from the record at
+ * `offset` on: uncompressed, without headers (magic 0/1 cannot carry them), each message at its own offset. A
+ * stored batch usually begins before `offset` (a producer's batch holds many records), and a pre-0.11 client does
+ * not skip the records before the offset it asked for (kafka-node 5 hands them all to the application), so they are
+ * left out, as Kafka's down-conversion does for uncompressed output (RecordsUtil.downConvert keeps a record only
+ * when `record.offset() >= firstOffset`). Control batches have no legacy form and are skipped, as Kafka skips them.
  */
 function downConvert (log: PartitionLog, offset: number, maxBytes: number, minOne: boolean, magic: 0 | 1): Buffer {
   const parts: Buffer[] = []
   let size = 0
+  const from = BigInt(offset)
   for (const b of log.batches(offset)) {
-    const records = [...iterateRecords(b.view, { verifyCrc: false, topic: log.topic, partition: log.partition })]
-      .map(r => ({ key: r.key, value: r.value, timestamp: r.timestamp }))
-    if (records.length === 0) continue
-    const set = encodeMessageSet(records, { magic, baseOffset: BigInt(b.baseOffset), timestampType: log.timestampType })
+    let base: bigint | undefined
+    const records = []
+    for (const r of iterateRecords(b.view, { fromOffset: from, verifyCrc: false, topic: log.topic, partition: log.partition })) {
+      if (r.isControl) continue
+      base ??= r.offset
+      records.push({ key: r.key, value: r.value, timestamp: r.timestamp })
+    }
+    if (base === undefined) continue
+    const set = encodeMessageSet(records, { magic, baseOffset: base, timestampType: log.timestampType })
     if (size + set.length > maxBytes && !(parts.length === 0 && minOne)) break
     parts.push(set)
     size += set.length
