@@ -89,6 +89,8 @@ export class PartitionLog {
   private readonly file: string | undefined
   private appended: Promise<void> | undefined
   private wake: (() => void) | undefined
+  /** When the log was last written (a segment file's mtime in Kafka), for ListOffsets v0. */
+  private lastModifiedMs = Date.now()
 
   constructor (opts: PartitionLogOptions) {
     this.topic = opts.topic
@@ -168,6 +170,7 @@ export class PartitionLog {
       this.endOffset += count
     }
     seg.used = at + bytes
+    this.lastModifiedMs = nowMs
     for (const [id, entry] of staged) this.producers.set(id, entry)
     if (this.fd !== undefined) writeSync(this.fd, seg.buf, at, bytes)
     this.notifyAppend()
@@ -224,6 +227,30 @@ export class PartitionLog {
       if (r.timestamp === BigInt(best.maxTimestamp)) return { offset: r.offset, timestamp: r.timestamp }
     }
     return undefined
+  }
+
+  /**
+   * ListOffsets v0's answer: up to `maxNumOffsets` offsets "before" `timestamp`, newest first, as Kafka's
+   * Log.legacyFetchOffsetsBefore computes them. Kafka lists each segment's base offset (at least the log start
+   * offset) with the segment file's last-modified time, plus the log end offset stamped "now" when the active
+   * segment holds anything; -1 (latest) starts from the end, -2 (earliest) from the first entry, and any other
+   * timestamp from the last entry modified at or before it. The fake keeps a partition as one segment, so a
+   * timestamp older than the last write (0, say) finds nothing and the answer is an empty list; it is not the
+   * log end offset, and not v1's "first offset at or after the time".
+   */
+  legacyOffsetsBefore (timestamp: bigint, maxNumOffsets: number, nowMs: number = Date.now()): bigint[] {
+    const entries: Array<[offset: number, modifiedMs: number]> = [[this.startOffset, this.lastModifiedMs]]
+    if (this.endOffset > 0) entries.push([this.endOffset, nowMs])
+    let from: number
+    if (timestamp === -1n) from = entries.length - 1
+    else if (timestamp === -2n) from = 0
+    else {
+      from = entries.length - 1
+      while (from >= 0 && BigInt(entries[from][1]) > timestamp) from--
+    }
+    const out: bigint[] = []
+    for (let i = from; i >= 0 && out.length < maxNumOffsets; i--) out.push(BigInt(entries[i][0]))
+    return out
   }
 
   /**
