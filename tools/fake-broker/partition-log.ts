@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs'
 import { ErrorCode } from '../../protocol/error-codes.js'
-import { ConfigError } from '../../protocol/errors.js'
+import { CompressionError, ConfigError, CorruptRecordError } from '../../protocol/errors.js'
 import { crc32c } from '../../protocol/records/crc32c.js'
 import { iterateRecords, rewriteBatchHeader, scanBatches, type BatchInfo, type TimestampType } from '../../protocol/records/index.js'
 import { V2_ATTRIBUTES, V2_CRC } from '../../protocol/records/record-batch.js'
@@ -107,26 +107,27 @@ export class PartitionLog {
   get sizeBytes (): number { return this.segments.reduce((n, s) => n + s.used, 0) }
 
   /**
-   * Appends a produced `records` blob. Each batch must be a magic-2 record batch (Produce v3+, KIP-98) with a
-   * valid CRC-32C; idempotent producers' sequence numbers are checked as Kafka's ProducerStateManager does.
+   * Appends a produced `records` blob. Each batch must be a magic-2 record batch (Produce v3+, KIP-98) that passes
+   * Kafka's LogValidator checks (validateBatch below); its max timestamp is recomputed from the records, and
+   * idempotent producers' sequence numbers are checked as Kafka's ProducerStateManager does.
    */
   append (blob: Buffer, leaderEpoch: number, nowMs: number = Date.now()): AppendResult {
     let scan: { batches: BatchInfo[], truncatedTail: boolean }
     try {
       scan = scanBatches(blob)
     } catch (err) {
-      return failure(ErrorCode.CORRUPT_MESSAGE, err instanceof Error ? err.message : String(err))
+      // Kafka checks each batch's CRC first (CORRUPT_MESSAGE) and its header fields after (LogValidator,
+      // INVALID_RECORD): a header our scanner refuses under a matching CRC was sent that way, not damaged.
+      const message = err instanceof Error ? err.message : String(err)
+      return failure(everyCrcMatches(blob) ? ErrorCode.INVALID_RECORD : ErrorCode.CORRUPT_MESSAGE, message)
     }
     const { batches } = scan
     if (scan.truncatedTail || batches.length === 0) return failure(ErrorCode.CORRUPT_MESSAGE, 'the records end inside a batch')
+    const maxTimestamps: bigint[] = []
     for (const b of batches) {
-      if (b.magic !== 2) return failure(ErrorCode.INVALID_RECORD, `Produce v3+ requires record batch v2, got magic ${b.magic}`)
-      if (b.isControl) return failure(ErrorCode.INVALID_RECORD, 'clients may not write control batches')
-      // The CRC covers attributes to the end of the batch (KIP-98), so offsets can be assigned without it.
-      if (blob.readUInt32BE(b.start + V2_CRC) !== crc32c(blob, b.start + V2_ATTRIBUTES, b.end)) {
-        return failure(ErrorCode.CORRUPT_MESSAGE, `batch at byte ${b.start} fails its CRC-32C`)
-      }
-      if (b.lastOffset < b.baseOffset) return failure(ErrorCode.CORRUPT_MESSAGE, 'negative lastOffsetDelta')
+      const checked = validateBatch(blob, b, this.timestampType, nowMs)
+      if (typeof checked !== 'bigint') return failure(checked.errorCode, checked.message)
+      maxTimestamps.push(checked)
     }
     // Idempotence (KIP-98): check every batch before changing anything.
     const staged = new Map<bigint, ProducerEntry>()
@@ -160,11 +161,11 @@ export class PartitionLog {
       const start = at + b.start - first
       const view = seg.buf.subarray(start, at + b.end - first)
       const count = Number(b.lastOffset - b.baseOffset) + 1
-      rewriteBatchHeader(view, { baseOffset: BigInt(this.endOffset), partitionLeaderEpoch: leaderEpoch, logAppendTime })
+      rewriteBatchHeader(view, { baseOffset: BigInt(this.endOffset), partitionLeaderEpoch: leaderEpoch, logAppendTime, maxTimestamp: maxTimestamps[k] })
       seg.bases.push(this.endOffset)
       seg.lasts.push(this.endOffset + count - 1)
       seg.starts.push(start)
-      seg.maxTimestamps.push(logAppendTime !== undefined ? nowMs : Number(b.maxTimestamp))
+      seg.maxTimestamps.push(logAppendTime !== undefined ? nowMs : Number(maxTimestamps[k]))
       const recent = recents[k]
       if (recent !== undefined) recent.baseOffset = this.endOffset
       this.endOffset += count
@@ -369,6 +370,75 @@ const EMPTY = Buffer.alloc(0)
 function reopenForAppend (fd: number, file: string): number {
   closeSync(fd)
   return openSync(file, 'a')
+}
+
+/**
+ * message.timestamp.after.max.ms: how far in the future a CreateTime record may be. Kafka 4.0 lowered the default
+ * from Long.MAX_VALUE to one hour (KIP-1030); message.timestamp.before.max.ms stays unlimited.
+ */
+const TIMESTAMP_AFTER_MAX_MS = 3_600_000n
+
+/**
+ * Checks one produced batch as Kafka's LogValidator does before it appends (validateBatch, then each record), and
+ * returns the batch's true max timestamp, or the error Kafka answers. Kafka recomputes maxTimestamp from the
+ * records rather than trusting the header (Sarama 1.22 writes -1 there), so ListOffsets by time and KIP-734's
+ * max-timestamp lookup see what the records say. Kafka's exceptions map to error codes as its Errors table does:
+ * CorruptRecordException is CORRUPT_MESSAGE, InvalidRecordException INVALID_RECORD, InvalidTimestampException
+ * INVALID_TIMESTAMP.
+ */
+function validateBatch (blob: Buffer, b: BatchInfo, timestampType: TimestampType, nowMs: number): bigint | { errorCode: number, message: string } {
+  const fail = (errorCode: number, message: string): { errorCode: number, message: string } => ({ errorCode, message })
+  if (b.magic !== 2) return fail(ErrorCode.INVALID_RECORD, `Produce v3+ requires record batch v2, got magic ${b.magic}`)
+  // The CRC covers attributes to the end of the batch (KIP-98), so offsets can be assigned without it.
+  if (blob.readUInt32BE(b.start + V2_CRC) !== crc32c(blob, b.start + V2_ATTRIBUTES, b.end)) {
+    return fail(ErrorCode.CORRUPT_MESSAGE, `batch at byte ${b.start} fails its CRC-32C`)
+  }
+  const countFromOffsets = b.lastOffset - b.baseOffset + 1n
+  if (countFromOffsets <= 0n) return fail(ErrorCode.INVALID_RECORD, `Batch has an invalid offset range: [${b.baseOffset}, ${b.lastOffset}]`)
+  if (b.recordCount <= 0) return fail(ErrorCode.INVALID_RECORD, `Invalid reported count for record batch: ${b.recordCount}`)
+  if (countFromOffsets !== BigInt(b.recordCount)) {
+    return fail(ErrorCode.INVALID_RECORD, `Inconsistent batch offset range [${b.baseOffset}, ${b.lastOffset}] and count of records ${b.recordCount}`)
+  }
+  if (b.isControl) return fail(ErrorCode.INVALID_RECORD, 'Clients are not allowed to write control records')
+  if (b.producerId >= 0n && b.baseSequence < 0) {
+    return fail(ErrorCode.INVALID_RECORD, `Invalid sequence number ${b.baseSequence} in record batch with producerId ${b.producerId}`)
+  }
+  let max = -1n
+  let n = 0
+  const now = BigInt(nowMs)
+  try {
+    for (const r of iterateRecords(blob.subarray(b.start, b.end), { verifyCrc: false })) {
+      // Kafka checks inner offsets only where it rebuilds the batch (compressed input); uncompressed records keep
+      // their deltas as sent.
+      if (b.compression !== 'none' && r.offset !== b.baseOffset + BigInt(n)) {
+        return fail(ErrorCode.INVALID_RECORD, `Invalid inner offset ${r.offset - b.baseOffset} for record ${n} of a compressed batch`)
+      }
+      if (timestampType === 'create' && r.timestamp >= 0n && r.timestamp - now > TIMESTAMP_AFTER_MAX_MS) {
+        return fail(ErrorCode.INVALID_TIMESTAMP, `Timestamp ${r.timestamp} of record ${n} is more than ${TIMESTAMP_AFTER_MAX_MS} ms in the future (message.timestamp.after.max.ms)`)
+      }
+      if (r.timestamp > max) max = r.timestamp
+      n++
+    }
+  } catch (err) {
+    if (err instanceof CompressionError) return fail(ErrorCode.CORRUPT_MESSAGE, err.message)
+    if (err instanceof CorruptRecordError) return fail(ErrorCode.INVALID_RECORD, `Found invalid record structure: ${err.message}`)
+    throw err
+  }
+  if (n !== b.recordCount) return fail(ErrorCode.INVALID_RECORD, `Incorrect declared batch size: ${b.recordCount} records declared, ${n} found`)
+  return max
+}
+
+/** True when `blob` frames as magic-2 batches (by their length fields) whose CRC-32C all match. */
+function everyCrcMatches (blob: Buffer): boolean {
+  let pos = 0
+  while (pos < blob.length) {
+    if (blob.length - pos < V2_ATTRIBUTES) return false
+    const end = pos + 12 + blob.readInt32BE(pos + 8)
+    if (end > blob.length || end < pos + V2_ATTRIBUTES || blob[pos + 16] !== 2) return false
+    if (blob.readUInt32BE(pos + V2_CRC) !== crc32c(blob, pos + V2_ATTRIBUTES, end)) return false
+    pos = end
+  }
+  return true
 }
 
 function failure (errorCode: number, message: string): AppendResult {
