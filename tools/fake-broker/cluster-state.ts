@@ -43,6 +43,8 @@ export interface ClusterStateOptions {
   groupInitialRebalanceDelayMs: number
   groupMinSessionTimeoutMs: number
   groupMaxSessionTimeoutMs: number
+  /** Partitions the whole cluster may hold; creating more is refused (see handlers/19-create-topics.ts). */
+  maxPartitions: number
 }
 
 /** Kafka's rule for topic names (Topic.validate): at most 249 of [a-zA-Z0-9._-], not "." or "..". */
@@ -65,6 +67,7 @@ export class ClusterState {
   private readonly topicsById = new Map<string, TopicState>()
   private nextProducerId = 1000n
   private topicCount = 0
+  private partitions = 0
 
   constructor (brokers: BrokerInfo[], readonly options: ClusterStateOptions) {
     this.brokers = brokers
@@ -97,6 +100,9 @@ export class ClusterState {
     return this.topicsById.get(id)
   }
 
+  /** Partitions of every topic: what maxPartitions bounds. */
+  get partitionCount (): number { return this.partitions }
+
   partition (topic: string, index: number): PartitionState | undefined {
     return this.topics.get(topic)?.partitions[index]
   }
@@ -111,6 +117,9 @@ export class ClusterState {
     if (ClusterState.topicNameError(name) !== 0) throw new ConfigError('topic', `invalid topic name ${JSON.stringify(name)}`)
     if (this.topics.has(name)) throw new ConfigError('topic', `topic ${name} already exists`)
     if (!Number.isInteger(partitions) || partitions < 1) throw new ConfigError('partitions', `topic ${name}: partitions must be a positive integer, got ${partitions}`)
+    if (partitions > this.options.maxPartitions - this.partitions) {
+      throw new ConfigError('partitions', `topic ${name}: ${partitions} partitions would take the cluster past its ${this.options.maxPartitions} (maxPartitions)`)
+    }
     const topic = this.addTopic(name, partitions, timestampType, randomUUID())
     this.save()
     return topic
@@ -119,6 +128,7 @@ export class ClusterState {
   /** Creates a topic on first use when auto-creation is on (auto.create.topics.enable); else undefined. */
   autoCreate (name: string): TopicState | undefined {
     if (!this.options.autoCreateTopics || ClusterState.topicNameError(name) !== 0) return undefined
+    if (this.options.defaultPartitions > this.options.maxPartitions - this.partitions) return undefined
     return this.createTopic(name, this.options.defaultPartitions)
   }
 
@@ -127,6 +137,7 @@ export class ClusterState {
     if (topic === undefined) return false
     this.topics.delete(name)
     this.topicsById.delete(topic.id)
+    this.partitions -= topic.partitions.length
     for (const p of topic.partitions) {
       p.log.close()
       if (this.options.dataDir !== undefined) {
@@ -225,6 +236,7 @@ export class ClusterState {
     }
     this.topics.set(name, topic)
     this.topicsById.set(id, topic)
+    this.partitions += partitions
     return topic
   }
 

@@ -33,6 +33,11 @@ export interface FakeClusterOptions {
   /** group.min.session.timeout.ms / group.max.session.timeout.ms. Defaults 6000 / 1800000, as Kafka. */
   groupMinSessionTimeoutMs?: number
   groupMaxSessionTimeoutMs?: number
+  /**
+   * Partitions the cluster may hold in all; CreateTopics past it answers POLICY_VIOLATION and auto-creation stops.
+   * Kafka has no such cap, but a broker in a test process must not grow without bound. Default 100,000.
+   */
+  maxPartitions?: number
   /** socket.request.max.bytes: larger request frames close their connection. Default 100 MiB. */
   maxFrameBytes?: number
   /**
@@ -50,6 +55,8 @@ export interface FakeClusterOptions {
   /** Log every request: API, version, client id, topic-partitions and the answer's error codes. */
   verbose?: boolean
 }
+
+const DEFAULT_MAX_PARTITIONS = 100_000
 
 /** Faults that change the cluster, on top of the per-request ones (see faults.ts). */
 export class ClusterFaults extends Faults {
@@ -91,7 +98,8 @@ export class FakeCluster {
       dataDir: opts.dataDir,
       groupInitialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs ?? 0,
       groupMinSessionTimeoutMs: opts.groupMinSessionTimeoutMs ?? 6000,
-      groupMaxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs ?? 1800000
+      groupMaxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs ?? 1800000,
+      maxPartitions: opts.maxPartitions ?? DEFAULT_MAX_PARTITIONS
     })
     this.faults = new ClusterFaults(this)
     const sasl = opts.sasl === undefined ? undefined : new SaslServer(opts.sasl)
