@@ -44,6 +44,8 @@ export class Connection {
   private paused = false
   private isClosed = false
   readonly closed: Promise<void>
+  /** Callbacks for the close, each removed by whoever registered it once it no longer waits (see onClose). */
+  private readonly closeWaiters = new Set<() => void>()
   private readonly peer: string
   private readonly sasl: SaslSession | undefined
 
@@ -52,10 +54,40 @@ export class Connection {
     this.sasl = host.sasl === undefined ? undefined : new SaslSession(host.sasl)
     socket.setNoDelay(true)
     this.closed = new Promise(resolve => {
-      socket.once('close', () => { this.isClosed = true; resolve() })
+      socket.once('close', () => {
+        this.isClosed = true
+        const waiters = [...this.closeWaiters]
+        this.closeWaiters.clear()
+        for (const w of waiters) w()
+        resolve()
+      })
     })
     socket.on('error', err => { this.logLine(`connection ${this.peer} error: ${err.message}`) })
     socket.on('data', data => { this.onData(data) })
+  }
+
+  /**
+   * Calls `cb` when the connection closes (at once, asynchronously, if it already has) and returns the function
+   * that unregisters it. A request that waits registers here and unregisters when its wait ends, so nothing of
+   * it outlives the request: a reaction attached to the `closed` promise would stay until the connection
+   * closes, one per request (the Fetch leak of issue 13).
+   */
+  onClose (cb: () => void): () => void {
+    if (this.isClosed) {
+      queueMicrotask(cb)
+      return () => {}
+    }
+    this.closeWaiters.add(cb)
+    return () => { this.closeWaiters.delete(cb) }
+  }
+
+  /** Resolves after `ms`, or at once when the connection closes; leaves no timer or listener behind. */
+  private sleep (ms: number): Promise<void> {
+    return new Promise(resolve => {
+      const done = (): void => { clearTimeout(timer); off(); resolve() }
+      const timer = setTimeout(done, ms)
+      const off = this.onClose(done)
+    })
   }
 
   /** Closes the connection, logging why; with `flush`, after what was written has been sent. */
@@ -182,7 +214,7 @@ export class Connection {
     const decision = this.host.faults.decide({
       brokerId: this.host.broker.id, apiKey: header.apiKey, apiName: api.name, version: header.apiVersion, clientId: header.clientId, body: req.body
     })
-    if (decision.delayMs > 0) await Promise.race([new Promise(resolve => setTimeout(resolve, decision.delayMs).unref()), this.closed])
+    if (decision.delayMs > 0) await this.sleep(decision.delayMs)
     if (this.isClosed) return
     const ctx: RequestContext = {
       cluster: this.host.cluster,
@@ -193,6 +225,7 @@ export class Connection {
       clientHost: `/${this.socket.remoteAddress ?? '127.0.0.1'}`,
       injectedError: decision.errorFor,
       closed: this.closed,
+      onClose: cb => this.onClose(cb),
       handlers: this.host.handlers,
       sasl
     }
@@ -244,7 +277,11 @@ export class Connection {
     for (const c of chunks) ok = socket.write(c)
     socket.uncork()
     if (!ok && !this.isClosed) {
-      await Promise.race([new Promise(resolve => socket.once('drain', resolve)), this.closed])
+      await new Promise<void>(resolve => {
+        const done = (): void => { socket.off('drain', done); off(); resolve() }
+        socket.once('drain', done)
+        const off = this.onClose(done)
+      })
     }
   }
 }

@@ -87,8 +87,8 @@ export class PartitionLog {
   private readonly epochs: Array<{ epoch: number, startOffset: number }> = []
   private fd: number | undefined
   private readonly file: string | undefined
-  private appended: Promise<void> | undefined
-  private wake: (() => void) | undefined
+  /** Fetch long polls waiting for the next append; each removes itself when its wait ends. */
+  private readonly appendWaiters = new Set<() => void>()
   /** When the log was last written (a segment file's mtime in Kafka), for ListOffsets v0. */
   private lastModifiedMs = Date.now()
 
@@ -284,10 +284,13 @@ export class PartitionLog {
     return BigInt(this.startOffset)
   }
 
-  /** Resolves at the next append: Fetch long polls wait on it. */
-  nextAppend (): Promise<void> {
-    this.appended ??= new Promise(resolve => { this.wake = resolve })
-    return this.appended
+  /**
+   * Calls `cb` at the next append and returns the function that unregisters it. A callback set, not a shared
+   * "next append" promise: a long poll that ends by timeout must leave nothing behind on an idle partition.
+   */
+  onAppend (cb: () => void): () => void {
+    this.appendWaiters.add(cb)
+    return () => { this.appendWaiters.delete(cb) }
   }
 
   close (): void {
@@ -296,10 +299,10 @@ export class PartitionLog {
   }
 
   private notifyAppend (): void {
-    const wake = this.wake
-    this.appended = undefined
-    this.wake = undefined
-    wake?.()
+    if (this.appendWaiters.size === 0) return
+    const waiters = [...this.appendWaiters]
+    this.appendWaiters.clear()
+    for (const w of waiters) w()
   }
 
   private locate (offset: number): [Segment, number] | undefined {

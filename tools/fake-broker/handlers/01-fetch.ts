@@ -41,17 +41,18 @@ export const fetchHandler = serve<Req>(Fetch, '0-17', async (ctx): Promise<Res> 
   const deadline = Date.now() + body.maxWaitMs
   let built = build(ctx)
   let closed = false
-  void ctx.closed.then(() => { closed = true })
   while (!built.anyError && built.bytes < body.minBytes && !closed) {
     const left = deadline - Date.now()
     if (left <= 0) break
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([
-      ...built.logs.map(l => l.nextAppend()),
-      new Promise<void>(resolve => { timer = setTimeout(resolve, left) }),
-      ctx.closed
-    ])
-    clearTimeout(timer)
+    // One wait for whichever comes first: an append to a fetched partition, the deadline, or the close. Every
+    // registration is undone when the wait ends, so a long poll on an idle partition leaves nothing behind.
+    await new Promise<void>(resolve => {
+      const offs: Array<() => void> = []
+      const done = (): void => { clearTimeout(timer); for (const off of offs) off(); resolve() }
+      const timer = setTimeout(done, left)
+      offs.push(ctx.onClose(() => { closed = true; done() }))
+      for (const log of built.logs) offs.push(log.onAppend(done))
+    })
     built = build(ctx)
   }
   return {
