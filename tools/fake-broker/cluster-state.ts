@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { ConfigError } from '../../protocol/errors.js'
 import type { TimestampType } from '../../protocol/records/index.js'
@@ -45,6 +45,8 @@ export interface ClusterStateOptions {
   groupMaxSessionTimeoutMs: number
   /** Partitions the whole cluster may hold; creating more is refused (see handlers/19-create-topics.ts). */
   maxPartitions: number
+  /** Where recovery of damaged log files is reported. */
+  log?: (line: string) => void
 }
 
 /** Kafka's rule for topic names (Topic.validate): at most 249 of [a-zA-Z0-9._-], not "." or "..". */
@@ -231,7 +233,7 @@ export class ClusterState {
         leaderId: leader,
         leaderEpoch: 0,
         replicas,
-        log: new PartitionLog({ topic: name, partition: i, timestampType, file: this.options.dataDir === undefined ? undefined : this.logFile(name, i) })
+        log: new PartitionLog({ topic: name, partition: i, timestampType, file: this.options.dataDir === undefined ? undefined : this.logFile(name, i), log: this.options.log })
       })
     }
     this.topics.set(name, topic)
@@ -251,7 +253,7 @@ export class ClusterState {
   private load (): SavedCluster | undefined {
     const file = this.clusterFile()
     if (file === undefined) return undefined
-    mkdirSync(this.options.dataDir!, { recursive: true })
+    prepareDataDir(this.options.dataDir!)
     if (!existsSync(file)) return undefined
     try {
       return JSON.parse(readFileSync(file, 'utf8')) as SavedCluster
@@ -275,5 +277,35 @@ export class ClusterState {
     // Written aside and renamed, so a crash never leaves half a file.
     writeFileSync(`${file}.tmp`, JSON.stringify(saved, null, 1))
     renameSync(`${file}.tmp`, file)
+  }
+}
+
+/**
+ * Creates the data directory (and missing parents) or checks the one there, with one clear ConfigError for each
+ * way it can fail. Not mkdirSync's `recursive`: on a path such as /proc/x, where mkdir answers ENOENT although the
+ * parent exists, Node's recursive mkdir retries forever.
+ */
+function prepareDataDir (dir: string, depth = 0): void {
+  const fail = (why: string, cause?: unknown): ConfigError => new ConfigError('dataDir', `${dir} cannot be used as the data directory: ${why}`, { cause })
+  try {
+    mkdirSync(dir)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') {
+      if (!statSync(dir).isDirectory()) throw fail('it exists and is not a directory')
+    } else if (code === 'ENOENT' && depth < 64 && dirname(dir) !== dir && !existsSync(dirname(dir))) {
+      prepareDataDir(dirname(dir), depth + 1)
+      prepareDataDir(dir, depth + 1)
+      return
+    } else if (code === 'ENOTDIR') {
+      throw fail('a part of the path is a regular file, not a directory', err)
+    } else {
+      throw fail(`${code ?? 'error'}: ${(err as Error).message}`, err)
+    }
+  }
+  try {
+    accessSync(dir, constants.W_OK)
+  } catch (err) {
+    throw fail('it is not writable', err)
   }
 }

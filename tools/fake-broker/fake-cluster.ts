@@ -99,7 +99,8 @@ export class FakeCluster {
       groupInitialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs ?? 0,
       groupMinSessionTimeoutMs: opts.groupMinSessionTimeoutMs ?? 6000,
       groupMaxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs ?? 1800000,
-      maxPartitions: opts.maxPartitions ?? DEFAULT_MAX_PARTITIONS
+      maxPartitions: opts.maxPartitions ?? DEFAULT_MAX_PARTITIONS,
+      log: opts.log
     })
     this.faults = new ClusterFaults(this)
     const sasl = opts.sasl === undefined ? undefined : new SaslServer(opts.sasl)

@@ -3,7 +3,8 @@ import { ErrorCode } from '../../protocol/error-codes.js'
 import { CompressionError, ConfigError, CorruptRecordError } from '../../protocol/errors.js'
 import { crc32c } from '../../protocol/records/crc32c.js'
 import { iterateRecords, rewriteBatchHeader, scanBatches, type BatchInfo, type TimestampType } from '../../protocol/records/index.js'
-import { V2_ATTRIBUTES, V2_CRC } from '../../protocol/records/record-batch.js'
+import { readRecordBatchInfo, V2_ATTRIBUTES, V2_CRC } from '../../protocol/records/record-batch.js'
+import { batchEnd, TRUNCATED } from '../../protocol/records/scan.js'
 
 // One partition's log, kept the way Kafka keeps it: the record batches exactly as producers sent them, laid end to
 // end in large segment buffers. Appending copies a produced blob once into the current segment and patches each
@@ -73,6 +74,8 @@ export interface PartitionLogOptions {
   timestampType: TimestampType
   /** Persist the log in this file (and its log start offset in FILE.start), loading what is there. */
   file?: string
+  /** Where loading reports a damaged file it recovered from (which file, at which byte, how many bytes cut). */
+  log?: (line: string) => void
 }
 
 export class PartitionLog {
@@ -97,7 +100,7 @@ export class PartitionLog {
     this.partition = opts.partition
     this.timestampType = opts.timestampType
     this.file = opts.file
-    if (this.file !== undefined) this.load(this.file)
+    if (this.file !== undefined) this.load(this.file, opts.log ?? (line => { process.stderr.write(`${line}\n`) }))
   }
 
   /** One past the last offset: with no replication lag, the log end offset is the high watermark. */
@@ -332,14 +335,26 @@ export class PartitionLog {
     return seg
   }
 
-  /** Reads a persisted log back: the batches as written (offsets already assigned), cut at a torn last write. */
-  private load (file: string): void {
+  /**
+   * Reads a persisted log back: the batches as written (offsets already assigned). Recovery follows Kafka's
+   * LogSegment.recover: batches are checked one by one (framing, magic 2, CRC-32C, offsets that only grow) and the
+   * file is truncated after the last good one, so a torn last write or a damaged tail costs only what is damaged.
+   * What was cut is logged, never dropped in silence.
+   */
+  private load (file: string, log: (line: string) => void): void {
     const startFile = `${file}.start`
     if (existsSync(file)) {
-      const buf = readFileSync(file)
-      let batches: BatchInfo[] = []
-      try { batches = scanBatches(buf).batches } catch (err) {
-        throw new ConfigError('dataDir', `${file} is not a readable partition log`, { cause: err })
+      let buf: Buffer
+      try {
+        buf = readFileSync(file)
+      } catch (err) {
+        throw new ConfigError('dataDir', `${file} cannot be read: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+      }
+      const { batches, validBytes, problem } = recoverPrefix(buf)
+      if (validBytes < buf.length) {
+        log(`recovered ${file}: ${problem ?? 'damaged data'} at byte ${validBytes}; kept ${batches.length} batches` +
+          `${batches.length === 0 ? '' : ` (offsets ${batches[0].baseOffset}-${batches[batches.length - 1].lastOffset})`}, ` +
+          `truncated ${buf.length - validBytes} bytes`)
       }
       const seg = new Segment(0)
       seg.buf = buf
@@ -352,20 +367,47 @@ export class PartitionLog {
           this.epochs.push({ epoch: b.partitionLeaderEpoch, startOffset: Number(b.baseOffset) })
         }
       }
-      seg.used = batches.length === 0 ? 0 : batches[batches.length - 1].end
+      seg.used = validBytes
       if (seg.count > 0) {
         this.segments.push(seg)
         this.endOffset = seg.lastOffset + 1
         this.startOffset = seg.bases[0]
       }
       this.fd = openSync(file, 'r+')
-      ftruncateSync(this.fd, seg.used)
+      if (validBytes < buf.length) ftruncateSync(this.fd, validBytes)
       this.fd = reopenForAppend(this.fd, file)
     } else {
       this.fd = openSync(file, 'a')
     }
     if (existsSync(startFile)) this.startOffset = Math.max(this.startOffset, Number(readFileSync(startFile, 'utf8')))
   }
+}
+
+/** The longest prefix of a log file made of sound batches, and what ends it when it is not the whole file. */
+export function recoverPrefix (buf: Buffer): { batches: BatchInfo[], validBytes: number, problem?: string } {
+  const batches: BatchInfo[] = []
+  let pos = 0
+  let next = -1n
+  while (pos < buf.length) {
+    let end: number
+    let info: BatchInfo
+    try {
+      end = batchEnd(buf, pos, {})
+      if (end === TRUNCATED) return { batches, validBytes: pos, problem: 'a batch cut short (torn write)' }
+      if (buf[pos + 16] !== 2) return { batches, validBytes: pos, problem: `magic ${buf[pos + 16]} where a record batch v2 was expected` }
+      info = readRecordBatchInfo(buf, pos, end, {})
+    } catch (err) {
+      return { batches, validBytes: pos, problem: err instanceof Error ? err.message : String(err) }
+    }
+    if (buf.readUInt32BE(pos + V2_CRC) !== crc32c(buf, pos + V2_ATTRIBUTES, end)) return { batches, validBytes: pos, problem: 'a batch that fails its CRC-32C' }
+    if (info.baseOffset < next || info.lastOffset < info.baseOffset) {
+      return { batches, validBytes: pos, problem: `offsets ${info.baseOffset}-${info.lastOffset} out of order (expected from ${next})` }
+    }
+    next = info.lastOffset + 1n
+    batches.push(info)
+    pos = end
+  }
+  return { batches, validBytes: pos }
 }
 
 const EMPTY = Buffer.alloc(0)

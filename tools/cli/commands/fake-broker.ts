@@ -52,12 +52,22 @@ export async function run (argv: string[], io: FakeBrokerIo = {}): Promise<numbe
     stderr.write(`kafka-direct fake-broker: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`)
     return 2
   }
-  const cluster = await FakeCluster.start(opts)
+  let cluster: FakeCluster
+  try {
+    cluster = await FakeCluster.start(opts)
+  } catch (err) {
+    // A --data directory that cannot be used (under a regular file, on /proc, unreadable) is the user's to fix:
+    // one line saying what and why, no stack trace.
+    if (!(err instanceof KafkaDirectError)) throw err
+    stderr.write(`kafka-direct fake-broker: ${err.message.split('\n')[0]}\n`)
+    return 1
+  }
   stdout.write(`${cluster.bootstrap}\n`)
   io.onStart?.(cluster)
+  let lines: ReturnType<typeof createInterface> | undefined
   if (opts.control) {
     // Commands run one at a time, in order, so a script can wait for each answer before its next step.
-    const lines = createInterface({ input: io.stdin ?? process.stdin, terminal: false })
+    lines = createInterface({ input: io.stdin ?? process.stdin, terminal: false })
     let queue = Promise.resolve()
     lines.on('line', line => {
       if (line.trim() === '') return
@@ -85,6 +95,10 @@ export async function run (argv: string[], io: FakeBrokerIo = {}): Promise<numbe
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
   })
+  // A signal stops the broker even while --control's stdin stays open: reading it would otherwise keep the
+  // process alive after everything else has closed.
+  lines?.close()
+  if (opts.control && io.stdin === undefined) process.stdin.destroy()
   await cluster.stop()
   if (opts.verbose === true) stderr.write('fake-broker: stopped\n')
   return 0
