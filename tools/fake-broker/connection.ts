@@ -29,6 +29,8 @@ export interface ConnectionHost {
   readonly verbose: boolean
   /** Set when clients must authenticate (a SASL listener). */
   readonly sasl?: SaslServer
+  /** API keys (and versions) already reported as not served, so that each is logged once, not per request. */
+  readonly unservedReported?: Set<string>
 }
 
 /** What a connection may send before it has authenticated (Kafka's SaslServerAuthenticator). */
@@ -95,6 +97,18 @@ export class Connection {
     if (reason !== undefined && !this.isClosed) this.logLine(`closing connection ${this.peer}: ${reason}`)
     this.isClosed = true
     if (flush) this.socket.end(); else this.socket.destroy()
+  }
+
+  /** Closes the connection for a request of an API (or version) the broker does not serve; logs once per key. */
+  private closeUnserved (apiKey: number, apiVersion: number, reason: string): void {
+    const key = `${apiKey} v${apiVersion}`
+    const reported = this.host.unservedReported
+    if (reported === undefined || !reported.has(key)) {
+      reported?.add(key)
+      this.logLine(`API key ${key} is not served (${reason}); closing such connections as Kafka does (logged once per key)`)
+    }
+    this.isClosed = true
+    this.socket.destroy()
   }
 
   private logLine (line: string): void {
@@ -196,8 +210,17 @@ export class Connection {
           { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: advertisedApis(this.host.handlers), throttleTimeMs: 0 }))
         return
       }
-      // Kafka closes the connection on a request it cannot parse, including unknown APIs and versions
-      // (RequestContext.parseRequest): there is no response schema to answer with.
+      // Kafka 4.x closes the connection on a request whose API key it does not know (RequestHeader.parse fails:
+      // "Error parsing request header") or whose version it has not enabled (SocketServer.parseRequestHeader asks
+      // ApiVersionManager.isApiEnabled: "Received request api key ... which is not enabled"); ApiVersions is the
+      // one exception, answered above. Without a schema for that key and version there is no response to write,
+      // and answering nothing on an open connection would leave the client waiting. So: the same close, logged
+      // once per key and version. A client that sends such a request without checking ApiVersions first (Sarama
+      // with DescribeConfigs v0) loses that connection on Kafka 4.x too; its next connection works.
+      if (header !== undefined) {
+        this.closeUnserved(header.apiKey, header.apiVersion, err instanceof Error ? err.message : String(err))
+        return
+      }
       this.close(err instanceof Error ? err.message : String(err))
       return
     }
@@ -208,7 +231,7 @@ export class Connection {
     }
     const handler = this.host.handlers.get(header.apiKey)
     if (handler === undefined || !inRange(handler.versions, header.apiVersion)) {
-      this.close(`${api.name} v${header.apiVersion} is not served (not advertised in ApiVersions)`)
+      this.closeUnserved(header.apiKey, header.apiVersion, `${api.name} v${header.apiVersion} is not served (not advertised in ApiVersions)`)
       return
     }
     const decision = this.host.faults.decide({

@@ -104,6 +104,7 @@ export class FakeCluster {
     })
     this.faults = new ClusterFaults(this)
     const sasl = opts.sasl === undefined ? undefined : new SaslServer(opts.sasl)
+    const unservedReported = new Set<string>()
     for (const b of brokers) {
       this.servers.set(b.id, new BrokerServer({
         cluster: this.state,
@@ -113,7 +114,8 @@ export class FakeCluster {
         maxFrameBytes: opts.maxFrameBytes ?? 100 * 1024 * 1024,
         log: opts.log,
         verbose: opts.verbose === true && opts.log !== undefined,
-        sasl
+        sasl,
+        unservedReported
       }, opts.tls))
     }
   }
