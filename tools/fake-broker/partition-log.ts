@@ -143,7 +143,7 @@ export class PartitionLog {
         // A retried batch already in the log: Kafka answers with the original offset and no error.
         return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: BigInt(check.duplicateOf), logAppendTime: -1n }
       }
-      if (check.errorCode !== 0) return failure(check.errorCode, check.message)
+      if (check.errorCode !== ErrorCode.NONE) return failure(check.errorCode, check.message)
       const next = entry ?? { epoch: b.producerEpoch, lastSequence: -1, recent: [] }
       recents.push(recordSequence(next, b))
       staged.set(b.producerId, next)
@@ -501,7 +501,7 @@ function addSequence (seq: number, n: number): number {
 }
 
 function checkSequence (entry: ProducerEntry | undefined, b: BatchInfo): { errorCode: number, message: string, duplicateOf?: number } {
-  const ok = { errorCode: 0, message: '' }
+  const ok = { errorCode: ErrorCode.NONE, message: '' }
   // A producer the partition has not seen is accepted at any sequence (KIP-360: its state may have been
   // removed after its records were deleted).
   if (entry === undefined) return ok

@@ -22,7 +22,6 @@ type Res = InferInput<typeof Fetch.response>
 type PartitionRes = NonNullable<NonNullable<Res['responses']>[number]['partitions']>[number]
 
 const EMPTY = Buffer.alloc(0)
-const FETCH_SESSION_ID_NOT_FOUND = 70
 
 interface Built {
   responses: NonNullable<Res['responses']>
@@ -36,7 +35,7 @@ interface Built {
 export const fetchHandler = serve<Req>(Fetch, '0-17', async (ctx): Promise<Res> => {
   const { body, version } = ctx
   if (version >= 7 && body.sessionId !== 0) {
-    return { throttleTimeMs: 0, errorCode: FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] }
+    return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] }
   }
   const deadline = Date.now() + body.maxWaitMs
   let built = build(ctx)
@@ -57,7 +56,7 @@ export const fetchHandler = serve<Req>(Fetch, '0-17', async (ctx): Promise<Res> 
   }
   return {
     throttleTimeMs: 0,
-    errorCode: 0,
+    errorCode: ErrorCode.NONE,
     sessionId: 0,
     responses: built.responses,
     nodeEndpoints: leaderEndpoints(ctx.cluster, built.leaders)
