@@ -25,6 +25,12 @@ export interface ConnectionHost {
   readonly faults: Faults
   /** socket.request.max.bytes: larger frames close the connection before anything is allocated for them. */
   readonly maxFrameBytes: number
+  /**
+   * queued.max.request.bytes, per connection: while this many request bytes wait (received, not yet answered),
+   * the connection stops reading, as Kafka's request memory pool mutes channels when it is used up. Default
+   * (undefined): maxFrameBytes.
+   */
+  readonly maxQueuedBytes?: number
   readonly log: ((line: string) => void) | undefined
   readonly verbose: boolean
   /** Set when clients must authenticate (a SASL listener). */
@@ -42,6 +48,8 @@ export class Connection {
   private chunks: Buffer[] = []
   private buffered = 0
   private readonly frames: Buffer[] = []
+  /** Bytes of complete frames waiting or being handled (the partial frame in `chunks` is `buffered`). */
+  private framedBytes = 0
   private busy = false
   private paused = false
   private isClosed = false
@@ -128,13 +136,21 @@ export class Connection {
       }
       if (this.buffered < 4 + size) break
       this.frames.push(this.take(4 + size).subarray(4))
+      this.framedBytes += size
     }
-    if (this.frames.length >= MAX_QUEUED_FRAMES && !this.paused) {
+    // A frame larger than the whole allowance is still read (Kafka's pool lets one allocation overdraw it), but
+    // no further frame is read while complete ones wait beyond it.
+    if ((this.frames.length >= MAX_QUEUED_FRAMES || (this.frames.length > 0 && this.queuedBytes >= this.maxQueuedBytes)) && !this.paused) {
       this.paused = true
       this.socket.pause()
     }
     void this.pump()
   }
+
+  /** Request bytes this connection holds: complete frames not yet answered plus a partly received one. */
+  get queuedBytes (): number { return this.framedBytes + this.buffered }
+
+  private get maxQueuedBytes (): number { return this.host.maxQueuedBytes ?? this.host.maxFrameBytes }
 
   private peekInt32 (): number {
     const first = this.chunks[0]
@@ -178,8 +194,13 @@ export class Connection {
     this.busy = true
     try {
       while (this.frames.length > 0 && !this.isClosed) {
-        await this.handleFrame(this.frames.shift()!)
-        if (this.paused && this.frames.length < MAX_QUEUED_FRAMES / 2) {
+        const frame = this.frames.shift()!
+        try {
+          await this.handleFrame(frame)
+        } finally {
+          this.framedBytes -= frame.length
+        }
+        if (this.paused && (this.frames.length === 0 || (this.frames.length < MAX_QUEUED_FRAMES / 2 && this.queuedBytes < this.maxQueuedBytes / 2))) {
           this.paused = false
           this.socket.resume()
         }

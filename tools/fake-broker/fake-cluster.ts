@@ -41,6 +41,11 @@ export interface FakeClusterOptions {
   /** socket.request.max.bytes: larger request frames close their connection. Default 100 MiB. */
   maxFrameBytes?: number
   /**
+   * queued.max.request.bytes, per connection: a connection holding this many request bytes not yet answered
+   * stops reading until it is under half of it. Default: maxFrameBytes.
+   */
+  queuedMaxRequestBytes?: number
+  /**
    * Listen with TLS instead of plain TCP: node:tls server options, at least `key` and `cert` (PEM). Every broker
    * uses them; clients connect as to a Kafka SSL listener (librdkafka `security.protocol=ssl`). Default: plaintext.
    */
@@ -112,6 +117,7 @@ export class FakeCluster {
         handlers: sasl === undefined ? HANDLERS : SASL_HANDLERS,
         faults: this.faults,
         maxFrameBytes: opts.maxFrameBytes ?? 100 * 1024 * 1024,
+        maxQueuedBytes: opts.queuedMaxRequestBytes,
         log: opts.log,
         verbose: opts.verbose === true && opts.log !== undefined,
         sasl,
@@ -179,6 +185,13 @@ export class FakeCluster {
 
   logStartOffset (topic: string, partition: number): bigint {
     return this.partitionState(topic, partition).log.logStartOffset
+  }
+
+  /** @internal Request bytes held by every broker's connections (queued.max.request.bytes applies per connection). */
+  queuedRequestBytes (): number {
+    let n = 0
+    for (const s of this.servers.values()) n += s.queuedBytes
+    return n
   }
 
   /** @internal */
