@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { CompressionError, ConfigError, CorruptRecordError } from '../../protocol/errors.js'
 import { crc32c } from '../../protocol/records/crc32c.js'
@@ -356,6 +356,8 @@ export class PartitionLog {
           `${batches.length === 0 ? '' : ` (offsets ${batches[0].baseOffset}-${batches[batches.length - 1].lastOffset})`}, ` +
           `truncated ${buf.length - validBytes} bytes`)
       }
+      // Kafka's ListOffsets v0 reads a segment's time from its file's mtime; so does legacyOffsetsBefore.
+      this.lastModifiedMs = statSync(file).mtimeMs
       const seg = new Segment(0)
       seg.buf = buf
       for (const b of batches) {
@@ -452,7 +454,8 @@ function validateBatch (blob: Buffer, b: BatchInfo, timestampType: TimestampType
   let n = 0
   const now = BigInt(nowMs)
   try {
-    for (const r of iterateRecords(blob.subarray(b.start, b.end), { verifyCrc: false })) {
+    // reuseRecord: one record object for the whole batch; only its offset and timestamp are read.
+    for (const r of iterateRecords(blob.subarray(b.start, b.end), { verifyCrc: false, reuseRecord: true })) {
       // Kafka checks inner offsets only where it rebuilds the batch (compressed input); uncompressed records keep
       // their deltas as sent.
       if (b.compression !== 'none' && r.offset !== b.baseOffset + BigInt(n)) {
