@@ -175,7 +175,7 @@ export class FakeCluster {
   produce (topic: string, partition: number, records: RecordInput[], opts: BatchOptions = {}): bigint {
     const p = this.partitionState(topic, partition)
     const result = p.log.append(encodeRecordBatch(records, opts), p.leaderEpoch)
-    if (result.errorCode !== 0) throw new KafkaError(result.errorCode, `${topic}[${partition}] ${result.errorMessage ?? ''}`)
+    if (result.errorCode !== 0) throw new KafkaError(result.errorCode, `${topic}[${partition}] ${result.detail ?? result.errorMessage ?? ''}`)
     return result.baseOffset
   }
 

@@ -53,7 +53,12 @@ class Segment {
 
 export interface AppendResult {
   errorCode: number
+  /** The response's errorMessage, as Kafka fills it (often null: Kafka does not explain a refused batch). */
   errorMessage: string | null
+  /** Why the batch was refused, for logs and for errors thrown in-process (FakeCluster.produce). */
+  detail?: string
+  /** Produce v8+ recordErrors (KIP-467): which record of the batch failed, where Kafka says so. */
+  recordErrors?: Array<{ batchIndex: number, batchIndexErrorMessage: string | null }>
   /** Offset of the first appended record (or of the original append, for a retried duplicate); -1 on error. */
   baseOffset: bigint
   /** The broker's append time for LogAppendTime topics, else -1. */
@@ -122,14 +127,14 @@ export class PartitionLog {
       // Kafka checks each batch's CRC first (CORRUPT_MESSAGE) and its header fields after (LogValidator,
       // INVALID_RECORD): a header our scanner refuses under a matching CRC was sent that way, not damaged.
       const message = err instanceof Error ? err.message : String(err)
-      return failure(everyCrcMatches(blob) ? ErrorCode.INVALID_RECORD : ErrorCode.CORRUPT_MESSAGE, message)
+      return refused({ errorCode: everyCrcMatches(blob) ? ErrorCode.INVALID_RECORD : ErrorCode.CORRUPT_MESSAGE, message })
     }
     const { batches } = scan
     if (scan.truncatedTail || batches.length === 0) return failure(ErrorCode.CORRUPT_MESSAGE, 'the records end inside a batch')
     const maxTimestamps: bigint[] = []
     for (const b of batches) {
       const checked = validateBatch(blob, b, this.timestampType, nowMs)
-      if (typeof checked !== 'bigint') return failure(checked.errorCode, checked.message)
+      if (typeof checked !== 'bigint') return refused(checked)
       maxTimestamps.push(checked)
     }
     // Idempotence (KIP-98): check every batch before changing anything.
@@ -424,6 +429,7 @@ function reopenForAppend (fd: number, file: string): number {
  * from Long.MAX_VALUE to one hour (KIP-1030); message.timestamp.before.max.ms stays unlimited.
  */
 const TIMESTAMP_AFTER_MAX_MS = 3_600_000n
+const INT64_MAX = 0x7fffffffffffffffn
 
 /**
  * Checks one produced batch as Kafka's LogValidator does before it appends (validateBatch, then each record), and
@@ -433,8 +439,10 @@ const TIMESTAMP_AFTER_MAX_MS = 3_600_000n
  * CorruptRecordException is CORRUPT_MESSAGE, InvalidRecordException INVALID_RECORD, InvalidTimestampException
  * INVALID_TIMESTAMP.
  */
-function validateBatch (blob: Buffer, b: BatchInfo, timestampType: TimestampType, nowMs: number): bigint | { errorCode: number, message: string } {
-  const fail = (errorCode: number, message: string): { errorCode: number, message: string } => ({ errorCode, message })
+interface Refusal { errorCode: number, message: string, recordErrors?: AppendResult['recordErrors'] }
+
+function validateBatch (blob: Buffer, b: BatchInfo, timestampType: TimestampType, nowMs: number): bigint | Refusal {
+  const fail = (errorCode: number, message: string): Refusal => ({ errorCode, message })
   if (b.magic !== 2) return fail(ErrorCode.INVALID_RECORD, `Produce v3+ requires record batch v2, got magic ${b.magic}`)
   // The CRC covers attributes to the end of the batch (KIP-98), so offsets can be assigned without it.
   if (blob.readUInt32BE(b.start + V2_CRC) !== crc32c(blob, b.start + V2_ATTRIBUTES, b.end)) {
@@ -462,7 +470,9 @@ function validateBatch (blob: Buffer, b: BatchInfo, timestampType: TimestampType
         return fail(ErrorCode.INVALID_RECORD, `Invalid inner offset ${r.offset - b.baseOffset} for record ${n} of a compressed batch`)
       }
       if (timestampType === 'create' && r.timestamp >= 0n && r.timestamp - now > TIMESTAMP_AFTER_MAX_MS) {
-        return fail(ErrorCode.INVALID_TIMESTAMP, `Timestamp ${r.timestamp} of record ${n} is more than ${TIMESTAMP_AFTER_MAX_MS} ms in the future (message.timestamp.after.max.ms)`)
+        // Kafka's wording, with the range it allows: message.timestamp.before.max.ms is Long.MAX_VALUE.
+        const text = `Timestamp ${r.timestamp} of message with offset ${n} is out of range. The timestamp should be within [${now - INT64_MAX}, ${now + TIMESTAMP_AFTER_MAX_MS}]`
+        return { errorCode: ErrorCode.INVALID_TIMESTAMP, message: text, recordErrors: [{ batchIndex: n, batchIndexErrorMessage: text }] }
       }
       if (r.timestamp > max) max = r.timestamp
       n++
@@ -490,7 +500,17 @@ function everyCrcMatches (blob: Buffer): boolean {
 }
 
 function failure (errorCode: number, message: string): AppendResult {
-  return { errorCode, errorMessage: message, baseOffset: -1n, logAppendTime: -1n }
+  return { errorCode, errorMessage: message, detail: message, baseOffset: -1n, logAppendTime: -1n }
+}
+
+/**
+ * A batch refused by validation, answered as Kafka 4.x answers it (checked against a real broker): no
+ * errorMessage for CORRUPT_MESSAGE and INVALID_RECORD; for a record's timestamp, INVALID_TIMESTAMP with Kafka's
+ * summary and the record in recordErrors (KIP-467).
+ */
+function refused (r: Refusal): AppendResult {
+  const errorMessage = r.recordErrors === undefined ? null : 'One or more records have been rejected due to invalid timestamp'
+  return { errorCode: r.errorCode, errorMessage, detail: r.message, recordErrors: r.recordErrors, baseOffset: -1n, logAppendTime: -1n }
 }
 
 function cloneEntry (e: ProducerEntry | undefined): ProducerEntry | undefined {

@@ -93,7 +93,7 @@ t.test('CreateTopics applies Kafka\'s limits before allocating anything, with Ka
   t.same(res.topics.map((x: any) => x.errorCode), [
     ErrorCode.INVALID_REPLICATION_FACTOR, ErrorCode.INVALID_REPLICATION_FACTOR, ErrorCode.INVALID_PARTITIONS, ErrorCode.INVALID_REPLICATION_FACTOR, ErrorCode.NONE
   ])
-  t.equal(res.topics[3].errorMessage, 'Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 2 broker(s) are registered.')
+  t.equal(res.topics[3].errorMessage, 'Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 2 broker(s) are registered or some brokers have all their log directories cordoned.')
   t.equal((await create([topic('ok2', 10_000)])).topics[0].errorCode, ErrorCode.NONE)
   const over = await create([topic('over', 6001)])
   t.equal(over.topics[0].errorCode, ErrorCode.POLICY_VIOLATION, 'the cluster-wide cap (maxPartitions) is a policy violation')

@@ -31,7 +31,7 @@ async function setup (t: any): Promise<{ cluster: FakeCluster, client: RawClient
   return { cluster, client }
 }
 
-async function produce (client: RawClient, records: Buffer, version = 9): Promise<{ errorCode: number, errorMessage: string | null }> {
+async function produce (client: RawClient, records: Buffer, version = 9): Promise<{ errorCode: number, errorMessage: string | null, recordErrors: Array<{ batchIndex: number, batchIndexErrorMessage: string | null }> }> {
   const res = await client.request(Produce, version, { transactionalId: null, acks: -1, timeoutMs: 1000, topicData: [{ name: 't', partitionData: [{ index: 0, records }] }] })
   return res.responses[0].partitionResponses[0]
 }
@@ -73,7 +73,16 @@ t.test('batch header fields are checked as Kafka checks them, with Kafka\'s erro
   ]
   for (const [what, batch, expected, version] of cases) {
     const r = await produce(client, batch, version)
-    t.equal(r.errorCode, expected, `${what}: ${r.errorMessage ?? ''}`)
+    t.equal(r.errorCode, expected, what)
+    // As a real Kafka 4.4 broker answers: a refused batch gets no errorMessage; a record's timestamp is named in
+    // recordErrors (KIP-467) under Kafka's summary line.
+    if (expected === ErrorCode.INVALID_TIMESTAMP) {
+      t.equal(r.errorMessage, 'One or more records have been rejected due to invalid timestamp')
+      t.equal(r.recordErrors.length, 1)
+      t.match(r.recordErrors[0].batchIndexErrorMessage, /^Timestamp \d+ of message with offset 0 is out of range\. The timestamp should be within \[-\d+, \d+\]$/)
+    } else {
+      t.equal(r.errorMessage, null, `${what}: no errorMessage`)
+    }
   }
   t.equal(cluster.highWatermark('t', 0), 0n, 'nothing was appended')
   t.equal((await produce(client, encodeRecordBatch(two, { compression: 'zstd' }), 7)).errorCode, ErrorCode.NONE, 'zstd from v7 (KIP-110)')

@@ -47,8 +47,9 @@ function produceOne (ctx: RequestContext<Req>, name: string, index: number, reco
   if (records === null || records.length === 0) return fail(ErrorCode.INVALID_RECORD, 'no records')
   let batch = records
   if (ctx.version >= 3) {
+    // Kafka answers these without an errorMessage (checked against a real 4.x broker).
     const shapeError = checkProduceRecords(ctx.version, records, name, index)
-    if (shapeError !== undefined) return fail(shapeError.errorCode, shapeError.message)
+    if (shapeError !== undefined) return fail(shapeError.errorCode)
   } else {
     try {
       batch = upConvertMessageSet(records, name, index)
@@ -64,7 +65,8 @@ function produceOne (ctx: RequestContext<Req>, name: string, index: number, reco
     baseOffset: r.baseOffset,
     logAppendTimeMs: r.logAppendTime,
     logStartOffset: p.log.logStartOffset,
-    errorMessage: r.errorMessage
+    errorMessage: r.errorMessage,
+    recordErrors: r.recordErrors ?? []
   }
 }
 
