@@ -260,15 +260,21 @@ export function controlRecord (type: 'abort' | 'commit', opts: { coordinatorEpoc
  * precisely so that brokers can assign offsets without recomputing it). With LogAppendTime the broker sets
  * timestampType and maxTimestamp; readers then report maxTimestamp for every record (KIP-32).
  */
-export function rewriteBatchHeader (batch: Buffer, changes: { baseOffset?: bigint, partitionLeaderEpoch?: number, logAppendTime?: bigint }): void {
+export function rewriteBatchHeader (batch: Buffer, changes: { baseOffset?: bigint, partitionLeaderEpoch?: number, logAppendTime?: bigint, maxTimestamp?: bigint }): void {
   if (batch.length < V2_HEADER_BYTES || batch[V2_MAGIC] !== 2 || batch.readInt32BE(V2_BATCH_LENGTH) + 12 !== batch.length) {
     throw corrupt({}, batch.length >= 8 ? batch.readBigInt64BE(0) : undefined, 'rewriteBatchHeader needs exactly one magic-2 record batch')
   }
   if (changes.baseOffset !== undefined) batch.writeBigInt64BE(changes.baseOffset, V2_BASE_OFFSET)
   if (changes.partitionLeaderEpoch !== undefined) batch.writeInt32BE(changes.partitionLeaderEpoch, V2_LEADER_EPOCH)
+  // Both fields below lie inside the CRC's range (attributes to the end), so changing either recomputes it.
+  let crcChanged = false
   if (changes.logAppendTime !== undefined) {
     batch.writeInt16BE(batch.readInt16BE(V2_ATTRIBUTES) | ATTR_LOG_APPEND_TIME, V2_ATTRIBUTES)
     batch.writeBigInt64BE(changes.logAppendTime, V2_MAX_TIMESTAMP)
-    batch.writeUInt32BE(crc32c(batch, V2_ATTRIBUTES, batch.length), V2_CRC)
+    crcChanged = true
+  } else if (changes.maxTimestamp !== undefined && batch.readBigInt64BE(V2_MAX_TIMESTAMP) !== changes.maxTimestamp) {
+    batch.writeBigInt64BE(changes.maxTimestamp, V2_MAX_TIMESTAMP)
+    crcChanged = true
   }
+  if (crcChanged) batch.writeUInt32BE(crc32c(batch, V2_ATTRIBUTES, batch.length), V2_CRC)
 }

@@ -19,6 +19,13 @@ export class BrokerServer {
 
   get listening (): boolean { return this.server !== undefined }
 
+  /** Request bytes held by all connections (received, not yet answered). */
+  get queuedBytes (): number {
+    let n = 0
+    for (const c of this.connections) n += c.queuedBytes
+    return n
+  }
+
   /** Listens on `port` (0: any free port) and returns the port. */
   async listen (port: number): Promise<number> {
     const onSocket = (socket: Socket): void => {

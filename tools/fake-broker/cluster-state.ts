@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { ConfigError } from '../../protocol/errors.js'
 import type { TimestampType } from '../../protocol/records/index.js'
@@ -45,6 +45,10 @@ export interface ClusterStateOptions {
   groupInitialRebalanceDelayMs: number
   groupMinSessionTimeoutMs: number
   groupMaxSessionTimeoutMs: number
+  /** Partitions the whole cluster may hold; creating more is refused (see handlers/19-create-topics.ts). */
+  maxPartitions: number
+  /** Where recovery of damaged log files is reported. */
+  log?: (line: string) => void
 }
 
 /** Kafka's rule for topic names (Topic.validate): at most 249 of [a-zA-Z0-9._-], not "." or "..". */
@@ -67,6 +71,7 @@ export class ClusterState {
   private readonly topicsById = new Map<string, TopicState>()
   private nextProducerId = 1000n
   private topicCount = 0
+  private partitions = 0
 
   constructor (brokers: BrokerInfo[], readonly options: ClusterStateOptions) {
     this.brokers = brokers
@@ -99,6 +104,9 @@ export class ClusterState {
     return this.topicsById.get(id)
   }
 
+  /** Partitions of every topic: what maxPartitions bounds. */
+  get partitionCount (): number { return this.partitions }
+
   partition (topic: string, index: number): PartitionState | undefined {
     return this.topics.get(topic)?.partitions[index]
   }
@@ -113,6 +121,9 @@ export class ClusterState {
     if (ClusterState.topicNameError(name) !== 0) throw new ConfigError('topic', `invalid topic name ${JSON.stringify(name)}`)
     if (this.topics.has(name)) throw new ConfigError('topic', `topic ${name} already exists`)
     if (!Number.isInteger(partitions) || partitions < 1) throw new ConfigError('partitions', `topic ${name}: partitions must be a positive integer, got ${partitions}`)
+    if (partitions > this.options.maxPartitions - this.partitions) {
+      throw new ConfigError('partitions', `topic ${name}: ${partitions} partitions would take the cluster past its ${this.options.maxPartitions} (maxPartitions)`)
+    }
     const topic = this.addTopic(name, partitions, timestampType, randomUUID())
     this.save()
     return topic
@@ -121,6 +132,7 @@ export class ClusterState {
   /** Creates a topic on first use when auto-creation is on (auto.create.topics.enable); else undefined. */
   autoCreate (name: string): TopicState | undefined {
     if (!this.options.autoCreateTopics || ClusterState.topicNameError(name) !== 0) return undefined
+    if (this.options.defaultPartitions > this.options.maxPartitions - this.partitions) return undefined
     return this.createTopic(name, this.options.defaultPartitions)
   }
 
@@ -129,6 +141,7 @@ export class ClusterState {
     if (topic === undefined) return false
     this.topics.delete(name)
     this.topicsById.delete(topic.id)
+    this.partitions -= topic.partitions.length
     for (const p of topic.partitions) {
       p.log.close()
       if (this.options.dataDir !== undefined) {
@@ -222,11 +235,12 @@ export class ClusterState {
         leaderId: leader,
         leaderEpoch: 0,
         replicas,
-        log: new PartitionLog({ topic: name, partition: i, timestampType, file: this.options.dataDir === undefined ? undefined : this.logFile(name, i) })
+        log: new PartitionLog({ topic: name, partition: i, timestampType, file: this.options.dataDir === undefined ? undefined : this.logFile(name, i), log: this.options.log })
       })
     }
     this.topics.set(name, topic)
     this.topicsById.set(id, topic)
+    this.partitions += partitions
     return topic
   }
 
@@ -241,7 +255,7 @@ export class ClusterState {
   private load (): SavedCluster | undefined {
     const file = this.clusterFile()
     if (file === undefined) return undefined
-    mkdirSync(this.options.dataDir!, { recursive: true })
+    prepareDataDir(this.options.dataDir!)
     if (!existsSync(file)) return undefined
     try {
       return JSON.parse(readFileSync(file, 'utf8')) as SavedCluster
@@ -265,5 +279,35 @@ export class ClusterState {
     // Written aside and renamed, so a crash never leaves half a file.
     writeFileSync(`${file}.tmp`, JSON.stringify(saved, null, 1))
     renameSync(`${file}.tmp`, file)
+  }
+}
+
+/**
+ * Creates the data directory (and missing parents) or checks the one there, with one clear ConfigError for each
+ * way it can fail. Not mkdirSync's `recursive`: on a path such as /proc/x, where mkdir answers ENOENT although the
+ * parent exists, Node's recursive mkdir retries forever.
+ */
+function prepareDataDir (dir: string, depth = 0): void {
+  const fail = (why: string, cause?: unknown): ConfigError => new ConfigError('dataDir', `${dir} cannot be used as the data directory: ${why}`, { cause })
+  try {
+    mkdirSync(dir)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') {
+      if (!statSync(dir).isDirectory()) throw fail('it exists and is not a directory')
+    } else if (code === 'ENOENT' && depth < 64 && dirname(dir) !== dir && !existsSync(dirname(dir))) {
+      prepareDataDir(dirname(dir), depth + 1)
+      prepareDataDir(dir, depth + 1)
+      return
+    } else if (code === 'ENOTDIR') {
+      throw fail('a part of the path is a regular file, not a directory', err)
+    } else {
+      throw fail(`${code ?? 'error'}: ${(err as Error).message}`, err)
+    }
+  }
+  try {
+    accessSync(dir, constants.W_OK)
+  } catch (err) {
+    throw fail('it is not writable', err)
   }
 }

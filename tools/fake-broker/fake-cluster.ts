@@ -35,8 +35,18 @@ export interface FakeClusterOptions {
   /** group.min.session.timeout.ms / group.max.session.timeout.ms. Defaults 6000 / 1800000, as Kafka. */
   groupMinSessionTimeoutMs?: number
   groupMaxSessionTimeoutMs?: number
+  /**
+   * Partitions the cluster may hold in all; CreateTopics past it answers POLICY_VIOLATION and auto-creation stops.
+   * Kafka has no such cap, but a broker in a test process must not grow without bound. Default 100,000.
+   */
+  maxPartitions?: number
   /** socket.request.max.bytes: larger request frames close their connection. Default 100 MiB. */
   maxFrameBytes?: number
+  /**
+   * queued.max.request.bytes, per connection: a connection holding this many request bytes not yet answered
+   * stops reading until it is under half of it. Default: maxFrameBytes.
+   */
+  queuedMaxRequestBytes?: number
   /**
    * Listen with TLS instead of plain TCP: node:tls server options, at least `key` and `cert` (PEM). Every broker
    * uses them; clients connect as to a Kafka SSL listener (librdkafka `security.protocol=ssl`). Default: plaintext.
@@ -52,6 +62,8 @@ export interface FakeClusterOptions {
   /** Log every request: API, version, client id, topic-partitions and the answer's error codes. */
   verbose?: boolean
 }
+
+const DEFAULT_MAX_PARTITIONS = 100_000
 
 /** Faults that change the cluster, on top of the per-request ones (see faults.ts). */
 export class ClusterFaults extends Faults {
@@ -94,10 +106,13 @@ export class FakeCluster {
       dataDir: opts.dataDir,
       groupInitialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs ?? 0,
       groupMinSessionTimeoutMs: opts.groupMinSessionTimeoutMs ?? 6000,
-      groupMaxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs ?? 1800000
+      groupMaxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs ?? 1800000,
+      maxPartitions: opts.maxPartitions ?? DEFAULT_MAX_PARTITIONS,
+      log: opts.log
     })
     this.faults = new ClusterFaults(this)
     const sasl = opts.sasl === undefined ? undefined : new SaslServer(opts.sasl)
+    const unservedReported = new Set<string>()
     for (const b of brokers) {
       this.servers.set(b.id, new BrokerServer({
         cluster: this.state,
@@ -105,9 +120,11 @@ export class FakeCluster {
         handlers: sasl === undefined ? HANDLERS : SASL_HANDLERS,
         faults: this.faults,
         maxFrameBytes: opts.maxFrameBytes ?? 100 * 1024 * 1024,
+        maxQueuedBytes: opts.queuedMaxRequestBytes,
         log: opts.log,
         verbose: opts.verbose === true && opts.log !== undefined,
-        sasl
+        sasl,
+        unservedReported
       }, opts.tls))
     }
   }
@@ -161,7 +178,7 @@ export class FakeCluster {
   produce (topic: string, partition: number, records: RecordInput[], opts: BatchOptions = {}): bigint {
     const p = this.partitionState(topic, partition)
     const result = p.log.append(encodeRecordBatch(records, opts), p.leaderEpoch)
-    if (result.errorCode !== 0) throw new KafkaError(result.errorCode, `${topic}[${partition}] ${result.errorMessage ?? ''}`)
+    if (result.errorCode !== 0) throw new KafkaError(result.errorCode, `${topic}[${partition}] ${result.detail ?? result.errorMessage ?? ''}`)
     return result.baseOffset
   }
 
@@ -171,6 +188,13 @@ export class FakeCluster {
 
   logStartOffset (topic: string, partition: number): bigint {
     return this.partitionState(topic, partition).log.logStartOffset
+  }
+
+  /** @internal Request bytes held by every broker's connections (queued.max.request.bytes applies per connection). */
+  queuedRequestBytes (): number {
+    let n = 0
+    for (const s of this.servers.values()) n += s.queuedBytes
+    return n
   }
 
   /** @internal */

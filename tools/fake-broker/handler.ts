@@ -25,8 +25,13 @@ export interface RequestContext<Req = any> {
    * no fault applies. Each call that returns a code uses up one of the fault's count.
    */
   injectedError: (topic?: string, partition?: number) => number
-  /** Resolves when the client's connection closes, so that long polls stop waiting. */
+  /**
+   * Resolves when the client's connection closes. Do not attach to it per request (every reaction stays until
+   * the connection closes); a request that waits uses `onClose` and unregisters when it is done.
+   */
   readonly closed: Promise<void>
+  /** Calls `cb` when the connection closes; returns the function that unregisters it. */
+  readonly onClose: (cb: () => void) => () => void
   /** The handlers this broker serves, by API key (for ApiVersions). */
   readonly handlers: ReadonlyMap<number, Handler>
   /** The connection's SASL exchange, on a cluster started with `sasl`. */

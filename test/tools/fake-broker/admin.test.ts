@@ -75,3 +75,28 @@ t.test('with a data directory, topics, logs and committed offsets survive a rest
   const fetched = await c2.request(OffsetFetch, 3, { groupId: 'g', topics: [{ name: 'kept', partitionIndexes: [1] }] })
   t.equal(fetched.topics[0].partitions[0].committedOffset, 1n)
 })
+
+t.test('CreateTopics applies Kafka\'s limits before allocating anything, with Kafka\'s errors', async t => {
+  const { cluster, client } = await setup(t, { brokers: 2, maxPartitions: 25_000 })
+  const create = (topics: unknown[]): Promise<any> => client.request(CreateTopics, 7, { topics, timeoutMs: 1000, validateOnly: false })
+  const topic = (name: string, numPartitions: number, replicationFactor = -1) => ({ name, numPartitions, replicationFactor, assignments: [], configs: [] })
+  const heapBefore = process.memoryUsage().heapUsed
+  const huge = await create([topic('huge', 0x7fffffff), topic('small', 1)])
+  t.same(huge.topics.map((x: any) => [x.errorCode, x.errorMessage]), [
+    [ErrorCode.POLICY_VIOLATION, 'Excessively large number of partitions per request.'],
+    [ErrorCode.POLICY_VIOLATION, 'Excessively large number of partitions per request.']
+  ], 'more than 10,000 partitions in one request fails the whole request (MAX_PARTITIONS_PER_BATCH)')
+  t.ok(process.memoryUsage().heapUsed - heapBefore < 64 * 2 ** 20, 'and allocates nothing for them')
+  const many = await create([topic('a', 6000), topic('b', 5000)])
+  t.same(many.topics.map((x: any) => x.errorCode), [ErrorCode.POLICY_VIOLATION, ErrorCode.POLICY_VIOLATION], '11,000 across two topics')
+  const res = await create([topic('rf0', 1, 0), topic('rf-2', 1, -2), topic('p-2', -2), topic('rf3', 1, 3), topic('ok', 9000, 2)])
+  t.same(res.topics.map((x: any) => x.errorCode), [
+    ErrorCode.INVALID_REPLICATION_FACTOR, ErrorCode.INVALID_REPLICATION_FACTOR, ErrorCode.INVALID_PARTITIONS, ErrorCode.INVALID_REPLICATION_FACTOR, ErrorCode.NONE
+  ])
+  t.equal(res.topics[3].errorMessage, 'Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 2 broker(s) are registered or some brokers have all their log directories cordoned.')
+  t.equal((await create([topic('ok2', 10_000)])).topics[0].errorCode, ErrorCode.NONE)
+  const over = await create([topic('over', 6001)])
+  t.equal(over.topics[0].errorCode, ErrorCode.POLICY_VIOLATION, 'the cluster-wide cap (maxPartitions) is a policy violation')
+  t.equal(cluster.state.partitionCount, 19_000)
+  t.notOk(cluster.state.topics.has('over'))
+})

@@ -71,3 +71,28 @@ t.test('frames split across writes and glued together are all answered', async t
   }
   for (const id of [1, 2, 3]) t.equal((await c.nextFrame())!.readInt32BE(0), id)
 })
+
+t.test('a connection stops reading while queued.max.request.bytes of its requests wait', async t => {
+  const { Produce } = await import('../../../protocol/apis/index.js')
+  const { encodeRequest } = await import('../../../protocol/messages.js')
+  const { encodeRecordBatch } = await import('../../../protocol/records/index.js')
+  const LIMIT = 1 << 20
+  const cluster = await FakeCluster.start({ topics: [{ name: 't', partitions: 1 }], queuedMaxRequestBytes: LIMIT })
+  t.teardown(() => cluster.stop())
+  // Each Produce (acks 0, 256 KiB) is held 20 ms by a latency fault, so requests pile up behind one another.
+  cluster.faults.addLatency(20, 'Produce')
+  const batch = encodeRecordBatch([{ value: Buffer.alloc(256 * 1024, 1) }])
+  const frame = encodeRequest(Produce, 9, { correlationId: 1, clientId: 'flood' }, { transactionalId: null, acks: 0, timeoutMs: 1000, topicData: [{ name: 't', partitionData: [{ index: 0, records: batch }] }] })
+  const client = await RawClient.connect(cluster.bootstrap)
+  t.teardown(() => { client.close() })
+  const N = 60
+  for (let i = 0; i < N; i++) client.send(frame)
+  let peak = 0
+  while (cluster.highWatermark('t', 0) < BigInt(N)) {
+    peak = Math.max(peak, cluster.queuedRequestBytes())
+    await new Promise(resolve => setTimeout(resolve, 5))
+  }
+  t.comment(`peak queued request bytes ${peak} for ${N * frame.length} sent`)
+  t.ok(peak <= LIMIT + 2 * frame.length, `the broker held at most the allowance and the frames being read (${peak} bytes)`)
+  t.equal(cluster.highWatermark('t', 0), BigInt(N), 'and every request was served in the end')
+})

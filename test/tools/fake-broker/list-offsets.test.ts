@@ -41,3 +41,25 @@ t.test('OffsetForLeaderEpoch gives the end offset of an epoch', async t => {
   const res = await client.request(OffsetForLeaderEpoch, 4, { replicaId: -1, topics: [{ topic: 't', partitions: [{ partition: 0, currentLeaderEpoch: 1, leaderEpoch: 0 }] }] })
   t.same(((x) => [x.errorCode, x.leaderEpoch, x.endOffset])(res.topics[0].partitions[0]), [0, 0, 2n])
 })
+
+t.test('ListOffsets v0 follows Kafka v0 semantics: offsets of segments written before the time, newest first', async t => {
+  const cluster = await FakeCluster.start({ topics: [{ name: 't', partitions: 1 }] })
+  t.teardown(() => cluster.stop())
+  cluster.produce('t', 0, [{ value: 'a' }, { value: 'b' }, { value: 'c' }])
+  const client = await RawClient.connect(cluster.bootstrap)
+  t.teardown(() => { client.close() })
+  const v0 = async (timestamp: bigint, maxNumOffsets: number): Promise<bigint[]> => {
+    const body = { replicaId: -1, topics: [{ name: 't', partitions: [{ partitionIndex: 0, timestamp, maxNumOffsets }] }] }
+    const p = (await client.request(ListOffsets, 0, body)).topics[0].partitions[0]
+    t.equal(p.errorCode, ErrorCode.NONE)
+    return p.oldStyleOffsets
+  }
+  // Timestamp 0 lies before every write: Kafka finds no segment modified by then and answers an empty list (v1
+  // would answer offset 0, the first record at or after time 0).
+  t.same(await v0(0n, 1), [], 'timestamp 0 -> no offsets, not the log end offset')
+  t.same(await v0(-1n, 10), [3n, 0n], 'latest: the log end offset, then the segment start')
+  t.same(await v0(-1n, 1), [3n], 'maxNumOffsets bounds the list')
+  t.same(await v0(-2n, 10), [0n], 'earliest: the log start offset')
+  t.same(await v0(BigInt(Date.now() + 60_000), 10), [3n, 0n], 'a time after the last write finds both')
+  t.equal((await client.request(ListOffsets, 1, listBody(0n))).topics[0].partitions[0].offset, 0n, 'v1 keeps KIP-79 semantics')
+})

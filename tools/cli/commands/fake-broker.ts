@@ -34,6 +34,7 @@ Runs a fake Kafka cluster on 127.0.0.1 until SIGINT/SIGTERM; prints the bootstra
   --auto-create            create unknown topics on Metadata and Produce
   --default-partitions N   partitions of auto-created topics (default 1)
   --rebalance-delay MS     group.initial.rebalance.delay.ms (default 0)
+  --max-partitions N       partitions the cluster may hold in all (default 100000)
   --control                read fault-injection commands from stdin (see below)
   --sasl-user NAME:PASSWORD  require SASL authentication (a SASL_PLAINTEXT listener); repeatable
   --sasl-mechanisms LIST   enabled mechanisms (default PLAIN,SCRAM-SHA-256,SCRAM-SHA-512)
@@ -52,12 +53,22 @@ export async function run (argv: string[], io: FakeBrokerIo = {}): Promise<numbe
     stderr.write(`kafka-direct fake-broker: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`)
     return 2
   }
-  const cluster = await FakeCluster.start(opts)
+  let cluster: FakeCluster
+  try {
+    cluster = await FakeCluster.start(opts)
+  } catch (err) {
+    // A --data directory that cannot be used (under a regular file, on /proc, unreadable) is the user's to fix:
+    // one line saying what and why, no stack trace.
+    if (!(err instanceof KafkaDirectError)) throw err
+    stderr.write(`kafka-direct fake-broker: ${err.message.split('\n')[0]}\n`)
+    return 1
+  }
   stdout.write(`${cluster.bootstrap}\n`)
   io.onStart?.(cluster)
+  let lines: ReturnType<typeof createInterface> | undefined
   if (opts.control) {
     // Commands run one at a time, in order, so a script can wait for each answer before its next step.
-    const lines = createInterface({ input: io.stdin ?? process.stdin, terminal: false })
+    lines = createInterface({ input: io.stdin ?? process.stdin, terminal: false })
     let queue = Promise.resolve()
     lines.on('line', line => {
       if (line.trim() === '') return
@@ -85,6 +96,10 @@ export async function run (argv: string[], io: FakeBrokerIo = {}): Promise<numbe
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
   })
+  // A signal stops the broker even while --control's stdin stays open: reading it would otherwise keep the
+  // process alive after everything else has closed.
+  lines?.close()
+  if (opts.control && io.stdin === undefined) process.stdin.destroy()
   await cluster.stop()
   if (opts.verbose === true) stderr.write('fake-broker: stopped\n')
   return 0
@@ -106,6 +121,7 @@ function parseOptions (argv: string[], log: (line: string) => void): FakeCluster
       'auto-create': { type: 'boolean', default: false },
       'default-partitions': { type: 'string', default: '1' },
       'rebalance-delay': { type: 'string', default: '0' },
+      'max-partitions': { type: 'string', default: '100000' },
       control: { type: 'boolean', default: false },
       'sasl-user': { type: 'string', multiple: true, default: [] },
       'sasl-mechanisms': { type: 'string' },
@@ -136,6 +152,7 @@ function parseOptions (argv: string[], log: (line: string) => void): FakeCluster
     autoCreateTopics: values['auto-create'],
     defaultPartitions: integer('--default-partitions', values['default-partitions']!, 1),
     groupInitialRebalanceDelayMs: integer('--rebalance-delay', values['rebalance-delay']!, 0),
+    maxPartitions: integer('--max-partitions', values['max-partitions']!, 1),
     log,
     control: values.control === true
   }

@@ -5,6 +5,7 @@ import { NO_RESPONSE, serve, type RequestContext } from '../handler.js'
 import { leaderEndpoints } from './leader-hint.js'
 import { upConvertMessageSet } from '../up-convert.js'
 import { CorruptRecordError, CompressionError } from '../../../protocol/errors.js'
+import { scanBatches } from '../../../protocol/records/index.js'
 
 // Produce (key 0), v0-12: appends record batches. v0-2 carry legacy message sets, which Kafka 4.0 removed
 // (KIP-896) but librdkafka 2.0 still needs advertised to enable compression; they are up-converted to magic 2
@@ -61,7 +62,11 @@ function produceOne (ctx: RequestContext<Req>, name: string, index: number, reco
   }
   if (records === null || records.length === 0) return fail(ErrorCode.INVALID_RECORD, 'no records')
   let batch = records
-  if (ctx.version < 3) {
+  if (ctx.version >= 3) {
+    // Kafka answers these without an errorMessage (checked against a real 4.x broker).
+    const shapeError = checkProduceRecords(ctx.version, records, name, index)
+    if (shapeError !== undefined) return fail(shapeError.errorCode)
+  } else {
     try {
       batch = upConvertMessageSet(records, name, index)
     } catch (err) {
@@ -81,6 +86,32 @@ function produceOne (ctx: RequestContext<Req>, name: string, index: number, reco
     // Kafka's ReplicaManager reports the log start offset as unknown (-1) for a corrupt batch, as for the errors
     // answered above; after a validation or sequence error it reports the log's.
     logStartOffset: r.errorCode === ErrorCode.CORRUPT_MESSAGE ? -1n : p.log.logStartOffset,
-    errorMessage: r.errorMessage
+    errorMessage: r.errorMessage,
+    recordErrors: r.recordErrors ?? []
   }
+}
+
+/**
+ * ProduceRequest.validateRecords (Kafka 4.x): from v3 a partition's records are exactly one magic-2 batch, and zstd
+ * needs v7+ (KIP-110), answered INVALID_RECORD and UNSUPPORTED_COMPRESSION_TYPE. Framing errors are left to the
+ * log, which answers CORRUPT_MESSAGE.
+ */
+function checkProduceRecords (version: number, records: Buffer, topic: string, partition: number): { errorCode: number, message: string } | undefined {
+  let batches
+  try {
+    batches = scanBatches(records, { topic, partition }).batches
+  } catch {
+    return undefined
+  }
+  if (batches.length === 0) return undefined
+  if (batches[0].magic !== 2) {
+    return { errorCode: ErrorCode.INVALID_RECORD, message: `Produce requests with version ${version} are only allowed to contain record batches with magic version 2` }
+  }
+  if (version < 7 && batches[0].compression === 'zstd') {
+    return { errorCode: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, message: `Produce requests with version ${version} are not allowed to use ZStandard compression` }
+  }
+  if (batches.length > 1) {
+    return { errorCode: ErrorCode.INVALID_RECORD, message: `Produce requests with version ${version} are only allowed to contain exactly one record batch` }
+  }
+  return undefined
 }

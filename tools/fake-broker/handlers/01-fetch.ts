@@ -22,7 +22,6 @@ type Res = InferInput<typeof Fetch.response>
 type PartitionRes = NonNullable<NonNullable<Res['responses']>[number]['partitions']>[number]
 
 const EMPTY = Buffer.alloc(0)
-const FETCH_SESSION_ID_NOT_FOUND = 70
 
 interface Built {
   responses: NonNullable<Res['responses']>
@@ -36,27 +35,28 @@ interface Built {
 export const fetchHandler = serve<Req>(Fetch, '0-17', async (ctx): Promise<Res> => {
   const { body, version } = ctx
   if (version >= 7 && body.sessionId !== 0) {
-    return { throttleTimeMs: 0, errorCode: FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] }
+    return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] }
   }
   const deadline = Date.now() + body.maxWaitMs
   let built = build(ctx)
   let closed = false
-  void ctx.closed.then(() => { closed = true })
   while (!built.anyError && built.bytes < body.minBytes && !closed) {
     const left = deadline - Date.now()
     if (left <= 0) break
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([
-      ...built.logs.map(l => l.nextAppend()),
-      new Promise<void>(resolve => { timer = setTimeout(resolve, left) }),
-      ctx.closed
-    ])
-    clearTimeout(timer)
+    // One wait for whichever comes first: an append to a fetched partition, the deadline, or the close. Every
+    // registration is undone when the wait ends, so a long poll on an idle partition leaves nothing behind.
+    await new Promise<void>(resolve => {
+      const offs: Array<() => void> = []
+      const done = (): void => { clearTimeout(timer); for (const off of offs) off(); resolve() }
+      const timer = setTimeout(done, left)
+      offs.push(ctx.onClose(() => { closed = true; done() }))
+      for (const log of built.logs) offs.push(log.onAppend(done))
+    })
     built = build(ctx)
   }
   return {
     throttleTimeMs: 0,
-    errorCode: 0,
+    errorCode: ErrorCode.NONE,
     sessionId: 0,
     responses: built.responses,
     nodeEndpoints: leaderEndpoints(ctx.cluster, built.leaders)
@@ -119,22 +119,32 @@ function build (ctx: RequestContext<Req>): Built {
 }
 
 /**
- * Rewrites stored batches as a legacy message set for Fetch v0-3 (clients that predate KIP-98): whole batches
- * from the one holding `offset`, without headers (magic 0/1 cannot carry them). A compressed batch becomes a
- * wrapper message with the same codec, as Kafka's RecordsUtil.downConvert builds it (checked against Kafka 3.9 by
- * test-interop/differential/fake-vs-kafka-3.test.ts). zstd, which legacy messages cannot carry, is sent uncompressed
- * (Kafka answers UNSUPPORTED_COMPRESSION_TYPE instead; the fake stays lenient for old clients).
+ * Rewrites stored batches as a legacy message set for Fetch v0-3 (clients that predate KIP-98), without headers
+ * (magic 0/1 cannot carry them), each message at its own offset. A stored batch usually begins before `offset` (a
+ * producer's batch holds many records), and a pre-0.11 client does not skip the records before the offset it asked
+ * for (kafka-node 5 hands them all to the application), so from an uncompressed batch they are left out, as Kafka's
+ * down-conversion does (RecordsUtil.downConvert keeps a record only when `record.offset() >= firstOffset`); a
+ * compressed batch is kept whole and becomes a wrapper message with the same codec, as Kafka builds it (checked
+ * against Kafka 3.9 by test-interop/differential/fake-vs-kafka-3.test.ts). zstd, which legacy messages cannot carry,
+ * is sent uncompressed (Kafka answers UNSUPPORTED_COMPRESSION_TYPE instead; the fake stays lenient for old clients).
+ * Control batches have no legacy form and are skipped, as Kafka skips them.
  */
 function downConvert (log: PartitionLog, offset: number, maxBytes: number, minOne: boolean, magic: 0 | 1): Buffer {
   const parts: Buffer[] = []
   let size = 0
+  const from = BigInt(offset)
   for (const b of log.batches(offset)) {
-    const records = [...iterateRecords(b.view, { verifyCrc: false, topic: log.topic, partition: log.partition })]
-      .map(r => ({ key: r.key, value: r.value, timestamp: r.timestamp }))
-    if (records.length === 0) continue
     const stored = scanBatches(b.view).batches[0].compression
+    let base: bigint | undefined
+    const records = []
+    for (const r of iterateRecords(b.view, { fromOffset: stored === 'none' ? from : undefined, verifyCrc: false, topic: log.topic, partition: log.partition })) {
+      if (r.isControl) continue
+      base ??= r.offset
+      records.push({ key: r.key, value: r.value, timestamp: r.timestamp })
+    }
+    if (base === undefined) continue
     const compression = stored === 'zstd' ? 'none' : stored
-    const set = encodeMessageSet(records, { magic, baseOffset: BigInt(b.baseOffset), timestampType: log.timestampType, compression })
+    const set = encodeMessageSet(records, { magic, baseOffset: base, timestampType: log.timestampType, compression })
     if (size + set.length > maxBytes && !(parts.length === 0 && minOne)) break
     parts.push(set)
     size += set.length

@@ -8,7 +8,10 @@ import { serve, type RequestContext } from '../handler.js'
 // read_committed the last stable offset, the same here), -2 earliest (the log start offset), -3 the record with
 // the largest timestamp (v7+, KIP-734), -4 earliest local (v8+, KIP-405; no tiered storage here, so earliest),
 // -5 earliest pending upload (v9+; nothing is uploaded, so -1). Any other timestamp finds the first record at or
-// after it (KIP-79), or -1 when there is none. v0 answers with a list (oldStyleOffsets) instead of one offset.
+// after it (KIP-79), or -1 when there is none. v0 predates KIP-79 and means something else: "up to maxNumOffsets
+// segment start offsets written before this time", answered as a list (oldStyleOffsets); see
+// PartitionLog.legacyOffsetsBefore. So v0 with timestamp 0 answers an empty list, as Kafka 3.x and older did,
+// where v1 answers offset 0 (Kafka 4.0 removed v0, KIP-896; old clients such as kafka-node still send it).
 
 type Req = Infer<typeof ListOffsets.request>
 type Res = InferInput<typeof ListOffsets.response>
@@ -24,17 +27,20 @@ export const listOffsetsHandler = serve<Req>(ListOffsets, '0-10', (ctx): Res => 
   throttleTimeMs: 0,
   topics: ctx.body.topics.map(t => ({
     name: t.name,
-    partitions: t.partitions.map(lp => listOne(ctx, t.name, lp.partitionIndex, lp.timestamp, lp.currentLeaderEpoch))
+    partitions: t.partitions.map(lp => listOne(ctx, t.name, lp.partitionIndex, lp.timestamp, lp.currentLeaderEpoch, lp.maxNumOffsets))
   }))
 }))
 
-function listOne (ctx: RequestContext<Req>, name: string, index: number, timestamp: bigint, currentLeaderEpoch: number): PartitionRes {
+function listOne (ctx: RequestContext<Req>, name: string, index: number, timestamp: bigint, currentLeaderEpoch: number, maxNumOffsets: number): PartitionRes {
   const fail = (errorCode: number): PartitionRes => ({ partitionIndex: index, errorCode, oldStyleOffsets: [], timestamp: -1n, offset: -1n, leaderEpoch: -1 })
   const p = ctx.cluster.partition(name, index)
   if (p === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
   const error = ctx.injectedError(name, index) || ctx.cluster.leaderError(p, ctx.broker.id) || ClusterState.epochError(p, currentLeaderEpoch)
   if (error !== 0) return fail(error)
   const log = p.log
+  if (ctx.version === 0) {
+    return { partitionIndex: index, errorCode: ErrorCode.NONE, oldStyleOffsets: log.legacyOffsetsBefore(timestamp, maxNumOffsets) }
+  }
   let found: { offset: bigint, timestamp: bigint } | undefined
   switch (timestamp) {
     case LATEST: found = { offset: log.highWatermark, timestamp: -1n }; break
@@ -48,8 +54,7 @@ function listOne (ctx: RequestContext<Req>, name: string, index: number, timesta
   return {
     partitionIndex: index,
     errorCode: ErrorCode.NONE,
-    // v0 lists offsets of segment starts before the time; one offset is what clients use.
-    oldStyleOffsets: ctx.version === 0 ? [found === undefined ? log.highWatermark : offset] : [],
+    oldStyleOffsets: [],
     timestamp: found?.timestamp ?? -1n,
     offset,
     leaderEpoch: found === undefined ? -1 : p.leaderEpoch

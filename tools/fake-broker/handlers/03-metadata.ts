@@ -24,6 +24,18 @@ export const metadataHandler = serve<Req>(Metadata, '0-13', (ctx): Res => {
   const { body, version, cluster } = ctx
   const all = body.topics === null || (version === 0 && body.topics.length === 0)
   const requested = body.topics ?? []
+  // KafkaApis.handleTopicMetadataRequest: before v12 a topic needs its name and cannot be named by id; Kafka
+  // throws InvalidRequestException, answered by MetadataRequest.getErrorResponse: every requested topic with
+  // INVALID_REQUEST, a null name sent as "" (the response field is not nullable before v12).
+  if (!all && version < 12 && body.topics!.some(req => req.name === null || (req.topicId !== undefined && req.topicId !== ZERO_UUID))) {
+    return {
+      throttleTimeMs: 0,
+      brokers: [],
+      clusterId: cluster.clusterId,
+      controllerId: -1,
+      topics: body.topics!.map(req => ({ errorCode: ErrorCode.INVALID_REQUEST, name: req.name ?? '', topicId: req.topicId ?? ZERO_UUID, isInternal: false, partitions: [] }))
+    }
+  }
   const topics: TopicRes[] = all
     ? [...cluster.topics.values()].map(t => describeTopic(ctx, t))
     : version >= 12 && requested.some(req => req.topicId !== ZERO_UUID)

@@ -9,15 +9,38 @@ import { serve } from '../handler.js'
 // defaults (v4+, KIP-464); a replica assignment fixes the partition count. The one topic config honoured is
 // message.timestamp.type (CreateTime or LogAppendTime). v1 adds validateOnly and error messages, v5 returns the
 // partition count, replication factor and configs, v7 the topic id.
+//
+// Limits are checked before anything is allocated, in the order and with the errors of Kafka 4.x's controller
+// (ReplicationControlManager.createTopics): more than 10,000 partitions in one request fails every topic of it
+// with POLICY_VIOLATION; then per topic, a replication factor of 0 or below -1 is INVALID_REPLICATION_FACTOR, a
+// partition count of 0 or below -1 INVALID_PARTITIONS, and a replication factor above the broker count
+// INVALID_REPLICATION_FACTOR. Kafka has no cluster-wide cap; the fake has one (maxPartitions, answered with
+// POLICY_VIOLATION as a CreateTopicPolicy would), so that no sequence of requests can make it allocate without end.
 
 type Req = Infer<typeof CreateTopics.request>
 type Res = InferInput<typeof CreateTopics.response>
+
+/** Kafka's ReplicationControlManager.MAX_PARTITIONS_PER_BATCH. */
+export const MAX_PARTITIONS_PER_REQUEST = 10_000
 
 export const createTopicsHandler = serve<Req>(CreateTopics, '0-7', (ctx): Res => {
   const { body, cluster } = ctx
   const counts = new Map<string, number>()
   for (const t of body.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1)
   const brokers = cluster.brokers.length
+  // validateTotalNumberOfPartitions: counted as Kafka counts them (defaults for -1, assignments when given,
+  // nothing for invalid counts), before any topic is looked at.
+  let requested = 0
+  for (const t of body.topics) {
+    requested += t.assignments.length > 0 ? t.assignments.length : t.numPartitions === -1 ? cluster.options.defaultPartitions : Math.max(0, t.numPartitions)
+  }
+  if (requested > MAX_PARTITIONS_PER_REQUEST) {
+    return {
+      throttleTimeMs: 0,
+      topics: body.topics.map(t => ({ name: t.name, errorCode: ErrorCode.POLICY_VIOLATION, errorMessage: 'Excessively large number of partitions per request.', numPartitions: -1, replicationFactor: -1, configs: null }))
+    }
+  }
+  let created = 0
   return {
     throttleTimeMs: 0,
     topics: inKafkaOrder(counts, body.topics).map(t => {
@@ -27,12 +50,22 @@ export const createTopicsHandler = serve<Req>(CreateTopics, '0-7', (ctx): Res =>
       if (counts.get(t.name)! > 1) return fail(ErrorCode.INVALID_REQUEST, `topic ${t.name} appears more than once`)
       if (ClusterState.topicNameError(t.name) !== 0) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `invalid topic name ${t.name}`)
       if (cluster.topics.has(t.name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${t.name}' already exists.`)
-      const partitions = t.assignments.length > 0 ? t.assignments.length : t.numPartitions === -1 ? cluster.options.defaultPartitions : t.numPartitions
-      if (partitions < 1) return fail(ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.')
-      const replication = t.replicationFactor === -1 ? 1 : t.replicationFactor
-      if (replication < 1 || replication > brokers) {
-        return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor: ${replication} larger than available brokers: ${brokers}.`)
+      if (t.assignments.length === 0 && (t.replicationFactor < -1 || t.replicationFactor === 0)) {
+        return fail(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0, or -1 to use the default value.')
       }
+      if (t.assignments.length === 0 && (t.numPartitions < -1 || t.numPartitions === 0)) {
+        return fail(ErrorCode.INVALID_PARTITIONS, 'Number of partitions was set to an invalid non-positive value.')
+      }
+      const partitions = t.assignments.length > 0 ? t.assignments.length : t.numPartitions === -1 ? cluster.options.defaultPartitions : t.numPartitions
+      const replication = t.assignments.length > 0 ? (t.assignments[0].brokerIds.length) : t.replicationFactor === -1 ? 1 : t.replicationFactor
+      if (replication > brokers) {
+        return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${replication} time(s): The target replication factor of ${replication} cannot be reached because only ${brokers} broker(s) are registered or some brokers have all their log directories cordoned.`)
+      }
+      const room = cluster.options.maxPartitions - cluster.partitionCount - created
+      if (partitions > room) {
+        return fail(ErrorCode.POLICY_VIOLATION, `The fake broker holds at most ${cluster.options.maxPartitions} partitions (maxPartitions); ${partitions} more would exceed it.`)
+      }
+      created += partitions
       const tsConfig = t.configs.find(c => c.name === 'message.timestamp.type')?.value
       if (tsConfig != null && tsConfig !== 'CreateTime' && tsConfig !== 'LogAppendTime') {
         return fail(ErrorCode.INVALID_CONFIG, `Invalid value ${tsConfig} for configuration message.timestamp.type`)

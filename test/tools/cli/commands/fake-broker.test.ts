@@ -113,3 +113,10 @@ t.test('--sasl-user makes the listener require SASL; our kcat mode authenticates
   t.equal(await run(['--sasl-mechanisms', 'PLAIN'], { stderr: { write: s => err.push(s) } }), 2)
   t.match(err.join(''), /--sasl-user: expected NAME:PASSWORD[\s\S]*--sasl-mechanisms: needs at least one --sasl-user/)
 })
+
+t.test('--max-partitions caps the cluster: topics past it are refused at start with one error line', async t => {
+  const err: string[] = []
+  const code = await run(['--max-partitions', '4', '--topic', 'a:3', '--topic', 'b:2'], { stdout: { write: () => {} }, stderr: { write: s => err.push(s) }, signal: AbortSignal.abort() })
+  t.equal(code, 1)
+  t.match(err.join(''), /topic b: 2 partitions would take the cluster past its 4 \(maxPartitions\)/)
+})
