@@ -66,7 +66,7 @@ interface Owned extends TopicPartition {
   /** Last offset committed by this member (to skip commits that change nothing). */
   committed: bigint | undefined
   paused: boolean
-  /** Bumped by seek, pause and revoke, so that a batch fetched before knows it is stale. */
+  /** Bumped by seek, revoke and a position reset, so that a batch fetched before knows it is stale. */
   epoch: number
 }
 
@@ -156,8 +156,7 @@ export class GroupConsumer {
   /** Stops handing out records of these partitions (they stay assigned, and heartbeats go on) until resume(). */
   pause (partitions: TopicPartition[]): void {
     for (const tp of partitions) {
-      const o = this.ownedOrThrow(tp.topic, tp.partition, 'pause')
-      if (!o.paused) { o.paused = true; o.epoch++ }
+      this.ownedOrThrow(tp.topic, tp.partition, 'pause').paused = true
     }
   }
 
@@ -181,12 +180,14 @@ export class GroupConsumer {
       let complete = true
       for (const r of batch.records) {
         // A rebalance to join, a seek or a pause since the fetch: leave the rest for the next round.
-        if (this.rejoinNeeded || this.lostNeeded || owned.epoch !== epoch || this.owned.get(tpKey(owned.topic, owned.partition)) !== owned) {
+        if (this.rejoinNeeded || this.lostNeeded || owned.paused || owned.epoch !== epoch || this.owned.get(tpKey(owned.topic, owned.partition)) !== owned) {
           if (owned.epoch === epoch) owned.fetchPos = r.offset
           complete = false
           break
         }
         yield new GroupRecord(batch.topic, batch.partition, r)
+        // Asking for the next record is the application's sign of life (max.poll.interval.ms) and of progress.
+        this.lastPollAt = this.timers.now()
         if (owned.epoch === epoch) owned.consumed = r.offset + 1n
       }
       if (complete && owned.epoch === epoch) owned.consumed = batch.nextOffset
@@ -540,10 +541,10 @@ export class GroupConsumer {
   private async heartbeatOnce (): Promise<void> {
     if (this.state !== 'stable' || !this.membership.inGeneration) return
     if (this.timers.now() - this.lastPollAt > this.group.maxPollIntervalMs) {
-      await this.membership.leave('max.poll.interval.ms expired: the application stopped asking for records')
       this.lostNeeded = true
       this.rejoinNeeded = true
       this.state = 'unjoined'
+      await this.membership.leave('max.poll.interval.ms expired: the application stopped asking for records')
       return
     }
     let code: number

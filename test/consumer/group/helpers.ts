@@ -47,3 +47,21 @@ export async function eventually (cond: () => boolean, ms = 20_000, what = 'cond
     await new Promise(resolve => setTimeout(resolve, 10))
   }
 }
+
+/** Virtual timers for a member's background work: nothing fires until advance(). */
+export class ManualTimers {
+  private t = 0
+  private readonly due: Array<{ at: number, fn: () => void }> = []
+  now = (): number => this.t
+  setTimeout = (fn: () => void, ms: number): unknown => { const e = { at: this.t + ms, fn }; this.due.push(e); return e }
+  clearTimeout = (handle: unknown): void => { const i = this.due.indexOf(handle as { at: number, fn: () => void }); if (i >= 0) this.due.splice(i, 1) }
+  advance (ms: number): void {
+    this.t += ms
+    for (;;) {
+      const next = this.due.filter(e => e.at <= this.t).sort((a, b) => a.at - b.at)[0]
+      if (next === undefined) return
+      this.due.splice(this.due.indexOf(next), 1)
+      next.fn()
+    }
+  }
+}
