@@ -43,6 +43,10 @@ export interface GroupBatch {
   highWatermark: bigint
   /** Past the last record (and any gap or transaction marker after it): where the partition's position moves. */
   nextOffset: bigint
+  /** The last stable offset (read_committed), -1 when the broker did not say. */
+  lastStableOffset: bigint
+  /** The node id of the leader that served the fetch. */
+  broker: number
 }
 
 export interface GroupConsumerOptions {
@@ -197,10 +201,13 @@ export class GroupConsumer {
   /**
    * Hands each partition's batch to `handler`, awaited; a batch counts as processed when the handler resolves.
    * Resolves when close() is called; rejects with the handler's error (the batch is then not processed).
+   * `emptyBatches` hands over fetch results without records too (a partition at its end), for readers that
+   * report the end of a partition (kcat -G -e). `signal` ends the loop after the batch in hand is processed (so a
+   * close() that follows commits it), without closing the consumer.
    */
-  async eachBatch (handler: (batch: GroupBatch) => Promise<void> | void): Promise<void> {
+  async eachBatch (handler: (batch: GroupBatch) => Promise<void> | void, options: { emptyBatches?: boolean, signal?: AbortSignal } = {}): Promise<void> {
     for (;;) {
-      const got = await this.nextBatch()
+      const got = await this.nextBatch(options.emptyBatches === true, options.signal)
       if (got === undefined) return
       await handler(got.batch)
       if (got.owned.epoch === got.epoch) got.owned.consumed = got.batch.nextOffset
@@ -257,10 +264,10 @@ export class GroupConsumer {
   // ---- The loop ---------------------------------------------------------------------------------------------
 
   /** The next partition's batch, after bringing the membership up to date; undefined once closing. */
-  private async nextBatch (): Promise<{ batch: GroupBatch, owned: Owned, epoch: number } | undefined> {
+  private async nextBatch (emptyBatches = false, signal?: AbortSignal): Promise<{ batch: GroupBatch, owned: Owned, epoch: number } | undefined> {
     if (this.subscription === undefined) throw new ConfigError('subscribe', 'subscribe() before reading')
     for (;;) {
-      if (this.closing !== undefined) return undefined
+      if (this.closing !== undefined || signal?.aborted === true) return undefined
       this.lastPollAt = this.timers.now()
       try {
         await this.ensureActive()
@@ -274,8 +281,14 @@ export class GroupConsumer {
         const owned = this.owned.get(tpKey(f.topic, f.partition))
         if (owned === undefined || owned.epoch !== next.epoch || owned.paused) continue
         owned.fetchPos = f.nextOffset
-        const batch: GroupBatch = { topic: f.topic, partition: f.partition, records: f.records, highWatermark: f.highWatermark, nextOffset: f.nextOffset }
-        if (batch.records.length === 0) { if (owned.consumed === undefined || owned.consumed < f.nextOffset) owned.consumed = f.nextOffset; continue }
+        const batch: GroupBatch = {
+          topic: f.topic, partition: f.partition, records: f.records, highWatermark: f.highWatermark, nextOffset: f.nextOffset,
+          lastStableOffset: f.lastStableOffset, broker: f.broker
+        }
+        if (batch.records.length === 0) {
+          if (owned.consumed === undefined || owned.consumed < f.nextOffset) owned.consumed = f.nextOffset
+          if (!emptyBatches) continue
+        }
         return { batch, owned, epoch: next.epoch }
       }
       await this.fetchRound()
