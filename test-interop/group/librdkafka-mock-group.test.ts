@@ -4,7 +4,9 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
-import { GroupConsumer } from '../../consumer/group/index.js'
+import { GroupConsumer, describeGroup } from '../../consumer/group/index.js'
+import { KafkaClient } from '../../consumer/cluster.js'
+import { renderDescription } from '../../tools/cli/commands/groups.js'
 import { runProcess } from '../fake-broker/helpers.js'
 
 // Our group consumer against a coordinator we did not write: librdkafka's mock cluster (rdkafka_mock.h, built
@@ -62,12 +64,21 @@ t.test('two of our members on librdkafka\'s mock cluster split the partitions, r
   t.same([...seen].filter(([, n]) => n > 1), [], 'none twice')
   const owned = members.flatMap(m => m.assignment().map(tp => tp.partition)).sort()
   t.same(owned, [0, 1, 2, 3], 'the partitions split 2+2')
+  // kafka-direct groups --describe's view of the mock's group: both members, their partitions, no lag.
+  await Promise.all(members.map(async m => { await m.commit() }))
+  const admin = new KafkaClient({ bootstrapServers: bootstrap, maxVersions: { ListOffsets: 3 } })
+  t.teardown(() => admin.close())
+  // librdkafka 2.0.2's mock has no DescribeGroups (key 15): state and members are unknown, offsets and lag are not.
+  const d = await describeGroup(admin, 'mock-group')
+  t.equal(d.state, 'Unknown', 'no DescribeGroups on the mock')
+  t.same(d.partitions.map(p => p.lag), [0n, 0n, 0n, 0n], 'no lag after the commit')
+  t.match(renderDescription(d), /^mock-group\s+grouped\s+0\s+100\s+100\s+0\s/m)
   // Committed on close (auto-commit): the positions past every record read.
   await Promise.all(members.map(async m => { await m.close() }))
   await Promise.all(loops)
   const py = await runProcess('/usr/bin/python3', ['-c', PY_COMMITTED, bootstrap, TOPIC, 'mock-group', String(PARTITIONS)], { timeoutMs: 60_000 })
   if (py.code !== 0 && /No module named/.test(py.stderr)) { t.skip('kafka-python is not installed'); return }
-  t.equal(py.code, 0, py.stderr)
+  t.equal(py.code, 0, 'kafka-python exits 0', { stderr: py.stderr })
   const committed = JSON.parse(py.stdout.toString()) as number[]
   t.equal(committed.reduce((a, b) => a + b, 0), MESSAGES, `kafka-python reads the commits back: ${committed.join(',')}`)
 })
