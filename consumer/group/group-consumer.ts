@@ -176,26 +176,56 @@ export class GroupConsumer {
    * Records one at a time, in each partition's order. A record counts as processed when the loop asks for the
    * next one; the loop ends when close() is called.
    */
-  async * [Symbol.asyncIterator] (): AsyncGenerator<GroupRecord, void, undefined> {
-    for (;;) {
-      const got = await this.nextBatch()
-      if (got === undefined) return
-      const { batch, owned, epoch } = got
-      let complete = true
-      for (const r of batch.records) {
-        // A rebalance to join, a seek or a pause since the fetch: leave the rest for the next round.
-        if (this.rejoinNeeded || this.lostNeeded || owned.paused || owned.epoch !== epoch || this.owned.get(tpKey(owned.topic, owned.partition)) !== owned) {
-          if (owned.epoch === epoch) owned.fetchPos = r.offset
-          complete = false
-          break
-        }
-        yield new GroupRecord(batch.topic, batch.partition, r)
-        // Asking for the next record is the application's sign of life (max.poll.interval.ms) and of progress.
-        this.lastPollAt = this.timers.now()
-        if (owned.epoch === epoch) owned.consumed = r.offset + 1n
-      }
-      if (complete && owned.epoch === epoch) owned.consumed = batch.nextOffset
+  [Symbol.asyncIterator] (): AsyncIterableIterator<GroupRecord> {
+    // Written out rather than as an async generator: within a batch, next() answers with an already-resolved
+    // promise and no generator machinery, which measured about twice as fast per record (tools/bench/group).
+    let current: { batch: GroupBatch, owned: Owned, epoch: number } | undefined
+    let i = 0
+    let done = false
+    const finish = (): void => {
+      // The batch ran out without interruption: its gaps and markers after the last record count as passed too.
+      if (current !== undefined && i >= current.batch.records.length && current.owned.epoch === current.epoch) current.owned.consumed = current.batch.nextOffset
+      current = undefined
     }
+    const it: AsyncIterableIterator<GroupRecord> = {
+      [Symbol.asyncIterator]: () => it,
+      next: async (): Promise<IteratorResult<GroupRecord, undefined>> => {
+        if (done) return { done: true, value: undefined }
+        for (;;) {
+          if (current !== undefined) {
+            const { batch, owned, epoch } = current
+            // The record handed out last is processed now that the application asks for the next one; asking is
+            // also its sign of life (max.poll.interval.ms).
+            if (i > 0 && owned.epoch === epoch) owned.consumed = (batch.records[i - 1] as KafkaRecord).offset + 1n
+            this.lastPollAt = this.timers.now()
+            if (i < batch.records.length) {
+              const r = batch.records[i] as KafkaRecord
+              // A rebalance to join, a seek, a revoke or a pause since the fetch: the rest waits for the next round.
+              if (this.rejoinNeeded || this.lostNeeded || owned.paused || owned.epoch !== epoch || this.closing !== undefined) {
+                if (owned.epoch === epoch) owned.fetchPos = r.offset
+                current = undefined
+              } else {
+                i++
+                return { done: false, value: new GroupRecord(batch.topic, batch.partition, r) }
+              }
+            } else {
+              finish()
+            }
+          }
+          const got = await this.nextBatch()
+          if (got === undefined) { done = true; return { done: true, value: undefined } }
+          current = got
+          i = 0
+        }
+      },
+      return: async (): Promise<IteratorResult<GroupRecord, undefined>> => {
+        // Leaving the loop (break): the record in hand is not processed.
+        done = true
+        current = undefined
+        return { done: true, value: undefined }
+      }
+    }
+    return it
   }
 
   /**
