@@ -52,6 +52,12 @@ t.test('kafka-consumer-groups --list and --describe on the fake broker show our 
   t.match(state, /tool-group\s+\S+\s+\(1\)\s+range\s+Stable\s+2/)
   const membersOut = await tool('--describe', '--group', 'tool-group', '--members', '--verbose')
   t.match(membersOut, /tool-group\s+one-\S+\s+\S+\s+one\s+2\s+\S+\s+tool:\d,\d/)
+  // DeleteGroups and OffsetDelete (KIP-229, KIP-496) through the tool: refused while the group is live and
+  // subscribed, done once it is empty.
+  t.match(await tool('--delete-offsets', '--group', 'tool-group', '--topic', 'tool:0'), /GroupSubscribedToTopic|subscribed/i)
   await Promise.all(members.map(async m => { await m.close() }))
   await Promise.all(loops)
+  t.match(await tool('--delete-offsets', '--group', 'tool-group', '--topic', 'tool:0'), /tool\s+0\s+Successful/)
+  t.match(await tool('--delete', '--group', 'tool-group'), /Deletion of requested consumer groups \('tool-group'\) was successful/)
+  t.notMatch(await tool('--list'), /tool-group/)
 })

@@ -321,6 +321,51 @@ export class GroupCoordinator {
     return out
   }
 
+  /**
+   * DeleteGroups (KIP-229): a group without members goes, with its committed offsets. GROUP_ID_NOT_FOUND for a
+   * group never seen, NON_EMPTY_GROUP while members are in it (GroupCoordinator.handleDeleteGroups).
+   */
+  deleteGroup (groupId: string): number {
+    const g = this.groups.get(groupId)
+    if (g === undefined || g.state === 'Dead') return ErrorCode.GROUP_ID_NOT_FOUND
+    if (g.members.size > 0 || g.state !== 'Empty') return ErrorCode.NON_EMPTY_GROUP
+    clearTimeout(g.rebalanceTimer)
+    this.groups.delete(groupId)
+    this.options.onOffsetsChanged()
+    return ErrorCode.NONE
+  }
+
+  /**
+   * OffsetDelete (KIP-496): the group's error first (GROUP_ID_NOT_FOUND; NON_EMPTY_GROUP for a non-consumer group
+   * with members, whose subscriptions cannot be read), then per partition GROUP_SUBSCRIBED_TO_TOPIC while a
+   * member's subscription (consumer protocol) names the topic; other partitions' offsets are removed.
+   */
+  deleteOffsets (groupId: string, topics: Array<{ name: string, partitions: number[] }>, subscribedTopics: (metadata: Buffer) => string[]): { errorCode: number, topics: Array<{ name: string, partitions: Array<{ partitionIndex: number, errorCode: number }> }> } {
+    const g = this.groups.get(groupId)
+    const none = { topics: [] }
+    if (g === undefined || g.state === 'Dead') return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, ...none }
+    const subscribed = new Set<string>()
+    if (g.members.size > 0) {
+      if (g.protocolType !== 'consumer') return { errorCode: ErrorCode.NON_EMPTY_GROUP, ...none }
+      for (const m of g.members.values()) {
+        const meta = m.protocols.find(p => p.name === g.protocolName)?.metadata ?? m.protocols[0]?.metadata
+        if (meta !== undefined) for (const t of subscribedTopics(meta)) subscribed.add(t)
+      }
+    }
+    let changed = false
+    const out = topics.map(t => ({
+      name: t.name,
+      partitions: t.partitions.map(partitionIndex => {
+        if (subscribed.has(t.name)) return { partitionIndex, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC }
+        changed = g.offsets.get(t.name)?.delete(partitionIndex) === true || changed
+        if (g.offsets.get(t.name)?.size === 0) g.offsets.delete(t.name)
+        return { partitionIndex, errorCode: ErrorCode.NONE }
+      })
+    }))
+    if (changed) this.options.onOffsetsChanged()
+    return { errorCode: ErrorCode.NONE, topics: out }
+  }
+
   /** A deleted topic's committed offsets go with it. */
   forgetTopic (topic: string): void {
     for (const g of this.groups.values()) g.offsets.delete(topic)
