@@ -30,8 +30,10 @@ export interface GroupConfig {
   groupInstanceId: string | null
   /** `client.rack`: sent in the subscription (v3) for rack-aware assignors. */
   clientRack: string | null
-  /** `group.protocol`: classic (JoinGroup/SyncGroup) or consumer (KIP-848, not yet supported by this client). */
+  /** `group.protocol`: classic (JoinGroup/SyncGroup, the default) or consumer (KIP-848, ConsumerGroupHeartbeat). */
   groupProtocol: GroupProtocolName
+  /** `group.remote.assignor`: with group.protocol=consumer, the coordinator's assignor (uniform, range); null: its default. */
+  groupRemoteAssignor: string | null
 }
 
 type Kind = 'int' | 'bool' | 'string' | 'nullableString' | 'reset' | 'list' | 'protocol'
@@ -49,7 +51,8 @@ const KEYS: KeySpec[] = [
   { camel: 'partitionAssignmentStrategy', dotted: 'partition.assignment.strategy', kind: 'list' },
   { camel: 'groupInstanceId', dotted: 'group.instance.id', kind: 'nullableString' },
   { camel: 'clientRack', dotted: 'client.rack', kind: 'nullableString' },
-  { camel: 'groupProtocol', dotted: 'group.protocol', kind: 'protocol' }
+  { camel: 'groupProtocol', dotted: 'group.protocol', kind: 'protocol' },
+  { camel: 'groupRemoteAssignor', dotted: 'group.remote.assignor', kind: 'nullableString' }
 ]
 const BY_NAME = new Map<string, KeySpec>()
 for (const k of KEYS) { BY_NAME.set(k.camel, k); BY_NAME.set(k.dotted, k) }
@@ -66,7 +69,8 @@ export const GROUP_DEFAULTS: Omit<GroupConfig, 'groupId' | 'rebalanceTimeoutMs'>
   partitionAssignmentStrategy: ['range', 'cooperative-sticky'],
   groupInstanceId: null,
   clientRack: null,
-  groupProtocol: 'classic'
+  groupProtocol: 'classic',
+  groupRemoteAssignor: null
 }
 
 // librdkafka and kcat accept a few spellings of the reset policy.

@@ -16,6 +16,7 @@ import { CommitFailedError, MEMBER_FENCED, NoOffsetForPartitionError } from './e
 import { parseGroupConfig, type GroupConfig } from './group-config.js'
 import { GroupRecord } from './group-record.js'
 import { ClassicMembership, type LeaderInput } from './membership.js'
+import { ConsumerMembership } from './consumer-membership.js'
 import type { RebalanceListener } from './rebalance-listener.js'
 
 // The group consumer: Kafka's high-level consumer over the classic group protocol. It joins a group, gets its
@@ -83,7 +84,7 @@ export class GroupConsumer {
   private readonly coordinators: CoordinatorCache
   private readonly offsets: GroupOffsets
   private readonly link: CoordinatorLink
-  private readonly membership: ClassicMembership
+  private readonly membership: ClassicMembership | ConsumerMembership
   private readonly assignors: Assignor[]
   readonly rebalanceProtocol: RebalanceProtocol
   private readonly listener: RebalanceListener
@@ -107,7 +108,6 @@ export class GroupConsumer {
 
   constructor (config: ConfigInput, options: GroupConsumerOptions = {}) {
     const { group, rest } = parseGroupConfig(config)
-    if (group.groupProtocol !== 'classic') throw new ConfigError('group.protocol', 'only the classic protocol is supported by this client so far')
     this.group = group
     this.assignors = assignorsByName(group.partitionAssignmentStrategy, options.assignors)
     this.rebalanceProtocol = rebalanceProtocolOf(this.assignors)
@@ -117,7 +117,9 @@ export class GroupConsumer {
     this.offsets = new GroupOffsets(this.client, this.coordinators)
     this.link = new CoordinatorLink(this.client, group.groupId, this.coordinators)
     const c = this.client.config
-    this.membership = new ClassicMembership(this.link, group, { backoffMs: c.retryBackoffMs, backoffMaxMs: c.retryBackoffMaxMs, requestTimeoutMs: c.requestTimeoutMs })
+    this.membership = group.groupProtocol === 'consumer'
+      ? new ConsumerMembership(this.client, this.link, group)
+      : new ClassicMembership(this.link, group, { backoffMs: c.retryBackoffMs, backoffMaxMs: c.retryBackoffMaxMs, requestTimeoutMs: c.requestTimeoutMs })
     this.listener = options.rebalanceListener ?? {}
     this.timers = options.timers ?? systemTimers
     this.lastPollAt = this.timers.now()
@@ -363,6 +365,7 @@ export class GroupConsumer {
       await this.losePartitions()
     }
     await this.checkSubscribedTopics()
+    if (this.membership instanceof ConsumerMembership) { await this.reconcile(this.membership); return }
     if (!this.rejoinNeeded && this.membership.inGeneration) return
     this.stopHeartbeats()
     this.state = 'joining'
@@ -371,7 +374,7 @@ export class GroupConsumer {
     if (this.subscribedTopics.length === 0 || this.rejoinNeeded) await this.resolveTopics()
     this.rejoinNeeded = false
     const protocols = this.assignors.map(a => ({ name: a.name, metadata: this.subscriptionBytes() }))
-    const joined = await this.membership.join(protocols, async input => await this.assign(input), this.abort.signal)
+    const joined = await (this.membership as ClassicMembership).join(protocols, async input => await this.assign(input), this.abort.signal)
     const assignment = decodeAssignment(joined.assignment)
     const now = new Set<string>()
     for (const tp of assignment.assignedPartitions) for (const p of tp.partitions) now.add(tpKey(tp.topic, p))
@@ -394,6 +397,50 @@ export class GroupConsumer {
     this.state = 'stable'
     this.startTimers()
     await this.listener.onPartitionsAssigned?.(added.map(o => ({ topic: o.topic, partition: o.partition })))
+    await this.initPositions(added.filter(o => this.owned.get(tpKey(o.topic, o.partition)) === o && o.fetchPos === undefined))
+  }
+
+  /**
+   * The consumer protocol's side of ensureActive (KIP-848): join with epoch 0 when out of the group, and reconcile
+   * with the coordinator's latest target assignment: revoke what is no longer ours (auto-commit, then
+   * onPartitionsRevoked), take what is new (onPartitionsAssigned, positions), and tell the coordinator at once
+   * with a heartbeat, so it can hand the released partitions to their new owners.
+   */
+  private async reconcile (m: ConsumerMembership): Promise<void> {
+    if (this.rejoinNeeded && this.subscribedTopics.length === 0) await this.resolveTopics()
+    if (this.rejoinNeeded && m.inGeneration) {
+      // The subscription changed: the next heartbeat carries it; the coordinator answers with a new target.
+      this.rejoinNeeded = false
+    }
+    for (let attempt = 0; !m.inGeneration; attempt++) {
+      if (this.abort.signal.aborted) throw this.abort.signal.reason
+      this.stopHeartbeats()
+      this.state = 'joining'
+      await this.resolveTopics()
+      this.rejoinNeeded = false
+      const code = await m.heartbeat('group', this.subscribedTopics, [])
+      if (code !== ErrorCode.NONE) await delay(Math.min(1000, this.client.config.retryBackoffMs * 2 ** Math.min(attempt, 5)))
+    }
+    if (this.state !== 'stable') { this.state = 'stable'; this.startTimers() }
+    const target = m.pendingAssignment
+    if (target === undefined) return
+    m.pendingAssignment = undefined
+    const keys = new Set(target.map(tp => tpKey(tp.topic, tp.partition)))
+    const revoked = [...this.owned.values()].filter(o => !keys.has(tpKey(o.topic, o.partition)))
+    if (revoked.length > 0) await this.revoke(revoked)
+    const added: Owned[] = []
+    for (const tp of target) {
+      const key = tpKey(tp.topic, tp.partition)
+      if (this.owned.has(key)) continue
+      const o: Owned = { topic: tp.topic, partition: tp.partition, fetchPos: undefined, consumed: undefined, committed: undefined, paused: false, epoch: 0 }
+      this.owned.set(key, o)
+      added.push(o)
+    }
+    if (revoked.length > 0 || added.length > 0) {
+      // Acknowledge at once: the coordinator moves released partitions only when their old owner says so.
+      await m.heartbeat('group', this.subscribedTopics, this.assignment()).catch(() => ErrorCode.NONE)
+    }
+    if (added.length > 0) await this.listener.onPartitionsAssigned?.(added.map(o => ({ topic: o.topic, partition: o.partition })))
     await this.initPositions(added.filter(o => this.owned.get(tpKey(o.topic, o.partition)) === o && o.fetchPos === undefined))
   }
 
@@ -572,7 +619,7 @@ export class GroupConsumer {
       void this.heartbeatOnce().finally(() => {
         if (this.heartbeatTimer === timer && this.closing === undefined && this.state === 'stable') this.scheduleHeartbeat()
       })
-    }, this.group.heartbeatIntervalMs)
+    }, this.membership instanceof ConsumerMembership ? (this.membership.heartbeatIntervalMs ?? this.group.heartbeatIntervalMs) : this.group.heartbeatIntervalMs)
     this.heartbeatTimer = timer
   }
 
@@ -592,13 +639,16 @@ export class GroupConsumer {
     }
     let code: number
     try {
-      code = await this.membership.heartbeat()
+      code = this.membership instanceof ConsumerMembership
+        ? await this.membership.heartbeat('heartbeat', this.subscribedTopics, this.assignment())
+        : await this.membership.heartbeat()
     } catch (err) {
       this.fatal = err as Error
       return
     }
     if (code === ErrorCode.NONE) return
     if (code === ErrorCode.REBALANCE_IN_PROGRESS) { this.rejoinNeeded = true; return }
+    if (code === ErrorCode.FENCED_MEMBER_EPOCH) { this.lostNeeded = true; return }
     if (MEMBER_FENCED.has(code)) {
       this.membership.resetGeneration(code === ErrorCode.UNKNOWN_MEMBER_ID)
       this.lostNeeded = true
