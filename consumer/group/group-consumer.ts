@@ -35,6 +35,10 @@ import type { RebalanceListener } from './rebalance-listener.js'
 // Eager assignors (range, roundrobin) revoke every partition before rejoining. Cooperative-sticky (KIP-429)
 // keeps its partitions through the join and revokes only those missing from the new assignment, then rejoins
 // once more so that the second round hands them to their new owners.
+//
+// With group.protocol=consumer (KIP-848) the same loop reconciles with the assignment the coordinator computes
+// and sends in ConsumerGroupHeartbeat answers (consumer-membership.ts) instead of joining and syncing: revoke
+// what went, take what came, acknowledge at once; commits and positions work as above.
 
 /** One partition's records from one fetch round. */
 export interface GroupBatch {
