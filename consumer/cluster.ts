@@ -251,6 +251,35 @@ export class KafkaClient {
   }
 
   /**
+   * A new connection to a broker by node id, outside the pool and owned by the caller (who closes it). For traffic
+   * that must not queue behind other requests on the shared connection: a broker answers one connection's requests
+   * in order, so a group member's heartbeats would wait behind a long-poll Fetch or a JoinGroup that the coordinator
+   * holds for the whole rebalance (the Java client gives the coordinator its own connection for the same reason).
+   */
+  async openConnection (nodeId: number): Promise<BrokerConnection> {
+    if (this.closed) throw new ConnectionError(`node ${nodeId}`, 'client is closed')
+    const b = this.brokers.get(nodeId)
+    if (b === undefined) throw new KafkaError(ErrorCode.BROKER_NOT_AVAILABLE, `broker ${nodeId} is not in the cluster metadata`)
+    const c = this.config
+    // The same options as a pooled connection's (connectionTo), without the pool's bookkeeping.
+    return await BrokerConnection.open({
+      host: b.host,
+      port: b.port,
+      clientId: c.clientId,
+      requestTimeoutMs: c.requestTimeoutMs,
+      connectTimeoutMs: c.connectTimeoutMs,
+      maxResponseBytes: c.maxResponseBytes,
+      maxRequestBytes: c.maxRequestBytes,
+      tls: c.tls,
+      apiVersionRequest: c.apiVersionRequest,
+      maxVersions: c.maxVersions,
+      authenticate: c.authenticate,
+      createSocket: c.createSocket,
+      log: c.log
+    })
+  }
+
+  /**
    * Some live connection: an open one, else a known broker's, else a bootstrap address's, trying each in turn
    * (addresses in reconnect backoff last, waiting for the first to come out of it). Fails with every address's
    * first real cause.

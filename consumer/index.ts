@@ -10,3 +10,5 @@ export { SimpleConsumer, tpKey, type TopicPartition, type OffsetRange, type Fetc
 export { produce, type ProduceOptions } from './producer.js'
 export { OffsetOutOfRangeError, ResponseCutShortError } from './errors.js'
 export { isRetriable, backoffMs } from './retry.js'
+export * from './coordinator/index.js'
+export * from './group/index.js'

@@ -61,3 +61,10 @@ export {
 } from './records/index.js'
 export { compress, decompress, type CompressionCodec, type CodecOptions } from './compression/codec.js'
 export type { DecompressOptions } from './compression/limits.js'
+
+// The embedded consumer protocol inside JoinGroup/SyncGroup (what the group members tell each other).
+export {
+  ConsumerProtocolSubscription, ConsumerProtocolAssignment, SUBSCRIPTION_VERSIONS, ASSIGNMENT_VERSIONS, CONSUMER_PROTOCOL_TYPE,
+  encodeSubscription, decodeSubscription, encodeAssignment, decodeAssignment,
+  type Subscription, type SubscriptionInput, type Assignment, type AssignmentInput
+} from './group/consumer-protocol.js'

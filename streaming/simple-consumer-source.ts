@@ -1,13 +1,11 @@
 // The OffsetSource over consumer/'s SimpleConsumer: the direct stream's view of a real (or fake) Kafka cluster.
 // Offsets come from ListOffsets, records from Fetch to each partition's leader, and commits go to the group
-// coordinator found with FindCoordinator (KIP-699's batched form from v4).
+// coordinator (consumer/coordinator: FindCoordinator, OffsetCommit, OffsetFetch).
 import { OffsetOutOfRangeError } from '../consumer/errors.js'
 import { delay } from '../consumer/retry.js'
 import { SimpleConsumer, tpKey, type FetchedPartition, type FetchPosition, type RawRecords } from '../consumer/simple-consumer.js'
 import type { ConfigInput } from '../consumer/config.js'
-import { FindCoordinator } from '../protocol/apis/find-coordinator.js'
-import { OffsetCommit } from '../protocol/apis/offset-commit.js'
-import { OffsetFetch } from '../protocol/apis/offset-fetch.js'
+import { GroupOffsets, SIMPLE_COMMIT } from '../consumer/coordinator/offsets.js'
 import { ConfigError, KafkaError } from '../protocol/errors.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 import type { KafkaRecord } from '../protocol/records/index.js'
@@ -28,7 +26,11 @@ export class SimpleConsumerSource implements OffsetSource {
     if (params.fetchMaxBytes !== undefined) config.fetchMaxBytes = params.fetchMaxBytes
     if (params.maxPartitionFetchBytes !== undefined) config.maxPartitionFetchBytes = params.maxPartitionFetchBytes
     this.consumer = new SimpleConsumer(config)
+    this.groupOffsets = new GroupOffsets(this.consumer.client)
   }
+
+  /** Commits and committed offsets, at the group's coordinator (consumer/coordinator). */
+  private readonly groupOffsets: GroupOffsets
 
   async partitionsFor (topics: readonly string[]): Promise<TopicPartition[]> {
     const md = await this.consumer.metadata([...topics])
@@ -155,79 +157,17 @@ export class SimpleConsumerSource implements OffsetSource {
   }
 
   async commitOffsets (groupId: string, offsets: ReadonlyMap<string, { topic: string; partition: number; offset: bigint }>): Promise<void> {
-    const client = this.consumer.client
-    const byTopic = new Map<string, Array<{ partition: number; offset: bigint }>>()
-    for (const o of offsets.values()) {
-      let list = byTopic.get(o.topic)
-      if (list === undefined) byTopic.set(o.topic, list = [])
-      list.push({ partition: o.partition, offset: o.offset })
-    }
-    await client.withRetries('OffsetCommit', async () => {
-      const coordinator = await this.findCoordinator(groupId)
-      // generation -1 and an empty member id: a "simple" commit from outside any group membership, which brokers
-      // accept for a group with no active members (how Kafka's own tools reset offsets).
-      const res = await client.request(coordinator, OffsetCommit, {
-        groupId,
-        generationIdOrMemberEpoch: -1,
-        memberId: '',
-        groupInstanceId: null,
-        topics: [...byTopic].map(([name, parts]) => ({
-          name,
-          partitions: parts.map(p => ({ partitionIndex: p.partition, committedOffset: p.offset, committedLeaderEpoch: -1, committedMetadata: null }))
-        }))
-      })
-      for (const t of res.body.topics) {
-        for (const p of t.partitions) if (p.errorCode !== 0) throw new KafkaError(p.errorCode, `OffsetCommit ${groupId} ${t.name}[${p.partitionIndex}]`)
-      }
-    })
+    // A "simple" commit (generation -1, no member id): the stream is no group member (consumer/coordinator).
+    await this.groupOffsets.commit(groupId, offsets.values(), SIMPLE_COMMIT)
   }
 
   /** The offsets a consumer group has committed (OffsetFetch), keyed by tpKey; -1 where it has none. */
   async committedOffsets (groupId: string, tps: readonly TopicPartition[]): Promise<Map<string, bigint>> {
-    const client = this.consumer.client
-    const byTopic = new Map<string, number[]>()
-    for (const tp of tps) {
-      let list = byTopic.get(tp.topic)
-      if (list === undefined) byTopic.set(tp.topic, list = [])
-      list.push(tp.partition)
-    }
-    const topics = [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }))
-    return await client.withRetries('OffsetFetch', async () => {
-      const coordinator = await this.findCoordinator(groupId)
-      // v8 asks for many groups at once (KIP-709); before, for one.
-      const res = await client.request(coordinator, OffsetFetch, (v: number) => v >= 8
-        ? { groups: [{ groupId, memberId: null, memberEpoch: -1, topics }], requireStable: false }
-        : { groupId, topics, requireStable: false })
-      const body = res.body
-      const answer = res.version >= 8 ? body.groups[0] : body
-      if (answer === undefined) throw new KafkaError(15, `OffsetFetch ${groupId}: empty answer`)
-      if (answer.errorCode !== 0) throw new KafkaError(answer.errorCode, `OffsetFetch ${groupId}`)
-      const out = new Map<string, bigint>()
-      for (const t of answer.topics) {
-        for (const p of t.partitions) {
-          if (p.errorCode !== 0) throw new KafkaError(p.errorCode, `OffsetFetch ${groupId} ${t.name}[${p.partitionIndex}]`)
-          out.set(tpKey(t.name, p.partitionIndex), p.committedOffset)
-        }
-      }
-      return out
-    })
+    const got = await this.groupOffsets.fetch(groupId, tps)
+    return new Map([...got].map(([key, c]) => [key, c.offset]))
   }
 
   async close (): Promise<void> { await this.consumer.close() }
-
-  private async findCoordinator (groupId: string): Promise<number> {
-    const md = await this.consumer.metadata([])
-    const any = md.answeredBy.nodeId >= 0 ? md.answeredBy.nodeId : md.brokers[0]?.nodeId
-    if (any === undefined) throw new ConfigError('bootstrap.servers', 'the cluster reported no brokers')
-    const res = await this.consumer.client.request(any, FindCoordinator, (v: number) => v >= 4
-      ? { keyType: 0, coordinatorKeys: [groupId] }
-      : { key: groupId, keyType: 0 })
-    const body = res.body
-    const c = res.version >= 4 ? body.coordinators[0] : body
-    if (c === undefined) throw new KafkaError(15, `FindCoordinator ${groupId}: empty answer`)
-    if (c.errorCode !== 0) throw new KafkaError(c.errorCode, `FindCoordinator ${groupId}`)
-    return c.nodeId
-  }
 }
 
 const RAW = { raw: true } as const

@@ -22,6 +22,8 @@ import { DeleteTopics } from './delete-topics.js'
 import { DeleteRecords } from './delete-records.js'
 import { InitProducerId } from './init-producer-id.js'
 import { OffsetForLeaderEpoch } from './offset-for-leader-epoch.js'
+import { DeleteGroups } from './delete-groups.js'
+import { OffsetDelete } from './offset-delete.js'
 
 export { ApiVersions } from './api-versions.js'
 export { Metadata } from './metadata.js'
@@ -46,9 +48,11 @@ export { DeleteTopics } from './delete-topics.js'
 export { DeleteRecords } from './delete-records.js'
 export { InitProducerId } from './init-producer-id.js'
 export { OffsetForLeaderEpoch } from './offset-for-leader-epoch.js'
+export { DeleteGroups } from './delete-groups.js'
+export { OffsetDelete } from './offset-delete.js'
 
 /** Every API this library speaks, indexed by API key. */
-export const ALL_APIS: readonly ApiSchema[] = [ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster, ConsumerGroupHeartbeat]
+export const ALL_APIS: readonly ApiSchema[] = [ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster, ConsumerGroupHeartbeat, DeleteGroups, OffsetDelete]
 
 const byKey = new Map<number, ApiSchema>(ALL_APIS.map(a => [a.key, a]))
 const byName = new Map<string, ApiSchema>(ALL_APIS.map(a => [a.name.toLowerCase(), a]))

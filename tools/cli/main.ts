@@ -3,7 +3,7 @@
 // anything else is read as kcat-style flags (-L, -C, -P, -Q ...), so kafka-direct can stand in for kcat.
 import { KafkaDirectError } from '../../protocol/errors.js'
 
-const SUBCOMMANDS = new Set(['decode', 'fake-broker', 'wordcount'])
+const SUBCOMMANDS = new Set(['decode', 'fake-broker', 'wordcount', 'groups'])
 
 // `kafka-direct -C ... | head`: once the reader has gone, the next write fails with EPIPE. kcat dies quietly of
 // SIGPIPE there; Node ignores SIGPIPE and reports EPIPE as an 'error' event, which, unhandled, would crash with a
@@ -40,6 +40,8 @@ const USAGE = `Usage: kafka-direct <command> [options]
   kafka-direct -b BROKERS -C -t TOPIC [...]       consume (kcat -C flags: -p -o -e -c -f -J -q -X)
   kafka-direct -b BROKERS -P -t TOPIC [...]       produce lines from stdin (kcat -P flags: -p -K -z)
   kafka-direct -b BROKERS -Q -t TOPIC:P:TS        offsets for times (kcat -Q)
+  kafka-direct -b BROKERS -G GROUP TOPIC...       balanced consumer in a group (kcat -G; -f -J -o -e -q -X)
+  kafka-direct groups -b BROKERS [--describe G]   list groups; describe one: members, offsets, lag
   kafka-direct decode [--hex] [--json] [--response --api NAME|KEY --api-version N] [FILE|-]
   kafka-direct fake-broker [--brokers N] [--topic NAME:PARTITIONS ...] [--port P] [--data DIR] [--verbose]
   kafka-direct wordcount -b BROKERS -t TOPIC[,TOPIC] [--from beginning|end] [--batch-interval MS] ...

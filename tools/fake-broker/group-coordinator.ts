@@ -42,6 +42,8 @@ export interface JoinResult {
   leader: string
   memberId: string
   members: Array<{ memberId: string, groupInstanceId: string | null, metadata: Buffer }>
+  /** JoinGroup v9: the leader must not assign (a static leader rejoining a stable group). */
+  skipAssignment?: boolean
 }
 
 export interface SyncRequest {
@@ -135,9 +137,9 @@ export class GroupCoordinator {
       if (memberId === '') {
         memberId = `${req.clientId}-${randomUUID()}`
         if (req.groupInstanceId !== null) {
-          // A static member (KIP-345) that rejoins replaces its old incarnation.
+          // A static member (KIP-345) that rejoins replaces its old incarnation under a new member id.
           const old = [...g.members.values()].find(m => m.groupInstanceId === req.groupInstanceId)
-          if (old !== undefined) this.removeMember(g, old, false)
+          if (old !== undefined) return this.replaceStaticMember(g, old, memberId, req)
         } else if (req.requireKnownMemberId) {
           g.pendingMemberIds.add(memberId)
           return fail(ErrorCode.MEMBER_ID_REQUIRED, memberId)
@@ -321,6 +323,51 @@ export class GroupCoordinator {
     return out
   }
 
+  /**
+   * DeleteGroups (KIP-229): a group without members goes, with its committed offsets. GROUP_ID_NOT_FOUND for a
+   * group never seen, NON_EMPTY_GROUP while members are in it (GroupCoordinator.handleDeleteGroups).
+   */
+  deleteGroup (groupId: string): number {
+    const g = this.groups.get(groupId)
+    if (g === undefined || g.state === 'Dead') return ErrorCode.GROUP_ID_NOT_FOUND
+    if (g.members.size > 0 || g.state !== 'Empty') return ErrorCode.NON_EMPTY_GROUP
+    clearTimeout(g.rebalanceTimer)
+    this.groups.delete(groupId)
+    this.options.onOffsetsChanged()
+    return ErrorCode.NONE
+  }
+
+  /**
+   * OffsetDelete (KIP-496): the group's error first (GROUP_ID_NOT_FOUND; NON_EMPTY_GROUP for a non-consumer group
+   * with members, whose subscriptions cannot be read), then per partition GROUP_SUBSCRIBED_TO_TOPIC while a
+   * member's subscription (consumer protocol) names the topic; other partitions' offsets are removed.
+   */
+  deleteOffsets (groupId: string, topics: Array<{ name: string, partitions: number[] }>, subscribedTopics: (metadata: Buffer) => string[]): { errorCode: number, topics: Array<{ name: string, partitions: Array<{ partitionIndex: number, errorCode: number }> }> } {
+    const g = this.groups.get(groupId)
+    const none = { topics: [] }
+    if (g === undefined || g.state === 'Dead') return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, ...none }
+    const subscribed = new Set<string>()
+    if (g.members.size > 0) {
+      if (g.protocolType !== 'consumer') return { errorCode: ErrorCode.NON_EMPTY_GROUP, ...none }
+      for (const m of g.members.values()) {
+        const meta = m.protocols.find(p => p.name === g.protocolName)?.metadata ?? m.protocols[0]?.metadata
+        if (meta !== undefined) for (const t of subscribedTopics(meta)) subscribed.add(t)
+      }
+    }
+    let changed = false
+    const out = topics.map(t => ({
+      name: t.name,
+      partitions: t.partitions.map(partitionIndex => {
+        if (subscribed.has(t.name)) return { partitionIndex, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC }
+        changed = g.offsets.get(t.name)?.delete(partitionIndex) === true || changed
+        if (g.offsets.get(t.name)?.size === 0) g.offsets.delete(t.name)
+        return { partitionIndex, errorCode: ErrorCode.NONE }
+      })
+    }))
+    if (changed) this.options.onOffsetsChanged()
+    return { errorCode: ErrorCode.NONE, topics: out }
+  }
+
   /** A deleted topic's committed offsets go with it. */
   forgetTopic (topic: string): void {
     for (const g of this.groups.values()) g.offsets.delete(topic)
@@ -356,6 +403,43 @@ export class GroupCoordinator {
   /** Whether the protocols a member offers leave at least one that every other member supports too. */
   private supportsProtocols (g: Group, protocols: GroupProtocol[], self: Member | undefined): boolean {
     return protocols.some(p => [...g.members.values()].every(m => m === self || m.protocols.some(q => q.name === p.name)))
+  }
+
+  /**
+   * A static member restarted (KIP-345; GroupCoordinator.updateStaticMemberAndRebalance): its old member id is
+   * fenced (FENCED_INSTANCE_ID from then on) and the new one takes its place, assignment included. In a Stable
+   * group with the same subscription there is no rebalance: the member gets the current generation back (a
+   * leader is told to skip assigning, JoinGroup v9) and its old assignment from SyncGroup. Otherwise it joins the
+   * rebalance under way, or starts one.
+   */
+  private replaceStaticMember (g: Group, old: Member, memberId: string, req: JoinRequest): Promise<JoinResult> {
+    clearTimeout(old.sessionTimer)
+    old.joinWaiter?.(this.joinError(old, ErrorCode.FENCED_INSTANCE_ID))
+    old.syncWaiter?.({ errorCode: ErrorCode.FENCED_INSTANCE_ID, protocolType: null, protocolName: null, assignment: EMPTY })
+    g.members.delete(old.memberId)
+    const member: Member = {
+      ...old, memberId, clientId: req.clientId, clientHost: req.clientHost, sessionTimeoutMs: req.sessionTimeoutMs,
+      rebalanceTimeoutMs: req.rebalanceTimeoutMs, protocols: req.protocols, joinWaiter: undefined, syncWaiter: undefined, sessionTimer: undefined
+    }
+    g.members.set(memberId, member)
+    if (g.leaderId === old.memberId) g.leaderId = memberId
+    if (g.state === 'Stable' && protocolsEqual(old.protocols, req.protocols)) {
+      this.touch(g, member)
+      return Promise.resolve({ ...this.joinResult(g, member), skipAssignment: g.leaderId === memberId })
+    }
+    const joined = this.awaitJoin(member)
+    if (g.state === 'PreparingRebalance') this.tryCompleteJoin(g)
+    else this.prepareRebalance(g)
+    return joined
+  }
+
+  /** FENCED_INSTANCE_ID when a request names a static member's instance id under another member id (KIP-345). */
+  fencedInstance (groupId: string, memberId: string, groupInstanceId: string | null): boolean {
+    if (groupInstanceId === null) return false
+    const g = this.groups.get(groupId)
+    if (g === undefined) return false
+    const current = [...g.members.values()].find(m => m.groupInstanceId === groupInstanceId)
+    return current !== undefined && current.memberId !== memberId
   }
 
   private awaitJoin (member: Member): Promise<JoinResult> {

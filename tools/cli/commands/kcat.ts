@@ -7,6 +7,7 @@ import { parseOptions, type KcatOptions } from '../kcat/options.js'
 import { renderMetadataJson, renderMetadataText } from '../kcat/metadata-list.js'
 import { runConsume } from '../kcat/consume.js'
 import { runProduce } from '../kcat/produce.js'
+import { runBalancedConsume } from '../kcat/balanced-consume.js'
 import { parseTimeQuery, runQuery } from '../kcat/query.js'
 
 // kafka-direct's kcat mode: the same flags as kcat (https://github.com/edenhill/kcat, kcat -h) and, for those
@@ -88,6 +89,37 @@ export async function run (argv: string[], io: Io = { stdin: process.stdin, stdo
       throw new ConfigError('-b', 'no brokers given (-b host:port)')
     }
     const { config, offsetReset } = buildConfig(o, io.stderr)
+    if (mode === 'balanced') {
+      // The group member owns its connections; SIGINT and SIGTERM end it cleanly (commit, LeaveGroup).
+      const stop = new AbortController()
+      const onSignal = (): void => { stop.abort() }
+      process.once('SIGINT', onSignal)
+      process.once('SIGTERM', onSignal)
+      try {
+        return await runBalancedConsume({
+          group: o.group as string,
+          topics: [...o.positional, ...o.topics],
+          config,
+          enableAutoCommit: o.config['enable.auto.commit'],
+          offset: o.offset,
+          exitAtEnd: o.exitAtEnd,
+          count: o.count,
+          quiet: o.quiet,
+          json: o.json,
+          format: o.format,
+          keyDelimiter: o.keyDelimiter,
+          messageDelimiter: o.messageDelimiter,
+          nullString: o.nullString,
+          offsetReset,
+          stdout: io.stdout,
+          stderr: io.stderr,
+          signal: stop.signal
+        })
+      } finally {
+        process.off('SIGINT', onSignal)
+        process.off('SIGTERM', onSignal)
+      }
+    }
     consumer = new SimpleConsumer(config)
     switch (mode) {
       case 'list': {

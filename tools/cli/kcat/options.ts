@@ -4,7 +4,7 @@ import { UsageError } from '../usage-error.js'
 // kcat's command line, parsed the way its getopt does: flags may be grouped (-Ce), an option's argument may be
 // attached (-tfoo) or separate (-t foo), and options may repeat where kcat allows it (-t for -Q, -X, -H, -p).
 
-export type Mode = 'list' | 'consume' | 'produce' | 'query'
+export type Mode = 'list' | 'consume' | 'produce' | 'query' | 'balanced'
 
 export interface KcatOptions {
   mode: Mode | undefined
@@ -27,6 +27,9 @@ export interface KcatOptions {
   config: Record<string, string>
   unbuffered: boolean
   verbosity: number
+  /** kcat -G: the group of the balanced consumer; its topics are the positional arguments. */
+  group: string | undefined
+  positional: string[]
 }
 
 /** Options that take an argument, as in kcat's optstring. */
@@ -52,17 +55,20 @@ export function parseOptions (argv: string[]): KcatOptions {
     nullString: false,
     config: {},
     unbuffered: false,
-    verbosity: 1
+    verbosity: 1,
+    group: undefined,
+    positional: []
   }
   const setMode = (m: Mode): void => {
+    if (o.mode === 'balanced') return // -G decides the mode, as in kcat
     if (o.mode !== undefined && o.mode !== m) throw new ConfigError(`-${m[0].toUpperCase()}`, 'only one of -C, -P, -L and -Q may be given')
     o.mode = m
   }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
-    if (!a.startsWith('-') || a === '-') throw new ConfigError(a, 'unexpected argument (file arguments are not supported)')
     // kcat has no long options; reading "--frobnicate" as the flags -, f, r ... would blame "-" for the typo.
     if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`)
+    if (!a.startsWith('-') || a === '-') { o.positional.push(a); continue }
     for (let j = 1; j < a.length; j++) {
       const f = a[j]
       let arg: string | undefined
@@ -109,12 +115,17 @@ export function parseOptions (argv: string[]): KcatOptions {
         }
         // kcat -m <seconds>: how long to wait for the first metadata (default 5): our bootstrap.timeout.ms.
         case 'm': o.config['bootstrap.timeout.ms'] = String(parseInteger('-m', arg as string, 1) * 1000); break
-        case 'd': case 's': case 'r': case 'G': case 'F':
+        // -G group: kcat's balanced consumer, whatever other mode flag is given (kcat: "-G <group-id> topic1 ...").
+        case 'G': o.group = arg; o.mode = 'balanced'; break
+        case 'd': case 's': case 'r': case 'F':
           throw new ConfigError(`-${f}`, 'not supported by kafka-direct')
         default:
           throw new UsageError(`unknown option -${f}`)
       }
     }
+  }
+  if (o.positional.length > 0 && o.group === undefined) {
+    throw new ConfigError(o.positional[0], 'unexpected argument (topics as arguments only with -G; file arguments are not supported)')
   }
   return o
 }

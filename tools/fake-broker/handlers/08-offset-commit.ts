@@ -19,7 +19,9 @@ const OFFSET_METADATA_TOO_LARGE = 12
 export const offsetCommitHandler = serve<Req>(OffsetCommit, '0-9', (ctx): Res => {
   const { body, cluster } = ctx
   const groups = cluster.groups
-  const groupError = coordinatorError(ctx, body.groupId) || groups.commitError(body.groupId, body.generationIdOrMemberEpoch, body.memberId)
+  const groupError = coordinatorError(ctx, body.groupId) ||
+    (groups.fencedInstance(body.groupId, body.memberId, body.groupInstanceId) ? ErrorCode.FENCED_INSTANCE_ID : 0) ||
+    groups.commitError(body.groupId, body.generationIdOrMemberEpoch, body.memberId)
   let committed = false
   const topics = body.topics.map(t => ({
     name: t.name,

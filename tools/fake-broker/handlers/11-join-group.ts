@@ -7,7 +7,7 @@ import { coordinatorError } from './coordinator-check.js'
 // rebalanceTimeoutMs (v0 uses the session timeout for both, KIP-62). v4 makes new members join twice: first
 // with an empty id to get MEMBER_ID_REQUIRED and their id, then with it (KIP-394). v5 adds static membership
 // (groupInstanceId, KIP-345). v7 returns the protocol type, and the protocol name may be null. v8 adds a reason.
-// v9 adds skipAssignment (for KIP-814 server-side assignors; always false here).
+// v9 adds skipAssignment: a static leader rejoining a stable group must not assign again (KIP-814).
 
 type Req = Infer<typeof JoinGroup.request>
 type Res = InferInput<typeof JoinGroup.response>
@@ -38,7 +38,7 @@ export const joinGroupHandler = serve<Req>(JoinGroup, '0-9', async (ctx): Promis
     protocolType: r.protocolType,
     protocolName: nameOrEmpty(r.protocolName),
     leader: r.leader,
-    skipAssignment: false,
+    skipAssignment: r.skipAssignment ?? false,
     memberId: r.memberId,
     members: r.members
   }

@@ -1,5 +1,6 @@
 import { Heartbeat } from '../../../protocol/apis/index.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
 import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
 
@@ -11,6 +12,7 @@ type Res = InferInput<typeof Heartbeat.response>
 
 export const heartbeatHandler = serve<Req>(Heartbeat, '0-4', (ctx): Res => {
   const { body } = ctx
-  const error = coordinatorError(ctx, body.groupId)
+  const error = coordinatorError(ctx, body.groupId) ||
+    (ctx.cluster.groups.fencedInstance(body.groupId, body.memberId, body.groupInstanceId) ? ErrorCode.FENCED_INSTANCE_ID : 0)
   return { throttleTimeMs: 0, errorCode: error !== 0 ? error : ctx.cluster.groups.heartbeat(body.groupId, body.generationId, body.memberId) }
 })

@@ -1,5 +1,6 @@
 import { SyncGroup } from '../../../protocol/apis/index.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
 import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
 
@@ -12,7 +13,8 @@ type Res = InferInput<typeof SyncGroup.response>
 
 export const syncGroupHandler = serve<Req>(SyncGroup, '0-5', async (ctx): Promise<Res> => {
   const { body } = ctx
-  const error = coordinatorError(ctx, body.groupId)
+  const error = coordinatorError(ctx, body.groupId) ||
+    (ctx.cluster.groups.fencedInstance(body.groupId, body.memberId, body.groupInstanceId) ? ErrorCode.FENCED_INSTANCE_ID : 0)
   if (error !== 0) return { throttleTimeMs: 0, errorCode: error, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) }
   const r = await ctx.cluster.groups.sync({
     groupId: body.groupId,

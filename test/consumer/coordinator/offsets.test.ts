@@ -1,0 +1,62 @@
+import t from 'tap'
+import { FakeCluster } from '../../../tools/fake-broker/index.js'
+import { KafkaClient } from '../../../consumer/cluster.js'
+import { CoordinatorCache, GroupOffsets, SIMPLE_COMMIT } from '../../../consumer/coordinator/index.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
+import { KafkaError } from '../../../protocol/errors.js'
+
+async function setup (t: Tap.Test, brokers = 1): Promise<{ cluster: FakeCluster, client: KafkaClient }> {
+  const cluster = await FakeCluster.start({ brokers, topics: [{ name: 't', partitions: 3 }] })
+  const client = new KafkaClient({ bootstrapServers: cluster.bootstrap, retryBackoffMs: 1, retryBackoffMaxMs: 5 })
+  t.teardown(async () => { await client.close(); await cluster.stop() })
+  return { cluster, client }
+}
+
+t.test('a simple commit is read back by OffsetFetch, and partitions without a commit read -1', async t => {
+  const { client } = await setup(t)
+  const offsets = new GroupOffsets(client)
+  await offsets.commit('g', [{ topic: 't', partition: 0, offset: 5n }, { topic: 't', partition: 2, offset: 7n, metadata: 'm' }], SIMPLE_COMMIT)
+  const got = await offsets.fetch('g', [0, 1, 2].map(partition => ({ topic: 't', partition })))
+  t.same([...got].map(([k, c]) => [k, c.offset]), [['t:0', 5n], ['t:1', -1n], ['t:2', 7n]])
+  t.equal(got.get('t:2')?.metadata, 'm')
+})
+
+t.test('a null partition list reads every committed offset of the group', async t => {
+  const { client } = await setup(t)
+  const offsets = new GroupOffsets(client)
+  await offsets.commit('g', [{ topic: 't', partition: 1, offset: 3n }])
+  const got = await offsets.fetch('g', null)
+  t.same([...got].map(([k, c]) => [k, c.offset]), [['t:1', 3n]])
+})
+
+for (const code of ['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_LOAD_IN_PROGRESS'] as const) {
+  t.test(`${code} forgets the coordinator, finds it again and retries`, async t => {
+    const { cluster, client } = await setup(t)
+    const offsets = new GroupOffsets(client)
+    await offsets.commit('g', [{ topic: 't', partition: 0, offset: 1n }])
+    const finds: number[] = []
+    cluster.faults.intercept(req => { if (req.apiName === 'FindCoordinator') finds.push(req.brokerId); return undefined })
+    cluster.faults.failNext('OffsetCommit', 1, ErrorCode[code])
+    await offsets.commit('g', [{ topic: 't', partition: 0, offset: 2n }])
+    t.equal(finds.length, 1, 'asked FindCoordinator once more')
+    t.equal((await offsets.fetch('g', [{ topic: 't', partition: 0 }])).get('t:0')?.offset, 2n)
+  })
+}
+
+t.test('the coordinator is cached: many commits, one FindCoordinator', async t => {
+  const { cluster, client } = await setup(t, 3)
+  let finds = 0
+  cluster.faults.intercept(req => { if (req.apiName === 'FindCoordinator') finds++; return undefined })
+  const offsets = new GroupOffsets(client, new CoordinatorCache(client))
+  await Promise.all([1n, 2n, 3n].map(async o => { await offsets.commit('g', [{ topic: 't', partition: 0, offset: o }]) }))
+  t.equal(finds, 1)
+})
+
+t.test('a member error is not retried: it reaches the caller as a KafkaError', async t => {
+  const { client } = await setup(t)
+  const offsets = new GroupOffsets(client)
+  // A generation and member id the coordinator never handed out.
+  const err = await offsets.commit('g2', [{ topic: 't', partition: 0, offset: 1n }], { generationIdOrMemberEpoch: 3, memberId: 'ghost', groupInstanceId: null }).then(() => undefined, (e: unknown) => e)
+  t.ok(err instanceof KafkaError)
+  t.equal((err as KafkaError).errorCode, ErrorCode.ILLEGAL_GENERATION)
+})

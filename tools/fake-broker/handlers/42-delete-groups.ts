@@ -1,0 +1,19 @@
+import { DeleteGroups } from '../../../protocol/apis/index.js'
+import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import { serve } from '../handler.js'
+import { coordinatorError } from './coordinator-check.js'
+
+// DeleteGroups (key 42), v0-3: each group must be asked of its coordinator (NOT_COORDINATOR otherwise); a group
+// with members is not deleted (NON_EMPTY_GROUP), an unknown one is GROUP_ID_NOT_FOUND (KIP-229). v2 is flexible,
+// v3 adds an error message per group.
+
+type Req = Infer<typeof DeleteGroups.request>
+type Res = InferInput<typeof DeleteGroups.response>
+
+export const deleteGroupsHandler = serve<Req>(DeleteGroups, '0-3', (ctx): Res => ({
+  throttleTimeMs: 0,
+  results: ctx.body.groupsNames.map(groupId => {
+    const errorCode = coordinatorError(ctx, groupId) || ctx.cluster.groups.deleteGroup(groupId)
+    return { groupId, errorCode, errorMessage: null }
+  })
+}))
