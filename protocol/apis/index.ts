@@ -22,6 +22,12 @@ import { DeleteTopics } from './delete-topics.js'
 import { DeleteRecords } from './delete-records.js'
 import { InitProducerId } from './init-producer-id.js'
 import { OffsetForLeaderEpoch } from './offset-for-leader-epoch.js'
+import { AddPartitionsToTxn } from './add-partitions-to-txn.js'
+import { AddOffsetsToTxn } from './add-offsets-to-txn.js'
+import { EndTxn } from './end-txn.js'
+import { TxnOffsetCommit } from './txn-offset-commit.js'
+import { DescribeTransactions } from './describe-transactions.js'
+import { ListTransactions } from './list-transactions.js'
 
 export { ApiVersions } from './api-versions.js'
 export { Metadata } from './metadata.js'
@@ -46,9 +52,15 @@ export { DeleteTopics } from './delete-topics.js'
 export { DeleteRecords } from './delete-records.js'
 export { InitProducerId } from './init-producer-id.js'
 export { OffsetForLeaderEpoch } from './offset-for-leader-epoch.js'
+export { AddPartitionsToTxn } from './add-partitions-to-txn.js'
+export { AddOffsetsToTxn } from './add-offsets-to-txn.js'
+export { EndTxn } from './end-txn.js'
+export { TxnOffsetCommit } from './txn-offset-commit.js'
+export { DescribeTransactions } from './describe-transactions.js'
+export { ListTransactions } from './list-transactions.js'
 
 /** Every API this library speaks, indexed by API key. */
-export const ALL_APIS: readonly ApiSchema[] = [ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster, ConsumerGroupHeartbeat]
+export const ALL_APIS: readonly ApiSchema[] = [ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit, DescribeTransactions, ListTransactions, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster, ConsumerGroupHeartbeat]
 
 const byKey = new Map<number, ApiSchema>(ALL_APIS.map(a => [a.key, a]))
 const byName = new Map<string, ApiSchema>(ALL_APIS.map(a => [a.name.toLowerCase(), a]))
