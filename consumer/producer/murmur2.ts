@@ -19,13 +19,13 @@ export function murmur2 (data: Uint8Array): number {
     k = Math.imul(k, M)
     h = Math.imul(h, M) ^ k
   }
-  // The tail falls through from 3 to 1, as Java's switch does.
-  switch (length & 3) {
-    case 3: h ^= data[words + 2] << 16 // falls through
-    case 2: h ^= data[words + 1] << 8 // falls through
-    case 1:
-      h ^= data[words]
-      h = Math.imul(h, M)
+  // The last 1-3 bytes, as Java's switch with fall-through adds them (byte 2, then 1, then 0, then one multiply).
+  const tail = length & 3
+  if (tail === 3) h ^= data[words + 2] << 16
+  if (tail >= 2) h ^= data[words + 1] << 8
+  if (tail >= 1) {
+    h ^= data[words]
+    h = Math.imul(h, M)
   }
   h ^= h >>> 13
   h = Math.imul(h, M)
