@@ -31,7 +31,8 @@ function byteLength (v: Buffer | string | null | undefined): number {
 
 export class ProducerBatch {
   readonly records: RecordInput[] = []
-  readonly reports: Array<DeliveryReport | undefined> = []
+  /** Per-record reports, created with the first record that has one (most high-volume callers pass none). */
+  reports: Array<DeliveryReport | undefined> | null = null
   bytes = 0
   readonly createdAt: number
   /** The encoded batch, built on first send and rebuilt only when the sequence changes. */
@@ -57,13 +58,15 @@ export class ProducerBatch {
   }
 
   add (record: RecordInput, size: number, report: DeliveryReport | undefined): void {
+    if (report !== undefined && this.reports === null) this.reports = new Array(this.records.length).fill(undefined)
     this.records.push(record)
-    this.reports.push(report)
+    if (this.reports !== null) this.reports.push(report)
     this.bytes += size
   }
 
   /** Reports every record as written, from `baseOffset` on (-1 for all when unknown). */
   succeed (baseOffset: bigint, logAppendTime: bigint): void {
+    if (this.reports === null) return
     for (let i = 0; i < this.records.length; i++) {
       const report = this.reports[i]
       if (report === undefined) continue
@@ -78,6 +81,7 @@ export class ProducerBatch {
   }
 
   fail (err: Error): void {
+    if (this.reports === null) return
     for (const report of this.reports) if (report !== undefined) report(err, null)
   }
 }

@@ -79,6 +79,11 @@ for (const k of KEYS) {
   for (const d of k.dotted) BY_NAME.set(d, k)
 }
 
+/** Whether a configuration key (camelCase or dotted) is a producer setting rather than a client one. */
+export function isProducerKey (key: string): boolean {
+  return BY_NAME.has(key)
+}
+
 const CODECS = new Set<string>(['none', 'gzip', 'snappy', 'lz4', 'zstd'])
 
 function parseValue (spec: KeySpec, key: string, value: unknown): unknown {

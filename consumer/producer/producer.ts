@@ -74,6 +74,9 @@ export class Producer {
     this.client = client ?? new KafkaClient(clientConfig)
   }
 
+  /** Records delivered and failed so far, and the first failure: for callers that pass no per-record report. */
+  readonly stats = { deliveredRecords: 0, failedRecords: 0, firstError: null as Error | null }
+
   /** Whether batches carry producer ids and sequences. */
   get idempotent (): boolean { return this.config.enableIdempotence }
 
@@ -180,8 +183,9 @@ export class Producer {
       this.unfinishedBatches++
       this.armTimer(now + this.config.lingerMs)
     }
-    // The create time is fixed now, as the Java client does, not when the batch is encoded.
-    q.open.add({ key: record.key, value: record.value, headers: record.headers, timestamp: record.timestamp ?? now }, size, report)
+    // The create time is fixed now, as the Java client does, not when the batch is encoded. A record that has one
+    // is kept as given (the caller must not change it until it is delivered).
+    q.open.add(record.timestamp === undefined ? { key: record.key, value: record.value, headers: record.headers, timestamp: now } : record, size, report)
     this.bufferedBytes += size
     if (q.open.bytes >= this.config.batchSize || q.open.records.length >= this.config.batchRecords) {
       this.closeBatch(q)
@@ -482,6 +486,7 @@ export class Producer {
     q.inFlight--
     q.acked = true
     this.release(b, q)
+    this.stats.deliveredRecords += b.records.length
     b.succeed(baseOffset, logAppendTime)
   }
 
@@ -490,12 +495,18 @@ export class Producer {
     // A numbered batch that is never written leaves a gap the broker will not accept: renumber under a new epoch.
     if (this.idempotent && b.baseSequence >= 0) this.needsBump = true
     this.release(b, q)
+    this.countFailed(b, err)
     b.fail(err)
     this.onBatchFailed(err)
   }
 
   /** A hook for transactions: a failed batch spoils the transaction. */
   protected onBatchFailed (_err: Error): void {}
+
+  private countFailed (b: ProducerBatch, err: Error): void {
+    this.stats.failedRecords += b.records.length
+    this.stats.firstError ??= err
+  }
 
   private release (b: ProducerBatch, q: PartitionQueue): void {
     if (q.recovering && q.inFlight === 0 && !q.hasSequenced()) q.recovering = false
@@ -564,6 +575,7 @@ export class Producer {
         if (q.open !== null) { q.ready.push(q.open); q.open = null }
         for (const b of q.ready.splice(0)) {
           this.release(b, q)
+          this.countFailed(b, err)
           b.fail(err)
         }
       }

@@ -5,6 +5,8 @@ import { parseOptions, type KcatOptions } from '../kcat/options.js'
 import { renderMetadataJson, renderMetadataText } from '../kcat/metadata-list.js'
 import { runConsume } from '../kcat/consume.js'
 import { runProduce } from '../kcat/produce.js'
+import { Producer } from '../../../consumer/producer/producer.js'
+import { isProducerKey } from '../../../consumer/producer/producer-config.js'
 import { parseTimeQuery, runQuery } from '../kcat/query.js'
 
 // kafka-direct's kcat mode: the same flags as kcat (https://github.com/edenhill/kcat, kcat -h) and, for those
@@ -24,13 +26,14 @@ export interface Io {
  */
 const IGNORED_X = new Set(['debug', 'enable.partition.eof', 'log_level', 'statistics.interval.ms', 'queued.min.messages',
   'queued.max.messages.kbytes', 'broker.version.fallback', 'topic.metadata.refresh.interval.ms', 'socket.keepalive.enable',
-  'enable.auto.commit', 'allow.auto.create.topics', 'linger.ms', 'queue.buffering.max.ms', 'acks',
-  'request.required.acks', 'compression.codec', 'compression.type'])
+  'enable.auto.commit', 'allow.auto.create.topics', 'sticky.partitioning.linger.ms', 'retry.backoff.max.ms'])
 
-function buildConfig (o: KcatOptions): { config: ConfigInput, offsetReset: 'beginning' | 'end' | 'error', acks: string | undefined } {
+function buildConfig (o: KcatOptions): { config: ConfigInput, producerConfig: ConfigInput, offsetReset: 'beginning' | 'end' | 'error' } {
   const config: ConfigInput = {}
+  // Producer settings (linger.ms, acks, compression.codec, transactional.id ...) go to the producer of -P; in the
+  // other modes they are accepted and unused, as librdkafka accepts them in a consumer.
+  const producerConfig: ConfigInput = {}
   let offsetReset: 'beginning' | 'end' | 'error' = 'end'
-  let acks: string | undefined
   for (const [k, v] of Object.entries(o.config)) {
     const key = k.startsWith('topic.') && k !== 'topic.metadata.refresh.interval.ms' ? k.slice(6) : k
     if (key === 'auto.offset.reset') {
@@ -40,8 +43,8 @@ function buildConfig (o: KcatOptions): { config: ConfigInput, offsetReset: 'begi
       else throw new ConfigError(k, `expected smallest, earliest, beginning, largest, latest, end or error, got "${v}"`)
       continue
     }
-    if (key === 'acks' || key === 'request.required.acks') { acks = v; continue }
     if (IGNORED_X.has(key)) continue
+    if (isProducerKey(key)) { producerConfig[key] = v; continue }
     config[key] = v
   }
   if (o.brokers !== undefined) {
@@ -57,7 +60,14 @@ function buildConfig (o: KcatOptions): { config: ConfigInput, offsetReset: 'begi
   //   of a plain consume's CPU; -X check.crcs=true turns it on, as with kcat.
   if (config['isolation.level'] === undefined) config['isolation.level'] = 'read_committed'
   if (config['check.crcs'] === undefined && config.checkCrcs === undefined) config['check.crcs'] = 'false'
-  return { config, offsetReset, acks }
+  // kcat's partitioner for keyed records is librdkafka's default, consistent_random (CRC-32 of the key), so -P
+  // puts a key where kcat would; -X partitioner=murmur2_random gives the Java client's placement.
+  if (producerConfig.partitioner === undefined) producerConfig.partitioner = 'consistent_random'
+  if (o.codec !== undefined) {
+    if (producerConfig['compression.codec'] !== undefined || producerConfig['compression.type'] !== undefined) throw new ConfigError('-z', 'given together with -X compression.codec')
+    producerConfig['compression.codec'] = o.codec
+  }
+  return { config, producerConfig, offsetReset }
 }
 
 export async function run (argv: string[], io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
@@ -69,7 +79,7 @@ export async function run (argv: string[], io: Io = { stdin: process.stdin, stdo
     if (o.brokers === undefined && o.config['bootstrap.servers'] === undefined && o.config['metadata.broker.list'] === undefined) {
       throw new ConfigError('-b', 'no brokers given (-b host:port)')
     }
-    const { config, offsetReset } = buildConfig(o)
+    const { config, producerConfig, offsetReset } = buildConfig(o)
     consumer = new SimpleConsumer(config)
     switch (mode) {
       case 'list': {
@@ -106,18 +116,23 @@ export async function run (argv: string[], io: Io = { stdin: process.stdin, stdo
       case 'produce': {
         if (o.topics.length !== 1) throw new ConfigError('-t', '-P needs exactly one -t topic')
         if (o.partitions.length > 1) throw new ConfigError('-p', '-P takes at most one partition')
-        return await runProduce(consumer, {
-          topic: o.topics[0],
-          partition: o.partitions[0],
-          keyDelimiter: o.keyDelimiter,
-          messageDelimiter: o.messageDelimiter,
-          fixedKey: o.fixedKey,
-          headers: o.headers,
-          codec: o.codec,
-          nullString: o.nullString,
-          count: o.count,
-          stdin: io.stdin
-        })
+        const producer = new Producer(producerConfig, consumer.client)
+        try {
+          return await runProduce(producer, {
+            topic: o.topics[0],
+            partition: o.partitions[0],
+            keyDelimiter: o.keyDelimiter,
+            messageDelimiter: o.messageDelimiter,
+            fixedKey: o.fixedKey,
+            headers: o.headers,
+            nullString: o.nullString,
+            count: o.count,
+            stdin: io.stdin,
+            stderr: io.stderr
+          })
+        } finally {
+          await producer.close()
+        }
       }
     }
     return 0
