@@ -39,6 +39,8 @@ export class Producer {
   readonly client: KafkaClient
   readonly config: ProducerConfig
   private readonly ownsClient: boolean
+  /** The highest Produce version to use (transactions under protocol v1 stay below v12, KIP-890). */
+  protected produceVersionCap = Infinity
   private readonly queues = new Map<string, PartitionQueue[]>()
   private readonly openQueues = new Set<PartitionQueue>()
   private readonly stickyPartition = new Map<string, number>()
@@ -260,7 +262,7 @@ export class Producer {
   }
 
   private async drainOnce (): Promise<void> {
-    if (this.closed || this.fatalError !== null) return
+    if (this.closed || this.fatalError !== null || this.unfinishedBatches === 0) return
     const now = Date.now()
     for (const q of [...this.openQueues]) {
       const b = q.open as ProducerBatch
@@ -340,7 +342,27 @@ export class Producer {
   /** A hook for transactions: whether batches may be sent to this partition yet. */
   protected mayWriteTo (_q: PartitionQueue): boolean { return true }
 
-  protected get transactionalId (): string | null { return null }
+  protected get transactionalId (): string | null { return this.config.transactionalId ?? null }
+
+  /** Batches not yet delivered or failed (queued or in flight). */
+  protected get pendingBatches (): number { return this.unfinishedBatches }
+
+  /** Every partition queue of every topic produced to. */
+  protected * partitionQueues (): Generator<PartitionQueue> {
+    for (const list of this.queues.values()) yield * list
+  }
+
+  /** The current producer id and epoch. */
+  protected setProducerIdAndEpoch (producerId: bigint, producerEpoch: number): void {
+    this.producerId = producerId
+    this.producerEpoch = producerEpoch
+    for (const q of this.partitionQueues()) {
+      q.nextSequence = 0
+      q.recovering = false
+      q.acked = false
+      for (const b of q.ready) { b.baseSequence = -1; b.encoded = null; b.maybeWritten = false }
+    }
+  }
 
   /** Resolve-first: sends the unknown-outcome batches at the head of their partitions. True while any remain. */
   private settleUnknownBatches (): boolean {
@@ -401,7 +423,7 @@ export class Producer {
     let res
     try {
       const conn = await this.client.connection(leader)
-      res = await conn.request<ProduceResponse>(Produce, undefined, {
+      res = await conn.request<ProduceResponse>(Produce, Math.min(conn.versionFor(Produce), this.produceVersionCap), {
         transactionalId: this.transactionalId,
         acks,
         timeoutMs: this.client.config.requestTimeoutMs,
@@ -441,14 +463,14 @@ export class Producer {
       // After an earlier batch of this partition was rejected, later ones are out of order: expected, retry them.
       // Otherwise the broker lost our state (or we lost a batch): renumber under a new epoch (KIP-360). Either way
       // the broker rejected this batch, so it was not written.
-      if (!(code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && q.recovering)) this.needsBump = true
+      if (!(code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && q.recovering)) this.requestBump(err)
       this.retryOrFail(b, q, err, true, false)
       return
     }
     if (this.isFenced(code)) {
       if (this.transactionalId === null) {
         // An idempotent producer's epoch went stale (another bump, or broker state lost): bump and resend (KIP-360).
-        this.needsBump = true
+        this.requestBump(err)
         this.retryOrFail(b, q, err, true, false)
       } else {
         this.retryOrFail(b, q, err, false, false)
@@ -464,6 +486,17 @@ export class Producer {
     return code === ErrorCode.PRODUCER_FENCED || code === ErrorCode.INVALID_PRODUCER_EPOCH
   }
 
+  /**
+   * Sequences can no longer line up: an idempotent producer renumbers under a new epoch once nothing is in
+   * flight (KIP-360). A transactional producer overrides this: the transaction must be aborted first.
+   */
+  protected requestBump (_cause: Error): void {
+    this.needsBump = true
+  }
+
+  /** Whether a failed batch may be retried (a transactional producer stops retrying once the transaction failed). */
+  protected mayRetry (): boolean { return true }
+
   /** A transactional producer whose epoch is stale has been fenced by a newer instance (overridden). */
   protected onFenced (err: KafkaError): void {
     this.setFatal(err)
@@ -472,7 +505,7 @@ export class Producer {
   private retryOrFail (b: ProducerBatch, q: PartitionQueue, err: Error, retriable: boolean, maybeWritten: boolean): void {
     q.inFlight--
     const now = Date.now()
-    if (!retriable || this.closed || b.attempts > this.client.config.retries || now - b.createdAt > this.config.deliveryTimeoutMs) {
+    if (!retriable || this.closed || !this.mayRetry() || b.attempts > this.client.config.retries || now - b.createdAt > this.config.deliveryTimeoutMs) {
       this.finishFailed(b, q, err)
       return
     }
@@ -493,7 +526,7 @@ export class Producer {
   /** Fails a batch that is neither queued nor counted in flight any more. */
   protected finishFailed (b: ProducerBatch, q: PartitionQueue, err: Error): void {
     // A numbered batch that is never written leaves a gap the broker will not accept: renumber under a new epoch.
-    if (this.idempotent && b.baseSequence >= 0) this.needsBump = true
+    if (this.idempotent && b.baseSequence >= 0) this.requestBump(err)
     this.release(b, q)
     this.countFailed(b, err)
     b.fail(err)
@@ -569,7 +602,8 @@ export class Producer {
     this.failEverything(err)
   }
 
-  private failEverything (err: Error): void {
+  /** Fails every batch not in flight (open or waiting) with `err`. */
+  protected failEverything (err: Error): void {
     for (const list of this.queues.values()) {
       for (const q of list) {
         if (q.open !== null) { q.ready.push(q.open); q.open = null }
