@@ -6,6 +6,7 @@ import { renderMetadataJson, renderMetadataText } from '../kcat/metadata-list.js
 import { runConsume } from '../kcat/consume.js'
 import { runProduce } from '../kcat/produce.js'
 import { Producer } from '../../../consumer/producer/producer.js'
+import { TransactionalProducer } from '../../../consumer/producer/transactional-producer.js'
 import { isProducerKey } from '../../../consumer/producer/producer-config.js'
 import { parseTimeQuery, runQuery } from '../kcat/query.js'
 
@@ -116,7 +117,10 @@ export async function run (argv: string[], io: Io = { stdin: process.stdin, stdo
       case 'produce': {
         if (o.topics.length !== 1) throw new ConfigError('-t', '-P needs exactly one -t topic')
         if (o.partitions.length > 1) throw new ConfigError('-p', '-P takes at most one partition')
-        const producer = new Producer(producerConfig, consumer.client)
+        // With -X transactional.id, the whole run is one transaction (runProduce commits or aborts it).
+        const producer = producerConfig['transactional.id'] !== undefined
+          ? new TransactionalProducer(producerConfig, consumer.client)
+          : new Producer(producerConfig, consumer.client)
         try {
           return await runProduce(producer, {
             topic: o.topics[0],

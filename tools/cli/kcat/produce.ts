@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream'
 import { ConfigError } from '../../../protocol/errors.js'
 import type { Producer } from '../../../consumer/producer/producer.js'
+import { TransactionalProducer } from '../../../consumer/producer/transactional-producer.js'
 
 // kcat -P: one record per input line (or per -D delimiter), empty lines skipped, a key split off at the first -K
 // delimiter, a fixed -k key otherwise, -H headers on every record. Records go through the producer
@@ -23,6 +24,26 @@ export interface ProduceCliOptions {
 }
 
 export async function runProduce (producer: Producer, o: ProduceCliOptions): Promise<number> {
+  if (!(producer instanceof TransactionalProducer)) return await produceLines(producer, o)
+  await producer.initTransactions()
+  producer.beginTransaction()
+  let code: number
+  try {
+    code = await produceLines(producer, o)
+  } catch (err) {
+    await producer.abortTransaction().catch(() => {})
+    throw err
+  }
+  if (code !== 0) {
+    await producer.abortTransaction()
+    o.stderr.write('% Transaction aborted\n')
+    return code
+  }
+  await producer.commitTransaction()
+  return 0
+}
+
+async function produceLines (producer: Producer, o: ProduceCliOptions): Promise<number> {
   const delim = Buffer.from(o.messageDelimiter)
   if (delim.length === 0) throw new ConfigError('-D', 'the message delimiter is empty')
   const keyDelim = o.keyDelimiter === undefined ? undefined : Buffer.from(o.keyDelimiter)
