@@ -50,7 +50,11 @@ function produceOne (ctx: RequestContext<Req>, name: string, index: number, reco
   if (records === null || records.length === 0) return fail(ErrorCode.INVALID_RECORD, 'no records')
   if (records.length >= V2_HEADER_BYTES && records[V2_MAGIC] === 2 && (records.readInt16BE(V2_ATTRIBUTES) & ATTR_TRANSACTIONAL) !== 0) {
     const code = ctx.cluster.transactions.verifyProduce(ctx.body.transactionalId, records.readBigInt64BE(V2_PRODUCER_ID), records.readInt16BE(V2_PRODUCER_EPOCH), name, index)
-    if (code !== 0) return fail(code, 'the batch is not part of an open transaction of its producer')
+    if (code !== 0) {
+      return fail(code, code === ErrorCode.INVALID_TXN_STATE
+        ? `${name}[${index}] is not in the producer's open transaction (AddPartitionsToTxn first)`
+        : 'the producer epoch is not the transactional id\'s current one: a newer producer fenced it, or its transaction timed out')
+    }
   }
   let batch = records
   if (ctx.version < 3) {
