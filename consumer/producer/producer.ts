@@ -269,6 +269,7 @@ export class Producer {
       if (this.flushing > 0 || now - b.createdAt >= this.config.lingerMs) this.closeBatch(q)
       else this.armTimer(b.createdAt + this.config.lingerMs)
     }
+    this.expireBatches(now)
     let resolving = false
     if (this.idempotent && (this.producerId < 0n || this.needsBump)) {
       // Before a new epoch, batches whose fate is unknown are retried under their old one.
@@ -289,12 +290,6 @@ export class Producer {
         if (resolving && !b.maybeWritten) continue
         const limit = q.recovering || (this.idempotent && !q.acked) ? 1 : this.config.maxInFlight
         if (q.inFlight >= limit) continue
-        if (now - b.createdAt > this.config.deliveryTimeoutMs) {
-          q.ready.shift()
-          this.finishFailed(b, q, new TimeoutError(`delivery of ${b.records.length} records to ${q.topic}[${q.partition}] (delivery.timeout.ms)`, this.config.deliveryTimeoutMs))
-          this.drainAgain = true
-          continue
-        }
         if (b.retryAt > now) { earliest = Math.min(earliest, b.retryAt); continue }
         if (!this.mayWriteTo(q)) continue
         let leader: number
@@ -334,6 +329,22 @@ export class Producer {
       this.drainAgain = true // more batches may be ready behind the ones just sent
     }
     if (byLeader.size === 0) this.drainAgain = false
+  }
+
+  /**
+   * Fails the waiting batches older than delivery.timeout.ms, whatever holds them up (no leader, no producer id,
+   * an unreachable cluster), and arms the timer for the next one to expire, so `flush` never waits forever.
+   */
+  private expireBatches (now: number): void {
+    let next = Infinity
+    for (const q of this.partitionQueues()) {
+      while (q.ready.length > 0 && now - q.ready[0].createdAt > this.config.deliveryTimeoutMs) {
+        const b = q.ready.shift() as ProducerBatch
+        this.finishFailed(b, q, new TimeoutError(`delivery of ${b.records.length} records to ${q.topic}[${q.partition}] (delivery.timeout.ms)`, this.config.deliveryTimeoutMs))
+      }
+      if (q.ready.length > 0) next = Math.min(next, q.ready[0].createdAt + this.config.deliveryTimeoutMs + 1)
+    }
+    if (next < Infinity) this.armTimer(next)
   }
 
   /** A hook for transactions: runs before batches are collected; false skips this round. */

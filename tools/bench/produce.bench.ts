@@ -116,8 +116,9 @@ async function main (): Promise<void> {
     `(tools/fake-broker) in the benchmark process, acks=all and idempotence for every producer. Each producer is a child process timed ` +
     `from spawn to exit (median of ${RUNS}, runs interleaved); every run writes a fresh topic, checked afterwards to hold exactly ` +
     `${RECORDS.toLocaleString('en')} records. kcat and the kafka-direct CLI read the records as lines from a file on stdin; the others ` +
-    'generate them. Java: Kafka\'s own ProducerPerformance (kafka-tools 4.4, -Xmx512m). kafkajs and @platformatic/kafka: sends of 1000 messages, ' +
-    `5 outstanding. Peak RSS is the child's (${GNU_TIME !== undefined ? 'GNU time %M' : 'process.resourceUsage().maxRSS'}). The machine is shared ` +
+    'generate them. Java: Kafka\'s own ProducerPerformance (kafka-tools 4.4, -Xmx512m, its defaults: batch.size 16 KiB, linger.ms 5). ' +
+    'kafkajs: sends of 1000 messages, 5 outstanding; @platformatic/kafka: sends of 1000 messages, one at a time (with more outstanding its ' +
+    `idempotent sequences arrive out of order and it fails). Peak RSS is the child's (${GNU_TIME !== undefined ? 'GNU time %M' : 'process.resourceUsage().maxRSS'}). The machine is shared ` +
     `and has ${os.cpus().length} cores: the broker and the producer compete for them. Load average (1 min) ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after.`,
     '',
     detail

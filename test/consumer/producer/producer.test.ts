@@ -186,3 +186,15 @@ t.test('compressed batches round-trip through the broker', async t => {
   t.equal(values.length, 200)
   t.equal(values[199], 'zstd-49')
 })
+
+t.test('with the cluster gone, delivery.timeout.ms fails the waiting records and flush returns', async t => {
+  const cluster = await setup(t, 1)
+  const p = producer(t, cluster, { 'linger.ms': 0, 'delivery.timeout.ms': 300, 'request.timeout.ms': 200, 'socket.connection.setup.timeout.ms': 200 })
+  await p.send({ topic: 'out', value: 'before' })
+  await cluster.stop()
+  const started = Date.now()
+  const err = await p.send({ topic: 'out', value: 'after' }).catch((e: unknown) => e)
+  t.ok(err instanceof Error, `the record fails (${String(err)})`)
+  t.ok(Date.now() - started < 10_000, 'in bounded time')
+  await p.flush()
+})
