@@ -198,3 +198,18 @@ t.test('with the cluster gone, delivery.timeout.ms fails the waiting records and
   t.ok(Date.now() - started < 10_000, 'in bounded time')
   await p.flush()
 })
+
+t.test('max.in.flight.requests.per.connection caps the Produce requests awaiting an answer from one broker', async t => {
+  const cluster = await setup(t, 1)
+  cluster.faults.addLatency(20, 'Produce')
+  const p = producer(t, cluster, { acks: 1, 'max.in.flight.requests.per.connection': 2, 'linger.ms': 0, 'batch.num.messages': 10 })
+  // The fake broker answers a connection's requests one at a time, so the cap is watched on the client's side.
+  let most = 0
+  const watch = setInterval(() => { most = Math.max(most, (p as unknown as { totalInFlight: number }).totalInFlight) }, 1)
+  t.teardown(() => clearInterval(watch))
+  const results = await produceAll(p, Array.from({ length: 100 }, (_, i) => ({ topic: 'out', value: `v${i}` })))
+  clearInterval(watch)
+  t.ok(results.every(r => !(r instanceof Error)))
+  t.equal(most, 2, 'at most two requests in flight, and the cap was reached')
+  t.same(readLog(cluster, 'out', 0).values, Array.from({ length: 100 }, (_, i) => `v${i}`), 'in order (the broker answers in order)')
+})
