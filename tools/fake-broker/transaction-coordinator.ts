@@ -108,10 +108,15 @@ export class TransactionCoordinator {
     if (producerId >= 0n && !(producerId === t.producerId && (producerEpoch === t.epoch || producerEpoch === t.lastEpoch))) {
       return fail(version >= 4 ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH)
     }
-    // A new instance takes over: whatever the old one left open is aborted, under the new epoch so that its
-    // late writes are refused.
+    // A new instance takes over: whatever the old one left open is aborted under a bumped epoch, so its late
+    // writes are refused, and the new instance gets the epoch after that (Kafka fences with epoch+1, answers
+    // CONCURRENT_TRANSACTIONS while it writes the abort markers, and the retry bumps again: epoch+2 in all, as the
+    // differential test against Kafka 4.4 shows).
+    if (t.state === 'Ongoing') {
+      this.bump(t)
+      this.complete(t, false)
+    }
     const epoch = this.bump(t)
-    if (t.state === 'Ongoing') this.complete(t, false)
     t.lastEpoch = -1
     t.timeoutMs = timeoutMs
     t.state = 'Empty'
