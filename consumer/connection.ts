@@ -3,7 +3,7 @@ import * as tls from 'node:tls'
 import type { Duplex } from 'node:stream'
 import { ConfigError, ConnectionError, KafkaDirectError, NotKafkaError, ProtocolError, TimeoutError } from '../protocol/errors.js'
 import type { ApiSchema } from '../protocol/schema/define.js'
-import { decodeResponse, encodeRequest, type DecodedResponse } from '../protocol/messages.js'
+import { decodeResponse, encodeRequestChunks, type DecodedResponse } from '../protocol/messages.js'
 import { ApiVersions, type ApiVersionsResponse } from '../protocol/apis/api-versions.js'
 import type { BufferPool } from './buffer-pool.js'
 import { FrameParser } from './frame-parser.js'
@@ -225,12 +225,15 @@ export class BrokerConnection {
     const correlationId = this.nextCorrelationId
     // Correlation ids are int32; wrap before overflow, skipping 0 so a zeroed frame is never mistaken for ours.
     this.nextCorrelationId = this.nextCorrelationId >= 0x7fffffff ? 1 : this.nextCorrelationId + 1
-    const frame = encodeRequest(api, v, { correlationId, clientId: this.clientId }, typeof body === 'function' ? body(v) : body)
-    if (frame.length - 4 > this.maxRequestBytes) {
-      throw new ConfigError('max.request.size', `${api.name} request of ${frame.length - 4} bytes exceeds the limit of ${this.maxRequestBytes}`)
+    // Chunks, so a Produce request's record batches go to the socket without being copied into one frame.
+    const frame = encodeRequestChunks(api, v, { correlationId, clientId: this.clientId }, typeof body === 'function' ? body(v) : body)
+    let frameBytes = 0
+    for (const c of frame) frameBytes += c.length
+    if (frameBytes - 4 > this.maxRequestBytes) {
+      throw new ConfigError('max.request.size', `${api.name} request of ${frameBytes - 4} bytes exceeds the limit of ${this.maxRequestBytes}`)
     }
     if (opts.noResponse === true) {
-      await new Promise<void>((resolve, reject) => this.socket.write(frame, err => err == null ? resolve() : reject(new ConnectionError(this.broker, err.message, { cause: err }))))
+      await new Promise<void>((resolve, reject) => this.writeFrame(frame, err => err == null ? resolve() : reject(new ConnectionError(this.broker, err.message, { cause: err }))))
       return { correlationId, version: v, body: undefined as T }
     }
     return await new Promise<DecodedResponse<T>>((resolve, reject) => {
@@ -255,8 +258,16 @@ export class BrokerConnection {
         }, timeoutMs)
       }
       this.pending.set(correlationId, p)
-      this.socket.write(frame)
+      this.writeFrame(frame)
     })
+  }
+
+  /** Writes a frame's chunks as one gathered write (cork/uncork); `done` is called once the last is written. */
+  private writeFrame (chunks: Buffer[], done?: (err?: Error | null) => void): void {
+    if (chunks.length === 1) { this.socket.write(chunks[0], done); return }
+    this.socket.cork()
+    for (let i = 0; i < chunks.length; i++) this.socket.write(chunks[i], i === chunks.length - 1 ? done : undefined)
+    this.socket.uncork()
   }
 
   /** Bytes from the socket for the frame parser: a 'data' chunk, or `n` bytes read into a buffer it handed out. */

@@ -24,11 +24,17 @@ function checkVersion (api: ApiSchema, version: number): void {
 
 /** A size-prefixed request frame. */
 export function encodeRequest (api: ApiSchema, version: number, header: Omit<RequestHeader, 'apiKey' | 'apiVersion'>, body: unknown): Buffer {
+  const chunks = encodeRequestChunks(api, version, header, body)
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
+}
+
+/** A size-prefixed request frame as chunks: large record batches (Produce) are kept by reference, not copied. */
+export function encodeRequestChunks (api: ApiSchema, version: number, header: Omit<RequestHeader, 'apiKey' | 'apiVersion'>, body: unknown): Buffer[] {
   checkVersion(api, version)
   const w = new Writer(128).sizePrefix()
   writeRequestHeader(w, { apiKey: api.key, apiVersion: version, ...header }, requestHeaderVersion(api, version))
   compileMessage(api, version, 'request').write(w, body)
-  return w.finish()
+  return w.finishChunks()
 }
 
 /** A size-prefixed response frame as chunks (large record payloads are not copied). */

@@ -24,6 +24,12 @@ import { InitProducerId } from './init-producer-id.js'
 import { OffsetForLeaderEpoch } from './offset-for-leader-epoch.js'
 import { DeleteGroups } from './delete-groups.js'
 import { OffsetDelete } from './offset-delete.js'
+import { AddPartitionsToTxn } from './add-partitions-to-txn.js'
+import { AddOffsetsToTxn } from './add-offsets-to-txn.js'
+import { EndTxn } from './end-txn.js'
+import { TxnOffsetCommit } from './txn-offset-commit.js'
+import { DescribeTransactions } from './describe-transactions.js'
+import { ListTransactions } from './list-transactions.js'
 
 export { ApiVersions } from './api-versions.js'
 export { Metadata } from './metadata.js'
@@ -50,9 +56,15 @@ export { InitProducerId } from './init-producer-id.js'
 export { OffsetForLeaderEpoch } from './offset-for-leader-epoch.js'
 export { DeleteGroups } from './delete-groups.js'
 export { OffsetDelete } from './offset-delete.js'
+export { AddPartitionsToTxn } from './add-partitions-to-txn.js'
+export { AddOffsetsToTxn } from './add-offsets-to-txn.js'
+export { EndTxn } from './end-txn.js'
+export { TxnOffsetCommit } from './txn-offset-commit.js'
+export { DescribeTransactions } from './describe-transactions.js'
+export { ListTransactions } from './list-transactions.js'
 
 /** Every API this library speaks, indexed by API key. */
-export const ALL_APIS: readonly ApiSchema[] = [ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster, ConsumerGroupHeartbeat, DeleteGroups, OffsetDelete]
+export const ALL_APIS: readonly ApiSchema[] = [ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit, DescribeTransactions, ListTransactions, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster, ConsumerGroupHeartbeat, DeleteGroups, OffsetDelete]
 
 const byKey = new Map<number, ApiSchema>(ALL_APIS.map(a => [a.key, a]))
 const byName = new Map<string, ApiSchema>(ALL_APIS.map(a => [a.name.toLowerCase(), a]))

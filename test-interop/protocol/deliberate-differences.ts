@@ -32,8 +32,6 @@ export const DELIBERATE_DIFFERENCES: ReadonlyMap<string, string> = new Map([
     'bookkeeping (issue 14). Left to that work.'],
   ['OffsetFetch: ours lacks v10 of Kafka 4.4.0',
     'v10 names topics by id instead of by name (KIP-848), like OffsetCommit v10 (issue 14).'],
-  ['InitProducerId: ours lacks v6 of Kafka 4.4.0',
-    'v6 adds two-phase commit (KIP-939), which belongs to the producer and transactions work (issue 16).'],
 
   // Defaults. A default is what a decoder fills in for a field absent from a version, and what an encoder writes
   // when the caller leaves the field out.

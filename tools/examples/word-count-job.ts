@@ -8,6 +8,8 @@ import type { KafkaParams } from '../../streaming/kafka-params.js'
 import type { OffsetSource } from '../../streaming/offset-source.js'
 import { offsetRangesOf, type OffsetRange } from '../../streaming/offset-range.js'
 import { JsonBatchFileSink } from '../../streaming/sinks/json-batch-file-sink.js'
+import type { KafkaTransactionalSink } from '../../streaming/sinks/kafka-transactional-sink.js'
+import type { FromOffsets } from '../../streaming/direct-stream.js'
 
 export interface WordCountBatch {
   batchTime: number
@@ -25,13 +27,20 @@ export interface WordCountOptions {
   onBatch?: (batch: WordCountBatch) => void
   /** Read with the receiver-based stream (its write-ahead log is the context's spark.streaming.receiver.* setting). */
   receiver?: boolean
+  /**
+   * Each batch's counts go to this topic as records (word -> count, the batch time in a `batchTime` header), with
+   * the batch's offsets, in one transaction (exactly-once; start the stream from the sink's committed offsets).
+   */
+  kafkaSink?: { sink: KafkaTransactionalSink, topic: string }
+  /** Where the direct stream starts (the transactional sink's committed offsets). */
+  fromOffsets?: FromOffsets
 }
 
 export function wordCount (ctx: StreamingContext, kafkaParams: KafkaParams, topics: readonly string[], opts: WordCountOptions = {}): DirectKafkaInputDStream<string> {
   const messageHandler = (r: { value: Buffer | null }): string => r.value === null ? '' : r.value.toString('utf8')
   const lines = opts.receiver === true
     ? createReceiverStream(ctx, kafkaParams, topics, { messageHandler })
-    : createDirectStream(ctx, kafkaParams, topics, { messageHandler, commitGroup: opts.commitGroup, source: opts.source })
+    : createDirectStream(ctx, kafkaParams, topics, { messageHandler, commitGroup: opts.commitGroup, source: opts.source, fromOffsets: opts.fromOffsets })
   const sink = opts.outDir === undefined ? undefined : new JsonBatchFileSink(opts.outDir)
   let sinkOpened = false
   // One output operation on the stream itself, so the batch's offset ranges are at hand (HasOffsetRanges) and
@@ -53,6 +62,11 @@ export function wordCount (ctx: StreamingContext, kafkaParams: KafkaParams, topi
     if (sink !== undefined && readSomething) {
       if (!sinkOpened) { await sink.open(); sinkOpened = true }
       await sink.write(batchTime, offsetRanges, { counts: Object.fromEntries(counts) })
+    }
+    if (opts.kafkaSink !== undefined) {
+      const { sink: out, topic } = opts.kafkaSink
+      const headers = [{ key: 'batchTime', value: String(batchTime) }]
+      await out.write(offsetRanges, [...counts].map(([word, n]) => ({ topic, key: word, value: String(n), headers })))
     }
     opts.onBatch?.({ batchTime, offsetRanges, counts, records })
   })

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { ConfigError } from '../../protocol/errors.js'
 import type { TimestampType } from '../../protocol/records/index.js'
+import { TransactionCoordinator } from './transaction-coordinator.js'
 import { GroupCoordinator, type CommittedOffset } from './group-coordinator.js'
 import { PartitionLog } from './partition-log.js'
 
@@ -68,6 +69,7 @@ export class ClusterState {
   readonly brokers: BrokerInfo[]
   readonly topics = new Map<string, TopicState>()
   readonly groups: GroupCoordinator
+  readonly transactions: TransactionCoordinator
   private readonly topicsById = new Map<string, TopicState>()
   private nextProducerId = 1000n
   private topicCount = 0
@@ -82,6 +84,15 @@ export class ClusterState {
       onOffsetsChanged: () => { this.save() }
     })
     const saved = this.load()
+    this.transactions = new TransactionCoordinator({
+      partition: (topic, index) => this.partition(topic, index),
+      allocateProducerId: () => this.allocateProducerId(),
+      commitOffsets: (group, offsets) => {
+        for (const o of offsets) this.groups.commit(group, o.topic, o.partition, o.committed)
+        this.groups.committedBatch()
+      },
+      file: options.dataDir === undefined ? undefined : join(options.dataDir, 'transactions.json')
+    })
     this.clusterId = saved?.clusterId ?? randomUUID().replace(/-/g, '').slice(0, 22)
     if (saved !== undefined) {
       this.nextProducerId = BigInt(saved.nextProducerId)
@@ -218,6 +229,7 @@ export class ClusterState {
 
   close (): void {
     this.groups.close()
+    this.transactions.close()
     for (const t of this.topics.values()) for (const p of t.partitions) p.log.close()
   }
 

@@ -2,8 +2,8 @@ import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync,
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { CompressionError, ConfigError, CorruptRecordError } from '../../protocol/errors.js'
 import { crc32c } from '../../protocol/records/crc32c.js'
-import { iterateRecords, rewriteBatchHeader, scanBatches, type BatchInfo, type TimestampType } from '../../protocol/records/index.js'
-import { readRecordBatchInfo, V2_ATTRIBUTES, V2_CRC } from '../../protocol/records/record-batch.js'
+import { encodeRecordBatch, iterateRecords, rewriteBatchHeader, scanBatches, type BatchInfo, type TimestampType } from '../../protocol/records/index.js'
+import { CONTROL_ABORT, readRecordBatchInfo, V2_ATTRIBUTES, V2_CRC, controlRecord } from '../../protocol/records/record-batch.js'
 import { batchEnd, TRUNCATED } from '../../protocol/records/scan.js'
 
 // One partition's log, kept the way Kafka keeps it: the record batches exactly as producers sent them, laid end to
@@ -11,6 +11,12 @@ import { batchEnd, TRUNCATED } from '../../protocol/records/scan.js'
 // batch's header in place (base offset, leader epoch, and for LogAppendTime topics the timestamp and CRC); a Fetch
 // answers with a view (subarray) over a run of consecutive batches, so serving a consumer never re-encodes or
 // copies records. The per-batch index holds plain numbers (packed arrays of doubles), about 32 bytes a batch.
+//
+// Transactions (KIP-98): a producer's transactional batches are "ongoing" in the partition from the first one until
+// the coordinator writes its commit or abort marker (a control batch). The last stable offset (LSO) is the first
+// offset of the earliest ongoing transaction, or the high watermark; read_committed consumers read up to it. Each
+// aborted transaction is remembered as (producerId, firstOffset, lastOffset) and listed in Fetch responses so that
+// read_committed consumers skip its data. All of it is rebuilt from the batches when a persisted log is loaded.
 //
 // Offsets are numbers inside the log: exact while below 2^53 (at a million records a second, 285 years), and
 // converted to bigint at the API boundary.
@@ -73,6 +79,9 @@ interface ProducerEntry {
   recent: RecentBatch[]
 }
 
+/** An aborted transaction's span in this log: from its first batch to its abort marker, inclusive. */
+export interface AbortedSpan { producerId: bigint, firstOffset: number, lastOffset: number }
+
 export interface PartitionLogOptions {
   topic: string
   partition: number
@@ -91,6 +100,9 @@ export class PartitionLog {
   private endOffset = 0
   private startOffset = 0
   private readonly producers = new Map<bigint, ProducerEntry>()
+  /** Producers with an open transaction here, and the first offset of it. */
+  private readonly ongoing = new Map<bigint, number>()
+  private readonly aborted: AbortedSpan[] = []
   /** Leader epoch history, for OffsetForLeaderEpoch (KIP-101): each epoch and the first offset written in it. */
   private readonly epochs: Array<{ epoch: number, startOffset: number }> = []
   private fd: number | undefined
@@ -111,6 +123,54 @@ export class PartitionLog {
   /** One past the last offset: with no replication lag, the log end offset is the high watermark. */
   get highWatermark (): bigint { return BigInt(this.endOffset) }
   get logStartOffset (): bigint { return BigInt(this.startOffset) }
+  /** The first offset of the earliest open transaction, or the high watermark: read_committed reads up to here. */
+  get lastStableOffset (): bigint {
+    let lso = this.endOffset
+    for (const first of this.ongoing.values()) if (first < lso) lso = first
+    return BigInt(lso)
+  }
+
+  /** The aborted transactions overlapping [fromOffset, untilOffset), in offset order, as Fetch lists them. */
+  abortedTransactions (fromOffset: number, untilOffset: number): AbortedSpan[] {
+    return this.aborted.filter(a => a.lastOffset >= fromOffset && a.firstOffset < untilOffset)
+  }
+
+  /** Whether the producer has an open transaction in this partition. */
+  inTransaction (producerId: bigint): boolean {
+    return this.ongoing.has(producerId)
+  }
+
+  /** The producer's epoch as this partition last saw it, or undefined. */
+  producerEpoch (producerId: bigint): number | undefined {
+    return this.producers.get(producerId)?.epoch
+  }
+
+  /**
+   * Writes a transaction marker (a control batch, KIP-98) for a producer: it closes the producer's open transaction
+   * here (an abort is remembered for read_committed readers) and raises the producer's epoch if the coordinator
+   * bumped it, which fences any batch a zombie still sends with the old one.
+   */
+  writeMarker (producerId: bigint, producerEpoch: number, commit: boolean, coordinatorEpoch: number, leaderEpoch: number, nowMs: number = Date.now()): bigint {
+    const blob = encodeRecordBatch([controlRecord(commit ? 'commit' : 'abort', { coordinatorEpoch, timestamp: nowMs })], {
+      producerId, producerEpoch, baseSequence: -1, transactional: true, isControl: true
+    })
+    const offset = this.endOffset
+    const batches = scanBatches(blob).batches
+    this.store(blob, batches, leaderEpoch, nowMs, [undefined], batches.map(b => b.maxTimestamp))
+    this.applyMarker(producerId, producerEpoch, commit, offset)
+    return BigInt(offset)
+  }
+
+  private applyMarker (producerId: bigint, producerEpoch: number, commit: boolean, offset: number): void {
+    const entry = this.producers.get(producerId)
+    if (entry === undefined) this.producers.set(producerId, { epoch: producerEpoch, lastSequence: -1, recent: [] })
+    else if (producerEpoch > entry.epoch) { entry.epoch = producerEpoch; entry.lastSequence = -1; entry.recent.length = 0 }
+    const first = this.ongoing.get(producerId)
+    if (first === undefined) return
+    this.ongoing.delete(producerId)
+    if (!commit) this.aborted.push({ producerId, firstOffset: first, lastOffset: offset })
+  }
+
   /** Bytes held in memory by the log's segments. */
   get sizeBytes (): number { return this.segments.reduce((n, s) => n + s.used, 0) }
 
@@ -154,15 +214,27 @@ export class PartitionLog {
       staged.set(b.producerId, next)
     }
 
+    const baseOffset = this.endOffset
+    const logAppendTime = this.store(blob, batches, leaderEpoch, nowMs, recents, maxTimestamps)
+    for (const [id, entry] of staged) this.producers.set(id, entry)
+    let offset = baseOffset
+    for (const b of batches) {
+      if (b.isTransactional && b.producerId >= 0n && !this.ongoing.has(b.producerId)) this.ongoing.set(b.producerId, offset)
+      offset += Number(b.lastOffset - b.baseOffset) + 1
+    }
+    return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: BigInt(baseOffset), logAppendTime: logAppendTime ?? -1n }
+  }
+
+  /** Copies checked batches into the log, assigning offsets; returns the append time for LogAppendTime topics. */
+  private store (blob: Buffer, batches: BatchInfo[], leaderEpoch: number, nowMs: number, recents: Array<RecentBatch | undefined>, maxTimestamps: readonly bigint[]): bigint | undefined {
     const first = batches[0].start
     const bytes = batches[batches.length - 1].end - first
     const seg = this.segmentFor(bytes)
     const at = seg.used
     blob.copy(seg.buf, at, first, first + bytes)
     const logAppendTime = this.timestampType === 'logAppend' ? BigInt(nowMs) : undefined
-    const baseOffset = this.endOffset
     if (this.epochs.length === 0 || this.epochs[this.epochs.length - 1].epoch < leaderEpoch) {
-      this.epochs.push({ epoch: leaderEpoch, startOffset: baseOffset })
+      this.epochs.push({ epoch: leaderEpoch, startOffset: this.endOffset })
     }
     for (let k = 0; k < batches.length; k++) {
       const b = batches[k]
@@ -180,10 +252,9 @@ export class PartitionLog {
     }
     seg.used = at + bytes
     this.lastModifiedMs = nowMs
-    for (const [id, entry] of staged) this.producers.set(id, entry)
     if (this.fd !== undefined) writeSync(this.fd, seg.buf, at, bytes)
     this.notifyAppend()
-    return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: BigInt(baseOffset), logAppendTime: logAppendTime ?? -1n }
+    return logAppendTime
   }
 
   /**
@@ -191,15 +262,19 @@ export class PartitionLog {
    * crosses a segment (Kafka reads one segment per fetch too). As Kafka's LogSegment.read, the view is cut at the
    * byte, so its last batch may be partial (clients skip a partial last batch); with `minOneBatch` it holds at least
    * the whole first batch, even when that is larger than `maxBytes`, so that a consumer can always make progress
-   * (KIP-74).
+   * (KIP-74). Batches from `untilOffset` on are left out (the last stable offset, for read_committed, which always
+   * falls on a batch boundary).
    */
-  read (fetchOffset: number, maxBytes: number, minOneBatch: boolean): Buffer {
+  read (fetchOffset: number, maxBytes: number, minOneBatch: boolean, untilOffset: number = this.endOffset): Buffer {
+    if (fetchOffset >= untilOffset) return EMPTY
     const found = this.locate(fetchOffset)
     if (found === undefined) return EMPTY
     const [seg, i] = found
     const from = seg.starts[i]
+    let stop = seg.used
+    for (let j = i + 1; j < seg.count; j++) if (seg.bases[j] >= untilOffset) { stop = seg.starts[j]; break }
     const limit = minOneBatch ? Math.max(maxBytes, seg.batchEnd(i) - from) : maxBytes
-    return seg.buf.subarray(from, Math.min(seg.used, from + Math.max(0, limit)))
+    return seg.buf.subarray(from, Math.min(stop, from + Math.max(0, limit)))
   }
 
   /** Each stored batch (a view) from the one holding `fromOffset` on. */
@@ -338,6 +413,25 @@ export class PartitionLog {
   }
 
   /**
+   * Rebuilds what a restart would otherwise forget from the batches themselves, as Kafka rebuilds its producer
+   * state snapshots from the log: each producer's epoch and recent sequences (so retries across a restart are still
+   * recognised as duplicates), open transactions and aborted spans.
+   */
+  private replayProducerState (buf: Buffer, batches: BatchInfo[]): void {
+    for (const b of batches) {
+      if (b.producerId < 0n) continue
+      if (b.isControl) {
+        this.applyMarker(b.producerId, b.producerEpoch, markerType(buf, b) !== CONTROL_ABORT, Number(b.baseOffset))
+        continue
+      }
+      const entry = this.producers.get(b.producerId) ?? { epoch: b.producerEpoch, lastSequence: -1, recent: [] }
+      recordSequence(entry, b).baseOffset = Number(b.baseOffset)
+      this.producers.set(b.producerId, entry)
+      if (b.isTransactional && !this.ongoing.has(b.producerId)) this.ongoing.set(b.producerId, Number(b.baseOffset))
+    }
+  }
+
+  /**
    * Reads a persisted log back: the batches as written (offsets already assigned). Recovery follows Kafka's
    * LogSegment.recover: batches are checked one by one (framing, magic 2, CRC-32C, offsets that only grow) and the
    * file is truncated after the last good one, so a torn last write or a damaged tail costs only what is damaged.
@@ -372,6 +466,7 @@ export class PartitionLog {
         }
       }
       seg.used = validBytes
+      this.replayProducerState(buf, batches)
       if (seg.count > 0) {
         this.segments.push(seg)
         this.endOffset = seg.lastOffset + 1
@@ -415,6 +510,14 @@ export function recoverPrefix (buf: Buffer): { batches: BatchInfo[], validBytes:
 }
 
 const EMPTY = Buffer.alloc(0)
+
+/** The type of a control batch's marker: abort (0) or commit (1), from its record's key (KIP-98). */
+function markerType (buf: Buffer, b: BatchInfo): number {
+  for (const r of iterateRecords(buf.subarray(b.start, b.end), { includeControl: true, verifyCrc: false })) {
+    return r.key !== null && r.key.length >= 4 ? r.key.readInt16BE(2) : -1
+  }
+  return -1
+}
 
 function reopenForAppend (fd: number, file: string): number {
   closeSync(fd)

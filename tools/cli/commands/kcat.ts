@@ -8,6 +8,9 @@ import { renderMetadataJson, renderMetadataText } from '../kcat/metadata-list.js
 import { runConsume } from '../kcat/consume.js'
 import { runProduce } from '../kcat/produce.js'
 import { runBalancedConsume } from '../kcat/balanced-consume.js'
+import { Producer } from '../../../consumer/producer/producer.js'
+import { TransactionalProducer } from '../../../consumer/producer/transactional-producer.js'
+import { isProducerKey } from '../../../consumer/producer/producer-config.js'
 import { parseTimeQuery, runQuery } from '../kcat/query.js'
 
 // kafka-direct's kcat mode: the same flags as kcat (https://github.com/edenhill/kcat, kcat -h) and, for those
@@ -27,8 +30,7 @@ export interface Io {
  */
 const IGNORED_X = new Set(['debug', 'enable.partition.eof', 'log_level', 'statistics.interval.ms', 'queued.min.messages',
   'queued.max.messages.kbytes', 'broker.version.fallback', 'topic.metadata.refresh.interval.ms', 'socket.keepalive.enable',
-  'enable.auto.commit', 'allow.auto.create.topics', 'linger.ms', 'queue.buffering.max.ms', 'acks',
-  'request.required.acks', 'compression.codec', 'compression.type'])
+  'enable.auto.commit', 'allow.auto.create.topics', 'sticky.partitioning.linger.ms', 'retry.backoff.max.ms'])
 
 /** librdkafka's message.max.bytes default: kcat -P refuses a larger message. */
 const LIBRDKAFKA_MESSAGE_MAX_BYTES = 1_000_000
@@ -36,10 +38,12 @@ const LIBRDKAFKA_MESSAGE_MAX_BYTES = 1_000_000
 /** kcat's -m default: the first metadata may take 5 s in all before kcat gives up. */
 const KCAT_METADATA_TIMEOUT_MS = 5000
 
-function buildConfig (o: KcatOptions, stderr: Writable): { config: ConfigInput, offsetReset: 'beginning' | 'end' | 'error', acks: string | undefined } {
+function buildConfig (o: KcatOptions, stderr: Writable): { config: ConfigInput, producerConfig: ConfigInput, offsetReset: 'beginning' | 'end' | 'error' } {
   const config: ConfigInput = {}
+  // Producer settings (linger.ms, acks, compression.codec, transactional.id ...) go to the producer of -P; in the
+  // other modes they are accepted and unused, as librdkafka accepts them in a consumer.
+  const producerConfig: ConfigInput = {}
   let offsetReset: 'beginning' | 'end' | 'error' = 'end'
-  let acks: string | undefined
   const known = new Set(configKeyNames())
   for (const [k, v] of Object.entries(o.config)) {
     const key = k.startsWith('topic.') && k !== 'topic.metadata.refresh.interval.ms' ? k.slice(6) : k
@@ -50,11 +54,11 @@ function buildConfig (o: KcatOptions, stderr: Writable): { config: ConfigInput, 
       else throw new ConfigError(k, `expected smallest, earliest, beginning, largest, latest, end or error, got "${v}"`)
       continue
     }
-    if (key === 'acks' || key === 'request.required.acks') { acks = v; continue }
     if (IGNORED_X.has(key)) continue
+    if (isProducerKey(key)) { producerConfig[key] = v; continue }
     if (!known.has(key)) {
       // The library would refuse the key too; here the refusal can guess the intended one, as librdkafka cannot.
-      const guess = closestName(key, [...[...known].filter(n => n.includes('.')), ...IGNORED_X, 'auto.offset.reset', 'acks'])
+      const guess = closestName(key, [...[...known].filter(n => n.includes('.')), ...IGNORED_X, 'auto.offset.reset', 'acks', 'linger.ms', 'compression.codec', 'transactional.id'])
       throw new ConfigError(k, `unknown configuration key${guess === undefined ? '' : `; did you mean ${guess}?`}`)
     }
     config[key] = v
@@ -76,7 +80,14 @@ function buildConfig (o: KcatOptions, stderr: Writable): { config: ConfigInput, 
   if (config['bootstrap.timeout.ms'] === undefined) config['bootstrap.timeout.ms'] = String(KCAT_METADATA_TIMEOUT_MS)
   config.log = (line: string) => { stderr.write(line + '\n') }
   if (config['check.crcs'] === undefined && config.checkCrcs === undefined) config['check.crcs'] = 'false'
-  return { config, offsetReset, acks }
+  // kcat's partitioner for keyed records is librdkafka's default, consistent_random (CRC-32 of the key), so -P
+  // puts a key where kcat would; -X partitioner=murmur2_random gives the Java client's placement.
+  if (producerConfig.partitioner === undefined) producerConfig.partitioner = 'consistent_random'
+  if (o.codec !== undefined) {
+    if (producerConfig['compression.codec'] !== undefined || producerConfig['compression.type'] !== undefined) throw new ConfigError('-z', 'given together with -X compression.codec')
+    producerConfig['compression.codec'] = o.codec
+  }
+  return { config, producerConfig, offsetReset }
 }
 
 export async function run (argv: string[], io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
@@ -88,7 +99,7 @@ export async function run (argv: string[], io: Io = { stdin: process.stdin, stdo
     if (o.brokers === undefined && o.config['bootstrap.servers'] === undefined && o.config['metadata.broker.list'] === undefined) {
       throw new ConfigError('-b', 'no brokers given (-b host:port)')
     }
-    const { config, offsetReset } = buildConfig(o, io.stderr)
+    const { config, producerConfig, offsetReset } = buildConfig(o, io.stderr)
     if (mode === 'balanced') {
       // The group member owns its connections; SIGINT and SIGTERM end it cleanly (commit, LeaveGroup).
       const stop = new AbortController()
@@ -161,19 +172,27 @@ export async function run (argv: string[], io: Io = { stdin: process.stdin, stdo
         const messageMaxBytes = config['message.max.bytes'] !== undefined || config['max.request.size'] !== undefined
           ? consumer.config.maxRequestBytes
           : LIBRDKAFKA_MESSAGE_MAX_BYTES
-        return await runProduce(consumer, {
-          messageMaxBytes,
-          topic: o.topics[0],
-          partition: o.partitions[0],
-          keyDelimiter: o.keyDelimiter,
-          messageDelimiter: o.messageDelimiter,
-          fixedKey: o.fixedKey,
-          headers: o.headers,
-          codec: o.codec,
-          nullString: o.nullString,
-          count: o.count,
-          stdin: io.stdin
-        })
+        // With -X transactional.id, the whole run is one transaction (runProduce commits or aborts it).
+        const producer = producerConfig['transactional.id'] !== undefined
+          ? new TransactionalProducer(producerConfig, consumer.client)
+          : new Producer(producerConfig, consumer.client)
+        try {
+          return await runProduce(producer, {
+            messageMaxBytes,
+            topic: o.topics[0],
+            partition: o.partitions[0],
+            keyDelimiter: o.keyDelimiter,
+            messageDelimiter: o.messageDelimiter,
+            fixedKey: o.fixedKey,
+            headers: o.headers,
+            nullString: o.nullString,
+            count: o.count,
+            stdin: io.stdin,
+            stderr: io.stderr
+          })
+        } finally {
+          await producer.close()
+        }
       }
     }
     return 0

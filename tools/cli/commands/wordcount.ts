@@ -2,7 +2,12 @@
 //
 //   kafka-direct wordcount -b BROKERS -t TOPIC[,TOPIC] [--from beginning|end] [--batch-interval MS]
 //     [--max-rate-per-partition N] [--backpressure] [--checkpoint DIR] [--out DIR] [--commit-group GROUP]
-//     [--duration MS] [--quiet] [--receiver [--wal] [--group GROUP]]
+//     [--duration MS] [--quiet] [--receiver [--wal] [--group GROUP]] [--out-topic TOPIC --transactional-id ID]
+//
+// --out-topic writes each batch's counts to TOPIC as records (word -> count, the batch time in a header) and the
+// batch's offsets as --commit-group's committed offsets (default: kafka-direct-wordcount-ID), in one Kafka
+// transaction per batch (--transactional-id); a restart resumes from those offsets, and read_committed readers of
+// TOPIC see every input record counted exactly once. It replaces --checkpoint and --out: the offsets live in Kafka.
 //
 // --receiver reads with the receiver-based stream (Spark's KafkaWordCount) instead of the direct one; --wal turns
 // on its write-ahead log (in the --checkpoint directory), --group is its group.id (start and committed offsets).
@@ -15,6 +20,8 @@ import { ConfigError, ConnectionError } from '../../../protocol/errors.js'
 import { StreamingContext } from '../../../streaming/context.js'
 import { formatRange } from '../../../streaming/offset-range.js'
 import { topWords, wordCount } from '../../examples/word-count-job.js'
+import { KafkaTransactionalSink } from '../../../streaming/sinks/kafka-transactional-sink.js'
+import { SimpleConsumer, tpKey } from '../../../consumer/simple-consumer.js'
 
 export interface WordCountArgs {
   brokers: string
@@ -31,11 +38,13 @@ export interface WordCountArgs {
   receiver: boolean
   wal: boolean
   group?: string
+  outTopic?: string
+  transactionalId?: string
 }
 
 const USAGE = 'usage: kafka-direct wordcount -b BROKERS -t TOPIC[,TOPIC] [--from beginning|end] [--batch-interval MS] ' +
   '[--max-rate-per-partition N] [--backpressure] [--checkpoint DIR] [--out DIR] [--commit-group GROUP] [--duration MS] [--quiet] ' +
-  '[--receiver [--wal] [--group GROUP]]\n'
+  '[--receiver [--wal] [--group GROUP]] [--out-topic TOPIC --transactional-id ID]\n'
 
 export function parseWordCountArgs (argv: readonly string[]): WordCountArgs {
   const a: Partial<WordCountArgs> & { topics: string[] } = { topics: [], from: 'end', batchIntervalMs: 1000, maxRatePerPartition: 0, backpressure: false, quiet: false, receiver: false, wal: false }
@@ -72,6 +81,8 @@ export function parseWordCountArgs (argv: readonly string[]): WordCountArgs {
       case '--receiver': a.receiver = true; break
       case '--wal': a.wal = true; break
       case '--group': a.group = value(); break
+      case '--out-topic': a.outTopic = value(); break
+      case '--transactional-id': a.transactionalId = value(); break
       default: throw new ConfigError(flag, `unknown option\n${USAGE}`)
     }
   }
@@ -80,7 +91,43 @@ export function parseWordCountArgs (argv: readonly string[]): WordCountArgs {
   if ((a.wal === true || a.group !== undefined) && a.receiver !== true) throw new ConfigError(a.wal === true ? '--wal' : '--group', 'applies to --receiver only')
   if (a.wal === true && a.checkpoint === undefined) throw new ConfigError('--wal', 'the write-ahead log lives in the --checkpoint directory')
   if (a.receiver === true && a.commitGroup !== undefined) throw new ConfigError('--commit-group', 'the receiver commits what it receives to --group instead')
+  if ((a.outTopic === undefined) !== (a.transactionalId === undefined)) {
+    throw new ConfigError(a.outTopic === undefined ? '--transactional-id' : '--out-topic', '--out-topic and --transactional-id go together')
+  }
+  if (a.outTopic !== undefined) {
+    if (a.receiver === true) throw new ConfigError('--out-topic', 'works with the direct stream only')
+    if (a.checkpoint !== undefined || a.out !== undefined) {
+      throw new ConfigError(a.checkpoint !== undefined ? '--checkpoint' : '--out', 'not with --out-topic: the transaction keeps the offsets with the output, and the job resumes from them')
+    }
+  }
   return a as WordCountArgs
+}
+
+/**
+ * Opens the transactional sink (fencing earlier instances) and works out where the stream starts: the group's
+ * committed offsets, or for partitions it has none for, the beginning or end of the log (--from).
+ */
+async function openKafkaSink (args: WordCountArgs): Promise<{ sink: KafkaTransactionalSink, fromOffsets: Map<string, bigint> }> {
+  const groupId = args.commitGroup ?? `kafka-direct-wordcount-${args.transactionalId as string}`
+  const sink = new KafkaTransactionalSink({ producer: { bootstrapServers: args.brokers, 'transactional.id': args.transactionalId }, groupId })
+  const consumer = new SimpleConsumer({ bootstrapServers: args.brokers })
+  try {
+    await sink.open()
+    const md = await consumer.metadata(args.topics)
+    const tps = md.topics.flatMap(t => t.partitions.map(p => ({ topic: t.name, partition: p.partition })))
+    const committed = await sink.committedOffsets(tps)
+    const missing = tps.filter(tp => (committed.get(tpKey(tp.topic, tp.partition)) ?? -1n) < 0n)
+    if (missing.length > 0) {
+      const start = args.from === 'beginning' ? await consumer.earliestOffsets(missing) : await consumer.latestOffsets(missing)
+      for (const [k, v] of start) committed.set(k, v)
+    }
+    return { sink, fromOffsets: committed }
+  } catch (err) {
+    await sink.close()
+    throw err
+  } finally {
+    await consumer.close()
+  }
 }
 
 export async function run (argv: string[]): Promise<number> {
@@ -90,6 +137,7 @@ export async function run (argv: string[]): Promise<number> {
   if (args.maxRatePerPartition > 0) conf['spark.streaming.kafka.maxRatePerPartition'] = args.maxRatePerPartition
   if (args.backpressure) conf['spark.streaming.backpressure.enabled'] = true
   if (args.wal) conf['spark.streaming.receiver.writeAheadLog.enable'] = true
+  const kafkaOut = args.outTopic === undefined ? undefined : await openKafkaSink(args)
   const ctx = new StreamingContext({
     batchIntervalMs: args.batchIntervalMs,
     checkpointDir: args.checkpoint,
@@ -105,7 +153,9 @@ export async function run (argv: string[]): Promise<number> {
   }, args.topics, {
     receiver: args.receiver,
     outDir: args.out,
-    commitGroup: args.commitGroup,
+    commitGroup: kafkaOut === undefined ? args.commitGroup : undefined,
+    kafkaSink: kafkaOut === undefined ? undefined : { sink: kafkaOut.sink, topic: args.outTopic as string },
+    fromOffsets: kafkaOut?.fromOffsets,
     onBatch: b => {
       if (args.quiet) return
       const top = topWords(b.counts, 5).map(([w, n]) => `${w}=${n}`).join(' ')
@@ -132,6 +182,7 @@ export async function run (argv: string[]): Promise<number> {
     // Stopped while still connecting: the brokers were never reached, which is a failure, not a clean stop.
     if (batches === 0) throw new ConnectionError(args.brokers, `no batch ran before the job stopped${signalled === undefined ? '' : ` (${signalled})`}`)
   } finally {
+    await kafkaOut?.sink.close()
     if (timer !== undefined) clearTimeout(timer)
     process.off('SIGTERM', onSignal)
     process.off('SIGINT', onSignal)

@@ -1,15 +1,15 @@
-import type { Readable } from 'node:stream'
+import type { Readable, Writable } from 'node:stream'
 import { ConfigError, KafkaError } from '../../../protocol/errors.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
-import { crc32 } from '../../../protocol/records/crc32.js'
-import type { CompressionCodec } from '../../../protocol/compression/codec.js'
-import type { RecordInput } from '../../../protocol/records/index.js'
-import { produce, type SimpleConsumer } from '../../../consumer/index.js'
+import type { Producer } from '../../../consumer/producer/producer.js'
+import { TransactionalProducer } from '../../../consumer/producer/transactional-producer.js'
 
 // kcat -P: one record per input line (or per -D delimiter), empty lines skipped, a key split off at the first -K
-// delimiter, a fixed -k key otherwise, -H headers on every record. Records are sent in batches per partition so
-// that a large input streams through in bounded memory. Without -p, keyed records go to crc32(key) % partitions
-// and unkeyed ones to a random partition, as librdkafka's default consistent_random partitioner does.
+// delimiter, a fixed -k key otherwise, -H headers on every record. Records go through the producer
+// (consumer/producer/), which batches them per partition and holds at most buffer.memory bytes: when it is full,
+// reading stdin waits, so any input streams through in bounded memory. Delivery failures are counted and the
+// first is printed, as kcat does, and make the exit code 1. With -X transactional.id, the whole run is one
+// transaction: committed at the end of the input, aborted on any failure.
 
 export interface ProduceCliOptions {
   topic: string
@@ -18,40 +18,48 @@ export interface ProduceCliOptions {
   messageDelimiter: string
   fixedKey: string | undefined
   headers: Array<{ key: string, value: string | null }>
-  codec: string | undefined
   nullString: boolean
   count: number | undefined
   stdin: Readable
   /** The largest message (key, value and headers) accepted, as librdkafka's message.max.bytes. */
   messageMaxBytes: number
+  stderr: Writable
 }
 
-const CODECS = new Set(['none', 'gzip', 'snappy', 'lz4', 'zstd'])
-const BATCH_RECORDS = 10_000
-const BATCH_BYTES = 1_000_000
-
-export async function runProduce (consumer: SimpleConsumer, o: ProduceCliOptions): Promise<number> {
-  const codec = (o.codec ?? 'none') as CompressionCodec
-  if (!CODECS.has(codec)) throw new ConfigError('-z', `unknown codec "${o.codec}" (none, gzip, snappy, lz4, zstd)`)
-  // As kcat's producer does, a missing topic is created by the lookup where the broker allows auto-creation.
-  const lookup = async (): Promise<number> => (await consumer.client.topic(o.topic, { allowAutoTopicCreation: true })).partitions.length
-  const partitionCount = await consumer.client.withRetries('Metadata', lookup, [o.topic])
-  const pending = new Map<number, { records: RecordInput[], bytes: number }>()
-  const delim = Buffer.from(o.messageDelimiter)
-  const keyDelim = o.keyDelimiter === undefined ? undefined : Buffer.from(o.keyDelimiter)
-  let sent = 0
-  const headerBytes = o.headers.reduce((n, h) => n + Buffer.byteLength(h.key) + (h.value === null ? 0 : Buffer.byteLength(h.value)), 0)
-
-  const flush = async (p: number): Promise<void> => {
-    const batch = pending.get(p)
-    if (batch === undefined || batch.records.length === 0) return
-    pending.delete(p)
-    await produce(consumer.client, o.topic, p, batch.records, { compression: codec, acks: -1 })
+export async function runProduce (producer: Producer, o: ProduceCliOptions): Promise<number> {
+  if (!(producer instanceof TransactionalProducer)) return await produceLines(producer, o)
+  await producer.initTransactions()
+  producer.beginTransaction()
+  let code: number
+  try {
+    code = await produceLines(producer, o)
+  } catch (err) {
+    await producer.abortTransaction().catch(() => {})
+    throw err
   }
+  if (code !== 0) {
+    await producer.abortTransaction()
+    o.stderr.write('% Transaction aborted\n')
+    return code
+  }
+  await producer.commitTransaction()
+  return 0
+}
 
-  const add = async (line: Buffer): Promise<boolean> => {
-    if (line.length === 0) return true
-    let key: Buffer | null = o.fixedKey === undefined ? null : Buffer.from(o.fixedKey)
+async function produceLines (producer: Producer, o: ProduceCliOptions): Promise<number> {
+  const delim = Buffer.from(o.messageDelimiter)
+  if (delim.length === 0) throw new ConfigError('-D', 'the message delimiter is empty')
+  const keyDelim = o.keyDelimiter === undefined ? undefined : Buffer.from(o.keyDelimiter)
+  const fixedKey = o.fixedKey === undefined ? null : Buffer.from(o.fixedKey)
+  const headers = o.headers.length === 0 ? undefined : o.headers
+  const headerBytes = o.headers.reduce((n, h) => n + Buffer.byteLength(h.key) + (h.value === null ? 0 : Buffer.byteLength(h.value)), 0)
+  let sent = 0
+  const limit = o.count ?? Infinity
+
+  /** Produces one line; returns a promise only when the producer's buffer is full and the caller must wait. */
+  const add = (line: Buffer): Promise<void> | undefined => {
+    if (line.length === 0) return undefined
+    let key: Buffer | null = fixedKey
     let value: Buffer | null = line
     if (keyDelim !== undefined) {
       const at = line.indexOf(keyDelim)
@@ -66,34 +74,42 @@ export async function runProduce (consumer: SimpleConsumer, o: ProduceCliOptions
     }
     const size = (key?.length ?? 0) + (value?.length ?? 0) + headerBytes
     if (size > o.messageMaxBytes) {
-      // As kcat: fail on the message, after sending what came before it (nothing read earlier is lost).
-      for (const q of [...pending.keys()]) await flush(q)
-      throw new KafkaError(ErrorCode.MESSAGE_TOO_LARGE, `Failed to produce message (${size} bytes): above message.max.bytes (${o.messageMaxBytes}; raise it with -X message.max.bytes=N)`)
+      // As kcat: fail on the message, after delivering what came before it (nothing read earlier is lost).
+      return producer.flush().then(() => {
+        throw new KafkaError(ErrorCode.MESSAGE_TOO_LARGE, `Failed to produce message (${size} bytes): above message.max.bytes (${o.messageMaxBytes}; raise it with -X message.max.bytes=N)`)
+      })
     }
-    const p = o.partition ?? (key !== null ? (crc32(key) >>> 0) % partitionCount : Math.floor(Math.random() * partitionCount))
-    let batch = pending.get(p)
-    if (batch === undefined) pending.set(p, batch = { records: [], bytes: 0 })
-    // Copies: the input chunk buffer is reused by the stream.
-    batch.records.push({ key: key === null ? null : Buffer.from(key), value: value === null ? null : Buffer.from(value), headers: o.headers })
-    batch.bytes += line.length
-    if (batch.records.length >= BATCH_RECORDS || batch.bytes >= BATCH_BYTES) await flush(p)
     sent++
-    return o.count === undefined || sent < o.count
+    // Views into the input chunk, not copies: a stream never reuses a chunk it has handed out. The timestamp is
+    // set here so the producer can keep this object as it is. No per-record report: failures are counted by the
+    // producer (`producer.stats`), which spares an object per delivered record.
+    return producer.produce({ topic: o.topic, partition: o.partition, key, value, headers, timestamp: Date.now() })
   }
 
-  let rest: Buffer = Buffer.alloc(0)
+  // A line longer than a chunk is collected chunk by chunk and joined once, not re-concatenated per chunk.
+  const partial: Buffer[] = []
   let more = true
   for await (const chunk of o.stdin) {
-    let buf: Buffer = rest.length === 0 ? chunk as Buffer : Buffer.concat([rest, chunk as Buffer])
+    let buf = chunk as Buffer
+    // A delimiter of several bytes may straddle two chunks: then join the pending bytes with the new chunk.
+    if (delim.length > 1 && partial.length > 0) buf = Buffer.concat([...partial.splice(0), buf])
     let at: number
     while (more && (at = buf.indexOf(delim)) >= 0) {
-      more = await add(buf.subarray(0, at))
+      const line = partial.length === 0 ? buf.subarray(0, at) : Buffer.concat([...partial.splice(0), buf.subarray(0, at)])
+      const wait = add(line)
+      if (wait !== undefined) await wait
+      more = sent < limit
       buf = buf.subarray(at + delim.length)
     }
-    rest = Buffer.from(buf)
     if (!more) break
+    if (buf.length > 0) partial.push(buf)
   }
-  if (more && rest.length > 0) await add(rest)
-  for (const p of [...pending.keys()]) await flush(p)
+  if (more && partial.length > 0) await add(Buffer.concat(partial))
+  await producer.flush()
+  const { failedRecords, firstError } = producer.stats
+  if (failedRecords > 0) {
+    o.stderr.write(`% Delivery failed for message: ${firstError?.message ?? 'unknown error'}\n% ${failedRecords} of ${sent} messages failed\n`)
+    return 1
+  }
   return 0
 }

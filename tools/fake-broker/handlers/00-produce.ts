@@ -6,13 +6,17 @@ import { leaderEndpoints } from './leader-hint.js'
 import { upConvertMessageSet } from '../up-convert.js'
 import { CorruptRecordError, CompressionError } from '../../../protocol/errors.js'
 import { scanBatches } from '../../../protocol/records/index.js'
+import { ATTR_TRANSACTIONAL, V2_ATTRIBUTES, V2_HEADER_BYTES, V2_MAGIC, V2_PRODUCER_EPOCH, V2_PRODUCER_ID } from '../../../protocol/records/record-batch.js'
 
 // Produce (key 0), v0-12: appends record batches. v0-2 carry legacy message sets, which Kafka 4.0 removed
 // (KIP-896) but librdkafka 2.0 still needs advertised to enable compression; they are up-converted to magic 2
 // (../up-convert.ts). acks 0 gets no response at all; acks 1 and -1 are the same here, since the fake keeps one copy
 // that is at once the leader's and every follower's. Errors are per partition: unknown topic, not the leader
 // (v10+ adds the new leader and its endpoint, KIP-951), corrupt batches, and idempotent-producer sequence errors.
-// Transactional produce (transactionalId set) is appended like any other: the fake has no transaction coordinator.
+// Transactional batches are checked with the transaction coordinator before they are appended, as Kafka verifies
+// them since KIP-890 part 1: the producer must be the transactional id's current one (else INVALID_PRODUCER_EPOCH,
+// which is how a fenced zombie learns it) and the partition must be in its open transaction (else
+// INVALID_TXN_STATE).
 
 type Req = Infer<typeof Produce.request>
 type Res = InferInput<typeof Produce.response>
@@ -61,6 +65,14 @@ function produceOne (ctx: RequestContext<Req>, name: string, index: number, reco
     return { ...fail(leaderError), currentLeader: { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch } }
   }
   if (records === null || records.length === 0) return fail(ErrorCode.INVALID_RECORD, 'no records')
+  if (records.length >= V2_HEADER_BYTES && records[V2_MAGIC] === 2 && (records.readInt16BE(V2_ATTRIBUTES) & ATTR_TRANSACTIONAL) !== 0) {
+    const code = ctx.cluster.transactions.verifyProduce(ctx.body.transactionalId, records.readBigInt64BE(V2_PRODUCER_ID), records.readInt16BE(V2_PRODUCER_EPOCH), name, index)
+    if (code !== 0) {
+      return fail(code, code === ErrorCode.INVALID_TXN_STATE
+        ? `${name}[${index}] is not in the producer's open transaction (AddPartitionsToTxn first)`
+        : 'the producer epoch is not the transactional id\'s current one: a newer producer fenced it, or its transaction timed out')
+    }
+  }
   let batch = records
   if (ctx.version >= 3) {
     // Kafka answers these without an errorMessage (checked against a real 4.x broker).

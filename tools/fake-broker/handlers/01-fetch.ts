@@ -14,8 +14,9 @@ import { leaderEndpoints } from './leader-hint.js'
 // the first partition with data is returned whole even when larger, so a consumer always makes progress.
 // v0-3 predate record batch v2: their answers are down-converted to message sets (magic 0 for v0-1, magic 1 for
 // v2-3), as Kafka did before 4.0 removed those versions (KIP-896). Fetch sessions (v7+, KIP-227) are declined the
-// way a broker with a full session cache declines them: sessionId 0, so every fetch is a full one. With no
-// transactions, read_committed reads up to the high watermark, which is also the last stable offset.
+// way a broker with a full session cache declines them: sessionId 0, so every fetch is a full one. read_committed
+// (isolationLevel 1, v4+) reads only up to the last stable offset and gets the aborted transactions overlapping
+// what it read, so the client can drop their records (KIP-98).
 
 type Req = Infer<typeof Fetch.request>
 type Res = InferInput<typeof Fetch.response>
@@ -91,7 +92,9 @@ function build (ctx: RequestContext<Req>): Built {
       if (epochError !== 0) return fail(epochError, { currentLeader: { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch } })
       const log = p.log
       const hw = log.highWatermark
-      const marks = { highWatermark: hw, lastStableOffset: hw, logStartOffset: log.logStartOffset }
+      const lso = log.lastStableOffset
+      const marks = { highWatermark: hw, lastStableOffset: lso, logStartOffset: log.logStartOffset }
+      const committedOnly = version >= 4 && body.isolationLevel === 1
       // Out of range, Kafka's read fails before it looks at the log's offsets: the marks are -1 (unknown), and a
       // consumer asks ListOffsets where the valid range is.
       if (fp.fetchOffset < log.logStartOffset || fp.fetchOffset > hw) return fail(ErrorCode.OFFSET_OUT_OF_RANGE)
@@ -99,7 +102,7 @@ function build (ctx: RequestContext<Req>): Built {
       const limit = Math.max(0, Math.min(fp.partitionMaxBytes, budget))
       const offset = Number(fp.fetchOffset)
       const records = version >= 4
-        ? log.read(offset, limit, out.bytes === 0)
+        ? log.read(offset, limit, out.bytes === 0, committedOnly ? Number(lso) : undefined)
         : downConvert(log, offset, limit, out.bytes === 0, version >= 2 ? 1 : 0)
       out.bytes += records.length
       budget -= records.length
@@ -107,8 +110,10 @@ function build (ctx: RequestContext<Req>): Built {
         partitionIndex: fp.partition,
         errorCode: ErrorCode.NONE,
         ...marks,
-        // Kafka sends null for read_uncommitted and a (here empty) list for read_committed.
-        abortedTransactions: body.isolationLevel === 1 ? [] : null,
+        // Kafka sends null for read_uncommitted and a list (maybe empty) for read_committed.
+        abortedTransactions: committedOnly
+          ? log.abortedTransactions(offset, offset + recordSpan(records)).map(a => ({ producerId: a.producerId, firstOffset: BigInt(a.firstOffset) }))
+          : null,
         preferredReadReplica: -1,
         records
       }
@@ -116,6 +121,13 @@ function build (ctx: RequestContext<Req>): Built {
     out.responses.push({ topic: name, topicId: t.topicId, partitions })
   }
   return out
+}
+
+/** How many offsets a run of stored batches covers (from the first batch's base to the last one's end). */
+function recordSpan (records: Buffer): number {
+  if (records.length === 0) return 0
+  const batches = scanBatches(records).batches
+  return Number(batches[batches.length - 1].lastOffset - batches[0].baseOffset) + 1
 }
 
 /**

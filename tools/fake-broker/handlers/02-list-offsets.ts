@@ -43,7 +43,8 @@ function listOne (ctx: RequestContext<Req>, name: string, index: number, timesta
   }
   let found: { offset: bigint, timestamp: bigint } | undefined
   switch (timestamp) {
-    case LATEST: found = { offset: log.highWatermark, timestamp: -1n }; break
+    // read_committed consumers start from the last stable offset, not past open transactions (KIP-98).
+    case LATEST: found = { offset: ctx.body.isolationLevel === 1 ? log.lastStableOffset : log.highWatermark, timestamp: -1n }; break
     case EARLIEST:
     case EARLIEST_LOCAL: found = { offset: log.logStartOffset, timestamp: -1n }; break
     case MAX_TIMESTAMP: found = log.maxTimestampOffset(); break

@@ -1,10 +1,14 @@
 import { InitProducerId } from '../../../protocol/apis/index.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { serve } from '../handler.js'
+import { coordinatorError } from './coordinator-check.js'
 
 // InitProducerId (key 22), v0-5: a producer id and epoch for an idempotent producer (KIP-98). From v3 a producer
-// may pass its current id and epoch to have the epoch bumped instead of getting a new id (KIP-360). Transactional
-// ids get a producer id too, but the fake has no transaction coordinator beyond that.
+// may pass its current id and epoch to have the epoch bumped instead of getting a new id (KIP-360). With a
+// transactional id the request goes to that id's transaction coordinator (../transaction-coordinator.ts), which
+// bumps the epoch on every call, fencing older instances, and aborts a transaction they left open. v4+ answers
+// PRODUCER_FENCED where older versions get INVALID_PRODUCER_EPOCH (KIP-588). v6 (two-phase commit, KIP-939) is not
+// served.
 
 type Req = Infer<typeof InitProducerId.request>
 type Res = InferInput<typeof InitProducerId.response>
@@ -15,6 +19,11 @@ export const initProducerIdHandler = serve<Req>(InitProducerId, '0-5', (ctx): Re
   const { body } = ctx
   const errorCode = ctx.injectedError()
   if (errorCode !== 0) return { throttleTimeMs: 0, errorCode, producerId: -1n, producerEpoch: -1 }
+  if (body.transactionalId !== null) {
+    const notHere = coordinatorError(ctx, body.transactionalId)
+    if (notHere !== 0) return { throttleTimeMs: 0, errorCode: notHere, producerId: -1n, producerEpoch: -1 }
+    return { throttleTimeMs: 0, ...ctx.cluster.transactions.initProducerId(body.transactionalId, body.transactionTimeoutMs, body.producerId, body.producerEpoch, ctx.version) }
+  }
   if (body.producerId >= 0n && body.producerEpoch >= 0 && body.producerEpoch < MAX_EPOCH - 1) {
     return { throttleTimeMs: 0, errorCode: 0, producerId: body.producerId, producerEpoch: body.producerEpoch + 1 }
   }

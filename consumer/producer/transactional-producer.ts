@@ -1,0 +1,314 @@
+import { ConfigError, KafkaError } from '../../protocol/errors.js'
+import { ErrorCode } from '../../protocol/error-codes.js'
+import { InitProducerId, type InitProducerIdResponse } from '../../protocol/apis/init-producer-id.js'
+import { AddPartitionsToTxn, type AddPartitionsToTxnResponse } from '../../protocol/apis/add-partitions-to-txn.js'
+import { AddOffsetsToTxn, type AddOffsetsToTxnResponse } from '../../protocol/apis/add-offsets-to-txn.js'
+import { TxnOffsetCommit, type TxnOffsetCommitResponse } from '../../protocol/apis/txn-offset-commit.js'
+import { EndTxn, type EndTxnResponse } from '../../protocol/apis/end-txn.js'
+import type { KafkaClient } from '../cluster.js'
+import type { ConfigInput } from '../config.js'
+import { Producer, type ProducerRecord } from './producer.js'
+import type { DeliveryReport, PartitionQueue } from './producer-batch.js'
+import { CoordinatorLookup, KEY_TYPE_GROUP, KEY_TYPE_TRANSACTION } from './coordinator-lookup.js'
+import { TransactionError, TransactionStateError, isFatalTransactionError } from './producer-errors.js'
+
+// A transactional producer (KIP-98): records sent between beginTransaction and commitTransaction, and consumer
+// offsets given to sendOffsetsToTransaction, become visible to read_committed consumers all together or not at
+// all. The protocol, transaction protocol version 1:
+//
+//   initTransactions   FindCoordinator(key type 1) and InitProducerId(transactional id): a producer id and a new
+//                      epoch. The coordinator aborts whatever an earlier instance left open, and that instance is
+//                      fenced: its requests now fail with PRODUCER_FENCED or INVALID_PRODUCER_EPOCH.
+//   send               before a partition's first batch in a transaction, AddPartitionsToTxn; then Produce with
+//                      the transactional flag, sequences as for idempotence.
+//   sendOffsets...     AddOffsetsToTxn(group), then TxnOffsetCommit to the group's coordinator.
+//   commit / abort     flush, then EndTxn: the coordinator writes commit or abort markers into every partition.
+//
+// Errors say what is left to do. Abortable (a batch failed, a rebalance fenced the offsets): abortTransaction()
+// and carry on. Fatal (fenced by a newer instance, not authorised, a broken protocol state): close the producer.
+// Transaction protocol v2 (KIP-890 part 2: an epoch bump per transaction, partitions added implicitly by Produce
+// v12) is not used: Produce stays below v12, EndTxn below v5 and TxnOffsetCommit below v5.
+
+/** The group whose consumed offsets a transaction commits (Java's ConsumerGroupMetadata). */
+export interface GroupMetadata {
+  groupId: string
+  /** The generation (classic protocol) or member epoch (KIP-848); -1 when not a group member. */
+  generationId?: number
+  memberId?: string
+  groupInstanceId?: string | null
+}
+
+/** A consumed position to commit: the next offset to read (the last processed offset + 1). */
+export interface TransactionOffset {
+  topic: string
+  partition: number
+  offset: bigint
+  leaderEpoch?: number
+  metadata?: string | null
+}
+
+type TxnState = 'uninitialized' | 'ready' | 'inTransaction' | 'abortable' | 'fatal'
+
+/** AddPartitionsToTxn v0-3 are the client's versions; v4+ are for brokers (KIP-890 part 1). */
+const ADD_PARTITIONS_MAX_VERSION = 3
+/** Below the transaction protocol v2 versions. */
+const END_TXN_MAX_VERSION = 4
+const TXN_OFFSET_COMMIT_MAX_VERSION = 4
+const PRODUCE_MAX_VERSION = 11
+
+export class TransactionalProducer extends Producer {
+  private state: TxnState = 'uninitialized'
+  private readonly txnCoordinator: CoordinatorLookup
+  private abortableError: TransactionError | null = null
+  /** Whether the coordinator knows of the current transaction (a partition or a group was added). */
+  private started = false
+  /** The epoch must be bumped after the abort (a sequence gap, or an epoch the coordinator moved on from). */
+  private bumpOnAbort = false
+
+  constructor (config: ConfigInput, client?: KafkaClient) {
+    super(config, client)
+    if (this.config.transactionalId === undefined) throw new ConfigError('transactional.id', 'a TransactionalProducer needs a transactional.id')
+    this.txnCoordinator = new CoordinatorLookup(this.client, KEY_TYPE_TRANSACTION, this.config.transactionalId)
+    this.produceVersionCap = PRODUCE_MAX_VERSION
+  }
+
+  /** The transaction state: uninitialized, ready, inTransaction, abortable or fatal. */
+  get transactionState (): TxnState { return this.state }
+
+  /**
+   * Registers the transactional id with its coordinator: a producer id and a new epoch. Fences every earlier
+   * producer with the same transactional id, and has the coordinator abort a transaction one of them left open.
+   */
+  async initTransactions (): Promise<void> {
+    this.checkUsable()
+    if (this.state !== 'uninitialized') throw new TransactionStateError(`initTransactions: already initialised (state ${this.state})`)
+    const res = await this.guard('InitProducerId', async () => await this.initProducerId(false))
+    this.setProducerIdAndEpoch(res.producerId, res.producerEpoch)
+    this.state = 'ready'
+  }
+
+  beginTransaction (): void {
+    this.checkUsable()
+    if (this.state !== 'ready') throw new TransactionStateError(`beginTransaction: the producer is ${this.state === 'uninitialized' ? 'not initialised (call initTransactions)' : `in state ${this.state}`}`)
+    this.state = 'inTransaction'
+    this.started = false
+    this.transactionalBatches = true
+    for (const q of this.partitionQueues()) q.inTransaction = false
+  }
+
+  override produce (record: ProducerRecord, report?: DeliveryReport): Promise<void> | undefined {
+    this.checkUsable()
+    if (this.state === 'abortable') throw this.abortableError as TransactionError
+    if (this.state !== 'inTransaction') throw new TransactionStateError('produce: no transaction is open (call beginTransaction)')
+    return super.produce(record, report)
+  }
+
+  /**
+   * Commits consumed offsets as part of the transaction (the consume-transform-produce loop): they become the
+   * group's committed offsets only if the transaction commits. With the group's generation and member id, the
+   * group coordinator refuses the commit from a consumer that has lost its partitions in a rebalance (KIP-447).
+   */
+  async sendOffsetsToTransaction (offsets: TransactionOffset[], group: GroupMetadata | string): Promise<void> {
+    this.checkUsable()
+    this.checkInTransaction('sendOffsetsToTransaction')
+    const g: GroupMetadata = typeof group === 'string' ? { groupId: group } : group
+    const transactionalId = this.config.transactionalId as string
+    await this.guard('AddOffsetsToTxn', async () => {
+      const { body } = await this.txnCoordinator.request<AddOffsetsToTxnResponse>('AddOffsetsToTxn', AddOffsetsToTxn, Infinity, () => ({
+        transactionalId, producerId: this.producerId, producerEpoch: this.producerEpoch, groupId: g.groupId
+      }), r => r.errorCode)
+      if (body.errorCode !== 0) throw new KafkaError(body.errorCode, `AddOffsetsToTxn ${g.groupId}`)
+      this.started = true
+    })
+    const groupCoordinator = new CoordinatorLookup(this.client, KEY_TYPE_GROUP, g.groupId)
+    const byTopic = new Map<string, TransactionOffset[]>()
+    for (const o of offsets) {
+      let list = byTopic.get(o.topic)
+      if (list === undefined) byTopic.set(o.topic, list = [])
+      list.push(o)
+    }
+    await this.guard('TxnOffsetCommit', async () => {
+      const { body } = await groupCoordinator.request<TxnOffsetCommitResponse>('TxnOffsetCommit', TxnOffsetCommit, TXN_OFFSET_COMMIT_MAX_VERSION, () => ({
+        transactionalId,
+        groupId: g.groupId,
+        producerId: this.producerId,
+        producerEpoch: this.producerEpoch,
+        generationIdOrMemberEpoch: g.generationId ?? -1,
+        memberId: g.memberId ?? '',
+        groupInstanceId: g.groupInstanceId ?? null,
+        topics: [...byTopic].map(([name, list]) => ({
+          name,
+          partitions: list.map(o => ({ partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: o.leaderEpoch ?? -1, committedMetadata: o.metadata ?? null }))
+        }))
+      }), r => firstError(r.topics.flatMap(t => t.partitions.map(p => p.errorCode))))
+      const code = firstError(body.topics.flatMap(t => t.partitions.map(p => p.errorCode)))
+      if (code !== 0) throw new KafkaError(code, `TxnOffsetCommit ${g.groupId}`)
+    })
+  }
+
+  /**
+   * Sends every buffered record, then commits. Throws a TransactionError: abortable when a record or the offsets
+   * failed (abort and retry the transaction), fatal when the producer was fenced.
+   */
+  async commitTransaction (): Promise<void> {
+    this.checkUsable()
+    this.checkInTransaction('commitTransaction')
+    await this.flush()
+    this.checkUsable()
+    this.checkInTransaction('commitTransaction')
+    if (this.started) await this.guard('EndTxn', async () => await this.endTxn(true))
+    this.finishTransaction()
+  }
+
+  /**
+   * Aborts the transaction: records not yet sent are dropped (their reports say so), those in flight are awaited,
+   * and the coordinator writes abort markers. Allowed after an abortable error.
+   */
+  async abortTransaction (): Promise<void> {
+    this.checkUsable()
+    if (this.state !== 'inTransaction' && this.state !== 'abortable') throw new TransactionStateError(`abortTransaction: no transaction is open (state ${this.state})`)
+    const dropped = new TransactionError('abortTransaction', true, { cause: new Error('the transaction was aborted') })
+    this.enterAbortable(dropped)
+    this.failEverything(this.abortableError ?? dropped)
+    await this.flush()
+    this.checkUsable()
+    if (this.started) await this.guard('EndTxn', async () => await this.endTxn(false))
+    if (this.bumpOnAbort) {
+      // KIP-360: the same producer id with a new epoch; sequences start again at 0.
+      const res = await this.guard('InitProducerId', async () => await this.initProducerId(true))
+      this.setProducerIdAndEpoch(res.producerId, res.producerEpoch)
+      this.bumpOnAbort = false
+    }
+    this.finishTransaction()
+  }
+
+  private finishTransaction (): void {
+    this.state = 'ready'
+    this.abortableError = null
+    this.started = false
+    this.transactionalBatches = false
+    for (const q of this.partitionQueues()) q.inTransaction = false
+  }
+
+  private checkInTransaction (what: string): void {
+    if (this.state === 'abortable') throw this.abortableError as TransactionError
+    if (this.state !== 'inTransaction') throw new TransactionStateError(`${what}: no transaction is open (state ${this.state})`)
+  }
+
+  private async endTxn (committed: boolean): Promise<void> {
+    const { body } = await this.txnCoordinator.request<EndTxnResponse>('EndTxn', EndTxn, END_TXN_MAX_VERSION, () => ({
+      transactionalId: this.config.transactionalId as string, producerId: this.producerId, producerEpoch: this.producerEpoch, committed
+    }), r => r.errorCode)
+    if (body.errorCode !== 0) throw new KafkaError(body.errorCode, `EndTxn(${committed ? 'commit' : 'abort'})`)
+  }
+
+  /**
+   * Runs a transactional request; a failure becomes a TransactionError. Fatal failures make the producer
+   * unusable; others leave the transaction to be aborted.
+   */
+  private async guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run()
+    } catch (err) {
+      if (err instanceof TransactionError || err instanceof TransactionStateError) throw err
+      const fatal = isFatalTransactionError(err) || (err instanceof KafkaError && (err.errorCode === ErrorCode.INVALID_TXN_STATE || err.errorCode === ErrorCode.INVALID_PRODUCER_ID_MAPPING))
+      const wrapped = new TransactionError(operation, !fatal, { cause: err })
+      if (fatal) { this.state = 'fatal'; this.setFatal(wrapped) } else this.enterAbortable(wrapped)
+      throw wrapped
+    }
+  }
+
+  private enterAbortable (err: TransactionError): void {
+    if (this.state === 'inTransaction') {
+      this.state = 'abortable'
+      this.abortableError = err
+    }
+    // Batches put back for a retry in this same turn are failed too.
+    setImmediate(() => { if (this.state === 'abortable') this.failEverything(this.abortableError as TransactionError) })
+    this.failEverything(this.abortableError ?? err)
+  }
+
+  // ---- hooks into the sending loop ----
+
+  /** InitProducerId goes to the transaction coordinator, with the transactional id and timeout. */
+  protected override async initProducerId (bump: boolean): Promise<InitProducerIdResponse> {
+    const { body } = await this.txnCoordinator.request<InitProducerIdResponse>('InitProducerId', InitProducerId, Infinity, () => ({
+      transactionalId: this.config.transactionalId as string,
+      transactionTimeoutMs: this.config.transactionTimeoutMs,
+      producerId: bump ? this.producerId : -1n,
+      producerEpoch: bump ? this.producerEpoch : -1
+    }), r => r.errorCode)
+    if (body.errorCode !== 0) throw new KafkaError(body.errorCode, 'InitProducerId')
+    return body
+  }
+
+  /** Before batches go to partitions new to the transaction, AddPartitionsToTxn adds them (one request for all). */
+  protected override async beforeSend (): Promise<boolean> {
+    if (this.state !== 'inTransaction') return false
+    const missing: PartitionQueue[] = []
+    for (const q of this.partitionQueues()) if (!q.inTransaction && q.ready.length > 0) missing.push(q)
+    if (missing.length === 0) return true
+    const byTopic = new Map<string, number[]>()
+    for (const q of missing) {
+      let list = byTopic.get(q.topic)
+      if (list === undefined) byTopic.set(q.topic, list = [])
+      list.push(q.partition)
+    }
+    try {
+      await this.guard('AddPartitionsToTxn', async () => {
+        const { body } = await this.txnCoordinator.request<AddPartitionsToTxnResponse>('AddPartitionsToTxn', AddPartitionsToTxn, ADD_PARTITIONS_MAX_VERSION, () => ({
+          v3AndBelowTransactionalId: this.config.transactionalId as string,
+          v3AndBelowProducerId: this.producerId,
+          v3AndBelowProducerEpoch: this.producerEpoch,
+          v3AndBelowTopics: [...byTopic].map(([name, partitions]) => ({ name, partitions }))
+        }), r => firstError(r.resultsByTopicV3AndBelow.flatMap(t => t.resultsByPartition.map(p => p.partitionErrorCode))))
+        const code = firstError(body.resultsByTopicV3AndBelow.flatMap(t => t.resultsByPartition.map(p => p.partitionErrorCode)))
+        if (code !== 0) throw new KafkaError(code, 'AddPartitionsToTxn')
+      })
+    } catch {
+      return false // the state says what happened; queued batches were failed
+    }
+    this.started = true
+    for (const q of missing) q.inTransaction = true
+    return true
+  }
+
+  protected override mayWriteTo (q: PartitionQueue): boolean { return q.inTransaction }
+
+  protected override mayRetry (): boolean { return this.state === 'inTransaction' }
+
+  /** A sequence gap inside a transaction: the transaction is lost; the epoch is bumped when it is aborted. */
+  protected override requestBump (cause: Error): void {
+    this.bumpOnAbort = true
+    this.enterAbortable(new TransactionError('produce', true, { cause }))
+  }
+
+  /**
+   * A batch refused for its epoch. PRODUCER_FENCED: a newer instance owns the transactional id: fatal.
+   * INVALID_PRODUCER_EPOCH: the coordinator moved on (a timeout aborted the transaction): abortable, and the abort
+   * bumps the epoch (KIP-588); a newer instance, if there is one, fences the abort.
+   */
+  protected override onFenced (err: KafkaError): void {
+    if (err.errorCode === ErrorCode.PRODUCER_FENCED) {
+      this.state = 'fatal'
+      this.setFatal(new TransactionError('produce', false, { cause: err }))
+      return
+    }
+    this.bumpOnAbort = true
+    this.enterAbortable(new TransactionError('produce', true, { cause: err }))
+  }
+
+  protected override onBatchFailed (err: Error): void {
+    if (this.state === 'inTransaction') this.enterAbortable(err instanceof TransactionError ? err : new TransactionError('produce', true, { cause: err }))
+  }
+}
+
+/** The error that matters among per-partition codes: the first that is not 0 nor OPERATION_NOT_ATTEMPTED. */
+function firstError (codes: number[]): number {
+  let notAttempted = 0
+  for (const c of codes) {
+    if (c === ErrorCode.OPERATION_NOT_ATTEMPTED) notAttempted = c
+    else if (c !== 0) return c
+  }
+  return notAttempted
+}

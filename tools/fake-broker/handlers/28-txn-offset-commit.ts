@@ -1,0 +1,44 @@
+import { TxnOffsetCommit } from '../../../protocol/apis/index.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
+import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import { serve } from '../handler.js'
+import { coordinatorError } from './coordinator-check.js'
+
+// TxnOffsetCommit (key 28), v0-4: a transactional producer stages a group's offsets with the group coordinator;
+// they become the group's committed offsets when the transaction commits. The group must have been added with
+// AddOffsetsToTxn. v3+ carries the group generation and member (KIP-447): when given (generation >= 0), they are
+// checked as OffsetCommit checks them, so a zombie that lost its partitions in a rebalance cannot commit. v5 (the
+// implicit AddOffsetsToTxn of transaction protocol v2) and v6 (topic ids, KIP-1319) are not served.
+
+type Req = Infer<typeof TxnOffsetCommit.request>
+type Res = InferInput<typeof TxnOffsetCommit.response>
+
+const MAX_METADATA_CHARS = 4096
+
+export const txnOffsetCommitHandler = serve<Req>(TxnOffsetCommit, '0-4', (ctx): Res => {
+  const { body, cluster } = ctx
+  let errorCode = coordinatorError(ctx, body.groupId)
+  if (errorCode === 0 && ctx.version >= 3 && body.generationIdOrMemberEpoch >= 0) {
+    errorCode = cluster.groups.commitError(body.groupId, body.generationIdOrMemberEpoch, body.memberId)
+  }
+  const unknown = (topic: string, p: number): boolean => cluster.partition(topic, p) === undefined
+  const tooLarge = (m: string | null): boolean => (m?.length ?? 0) > MAX_METADATA_CHARS
+  if (errorCode === 0) {
+    const offsets = body.topics.flatMap(t => t.partitions
+      .filter(p => !unknown(t.name, p.partitionIndex) && !tooLarge(p.committedMetadata))
+      .map(p => ({ topic: t.name, partition: p.partitionIndex, committed: { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata } })))
+    errorCode = cluster.transactions.stageOffsets(body.transactionalId, body.producerId, body.producerEpoch, body.groupId, offsets)
+  }
+  return {
+    throttleTimeMs: 0,
+    topics: body.topics.map(t => ({
+      name: t.name,
+      partitions: t.partitions.map(p => ({
+        partitionIndex: p.partitionIndex,
+        errorCode: errorCode !== 0
+          ? errorCode
+          : unknown(t.name, p.partitionIndex) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : tooLarge(p.committedMetadata) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : ErrorCode.NONE
+      }))
+    }))
+  }
+})

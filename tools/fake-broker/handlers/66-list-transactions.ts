@@ -1,0 +1,27 @@
+import { ListTransactions } from '../../../protocol/apis/index.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
+import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import { serve } from '../handler.js'
+
+// ListTransactions (key 66), v0-2: the transactional ids this broker coordinates, filtered by state and producer id
+// (KIP-664); v1 adds a minimum running time (KIP-994), v2 a regular expression on the id (KIP-1152), which must
+// compile (else INVALID_REGULAR_EXPRESSION). Unknown state names are echoed back in unknownStateFilters.
+
+type Req = Infer<typeof ListTransactions.request>
+type Res = InferInput<typeof ListTransactions.response>
+
+export const listTransactionsHandler = serve<Req>(ListTransactions, '0-2', (ctx): Res => {
+  const { body, cluster } = ctx
+  let pattern: RegExp | null = null
+  if (body.transactionalIdPattern !== null && body.transactionalIdPattern !== '') {
+    try {
+      pattern = new RegExp(body.transactionalIdPattern)
+    } catch {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REGULAR_EXPRESSION, unknownStateFilters: [], transactionStates: [] }
+    }
+  }
+  const { unknownStateFilters, transactions } = cluster.transactions.list(body.stateFilters, body.producerIdFilters, body.durationFilter, pattern)
+  // Each broker lists the transactional ids it coordinates (Kafka: the partitions of __transaction_state it leads).
+  const mine = transactions.filter(t => cluster.coordinatorFor(t.transactionalId)?.id === ctx.broker.id)
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, unknownStateFilters, transactionStates: mine }
+})

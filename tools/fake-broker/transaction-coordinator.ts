@@ -1,0 +1,358 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { ErrorCode } from '../../protocol/error-codes.js'
+import { ConfigError } from '../../protocol/errors.js'
+import type { CommittedOffset } from './group-coordinator.js'
+import type { PartitionLog } from './partition-log.js'
+
+// The transaction coordinator (KIP-98), as Kafka's TransactionCoordinator behaves for the client-facing requests
+// of transaction protocol version 1: InitProducerId gives a transactional id its producer id and a new epoch
+// (fencing older instances, and aborting a transaction they left open); AddPartitionsToTxn and AddOffsetsToTxn
+// record what the transaction touches; TxnOffsetCommit stages a group's offsets; EndTxn writes a commit or abort
+// marker into every partition touched and, on commit, makes the staged offsets the group's committed offsets.
+// Kafka writes markers asynchronously (PrepareCommit, then CompleteCommit); here they are written before EndTxn
+// answers, so the Prepare states are never observed. A transaction open longer than its timeout is aborted and
+// its epoch bumped, so its producer is fenced (Kafka's transactional.id.expiration: TransactionStateManager's
+// abortTimedOutTransactions). State is kept in transactions.json under --data.
+
+export type TxnStateName = 'Empty' | 'Ongoing' | 'PrepareCommit' | 'PrepareAbort' | 'CompleteCommit' | 'CompleteAbort' | 'Dead' | 'PrepareEpochFence'
+const STATES: ReadonlySet<string> = new Set(['Empty', 'Ongoing', 'PrepareCommit', 'PrepareAbort', 'CompleteCommit', 'CompleteAbort', 'Dead', 'PrepareEpochFence'])
+
+/** Kafka's transaction.max.timeout.ms default: 15 minutes. */
+export const MAX_TRANSACTION_TIMEOUT_MS = 900_000
+/** Epochs are int16; Kafka starts a new producer id rather than reach the top (ProducerIdAndEpoch). */
+const MAX_EPOCH = 0x7fff - 1
+
+interface TxnEntry {
+  transactionalId: string
+  producerId: bigint
+  epoch: number
+  /** The epoch before the last bump the producer did not ask for (a timeout), so it may recover (KIP-360). */
+  lastEpoch: number
+  state: TxnStateName
+  timeoutMs: number
+  startTimeMs: number
+  partitions: Map<string, Set<number>>
+  groups: Set<string>
+  pendingOffsets: Map<string, Array<{ topic: string, partition: number, committed: CommittedOffset }>>
+}
+
+export interface TransactionCoordinatorOptions {
+  /** A partition's log and leader epoch, or undefined when the topic or partition does not exist. */
+  partition: (topic: string, partition: number) => { log: PartitionLog, leaderEpoch: number } | undefined
+  allocateProducerId: () => bigint
+  /** Makes a committed transaction's offsets the group's committed offsets. */
+  commitOffsets: (group: string, offsets: Array<{ topic: string, partition: number, committed: CommittedOffset }>) => void
+  /** Where to keep the coordinator's state (transactions.json), or undefined. */
+  file: string | undefined
+  /** How often open transactions are checked against their timeout. */
+  expiryCheckMs?: number
+  now?: () => number
+}
+
+export interface InitResult { errorCode: number, producerId: bigint, producerEpoch: number }
+
+export interface DescribedTransaction {
+  errorCode: number
+  transactionalId: string
+  transactionState: string
+  transactionTimeoutMs: number
+  transactionStartTimeMs: bigint
+  producerId: bigint
+  producerEpoch: number
+  topics: Array<{ topic: string, partitions: number[] }>
+}
+
+interface SavedTxn {
+  transactionalId: string
+  producerId: string
+  epoch: number
+  lastEpoch: number
+  state: TxnStateName
+  timeoutMs: number
+  startTimeMs: number
+  partitions: Array<[string, number[]]>
+  groups: string[]
+  pendingOffsets: Array<[string, Array<{ topic: string, partition: number, offset: string, leaderEpoch: number, metadata: string | null }>]>
+}
+
+export class TransactionCoordinator {
+  private readonly txns = new Map<string, TxnEntry>()
+  private readonly timer: NodeJS.Timeout
+  private readonly now: () => number
+
+  constructor (private readonly opts: TransactionCoordinatorOptions) {
+    this.now = opts.now ?? Date.now
+    this.load()
+    this.timer = setInterval(() => this.expire(), opts.expiryCheckMs ?? 100)
+    this.timer.unref()
+  }
+
+  close (): void { clearInterval(this.timer) }
+
+  /** InitProducerId with a transactional id: a producer id and a new epoch, fencing earlier instances. */
+  initProducerId (transactionalId: string, timeoutMs: number, producerId: bigint, producerEpoch: number, version: number): InitResult {
+    const fail = (errorCode: number): InitResult => ({ errorCode, producerId: -1n, producerEpoch: -1 })
+    if (timeoutMs <= 0 || timeoutMs > MAX_TRANSACTION_TIMEOUT_MS) return fail(ErrorCode.INVALID_TRANSACTION_TIMEOUT)
+    let t = this.txns.get(transactionalId)
+    if (t === undefined) {
+      if (producerId >= 0n) return fail(ErrorCode.INVALID_PRODUCER_ID_MAPPING)
+      t = {
+        transactionalId, producerId: this.opts.allocateProducerId(), epoch: 0, lastEpoch: -1, state: 'Empty', timeoutMs,
+        startTimeMs: -1, partitions: new Map(), groups: new Set(), pendingOffsets: new Map()
+      }
+      this.txns.set(transactionalId, t)
+      this.save()
+      return { errorCode: ErrorCode.NONE, producerId: t.producerId, producerEpoch: t.epoch }
+    }
+    // A producer that passes its id and epoch (v3+, KIP-360) must be the current one, or the one a timeout fenced.
+    if (producerId >= 0n && !(producerId === t.producerId && (producerEpoch === t.epoch || producerEpoch === t.lastEpoch))) {
+      return fail(version >= 4 ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH)
+    }
+    // A new instance takes over: whatever the old one left open is aborted under a bumped epoch, so its late
+    // writes are refused, and the new instance gets the epoch after that (Kafka fences with epoch+1, answers
+    // CONCURRENT_TRANSACTIONS while it writes the abort markers, and the retry bumps again: epoch+2 in all, as the
+    // differential test against Kafka 4.4 shows).
+    if (t.state === 'Ongoing') {
+      this.bump(t)
+      this.complete(t, false)
+    }
+    const epoch = this.bump(t)
+    t.lastEpoch = -1
+    t.timeoutMs = timeoutMs
+    t.state = 'Empty'
+    this.save()
+    return { errorCode: ErrorCode.NONE, producerId: t.producerId, producerEpoch: epoch }
+  }
+
+  /** The error for a request naming this transactional id, producer id and epoch, or NONE. */
+  private check (transactionalId: string, producerId: bigint, producerEpoch: number, fencedCode: number): { errorCode: number, t?: TxnEntry } {
+    const t = this.txns.get(transactionalId)
+    if (t === undefined || t.producerId !== producerId) return { errorCode: ErrorCode.INVALID_PRODUCER_ID_MAPPING }
+    if (producerEpoch < t.epoch) return { errorCode: fencedCode }
+    if (producerEpoch > t.epoch) return { errorCode: ErrorCode.INVALID_PRODUCER_EPOCH }
+    if (t.state === 'PrepareCommit' || t.state === 'PrepareAbort' || t.state === 'PrepareEpochFence') return { errorCode: ErrorCode.CONCURRENT_TRANSACTIONS }
+    return { errorCode: ErrorCode.NONE, t }
+  }
+
+  /** AddPartitionsToTxn for one transaction: an error code per partition. */
+  addPartitions (transactionalId: string, producerId: bigint, producerEpoch: number, topics: Array<{ name: string, partitions: number[] }>, version: number): Array<{ name: string, results: Array<{ partition: number, errorCode: number }> }> {
+    const { errorCode, t } = this.check(transactionalId, producerId, producerEpoch, version >= 2 ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH)
+    const unknown = new Set<string>()
+    for (const topic of topics) for (const p of topic.partitions) if (this.opts.partition(topic.name, p) === undefined) unknown.add(`${topic.name}:${p}`)
+    // Kafka adds all or nothing: with one unknown partition, the others are "not attempted".
+    const codeFor = (name: string, p: number): number => errorCode !== 0
+      ? errorCode
+      : unknown.size > 0 ? (unknown.has(`${name}:${p}`) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.OPERATION_NOT_ATTEMPTED) : ErrorCode.NONE
+    if (t !== undefined && unknown.size === 0) {
+      for (const topic of topics) {
+        let set = t.partitions.get(topic.name)
+        if (set === undefined) t.partitions.set(topic.name, set = new Set())
+        for (const p of topic.partitions) set.add(p)
+      }
+      this.begin(t)
+      this.save()
+    }
+    return topics.map(topic => ({ name: topic.name, results: topic.partitions.map(p => ({ partition: p, errorCode: codeFor(topic.name, p) })) }))
+  }
+
+  /** AddPartitionsToTxn v4+ with verifyOnly: whether each partition is already in the transaction. */
+  verifyPartitions (transactionalId: string, producerId: bigint, producerEpoch: number, topics: Array<{ name: string, partitions: number[] }>): Array<{ name: string, results: Array<{ partition: number, errorCode: number }> }> {
+    const { errorCode, t } = this.check(transactionalId, producerId, producerEpoch, ErrorCode.PRODUCER_FENCED)
+    return topics.map(topic => ({
+      name: topic.name,
+      results: topic.partitions.map(p => ({
+        partition: p,
+        errorCode: errorCode !== 0 ? errorCode : t?.state === 'Ongoing' && t.partitions.get(topic.name)?.has(p) === true ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE
+      }))
+    }))
+  }
+
+  /** AddOffsetsToTxn: the group's offsets will be committed with the transaction. */
+  addOffsets (transactionalId: string, producerId: bigint, producerEpoch: number, groupId: string, version: number): number {
+    const { errorCode, t } = this.check(transactionalId, producerId, producerEpoch, version >= 2 ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH)
+    if (t === undefined) return errorCode
+    t.groups.add(groupId)
+    this.begin(t)
+    this.save()
+    return ErrorCode.NONE
+  }
+
+  /** TxnOffsetCommit: stages offsets until the transaction ends. Returns one error code for the whole request. */
+  stageOffsets (transactionalId: string, producerId: bigint, producerEpoch: number, groupId: string, offsets: Array<{ topic: string, partition: number, committed: CommittedOffset }>): number {
+    const { errorCode, t } = this.check(transactionalId, producerId, producerEpoch, ErrorCode.PRODUCER_FENCED)
+    if (t === undefined) return errorCode
+    if (t.state !== 'Ongoing' || !t.groups.has(groupId)) return ErrorCode.INVALID_TXN_STATE
+    let staged = t.pendingOffsets.get(groupId)
+    if (staged === undefined) t.pendingOffsets.set(groupId, staged = [])
+    for (const o of offsets) {
+      const at = staged.findIndex(s => s.topic === o.topic && s.partition === o.partition)
+      if (at >= 0) staged[at] = o
+      else staged.push(o)
+    }
+    this.save()
+    return ErrorCode.NONE
+  }
+
+  /** EndTxn: commit or abort. A retry of an end that already happened succeeds; the opposite end does not. */
+  endTxn (transactionalId: string, producerId: bigint, producerEpoch: number, commit: boolean, version: number): number {
+    const t = this.txns.get(transactionalId)
+    // A producer whose transaction timed out learns it here: its epoch was bumped when the coordinator aborted.
+    if (t !== undefined && t.producerId === producerId && producerEpoch === t.lastEpoch && t.state === 'CompleteAbort') {
+      return commit ? (version >= 2 ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH) : ErrorCode.NONE
+    }
+    const { errorCode, t: found } = this.check(transactionalId, producerId, producerEpoch, version >= 2 ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH)
+    if (found === undefined) return errorCode
+    switch (found.state) {
+      case 'Ongoing':
+        this.complete(found, commit)
+        this.save()
+        return ErrorCode.NONE
+      case 'CompleteCommit': return commit ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE
+      case 'CompleteAbort': return commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.NONE
+      default: return ErrorCode.INVALID_TXN_STATE
+    }
+  }
+
+  /**
+   * Whether a transactional batch may be appended (Kafka's produce-side verification, KIP-890 part 1): its producer
+   * must be the transactional id's current one, in an open transaction that includes the partition.
+   */
+  verifyProduce (transactionalId: string | null, producerId: bigint, producerEpoch: number, topic: string, partition: number): number {
+    const t = transactionalId === null ? undefined : this.txns.get(transactionalId)
+    if (t === undefined || t.producerId !== producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING
+    if (producerEpoch < t.epoch) return ErrorCode.INVALID_PRODUCER_EPOCH
+    if (producerEpoch > t.epoch) return ErrorCode.INVALID_PRODUCER_EPOCH
+    if (t.state !== 'Ongoing' || t.partitions.get(topic)?.has(partition) !== true) return ErrorCode.INVALID_TXN_STATE
+    return ErrorCode.NONE
+  }
+
+  describe (transactionalId: string): DescribedTransaction {
+    const t = this.txns.get(transactionalId)
+    if (t === undefined) {
+      return { errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, transactionalId, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1n, producerId: -1n, producerEpoch: -1, topics: [] }
+    }
+    return {
+      errorCode: ErrorCode.NONE,
+      transactionalId,
+      transactionState: t.state,
+      transactionTimeoutMs: t.timeoutMs,
+      transactionStartTimeMs: BigInt(t.startTimeMs),
+      producerId: t.producerId,
+      producerEpoch: t.epoch,
+      topics: [...t.partitions].map(([topic, ps]) => ({ topic, partitions: [...ps].sort((a, b) => a - b) }))
+    }
+  }
+
+  /** ListTransactions: filtered by state, producer id, age and a transactional id pattern (already compiled). */
+  list (stateFilters: string[], producerIdFilters: bigint[], durationFilterMs: bigint, pattern: RegExp | null): { unknownStateFilters: string[], transactions: Array<{ transactionalId: string, producerId: bigint, transactionState: string }> } {
+    const now = this.now()
+    const states = new Set(stateFilters)
+    const pids = new Set(producerIdFilters)
+    const transactions = [...this.txns.values()].filter(t =>
+      (states.size === 0 || states.has(t.state)) &&
+      (pids.size === 0 || pids.has(t.producerId)) &&
+      (durationFilterMs < 0n || (t.startTimeMs >= 0 && BigInt(now - t.startTimeMs) > durationFilterMs)) &&
+      (pattern === null || pattern.test(t.transactionalId))
+    ).map(t => ({ transactionalId: t.transactionalId, producerId: t.producerId, transactionState: t.state }))
+    return { unknownStateFilters: stateFilters.filter(s => !STATES.has(s)), transactions }
+  }
+
+  /** Aborts every open transaction that has run past its timeout, bumping its epoch so its producer is fenced. */
+  expire (): void {
+    const now = this.now()
+    let changed = false
+    for (const t of this.txns.values()) {
+      if (t.state !== 'Ongoing' || t.startTimeMs < 0 || now - t.startTimeMs <= t.timeoutMs) continue
+      const old = t.epoch
+      this.bump(t)
+      t.lastEpoch = old
+      this.complete(t, false)
+      changed = true
+    }
+    if (changed) this.save()
+  }
+
+  private begin (t: TxnEntry): void {
+    if (t.state !== 'Ongoing') {
+      t.state = 'Ongoing'
+      t.startTimeMs = this.now()
+    }
+  }
+
+  /** The next epoch, or a new producer id when the epoch is exhausted. */
+  private bump (t: TxnEntry): number {
+    if (t.epoch >= MAX_EPOCH) {
+      t.producerId = this.opts.allocateProducerId()
+      t.epoch = 0
+    } else {
+      t.epoch++
+    }
+    return t.epoch
+  }
+
+  /** Writes the markers, applies or drops the staged offsets, and closes the transaction. */
+  private complete (t: TxnEntry, commit: boolean): void {
+    for (const [topic, ps] of t.partitions) {
+      for (const p of ps) {
+        const target = this.opts.partition(topic, p)
+        // Markers carry the current epoch: after a fencing bump, the new one.
+        target?.log.writeMarker(t.producerId, t.epoch, commit, 0, target.leaderEpoch)
+      }
+    }
+    if (commit) for (const [group, offsets] of t.pendingOffsets) this.opts.commitOffsets(group, offsets)
+    t.partitions.clear()
+    t.groups.clear()
+    t.pendingOffsets.clear()
+    t.state = commit ? 'CompleteCommit' : 'CompleteAbort'
+    t.startTimeMs = -1
+  }
+
+  private load (): void {
+    const file = this.opts.file
+    if (file === undefined || !existsSync(file)) return
+    let saved: SavedTxn[]
+    try {
+      saved = JSON.parse(readFileSync(file, 'utf8')) as SavedTxn[]
+    } catch (err) {
+      throw new ConfigError('dataDir', `${file} is not a readable transaction state file`, { cause: err })
+    }
+    for (const s of saved) {
+      this.txns.set(s.transactionalId, {
+        transactionalId: s.transactionalId,
+        producerId: BigInt(s.producerId),
+        epoch: s.epoch,
+        lastEpoch: s.lastEpoch,
+        state: s.state,
+        timeoutMs: s.timeoutMs,
+        startTimeMs: s.startTimeMs,
+        partitions: new Map(s.partitions.map(([topic, ps]) => [topic, new Set(ps)])),
+        groups: new Set(s.groups),
+        pendingOffsets: new Map(s.pendingOffsets.map(([group, list]) => [group, list.map(o => ({
+          topic: o.topic, partition: o.partition, committed: { offset: BigInt(o.offset), leaderEpoch: o.leaderEpoch, metadata: o.metadata }
+        }))]))
+      })
+    }
+  }
+
+  private save (): void {
+    const file = this.opts.file
+    if (file === undefined) return
+    const saved: SavedTxn[] = [...this.txns.values()].map(t => ({
+      transactionalId: t.transactionalId,
+      producerId: String(t.producerId),
+      epoch: t.epoch,
+      lastEpoch: t.lastEpoch,
+      state: t.state,
+      timeoutMs: t.timeoutMs,
+      startTimeMs: t.startTimeMs,
+      partitions: [...t.partitions].map(([topic, ps]): [string, number[]] => [topic, [...ps]]),
+      groups: [...t.groups],
+      pendingOffsets: [...t.pendingOffsets].map(([group, list]): SavedTxn['pendingOffsets'][number] => [group, list.map(o => ({
+        topic: o.topic, partition: o.partition, offset: String(o.committed.offset), leaderEpoch: o.committed.leaderEpoch, metadata: o.committed.metadata
+      }))])
+    }))
+    // Written aside and renamed, so a crash never leaves half a file.
+    writeFileSync(`${file}.tmp`, JSON.stringify(saved))
+    renameSync(`${file}.tmp`, file)
+  }
+}
