@@ -32,7 +32,15 @@ export {
   type SyncGroupRequest, type SyncGroupResponse,
   encodeRecordBatch, encodeMessageSet, scanBatches, iterateRecords,
   type KafkaRecord, type RecordHeader, type RecordInput, type BatchOptions, type TimestampType, type RecordBatchInfo,
-  compress, decompress, type CompressionCodec, type CodecOptions, type DecompressOptions
+  compress, decompress, type CompressionCodec, type CodecOptions, type DecompressOptions,
+  AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit, DescribeTransactions, ListTransactions, DeleteGroups,
+  OffsetDelete, type AddPartitionsToTxnRequest, type AddPartitionsToTxnResponse, type AddOffsetsToTxnRequest,
+  type AddOffsetsToTxnResponse, type EndTxnRequest, type EndTxnResponse, type TxnOffsetCommitRequest,
+  type TxnOffsetCommitResponse, type DescribeTransactionsRequest, type DescribeTransactionsResponse,
+  type ListTransactionsRequest, type ListTransactionsResponse, type DeleteGroupsRequest, type DeleteGroupsResponse,
+  type OffsetDeleteRequest, type OffsetDeleteResponse, ConsumerProtocolSubscription, ConsumerProtocolAssignment,
+  encodeSubscription, decodeSubscription, encodeAssignment, decodeAssignment, type Subscription,
+  type SubscriptionInput, type Assignment, type AssignmentInput
 } from './protocol/index.js'
 
 // The client: connections, negotiation, metadata, the simple consumer, a small producer (consumer/index.ts).
@@ -44,7 +52,17 @@ export {
   KafkaClient,
   SimpleConsumer, tpKey, type TopicPartition, type OffsetRange, type FetchedPartition, type FetchPosition, type FetchOptions,
   produce, type ProduceOptions,
-  OffsetOutOfRangeError, isRetriable, backoffMs
+  OffsetOutOfRangeError, isRetriable, backoffMs,
+  Producer, type ProducerRecord, TransactionalProducer, type GroupMetadata, type TransactionOffset,
+  parseProducerConfig, PRODUCER_DEFAULTS, type ProducerConfig, type Acks, type PartitionerName, type RecordMetadata,
+  type DeliveryReport, RecordTooLargeError, ProducerClosedError, TransactionError, TransactionStateError, murmur2,
+  partitionForKey, ResponseCutShortError, findCoordinator, CoordinatorType, type CoordinatorTypeValue, GroupOffsets,
+  type CommitIdentity, type CommittedOffset, type OffsetToCommit, GroupConsumer, type GroupBatch,
+  type GroupConsumerOptions, type CommitOptions, GroupRecord, type RebalanceListener, parseGroupConfig,
+  GROUP_DEFAULTS, type GroupConfig, type AutoOffsetReset, CommitFailedError, FencedInstanceIdError,
+  NoOffsetForPartitionError, systemTimers, type Timers, rangeAssignor, roundRobinAssignor, cooperativeStickyAssignor,
+  type Assignor, type MemberSubscription, type TopicPartitions, type RebalanceProtocol, listGroups, describeGroup,
+  type ListedGroup, type GroupDescription, type DescribedMember, type PartitionLag
 } from './consumer/index.js'
 
 // The streams: Spark Streaming's direct and receiver-based Kafka input, batches, rates, checkpoints (streaming/index.ts).
@@ -64,5 +82,5 @@ export {
   Checkpoint, CheckpointError, DataLossError, StreamingStateError,
   ManualClock, systemClock, type Clock,
   PidRateEstimator, type PidRateEstimatorOptions, maxMessagesPerPartition, clampUntilOffsets,
-  JsonBatchFileSink, writeFileAtomic
+  JsonBatchFileSink, KafkaTransactionalSink, type KafkaTransactionalSinkOptions, writeFileAtomic
 } from './streaming/index.js'

@@ -1,4 +1,5 @@
-// The consumer layer: connections, version negotiation, cluster metadata, the simple consumer and a small producer.
+// The consumer layer: connections, version negotiation, cluster metadata, the simple consumer, the producer, the
+// group consumer.
 export { FrameParser, type FrameParserOptions } from './frame-parser.js'
 export { BufferPool } from './buffer-pool.js'
 export { BrokerConnection, type ConnectionOptions, type RequestOptions } from './connection.js'
@@ -16,5 +17,12 @@ export { RecordTooLargeError, ProducerClosedError, TransactionError, Transaction
 export { murmur2, partitionForKey } from './producer/murmur2.js'
 export { OffsetOutOfRangeError, ResponseCutShortError } from './errors.js'
 export { isRetriable, backoffMs } from './retry.js'
-export * from './coordinator/index.js'
-export * from './group/index.js'
+// Coordinators and consumer groups.
+export { findCoordinator, CoordinatorType, type CoordinatorTypeValue, GroupOffsets, type CommitIdentity, type CommittedOffset, type OffsetToCommit } from './coordinator/index.js'
+export {
+  GroupConsumer, type GroupBatch, type GroupConsumerOptions, type CommitOptions, GroupRecord, type RebalanceListener,
+  parseGroupConfig, GROUP_DEFAULTS, type GroupConfig, type AutoOffsetReset,
+  CommitFailedError, FencedInstanceIdError, NoOffsetForPartitionError, systemTimers, type Timers,
+  rangeAssignor, roundRobinAssignor, cooperativeStickyAssignor, type Assignor, type MemberSubscription, type TopicPartitions, type RebalanceProtocol,
+  listGroups, describeGroup, type ListedGroup, type GroupDescription, type DescribedMember, type PartitionLag
+} from './group/index.js'

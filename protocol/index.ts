@@ -27,7 +27,8 @@ export {
   ALL_APIS, apiByKey, apiByNameOrKey,
   ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, SyncGroup,
   Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster,
-  ConsumerGroupHeartbeat, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch
+  ConsumerGroupHeartbeat, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch,
+  AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit, DescribeTransactions, ListTransactions, DeleteGroups, OffsetDelete
 } from './apis/index.js'
 export type { ApiVersionsRequest, ApiVersionsResponse } from './apis/api-versions.js'
 export type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse } from './apis/consumer-group-heartbeat.js'
@@ -52,6 +53,14 @@ export type { ProduceRequest, ProduceResponse } from './apis/produce.js'
 export type { SaslAuthenticateRequest, SaslAuthenticateResponse } from './apis/sasl-authenticate.js'
 export type { SaslHandshakeRequest, SaslHandshakeResponse } from './apis/sasl-handshake.js'
 export type { SyncGroupRequest, SyncGroupResponse } from './apis/sync-group.js'
+export type { AddPartitionsToTxnRequest, AddPartitionsToTxnResponse } from './apis/add-partitions-to-txn.js'
+export type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponse } from './apis/add-offsets-to-txn.js'
+export type { EndTxnRequest, EndTxnResponse } from './apis/end-txn.js'
+export type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from './apis/txn-offset-commit.js'
+export type { DescribeTransactionsRequest, DescribeTransactionsResponse } from './apis/describe-transactions.js'
+export type { ListTransactionsRequest, ListTransactionsResponse } from './apis/list-transactions.js'
+export type { DeleteGroupsRequest, DeleteGroupsResponse } from './apis/delete-groups.js'
+export type { OffsetDeleteRequest, OffsetDeleteResponse } from './apis/offset-delete.js'
 
 // Record batches and message sets, and their compression codecs. The records' BatchInfo is renamed here: the
 // streaming layer's BatchInfo (a completed streaming batch) has the name at the top level.
@@ -64,7 +73,7 @@ export type { DecompressOptions } from './compression/limits.js'
 
 // The embedded consumer protocol inside JoinGroup/SyncGroup (what the group members tell each other).
 export {
-  ConsumerProtocolSubscription, ConsumerProtocolAssignment, SUBSCRIPTION_VERSIONS, ASSIGNMENT_VERSIONS, CONSUMER_PROTOCOL_TYPE,
+  ConsumerProtocolSubscription, ConsumerProtocolAssignment,
   encodeSubscription, decodeSubscription, encodeAssignment, decodeAssignment,
   type Subscription, type SubscriptionInput, type Assignment, type AssignmentInput
 } from './group/consumer-protocol.js'
