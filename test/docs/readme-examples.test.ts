@@ -66,7 +66,7 @@ t.test('every TypeScript example in the README runs as written', async t => {
   const dir = await mkdtemp(join(tmpdir(), 'kd-readme-'))
   t.teardown(async () => await rm(dir, { recursive: true, force: true }))
   await installPackage(dir)
-  const cluster = await FakeCluster.start({ topics: [{ name: 'lines', partitions: 2 }] })
+  const cluster = await FakeCluster.start({ topics: [{ name: 'lines', partitions: 2 }, { name: 'greetings', partitions: 1 }] })
   t.teardown(async () => await cluster.stop())
   cluster.produce('lines', 0, [{ value: 'to be or' }, { value: 'not to be' }, { value: 'that is' }])
   cluster.produce('lines', 1, [{ value: 'the question' }])
@@ -84,6 +84,18 @@ t.test('every TypeScript example in the README runs as written', async t => {
     {
       is: /FakeCluster/,
       check: (r, t) => { t.equal(r.stdout, '') }
+    },
+    {
+      is: /GroupConsumer/,
+      check: (r, t) => { t.same(r.stdout.trim().split('\n').sort(), ['0 0n to be or', '0 1n not to be', '0 2n that is', '1 0n the question']) }
+    },
+    {
+      is: /producer\.send\(/,
+      check: (r, t) => { t.equal(r.stdout, 'greetings 0 0n\n') }
+    },
+    {
+      is: /sendOffsetsToTransaction/,
+      check: (r, t) => { t.equal(r.stdout, 'committed\n') }
     },
     {
       is: /createDirectStream/,

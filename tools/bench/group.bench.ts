@@ -79,6 +79,7 @@ async function thirdJoins (cluster: FakeCluster, start: (name: string, t0: () =>
 
 async function rebalance (): Promise<CaseResult[]> {
   const require = createRequire(import.meta.url)
+  // any: kafkajs is an optional peer loaded at run time; its types are not part of the build.
   let kafkajs: any
   try { kafkajs = require('kafkajs') } catch {}
   const ours: number[] = []

@@ -58,5 +58,7 @@ t.test('a member error is not retried: it reaches the caller as a KafkaError', a
   // A generation and member id the coordinator never handed out.
   const err = await offsets.commit('g2', [{ topic: 't', partition: 0, offset: 1n }], { generationIdOrMemberEpoch: 3, memberId: 'ghost', groupInstanceId: null }).then(() => undefined, (e: unknown) => e)
   t.ok(err instanceof KafkaError)
-  t.equal((err as KafkaError).errorCode, ErrorCode.ILLEGAL_GENERATION)
+  // Kafka 4 answers a generation for an unknown group with GROUP_ID_NOT_FOUND from OffsetCommit v9 (checked by the
+  // differential test against real Kafka); either way a member error, not retried.
+  t.equal((err as KafkaError).errorCode, ErrorCode.GROUP_ID_NOT_FOUND)
 })
