@@ -61,7 +61,7 @@ t.test('a member that stops heartbeating loses its partitions to the others afte
   const c = await cluster(t, 2, 0)
   const log: Log = { events: [], seen: new Map() }
   const a = member(t, c, { 'session.timeout.ms': 500, 'heartbeat.interval.ms': 50, 'partition.assignment.strategy': 'range' })
-  const b = member(t, c, { 'session.timeout.ms': 500, 'heartbeat.interval.ms': 50, 'partition.assignment.strategy': 'range', 'client.id': 'doomed', retries: 1 })
+  const b = member(t, c, { 'session.timeout.ms': 500, 'heartbeat.interval.ms': 50, 'partition.assignment.strategy': 'range', 'client.id': 'doomed', retries: 1, 'outage.max.ms': 2000 })
   a.subscribe(['t'])
   b.subscribe(['t'])
   const loops = [reader(a, 'a', log), reader(b, 'b', log)]
@@ -74,7 +74,7 @@ t.test('a member that stops heartbeating loses its partitions to the others afte
   t.same([...new Set([...log.seen.values()].flat())], ['a'])
   await a.close()
   await loops[0]
-  // Stopping the cluster fails b's held requests at once, so its close does not wait for them.
+  // Stopping the cluster fails b's held requests at once; its close gives up on the gone cluster after outage.max.ms.
   await c.stop()
   await b.close()
   await loops[1]?.catch(() => {})
