@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { ConfigError } from '../../protocol/errors.js'
 import type { TimestampType } from '../../protocol/records/index.js'
+import { ConfigStore } from './configs/config-store.js'
 import { GroupCoordinator, type CommittedOffset } from './group-coordinator.js'
 import { PartitionLog } from './partition-log.js'
 
@@ -43,6 +44,8 @@ export interface ClusterStateOptions {
   groupInitialRebalanceDelayMs: number
   groupMinSessionTimeoutMs: number
   groupMaxSessionTimeoutMs: number
+  /** Static broker configs (server.properties), reported as STATIC_BROKER_CONFIG; validated by ConfigStore. */
+  brokerConfigs?: Readonly<Record<string, string>>
 }
 
 /** Kafka's rule for topic names (Topic.validate): at most 249 of [a-zA-Z0-9._-], not "." or "..". */
@@ -55,6 +58,7 @@ interface SavedCluster {
   nextProducerId: string
   topics: Array<{ name: string, id: string, partitions: number, timestampType: TimestampType }>
   offsets: Array<{ group: string, topic: string, partition: number, offset: string, leaderEpoch: number, metadata: string | null }>
+  configs?: ReturnType<ConfigStore['snapshot']>
 }
 
 export class ClusterState {
@@ -62,6 +66,8 @@ export class ClusterState {
   readonly brokers: BrokerInfo[]
   readonly topics = new Map<string, TopicState>()
   readonly groups: GroupCoordinator
+  /** Topic overrides and broker configs (DescribeConfigs, AlterConfigs, CreateTopics' configs). */
+  readonly configs: ConfigStore
   private readonly topicsById = new Map<string, TopicState>()
   private nextProducerId = 1000n
   private topicCount = 0
@@ -74,9 +80,15 @@ export class ClusterState {
       maxSessionTimeoutMs: options.groupMaxSessionTimeoutMs,
       onOffsetsChanged: () => { this.save() }
     })
+    this.configs = new ConfigStore(new Map(Object.entries({
+      'num.partitions': String(options.defaultPartitions),
+      'auto.create.topics.enable': String(options.autoCreateTopics),
+      ...options.brokerConfigs
+    })), () => { this.save() })
     const saved = this.load()
     this.clusterId = saved?.clusterId ?? randomUUID().replace(/-/g, '').slice(0, 22)
     if (saved !== undefined) {
+      if (saved.configs !== undefined) this.configs.restore(saved.configs.topics, saved.configs.brokers)
       this.nextProducerId = BigInt(saved.nextProducerId)
       for (const t of saved.topics) this.addTopic(t.name, t.partitions, t.timestampType, t.id)
       for (const o of saved.offsets) {
@@ -135,6 +147,7 @@ export class ClusterState {
       }
     }
     this.groups.forgetTopic(name)
+    this.configs.forgetTopic(name)
     this.save()
     return true
   }
@@ -258,7 +271,8 @@ export class ClusterState {
       topics: [...this.topics.values()].map(t => ({ name: t.name, id: t.id, partitions: t.partitions.length, timestampType: t.timestampType })),
       offsets: this.groups.allOffsets().map(({ group, topic, partition, committed }: { group: string, topic: string, partition: number, committed: CommittedOffset }) => ({
         group, topic, partition, offset: String(committed.offset), leaderEpoch: committed.leaderEpoch, metadata: committed.metadata
-      }))
+      })),
+      configs: this.configs.snapshot()
     }
     // Written aside and renamed, so a crash never leaves half a file.
     writeFileSync(`${file}.tmp`, JSON.stringify(saved, null, 1))

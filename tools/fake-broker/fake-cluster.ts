@@ -45,6 +45,8 @@ export interface FakeClusterOptions {
    * their passwords, and the enabled mechanisms (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512; default all three).
    */
   sasl?: SaslServerOptions
+  /** Static broker configs, as in server.properties (`{ 'log.retention.hours': '24' }`): DescribeConfigs reports them as STATIC_BROKER_CONFIG and topics inherit them. */
+  brokerConfigs?: Record<string, string>
   /** Where to write log lines (closed connections and why; with `verbose`, every request). */
   log?: (line: string) => void
   /** Log every request: API, version, client id, topic-partitions and the answer's error codes. */
@@ -91,7 +93,8 @@ export class FakeCluster {
       dataDir: opts.dataDir,
       groupInitialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs ?? 0,
       groupMinSessionTimeoutMs: opts.groupMinSessionTimeoutMs ?? 6000,
-      groupMaxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs ?? 1800000
+      groupMaxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs ?? 1800000,
+      brokerConfigs: opts.brokerConfigs
     })
     this.faults = new ClusterFaults(this)
     const sasl = opts.sasl === undefined ? undefined : new SaslServer(opts.sasl)
