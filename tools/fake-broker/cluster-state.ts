@@ -134,6 +134,21 @@ export class ClusterState {
     return this.createTopic(name, this.options.defaultPartitions)
   }
 
+  /**
+   * Adds partitions to a topic up to `count` (CreatePartitions). `assignments` places each new partition's
+   * replicas (the first is the preferred leader); without it they are spread as at creation.
+   */
+  addPartitions (name: string, count: number, assignments?: ReadonlyArray<readonly number[]>): void {
+    const topic = this.topics.get(name)
+    if (topic === undefined) throw new ConfigError('topic', `no topic ${name}`)
+    const first = topic.partitions[0]?.replicas[0] ?? this.brokers[0].id
+    const start = this.brokers.findIndex(b => b.id === first)
+    for (let i = topic.partitions.length, a = 0; i < count; i++, a++) {
+      topic.partitions.push(this.newPartition(topic, i, assignments?.[a] ?? this.spreadReplicas(start, i)))
+    }
+    this.save()
+  }
+
   deleteTopic (name: string): boolean {
     const topic = this.topics.get(name)
     if (topic === undefined) return false
@@ -220,25 +235,32 @@ export class ClusterState {
   }
 
   private addTopic (name: string, partitions: number, timestampType: TimestampType, id: string): TopicState {
-    const n = this.brokers.length
-    const first = this.topicCount++ % n
+    const first = this.topicCount++ % this.brokers.length
     const topic: TopicState = { name, id, timestampType, partitions: [] }
-    for (let i = 0; i < partitions; i++) {
-      const replicas: number[] = []
-      for (let r = 0; r < Math.min(n, MAX_REPLICAS); r++) replicas.push(this.brokers[(first + i + r) % n].id)
-      const leader = replicas.find(r => this.broker(r)?.up === true) ?? replicas[0]
-      topic.partitions.push({
-        topic,
-        index: i,
-        leaderId: leader,
-        leaderEpoch: 0,
-        replicas,
-        log: new PartitionLog({ topic: name, partition: i, timestampType, file: this.options.dataDir === undefined ? undefined : this.logFile(name, i) })
-      })
-    }
+    for (let i = 0; i < partitions; i++) topic.partitions.push(this.newPartition(topic, i, this.spreadReplicas(first, i)))
     this.topics.set(name, topic)
     this.topicsById.set(id, topic)
     return topic
+  }
+
+  /** Replicas of partition i on consecutive brokers from `first`, so leaders spread over the cluster. */
+  private spreadReplicas (first: number, i: number): number[] {
+    const n = this.brokers.length
+    const replicas: number[] = []
+    for (let r = 0; r < Math.min(n, MAX_REPLICAS); r++) replicas.push(this.brokers[(first + i + r) % n].id)
+    return replicas
+  }
+
+  private newPartition (topic: TopicState, i: number, replicas: readonly number[]): PartitionState {
+    const leader = replicas.find(r => this.broker(r)?.up === true) ?? replicas[0]
+    return {
+      topic,
+      index: i,
+      leaderId: leader,
+      leaderEpoch: 0,
+      replicas: [...replicas],
+      log: new PartitionLog({ topic: topic.name, partition: i, timestampType: topic.timestampType, file: this.options.dataDir === undefined ? undefined : this.logFile(topic.name, i) })
+    }
   }
 
   private logFile (topic: string, partition: number): string {
