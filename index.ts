@@ -48,7 +48,10 @@ export {
   KafkaClient,
   SimpleConsumer, tpKey, type TopicPartition, type OffsetRange, type FetchedPartition, type FetchPosition, type FetchOptions,
   produce, type ProduceOptions,
-  OffsetOutOfRangeError, isRetriable, backoffMs
+  OffsetOutOfRangeError, isRetriable, backoffMs,
+  Admin, type ClusterDescription, type NewTopic, type CreatedTopic, type TopicResult, type AdminCallOptions,
+  type ConfigResource, type ConfigResourceType, type ConfigEntry, type DescribedConfigs,
+  type ConfigResourceResult, type ConfigOp, type DescribeConfigsOptions, type PartitionOffset, type PartitionOffsetResult, type OffsetSpec
 } from './consumer/index.js'
 
 // The streams: Spark Streaming's direct and receiver-based Kafka input, batches, rates, checkpoints (streaming/index.ts).

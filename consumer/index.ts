@@ -10,3 +10,8 @@ export { SimpleConsumer, tpKey, type TopicPartition, type OffsetRange, type Fetc
 export { produce, type ProduceOptions } from './producer.js'
 export { OffsetOutOfRangeError } from './errors.js'
 export { isRetriable, backoffMs } from './retry.js'
+export {
+  Admin, type ClusterDescription, type NewTopic, type CreatedTopic, type TopicResult, type AdminCallOptions,
+  type ConfigResource, type ConfigResourceType, type ConfigEntry, type DescribedConfigs,
+  type ConfigResourceResult, type ConfigOp, type DescribeConfigsOptions, type PartitionOffset, type PartitionOffsetResult, type OffsetSpec
+} from './admin/index.js'

@@ -98,7 +98,8 @@ export class ConfigStore {
 
   /** DescribeConfigs for a topic: every topic config, or only `keys` (unknown keys are left out, as Kafka does). */
   describeTopic (topic: string, brokerId: number, keys: readonly string[] | null, synonyms: boolean, docs: boolean): DescribedConfig[] {
-    const defs = keys === null ? TOPIC_CONFIGS : keys.flatMap(k => TOPIC_CONFIG_BY_NAME.get(k) ?? [])
+    // In the table's (name) order, as Kafka filters its own list rather than following the request's order.
+    const defs = keys === null ? TOPIC_CONFIGS : TOPIC_CONFIGS.filter(d => keys.includes(d.name))
     return defs.map(d => this.describeTopicConfig(d, topic, String(brokerId), synonyms, docs))
   }
 

@@ -1,0 +1,11 @@
+import { KafkaError } from '../../protocol/errors.js'
+
+// An admin call answers per resource (topic, config resource, partition): some may succeed while others fail.
+// Admin results therefore carry an `error` per entry instead of throwing for the whole call; it is a KafkaError
+// (with the broker's code, name and message) or null.
+
+/** A KafkaError for a per-resource error code, or null for 0; `message` is the broker's errorMessage. */
+export function resourceError (errorCode: number, what: string, message?: string | null): KafkaError | null {
+  if (errorCode === 0) return null
+  return new KafkaError(errorCode, message === undefined || message === null || message === '' ? what : `${what}: ${message}`)
+}
