@@ -3,7 +3,7 @@ import { CreateTopics, type CreateTopicsResponse } from '../../protocol/apis/cre
 import { DeleteTopics, type DeleteTopicsResponse } from '../../protocol/apis/delete-topics.js'
 import type { KafkaError } from '../../protocol/errors.js'
 import type { KafkaClient } from '../cluster.js'
-import { resourceError } from './resource-error.js'
+import { inRequestOrder, resourceError } from './resource-error.js'
 
 // Topic administration: CreateTopics, DeleteTopics and CreatePartitions. In a KRaft cluster any broker forwards
 // these to the controller (KIP-590), so they go to whichever broker the client reaches first.
@@ -52,7 +52,7 @@ export async function createTopics (client: KafkaClient, nodeId: number, topics:
     timeoutMs: opts.timeoutMs ?? 30000,
     validateOnly: opts.validateOnly ?? false
   })
-  return res.body.topics.map(t => ({
+  return inRequestOrder(topics.map(t => t.name), res.body.topics, t => t.name).map(t => ({
     name: t.name,
     error: resourceError(t.errorCode, `CreateTopics ${t.name}`, t.errorMessage),
     topicId: t.topicId,
@@ -69,7 +69,7 @@ export async function deleteTopics (client: KafkaClient, nodeId: number, names: 
     topics: v >= 6 ? names.map(name => ({ name, topicId: '00000000-0000-0000-0000-000000000000' })) : [],
     timeoutMs: opts.timeoutMs ?? 30000
   }))
-  return res.body.responses.map(r => ({ name: r.name ?? '', error: resourceError(r.errorCode, `DeleteTopics ${r.name ?? r.topicId}`, r.errorMessage) }))
+  return inRequestOrder(names, res.body.responses, r => r.name ?? '').map(r => ({ name: r.name ?? '', error: resourceError(r.errorCode, `DeleteTopics ${r.name ?? r.topicId}`, r.errorMessage) }))
 }
 
 /** Raises topics' partition counts to the given totals (CreatePartitions); `assignments` places the new ones. */
@@ -81,5 +81,5 @@ export async function createPartitions (client: KafkaClient, nodeId: number, cou
     timeoutMs: opts.timeoutMs ?? 30000,
     validateOnly: opts.validateOnly ?? false
   })
-  return res.body.results.map(r => ({ name: r.name, error: resourceError(r.errorCode, `CreatePartitions ${r.name}`, r.errorMessage) }))
+  return inRequestOrder(Object.keys(counts), res.body.results, r => r.name).map(r => ({ name: r.name, error: resourceError(r.errorCode, `CreatePartitions ${r.name}`, r.errorMessage) }))
 }

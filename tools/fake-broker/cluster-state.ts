@@ -87,8 +87,14 @@ export class ClusterState {
     })), () => { this.save() })
     const saved = this.load()
     this.clusterId = saved?.clusterId ?? randomUUID().replace(/-/g, '').slice(0, 22)
+    if (saved?.configs !== undefined) {
+      this.configs.restore(saved.configs.topics, saved.configs.brokers)
+    } else {
+      // A new Kafka 4.x cluster's controller writes a cluster-wide min.insync.replicas when it enables eligible
+      // leader replicas (KIP-966), so DescribeConfigs reports it as DYNAMIC_DEFAULT_BROKER_CONFIG from the start.
+      this.configs.alterBroker('', [{ name: 'min.insync.replicas', op: 0, value: options.brokerConfigs?.['min.insync.replicas'] ?? '1' }], false, false)
+    }
     if (saved !== undefined) {
-      if (saved.configs !== undefined) this.configs.restore(saved.configs.topics, saved.configs.brokers)
       this.nextProducerId = BigInt(saved.nextProducerId)
       for (const t of saved.topics) this.addTopic(t.name, t.partitions, t.timestampType, t.id)
       for (const o of saved.offsets) {

@@ -61,7 +61,7 @@ t.test('describeConfigs, alterConfigs and incrementalAlterConfigs on topics and 
   const alter = await admin.alterConfigs([{ type: 'topic', name: 'a', configs: { 'segment.ms': '1000' } }, { type: 'topic', name: 'a2', configs: {} }])
   t.same(alter.map(r => r.error?.errorName ?? null), [null, 'UNKNOWN_TOPIC_OR_PARTITION'])
   const [after] = await admin.describeConfigs([{ type: 'topic', name: 'a' }], { keys: ['segment.ms', 'retention.ms'] })
-  t.same(after.entries.map(e => [e.name, e.value, e.source]), [['retention.ms', '604800000', 'DEFAULT_CONFIG'], ['segment.ms', '1000', 'DYNAMIC_TOPIC_CONFIG']])
+  t.same(after.entries.map(e => [e.name, e.value, e.source]), [['segment.ms', '1000', 'DYNAMIC_TOPIC_CONFIG'], ['retention.ms', '604800000', 'DEFAULT_CONFIG']], 'in the order asked')
   const invalid = await admin.incrementalAlterConfigs([{ type: 'topic', name: 'a', ops: [{ name: 'max.message.bytes', op: 'set', value: '-1' }] }], true)
   t.equal(invalid[0].error?.errorName, 'INVALID_CONFIG')
 })

@@ -98,8 +98,8 @@ export class ConfigStore {
 
   /** DescribeConfigs for a topic: every topic config, or only `keys` (unknown keys are left out, as Kafka does). */
   describeTopic (topic: string, brokerId: number, keys: readonly string[] | null, synonyms: boolean, docs: boolean): DescribedConfig[] {
-    // In the table's (name) order, as Kafka filters its own list rather than following the request's order.
-    const defs = keys === null ? TOPIC_CONFIGS : TOPIC_CONFIGS.filter(d => keys.includes(d.name))
+    // Named keys come back in the order asked, as real Kafka 4.4 answers them.
+    const defs = keys === null ? TOPIC_CONFIGS : keys.flatMap(k => TOPIC_CONFIG_BY_NAME.get(k) ?? [])
     return defs.map(d => this.describeTopicConfig(d, topic, String(brokerId), synonyms, docs))
   }
 
@@ -185,10 +185,12 @@ export class ConfigStore {
     const chain: DescribedConfig['synonyms'] = []
     const override = this.topicOverrides.get(topic)?.get(def.name)
     if (override !== undefined) chain.push({ name: def.name, value: override, source: ConfigSource.DYNAMIC_TOPIC_CONFIG })
-    for (const s of def.synonyms) {
+    // Kafka lists a DEFAULT_CONFIG synonym for the primary broker synonym only: a topic's retention.ms shows
+    // log.retention.hours when it is set somewhere, not its built-in 168 (checked against Kafka 4.4).
+    def.synonyms.forEach((s, i) => {
       const b = BROKER_CONFIG_BY_NAME.get(s.name)
-      if (b !== undefined) chain.push(...this.brokerChain(b, brokerId, s.scale ?? 1))
-    }
+      if (b !== undefined) chain.push(...this.brokerChain(b, brokerId, s.scale ?? 1, i === 0))
+    })
     const first = chain[0]
     // With no synonym set anywhere (remote.storage.enable has none), the topic's own default is the value.
     const value = first === undefined ? def.defaultValue : scaled(first)
@@ -196,7 +198,7 @@ export class ConfigStore {
   }
 
   /** The places a broker config is set, most specific first; values stay in the broker's unit. */
-  private brokerChain (def: ConfigDef, brokerId: string, scale: number): Array<{ name: string, value: string | null, source: ConfigSourceCode, scale: number }> {
+  private brokerChain (def: ConfigDef, brokerId: string, scale: number, withDefault = true): Array<{ name: string, value: string | null, source: ConfigSourceCode, scale: number }> {
     const out: Array<{ name: string, value: string | null, source: ConfigSourceCode, scale: number }> = []
     const add = (value: string | null | undefined, source: ConfigSourceCode): void => {
       if (value !== undefined && value !== null) out.push({ name: def.name, value, source, scale })
@@ -204,7 +206,7 @@ export class ConfigStore {
     add(this.brokerDynamic.get(brokerId)?.get(def.name), ConfigSource.DYNAMIC_BROKER_CONFIG)
     add(this.brokerDynamic.get('')?.get(def.name), ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG)
     add(this.staticBroker.get(def.name), ConfigSource.STATIC_BROKER_CONFIG)
-    add(def.defaultValue, ConfigSource.DEFAULT_CONFIG)
+    if (withDefault) add(def.defaultValue, ConfigSource.DEFAULT_CONFIG)
     return out
   }
 }
