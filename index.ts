@@ -19,6 +19,7 @@ export {
   Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster,
   ConsumerGroupHeartbeat, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch,
   DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreatePartitions, DescribeTopicPartitions,
+  DescribeUserScramCredentials, AlterUserScramCredentials,
   type ApiVersionsRequest, type ApiVersionsResponse, type ConsumerGroupHeartbeatRequest, type ConsumerGroupHeartbeatResponse,
   type CreateTopicsRequest, type CreateTopicsResponse, type DeleteRecordsRequest, type DeleteRecordsResponse,
   type DeleteTopicsRequest, type DeleteTopicsResponse, type DescribeClusterRequest, type DescribeClusterResponse,
@@ -34,6 +35,8 @@ export {
   type DescribeConfigsRequest, type DescribeConfigsResponse, type AlterConfigsRequest, type AlterConfigsResponse,
   type IncrementalAlterConfigsRequest, type IncrementalAlterConfigsResponse, type CreatePartitionsRequest,
   type CreatePartitionsResponse, type DescribeTopicPartitionsRequest, type DescribeTopicPartitionsResponse,
+  type DescribeUserScramCredentialsRequest, type DescribeUserScramCredentialsResponse,
+  type AlterUserScramCredentialsRequest, type AlterUserScramCredentialsResponse,
   encodeRecordBatch, encodeMessageSet, scanBatches, iterateRecords,
   type KafkaRecord, type RecordHeader, type RecordInput, type BatchOptions, type TimestampType, type RecordBatchInfo,
   compress, decompress, type CompressionCodec, type CodecOptions, type DecompressOptions

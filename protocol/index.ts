@@ -30,7 +30,9 @@ export {
   ConsumerGroupHeartbeat, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch
 } from './apis/index.js'
 // The admin and config APIs (issue 15).
-export { DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreatePartitions, DescribeTopicPartitions } from './apis/index.js'
+export { DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreatePartitions, DescribeTopicPartitions, DescribeUserScramCredentials, AlterUserScramCredentials } from './apis/index.js'
+export type { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse } from './apis/describe-user-scram-credentials.js'
+export type { AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse } from './apis/alter-user-scram-credentials.js'
 export type { DescribeConfigsRequest, DescribeConfigsResponse } from './apis/describe-configs.js'
 export type { AlterConfigsRequest, AlterConfigsResponse } from './apis/alter-configs.js'
 export type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from './apis/incremental-alter-configs.js'

@@ -7,6 +7,7 @@ import type { TimestampType } from '../../protocol/records/index.js'
 import { ConfigStore } from './configs/config-store.js'
 import { GroupCoordinator, type CommittedOffset } from './group-coordinator.js'
 import { PartitionLog } from './partition-log.js'
+import { ScramCredentials } from './scram-credentials.js'
 
 // The cluster as the handlers see it: brokers, topics, partitions with their leaders and logs, and the group
 // coordinator. Every broker of a fake cluster shares this one state, the way a real cluster shares its metadata
@@ -68,6 +69,8 @@ export class ClusterState {
   readonly groups: GroupCoordinator
   /** Topic overrides and broker configs (DescribeConfigs, AlterConfigs, CreateTopics' configs). */
   readonly configs: ConfigStore
+  /** SCRAM credentials changed at run time (AlterUserScramCredentials). */
+  readonly scram = new ScramCredentials()
   private readonly topicsById = new Map<string, TopicState>()
   private nextProducerId = 1000n
   private topicCount = 0

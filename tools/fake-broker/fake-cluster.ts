@@ -1,6 +1,7 @@
 import type { TlsOptions } from 'node:tls'
 import { ConfigError, KafkaError } from '../../protocol/errors.js'
 import { encodeRecordBatch, type BatchOptions, type RecordInput, type TimestampType } from '../../protocol/records/index.js'
+import { MIN_ITERATIONS, type ScramMechanism } from '../../consumer/sasl/scram.js'
 import { BrokerServer } from './broker-server.js'
 import { ClusterState, type BrokerInfo, type PartitionState } from './cluster-state.js'
 import { Faults } from './faults.js'
@@ -97,7 +98,8 @@ export class FakeCluster {
       brokerConfigs: opts.brokerConfigs
     })
     this.faults = new ClusterFaults(this)
-    const sasl = opts.sasl === undefined ? undefined : new SaslServer(opts.sasl)
+    const sasl = opts.sasl === undefined ? undefined : new SaslServer(opts.sasl, this.state.scram)
+    if (sasl !== undefined) this.state.scram.seed(Object.keys(opts.sasl!.users), sasl.mechanisms.filter((m): m is ScramMechanism => m !== 'PLAIN'), MIN_ITERATIONS)
     for (const b of brokers) {
       this.servers.set(b.id, new BrokerServer({
         cluster: this.state,

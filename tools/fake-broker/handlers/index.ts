@@ -24,6 +24,8 @@ import { describeConfigsHandler } from './32-describe-configs.js'
 import { alterConfigsHandler } from './33-alter-configs.js'
 import { createPartitionsHandler } from './37-create-partitions.js'
 import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.js'
+import { describeUserScramCredentialsHandler } from './50-describe-user-scram-credentials.js'
+import { alterUserScramCredentialsHandler } from './51-alter-user-scram-credentials.js'
 import { describeTopicPartitionsHandler } from './75-describe-topic-partitions.js'
 
 // Every API the fake broker serves, by key. ApiVersions advertises exactly these, each with its handler's range.
@@ -32,7 +34,8 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   findCoordinatorHandler, joinGroupHandler, heartbeatHandler, leaveGroupHandler, syncGroupHandler,
   describeGroupsHandler, listGroupsHandler, apiVersionsHandler, createTopicsHandler, deleteTopicsHandler,
   deleteRecordsHandler, initProducerIdHandler, offsetForLeaderEpochHandler,
-  describeConfigsHandler, alterConfigsHandler, createPartitionsHandler, incrementalAlterConfigsHandler, describeTopicPartitionsHandler
+  describeConfigsHandler, alterConfigsHandler, createPartitionsHandler, incrementalAlterConfigsHandler, describeTopicPartitionsHandler,
+  describeUserScramCredentialsHandler, alterUserScramCredentialsHandler
 ].map((h: Handler) => [h.api.key, h]))
 
 /** HANDLERS plus SaslHandshake and SaslAuthenticate, for a cluster started with `sasl`: only it advertises them. */
