@@ -54,7 +54,8 @@ export {
   OffsetOutOfRangeError, isRetriable, backoffMs,
   Admin, type ClusterDescription, type NewTopic, type CreatedTopic, type TopicResult, type AdminCallOptions,
   type ConfigResource, type ConfigResourceType, type ConfigEntry, type DescribedConfigs,
-  type ConfigResourceResult, type ConfigOp, type DescribeConfigsOptions, type PartitionOffset, type PartitionOffsetResult, type OffsetSpec
+  type ConfigResourceResult, type ConfigOp, type DescribeConfigsOptions, type PartitionOffset, type PartitionOffsetResult, type OffsetSpec,
+  type ScramUser, type ScramChange
 } from './consumer/index.js'
 
 // The streams: Spark Streaming's direct and receiver-based Kafka input, batches, rates, checkpoints (streaming/index.ts).

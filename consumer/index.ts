@@ -13,5 +13,6 @@ export { isRetriable, backoffMs } from './retry.js'
 export {
   Admin, type ClusterDescription, type NewTopic, type CreatedTopic, type TopicResult, type AdminCallOptions,
   type ConfigResource, type ConfigResourceType, type ConfigEntry, type DescribedConfigs,
-  type ConfigResourceResult, type ConfigOp, type DescribeConfigsOptions, type PartitionOffset, type PartitionOffsetResult, type OffsetSpec
+  type ConfigResourceResult, type ConfigOp, type DescribeConfigsOptions, type PartitionOffset, type PartitionOffsetResult, type OffsetSpec,
+  type ScramUser, type ScramChange
 } from './admin/index.js'

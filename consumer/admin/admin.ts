@@ -1,7 +1,9 @@
+import type { KafkaError } from '../../protocol/errors.js'
 import { KafkaClient } from '../cluster.js'
 import type { ClusterMetadata, TopicInfo } from '../cluster-metadata.js'
 import type { ConfigInput, ConsumerConfig } from '../config.js'
 import { alterConfigs, describeConfigs, incrementalAlterConfigs, type ConfigOp, type ConfigResource, type ConfigResourceResult, type DescribeConfigsOptions, type DescribedConfigs } from './configs.js'
+import { alterScramUsers, describeScramUsers, type ScramChange, type ScramUser } from './scram-users.js'
 import { deleteRecords, listOffsets, type OffsetSpec, type PartitionOffset, type PartitionOffsetResult } from './records.js'
 import { createPartitions, createTopics, deleteTopics, type AdminCallOptions, type CreatedTopic, type NewTopic, type TopicResult } from './topics.js'
 
@@ -101,6 +103,16 @@ export class Admin {
 
   async listOffsets (partitions: ReadonlyArray<{ topic: string, partition: number }>, spec: OffsetSpec): Promise<PartitionOffsetResult[]> {
     return await listOffsets(this.client, partitions, spec)
+  }
+
+  /** SCRAM users and their mechanisms; all users when `users` is omitted. */
+  async describeScramUsers (users?: readonly string[]): Promise<ScramUser[]> {
+    return await describeScramUsers(this.client, await this.anyNode(), users)
+  }
+
+  /** Adds or replaces (`password`) and deletes (`delete: true`) SCRAM credentials; one result per user. */
+  async alterScramUsers (changes: readonly ScramChange[]): Promise<Array<{ user: string, error: KafkaError | null }>> {
+    return await alterScramUsers(this.client, await this.anyNode(), changes)
   }
 
   /** A broker to send cluster-wide calls to: in KRaft any broker forwards them to the controller (KIP-590). */

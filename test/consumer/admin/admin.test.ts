@@ -79,3 +79,22 @@ t.test('deleteRecords, listOffsets and describeCluster', async t => {
   t.equal(d.clusterId, cluster.state.clusterId)
   t.same(d.brokers.map(b => b.nodeId).sort(), [1, 2])
 })
+
+t.test('SCRAM users: added, described, used to log in, deleted', async t => {
+  // Not setup(): its admin client connects without SASL, which this cluster refuses.
+  const c = await FakeCluster.start({ sasl: { users: { alice: 'a-secret' } }, topics: [{ name: 't' }] })
+  t.teardown(() => c.stop())
+  const sasl = (user: string, password: string, mechanism = 'SCRAM-SHA-256') => ({ 'bootstrap.servers': c.bootstrap, 'security.protocol': 'sasl_plaintext', 'sasl.mechanism': mechanism, 'sasl.username': user, 'sasl.password': password, retries: 0 })
+  const admin = await Admin.connect(sasl('alice', 'a-secret'))
+  t.teardown(() => admin.close())
+  const added = await admin.alterScramUsers([{ user: 'bob', mechanism: 'SCRAM-SHA-512', password: 'b-secret', iterations: 8192 }, { user: 'alice', mechanism: 'SCRAM-SHA-256', delete: true }])
+  t.same(added.map(r => [r.user, r.error]), [['alice', null], ['bob', null]])
+  t.same((await admin.describeScramUsers()).map(u => [u.user, u.credentials]), [
+    ['alice', [{ mechanism: 'SCRAM-SHA-512', iterations: 4096 }]], ['bob', [{ mechanism: 'SCRAM-SHA-512', iterations: 8192 }]]
+  ])
+  t.equal((await admin.describeScramUsers(['nobody']))[0].error?.errorName, 'RESOURCE_NOT_FOUND')
+  const bob = await Admin.connect(sasl('bob', 'b-secret', 'SCRAM-SHA-512'))
+  t.same(await bob.listTopics(), ['t'], 'bob logs in with the credential the admin client sent')
+  await bob.close()
+  await t.rejects(Admin.connect(sasl('alice', 'a-secret', 'SCRAM-SHA-256')), 'alice\'s deleted SCRAM-SHA-256 credential no longer works')
+})
