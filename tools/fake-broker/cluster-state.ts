@@ -90,19 +90,19 @@ export class ClusterState {
     })), () => { this.save() })
     const saved = this.load()
     this.clusterId = saved?.clusterId ?? randomUUID().replace(/-/g, '').slice(0, 22)
-    if (saved?.configs !== undefined) {
-      this.configs.restore(saved.configs.topics, saved.configs.brokers)
-    } else {
-      // A new Kafka 4.x cluster's controller writes a cluster-wide min.insync.replicas when it enables eligible
-      // leader replicas (KIP-966), so DescribeConfigs reports it as DYNAMIC_DEFAULT_BROKER_CONFIG from the start.
-      this.configs.alterBroker('', [{ name: 'min.insync.replicas', op: 0, value: options.brokerConfigs?.['min.insync.replicas'] ?? '1' }], false, false)
-    }
+    if (saved?.configs !== undefined) this.configs.restore(saved.configs.topics, saved.configs.brokers)
     if (saved !== undefined) {
       this.nextProducerId = BigInt(saved.nextProducerId)
       for (const t of saved.topics) this.addTopic(t.name, t.partitions, t.timestampType, t.id)
       for (const o of saved.offsets) {
         this.groups.restoreOffset(o.group, o.topic, o.partition, { offset: BigInt(o.offset), leaderEpoch: o.leaderEpoch, metadata: o.metadata })
       }
+    }
+    if (saved?.configs === undefined) {
+      // A new Kafka 4.x cluster's controller writes a cluster-wide min.insync.replicas when it enables eligible
+      // leader replicas (KIP-966), so DescribeConfigs reports it as DYNAMIC_DEFAULT_BROKER_CONFIG from the start.
+      // Done after the restore above: the change is saved, and must not save a half-loaded cluster.
+      this.configs.alterBroker('', [{ name: 'min.insync.replicas', op: 0, value: options.brokerConfigs?.['min.insync.replicas'] ?? '1' }], false, false)
     }
   }
 
