@@ -1,4 +1,5 @@
 import type { KafkaError } from '../../protocol/errors.js'
+import { ErrorCode } from '../../protocol/error-codes.js'
 import { KafkaClient } from '../cluster.js'
 import type { ClusterMetadata, TopicInfo } from '../cluster-metadata.js'
 import type { ConfigInput, ConsumerConfig } from '../config.js'
@@ -55,7 +56,7 @@ export class Admin {
 
   /** Every topic's name, sorted. */
   async listTopics (): Promise<string[]> {
-    return (await this.client.metadata()).topics.filter(t => t.errorCode === 0).map(t => t.name).sort()
+    return (await this.client.metadata()).topics.filter(t => t.errorCode === ErrorCode.NONE).map(t => t.name).sort()
   }
 
   /** Topics with their partitions, leaders, replicas and ISR (Metadata); a missing topic carries its errorCode. */

@@ -1,4 +1,5 @@
 import { KafkaError } from '../../protocol/errors.js'
+import { ErrorCode } from '../../protocol/error-codes.js'
 
 // An admin call answers per resource (topic, config resource, partition): some may succeed while others fail.
 // Admin results therefore carry an `error` per entry instead of throwing for the whole call; it is a KafkaError
@@ -16,6 +17,6 @@ export function inRequestOrder<T> (names: readonly string[], results: readonly T
 }
 
 export function resourceError (errorCode: number, what: string, message?: string | null): KafkaError | null {
-  if (errorCode === 0) return null
+  if (errorCode === ErrorCode.NONE) return null
   return new KafkaError(errorCode, message === undefined || message === null || message === '' ? what : `${what}: ${message}`)
 }

@@ -1,4 +1,5 @@
 import { Admin } from '../../../consumer/admin/index.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
 import { UsageError } from '../usage-error.js'
 
 // `kafka-direct topics`: Kafka's kafka-topics.sh over the Admin client, with its flags and output, so that
@@ -97,7 +98,7 @@ async function describe (admin: Admin, topic: string | undefined, io: Io, failed
   const names = topic === undefined ? await admin.listTopics() : [topic]
   if (names.length === 0) return 0
   const topics = await admin.describeTopics(names)
-  const missing = topics.find(t => t.errorCode !== 0)
+  const missing = topics.find(t => t.errorCode !== ErrorCode.NONE)
   if (missing !== undefined) return failed(`Topic '${missing.name}' does not exist as expected`)
   const configs = await admin.describeConfigs(names.map(name => ({ type: 'topic' as const, name })))
   for (const [i, t] of topics.entries()) {

@@ -134,7 +134,7 @@ export class ConfigStore {
   alterTopic (topic: string, changes: readonly ConfigChange[], replace: boolean, validateOnly: boolean): ConfigResult {
     const next = new Map(replace ? [] : this.topicOverridesOf(topic))
     const checked = this.applyChanges(changes, next, name => TOPIC_CONFIG_BY_NAME.get(name), name => `Unknown topic config name: ${name}`)
-    if (checked.errorCode !== 0) return checked
+    if (checked.errorCode !== ErrorCode.NONE) return checked
     if (!validateOnly) this.setTopicConfigs(topic, [...next].map(([name, value]) => ({ name, value })))
     return OK
   }
@@ -147,7 +147,7 @@ export class ConfigStore {
     const next = new Map(replace ? [] : this.brokerOverridesOf(brokerId))
     // Kafka keeps broker keys it does not know (plugins and listener-prefixed settings use them), so they pass.
     const checked = this.applyChanges(changes, next, name => BROKER_CONFIG_BY_NAME.get(name) ?? custom(name), () => '')
-    if (checked.errorCode !== 0) return checked
+    if (checked.errorCode !== ErrorCode.NONE) return checked
     if (!validateOnly) {
       if (next.size === 0) this.brokerDynamic.delete(brokerId)
       else this.brokerDynamic.set(brokerId, next)
