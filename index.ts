@@ -18,6 +18,8 @@ export {
   ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, SyncGroup,
   Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster,
   ConsumerGroupHeartbeat, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch,
+  DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreatePartitions, DescribeTopicPartitions,
+  DescribeUserScramCredentials, AlterUserScramCredentials,
   type ApiVersionsRequest, type ApiVersionsResponse, type ConsumerGroupHeartbeatRequest, type ConsumerGroupHeartbeatResponse,
   type CreateTopicsRequest, type CreateTopicsResponse, type DeleteRecordsRequest, type DeleteRecordsResponse,
   type DeleteTopicsRequest, type DeleteTopicsResponse, type DescribeClusterRequest, type DescribeClusterResponse,
@@ -30,6 +32,11 @@ export {
   type OffsetForLeaderEpochRequest, type OffsetForLeaderEpochResponse, type ProduceRequest, type ProduceResponse,
   type SaslAuthenticateRequest, type SaslAuthenticateResponse, type SaslHandshakeRequest, type SaslHandshakeResponse,
   type SyncGroupRequest, type SyncGroupResponse,
+  type DescribeConfigsRequest, type DescribeConfigsResponse, type AlterConfigsRequest, type AlterConfigsResponse,
+  type IncrementalAlterConfigsRequest, type IncrementalAlterConfigsResponse, type CreatePartitionsRequest,
+  type CreatePartitionsResponse, type DescribeTopicPartitionsRequest, type DescribeTopicPartitionsResponse,
+  type DescribeUserScramCredentialsRequest, type DescribeUserScramCredentialsResponse,
+  type AlterUserScramCredentialsRequest, type AlterUserScramCredentialsResponse,
   encodeRecordBatch, encodeMessageSet, scanBatches, iterateRecords,
   type KafkaRecord, type RecordHeader, type RecordInput, type BatchOptions, type TimestampType, type RecordBatchInfo,
   compress, decompress, type CompressionCodec, type CodecOptions, type DecompressOptions,
@@ -62,7 +69,11 @@ export {
   GROUP_DEFAULTS, type GroupConfig, type AutoOffsetReset, CommitFailedError, FencedInstanceIdError,
   NoOffsetForPartitionError, systemTimers, type Timers, rangeAssignor, roundRobinAssignor, cooperativeStickyAssignor,
   type Assignor, type MemberSubscription, type TopicPartitions, type RebalanceProtocol, listGroups, describeGroup,
-  type ListedGroup, type GroupDescription, type DescribedMember, type PartitionLag
+  type ListedGroup, type GroupDescription, type DescribedMember, type PartitionLag,
+  Admin, type ClusterDescription, type NewTopic, type CreatedTopic, type TopicResult, type AdminCallOptions,
+  type ConfigResource, type ConfigResourceType, type ConfigEntry, type DescribedConfigs,
+  type ConfigResourceResult, type ConfigOp, type DescribeConfigsOptions, type PartitionOffset, type PartitionOffsetResult, type OffsetSpec,
+  type ScramUser, type ScramChange
 } from './consumer/index.js'
 
 // The streams: Spark Streaming's direct and receiver-based Kafka input, batches, rates, checkpoints (streaming/index.ts).

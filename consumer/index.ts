@@ -26,3 +26,9 @@ export {
   rangeAssignor, roundRobinAssignor, cooperativeStickyAssignor, type Assignor, type MemberSubscription, type TopicPartitions, type RebalanceProtocol,
   listGroups, describeGroup, type ListedGroup, type GroupDescription, type DescribedMember, type PartitionLag
 } from './group/index.js'
+export {
+  Admin, type ClusterDescription, type NewTopic, type CreatedTopic, type TopicResult, type AdminCallOptions,
+  type ConfigResource, type ConfigResourceType, type ConfigEntry, type DescribedConfigs,
+  type ConfigResourceResult, type ConfigOp, type DescribeConfigsOptions, type PartitionOffset, type PartitionOffsetResult, type OffsetSpec,
+  type ScramUser, type ScramChange
+} from './admin/index.js'

@@ -30,6 +30,15 @@ export {
   ConsumerGroupHeartbeat, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch,
   AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit, DescribeTransactions, ListTransactions, DeleteGroups, OffsetDelete
 } from './apis/index.js'
+// The admin and config APIs (issue 15).
+export { DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreatePartitions, DescribeTopicPartitions, DescribeUserScramCredentials, AlterUserScramCredentials } from './apis/index.js'
+export type { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse } from './apis/describe-user-scram-credentials.js'
+export type { AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse } from './apis/alter-user-scram-credentials.js'
+export type { DescribeConfigsRequest, DescribeConfigsResponse } from './apis/describe-configs.js'
+export type { AlterConfigsRequest, AlterConfigsResponse } from './apis/alter-configs.js'
+export type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from './apis/incremental-alter-configs.js'
+export type { CreatePartitionsRequest, CreatePartitionsResponse } from './apis/create-partitions.js'
+export type { DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse } from './apis/describe-topic-partitions.js'
 export type { ApiVersionsRequest, ApiVersionsResponse } from './apis/api-versions.js'
 export type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse } from './apis/consumer-group-heartbeat.js'
 export type { CreateTopicsRequest, CreateTopicsResponse } from './apis/create-topics.js'

@@ -30,6 +30,13 @@ import { EndTxn } from './end-txn.js'
 import { TxnOffsetCommit } from './txn-offset-commit.js'
 import { DescribeTransactions } from './describe-transactions.js'
 import { ListTransactions } from './list-transactions.js'
+import { DescribeConfigs } from './describe-configs.js'
+import { AlterConfigs } from './alter-configs.js'
+import { IncrementalAlterConfigs } from './incremental-alter-configs.js'
+import { CreatePartitions } from './create-partitions.js'
+import { DescribeTopicPartitions } from './describe-topic-partitions.js'
+import { DescribeUserScramCredentials } from './describe-user-scram-credentials.js'
+import { AlterUserScramCredentials } from './alter-user-scram-credentials.js'
 
 export { ApiVersions } from './api-versions.js'
 export { Metadata } from './metadata.js'
@@ -62,9 +69,23 @@ export { EndTxn } from './end-txn.js'
 export { TxnOffsetCommit } from './txn-offset-commit.js'
 export { DescribeTransactions } from './describe-transactions.js'
 export { ListTransactions } from './list-transactions.js'
+export { DescribeConfigs } from './describe-configs.js'
+export { AlterConfigs } from './alter-configs.js'
+export { IncrementalAlterConfigs } from './incremental-alter-configs.js'
+export { CreatePartitions } from './create-partitions.js'
+export { DescribeTopicPartitions } from './describe-topic-partitions.js'
+export { DescribeUserScramCredentials } from './describe-user-scram-credentials.js'
+export { AlterUserScramCredentials } from './alter-user-scram-credentials.js'
 
 /** Every API this library speaks, indexed by API key. */
-export const ALL_APIS: readonly ApiSchema[] = [ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit, DescribeTransactions, ListTransactions, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster, ConsumerGroupHeartbeat, DeleteGroups, OffsetDelete]
+export const ALL_APIS: readonly ApiSchema[] = [
+  ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, CreateTopics,
+  DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn,
+  TxnOffsetCommit, DescribeTransactions, ListTransactions, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups,
+  ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster, ConsumerGroupHeartbeat, DeleteGroups, OffsetDelete,
+  DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreatePartitions, DescribeTopicPartitions,
+  DescribeUserScramCredentials, AlterUserScramCredentials
+]
 
 const byKey = new Map<number, ApiSchema>(ALL_APIS.map(a => [a.key, a]))
 const byName = new Map<string, ApiSchema>(ALL_APIS.map(a => [a.name.toLowerCase(), a]))

@@ -98,6 +98,10 @@ t.test('every TypeScript example in the README runs as written', async t => {
       check: (r, t) => { t.equal(r.stdout, 'committed\n') }
     },
     {
+      is: /Admin\.connect/,
+      check: (r, t) => { t.equal(r.stdout, "[ 'cleanup.policy=compact', 'retention.ms=60000' ]\nOFFSET_OUT_OF_RANGE\n") }
+    },
+    {
       is: /createDirectStream/,
       check: (r, t) => {
         t.match(r.stdout, /topic: 'lines',\s+partition: 0,\s+fromOffset: 0n,\s+untilOffset: 3n/, 'the first batch\'s offset ranges')

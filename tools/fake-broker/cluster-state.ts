@@ -5,8 +5,10 @@ import { ErrorCode } from '../../protocol/error-codes.js'
 import { ConfigError } from '../../protocol/errors.js'
 import type { TimestampType } from '../../protocol/records/index.js'
 import { TransactionCoordinator } from './transaction-coordinator.js'
+import { ConfigStore } from './configs/config-store.js'
 import { GroupCoordinator, type CommittedOffset } from './group-coordinator.js'
 import { PartitionLog } from './partition-log.js'
+import { ScramCredentials } from './scram-credentials.js'
 
 // The cluster as the handlers see it: brokers, topics, partitions with their leaders and logs, and the group
 // coordinator. Every broker of a fake cluster shares this one state, the way a real cluster shares its metadata
@@ -50,6 +52,8 @@ export interface ClusterStateOptions {
   maxPartitions: number
   /** Where recovery of damaged log files is reported. */
   log?: (line: string) => void
+  /** Static broker configs (server.properties), reported as STATIC_BROKER_CONFIG; validated by ConfigStore. */
+  brokerConfigs?: Readonly<Record<string, string>>
 }
 
 /** Kafka's rule for topic names (Topic.validate): at most 249 of [a-zA-Z0-9._-], not "." or "..". */
@@ -62,6 +66,7 @@ interface SavedCluster {
   nextProducerId: string
   topics: Array<{ name: string, id: string, partitions: number, timestampType: TimestampType }>
   offsets: Array<{ group: string, topic: string, partition: number, offset: string, leaderEpoch: number, metadata: string | null }>
+  configs?: ReturnType<ConfigStore['snapshot']>
 }
 
 export class ClusterState {
@@ -70,6 +75,10 @@ export class ClusterState {
   readonly topics = new Map<string, TopicState>()
   readonly groups: GroupCoordinator
   readonly transactions: TransactionCoordinator
+  /** Topic overrides and broker configs (DescribeConfigs, AlterConfigs, CreateTopics' configs). */
+  readonly configs: ConfigStore
+  /** SCRAM credentials changed at run time (AlterUserScramCredentials). */
+  readonly scram = new ScramCredentials()
   private readonly topicsById = new Map<string, TopicState>()
   private nextProducerId = 1000n
   private topicCount = 0
@@ -83,6 +92,11 @@ export class ClusterState {
       maxSessionTimeoutMs: options.groupMaxSessionTimeoutMs,
       onOffsetsChanged: () => { this.save() }
     })
+    this.configs = new ConfigStore(new Map(Object.entries({
+      'num.partitions': String(options.defaultPartitions),
+      'auto.create.topics.enable': String(options.autoCreateTopics),
+      ...options.brokerConfigs
+    })), () => { this.save() })
     const saved = this.load()
     this.transactions = new TransactionCoordinator({
       partition: (topic, index) => this.partition(topic, index),
@@ -94,12 +108,19 @@ export class ClusterState {
       file: options.dataDir === undefined ? undefined : join(options.dataDir, 'transactions.json')
     })
     this.clusterId = saved?.clusterId ?? randomUUID().replace(/-/g, '').slice(0, 22)
+    if (saved?.configs !== undefined) this.configs.restore(saved.configs.topics, saved.configs.brokers)
     if (saved !== undefined) {
       this.nextProducerId = BigInt(saved.nextProducerId)
       for (const t of saved.topics) this.addTopic(t.name, t.partitions, t.timestampType, t.id)
       for (const o of saved.offsets) {
         this.groups.restoreOffset(o.group, o.topic, o.partition, { offset: BigInt(o.offset), leaderEpoch: o.leaderEpoch, metadata: o.metadata })
       }
+    }
+    if (saved?.configs === undefined) {
+      // A new Kafka 4.x cluster's controller writes a cluster-wide min.insync.replicas when it enables eligible
+      // leader replicas (KIP-966), so DescribeConfigs reports it as DYNAMIC_DEFAULT_BROKER_CONFIG from the start.
+      // Done after the restore above: the change is saved, and must not save a half-loaded cluster.
+      this.configs.alterBroker('', [{ name: 'min.insync.replicas', op: 0, value: options.brokerConfigs?.['min.insync.replicas'] ?? '1' }], false, false)
     }
   }
 
@@ -147,6 +168,22 @@ export class ClusterState {
     return this.createTopic(name, this.options.defaultPartitions)
   }
 
+  /**
+   * Adds partitions to a topic up to `count` (CreatePartitions). `assignments` places each new partition's
+   * replicas (the first is the preferred leader); without it they are spread as at creation.
+   */
+  addPartitions (name: string, count: number, assignments?: ReadonlyArray<readonly number[]>): void {
+    const topic = this.topics.get(name)
+    if (topic === undefined) throw new ConfigError('topic', `no topic ${name}`)
+    const first = topic.partitions[0]?.replicas[0] ?? this.brokers[0].id
+    const start = this.brokers.findIndex(b => b.id === first)
+    for (let i = topic.partitions.length, a = 0; i < count; i++, a++) {
+      topic.partitions.push(this.newPartition(topic, i, assignments?.[a] ?? this.spreadReplicas(start, i)))
+      this.partitions++
+    }
+    this.save()
+  }
+
   deleteTopic (name: string): boolean {
     const topic = this.topics.get(name)
     if (topic === undefined) return false
@@ -161,6 +198,7 @@ export class ClusterState {
       }
     }
     this.groups.forgetTopic(name)
+    this.configs.forgetTopic(name)
     this.save()
     return true
   }
@@ -234,26 +272,33 @@ export class ClusterState {
   }
 
   private addTopic (name: string, partitions: number, timestampType: TimestampType, id: string): TopicState {
-    const n = this.brokers.length
-    const first = this.topicCount++ % n
+    const first = this.topicCount++ % this.brokers.length
     const topic: TopicState = { name, id, timestampType, partitions: [] }
-    for (let i = 0; i < partitions; i++) {
-      const replicas: number[] = []
-      for (let r = 0; r < Math.min(n, MAX_REPLICAS); r++) replicas.push(this.brokers[(first + i + r) % n].id)
-      const leader = replicas.find(r => this.broker(r)?.up === true) ?? replicas[0]
-      topic.partitions.push({
-        topic,
-        index: i,
-        leaderId: leader,
-        leaderEpoch: 0,
-        replicas,
-        log: new PartitionLog({ topic: name, partition: i, timestampType, file: this.options.dataDir === undefined ? undefined : this.logFile(name, i), log: this.options.log })
-      })
-    }
+    for (let i = 0; i < partitions; i++) topic.partitions.push(this.newPartition(topic, i, this.spreadReplicas(first, i)))
     this.topics.set(name, topic)
     this.topicsById.set(id, topic)
     this.partitions += partitions
     return topic
+  }
+
+  /** Replicas of partition i on consecutive brokers from `first`, so leaders spread over the cluster. */
+  private spreadReplicas (first: number, i: number): number[] {
+    const n = this.brokers.length
+    const replicas: number[] = []
+    for (let r = 0; r < Math.min(n, MAX_REPLICAS); r++) replicas.push(this.brokers[(first + i + r) % n].id)
+    return replicas
+  }
+
+  private newPartition (topic: TopicState, i: number, replicas: readonly number[]): PartitionState {
+    const leader = replicas.find(r => this.broker(r)?.up === true) ?? replicas[0]
+    return {
+      topic,
+      index: i,
+      leaderId: leader,
+      leaderEpoch: 0,
+      replicas: [...replicas],
+      log: new PartitionLog({ topic: topic.name, partition: i, timestampType: topic.timestampType, file: this.options.dataDir === undefined ? undefined : this.logFile(topic.name, i), log: this.options.log })
+    }
   }
 
   private logFile (topic: string, partition: number): string {
@@ -286,7 +331,8 @@ export class ClusterState {
       topics: [...this.topics.values()].map(t => ({ name: t.name, id: t.id, partitions: t.partitions.length, timestampType: t.timestampType })),
       offsets: this.groups.allOffsets().map(({ group, topic, partition, committed }: { group: string, topic: string, partition: number, committed: CommittedOffset }) => ({
         group, topic, partition, offset: String(committed.offset), leaderEpoch: committed.leaderEpoch, metadata: committed.metadata
-      }))
+      })),
+      configs: this.configs.snapshot()
     }
     // Written aside and renamed, so a crash never leaves half a file.
     writeFileSync(`${file}.tmp`, JSON.stringify(saved, null, 1))

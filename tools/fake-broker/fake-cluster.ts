@@ -1,6 +1,7 @@
 import type { TlsOptions } from 'node:tls'
 import { ConfigError, KafkaError } from '../../protocol/errors.js'
 import { encodeRecordBatch, type BatchOptions, type RecordInput, type TimestampType } from '../../protocol/records/index.js'
+import { MIN_ITERATIONS, type ScramMechanism } from '../../consumer/sasl/scram.js'
 import { BrokerServer } from './broker-server.js'
 import { ClusterState, type BrokerInfo, type PartitionState } from './cluster-state.js'
 import { Faults } from './faults.js'
@@ -57,6 +58,8 @@ export interface FakeClusterOptions {
    * their passwords, and the enabled mechanisms (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512; default all three).
    */
   sasl?: SaslServerOptions
+  /** Static broker configs, as in server.properties (`{ 'log.retention.hours': '24' }`): DescribeConfigs reports them as STATIC_BROKER_CONFIG and topics inherit them. */
+  brokerConfigs?: Record<string, string>
   /** Where to write log lines (closed connections and why; with `verbose`, every request). */
   log?: (line: string) => void
   /** Log every request: API, version, client id, topic-partitions and the answer's error codes. */
@@ -108,10 +111,12 @@ export class FakeCluster {
       groupMinSessionTimeoutMs: opts.groupMinSessionTimeoutMs ?? 6000,
       groupMaxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs ?? 1800000,
       maxPartitions: opts.maxPartitions ?? DEFAULT_MAX_PARTITIONS,
-      log: opts.log
+      log: opts.log,
+      brokerConfigs: opts.brokerConfigs
     })
     this.faults = new ClusterFaults(this)
-    const sasl = opts.sasl === undefined ? undefined : new SaslServer(opts.sasl)
+    const sasl = opts.sasl === undefined ? undefined : new SaslServer(opts.sasl, this.state.scram)
+    if (sasl !== undefined) this.state.scram.seed(Object.keys(opts.sasl!.users), sasl.mechanisms.filter((m): m is ScramMechanism => m !== 'PLAIN'), MIN_ITERATIONS)
     const unservedReported = new Set<string>()
     for (const b of brokers) {
       this.servers.set(b.id, new BrokerServer({

@@ -3,6 +3,7 @@ import { ErrorCode } from '../../protocol/error-codes.js'
 import { ConfigError } from '../../protocol/errors.js'
 import { parseMechanism, SASL_MECHANISMS, type SaslMechanism } from '../../consumer/sasl/authenticate.js'
 import { parsePlainToken } from '../../consumer/sasl/plain.js'
+import type { ScramCredentials } from './scram-credentials.js'
 import { deriveKeys, hashOf, hmac, newNonce, parseAttributes, sameBytes, unescapeName, xor, MIN_ITERATIONS, type ScramKeys, type ScramMechanism } from '../../consumer/sasl/scram.js'
 
 // SASL on the fake broker's listeners, as a Kafka broker with a SASL_PLAINTEXT (or SASL_SSL) listener does it
@@ -26,7 +27,8 @@ export class SaslServer {
   readonly mechanisms: readonly SaslMechanism[]
   private readonly scram = new Map<string, Promise<ScramCredential>>()
 
-  constructor (private readonly opts: SaslServerOptions) {
+  /** `runtime`: credentials changed by AlterUserScramCredentials, consulted before the configured users. */
+  constructor (private readonly opts: SaslServerOptions, private readonly runtime?: ScramCredentials) {
     this.mechanisms = (opts.mechanisms ?? SASL_MECHANISMS).map(m => parseMechanism(m, 'sasl.mechanisms'))
     if (this.mechanisms.length === 0) throw new ConfigError('sasl.mechanisms', 'at least one mechanism is needed')
     if (Object.keys(opts.users).length === 0) throw new ConfigError('sasl.users', 'at least one user is needed')
@@ -38,6 +40,8 @@ export class SaslServer {
 
   /** The stored SCRAM credential of a user for a mechanism, derived once. */
   credential (mechanism: ScramMechanism, user: string): Promise<ScramCredential> | undefined {
+    const changed = this.runtime?.get(mechanism, user)
+    if (changed !== undefined) return changed === null ? undefined : Promise.resolve(changed)
     const password = this.password(user)
     if (password === undefined) return undefined
     const k = `${mechanism}\u0000${user}`

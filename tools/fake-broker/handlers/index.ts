@@ -28,6 +28,13 @@ import { listTransactionsHandler } from './66-list-transactions.js'
 import { saslAuthenticateHandler } from './36-sasl-authenticate.js'
 import { deleteGroupsHandler } from './42-delete-groups.js'
 import { offsetDeleteHandler } from './47-offset-delete.js'
+import { describeConfigsHandler } from './32-describe-configs.js'
+import { alterConfigsHandler } from './33-alter-configs.js'
+import { createPartitionsHandler } from './37-create-partitions.js'
+import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.js'
+import { describeUserScramCredentialsHandler } from './50-describe-user-scram-credentials.js'
+import { alterUserScramCredentialsHandler } from './51-alter-user-scram-credentials.js'
+import { describeTopicPartitionsHandler } from './75-describe-topic-partitions.js'
 
 // Every API the fake broker serves, by key. ApiVersions advertises exactly these, each with its handler's range.
 export const HANDLERS: ReadonlyMap<number, Handler> = new Map([
@@ -36,7 +43,9 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   describeGroupsHandler, listGroupsHandler, apiVersionsHandler, createTopicsHandler, deleteTopicsHandler,
   deleteRecordsHandler, initProducerIdHandler, offsetForLeaderEpochHandler, addPartitionsToTxnHandler,
   addOffsetsToTxnHandler, endTxnHandler, txnOffsetCommitHandler, describeTransactionsHandler, listTransactionsHandler, deleteGroupsHandler,
-  offsetDeleteHandler
+  offsetDeleteHandler,
+  describeConfigsHandler, alterConfigsHandler, createPartitionsHandler, incrementalAlterConfigsHandler, describeTopicPartitionsHandler,
+  describeUserScramCredentialsHandler, alterUserScramCredentialsHandler
 ].map((h: Handler) => [h.api.key, h]))
 
 /** HANDLERS plus SaslHandshake and SaslAuthenticate, for a cluster started with `sasl`: only it advertises them. */

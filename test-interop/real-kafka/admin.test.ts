@@ -1,0 +1,71 @@
+import t from 'tap'
+import { Admin } from '../../consumer/admin/index.js'
+import { FakeCluster } from '../../tools/fake-broker/index.js'
+import { realKafkaFor, realKafkaSkip } from './start-kafka.js'
+
+// Our Admin client against real Kafka 4.x, and the same calls against the fake broker: what real Kafka answers
+// (config values, sources, synonyms, error codes and messages) is what the fake broker must answer too.
+
+t.setTimeout(600_000)
+const skip = await realKafkaSkip()
+
+/** The same admin script on any cluster; returns what a test compares. */
+async function script (bootstrap: string): Promise<Record<string, unknown>> {
+  const admin = await Admin.connect({ 'bootstrap.servers': bootstrap })
+  try {
+    const brokerId = (await admin.describeCluster()).brokers[0].nodeId
+    const out: Record<string, unknown> = {}
+    const created = await admin.createTopics([
+      { name: 'adm', partitions: 2, replicationFactor: 1, configs: { 'cleanup.policy': 'compact', 'retention.ms': '60000' } },
+      { name: 'adm-bad', partitions: 1, replicationFactor: 1, configs: { 'retention.ms': 'soon' } },
+      { name: 'adm-unknown', partitions: 1, replicationFactor: 1, configs: { 'retention.mss': '1' } }
+    ])
+    out.created = created.map(c => [c.name, c.error?.errorName ?? null, c.partitions])
+    out.createdMessages = created.map(c => c.error?.message ?? null)
+    out.createdConfigs = ['cleanup.policy', 'retention.ms', 'segment.bytes', 'message.timestamp.after.max.ms'].map(k => [k, created[0].configs[k]])
+    out.partitions = (await admin.createPartitions({ adm: 3, ghost: 2 })).map(r => r.error?.errorName ?? null)
+    out.shrink = (await admin.createPartitions({ adm: 1 })).map(r => r.error?.errorName ?? null)
+    const [described] = await admin.describeConfigs([{ type: 'topic', name: 'adm' }], { synonyms: true, documentation: true })
+    const row = (name: string): unknown => {
+      const e = described.entries.find(x => x.name === name)
+      return e === undefined ? undefined : [e.value, e.source, e.readOnly, e.type, e.synonyms.map(s => [s.name, s.value, s.source])]
+    }
+    out.described = ['cleanup.policy', 'retention.ms', 'max.message.bytes', 'min.insync.replicas', 'message.timestamp.type', 'segment.ms'].map(k => [k, row(k)])
+    out.incremental = (await admin.incrementalAlterConfigs([
+      { type: 'topic', name: 'adm', ops: [{ name: 'retention.ms', op: 'delete' }, { name: 'cleanup.policy', op: 'append', value: 'delete' }, { name: 'max.message.bytes', op: 'set', value: '2000' }] },
+      { type: 'topic', name: 'adm', ops: [{ name: 'retention.ms', op: 'append', value: '1' }] },
+      { type: 'topic', name: 'ghost', ops: [{ name: 'retention.ms', op: 'set', value: '1' }] }
+    ])).map(r => r.error?.errorName ?? null)
+    const [after] = await admin.describeConfigs([{ type: 'topic', name: 'adm' }], { keys: ['cleanup.policy', 'retention.ms', 'max.message.bytes'] })
+    out.after = after.entries.map(e => [e.name, e.value, e.source])
+    out.alter = (await admin.alterConfigs([{ type: 'topic', name: 'adm', configs: { 'segment.ms': '100000' } }])).map(r => r.error?.errorName ?? null)
+    // A KRaft broker forwards AlterConfigs to the controller and applies the change when the metadata record
+    // reaches it, so an immediate DescribeConfigs may not show it yet: ask again for a while (bounded).
+    let replaced = (await admin.describeConfigs([{ type: 'topic', name: 'adm' }], { keys: ['max.message.bytes', 'segment.ms'] }))[0]
+    for (let i = 0; i < 50 && replaced.entries.find(e => e.name === 'segment.ms')?.value !== '100000'; i++) {
+      await new Promise(resolve => setTimeout(resolve, 100))
+      replaced = (await admin.describeConfigs([{ type: 'topic', name: 'adm' }], { keys: ['max.message.bytes', 'segment.ms'] }))[0]
+    }
+    out.replaced = replaced.entries.map(e => [e.name, e.value, e.source])
+    const [broker] = await admin.describeConfigs([{ type: 'broker', name: String(brokerId) }], { keys: ['log.retention.hours', 'log.retention.ms', 'message.max.bytes', 'log.cleanup.policy'] })
+    // A broker answers its configs in its own hash-map order: compared by name.
+    out.broker = broker.entries.map(e => [e.name, e.readOnly, e.type]).sort()
+    out.brokerAlter = (await admin.incrementalAlterConfigs([{ type: 'broker', name: '', ops: [{ name: 'log.retention.hours', op: 'set', value: '1' }] }])).map(r => r.error?.errorName ?? null)
+    out.deleted = (await admin.deleteTopics(['adm', 'ghost'])).map(r => r.error?.errorName ?? null)
+    return out
+  } finally {
+    await admin.close()
+  }
+}
+
+t.test('the Admin client works against real Kafka 4.x, and the fake broker answers the same', { skip }, async t => {
+  const kafka = await realKafkaFor(t, { brokers: 1 })
+  const real = await script(kafka.bootstrap)
+  t.same(real.created, [['adm', null, 2], ['adm-bad', 'INVALID_CONFIG', -1], ['adm-unknown', 'INVALID_CONFIG', -1]], 'real Kafka created and refused')
+  // The harness's server.properties sets log.segment.bytes; the fake broker gets the same static config.
+  const fake = await FakeCluster.start({ autoCreateTopics: false, brokerConfigs: { 'log.segment.bytes': '16777216' } })
+  t.teardown(() => fake.stop())
+  const ours = await script(fake.bootstrap)
+  // Field by field, so that a difference names what differs.
+  for (const key of Object.keys(real)) t.same(ours[key], real[key], `fake broker vs real Kafka: ${key}`)
+})

@@ -1,0 +1,15 @@
+import { AlterUserScramCredentials } from '../../../protocol/apis/index.js'
+import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import { serve } from '../handler.js'
+
+// AlterUserScramCredentials (key 51), v0: adds, replaces and deletes SCRAM credentials (KIP-554), one result per
+// user. A credential added here authenticates the next SCRAM login of that user on a cluster started with `sasl`;
+// a deleted one no longer does.
+
+type Req = Infer<typeof AlterUserScramCredentials.request>
+type Res = InferInput<typeof AlterUserScramCredentials.response>
+
+export const alterUserScramCredentialsHandler = serve<Req>(AlterUserScramCredentials, '0', (ctx): Res => ({
+  throttleTimeMs: 0,
+  results: ctx.cluster.scram.alter(ctx.body.deletions, ctx.body.upsertions)
+}))
