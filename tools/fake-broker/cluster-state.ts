@@ -14,8 +14,19 @@ import { PartitionLog } from './partition-log.js'
 export interface BrokerInfo {
   readonly id: number
   readonly host: string
+  /** The port of the broker's first listener. */
   port: number
   up: boolean
+  /** The port of each listener by name, when the broker has several (FakeClusterOptions.listeners). */
+  readonly listenerPorts?: Map<string, number>
+}
+
+/**
+ * The port `b` advertises to a client connected on `listener`: Kafka answers every request with the addresses of
+ * the listener it arrived on (advertised.listeners), so an SSL client is never sent to a PLAINTEXT port.
+ */
+export function advertisedPort (b: BrokerInfo, listener: string | undefined): number {
+  return (listener === undefined ? undefined : b.listenerPorts?.get(listener)) ?? b.port
 }
 
 export interface PartitionState {
@@ -43,6 +54,8 @@ export interface ClusterStateOptions {
   groupInitialRebalanceDelayMs: number
   groupMinSessionTimeoutMs: number
   groupMaxSessionTimeoutMs: number
+  /** A fixed cluster id (else a random one, or the one saved in dataDir). */
+  clusterId?: string
 }
 
 /** Kafka's rule for topic names (Topic.validate): at most 249 of [a-zA-Z0-9._-], not "." or "..". */
@@ -75,7 +88,13 @@ export class ClusterState {
       onOffsetsChanged: () => { this.save() }
     })
     const saved = this.load()
-    this.clusterId = saved?.clusterId ?? randomUUID().replace(/-/g, '').slice(0, 22)
+    if (saved !== undefined && options.clusterId !== undefined && saved.clusterId !== options.clusterId) {
+      // Kafka refuses to start on a log directory formatted for another cluster (INCONSISTENT_CLUSTER_ID).
+      throw new ConfigError('clusterId', `${options.clusterId} differs from ${saved.clusterId}, the cluster id saved in ${options.dataDir ?? ''}`)
+    }
+    this.clusterId = saved?.clusterId ?? options.clusterId ?? randomUUID().replace(/-/g, '').slice(0, 22)
+    // The cluster id is written at once, as `kafka-storage format` does, so that a restart keeps it.
+    if (saved === undefined) this.save()
     if (saved !== undefined) {
       this.nextProducerId = BigInt(saved.nextProducerId)
       for (const t of saved.topics) this.addTopic(t.name, t.partitions, t.timestampType, t.id)

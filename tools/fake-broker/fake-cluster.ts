@@ -5,7 +5,9 @@ import { BrokerServer } from './broker-server.js'
 import { ClusterState, type BrokerInfo, type PartitionState } from './cluster-state.js'
 import { Faults } from './faults.js'
 import { HANDLERS, SASL_HANDLERS } from './handlers/index.js'
+import { listenerPort, resolveListeners, type Listener, type ListenerSpec } from './listeners.js'
 import { SaslServer, type SaslServerOptions } from './sasl.js'
+import { generateSelfSignedCert } from './self-signed-cert.js'
 
 // A Kafka cluster in the test process: N brokers, each a real TCP listener on 127.0.0.1, sharing one cluster
 // state (topics, logs, groups). Unmodified clients (librdkafka/kcat, kafkajs, kafka-python, @platformatic/kafka,
@@ -17,14 +19,29 @@ import { SaslServer, type SaslServerOptions } from './sasl.js'
 //   cluster.faults.failNext('Fetch', 2, ErrorCode.NOT_LEADER_OR_FOLLOWER, { topic: 'orders', partition: 0 })
 
 export interface FakeClusterOptions {
-  /** Number of brokers (ids 1..N). Default 1. */
+  /** Number of brokers (ids firstBrokerId..firstBrokerId+N-1). Default 1. */
   brokers?: number
+  /** The first broker's id; many client test suites assume brokers 0..n-1. Default 1. */
+  firstBrokerId?: number
+  /** The host name brokers advertise in Metadata and FindCoordinator (they listen on 127.0.0.1). Default 127.0.0.1. */
+  advertisedHost?: string
+  /** A fixed cluster id (Metadata's clusterId), for tests that compare it. Default: a random one. */
+  clusterId?: string
+  /**
+   * Several listeners per broker, each on its own port with its own security protocol, as Kafka's `listeners`:
+   * `['PLAINTEXT://:9092', 'SASL_SSL://:9094']` or `{ securityProtocol: 'SSL', port: 0 }`. A client is answered
+   * with the addresses of the listener it connected to. SSL listeners use `tls`, or a generated self-signed
+   * certificate (`tlsCa`) when `tls` is not given; SASL listeners need `sasl`. A listener's port is the first
+   * broker's; broker i (0-based) listens on port + i * (number of listeners). Default: one listener, on `port`,
+   * TLS when `tls` is given and SASL when `sasl` is.
+   */
+  listeners?: Array<ListenerSpec | string>
   topics?: Array<{ name: string, partitions?: number, timestampType?: TimestampType }>
   /** Create unknown topics named in Metadata or Produce requests (auto.create.topics.enable). Default false. */
   autoCreateTopics?: boolean
   /** Partitions of auto-created topics and of CreateTopics with numPartitions -1. Default 1. */
   defaultPartitions?: number
-  /** First broker's port; the others take the next ones. Default 0: each broker gets a free port. */
+  /** First broker's port (without `listeners`); the others take the next ones. Default 0: free ports. */
   port?: number
   /** Keep topics, logs and committed offsets in this directory, and load them on start. */
   dataDir?: string
@@ -81,31 +98,45 @@ export class FakeCluster {
   /** The cluster state the handlers share; exposed for tests that need to look deeper. */
   readonly state: ClusterState
   readonly faults: ClusterFaults
-  private readonly servers = new Map<number, BrokerServer>()
+  /** The listeners every broker has, in the order given (the first is the one `bootstrap` lists). */
+  readonly listeners: readonly Listener[]
+  /** The PEM certificate SSL listeners present, when it was generated: give it to clients as their CA. */
+  readonly tlsCa: string | undefined
+  private readonly servers = new Map<number, BrokerServer[]>()
   private stopped = false
 
-  private constructor (private readonly opts: FakeClusterOptions, brokers: BrokerInfo[]) {
+  private constructor (private readonly opts: FakeClusterOptions, brokers: BrokerInfo[], listeners: Listener[]) {
     this.state = new ClusterState(brokers, {
       autoCreateTopics: opts.autoCreateTopics ?? false,
       defaultPartitions: opts.defaultPartitions ?? 1,
       dataDir: opts.dataDir,
       groupInitialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs ?? 0,
       groupMinSessionTimeoutMs: opts.groupMinSessionTimeoutMs ?? 6000,
-      groupMaxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs ?? 1800000
+      groupMaxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs ?? 1800000,
+      clusterId: opts.clusterId
     })
     this.faults = new ClusterFaults(this)
+    this.listeners = listeners
     const sasl = opts.sasl === undefined ? undefined : new SaslServer(opts.sasl)
+    let tls = opts.tls
+    if (tls === undefined && listeners.some(l => l.tls)) {
+      // Every name a client may check: the advertised host and the address the brokers listen on.
+      const generated = generateSelfSignedCert([...new Set([brokers[0].host, 'localhost', '127.0.0.1'])])
+      tls = { key: generated.key, cert: generated.cert }
+      this.tlsCa = generated.cert
+    }
     for (const b of brokers) {
-      this.servers.set(b.id, new BrokerServer({
+      this.servers.set(b.id, listeners.map(l => new BrokerServer({
         cluster: this.state,
         broker: b,
-        handlers: sasl === undefined ? HANDLERS : SASL_HANDLERS,
+        listener: l.name,
+        handlers: l.sasl ? SASL_HANDLERS : HANDLERS,
         faults: this.faults,
         maxFrameBytes: opts.maxFrameBytes ?? 100 * 1024 * 1024,
         log: opts.log,
         verbose: opts.verbose === true && opts.log !== undefined,
-        sasl
-      }, opts.tls))
+        sasl: l.sasl ? sasl : undefined
+      }, l.tls ? tls : undefined)))
     }
   }
 
@@ -114,12 +145,24 @@ export class FakeCluster {
     if (!Number.isInteger(n) || n < 1) throw new ConfigError('brokers', `must be a positive integer, got ${n}`)
     const port = opts.port ?? 0
     if (!Number.isInteger(port) || port < 0 || port + n - 1 > 65535) throw new ConfigError('port', `must be 0 or a port with room for ${n} brokers, got ${port}`)
-    const brokers: BrokerInfo[] = Array.from({ length: n }, (_, i) => ({ id: i + 1, host: '127.0.0.1', port: port === 0 ? 0 : port + i, up: false }))
+    if (opts.listeners !== undefined && opts.port !== undefined) throw new ConfigError('port', 'give the ports in `listeners` instead')
+    const first = opts.firstBrokerId ?? 1
+    if (!Number.isInteger(first) || first < 0 || first + n - 1 > 0x7fffffff) throw new ConfigError('firstBrokerId', `must be an integer >= 0, got ${first}`)
+    const host = opts.advertisedHost ?? '127.0.0.1'
+    if (!/^[A-Za-z0-9.:_-]+$/.test(host)) throw new ConfigError('advertisedHost', `not a host name: ${JSON.stringify(host)}`)
+    if (opts.clusterId !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(opts.clusterId)) throw new ConfigError('clusterId', `expected letters, digits, _ and - (Kafka's are 22 base64url characters), got ${JSON.stringify(opts.clusterId)}`)
+    const defaultProtocol = opts.tls === undefined ? (opts.sasl === undefined ? 'PLAINTEXT' : 'SASL_PLAINTEXT') : (opts.sasl === undefined ? 'SSL' : 'SASL_SSL')
+    const listeners = resolveListeners(opts.listeners ?? [{ securityProtocol: defaultProtocol, port }], n)
+    if (listeners.some(l => l.sasl) && opts.sasl === undefined) throw new ConfigError('sasl', 'a SASL listener needs `sasl` (its users)')
+    const brokers: BrokerInfo[] = Array.from({ length: n }, (_, i) => {
+      const ports = new Map(listeners.map((l): [string, number] => [l.name, listenerPort(l, i, listeners.length)]))
+      return { id: first + i, host, port: ports.get(listeners[0].name)!, up: false, listenerPorts: ports }
+    })
     // Without a certificate every handshake would fail, far from the cause: refuse the options instead.
     if (opts.tls !== undefined && opts.tls.pfx === undefined && opts.tls.SNICallback === undefined && (opts.tls.key === undefined || opts.tls.cert === undefined)) {
       throw new ConfigError('tls', 'needs a key and a cert (or pfx) for the brokers to present')
     }
-    const cluster = new FakeCluster(opts, brokers)
+    const cluster = new FakeCluster(opts, brokers, listeners)
     try {
       for (const t of opts.topics ?? []) {
         if (!cluster.state.topics.has(t.name)) cluster.state.createTopic(t.name, t.partitions ?? 1, t.timestampType ?? 'create')
@@ -132,9 +175,15 @@ export class FakeCluster {
     return cluster
   }
 
-  /** "127.0.0.1:p1,127.0.0.1:p2,...": every broker, for clients' bootstrap.servers. */
+  /** "127.0.0.1:p1,127.0.0.1:p2,...": every broker on the first listener, for clients' bootstrap.servers. */
   get bootstrap (): string {
-    return this.state.brokers.map(b => `${b.host}:${b.port}`).join(',')
+    return this.bootstrapFor(this.listeners[0].name)
+  }
+
+  /** Every broker's address on a listener, by name ("SASL_SSL", or the name given in `listeners`). */
+  bootstrapFor (listener: string): string {
+    if (!this.listeners.some(l => l.name === listener)) throw new ConfigError('listener', `no listener ${listener} (${this.listeners.map(l => l.name).join(', ')})`)
+    return this.state.brokers.map(b => `${b.host}:${b.listenerPorts?.get(listener) ?? b.port}`).join(',')
   }
 
   /** Stops every broker, answers pending group requests and closes log files. */
@@ -142,7 +191,7 @@ export class FakeCluster {
     if (this.stopped) return
     this.stopped = true
     this.state.groups.close()
-    await Promise.all([...this.servers.values()].map(s => s.close()))
+    await Promise.all([...this.servers.values()].flat().map(s => s.close()))
     for (const b of this.state.brokers) b.up = false
     this.state.close()
   }
@@ -181,7 +230,13 @@ export class FakeCluster {
   async startBroker (id: number): Promise<void> {
     const b = this.brokerInfo(id)
     if (b.up) return
-    b.port = await this.servers.get(id)!.listen(b.port)
+    const servers = this.servers.get(id)!
+    for (let j = 0; j < servers.length; j++) {
+      const name = this.listeners[j].name
+      const port = await servers[j].listen(b.listenerPorts?.get(name) ?? b.port)
+      b.listenerPorts?.set(name, port)
+      if (j === 0) b.port = port
+    }
     b.up = true
     this.state.onBrokerUp(id)
   }
@@ -192,12 +247,12 @@ export class FakeCluster {
     if (!b.up) return
     b.up = false
     this.state.onBrokerDown(id)
-    await this.servers.get(id)!.close()
+    await Promise.all(this.servers.get(id)!.map(s => s.close()))
   }
 
   private brokerInfo (id: number): BrokerInfo {
     const b = this.state.broker(id)
-    if (b === undefined) throw new ConfigError('brokerId', `no broker ${id} (brokers are 1..${this.state.brokers.length})`)
+    if (b === undefined) throw new ConfigError('brokerId', `no broker ${id} (brokers are ${this.state.brokers.map(x => x.id).join(', ')})`)
     return b
   }
 }

@@ -28,7 +28,7 @@ export const produceHandler = serve<Req>(Produce, '0-12', (ctx): Res | typeof NO
       : { index: pd.index, errorCode: ErrorCode.INVALID_REQUIRED_ACKS, baseOffset: -1n })
   }))
   if (body.acks === 0) return NO_RESPONSE
-  return { responses, throttleTimeMs: 0, nodeEndpoints: leaderEndpoints(ctx.cluster, leaders) }
+  return { responses, throttleTimeMs: 0, nodeEndpoints: leaderEndpoints(ctx.cluster, leaders, ctx.listener) }
 })
 
 function produceOne (ctx: RequestContext<Req>, name: string, index: number, records: Buffer | null, leaders: Set<number>): PartitionRes {

@@ -59,7 +59,7 @@ export const fetchHandler = serve<Req>(Fetch, '0-17', async (ctx): Promise<Res> 
     errorCode: 0,
     sessionId: 0,
     responses: built.responses,
-    nodeEndpoints: leaderEndpoints(ctx.cluster, built.leaders)
+    nodeEndpoints: leaderEndpoints(ctx.cluster, built.leaders, ctx.listener)
   }
 })
 
