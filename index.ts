@@ -18,6 +18,7 @@ export {
   ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, SyncGroup,
   Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster,
   ConsumerGroupHeartbeat, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch,
+  DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreatePartitions, DescribeTopicPartitions,
   type ApiVersionsRequest, type ApiVersionsResponse, type ConsumerGroupHeartbeatRequest, type ConsumerGroupHeartbeatResponse,
   type CreateTopicsRequest, type CreateTopicsResponse, type DeleteRecordsRequest, type DeleteRecordsResponse,
   type DeleteTopicsRequest, type DeleteTopicsResponse, type DescribeClusterRequest, type DescribeClusterResponse,
@@ -30,6 +31,9 @@ export {
   type OffsetForLeaderEpochRequest, type OffsetForLeaderEpochResponse, type ProduceRequest, type ProduceResponse,
   type SaslAuthenticateRequest, type SaslAuthenticateResponse, type SaslHandshakeRequest, type SaslHandshakeResponse,
   type SyncGroupRequest, type SyncGroupResponse,
+  type DescribeConfigsRequest, type DescribeConfigsResponse, type AlterConfigsRequest, type AlterConfigsResponse,
+  type IncrementalAlterConfigsRequest, type IncrementalAlterConfigsResponse, type CreatePartitionsRequest,
+  type CreatePartitionsResponse, type DescribeTopicPartitionsRequest, type DescribeTopicPartitionsResponse,
   encodeRecordBatch, encodeMessageSet, scanBatches, iterateRecords,
   type KafkaRecord, type RecordHeader, type RecordInput, type BatchOptions, type TimestampType, type RecordBatchInfo,
   compress, decompress, type CompressionCodec, type CodecOptions, type DecompressOptions

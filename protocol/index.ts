@@ -29,6 +29,13 @@ export {
   Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster,
   ConsumerGroupHeartbeat, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch
 } from './apis/index.js'
+// The admin and config APIs (issue 15).
+export { DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreatePartitions, DescribeTopicPartitions } from './apis/index.js'
+export type { DescribeConfigsRequest, DescribeConfigsResponse } from './apis/describe-configs.js'
+export type { AlterConfigsRequest, AlterConfigsResponse } from './apis/alter-configs.js'
+export type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from './apis/incremental-alter-configs.js'
+export type { CreatePartitionsRequest, CreatePartitionsResponse } from './apis/create-partitions.js'
+export type { DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse } from './apis/describe-topic-partitions.js'
 export type { ApiVersionsRequest, ApiVersionsResponse } from './apis/api-versions.js'
 export type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse } from './apis/consumer-group-heartbeat.js'
 export type { CreateTopicsRequest, CreateTopicsResponse } from './apis/create-topics.js'

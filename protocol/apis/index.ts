@@ -22,6 +22,11 @@ import { DeleteTopics } from './delete-topics.js'
 import { DeleteRecords } from './delete-records.js'
 import { InitProducerId } from './init-producer-id.js'
 import { OffsetForLeaderEpoch } from './offset-for-leader-epoch.js'
+import { DescribeConfigs } from './describe-configs.js'
+import { AlterConfigs } from './alter-configs.js'
+import { IncrementalAlterConfigs } from './incremental-alter-configs.js'
+import { CreatePartitions } from './create-partitions.js'
+import { DescribeTopicPartitions } from './describe-topic-partitions.js'
 
 export { ApiVersions } from './api-versions.js'
 export { Metadata } from './metadata.js'
@@ -46,9 +51,15 @@ export { DeleteTopics } from './delete-topics.js'
 export { DeleteRecords } from './delete-records.js'
 export { InitProducerId } from './init-producer-id.js'
 export { OffsetForLeaderEpoch } from './offset-for-leader-epoch.js'
+export { DescribeConfigs } from './describe-configs.js'
+export { AlterConfigs } from './alter-configs.js'
+export { IncrementalAlterConfigs } from './incremental-alter-configs.js'
+export { CreatePartitions } from './create-partitions.js'
+export { DescribeTopicPartitions } from './describe-topic-partitions.js'
 
 /** Every API this library speaks, indexed by API key. */
-export const ALL_APIS: readonly ApiSchema[] = [ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster, ConsumerGroupHeartbeat]
+export const ALL_APIS: readonly ApiSchema[] = [ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster, ConsumerGroupHeartbeat,
+  DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreatePartitions, DescribeTopicPartitions]
 
 const byKey = new Map<number, ApiSchema>(ALL_APIS.map(a => [a.key, a]))
 const byName = new Map<string, ApiSchema>(ALL_APIS.map(a => [a.name.toLowerCase(), a]))

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { ConfigError } from '../../protocol/errors.js'
 import type { TimestampType } from '../../protocol/records/index.js'
+import { ConfigStore } from './configs/config-store.js'
 import { GroupCoordinator, type CommittedOffset } from './group-coordinator.js'
 import { PartitionLog } from './partition-log.js'
 
@@ -56,6 +57,8 @@ export interface ClusterStateOptions {
   groupMaxSessionTimeoutMs: number
   /** A fixed cluster id (else a random one, or the one saved in dataDir). */
   clusterId?: string
+  /** Static broker configs (server.properties), reported as STATIC_BROKER_CONFIG; validated by ConfigStore. */
+  brokerConfigs?: Readonly<Record<string, string>>
 }
 
 /** Kafka's rule for topic names (Topic.validate): at most 249 of [a-zA-Z0-9._-], not "." or "..". */
@@ -68,6 +71,7 @@ interface SavedCluster {
   nextProducerId: string
   topics: Array<{ name: string, id: string, partitions: number, timestampType: TimestampType }>
   offsets: Array<{ group: string, topic: string, partition: number, offset: string, leaderEpoch: number, metadata: string | null }>
+  configs?: ReturnType<ConfigStore['snapshot']>
 }
 
 export class ClusterState {
@@ -75,6 +79,8 @@ export class ClusterState {
   readonly brokers: BrokerInfo[]
   readonly topics = new Map<string, TopicState>()
   readonly groups: GroupCoordinator
+  /** Topic overrides and broker configs (DescribeConfigs, AlterConfigs, CreateTopics' configs). */
+  readonly configs: ConfigStore
   private readonly topicsById = new Map<string, TopicState>()
   private nextProducerId = 1000n
   private topicCount = 0
@@ -87,6 +93,11 @@ export class ClusterState {
       maxSessionTimeoutMs: options.groupMaxSessionTimeoutMs,
       onOffsetsChanged: () => { this.save() }
     })
+    this.configs = new ConfigStore(new Map(Object.entries({
+      'num.partitions': String(options.defaultPartitions),
+      'auto.create.topics.enable': String(options.autoCreateTopics),
+      ...options.brokerConfigs
+    })), () => { this.save() })
     const saved = this.load()
     if (saved !== undefined && options.clusterId !== undefined && saved.clusterId !== options.clusterId) {
       // Kafka refuses to start on a log directory formatted for another cluster (INCONSISTENT_CLUSTER_ID).
@@ -96,6 +107,7 @@ export class ClusterState {
     // The cluster id is written at once, as `kafka-storage format` does, so that a restart keeps it.
     if (saved === undefined) this.save()
     if (saved !== undefined) {
+      if (saved.configs !== undefined) this.configs.restore(saved.configs.topics, saved.configs.brokers)
       this.nextProducerId = BigInt(saved.nextProducerId)
       for (const t of saved.topics) this.addTopic(t.name, t.partitions, t.timestampType, t.id)
       for (const o of saved.offsets) {
@@ -141,6 +153,21 @@ export class ClusterState {
     return this.createTopic(name, this.options.defaultPartitions)
   }
 
+  /**
+   * Adds partitions to a topic up to `count` (CreatePartitions). `assignments` places each new partition's
+   * replicas (the first is the preferred leader); without it they are spread as at creation.
+   */
+  addPartitions (name: string, count: number, assignments?: ReadonlyArray<readonly number[]>): void {
+    const topic = this.topics.get(name)
+    if (topic === undefined) throw new ConfigError('topic', `no topic ${name}`)
+    const first = topic.partitions[0]?.replicas[0] ?? this.brokers[0].id
+    const start = this.brokers.findIndex(b => b.id === first)
+    for (let i = topic.partitions.length, a = 0; i < count; i++, a++) {
+      topic.partitions.push(this.newPartition(topic, i, assignments?.[a] ?? this.spreadReplicas(start, i)))
+    }
+    this.save()
+  }
+
   deleteTopic (name: string): boolean {
     const topic = this.topics.get(name)
     if (topic === undefined) return false
@@ -154,6 +181,7 @@ export class ClusterState {
       }
     }
     this.groups.forgetTopic(name)
+    this.configs.forgetTopic(name)
     this.save()
     return true
   }
@@ -226,25 +254,32 @@ export class ClusterState {
   }
 
   private addTopic (name: string, partitions: number, timestampType: TimestampType, id: string): TopicState {
-    const n = this.brokers.length
-    const first = this.topicCount++ % n
+    const first = this.topicCount++ % this.brokers.length
     const topic: TopicState = { name, id, timestampType, partitions: [] }
-    for (let i = 0; i < partitions; i++) {
-      const replicas: number[] = []
-      for (let r = 0; r < Math.min(n, MAX_REPLICAS); r++) replicas.push(this.brokers[(first + i + r) % n].id)
-      const leader = replicas.find(r => this.broker(r)?.up === true) ?? replicas[0]
-      topic.partitions.push({
-        topic,
-        index: i,
-        leaderId: leader,
-        leaderEpoch: 0,
-        replicas,
-        log: new PartitionLog({ topic: name, partition: i, timestampType, file: this.options.dataDir === undefined ? undefined : this.logFile(name, i) })
-      })
-    }
+    for (let i = 0; i < partitions; i++) topic.partitions.push(this.newPartition(topic, i, this.spreadReplicas(first, i)))
     this.topics.set(name, topic)
     this.topicsById.set(id, topic)
     return topic
+  }
+
+  /** Replicas of partition i on consecutive brokers from `first`, so leaders spread over the cluster. */
+  private spreadReplicas (first: number, i: number): number[] {
+    const n = this.brokers.length
+    const replicas: number[] = []
+    for (let r = 0; r < Math.min(n, MAX_REPLICAS); r++) replicas.push(this.brokers[(first + i + r) % n].id)
+    return replicas
+  }
+
+  private newPartition (topic: TopicState, i: number, replicas: readonly number[]): PartitionState {
+    const leader = replicas.find(r => this.broker(r)?.up === true) ?? replicas[0]
+    return {
+      topic,
+      index: i,
+      leaderId: leader,
+      leaderEpoch: 0,
+      replicas: [...replicas],
+      log: new PartitionLog({ topic: topic.name, partition: i, timestampType: topic.timestampType, file: this.options.dataDir === undefined ? undefined : this.logFile(topic.name, i) })
+    }
   }
 
   private logFile (topic: string, partition: number): string {
@@ -277,7 +312,8 @@ export class ClusterState {
       topics: [...this.topics.values()].map(t => ({ name: t.name, id: t.id, partitions: t.partitions.length, timestampType: t.timestampType })),
       offsets: this.groups.allOffsets().map(({ group, topic, partition, committed }: { group: string, topic: string, partition: number, committed: CommittedOffset }) => ({
         group, topic, partition, offset: String(committed.offset), leaderEpoch: committed.leaderEpoch, metadata: committed.metadata
-      }))
+      })),
+      configs: this.configs.snapshot()
     }
     // Written aside and renamed, so a crash never leaves half a file.
     writeFileSync(`${file}.tmp`, JSON.stringify(saved, null, 1))

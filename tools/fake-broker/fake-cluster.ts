@@ -62,6 +62,8 @@ export interface FakeClusterOptions {
    * their passwords, and the enabled mechanisms (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512; default all three).
    */
   sasl?: SaslServerOptions
+  /** Static broker configs, as in server.properties (`{ 'log.retention.hours': '24' }`): DescribeConfigs reports them as STATIC_BROKER_CONFIG and topics inherit them. */
+  brokerConfigs?: Record<string, string>
   /** Where to write log lines (closed connections and why; with `verbose`, every request). */
   log?: (line: string) => void
   /** Log every request: API, version, client id, topic-partitions and the answer's error codes. */
@@ -113,7 +115,8 @@ export class FakeCluster {
       groupInitialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs ?? 0,
       groupMinSessionTimeoutMs: opts.groupMinSessionTimeoutMs ?? 6000,
       groupMaxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs ?? 1800000,
-      clusterId: opts.clusterId
+      clusterId: opts.clusterId,
+      brokerConfigs: opts.brokerConfigs
     })
     this.faults = new ClusterFaults(this)
     this.listeners = listeners

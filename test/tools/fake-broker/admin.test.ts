@@ -75,3 +75,22 @@ t.test('with a data directory, topics, logs and committed offsets survive a rest
   const fetched = await c2.request(OffsetFetch, 3, { groupId: 'g', topics: [{ name: 'kept', partitionIndexes: [1] }] })
   t.equal(fetched.topics[0].partitions[0].committedOffset, 1n)
 })
+
+t.test('CreateTopics checks configs against Kafka\'s topic config table and keeps them as overrides', async t => {
+  const { cluster, client } = await setup(t)
+  const create = (name: string, configs: unknown[], validateOnly = false): Promise<any> =>
+    client.request(CreateTopics, 7, { topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs }], timeoutMs: 1000, validateOnly })
+  const unknown = (await create('u', [{ name: 'retention.mss', value: '1' }])).topics[0]
+  t.same([unknown.errorCode, unknown.errorMessage], [ErrorCode.INVALID_CONFIG, 'Unknown topic config name: retention.mss'])
+  const bad = (await create('b', [{ name: 'retention.ms', value: 'soon' }])).topics[0]
+  t.same([bad.errorCode, bad.errorMessage], [ErrorCode.INVALID_CONFIG, 'Invalid value soon for configuration retention.ms: Not a number of type LONG'])
+  t.notOk(cluster.state.topics.has('u') || cluster.state.topics.has('b'))
+  const ok = (await create('c', [{ name: 'retention.ms', value: '1000' }, { name: 'cleanup.policy', value: 'compact' }])).topics[0]
+  t.equal(ok.errorCode, 0)
+  const row = (name: string) => ok.configs.find((c: any) => c.name === name)
+  t.same([row('retention.ms').value, row('retention.ms').configSource], ['1000', 1], 'DYNAMIC_TOPIC_CONFIG')
+  t.same([row('segment.bytes').value, row('segment.bytes').configSource], ['1073741824', 5], 'DEFAULT_CONFIG')
+  t.same(Object.fromEntries(cluster.state.configs.topicOverridesOf('c')), { 'retention.ms': '1000', 'cleanup.policy': 'compact' })
+  cluster.state.deleteTopic('c')
+  t.equal(cluster.state.configs.topicOverridesOf('c').size, 0, 'deleting a topic forgets its overrides')
+})

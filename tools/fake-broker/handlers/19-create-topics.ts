@@ -2,11 +2,13 @@ import { CreateTopics } from '../../../protocol/apis/index.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { ClusterState } from '../cluster-state.js'
+import { ConfigSource } from '../configs/config-def.js'
 import { serve } from '../handler.js'
 
 // CreateTopics (key 19), v0-7: creates topics. numPartitions and replicationFactor may be -1 for the broker's
-// defaults (v4+, KIP-464); a replica assignment fixes the partition count. The one topic config honoured is
-// message.timestamp.type (CreateTime or LogAppendTime). v1 adds validateOnly and error messages, v5 returns the
+// defaults (v4+, KIP-464); a replica assignment fixes the partition count. Configs are checked against Kafka's
+// topic config table (unknown names and bad values are INVALID_CONFIG) and kept as the topic's overrides
+// (configs/config-store.ts); message.timestamp.type (CreateTime or LogAppendTime) also sets the log's type. v1 adds validateOnly and error messages, v5 returns the
 // partition count, replication factor and configs, v7 the topic id.
 
 type Req = Infer<typeof CreateTopics.request>
@@ -32,12 +34,21 @@ export const createTopicsHandler = serve<Req>(CreateTopics, '0-7', (ctx): Res =>
       if (replication < 1 || replication > brokers) {
         return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor: ${replication} larger than available brokers: ${brokers}.`)
       }
-      const tsConfig = t.configs.find(c => c.name === 'message.timestamp.type')?.value
-      if (tsConfig != null && tsConfig !== 'CreateTime' && tsConfig !== 'LogAppendTime') {
-        return fail(ErrorCode.INVALID_CONFIG, `Invalid value ${tsConfig} for configuration message.timestamp.type`)
-      }
+      const invalid = cluster.configs.validateTopicConfigs(t.configs)
+      if (invalid.errorCode !== ErrorCode.NONE) return fail(invalid.errorCode, invalid.errorMessage ?? '')
+      const tsConfig = t.configs.find(c => c.name === 'message.timestamp.type')?.value?.trim() ??
+        cluster.configs.topicValue(t.name, 'message.timestamp.type', ctx.broker.id)
       const timestampType = tsConfig === 'LogAppendTime' ? 'logAppend' : 'create'
-      const topicId = body.validateOnly ? '00000000-0000-0000-0000-000000000000' : cluster.createTopic(t.name, partitions, timestampType).id
+      let topicId = '00000000-0000-0000-0000-000000000000'
+      if (!body.validateOnly) {
+        topicId = cluster.createTopic(t.name, partitions, timestampType).id
+        cluster.configs.setTopicConfigs(t.name, t.configs)
+      }
+      // KIP-525: the topic's configs as DescribeConfigs would list them; a dry run shows the given ones as overrides.
+      const given = new Map(t.configs.map(c => [c.name, c.value]))
+      const configs = cluster.configs.describeTopic(t.name, ctx.broker.id, null, false, false).map(c => given.has(c.name) && body.validateOnly
+        ? { name: c.name, value: given.get(c.name) ?? null, readOnly: false, configSource: ConfigSource.DYNAMIC_TOPIC_CONFIG, isSensitive: false }
+        : { name: c.name, value: c.value, readOnly: c.readOnly, configSource: c.configSource, isSensitive: c.isSensitive })
       return {
         name: t.name,
         topicId,
@@ -45,7 +56,7 @@ export const createTopicsHandler = serve<Req>(CreateTopics, '0-7', (ctx): Res =>
         errorMessage: null,
         numPartitions: partitions,
         replicationFactor: replication,
-        configs: [{ name: 'message.timestamp.type', value: timestampType === 'logAppend' ? 'LogAppendTime' : 'CreateTime', readOnly: false, configSource: 5, isSensitive: false }]
+        configs
       }
     })
   }

@@ -20,13 +20,19 @@ import { deleteRecordsHandler } from './21-delete-records.js'
 import { initProducerIdHandler } from './22-init-producer-id.js'
 import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch.js'
 import { saslAuthenticateHandler } from './36-sasl-authenticate.js'
+import { describeConfigsHandler } from './32-describe-configs.js'
+import { alterConfigsHandler } from './33-alter-configs.js'
+import { createPartitionsHandler } from './37-create-partitions.js'
+import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.js'
+import { describeTopicPartitionsHandler } from './75-describe-topic-partitions.js'
 
 // Every API the fake broker serves, by key. ApiVersions advertises exactly these, each with its handler's range.
 export const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   produceHandler, fetchHandler, listOffsetsHandler, metadataHandler, offsetCommitHandler, offsetFetchHandler,
   findCoordinatorHandler, joinGroupHandler, heartbeatHandler, leaveGroupHandler, syncGroupHandler,
   describeGroupsHandler, listGroupsHandler, apiVersionsHandler, createTopicsHandler, deleteTopicsHandler,
-  deleteRecordsHandler, initProducerIdHandler, offsetForLeaderEpochHandler
+  deleteRecordsHandler, initProducerIdHandler, offsetForLeaderEpochHandler,
+  describeConfigsHandler, alterConfigsHandler, createPartitionsHandler, incrementalAlterConfigsHandler, describeTopicPartitionsHandler
 ].map((h: Handler) => [h.api.key, h]))
 
 /** HANDLERS plus SaslHandshake and SaslAuthenticate, for a cluster started with `sasl`: only it advertises them. */

@@ -1,0 +1,49 @@
+import { CreatePartitions } from '../../../protocol/apis/index.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
+import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import { serve } from '../handler.js'
+
+// CreatePartitions (key 37), v0-3: raises a topic's partition count (KIP-195), with the checks Kafka's controller
+// makes (ReplicationControlManager.createPartitions) in its order: the topic exists, the count grows, the manual
+// assignment has one entry per new partition, names registered brokers, and keeps the topic's replica count.
+
+type Req = Infer<typeof CreatePartitions.request>
+type Res = InferInput<typeof CreatePartitions.response>
+
+export const createPartitionsHandler = serve<Req>(CreatePartitions, '0-3', (ctx): Res => {
+  const { body, cluster } = ctx
+  const counts = new Map<string, number>()
+  for (const t of body.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1)
+  return {
+    throttleTimeMs: 0,
+    results: body.topics.map(t => {
+      const fail = (errorCode: number, errorMessage: string) => ({ name: t.name, errorCode, errorMessage })
+      const injected = ctx.injectedError(t.name)
+      if (injected !== 0) return fail(injected, 'injected fault')
+      if (counts.get(t.name)! > 1) return fail(ErrorCode.INVALID_REQUEST, 'Duplicate topic name.')
+      const topic = cluster.topics.get(t.name)
+      if (topic === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${t.name}' does not exist.`)
+      const current = topic.partitions.length
+      if (t.count < current) return fail(ErrorCode.INVALID_PARTITIONS, `The topic ${t.name} currently has ${current} partition(s); ${t.count} would not be an increase.`)
+      if (t.count === current) return fail(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partition(s).`)
+      const assignments = t.assignments?.map(a => a.brokerIds)
+      if (assignments !== undefined) {
+        const added = t.count - current
+        if (assignments.length !== added) {
+          return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Attempted to add ${added} additional partition(s), but only ${assignments.length} assignment(s) were specified.`)
+        }
+        const replicationFactor = topic.partitions[0].replicas.length
+        for (const ids of assignments) {
+          const unknown = ids.find(id => cluster.broker(id) === undefined)
+          if (unknown !== undefined) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes broker ${unknown}, but no such broker is registered.`)
+          if (new Set(ids).size !== ids.length) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes the broker ${ids.find((id, i) => ids.indexOf(id) !== i)} more than once.`)
+          if (ids.length !== replicationFactor) {
+            return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes a partition with ${ids.length} replica(s), but this is not consistent with previous partitions, which have ${replicationFactor} replica(s).`)
+          }
+        }
+      }
+      if (!body.validateOnly) cluster.addPartitions(t.name, t.count, assignments)
+      return { name: t.name, errorCode: ErrorCode.NONE, errorMessage: null }
+    })
+  }
+})

@@ -1,0 +1,61 @@
+import { DescribeTopicPartitions } from '../../../protocol/apis/index.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
+import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import { ClusterState } from '../cluster-state.js'
+import { serve } from '../handler.js'
+
+// DescribeTopicPartitions (key 75), v0: topics and their partitions in pages (KIP-966). Topics come sorted by
+// name (an empty list means all); an answer holds at most responsePartitionLimit partitions (and never more than
+// Kafka's max.request.partition.size.limit, 2000) and says in nextCursor where the next page starts. The ISR is
+// the replicas on live brokers, as in Metadata; the fake broker keeps no eligible-leader-replica (ELR) state, so
+// those lists are empty.
+
+type Req = Infer<typeof DescribeTopicPartitions.request>
+type Res = InferInput<typeof DescribeTopicPartitions.response>
+type TopicRes = NonNullable<Res['topics']>[number]
+
+const ZERO_UUID = '00000000-0000-0000-0000-000000000000'
+const MAX_PARTITIONS = 2000
+
+export const describeTopicPartitionsHandler = serve<Req>(DescribeTopicPartitions, '0', (ctx): Res => {
+  const { body, cluster } = ctx
+  const names = (body.topics.length === 0 ? [...cluster.topics.keys()] : [...new Set(body.topics.map(t => t.name))]).sort()
+  const cursor = body.cursor
+  let budget = Math.max(1, Math.min(body.responsePartitionLimit, MAX_PARTITIONS))
+  const up = (id: number): boolean => cluster.broker(id)?.up === true
+  const topics: TopicRes[] = []
+  let nextCursor: Res['nextCursor'] = null
+  for (const name of names) {
+    if (cursor !== null && name < cursor.topicName) continue
+    const topic = cluster.topics.get(name)
+    const injected = ctx.injectedError(name)
+    if (topic === undefined || injected !== 0) {
+      const errorCode = injected !== 0 ? injected : ClusterState.topicNameError(name) !== 0 ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+      topics.push({ errorCode, name, topicId: ZERO_UUID, partitions: [] })
+      continue
+    }
+    if (budget === 0) { nextCursor = { topicName: name, partitionIndex: 0 }; break }
+    const from = cursor !== null && name === cursor.topicName ? Math.max(0, cursor.partitionIndex) : 0
+    const until = Math.min(topic.partitions.length, from + budget)
+    budget -= until - from
+    topics.push({
+      errorCode: ErrorCode.NONE,
+      name,
+      topicId: topic.id,
+      isInternal: false,
+      partitions: topic.partitions.slice(from, until).map(p => ({
+        errorCode: p.leaderId < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
+        partitionIndex: p.index,
+        leaderId: p.leaderId,
+        leaderEpoch: p.leaderEpoch,
+        replicaNodes: p.replicas,
+        isrNodes: p.replicas.filter(up),
+        eligibleLeaderReplicas: [],
+        lastKnownElr: [],
+        offlineReplicas: p.replicas.filter(r => !up(r))
+      }))
+    })
+    if (until < topic.partitions.length) { nextCursor = { topicName: name, partitionIndex: until }; break }
+  }
+  return { throttleTimeMs: 0, topics, nextCursor }
+})
