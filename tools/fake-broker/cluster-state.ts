@@ -38,6 +38,11 @@ export interface PartitionState {
   /** Bumped on every leader change (KIP-320), so clients can tell stale metadata from fresh. */
   leaderEpoch: number
   readonly replicas: number[]
+  /**
+   * The in-sync replicas. Every replica shares the one log, so a live replica is caught up at once; the ISR
+   * shrinks when a broker stops (never below its last member, as Kafka keeps it) or by the shrink-isr fault.
+   */
+  isr: number[]
   readonly log: PartitionLog
 }
 
@@ -137,12 +142,21 @@ export class ClusterState {
     return TOPIC_NAME.test(name) && name !== '.' && name !== '..' ? 0 : ErrorCode.INVALID_TOPIC_EXCEPTION
   }
 
-  /** Creates a topic; throws ConfigError when the name is invalid, it exists, or partitions < 1. */
-  createTopic (name: string, partitions: number, timestampType: TimestampType = 'create'): TopicState {
+  /**
+   * Creates a topic; throws ConfigError when the name is invalid, it exists, partitions < 1, or the replication
+   * factor is outside 1..brokers. Replicas are spread round robin (default min(3, brokers) of them, or
+   * default.replication.factor), or placed as `assignments` says (broker ids per partition, the first leads).
+   */
+  createTopic (name: string, partitions: number, timestampType: TimestampType = 'create', placement: { replicationFactor?: number, assignments?: ReadonlyArray<readonly number[]> } = {}): TopicState {
     if (ClusterState.topicNameError(name) !== 0) throw new ConfigError('topic', `invalid topic name ${JSON.stringify(name)}`)
     if (this.topics.has(name)) throw new ConfigError('topic', `topic ${name} already exists`)
     if (!Number.isInteger(partitions) || partitions < 1) throw new ConfigError('partitions', `topic ${name}: partitions must be a positive integer, got ${partitions}`)
-    const topic = this.addTopic(name, partitions, timestampType, randomUUID())
+    const rf = placement.replicationFactor ?? this.defaultReplicationFactor()
+    if (!Number.isInteger(rf) || rf < 1 || rf > this.brokers.length) throw new ConfigError('replicationFactor', `topic ${name}: must be 1..${this.brokers.length} (the brokers), got ${rf}`)
+    for (const a of placement.assignments ?? []) {
+      if (a.length === 0 || new Set(a).size !== a.length || a.some(id => this.broker(id) === undefined)) throw new ConfigError('assignments', `topic ${name}: ${JSON.stringify(a)} is not a list of distinct broker ids`)
+    }
+    const topic = this.addTopic(name, partitions, timestampType, randomUUID(), rf, placement.assignments)
     this.save()
     return topic
   }
@@ -163,7 +177,7 @@ export class ClusterState {
     const first = topic.partitions[0]?.replicas[0] ?? this.brokers[0].id
     const start = this.brokers.findIndex(b => b.id === first)
     for (let i = topic.partitions.length, a = 0; i < count; i++, a++) {
-      topic.partitions.push(this.newPartition(topic, i, assignments?.[a] ?? this.spreadReplicas(start, i)))
+      topic.partitions.push(this.newPartition(topic, i, assignments?.[a] ?? this.spreadReplicas(start, i, topic.partitions[0]?.replicas.length)))
     }
     this.save()
   }
@@ -206,29 +220,56 @@ export class ClusterState {
     if (p === undefined) throw new ConfigError('topic', `no partition ${topic}[${partition}]`)
     if (this.broker(brokerId) === undefined) throw new ConfigError('brokerId', `no broker ${brokerId}`)
     if (!p.replicas.includes(brokerId)) p.replicas.push(brokerId)
+    if (!p.isr.includes(brokerId)) p.isr.push(brokerId)
     p.leaderId = brokerId
     p.leaderEpoch++
   }
 
-  /** Leaders on a stopped broker move to the next live replica, as the controller would elect one. */
+  /** The replication factor of topics created without one: default.replication.factor if set, else min(3, brokers). */
+  defaultReplicationFactor (): number {
+    const configured = this.options.brokerConfigs?.['default.replication.factor']
+    return configured !== undefined ? Math.min(Number(configured), this.brokers.length) : Math.min(this.brokers.length, MAX_REPLICAS)
+  }
+
+  /** The topic's min.insync.replicas (its override, else the broker's). */
+  minInsyncReplicas (topic: string): number {
+    return Number(this.configs.topicValue(topic, 'min.insync.replicas', this.brokers[0].id) ?? '1')
+  }
+
+  /**
+   * A stopped broker leaves every ISR (unless it is the last member: Kafka never empties an ISR), and its
+   * leaderships move to a live in-sync replica, as the controller's clean election; none: no leader.
+   */
   onBrokerDown (id: number): void {
     for (const topic of this.topics.values()) {
       for (const p of topic.partitions) {
+        if (!p.replicas.includes(id)) continue
+        if (p.isr.length > 1) p.isr = p.isr.filter(r => r !== id)
         if (p.leaderId !== id) continue
-        const next = p.replicas.find(r => r !== id && this.broker(r)?.up === true)
+        const next = p.isr.find(r => r !== id && this.broker(r)?.up === true)
         p.leaderId = next ?? -1
         p.leaderEpoch++
       }
     }
   }
 
-  /** Leaderless partitions with a replica on a restarted broker get it as leader. */
+  /**
+   * A restarted broker's replicas catch up from their leader at once (the log is shared) and rejoin the ISR. A
+   * leaderless partition gets a leader only when the broker is in its ISR (its last member): a clean election
+   * never picks an out-of-sync replica (the unclean-leader-election fault does).
+   */
   onBrokerUp (id: number): void {
     for (const topic of this.topics.values()) {
       for (const p of topic.partitions) {
-        if (p.leaderId >= 0 || !p.replicas.includes(id)) continue
-        p.leaderId = id
-        p.leaderEpoch++
+        if (!p.replicas.includes(id)) continue
+        if (p.leaderId >= 0) {
+          if (!p.isr.includes(id)) p.isr.push(id)
+        } else if (p.isr.includes(id)) {
+          p.leaderId = id
+          p.leaderEpoch++
+          // The replicas that were up without a leader catch up from this one.
+          for (const r of p.replicas) if (!p.isr.includes(r) && this.broker(r)?.up === true) p.isr.push(r)
+        }
       }
     }
   }
@@ -253,31 +294,34 @@ export class ClusterState {
     for (const t of this.topics.values()) for (const p of t.partitions) p.log.close()
   }
 
-  private addTopic (name: string, partitions: number, timestampType: TimestampType, id: string): TopicState {
+  private addTopic (name: string, partitions: number, timestampType: TimestampType, id: string, replicationFactor?: number, assignments?: ReadonlyArray<readonly number[]>): TopicState {
     const first = this.topicCount++ % this.brokers.length
     const topic: TopicState = { name, id, timestampType, partitions: [] }
-    for (let i = 0; i < partitions; i++) topic.partitions.push(this.newPartition(topic, i, this.spreadReplicas(first, i)))
+    for (let i = 0; i < partitions; i++) topic.partitions.push(this.newPartition(topic, i, assignments?.[i] ?? this.spreadReplicas(first, i, replicationFactor)))
     this.topics.set(name, topic)
     this.topicsById.set(id, topic)
     return topic
   }
 
   /** Replicas of partition i on consecutive brokers from `first`, so leaders spread over the cluster. */
-  private spreadReplicas (first: number, i: number): number[] {
+  private spreadReplicas (first: number, i: number, count = this.defaultReplicationFactor()): number[] {
     const n = this.brokers.length
     const replicas: number[] = []
-    for (let r = 0; r < Math.min(n, MAX_REPLICAS); r++) replicas.push(this.brokers[(first + i + r) % n].id)
+    for (let r = 0; r < Math.min(n, count); r++) replicas.push(this.brokers[(first + i + r) % n].id)
     return replicas
   }
 
   private newPartition (topic: TopicState, i: number, replicas: readonly number[]): PartitionState {
-    const leader = replicas.find(r => this.broker(r)?.up === true) ?? replicas[0]
+    // Before the brokers listen (topics given at start) every replica counts as live and in sync.
+    const starting = !this.brokers.some(b => b.up)
+    const live = starting ? [...replicas] : replicas.filter(r => this.broker(r)?.up === true)
     return {
       topic,
       index: i,
-      leaderId: leader,
+      leaderId: live[0] ?? -1,
       leaderEpoch: 0,
       replicas: [...replicas],
+      isr: live.length > 0 ? live : [replicas[0]],
       log: new PartitionLog({ topic: topic.name, partition: i, timestampType: topic.timestampType, file: this.options.dataDir === undefined ? undefined : this.logFile(topic.name, i) })
     }
   }

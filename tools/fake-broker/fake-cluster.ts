@@ -4,6 +4,7 @@ import { encodeRecordBatch, type BatchOptions, type RecordInput, type TimestampT
 import { BrokerServer } from './broker-server.js'
 import { ClusterState, type BrokerInfo, type PartitionState } from './cluster-state.js'
 import { Faults } from './faults.js'
+import { expandIsr, moveLeaderToLaggingReplica, shrinkIsr, uncleanLeaderElection } from './replica-faults.js'
 import { HANDLERS, SASL_HANDLERS } from './handlers/index.js'
 import { listenerPort, resolveListeners, type Listener, type ListenerSpec } from './listeners.js'
 import { SaslServer, type SaslServerOptions } from './sasl.js'
@@ -87,6 +88,26 @@ export class ClusterFaults extends Faults {
   /** Restarts a stopped broker on its old port. */
   async brokerUp (id: number): Promise<void> {
     await this.cluster.startBroker(id)
+  }
+
+  /** Followers leave a partition's ISR (all but the leader when `brokerIds` is omitted); returns the ISR. */
+  shrinkIsr (topic: string, partition: number, brokerIds?: number[]): number[] {
+    return shrinkIsr(this.cluster.state, topic, partition, brokerIds)
+  }
+
+  /** Live replicas rejoin a partition's ISR (all of them when `brokerIds` is omitted); returns the ISR. */
+  expandIsr (topic: string, partition: number, brokerIds?: number[]): number[] {
+    return expandIsr(this.cluster.state, topic, partition, brokerIds)
+  }
+
+  /** An out-of-sync replica becomes leader, losing the records above `truncateTo`; returns the new log end. */
+  uncleanLeaderElection (topic: string, partition: number, brokerId: number, truncateTo?: bigint): bigint {
+    return uncleanLeaderElection(this.cluster.state, topic, partition, brokerId, truncateTo)
+  }
+
+  /** Leadership moves to a replica whose log ends at `endOffset` (the rest is truncated); returns the new log end. */
+  moveLeaderToLaggingReplica (topic: string, partition: number, brokerId: number, endOffset: bigint): bigint {
+    return moveLeaderToLaggingReplica(this.cluster.state, topic, partition, brokerId, endOffset)
   }
 
   /** Moves a partition's log start offset up, so fetches below it get OFFSET_OUT_OF_RANGE. */

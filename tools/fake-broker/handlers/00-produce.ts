@@ -53,6 +53,11 @@ function produceOne (ctx: RequestContext<Req>, name: string, index: number, reco
       throw err
     }
   }
+  // acks=all waits for the ISR; with fewer in-sync replicas than min.insync.replicas Kafka refuses the write
+  // before appending (Partition.appendRecordsToLeader).
+  if (ctx.body.acks === -1 && p.isr.length < ctx.cluster.minInsyncReplicas(name)) {
+    return fail(ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR ${p.isr.length} is insufficient to satisfy the min.isr requirement of ${ctx.cluster.minInsyncReplicas(name)} for partition ${name}-${index}`)
+  }
   const r = p.log.append(batch, p.leaderEpoch)
   return {
     index,

@@ -58,7 +58,7 @@ function describeTopic (ctx: RequestContext<Req>, t: TopicState): TopicRes {
       leaderId: p.leaderId,
       leaderEpoch: p.leaderEpoch,
       replicaNodes: p.replicas,
-      isrNodes: p.replicas.filter(up),
+      isrNodes: p.isr,
       offlineReplicas: p.replicas.filter(r => !up(r))
     }))
   }

@@ -30,9 +30,14 @@ export const createTopicsHandler = serve<Req>(CreateTopics, '0-7', (ctx): Res =>
       if (cluster.topics.has(t.name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${t.name}' already exists.`)
       const partitions = t.assignments.length > 0 ? t.assignments.length : t.numPartitions === -1 ? cluster.options.defaultPartitions : t.numPartitions
       if (partitions < 1) return fail(ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.')
-      const replication = t.replicationFactor === -1 ? 1 : t.replicationFactor
+      const replication = t.assignments.length > 0 ? t.assignments[0].brokerIds.length : t.replicationFactor === -1 ? cluster.defaultReplicationFactor() : t.replicationFactor
       if (replication < 1 || replication > brokers) {
         return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor: ${replication} larger than available brokers: ${brokers}.`)
+      }
+      for (const a of t.assignments) {
+        if (a.brokerIds.length !== replication || new Set(a.brokerIds).size !== a.brokerIds.length || a.brokerIds.some(id => cluster.broker(id) === undefined) || a.partitionIndex < 0 || a.partitionIndex >= partitions) {
+          return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Invalid replica assignment for partition ${a.partitionIndex}: ${JSON.stringify(a.brokerIds)}`)
+        }
       }
       const invalid = cluster.configs.validateTopicConfigs(t.configs)
       if (invalid.errorCode !== ErrorCode.NONE) return fail(invalid.errorCode, invalid.errorMessage ?? '')
@@ -41,7 +46,8 @@ export const createTopicsHandler = serve<Req>(CreateTopics, '0-7', (ctx): Res =>
       const timestampType = tsConfig === 'LogAppendTime' ? 'logAppend' : 'create'
       let topicId = '00000000-0000-0000-0000-000000000000'
       if (!body.validateOnly) {
-        topicId = cluster.createTopic(t.name, partitions, timestampType).id
+        const assignments = t.assignments.length > 0 ? [...t.assignments].sort((a, b) => a.partitionIndex - b.partitionIndex).map(a => a.brokerIds) : undefined
+        topicId = cluster.createTopic(t.name, partitions, timestampType, { replicationFactor: replication, assignments }).id
         cluster.configs.setTopicConfigs(t.name, t.configs)
       }
       // KIP-525: the topic's configs as DescribeConfigs would list them; a dry run shows the given ones as overrides.
