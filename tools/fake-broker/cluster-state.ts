@@ -62,6 +62,8 @@ export interface ClusterStateOptions {
   groupMaxSessionTimeoutMs: number
   /** A fixed cluster id (else a random one, or the one saved in dataDir). */
   clusterId?: string
+  /** The broker's clock in epoch ms (timestamp checks, retention); tests may drive it. Default Date.now. */
+  clock?: () => number
   /** Static broker configs (server.properties), reported as STATIC_BROKER_CONFIG; validated by ConfigStore. */
   brokerConfigs?: Readonly<Record<string, string>>
 }
@@ -229,6 +231,11 @@ export class ClusterState {
   defaultReplicationFactor (): number {
     const configured = this.options.brokerConfigs?.['default.replication.factor']
     return configured !== undefined ? Math.min(Number(configured), this.brokers.length) : Math.min(this.brokers.length, MAX_REPLICAS)
+  }
+
+  /** The broker's time now, in epoch ms (the `clock` option). */
+  now (): number {
+    return (this.options.clock ?? Date.now)()
   }
 
   /** The topic's min.insync.replicas (its override, else the broker's). */

@@ -4,6 +4,7 @@ import { encodeRecordBatch, type BatchOptions, type RecordInput, type TimestampT
 import { BrokerServer } from './broker-server.js'
 import { ClusterState, type BrokerInfo, type PartitionState } from './cluster-state.js'
 import { Faults } from './faults.js'
+import { enforceRetention } from './topic-policy.js'
 import { expandIsr, moveLeaderToLaggingReplica, shrinkIsr, uncleanLeaderElection } from './replica-faults.js'
 import { HANDLERS, SASL_HANDLERS } from './handlers/index.js'
 import { listenerPort, resolveListeners, type Listener, type ListenerSpec } from './listeners.js'
@@ -65,6 +66,13 @@ export interface FakeClusterOptions {
   sasl?: SaslServerOptions
   /** Static broker configs, as in server.properties (`{ 'log.retention.hours': '24' }`): DescribeConfigs reports them as STATIC_BROKER_CONFIG and topics inherit them. */
   brokerConfigs?: Record<string, string>
+  /**
+   * The brokers' clock in epoch ms: record timestamp checks, LogAppendTime and retention use it, so a test can
+   * move time forward (virtual time) and call `enforceRetention()`. Default Date.now.
+   */
+  clock?: () => number
+  /** log.retention.check.interval.ms: how often retention runs on its own. Default 300000, as Kafka. */
+  retentionCheckIntervalMs?: number
   /** Where to write log lines (closed connections and why; with `verbose`, every request). */
   log?: (line: string) => void
   /** Log every request: API, version, client id, topic-partitions and the answer's error codes. */
@@ -126,6 +134,7 @@ export class FakeCluster {
   /** The PEM certificate SSL listeners present, when it was generated: give it to clients as their CA. */
   readonly tlsCa: string | undefined
   private readonly servers = new Map<number, BrokerServer[]>()
+  private retentionTimer: NodeJS.Timeout | undefined
   private stopped = false
 
   private constructor (private readonly opts: FakeClusterOptions, brokers: BrokerInfo[], listeners: Listener[]) {
@@ -137,6 +146,7 @@ export class FakeCluster {
       groupMinSessionTimeoutMs: opts.groupMinSessionTimeoutMs ?? 6000,
       groupMaxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs ?? 1800000,
       clusterId: opts.clusterId,
+      clock: opts.clock,
       brokerConfigs: opts.brokerConfigs
     })
     this.faults = new ClusterFaults(this)
@@ -192,6 +202,9 @@ export class FakeCluster {
         if (!cluster.state.topics.has(t.name)) cluster.state.createTopic(t.name, t.partitions ?? 1, t.timestampType ?? 'create')
       }
       for (const b of brokers) await cluster.startBroker(b.id)
+      const interval = opts.retentionCheckIntervalMs ?? 300_000
+      if (!Number.isInteger(interval) || interval < 1) throw new ConfigError('retentionCheckIntervalMs', `must be a positive integer, got ${interval}`)
+      cluster.retentionTimer = setInterval(() => { cluster.enforceRetention() }, interval).unref()
     } catch (err) {
       await cluster.stop()
       throw err
@@ -214,6 +227,7 @@ export class FakeCluster {
   async stop (): Promise<void> {
     if (this.stopped) return
     this.stopped = true
+    clearInterval(this.retentionTimer)
     this.state.groups.close()
     await Promise.all([...this.servers.values()].flat().map(s => s.close()))
     for (const b of this.state.brokers) b.up = false
@@ -230,9 +244,17 @@ export class FakeCluster {
    */
   produce (topic: string, partition: number, records: RecordInput[], opts: BatchOptions = {}): bigint {
     const p = this.partitionState(topic, partition)
-    const result = p.log.append(encodeRecordBatch(records, opts), p.leaderEpoch)
+    const result = p.log.append(encodeRecordBatch(records, opts), p.leaderEpoch, this.state.now())
     if (result.errorCode !== 0) throw new KafkaError(result.errorCode, `${topic}[${partition}] ${result.errorMessage ?? ''}`)
     return result.baseOffset
+  }
+
+  /**
+   * Applies retention.ms and retention.bytes now (by the cluster's clock), as the scheduled check does: old
+   * batches go and log start offsets move. Returns how many partitions lost data.
+   */
+  enforceRetention (): number {
+    return enforceRetention(this.state, this.state.now())
   }
 
   highWatermark (topic: string, partition: number): bigint {

@@ -4,6 +4,7 @@ import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { NO_RESPONSE, serve, type RequestContext } from '../handler.js'
 import { leaderEndpoints } from './leader-hint.js'
 import { upConvertMessageSet } from '../up-convert.js'
+import { produceConfigError } from '../topic-policy.js'
 import { CorruptRecordError, CompressionError } from '../../../protocol/errors.js'
 
 // Produce (key 0), v0-12: appends record batches. v0-2 carry legacy message sets, which Kafka 4.0 removed
@@ -58,7 +59,9 @@ function produceOne (ctx: RequestContext<Req>, name: string, index: number, reco
   if (ctx.body.acks === -1 && p.isr.length < ctx.cluster.minInsyncReplicas(name)) {
     return fail(ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR ${p.isr.length} is insufficient to satisfy the min.isr requirement of ${ctx.cluster.minInsyncReplicas(name)} for partition ${name}-${index}`)
   }
-  const r = p.log.append(batch, p.leaderEpoch)
+  const refused = produceConfigError(ctx.cluster, p.topic, index, batch, ctx.cluster.now())
+  if (refused !== undefined) return fail(refused.errorCode, refused.errorMessage)
+  const r = p.log.append(batch, p.leaderEpoch, ctx.cluster.now())
   return {
     index,
     errorCode: r.errorCode,
