@@ -17,8 +17,19 @@ import { ScramCredentials } from './scram-credentials.js'
 export interface BrokerInfo {
   readonly id: number
   readonly host: string
+  /** The port of the broker's first listener. */
   port: number
   up: boolean
+  /** The port of each listener by name, when the broker has several (FakeClusterOptions.listeners). */
+  readonly listenerPorts?: Map<string, number>
+}
+
+/**
+ * The port `b` advertises to a client connected on `listener`: Kafka answers every request with the addresses of
+ * the listener it arrived on (advertised.listeners), so an SSL client is never sent to a PLAINTEXT port.
+ */
+export function advertisedPort (b: BrokerInfo, listener: string | undefined): number {
+  return (listener === undefined ? undefined : b.listenerPorts?.get(listener)) ?? b.port
 }
 
 export interface PartitionState {
@@ -29,6 +40,11 @@ export interface PartitionState {
   /** Bumped on every leader change (KIP-320), so clients can tell stale metadata from fresh. */
   leaderEpoch: number
   readonly replicas: number[]
+  /**
+   * The in-sync replicas. Every replica shares the one log, so a live replica is caught up at once; the ISR
+   * shrinks when a broker stops (never below its last member, as Kafka keeps it) or by the shrink-isr fault.
+   */
+  isr: number[]
   readonly log: PartitionLog
 }
 
@@ -52,6 +68,10 @@ export interface ClusterStateOptions {
   maxPartitions: number
   /** Where recovery of damaged log files is reported. */
   log?: (line: string) => void
+  /** A fixed cluster id (else a random one, or the one saved in dataDir). */
+  clusterId?: string
+  /** The broker's clock in epoch ms (timestamp checks, retention); tests may drive it. Default Date.now. */
+  clock?: () => number
   /** Static broker configs (server.properties), reported as STATIC_BROKER_CONFIG; validated by ConfigStore. */
   brokerConfigs?: Readonly<Record<string, string>>
 }
@@ -107,7 +127,13 @@ export class ClusterState {
       },
       file: options.dataDir === undefined ? undefined : join(options.dataDir, 'transactions.json')
     })
-    this.clusterId = saved?.clusterId ?? randomUUID().replace(/-/g, '').slice(0, 22)
+    if (saved !== undefined && options.clusterId !== undefined && saved.clusterId !== options.clusterId) {
+      // Kafka refuses to start on a log directory formatted for another cluster (INCONSISTENT_CLUSTER_ID).
+      throw new ConfigError('clusterId', `${options.clusterId} differs from ${saved.clusterId}, the cluster id saved in ${options.dataDir ?? ''}`)
+    }
+    this.clusterId = saved?.clusterId ?? options.clusterId ?? randomUUID().replace(/-/g, '').slice(0, 22)
+    // The cluster id is written at once, as `kafka-storage format` does, so that a restart keeps it.
+    if (saved === undefined) this.save()
     if (saved?.configs !== undefined) this.configs.restore(saved.configs.topics, saved.configs.brokers)
     if (saved !== undefined) {
       this.nextProducerId = BigInt(saved.nextProducerId)
@@ -148,15 +174,24 @@ export class ClusterState {
     return TOPIC_NAME.test(name) && name !== '.' && name !== '..' ? 0 : ErrorCode.INVALID_TOPIC_EXCEPTION
   }
 
-  /** Creates a topic; throws ConfigError when the name is invalid, it exists, or partitions < 1. */
-  createTopic (name: string, partitions: number, timestampType: TimestampType = 'create'): TopicState {
+  /**
+   * Creates a topic; throws ConfigError when the name is invalid, it exists, partitions < 1, or the replication
+   * factor is outside 1..brokers. Replicas are spread round robin (default min(3, brokers) of them, or
+   * default.replication.factor), or placed as `assignments` says (broker ids per partition, the first leads).
+   */
+  createTopic (name: string, partitions: number, timestampType: TimestampType = 'create', placement: { replicationFactor?: number, assignments?: ReadonlyArray<readonly number[]> } = {}): TopicState {
     if (ClusterState.topicNameError(name) !== 0) throw new ConfigError('topic', `invalid topic name ${JSON.stringify(name)}`)
     if (this.topics.has(name)) throw new ConfigError('topic', `topic ${name} already exists`)
     if (!Number.isInteger(partitions) || partitions < 1) throw new ConfigError('partitions', `topic ${name}: partitions must be a positive integer, got ${partitions}`)
+    const rf = placement.replicationFactor ?? this.defaultReplicationFactor()
+    if (!Number.isInteger(rf) || rf < 1 || rf > this.brokers.length) throw new ConfigError('replicationFactor', `topic ${name}: must be 1..${this.brokers.length} (the brokers), got ${rf}`)
+    for (const a of placement.assignments ?? []) {
+      if (a.length === 0 || new Set(a).size !== a.length || a.some(id => this.broker(id) === undefined)) throw new ConfigError('assignments', `topic ${name}: ${JSON.stringify(a)} is not a list of distinct broker ids`)
+    }
     if (partitions > this.options.maxPartitions - this.partitions) {
       throw new ConfigError('partitions', `topic ${name}: ${partitions} partitions would take the cluster past its ${this.options.maxPartitions} (maxPartitions)`)
     }
-    const topic = this.addTopic(name, partitions, timestampType, randomUUID())
+    const topic = this.addTopic(name, partitions, timestampType, randomUUID(), rf, placement.assignments)
     this.save()
     return topic
   }
@@ -178,7 +213,7 @@ export class ClusterState {
     const first = topic.partitions[0]?.replicas[0] ?? this.brokers[0].id
     const start = this.brokers.findIndex(b => b.id === first)
     for (let i = topic.partitions.length, a = 0; i < count; i++, a++) {
-      topic.partitions.push(this.newPartition(topic, i, assignments?.[a] ?? this.spreadReplicas(start, i)))
+      topic.partitions.push(this.newPartition(topic, i, assignments?.[a] ?? this.spreadReplicas(start, i, topic.partitions[0]?.replicas.length)))
       this.partitions++
     }
     this.save()
@@ -223,29 +258,61 @@ export class ClusterState {
     if (p === undefined) throw new ConfigError('topic', `no partition ${topic}[${partition}]`)
     if (this.broker(brokerId) === undefined) throw new ConfigError('brokerId', `no broker ${brokerId}`)
     if (!p.replicas.includes(brokerId)) p.replicas.push(brokerId)
+    if (!p.isr.includes(brokerId)) p.isr.push(brokerId)
     p.leaderId = brokerId
     p.leaderEpoch++
   }
 
-  /** Leaders on a stopped broker move to the next live replica, as the controller would elect one. */
+  /** The replication factor of topics created without one: default.replication.factor if set, else min(3, brokers). */
+  defaultReplicationFactor (): number {
+    const configured = this.options.brokerConfigs?.['default.replication.factor']
+    return configured !== undefined ? Math.min(Number(configured), this.brokers.length) : Math.min(this.brokers.length, MAX_REPLICAS)
+  }
+
+  /** The broker's time now, in epoch ms (the `clock` option). */
+  now (): number {
+    return (this.options.clock ?? Date.now)()
+  }
+
+  /** The topic's min.insync.replicas (its override, else the broker's). */
+  minInsyncReplicas (topic: string): number {
+    return Number(this.configs.topicValue(topic, 'min.insync.replicas', this.brokers[0].id) ?? '1')
+  }
+
+  /**
+   * A stopped broker leaves every ISR (unless it is the last member: Kafka never empties an ISR), and its
+   * leaderships move to a live in-sync replica, as the controller's clean election; none: no leader.
+   */
   onBrokerDown (id: number): void {
     for (const topic of this.topics.values()) {
       for (const p of topic.partitions) {
+        if (!p.replicas.includes(id)) continue
+        if (p.isr.length > 1) p.isr = p.isr.filter(r => r !== id)
         if (p.leaderId !== id) continue
-        const next = p.replicas.find(r => r !== id && this.broker(r)?.up === true)
+        const next = p.isr.find(r => r !== id && this.broker(r)?.up === true)
         p.leaderId = next ?? -1
         p.leaderEpoch++
       }
     }
   }
 
-  /** Leaderless partitions with a replica on a restarted broker get it as leader. */
+  /**
+   * A restarted broker's replicas catch up from their leader at once (the log is shared) and rejoin the ISR. A
+   * leaderless partition gets a leader only when the broker is in its ISR (its last member): a clean election
+   * never picks an out-of-sync replica (the unclean-leader-election fault does).
+   */
   onBrokerUp (id: number): void {
     for (const topic of this.topics.values()) {
       for (const p of topic.partitions) {
-        if (p.leaderId >= 0 || !p.replicas.includes(id)) continue
-        p.leaderId = id
-        p.leaderEpoch++
+        if (!p.replicas.includes(id)) continue
+        if (p.leaderId >= 0) {
+          if (!p.isr.includes(id)) p.isr.push(id)
+        } else if (p.isr.includes(id)) {
+          p.leaderId = id
+          p.leaderEpoch++
+          // The replicas that were up without a leader catch up from this one.
+          for (const r of p.replicas) if (!p.isr.includes(r) && this.broker(r)?.up === true) p.isr.push(r)
+        }
       }
     }
   }
@@ -271,10 +338,10 @@ export class ClusterState {
     for (const t of this.topics.values()) for (const p of t.partitions) p.log.close()
   }
 
-  private addTopic (name: string, partitions: number, timestampType: TimestampType, id: string): TopicState {
+  private addTopic (name: string, partitions: number, timestampType: TimestampType, id: string, replicationFactor?: number, assignments?: ReadonlyArray<readonly number[]>): TopicState {
     const first = this.topicCount++ % this.brokers.length
     const topic: TopicState = { name, id, timestampType, partitions: [] }
-    for (let i = 0; i < partitions; i++) topic.partitions.push(this.newPartition(topic, i, this.spreadReplicas(first, i)))
+    for (let i = 0; i < partitions; i++) topic.partitions.push(this.newPartition(topic, i, assignments?.[i] ?? this.spreadReplicas(first, i, replicationFactor)))
     this.topics.set(name, topic)
     this.topicsById.set(id, topic)
     this.partitions += partitions
@@ -282,21 +349,24 @@ export class ClusterState {
   }
 
   /** Replicas of partition i on consecutive brokers from `first`, so leaders spread over the cluster. */
-  private spreadReplicas (first: number, i: number): number[] {
+  private spreadReplicas (first: number, i: number, count = this.defaultReplicationFactor()): number[] {
     const n = this.brokers.length
     const replicas: number[] = []
-    for (let r = 0; r < Math.min(n, MAX_REPLICAS); r++) replicas.push(this.brokers[(first + i + r) % n].id)
+    for (let r = 0; r < Math.min(n, count); r++) replicas.push(this.brokers[(first + i + r) % n].id)
     return replicas
   }
 
   private newPartition (topic: TopicState, i: number, replicas: readonly number[]): PartitionState {
-    const leader = replicas.find(r => this.broker(r)?.up === true) ?? replicas[0]
+    // Before the brokers listen (topics given at start) every replica counts as live and in sync.
+    const starting = !this.brokers.some(b => b.up)
+    const live = starting ? [...replicas] : replicas.filter(r => this.broker(r)?.up === true)
     return {
       topic,
       index: i,
-      leaderId: leader,
+      leaderId: live[0] ?? -1,
       leaderEpoch: 0,
       replicas: [...replicas],
+      isr: live.length > 0 ? live : [replicas[0]],
       log: new PartitionLog({ topic: topic.name, partition: i, timestampType: topic.timestampType, file: this.options.dataDir === undefined ? undefined : this.logFile(topic.name, i), log: this.options.log })
     }
   }

@@ -21,6 +21,8 @@ import { SaslSession, type SaslServer } from './sasl.js'
 export interface ConnectionHost {
   readonly cluster: ClusterState
   readonly broker: BrokerInfo
+  /** The listener's name (PLAINTEXT, SSL, ...), for the addresses answers advertise. */
+  readonly listener?: string
   readonly handlers: ReadonlyMap<number, Handler>
   readonly faults: Faults
   /** socket.request.max.bytes: larger frames close the connection before anything is allocated for them. */
@@ -265,6 +267,7 @@ export class Connection {
     const ctx: RequestContext = {
       cluster: this.host.cluster,
       broker: this.host.broker,
+      listener: this.host.listener,
       version: header.apiVersion,
       header,
       body: req.body,

@@ -14,6 +14,12 @@ export const CONTROL_HELP = `Control commands (one a line on stdin with --contro
                                          (name or code), optionally only for one topic or partition
   latency MS [API]                       delay every response (of API) by MS
   drop-mid-response API [COUNT]          close the connection halfway through the next COUNT responses
+  shrink-isr TOPIC PARTITION [BROKER...] followers leave the ISR (all but the leader without BROKER)
+  expand-isr TOPIC PARTITION [BROKER...] live replicas rejoin the ISR (all without BROKER)
+  unclean-leader-election TOPIC PARTITION BROKER [END_OFFSET]
+                                         an out-of-sync replica leads; records from END_OFFSET on are lost
+  lagging-leader TOPIC PARTITION BROKER END_OFFSET
+                                         BROKER leads with its log ending at END_OFFSET (the rest is truncated)
   delete-records TOPIC PARTITION OFFSET  move the log start offset up to OFFSET
   produce TOPIC PARTITION VALUE...       append one record per VALUE
   high-watermark TOPIC PARTITION         print the partition's high watermark
@@ -64,6 +70,20 @@ export async function runControlCommand (cluster: FakeCluster, line: string): Pr
     case 'drop-mid-response':
       f.dropConnectionMidResponse(api(a[0]), a[1] === undefined ? 1 : int(a[1], 'COUNT', 1))
       return `ok drop ${a[1] ?? 1} ${a[0]}`
+    case 'shrink-isr':
+    case 'expand-isr': {
+      const ids = a.slice(2).map(x => int(x, 'BROKER'))
+      const isr = (cmd === 'shrink-isr' ? f.shrinkIsr : f.expandIsr).call(f, a[0], int(a[1], 'PARTITION'), ids.length === 0 ? undefined : ids)
+      return `ok ${a[0]} ${a[1]} isr ${isr.join(',')}`
+    }
+    case 'unclean-leader-election': {
+      const end = f.uncleanLeaderElection(a[0], int(a[1], 'PARTITION'), int(a[2], 'BROKER'), a[3] === undefined ? undefined : BigInt(int(a[3], 'END_OFFSET')))
+      return `ok ${a[0]} ${a[1]} leader ${a[2]} log end ${end}`
+    }
+    case 'lagging-leader': {
+      const end = f.moveLeaderToLaggingReplica(a[0], int(a[1], 'PARTITION'), int(a[2], 'BROKER'), BigInt(int(a[3], 'END_OFFSET')))
+      return `ok ${a[0]} ${a[1]} leader ${a[2]} log end ${end}`
+    }
     case 'delete-records':
       f.deleteRecordsBefore(a[0], int(a[1], 'PARTITION'), BigInt(int(a[2], 'OFFSET')))
       return `ok log start ${cluster.logStartOffset(a[0], int(a[1], 'PARTITION'))}`

@@ -5,8 +5,12 @@ import { MIN_ITERATIONS, type ScramMechanism } from '../../consumer/sasl/scram.j
 import { BrokerServer } from './broker-server.js'
 import { ClusterState, type BrokerInfo, type PartitionState } from './cluster-state.js'
 import { Faults } from './faults.js'
+import { enforceRetention } from './topic-policy.js'
+import { expandIsr, moveLeaderToLaggingReplica, shrinkIsr, uncleanLeaderElection } from './replica-faults.js'
 import { HANDLERS, SASL_HANDLERS } from './handlers/index.js'
+import { listenerPort, resolveListeners, type Listener, type ListenerSpec } from './listeners.js'
 import { SaslServer, type SaslServerOptions } from './sasl.js'
+import { generateSelfSignedCert } from './self-signed-cert.js'
 
 // A Kafka cluster in the test process: N brokers, each a real TCP listener on 127.0.0.1, sharing one cluster
 // state (topics, logs, groups). Unmodified clients (librdkafka/kcat, kafkajs, kafka-python, @platformatic/kafka,
@@ -18,8 +22,23 @@ import { SaslServer, type SaslServerOptions } from './sasl.js'
 //   cluster.faults.failNext('Fetch', 2, ErrorCode.NOT_LEADER_OR_FOLLOWER, { topic: 'orders', partition: 0 })
 
 export interface FakeClusterOptions {
-  /** Number of brokers (ids 1..N). Default 1. */
+  /** Number of brokers (ids firstBrokerId..firstBrokerId+N-1). Default 1. */
   brokers?: number
+  /** The first broker's id; many client test suites assume brokers 0..n-1. Default 1. */
+  firstBrokerId?: number
+  /** The host name brokers advertise in Metadata and FindCoordinator (they listen on 127.0.0.1). Default 127.0.0.1. */
+  advertisedHost?: string
+  /** A fixed cluster id (Metadata's clusterId), for tests that compare it. Default: a random one. */
+  clusterId?: string
+  /**
+   * Several listeners per broker, each on its own port with its own security protocol, as Kafka's `listeners`:
+   * `['PLAINTEXT://:9092', 'SASL_SSL://:9094']` or `{ securityProtocol: 'SSL', port: 0 }`. A client is answered
+   * with the addresses of the listener it connected to. SSL listeners use `tls`, or a generated self-signed
+   * certificate (`tlsCa`) when `tls` is not given; SASL listeners need `sasl`. A listener's port is the first
+   * broker's; broker i (0-based) listens on port + i * (number of listeners). Default: one listener, on `port`,
+   * TLS when `tls` is given and SASL when `sasl` is.
+   */
+  listeners?: Array<ListenerSpec | string>
   topics?: Array<{ name: string, partitions?: number, timestampType?: TimestampType }>
   /** Create unknown topics named in Metadata requests (auto.create.topics.enable; Produce never creates). Default false. */
   autoCreateTopics?: boolean
@@ -27,7 +46,7 @@ export interface FakeClusterOptions {
   defaultPartitions?: number
   /** message.max.bytes: a produced batch longer than this is refused with MESSAGE_TOO_LARGE. Default 1048588, as Kafka. */
   maxMessageBytes?: number
-  /** First broker's port; the others take the next ones. Default 0: each broker gets a free port. */
+  /** First broker's port (without `listeners`); the others take the next ones. Default 0: free ports. */
   port?: number
   /** Keep topics, logs and committed offsets in this directory, and load them on start. */
   dataDir?: string
@@ -60,6 +79,13 @@ export interface FakeClusterOptions {
   sasl?: SaslServerOptions
   /** Static broker configs, as in server.properties (`{ 'log.retention.hours': '24' }`): DescribeConfigs reports them as STATIC_BROKER_CONFIG and topics inherit them. */
   brokerConfigs?: Record<string, string>
+  /**
+   * The brokers' clock in epoch ms: record timestamp checks, LogAppendTime and retention use it, so a test can
+   * move time forward (virtual time) and call `enforceRetention()`. Default Date.now.
+   */
+  clock?: () => number
+  /** log.retention.check.interval.ms: how often retention runs on its own. Default 300000, as Kafka. */
+  retentionCheckIntervalMs?: number
   /** Where to write log lines (closed connections and why; with `verbose`, every request). */
   log?: (line: string) => void
   /** Log every request: API, version, client id, topic-partitions and the answer's error codes. */
@@ -87,6 +113,26 @@ export class ClusterFaults extends Faults {
     await this.cluster.startBroker(id)
   }
 
+  /** Followers leave a partition's ISR (all but the leader when `brokerIds` is omitted); returns the ISR. */
+  shrinkIsr (topic: string, partition: number, brokerIds?: number[]): number[] {
+    return shrinkIsr(this.cluster.state, topic, partition, brokerIds)
+  }
+
+  /** Live replicas rejoin a partition's ISR (all of them when `brokerIds` is omitted); returns the ISR. */
+  expandIsr (topic: string, partition: number, brokerIds?: number[]): number[] {
+    return expandIsr(this.cluster.state, topic, partition, brokerIds)
+  }
+
+  /** An out-of-sync replica becomes leader, losing the records above `truncateTo`; returns the new log end. */
+  uncleanLeaderElection (topic: string, partition: number, brokerId: number, truncateTo?: bigint): bigint {
+    return uncleanLeaderElection(this.cluster.state, topic, partition, brokerId, truncateTo)
+  }
+
+  /** Leadership moves to a replica whose log ends at `endOffset` (the rest is truncated); returns the new log end. */
+  moveLeaderToLaggingReplica (topic: string, partition: number, brokerId: number, endOffset: bigint): bigint {
+    return moveLeaderToLaggingReplica(this.cluster.state, topic, partition, brokerId, endOffset)
+  }
+
   /** Moves a partition's log start offset up, so fetches below it get OFFSET_OUT_OF_RANGE. */
   deleteRecordsBefore (topic: string, partition: number, offset: bigint): void {
     const low = this.cluster.partitionState(topic, partition).log.deleteRecordsBefore(offset)
@@ -98,10 +144,15 @@ export class FakeCluster {
   /** The cluster state the handlers share; exposed for tests that need to look deeper. */
   readonly state: ClusterState
   readonly faults: ClusterFaults
-  private readonly servers = new Map<number, BrokerServer>()
+  /** The listeners every broker has, in the order given (the first is the one `bootstrap` lists). */
+  readonly listeners: readonly Listener[]
+  /** The PEM certificate SSL listeners present, when it was generated: give it to clients as their CA. */
+  readonly tlsCa: string | undefined
+  private readonly servers = new Map<number, BrokerServer[]>()
+  private retentionTimer: NodeJS.Timeout | undefined
   private stopped = false
 
-  private constructor (private readonly opts: FakeClusterOptions, brokers: BrokerInfo[]) {
+  private constructor (private readonly opts: FakeClusterOptions, brokers: BrokerInfo[], listeners: Listener[]) {
     this.state = new ClusterState(brokers, {
       autoCreateTopics: opts.autoCreateTopics ?? false,
       defaultPartitions: opts.defaultPartitions ?? 1,
@@ -112,25 +163,37 @@ export class FakeCluster {
       groupMaxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs ?? 1800000,
       maxPartitions: opts.maxPartitions ?? DEFAULT_MAX_PARTITIONS,
       log: opts.log,
-      brokerConfigs: opts.brokerConfigs
+      clusterId: opts.clusterId,
+      clock: opts.clock,
+      // maxMessageBytes is the broker's message.max.bytes, the default of every topic's max.message.bytes.
+      brokerConfigs: opts.maxMessageBytes === undefined ? opts.brokerConfigs : { 'message.max.bytes': String(opts.maxMessageBytes), ...opts.brokerConfigs }
     })
     this.faults = new ClusterFaults(this)
+    this.listeners = listeners
     const sasl = opts.sasl === undefined ? undefined : new SaslServer(opts.sasl, this.state.scram)
     if (sasl !== undefined) this.state.scram.seed(Object.keys(opts.sasl!.users), sasl.mechanisms.filter((m): m is ScramMechanism => m !== 'PLAIN'), MIN_ITERATIONS)
     const unservedReported = new Set<string>()
+    let tls = opts.tls
+    if (tls === undefined && listeners.some(l => l.tls)) {
+      // Every name a client may check: the advertised host and the address the brokers listen on.
+      const generated = generateSelfSignedCert([...new Set([brokers[0].host, 'localhost', '127.0.0.1'])])
+      tls = { key: generated.key, cert: generated.cert }
+      this.tlsCa = generated.cert
+    }
     for (const b of brokers) {
-      this.servers.set(b.id, new BrokerServer({
+      this.servers.set(b.id, listeners.map(l => new BrokerServer({
         cluster: this.state,
         broker: b,
-        handlers: sasl === undefined ? HANDLERS : SASL_HANDLERS,
+        listener: l.name,
+        handlers: l.sasl ? SASL_HANDLERS : HANDLERS,
         faults: this.faults,
         maxFrameBytes: opts.maxFrameBytes ?? 100 * 1024 * 1024,
         maxQueuedBytes: opts.queuedMaxRequestBytes,
         log: opts.log,
         verbose: opts.verbose === true && opts.log !== undefined,
-        sasl,
+        sasl: l.sasl ? sasl : undefined,
         unservedReported
-      }, opts.tls))
+      }, l.tls ? tls : undefined)))
     }
   }
 
@@ -139,17 +202,32 @@ export class FakeCluster {
     if (!Number.isInteger(n) || n < 1) throw new ConfigError('brokers', `must be a positive integer, got ${n}`)
     const port = opts.port ?? 0
     if (!Number.isInteger(port) || port < 0 || port + n - 1 > 65535) throw new ConfigError('port', `must be 0 or a port with room for ${n} brokers, got ${port}`)
-    const brokers: BrokerInfo[] = Array.from({ length: n }, (_, i) => ({ id: i + 1, host: '127.0.0.1', port: port === 0 ? 0 : port + i, up: false }))
+    if (opts.listeners !== undefined && opts.port !== undefined) throw new ConfigError('port', 'give the ports in `listeners` instead')
+    const first = opts.firstBrokerId ?? 1
+    if (!Number.isInteger(first) || first < 0 || first + n - 1 > 0x7fffffff) throw new ConfigError('firstBrokerId', `must be an integer >= 0, got ${first}`)
+    const host = opts.advertisedHost ?? '127.0.0.1'
+    if (!/^[A-Za-z0-9.:_-]+$/.test(host)) throw new ConfigError('advertisedHost', `not a host name: ${JSON.stringify(host)}`)
+    if (opts.clusterId !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(opts.clusterId)) throw new ConfigError('clusterId', `expected letters, digits, _ and - (Kafka's are 22 base64url characters), got ${JSON.stringify(opts.clusterId)}`)
+    const defaultProtocol = opts.tls === undefined ? (opts.sasl === undefined ? 'PLAINTEXT' : 'SASL_PLAINTEXT') : (opts.sasl === undefined ? 'SSL' : 'SASL_SSL')
+    const listeners = resolveListeners(opts.listeners ?? [{ securityProtocol: defaultProtocol, port }], n)
+    if (listeners.some(l => l.sasl) && opts.sasl === undefined) throw new ConfigError('sasl', 'a SASL listener needs `sasl` (its users)')
+    const brokers: BrokerInfo[] = Array.from({ length: n }, (_, i) => {
+      const ports = new Map(listeners.map((l): [string, number] => [l.name, listenerPort(l, i, listeners.length)]))
+      return { id: first + i, host, port: ports.get(listeners[0].name)!, up: false, listenerPorts: ports }
+    })
     // Without a certificate every handshake would fail, far from the cause: refuse the options instead.
     if (opts.tls !== undefined && opts.tls.pfx === undefined && opts.tls.SNICallback === undefined && (opts.tls.key === undefined || opts.tls.cert === undefined)) {
       throw new ConfigError('tls', 'needs a key and a cert (or pfx) for the brokers to present')
     }
-    const cluster = new FakeCluster(opts, brokers)
+    const cluster = new FakeCluster(opts, brokers, listeners)
     try {
       for (const t of opts.topics ?? []) {
         if (!cluster.state.topics.has(t.name)) cluster.state.createTopic(t.name, t.partitions ?? 1, t.timestampType ?? 'create')
       }
       for (const b of brokers) await cluster.startBroker(b.id)
+      const interval = opts.retentionCheckIntervalMs ?? 300_000
+      if (!Number.isInteger(interval) || interval < 1) throw new ConfigError('retentionCheckIntervalMs', `must be a positive integer, got ${interval}`)
+      cluster.retentionTimer = setInterval(() => { cluster.enforceRetention() }, interval).unref()
     } catch (err) {
       await cluster.stop()
       throw err
@@ -157,17 +235,24 @@ export class FakeCluster {
     return cluster
   }
 
-  /** "127.0.0.1:p1,127.0.0.1:p2,...": every broker, for clients' bootstrap.servers. */
+  /** "127.0.0.1:p1,127.0.0.1:p2,...": every broker on the first listener, for clients' bootstrap.servers. */
   get bootstrap (): string {
-    return this.state.brokers.map(b => `${b.host}:${b.port}`).join(',')
+    return this.bootstrapFor(this.listeners[0].name)
+  }
+
+  /** Every broker's address on a listener, by name ("SASL_SSL", or the name given in `listeners`). */
+  bootstrapFor (listener: string): string {
+    if (!this.listeners.some(l => l.name === listener)) throw new ConfigError('listener', `no listener ${listener} (${this.listeners.map(l => l.name).join(', ')})`)
+    return this.state.brokers.map(b => `${b.host}:${b.listenerPorts?.get(listener) ?? b.port}`).join(',')
   }
 
   /** Stops every broker, answers pending group requests and closes log files. */
   async stop (): Promise<void> {
     if (this.stopped) return
     this.stopped = true
+    clearInterval(this.retentionTimer)
     this.state.groups.close()
-    await Promise.all([...this.servers.values()].map(s => s.close()))
+    await Promise.all([...this.servers.values()].flat().map(s => s.close()))
     for (const b of this.state.brokers) b.up = false
     this.state.close()
   }
@@ -182,9 +267,17 @@ export class FakeCluster {
    */
   produce (topic: string, partition: number, records: RecordInput[], opts: BatchOptions = {}): bigint {
     const p = this.partitionState(topic, partition)
-    const result = p.log.append(encodeRecordBatch(records, opts), p.leaderEpoch)
+    const result = p.log.append(encodeRecordBatch(records, opts), p.leaderEpoch, this.state.now())
     if (result.errorCode !== 0) throw new KafkaError(result.errorCode, `${topic}[${partition}] ${result.detail ?? result.errorMessage ?? ''}`)
     return result.baseOffset
+  }
+
+  /**
+   * Applies retention.ms and retention.bytes now (by the cluster's clock), as the scheduled check does: old
+   * batches go and log start offsets move. Returns how many partitions lost data.
+   */
+  enforceRetention (): number {
+    return enforceRetention(this.state, this.state.now())
   }
 
   highWatermark (topic: string, partition: number): bigint {
@@ -198,7 +291,7 @@ export class FakeCluster {
   /** @internal Request bytes held by every broker's connections (queued.max.request.bytes applies per connection). */
   queuedRequestBytes (): number {
     let n = 0
-    for (const s of this.servers.values()) n += s.queuedBytes
+    for (const s of [...this.servers.values()].flat()) n += s.queuedBytes
     return n
   }
 
@@ -213,7 +306,13 @@ export class FakeCluster {
   async startBroker (id: number): Promise<void> {
     const b = this.brokerInfo(id)
     if (b.up) return
-    b.port = await this.servers.get(id)!.listen(b.port)
+    const servers = this.servers.get(id)!
+    for (let j = 0; j < servers.length; j++) {
+      const name = this.listeners[j].name
+      const port = await servers[j].listen(b.listenerPorts?.get(name) ?? b.port)
+      b.listenerPorts?.set(name, port)
+      if (j === 0) b.port = port
+    }
     b.up = true
     this.state.onBrokerUp(id)
   }
@@ -224,12 +323,12 @@ export class FakeCluster {
     if (!b.up) return
     b.up = false
     this.state.onBrokerDown(id)
-    await this.servers.get(id)!.close()
+    await Promise.all(this.servers.get(id)!.map(s => s.close()))
   }
 
   private brokerInfo (id: number): BrokerInfo {
     const b = this.state.broker(id)
-    if (b === undefined) throw new ConfigError('brokerId', `no broker ${id} (brokers are 1..${this.state.brokers.length})`)
+    if (b === undefined) throw new ConfigError('brokerId', `no broker ${id} (brokers are ${this.state.brokers.map(x => x.id).join(', ')})`)
     return b
   }
 }

@@ -15,6 +15,8 @@ export interface RequestContext<Req = any> {
   readonly cluster: ClusterState
   /** The broker the request arrived at: leadership and coordinator checks are made against it. */
   readonly broker: BrokerInfo
+  /** The name of the listener the request arrived on; answers carry that listener's addresses. */
+  readonly listener?: string
   readonly version: number
   readonly header: RequestHeader
   readonly body: Req

@@ -373,6 +373,35 @@ export class PartitionLog {
     return () => { this.appendWaiters.delete(cb) }
   }
 
+  /**
+   * Cuts the log back to `offset`, as a follower truncates when it becomes leader without the records above it
+   * (unclean or lagging leader election). Whole batches go: the new end is the base offset of the batch that held
+   * `offset` when it falls inside one. Returns the new end offset. Not for persisted logs (their file is
+   * append-only here).
+   */
+  truncateTo (offset: bigint): bigint {
+    if (this.file !== undefined) throw new ConfigError('truncate', `${this.topic}[${this.partition}]: truncation is not supported for logs kept in a data directory`)
+    const target = Math.max(Number(offset), this.startOffset)
+    if (target >= this.endOffset) return BigInt(this.endOffset)
+    let end = target
+    while (this.segments.length > 0) {
+      const seg = this.segments[this.segments.length - 1]
+      const i = seg.find(target)
+      if (i < seg.count) end = Math.min(end, seg.bases[i])
+      if (i < seg.count) {
+        // A copy, so that the bytes of Fetch answers still being written are never overwritten by new appends.
+        seg.used = seg.starts[i]
+        seg.buf = Buffer.from(seg.buf.subarray(0, seg.used))
+      }
+      for (const list of [seg.bases, seg.lasts, seg.starts, seg.maxTimestamps]) list.length = Math.min(list.length, i)
+      if (seg.count > 0 || this.segments.length === 1) break
+      this.segments.pop()
+    }
+    this.endOffset = Math.max(end, this.startOffset)
+    while (this.epochs.length > 0 && this.epochs[this.epochs.length - 1].startOffset >= this.endOffset) this.epochs.pop()
+    return BigInt(this.endOffset)
+  }
+
   close (): void {
     if (this.fd !== undefined) closeSync(this.fd)
     this.fd = undefined

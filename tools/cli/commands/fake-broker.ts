@@ -4,6 +4,9 @@
 // With --verbose every request is logged on stderr (API, version, client id, topic-partitions, error codes).
 import { parseArgs } from 'node:util'
 import { createInterface } from 'node:readline'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { ConfigError, KafkaDirectError } from '../../../protocol/errors.js'
 import { FakeCluster, type FakeClusterOptions } from '../../fake-broker/index.js'
 import { CONTROL_HELP, runControlCommand } from '../../fake-broker/control-commands.js'
@@ -23,6 +26,9 @@ export interface FakeBrokerIo {
 const USAGE = `Usage: kafka-direct fake-broker [--brokers N] [--topic NAME:PARTITIONS ...] [--port P] [--data DIR]
                                 [--verbose] [--auto-create] [--default-partitions N]
                                 [--sasl-user NAME:PASSWORD ...] [--sasl-mechanisms LIST]
+                                [--listener PROTOCOL://:PORT ...] [--tls-cert PEM --tls-key PEM]
+                                [--tls-ca-out FILE] [--first-broker-id N] [--advertised-host HOST]
+                                [--cluster-id ID]
 
 Runs a fake Kafka cluster on 127.0.0.1 until SIGINT/SIGTERM; prints the bootstrap list as the first line.
   --brokers N              number of brokers (default 1), listening on P, P+1, ...
@@ -38,6 +44,17 @@ Runs a fake Kafka cluster on 127.0.0.1 until SIGINT/SIGTERM; prints the bootstra
   --control                read fault-injection commands from stdin (see below)
   --sasl-user NAME:PASSWORD  require SASL authentication (a SASL_PLAINTEXT listener); repeatable
   --sasl-mechanisms LIST   enabled mechanisms (default PLAIN,SCRAM-SHA-256,SCRAM-SHA-512)
+  --listener PROTOCOL://:PORT  a listener on every broker (repeatable): PLAINTEXT, SSL, SASL_PLAINTEXT or
+                           SASL_SSL; PORT is the first broker's (0: free ports), broker i takes
+                           PORT + i * (number of listeners). Clients get the addresses of the listener they
+                           use. The first line printed lists the first listener; stderr lists them all.
+                           Without --listener: one PLAINTEXT (or SASL_PLAINTEXT) listener on --port
+  --tls-cert FILE, --tls-key FILE  PEM certificate and key for SSL listeners; without them a self-signed
+                           certificate is generated and written to --tls-ca-out (default a file in the
+                           temporary directory, named on stderr) for clients to trust
+  --first-broker-id N      id of the first broker (default 1)
+  --advertised-host HOST   host name advertised in Metadata (default 127.0.0.1; brokers bind 127.0.0.1)
+  --cluster-id ID          a fixed cluster id
 
 ${CONTROL_HELP}
 `
@@ -45,7 +62,7 @@ ${CONTROL_HELP}
 export async function run (argv: string[], io: FakeBrokerIo = {}): Promise<number> {
   const stdout = io.stdout ?? process.stdout
   const stderr = io.stderr ?? process.stderr
-  let opts: FakeClusterOptions & { control: boolean }
+  let opts: CliOptions
   try {
     opts = parseOptions(argv, line => { stderr.write(`${line}\n`) })
   } catch (err) {
@@ -64,6 +81,15 @@ export async function run (argv: string[], io: FakeBrokerIo = {}): Promise<numbe
     return 1
   }
   stdout.write(`${cluster.bootstrap}\n`)
+  let caFile: string | undefined
+  if (cluster.tlsCa !== undefined) {
+    caFile = opts.tlsCaOut ?? join(tmpdir(), `kafka-direct-fake-broker-${process.pid}-ca.pem`)
+    writeFileSync(caFile, cluster.tlsCa)
+    stderr.write(`fake-broker: CA certificate of the SSL listeners: ${caFile}\n`)
+  }
+  if (cluster.listeners.length > 1 || opts.listeners !== undefined) {
+    for (const l of cluster.listeners) stderr.write(`fake-broker: listener ${l.name} ${cluster.bootstrapFor(l.name)}\n`)
+  }
   io.onStart?.(cluster)
   let lines: ReturnType<typeof createInterface> | undefined
   if (opts.control) {
@@ -101,13 +127,17 @@ export async function run (argv: string[], io: FakeBrokerIo = {}): Promise<numbe
   lines?.close()
   if (opts.control && io.stdin === undefined) process.stdin.destroy()
   await cluster.stop()
+  // A CA file we chose the name of is ours to remove; one the user named stays for them.
+  if (caFile !== undefined && opts.tlsCaOut === undefined) rmSync(caFile, { force: true })
   if (opts.verbose === true) stderr.write('fake-broker: stopped\n')
   return 0
 }
 
 class HelpRequested extends Error {}
 
-function parseOptions (argv: string[], log: (line: string) => void): FakeClusterOptions & { control: boolean } {
+type CliOptions = FakeClusterOptions & { control: boolean, tlsCaOut?: string }
+
+function parseOptions (argv: string[], log: (line: string) => void): CliOptions {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -125,6 +155,13 @@ function parseOptions (argv: string[], log: (line: string) => void): FakeCluster
       control: { type: 'boolean', default: false },
       'sasl-user': { type: 'string', multiple: true, default: [] },
       'sasl-mechanisms': { type: 'string' },
+      listener: { type: 'string', multiple: true, default: [] },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-ca-out': { type: 'string' },
+      'first-broker-id': { type: 'string', default: '1' },
+      'advertised-host': { type: 'string' },
+      'cluster-id': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
@@ -142,11 +179,22 @@ function parseOptions (argv: string[], log: (line: string) => void): FakeCluster
   }
   const mechanisms = values['sasl-mechanisms']?.split(',').map(m => m.trim()).filter(m => m !== '')
   if (mechanisms !== undefined && Object.keys(users).length === 0) throw new ConfigError('--sasl-mechanisms', 'needs at least one --sasl-user')
+  const listeners = values.listener ?? []
+  if (listeners.length > 0 && values.port !== '0') throw new ConfigError('--port', 'give the ports in --listener instead')
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new ConfigError('--tls-cert', '--tls-cert and --tls-key go together')
+  const tls = values['tls-cert'] === undefined ? undefined : { cert: readPem('--tls-cert', values['tls-cert']), key: readPem('--tls-key', values['tls-key']!) }
+  if (tls !== undefined && values['tls-ca-out'] !== undefined) throw new ConfigError('--tls-ca-out', 'only for a generated certificate (without --tls-cert)')
   return {
     brokers: integer('--brokers', values.brokers!, 1),
+    listeners: listeners.length === 0 ? undefined : listeners,
+    tls,
+    tlsCaOut: values['tls-ca-out'],
+    firstBrokerId: integer('--first-broker-id', values['first-broker-id']!, 0),
+    advertisedHost: values['advertised-host'],
+    clusterId: values['cluster-id'],
     sasl: Object.keys(users).length === 0 ? undefined : { users, mechanisms },
     topics,
-    port: integer('--port', values.port!, 0),
+    port: listeners.length > 0 ? undefined : integer('--port', values.port!, 0),
     dataDir: values.data,
     verbose: values.verbose,
     autoCreateTopics: values['auto-create'],
@@ -162,4 +210,12 @@ function integer (key: string, text: string, min: number): number {
   const n = Number(text)
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) throw new ConfigError(key, `expected an integer >= ${min}, got ${JSON.stringify(text)}`)
   return n
+}
+
+function readPem (key: string, file: string): Buffer {
+  try {
+    return readFileSync(file)
+  } catch (err) {
+    throw new ConfigError(key, `cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+  }
 }

@@ -4,6 +4,7 @@ import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { NO_RESPONSE, serve, type RequestContext } from '../handler.js'
 import { leaderEndpoints } from './leader-hint.js'
 import { upConvertMessageSet } from '../up-convert.js'
+import { produceConfigError } from '../topic-policy.js'
 import { CorruptRecordError, CompressionError } from '../../../protocol/errors.js'
 import { scanBatches } from '../../../protocol/records/index.js'
 import { ATTR_TRANSACTIONAL, V2_ATTRIBUTES, V2_HEADER_BYTES, V2_MAGIC, V2_PRODUCER_EPOCH, V2_PRODUCER_ID } from '../../../protocol/records/record-batch.js'
@@ -33,7 +34,7 @@ export const produceHandler = serve<Req>(Produce, '0-12', (ctx): Res | typeof NO
       : { index: pd.index, errorCode: ErrorCode.INVALID_REQUIRED_ACKS, baseOffset: -1n })
   }))
   if (body.acks === 0) return NO_RESPONSE
-  return { responses, throttleTimeMs: 0, nodeEndpoints: leaderEndpoints(ctx.cluster, leaders) }
+  return { responses, throttleTimeMs: 0, nodeEndpoints: leaderEndpoints(ctx.cluster, leaders, ctx.listener) }
 })
 
 /**
@@ -86,10 +87,18 @@ function produceOne (ctx: RequestContext<Req>, name: string, index: number, reco
       throw err
     }
   }
-  // max.message.bytes (Kafka's default 1048588) bounds each batch as stored, that is compressed; Kafka's log
-  // answers a larger one with MESSAGE_TOO_LARGE (RecordTooLargeException) and no message.
-  if (batchTooLarge(batch, ctx.cluster.options.maxMessageBytes)) return fail(ErrorCode.MESSAGE_TOO_LARGE)
-  const r = p.log.append(batch, p.leaderEpoch)
+  // acks=all waits for the ISR; with fewer in-sync replicas than min.insync.replicas Kafka refuses the write
+  // before appending (Partition.appendRecordsToLeader).
+  if (ctx.body.acks === -1 && p.isr.length < ctx.cluster.minInsyncReplicas(name)) {
+    return fail(ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR ${p.isr.length} is insufficient to satisfy the min.isr requirement of ${ctx.cluster.minInsyncReplicas(name)} for partition ${name}-${index}`)
+  }
+  // max.message.bytes (the topic's, else the broker's message.max.bytes, Kafka's default 1048588) bounds each batch
+  // as stored, that is compressed; Kafka's log answers a larger one with MESSAGE_TOO_LARGE and no message.
+  const maxMessageBytes = Number(ctx.cluster.configs.topicValue(name, 'max.message.bytes', ctx.broker.id) ?? ctx.cluster.options.maxMessageBytes)
+  if (batchTooLarge(batch, maxMessageBytes)) return fail(ErrorCode.MESSAGE_TOO_LARGE)
+  const refused = produceConfigError(ctx.cluster, p.topic, index, batch, ctx.cluster.now())
+  if (refused !== undefined) return fail(refused.errorCode, refused.errorMessage)
+  const r = p.log.append(batch, p.leaderEpoch, ctx.cluster.now())
   return {
     index,
     errorCode: r.errorCode,

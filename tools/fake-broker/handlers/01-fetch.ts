@@ -5,6 +5,7 @@ import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { ClusterState } from '../cluster-state.js'
 import type { PartitionLog } from '../partition-log.js'
 import { serve, type RequestContext } from '../handler.js'
+import { FetchSession, FetchSessionCache, sessionCacheFor, type RequestTopic } from '../fetch-sessions.js'
 import { leaderEndpoints } from './leader-hint.js'
 
 // Fetch (key 1), v0-17: reads stored batches. The answer is built from views over the partition logs (no
@@ -13,10 +14,11 @@ import { leaderEndpoints } from './leader-hint.js'
 // partitions are filled in request order up to maxBytes (v3+) and partitionMaxBytes each, and the first batch of
 // the first partition with data is returned whole even when larger, so a consumer always makes progress.
 // v0-3 predate record batch v2: their answers are down-converted to message sets (magic 0 for v0-1, magic 1 for
-// v2-3), as Kafka did before 4.0 removed those versions (KIP-896). Fetch sessions (v7+, KIP-227) are declined the
-// way a broker with a full session cache declines them: sessionId 0, so every fetch is a full one. read_committed
-// (isolationLevel 1, v4+) reads only up to the last stable offset and gets the aborted transactions overlapping
-// what it read, so the client can drop their records (KIP-98).
+// v2-3), as Kafka did before 4.0 removed those versions (KIP-896). Fetch sessions (v7+, KIP-227) are served as
+// Kafka 4.x serves them (../fetch-sessions.ts): a full fetch with epoch 0 opens one, incremental fetches name only
+// what changed and are answered with only what changed. read_committed (isolationLevel 1, v4+) reads only up to
+// the last stable offset and gets the aborted transactions overlapping what it read, so the client can drop their
+// records (KIP-98).
 
 type Req = Infer<typeof Fetch.request>
 type Res = InferInput<typeof Fetch.response>
@@ -25,7 +27,7 @@ type PartitionRes = NonNullable<NonNullable<Res['responses']>[number]['partition
 const EMPTY = Buffer.alloc(0)
 
 interface Built {
-  responses: NonNullable<Res['responses']>
+  responses: Array<{ topic: string, topicId: string, partitions: PartitionRes[] }>
   bytes: number
   /** An error answers at once: Kafka's DelayedFetch completes as soon as a partition fails. */
   anyError: boolean
@@ -35,11 +37,16 @@ interface Built {
 
 export const fetchHandler = serve<Req>(Fetch, '0-17', async (ctx): Promise<Res> => {
   const { body, version } = ctx
-  if (version >= 7 && body.sessionId !== 0) {
-    return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] }
-  }
+  const usesTopicIds = version >= 13
+  const requested: RequestTopic[] = body.topics.map(t => ({ topic: t.topic, topicId: t.topicId, partitions: t.partitions }))
+  const cache = version >= 7 ? sessionCacheFor(ctx.cluster, ctx.broker.id) : undefined
+  const context = cache === undefined
+    ? { kind: 'sessionless' as const }
+    : cache.newContext(body.sessionId, body.sessionEpoch, usesTopicIds, requested, body.forgottenTopicsData, Date.now())
+  if (context.kind === 'error') return { throttleTimeMs: 0, errorCode: context.errorCode, sessionId: 0, responses: [] }
+  const topics = context.kind === 'incremental' ? FetchSessionCache.topicsOf(context.session) : requested
   const deadline = Date.now() + body.maxWaitMs
-  let built = build(ctx)
+  let built = build(ctx, topics)
   let closed = false
   while (!built.anyError && built.bytes < body.minBytes && !closed) {
     const left = deadline - Date.now()
@@ -53,22 +60,34 @@ export const fetchHandler = serve<Req>(Fetch, '0-17', async (ctx): Promise<Res> 
       offs.push(ctx.onClose(() => { closed = true; done() }))
       for (const log of built.logs) offs.push(log.onAppend(done))
     })
-    built = build(ctx)
+    built = build(ctx, topics)
+  }
+  const session = context.kind === 'incremental' ? context.session : context.kind === 'full' ? cache!.create(usesTopicIds, requested, Date.now()) : undefined
+  let responses = built.responses
+  if (session !== undefined) {
+    // Every answered partition updates what the session last sent; an incremental answer leaves out the rest.
+    const incremental = context.kind === 'incremental'
+    responses = responses.map(t => ({
+      ...t,
+      partitions: t.partitions.filter(p => session.mustRespond(FetchSession.key(usesTopicIds, t.topic, t.topicId, p.partitionIndex ?? -1), {
+        errorCode: p.errorCode ?? 0, highWatermark: p.highWatermark ?? -1n, lastStableOffset: p.lastStableOffset ?? -1n, logStartOffset: p.logStartOffset ?? -1n, records: p.records ?? null
+      }, incremental))
+    })).filter(t => t.partitions.length > 0)
   }
   return {
     throttleTimeMs: 0,
     errorCode: ErrorCode.NONE,
-    sessionId: 0,
-    responses: built.responses,
-    nodeEndpoints: leaderEndpoints(ctx.cluster, built.leaders)
+    sessionId: session?.id ?? 0,
+    responses,
+    nodeEndpoints: leaderEndpoints(ctx.cluster, built.leaders, ctx.listener)
   }
 })
 
-function build (ctx: RequestContext<Req>): Built {
+function build (ctx: RequestContext<Req>, topics: readonly RequestTopic[]): Built {
   const { body, version, cluster } = ctx
   const out: Built = { responses: [], bytes: 0, anyError: false, logs: [], leaders: new Set() }
   let budget = version >= 3 ? body.maxBytes : Number.MAX_SAFE_INTEGER
-  for (const t of body.topics) {
+  for (const t of topics) {
     const topic = version >= 13 ? cluster.topicById(t.topicId) : cluster.topics.get(t.topic)
     const name = topic?.name ?? t.topic
     const partitions: PartitionRes[] = t.partitions.map(fp => {

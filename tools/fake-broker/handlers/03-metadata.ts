@@ -1,7 +1,7 @@
 import { Metadata } from '../../../protocol/apis/index.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
-import { ClusterState, type TopicState } from '../cluster-state.js'
+import { advertisedPort, ClusterState, type TopicState } from '../cluster-state.js'
 import { serve, type RequestContext } from '../handler.js'
 
 // Metadata (key 3), v0-13: live brokers, topics, partitions with leaders, replicas and leader epochs.
@@ -44,7 +44,7 @@ export const metadataHandler = serve<Req>(Metadata, '0-13', (ctx): Res => {
   const live = cluster.liveBrokers()
   return {
     throttleTimeMs: 0,
-    brokers: live.map(b => ({ nodeId: b.id, host: b.host, port: b.port, rack: null })),
+    brokers: live.map(b => ({ nodeId: b.id, host: b.host, port: advertisedPort(b, ctx.listener), rack: null })),
     clusterId: cluster.clusterId,
     controllerId: live[0]?.id ?? -1,
     topics
@@ -94,7 +94,7 @@ function describeTopic (ctx: RequestContext<Req>, t: TopicState): TopicRes {
       leaderId: p.leaderId,
       leaderEpoch: p.leaderEpoch,
       replicaNodes: p.replicas,
-      isrNodes: p.replicas.filter(up),
+      isrNodes: p.isr,
       offlineReplicas: p.replicas.filter(r => !up(r))
     }))
   }

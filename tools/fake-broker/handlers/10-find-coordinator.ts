@@ -1,6 +1,7 @@
 import { FindCoordinator } from '../../../protocol/apis/index.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import { advertisedPort } from '../cluster-state.js'
 import { serve } from '../handler.js'
 
 // FindCoordinator (key 10), v0-6: which broker coordinates a consumer group (keyType 0) or a transactional id
@@ -19,7 +20,7 @@ export const findCoordinatorHandler = serve<Req>(FindCoordinator, '0-6', (ctx): 
     if (injected !== 0 || b === undefined) {
       return { key, nodeId: -1, host: '', port: -1, errorCode: injected || ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: null }
     }
-    return { key, nodeId: b.id, host: b.host, port: b.port, errorCode: ErrorCode.NONE, errorMessage: null }
+    return { key, nodeId: b.id, host: b.host, port: advertisedPort(b, ctx.listener), errorCode: ErrorCode.NONE, errorMessage: null }
   })
   if (version >= 4) return { throttleTimeMs: 0, coordinators: found }
   const one = found[0]

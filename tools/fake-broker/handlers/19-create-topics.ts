@@ -59,13 +59,18 @@ export const createTopicsHandler = serve<Req>(CreateTopics, '0-7', (ctx): Res =>
         return fail(ErrorCode.INVALID_PARTITIONS, 'Number of partitions was set to an invalid non-positive value.')
       }
       const partitions = t.assignments.length > 0 ? t.assignments.length : t.numPartitions === -1 ? cluster.options.defaultPartitions : t.numPartitions
-      const replication = t.assignments.length > 0 ? (t.assignments[0].brokerIds.length) : t.replicationFactor === -1 ? 1 : t.replicationFactor
+      const replication = t.assignments.length > 0 ? t.assignments[0].brokerIds.length : t.replicationFactor === -1 ? cluster.defaultReplicationFactor() : t.replicationFactor
       if (replication > brokers) {
         return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${replication} time(s): The target replication factor of ${replication} cannot be reached because only ${brokers} broker(s) are registered or some brokers have all their log directories cordoned.`)
       }
       const room = cluster.options.maxPartitions - cluster.partitionCount - created
       if (partitions > room) {
         return fail(ErrorCode.POLICY_VIOLATION, `The fake broker holds at most ${cluster.options.maxPartitions} partitions (maxPartitions); ${partitions} more would exceed it.`)
+      }
+      for (const a of t.assignments) {
+        if (a.brokerIds.length !== replication || new Set(a.brokerIds).size !== a.brokerIds.length || a.brokerIds.some(id => cluster.broker(id) === undefined) || a.partitionIndex < 0 || a.partitionIndex >= partitions) {
+          return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Invalid replica assignment for partition ${a.partitionIndex}: ${JSON.stringify(a.brokerIds)}`)
+        }
       }
       const invalid = cluster.configs.validateTopicConfigs(t.configs)
       if (invalid.errorCode !== ErrorCode.NONE) return fail(invalid.errorCode, invalid.errorMessage ?? '')
@@ -76,7 +81,8 @@ export const createTopicsHandler = serve<Req>(CreateTopics, '0-7', (ctx): Res =>
       // Kafka's controller picks the topic id before it knows whether it only validates, and answers with it.
       let topicId: string = randomUUID()
       if (!body.validateOnly) {
-        topicId = cluster.createTopic(t.name, partitions, timestampType).id
+        const assignments = t.assignments.length > 0 ? [...t.assignments].sort((a, b) => a.partitionIndex - b.partitionIndex).map(a => a.brokerIds) : undefined
+        topicId = cluster.createTopic(t.name, partitions, timestampType, { replicationFactor: replication, assignments }).id
         cluster.configs.setTopicConfigs(t.name, t.configs)
       }
       // KIP-525: the topic's configs as DescribeConfigs would list them; a dry run shows the given ones as overrides.

@@ -1,0 +1,86 @@
+import { ErrorCode } from '../../protocol/error-codes.js'
+import { iterateRecords, scanBatches } from '../../protocol/records/index.js'
+import type { ClusterState, TopicState } from './cluster-state.js'
+
+// Topic configs that change what the broker does, read from the config model (configs/) each time so that an
+// AlterConfigs takes effect at once, as on Kafka:
+// - max.message.bytes: a produced record batch larger than it is refused with MESSAGE_TOO_LARGE (LogValidator).
+// - message.timestamp.before.max.ms / after.max.ms (KIP-937): a CreateTime record older or newer than now by more
+//   than these is refused with INVALID_TIMESTAMP. LogAppendTime topics stamp records themselves and skip this.
+// - retention.ms / retention.bytes: old data is deleted, oldest first, and the log start offset moves, so readers
+//   below it get OFFSET_OUT_OF_RANGE. Kafka deletes whole segments; here a segment is one record batch (as with a
+//   tiny segment.bytes), which keeps the fake's answers exact for tests. `enforceRetention` runs on the cluster's
+//   schedule (log.retention.check.interval.ms) and can be run by a test after it moves its virtual clock.
+
+const LONG_MAX = 9223372036854775807n
+
+export interface PolicyError { errorCode: number, errorMessage: string }
+
+function numberConfig (cluster: ClusterState, topic: string, name: string): bigint {
+  return BigInt(cluster.configs.topicValue(topic, name, cluster.brokers[0].id) ?? '-1')
+}
+
+/** The error for a produced blob that the topic's configs refuse, or undefined. The blob's batches are valid. */
+export function produceConfigError (cluster: ClusterState, topic: TopicState, partition: number, blob: Buffer, nowMs: number): PolicyError | undefined {
+  const maxBytes = numberConfig(cluster, topic.name, 'max.message.bytes')
+  const { batches } = scanBatches(blob)
+  for (const b of batches) {
+    const size = b.end - b.start
+    if (BigInt(size) > maxBytes) {
+      return { errorCode: ErrorCode.MESSAGE_TOO_LARGE, errorMessage: `The batch size ${size} bytes exceeds max.message.bytes ${maxBytes} of topic ${topic.name}` }
+    }
+  }
+  if (topic.timestampType !== 'create') return undefined
+  const before = numberConfig(cluster, topic.name, 'message.timestamp.before.max.ms')
+  const after = numberConfig(cluster, topic.name, 'message.timestamp.after.max.ms')
+  const now = BigInt(nowMs)
+  for (const b of batches) {
+    if (after !== LONG_MAX && b.maxTimestamp > now + after) return timestampError(b.maxTimestamp, now, 'after', after)
+    if (before === LONG_MAX) continue
+    // The batch's first timestamp need not be its smallest: each record is checked, as Kafka's LogValidator does.
+    for (const r of iterateRecords(blob.subarray(b.start, b.end), { verifyCrc: false, topic: topic.name, partition })) {
+      if (r.timestamp < now - before) return timestampError(r.timestamp, now, 'before', before)
+    }
+  }
+  return undefined
+}
+
+function timestampError (ts: bigint, now: bigint, which: 'before' | 'after', limit: bigint): PolicyError {
+  return {
+    errorCode: ErrorCode.INVALID_TIMESTAMP,
+    errorMessage: `Timestamp ${ts} of a record is out of range: it is ${which === 'before' ? now - ts : ts - now} ms ${which === 'before' ? 'older' : 'newer'} than the broker time ${now}, over message.timestamp.${which}.max.ms ${limit}`
+  }
+}
+
+/**
+ * Deletes what retention.ms and retention.bytes no longer keep, on every partition of topics whose
+ * cleanup.policy includes delete. Returns the number of partitions whose log start offset moved.
+ */
+export function enforceRetention (cluster: ClusterState, nowMs: number): number {
+  let moved = 0
+  for (const topic of cluster.topics.values()) {
+    const policy = cluster.configs.topicValue(topic.name, 'cleanup.policy', cluster.brokers[0].id) ?? 'delete'
+    if (!policy.split(',').map(s => s.trim()).includes('delete')) continue
+    const retentionMs = numberConfig(cluster, topic.name, 'retention.ms')
+    const retentionBytes = numberConfig(cluster, topic.name, 'retention.bytes')
+    if (retentionMs < 0n && retentionBytes < 0n) continue
+    for (const p of topic.partitions) {
+      const log = p.log
+      let size = 0
+      for (const b of log.batches()) size += b.view.length
+      let newStart: number | undefined
+      for (const b of log.batches()) {
+        const expired = retentionMs >= 0n && BigInt(nowMs) - BigInt(b.maxTimestamp) > retentionMs
+        const oversized = retentionBytes >= 0n && BigInt(size - b.view.length) >= retentionBytes
+        if (!expired && !oversized) break
+        size -= b.view.length
+        newStart = b.lastOffset + 1
+      }
+      if (newStart !== undefined && BigInt(newStart) > log.logStartOffset) {
+        log.deleteRecordsBefore(BigInt(newStart))
+        moved++
+      }
+    }
+  }
+  return moved
+}
