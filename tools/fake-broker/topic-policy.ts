@@ -14,7 +14,7 @@ import type { ClusterState, TopicState } from './cluster-state.js'
 
 const LONG_MAX = 9223372036854775807n
 
-export interface PolicyError { errorCode: number, errorMessage: string }
+export interface PolicyError { errorCode: number, errorMessage: string, recordErrors?: Array<{ batchIndex: number, batchIndexErrorMessage: string }> }
 
 function numberConfig (cluster: ClusterState, topic: string, name: string): bigint {
   return BigInt(cluster.configs.topicValue(topic, name, cluster.brokers[0].id) ?? '-1')
@@ -34,21 +34,26 @@ export function produceConfigError (cluster: ClusterState, topic: TopicState, pa
   const before = numberConfig(cluster, topic.name, 'message.timestamp.before.max.ms')
   const after = numberConfig(cluster, topic.name, 'message.timestamp.after.max.ms')
   const now = BigInt(nowMs)
+  if (after === LONG_MAX && before === LONG_MAX) return undefined
   for (const b of batches) {
-    if (after !== LONG_MAX && b.maxTimestamp > now + after) return timestampError(b.maxTimestamp, now, 'after', after)
-    if (before === LONG_MAX) continue
+    if (before === LONG_MAX && b.maxTimestamp <= now + after) continue
     // The batch's first timestamp need not be its smallest: each record is checked, as Kafka's LogValidator does.
+    let n = 0
     for (const r of iterateRecords(blob.subarray(b.start, b.end), { verifyCrc: false, topic: topic.name, partition })) {
-      if (r.timestamp < now - before) return timestampError(r.timestamp, now, 'before', before)
+      if (r.timestamp > now + after || r.timestamp < now - before) return timestampError(r.timestamp, n, now, before, after)
+      n++
     }
   }
   return undefined
 }
 
-function timestampError (ts: bigint, now: bigint, which: 'before' | 'after', limit: bigint): PolicyError {
+function timestampError (ts: bigint, index: number, now: bigint, before: bigint, after: bigint): PolicyError {
+  // Kafka's wording (LogValidator): the batch's summary line, and the record named in recordErrors (KIP-467).
+  const text = `Timestamp ${ts} of message with offset ${index} is out of range. The timestamp should be within [${now - before}, ${now + after}]`
   return {
     errorCode: ErrorCode.INVALID_TIMESTAMP,
-    errorMessage: `Timestamp ${ts} of a record is out of range: it is ${which === 'before' ? now - ts : ts - now} ms ${which === 'before' ? 'older' : 'newer'} than the broker time ${now}, over message.timestamp.${which}.max.ms ${limit}`
+    errorMessage: 'One or more records have been rejected due to invalid timestamp',
+    recordErrors: [{ batchIndex: index, batchIndexErrorMessage: text }]
   }
 }
 

@@ -53,7 +53,8 @@ t.test('retention.ms: batches older than it go when retention runs, the log star
   cluster.enforceRetention()
   t.equal(cluster.logStartOffset('t', 0), 3n)
   const below = await fetchFrom(c, 0n)
-  t.same([below.errorCode, below.logStartOffset, below.highWatermark], [ErrorCode.OFFSET_OUT_OF_RANGE, 3n, 4n])
+  // Out of range, Kafka answers before it reads the log's marks: -1 for both (checked by the differential test).
+  t.same([below.errorCode, below.logStartOffset, below.highWatermark], [ErrorCode.OFFSET_OUT_OF_RANGE, -1n, -1n])
   t.equal((await fetchFrom(c, 3n)).errorCode, 0)
   clock.now = T0 + 5000
   cluster.enforceRetention()
@@ -100,7 +101,7 @@ t.test('max.message.bytes: a larger batch is refused with MESSAGE_TOO_LARGE and 
   setConfigs(cluster, { 'max.message.bytes': String(size - 1) })
   const refused = await produce(c, big)
   t.equal(refused.errorCode, ErrorCode.MESSAGE_TOO_LARGE)
-  t.match(refused.errorMessage, `${size} bytes exceeds max.message.bytes ${size - 1}`)
+  t.equal(refused.errorMessage, null, 'with no message, as Kafka answers (checked against Kafka 4.x)')
   t.equal(cluster.highWatermark('t', 0), 0n)
   setConfigs(cluster, { 'max.message.bytes': String(size) })
   t.equal((await produce(c, big)).errorCode, 0)
@@ -116,7 +117,8 @@ t.test('message.timestamp.after.max.ms (1 h by default in Kafka 4) and before.ma
   // The second record is the old one: every record is checked, not only the batch's first.
   const old = await produce(c, [{ value: 'ok', timestamp: T0 }, { value: 'old', timestamp: T0 - 1001 }])
   t.equal(old.errorCode, ErrorCode.INVALID_TIMESTAMP)
-  t.match(old.errorMessage, /1001 ms older/)
+  t.equal(old.errorMessage, 'One or more records have been rejected due to invalid timestamp')
+  t.same(old.recordErrors.map((e: { batchIndex: number }) => e.batchIndex), [1], 'the second record is named, as Kafka names it (KIP-467)')
   t.equal(cluster.highWatermark('t', 0), 2n, 'refused batches were not written')
 })
 

@@ -96,8 +96,11 @@ function produceOne (ctx: RequestContext<Req>, name: string, index: number, reco
   // as stored, that is compressed; Kafka's log answers a larger one with MESSAGE_TOO_LARGE and no message.
   const maxMessageBytes = Number(ctx.cluster.configs.topicValue(name, 'max.message.bytes', ctx.broker.id) ?? ctx.cluster.options.maxMessageBytes)
   if (batchTooLarge(batch, maxMessageBytes)) return fail(ErrorCode.MESSAGE_TOO_LARGE)
-  const refused = produceConfigError(ctx.cluster, p.topic, index, batch, ctx.cluster.now())
-  if (refused !== undefined) return fail(refused.errorCode, refused.errorMessage)
+  // The topic's configs are checked on batches the log will validate next; one whose header does not hold together
+  // (a record count of 0, say) is left to that validation, which answers it as Kafka does.
+  let refused
+  try { refused = produceConfigError(ctx.cluster, p.topic, index, batch, ctx.cluster.now()) } catch { refused = undefined }
+  if (refused !== undefined) return { ...fail(refused.errorCode, refused.errorMessage), recordErrors: refused.recordErrors ?? [] }
   const r = p.log.append(batch, p.leaderEpoch, ctx.cluster.now())
   return {
     index,
