@@ -27,9 +27,10 @@ export {
   ALL_APIS, apiByKey, apiByNameOrKey,
   ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, SyncGroup,
   Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster,
-  ConsumerGroupHeartbeat, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch
+  ConsumerGroupHeartbeat, ConsumerGroupDescribe, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch
 } from './apis/index.js'
 export type { ApiVersionsRequest, ApiVersionsResponse } from './apis/api-versions.js'
+export type { ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse } from './apis/consumer-group-describe.js'
 export type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse } from './apis/consumer-group-heartbeat.js'
 export type { CreateTopicsRequest, CreateTopicsResponse } from './apis/create-topics.js'
 export type { DeleteRecordsRequest, DeleteRecordsResponse } from './apis/delete-records.js'

@@ -11,6 +11,7 @@ import { SaslHandshake } from './sasl-handshake.js'
 import { SaslAuthenticate } from './sasl-authenticate.js'
 import { DescribeCluster } from './describe-cluster.js'
 import { ConsumerGroupHeartbeat } from './consumer-group-heartbeat.js'
+import { ConsumerGroupDescribe } from './consumer-group-describe.js'
 import { Produce } from './produce.js'
 import { Fetch } from './fetch.js'
 import { ListOffsets } from './list-offsets.js'
@@ -37,6 +38,7 @@ export { SaslHandshake } from './sasl-handshake.js'
 export { SaslAuthenticate } from './sasl-authenticate.js'
 export { DescribeCluster } from './describe-cluster.js'
 export { ConsumerGroupHeartbeat } from './consumer-group-heartbeat.js'
+export { ConsumerGroupDescribe } from './consumer-group-describe.js'
 export { Produce } from './produce.js'
 export { Fetch } from './fetch.js'
 export { ListOffsets } from './list-offsets.js'
@@ -52,7 +54,7 @@ export { DeleteGroups } from './delete-groups.js'
 export { OffsetDelete } from './offset-delete.js'
 
 /** Every API this library speaks, indexed by API key. */
-export const ALL_APIS: readonly ApiSchema[] = [ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster, ConsumerGroupHeartbeat, DeleteGroups, OffsetDelete]
+export const ALL_APIS: readonly ApiSchema[] = [ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster, ConsumerGroupHeartbeat, ConsumerGroupDescribe, DeleteGroups, OffsetDelete]
 
 const byKey = new Map<number, ApiSchema>(ALL_APIS.map(a => [a.key, a]))
 const byName = new Map<string, ApiSchema>(ALL_APIS.map(a => [a.name.toLowerCase(), a]))

@@ -5,6 +5,7 @@ import { ErrorCode } from '../../protocol/error-codes.js'
 import { ConfigError } from '../../protocol/errors.js'
 import type { TimestampType } from '../../protocol/records/index.js'
 import { GroupCoordinator, type CommittedOffset } from './group-coordinator.js'
+import { ConsumerGroupCoordinator } from './consumer-group-coordinator.js'
 import { PartitionLog } from './partition-log.js'
 
 // The cluster as the handlers see it: brokers, topics, partitions with their leaders and logs, and the group
@@ -45,6 +46,9 @@ export interface ClusterStateOptions {
   groupInitialRebalanceDelayMs: number
   groupMinSessionTimeoutMs: number
   groupMaxSessionTimeoutMs: number
+  /** group.consumer.session.timeout.ms and group.consumer.heartbeat.interval.ms (KIP-848 groups). */
+  groupConsumerSessionTimeoutMs: number
+  groupConsumerHeartbeatIntervalMs: number
   /** Partitions the whole cluster may hold; creating more is refused (see handlers/19-create-topics.ts). */
   maxPartitions: number
   /** Where recovery of damaged log files is reported. */
@@ -68,6 +72,8 @@ export class ClusterState {
   readonly brokers: BrokerInfo[]
   readonly topics = new Map<string, TopicState>()
   readonly groups: GroupCoordinator
+  /** Groups of the consumer protocol (KIP-848); their committed offsets are kept by `groups`. */
+  readonly consumerGroups: ConsumerGroupCoordinator
   private readonly topicsById = new Map<string, TopicState>()
   private nextProducerId = 1000n
   private topicCount = 0
@@ -80,6 +86,11 @@ export class ClusterState {
       minSessionTimeoutMs: options.groupMinSessionTimeoutMs,
       maxSessionTimeoutMs: options.groupMaxSessionTimeoutMs,
       onOffsetsChanged: () => { this.save() }
+    })
+    this.consumerGroups = new ConsumerGroupCoordinator({
+      sessionTimeoutMs: options.groupConsumerSessionTimeoutMs,
+      heartbeatIntervalMs: options.groupConsumerHeartbeatIntervalMs,
+      topics: () => [...this.topics.values()].map(t => ({ name: t.name, id: t.id, partitions: t.partitions.length }))
     })
     const saved = this.load()
     this.clusterId = saved?.clusterId ?? randomUUID().replace(/-/g, '').slice(0, 22)
@@ -218,6 +229,7 @@ export class ClusterState {
 
   close (): void {
     this.groups.close()
+    this.consumerGroups.close()
     for (const t of this.topics.values()) for (const p of t.partitions) p.log.close()
   }
 

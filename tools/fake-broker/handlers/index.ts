@@ -22,13 +22,16 @@ import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch.js'
 import { saslAuthenticateHandler } from './36-sasl-authenticate.js'
 import { deleteGroupsHandler } from './42-delete-groups.js'
 import { offsetDeleteHandler } from './47-offset-delete.js'
+import { consumerGroupHeartbeatHandler } from './68-consumer-group-heartbeat.js'
+import { consumerGroupDescribeHandler } from './69-consumer-group-describe.js'
 
 // Every API the fake broker serves, by key. ApiVersions advertises exactly these, each with its handler's range.
 export const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   produceHandler, fetchHandler, listOffsetsHandler, metadataHandler, offsetCommitHandler, offsetFetchHandler,
   findCoordinatorHandler, joinGroupHandler, heartbeatHandler, leaveGroupHandler, syncGroupHandler,
   describeGroupsHandler, listGroupsHandler, apiVersionsHandler, createTopicsHandler, deleteTopicsHandler,
-  deleteRecordsHandler, initProducerIdHandler, offsetForLeaderEpochHandler, deleteGroupsHandler, offsetDeleteHandler
+  deleteRecordsHandler, initProducerIdHandler, offsetForLeaderEpochHandler, deleteGroupsHandler, offsetDeleteHandler,
+  consumerGroupHeartbeatHandler, consumerGroupDescribeHandler
 ].map((h: Handler) => [h.api.key, h]))
 
 /** HANDLERS plus SaslHandshake and SaslAuthenticate, for a cluster started with `sasl`: only it advertises them. */
