@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ConsumerGroupDescribe, ConsumerGroupHeartbeat, OffsetCommit, OffsetFetch } from '../../../protocol/apis/index.js'
+import { ConsumerGroupDescribe, ConsumerGroupHeartbeat, DeleteGroups, JoinGroup, ListGroups, OffsetCommit, OffsetFetch } from '../../../protocol/apis/index.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import { FakeCluster } from '../../../tools/fake-broker/index.js'
 import { RawClient } from './raw-client.js'
@@ -151,15 +151,16 @@ t.test('static leave (-2) keeps the assignment for the next incarnation; leave (
 })
 
 t.test('a silent member is removed after the session timeout and its partitions go to the others', async t => {
-  const { cluster, c, id } = await setup(t, { groupConsumerSessionTimeoutMs: 50 })
+  const { cluster, c, id } = await setup(t, { groupConsumerSessionTimeoutMs: 1000 })
   const t0 = id('t')
   await hb(c, { memberId: 'a', memberEpoch: 0 })
   await hb(c, { memberId: 'b', memberEpoch: 0 })
-  // b keeps heartbeating (well inside its session) while a falls silent.
+  // b keeps heartbeating (every 20 ms, far inside its session, even on a slow machine) while a falls silent.
   while (cluster.state.consumerGroups.describe(GROUP)!.members.length > 1) {
     await hb(c, { memberId: 'b', memberEpoch: 2, owned: own(t0, []) })
-    await tick()
+    await new Promise(resolve => setTimeout(resolve, 20))
   }
+  t.same(cluster.state.consumerGroups.describe(GROUP)!.members.map(m => m.memberId), ['b'])
   const b = await hb(c, { memberId: 'b', memberEpoch: 2, owned: own(t0, []) })
   t.same([b.errorCode, b.memberEpoch, parts(b)], [0, 3, [0, 1, 2, 3]])
   t.equal((await hb(c, { memberId: 'a', memberEpoch: 1, owned: own(t0, []) })).errorCode, ErrorCode.UNKNOWN_MEMBER_ID)
@@ -249,4 +250,23 @@ t.test('ConsumerGroupDescribe shows epochs, assignor, subscriptions and assignme
     t.equal(missing.errorCode, ErrorCode.GROUP_ID_NOT_FOUND)
     t.equal(empty.errorCode, ErrorCode.INVALID_GROUP_ID)
   }
+})
+
+t.test('ListGroups shows consumer groups with type "consumer"; DeleteGroups removes an empty one; classic joins are refused', async t => {
+  const { c, id } = await setup(t)
+  await hb(c, { memberId: 'a', memberEpoch: 0 })
+  const list = await c.request(ListGroups, 5, { statesFilter: [], typesFilter: ['consumer'] })
+  t.same(list.groups, [{ groupId: GROUP, protocolType: 'consumer', groupState: 'Stable', groupType: 'consumer' }])
+  t.same((await c.request(ListGroups, 5, { statesFilter: [], typesFilter: ['classic'] })).groups, [])
+  // A classic member cannot join while consumer-protocol members are in the group (the fake does not mix them).
+  const join = await c.request(JoinGroup, 9, {
+    groupId: GROUP, sessionTimeoutMs: 10000, rebalanceTimeoutMs: 10000, memberId: '', groupInstanceId: null,
+    protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }], reason: null
+  })
+  t.equal(join.errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
+  t.equal((await c.request(DeleteGroups, 2, { groupsNames: [GROUP] })).results[0].errorCode, ErrorCode.NON_EMPTY_GROUP)
+  await hb(c, { memberId: 'a', memberEpoch: -1, owned: null })
+  t.same((await c.request(DeleteGroups, 2, { groupsNames: [GROUP] })).results[0].errorCode, 0)
+  t.same((await c.request(ListGroups, 5, { statesFilter: [], typesFilter: [] })).groups, [])
+  t.equal(id('t').length, 36)
 })
