@@ -22,6 +22,10 @@ import { ErrorCode } from '../../protocol/error-codes.js'
 export const LEAVE_GROUP_MEMBER_EPOCH = -1
 export const LEAVE_GROUP_STATIC_MEMBER_EPOCH = -2
 export const SERVER_ASSIGNORS = ['uniform', 'range'] as const
+/** group.consumer.max.size, Kafka's default: a bound on what one group can make the broker hold. */
+export const MAX_GROUP_SIZE = 200
+/** Longer regexes are refused: they are matched against every topic name on every heartbeat. */
+const MAX_REGEX_CHARS = 1000
 
 export interface TopicPartitionsById { topicId: string, partitions: number[] }
 
@@ -148,7 +152,8 @@ export class ConsumerGroupCoordinator {
     }
     let regex: RegExp | null = null
     if (req.subscribedTopicRegex !== null && req.subscribedTopicRegex !== '') {
-      try { regex = new RegExp(`^(?:${req.subscribedTopicRegex})$`) } catch { return fail(ErrorCode.INVALID_REGULAR_EXPRESSION, `SubscribedTopicRegex \`${req.subscribedTopicRegex}\` is not a valid regular expression.`) }
+      regex = compileTopicRegex(req.subscribedTopicRegex)
+      if (regex === null) return fail(ErrorCode.INVALID_REGULAR_EXPRESSION, `SubscribedTopicRegex \`${req.subscribedTopicRegex}\` is not a valid regular expression.`)
     }
 
     let g = this.groups.get(req.groupId)
@@ -178,6 +183,7 @@ export class ConsumerGroupCoordinator {
       } else {
         // A known member joining again (it was fenced, or lost its epoch) starts over: what it had goes free.
         if (known !== undefined) this.removeMember(g, known)
+        else if (g.members.size >= MAX_GROUP_SIZE) return fail(ErrorCode.GROUP_MAX_SIZE_REACHED, `The consumer group has reached its maximum capacity of ${MAX_GROUP_SIZE} members.`)
         member = newMember(memberId, req)
         g.members.set(memberId, member)
         bump = true
@@ -445,6 +451,20 @@ function validate (req: ConsumerHeartbeat): string | null {
     return `MemberEpoch is invalid: ${req.memberEpoch}.`
   }
   return null
+}
+
+/**
+ * A subscription regex, matched against whole topic names. Kafka uses RE2/J, which has no backreferences or
+ * lookarounds (so they are invalid here too) and runs in linear time; JavaScript's RegExp backtracks, so a
+ * quantified group that itself holds a quantifier (`(a+)+`), which could take exponential time on a 249-character
+ * topic name, is refused as well: a deliberate difference that keeps every heartbeat bounded. null when refused.
+ */
+function compileTopicRegex (source: string): RegExp | null {
+  if (source.length > MAX_REGEX_CHARS) return null
+  if (/\\[1-9]|\\k<|\(\?<?[=!]/.test(source)) return null
+  const groups = source.replace(/\(\?(?::|<[A-Za-z]\w*>)/g, '(')
+  if (/\([^()]*[*+?{][^()]*\)[*+{]/.test(groups)) return null
+  try { return new RegExp(`^(?:${source})$`) } catch { return null }
 }
 
 /**

@@ -108,6 +108,11 @@ t.test('fencing: wrong epochs, unknown members, and a static instance id still i
   t.equal((await hb(c, { memberId: '', memberEpoch: 0 })).errorCode, ErrorCode.INVALID_REQUEST)
   t.equal((await hb(c, { memberId: 'n', memberEpoch: 0, assignor: 'sticky' })).errorCode, ErrorCode.UNSUPPORTED_ASSIGNOR)
   t.equal((await hb(c, { memberId: 'n', memberEpoch: 0, regex: '([' })).errorCode, ErrorCode.INVALID_REGULAR_EXPRESSION)
+  // RE2/J (Kafka's engine) has no backreferences or lookarounds; nested quantifiers could backtrack for ever here.
+  for (const regex of ['(a)\\1', '(?=t)t', '(a+)+b', '(?:t*)*']) {
+    t.equal((await hb(c, { memberId: 'n', memberEpoch: 0, regex })).errorCode, ErrorCode.INVALID_REGULAR_EXPRESSION, regex)
+  }
+  t.equal((await hb(c, { memberId: 'n', memberEpoch: 0, regex: '(?:t|u)+' })).errorCode, 0, 'a quantified group without a quantifier inside is fine')
 
   // Static members: the instance id can only be taken over once its member left with epoch -2.
   const s1 = await hb(c, { memberId: 's1', memberEpoch: 0, instanceId: 'i1' })
@@ -269,4 +274,11 @@ t.test('ListGroups shows consumer groups with type "consumer"; DeleteGroups remo
   t.same((await c.request(DeleteGroups, 2, { groupsNames: [GROUP] })).results[0].errorCode, 0)
   t.same((await c.request(ListGroups, 5, { statesFilter: [], typesFilter: [] })).groups, [])
   t.equal(id('t').length, 36)
+})
+
+t.test('a group holds at most 200 members (group.consumer.max.size): the next gets GROUP_MAX_SIZE_REACHED', async t => {
+  const { cluster, c } = await setup(t)
+  for (let i = 0; i < 200; i++) t.equal((await hb(c, { memberId: `m${i}`, memberEpoch: 0 })).errorCode, 0)
+  t.equal((await hb(c, { memberId: 'one-too-many', memberEpoch: 0 })).errorCode, ErrorCode.GROUP_MAX_SIZE_REACHED)
+  t.equal(cluster.state.consumerGroups.describe(GROUP)!.members.length, 200)
 })
