@@ -27,7 +27,7 @@ export {
   ALL_APIS, apiByKey, apiByNameOrKey,
   ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, SyncGroup,
   Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster,
-  ConsumerGroupHeartbeat, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch,
+  ConsumerGroupHeartbeat, ConsumerGroupDescribe, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch,
   AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit, DescribeTransactions, ListTransactions, DeleteGroups, OffsetDelete
 } from './apis/index.js'
 // The admin and config APIs (issue 15).
@@ -40,6 +40,7 @@ export type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } 
 export type { CreatePartitionsRequest, CreatePartitionsResponse } from './apis/create-partitions.js'
 export type { DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse } from './apis/describe-topic-partitions.js'
 export type { ApiVersionsRequest, ApiVersionsResponse } from './apis/api-versions.js'
+export type { ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse } from './apis/consumer-group-describe.js'
 export type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse } from './apis/consumer-group-heartbeat.js'
 export type { CreateTopicsRequest, CreateTopicsResponse } from './apis/create-topics.js'
 export type { DeleteRecordsRequest, DeleteRecordsResponse } from './apis/delete-records.js'

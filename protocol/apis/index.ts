@@ -11,6 +11,7 @@ import { SaslHandshake } from './sasl-handshake.js'
 import { SaslAuthenticate } from './sasl-authenticate.js'
 import { DescribeCluster } from './describe-cluster.js'
 import { ConsumerGroupHeartbeat } from './consumer-group-heartbeat.js'
+import { ConsumerGroupDescribe } from './consumer-group-describe.js'
 import { Produce } from './produce.js'
 import { Fetch } from './fetch.js'
 import { ListOffsets } from './list-offsets.js'
@@ -50,6 +51,7 @@ export { SaslHandshake } from './sasl-handshake.js'
 export { SaslAuthenticate } from './sasl-authenticate.js'
 export { DescribeCluster } from './describe-cluster.js'
 export { ConsumerGroupHeartbeat } from './consumer-group-heartbeat.js'
+export { ConsumerGroupDescribe } from './consumer-group-describe.js'
 export { Produce } from './produce.js'
 export { Fetch } from './fetch.js'
 export { ListOffsets } from './list-offsets.js'
@@ -82,7 +84,7 @@ export const ALL_APIS: readonly ApiSchema[] = [
   ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, CreateTopics,
   DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn,
   TxnOffsetCommit, DescribeTransactions, ListTransactions, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups,
-  ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster, ConsumerGroupHeartbeat, DeleteGroups, OffsetDelete,
+  ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster, ConsumerGroupHeartbeat, ConsumerGroupDescribe, DeleteGroups, OffsetDelete,
   DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreatePartitions, DescribeTopicPartitions,
   DescribeUserScramCredentials, AlterUserScramCredentials
 ]

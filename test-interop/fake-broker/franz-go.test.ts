@@ -73,43 +73,47 @@ t.test('kgo reads partitions directly from a seek position, across gzip batches 
   t.same(got, [expected[0], expected[1].slice(30), expected[2]])
 })
 
-t.test('a kgo consumer group of two splits the partitions and commits every record once', { skip }, async t => {
-  const cluster = await FakeCluster.start({ brokers: 3, topics: [{ name: 'grouped', partitions: 4 }] })
-  t.teardown(() => cluster.stop())
-  for (let p = 0; p < 4; p++) {
-    for (let start = 0; start < 50; start += 10) {
-      cluster.produce('grouped', p, Array.from({ length: 10 }, (_, i) => ({ value: `p${p}-${start + i}` })))
+// Classic, then KIP-848 (kgo's ServerSideBalancer: the fake broker's coordinator assigns).
+for (const protocol of ['classic', 'consumer']) {
+  t.test(`a kgo consumer group of two (${protocol} protocol) splits the partitions and commits every record once`, { skip }, async t => {
+    const cluster = await FakeCluster.start({ brokers: 3, topics: [{ name: 'grouped', partitions: 4 }], groupConsumerHeartbeatIntervalMs: 200 })
+    t.teardown(() => cluster.stop())
+    for (let p = 0; p < 4; p++) {
+      for (let start = 0; start < 50; start += 10) {
+        cluster.produce('grouped', p, Array.from({ length: 10 }, (_, i) => ({ value: `p${p}-${start + i}` })))
+      }
     }
-  }
-  const lines = await run(t, ['group', cluster.bootstrap, 'kgo-group', 'grouped', '200'])
-  t.same(lines.filter(l => l.startsWith('commit-error')), [], 'no commit failed')
-  const held = new Map<string, number[]>()
-  let bothHeld = false
-  for (const l of lines.filter(l => l.startsWith('assigned '))) {
-    const [, member, parts] = l.split(' ')
-    held.set(member, (parts ?? '').split(',').filter(x => x !== '').map(Number))
-    const all = [...held.values()]
-    if (all.length === 2 && all.every(ps => ps.length > 0)) {
-      bothHeld = true
-      t.same(all.flat().sort(), [0, 1, 2, 3], 'while both hold partitions, each partition has one owner')
+    const lines = await run(t, ['group', cluster.bootstrap, 'kgo-group', 'grouped', '200', ...(protocol === 'consumer' ? ['consumer'] : [])])
+    if (protocol === 'consumer') t.ok(cluster.state.consumerGroups.has('kgo-group'), 'the group used ConsumerGroupHeartbeat')
+    t.same(lines.filter(l => l.startsWith('commit-error')), [], 'no commit failed')
+    const held = new Map<string, number[]>()
+    let bothHeld = false
+    for (const l of lines.filter(l => l.startsWith('assigned '))) {
+      const [, member, parts] = l.split(' ')
+      held.set(member, (parts ?? '').split(',').filter(x => x !== '').map(Number))
+      const all = [...held.values()]
+      if (all.length === 2 && all.every(ps => ps.length > 0)) {
+        bothHeld = true
+        t.same(all.flat().sort(), [0, 1, 2, 3], 'while both hold partitions, each partition has one owner')
+      }
     }
-  }
-  t.ok(bothHeld, 'both members held partitions at once')
-  const seen = new Map<string, number>()
-  let wrong = 0
-  for (const l of lines.filter(l => l.startsWith('record '))) {
-    const [, , p, o, value] = l.split(' ')
-    if (value !== `p${p}-${o}`) wrong++
-    seen.set(`${p}:${o}`, (seen.get(`${p}:${o}`) ?? 0) + 1)
-  }
-  t.equal(wrong, 0)
-  t.equal(seen.size, 200, 'every record was read')
-  t.ok([...seen.values()].every(n => n === 1), 'and none twice')
-  const readBy = new Set(lines.filter(l => l.startsWith('record ')).map(l => l.split(' ')[1]))
-  t.same([...readBy].sort(), ['m1', 'm2'], 'both members read records')
-  for (let p = 0; p < 4; p++) t.equal(cluster.state.groups.committed('kgo-group', 'grouped', p)?.offset, 50n, `committed offset of partition ${p}`)
-  t.same(lines.filter(l => l.startsWith('done ')).sort(), ['done m1', 'done m2'])
-})
+    t.ok(bothHeld, 'both members held partitions at once')
+    const seen = new Map<string, number>()
+    let wrong = 0
+    for (const l of lines.filter(l => l.startsWith('record '))) {
+      const [, , p, o, value] = l.split(' ')
+      if (value !== `p${p}-${o}`) wrong++
+      seen.set(`${p}:${o}`, (seen.get(`${p}:${o}`) ?? 0) + 1)
+    }
+    t.equal(wrong, 0)
+    t.equal(seen.size, 200, 'every record was read')
+    t.ok([...seen.values()].every(n => n === 1), 'and none twice')
+    const readBy = new Set(lines.filter(l => l.startsWith('record ')).map(l => l.split(' ')[1]))
+    t.same([...readBy].sort(), ['m1', 'm2'], 'both members read records')
+    for (let p = 0; p < 4; p++) t.equal(cluster.state.groups.committed('kgo-group', 'grouped', p)?.offset, 50n, `committed offset of partition ${p}`)
+    t.same(lines.filter(l => l.startsWith('done ')).sort(), ['done m1', 'done m2'])
+  })
+}
 
 t.test('kgo follows a leader move in the middle of its reads', { skip }, async t => {
   const log: string[] = []

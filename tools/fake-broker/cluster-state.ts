@@ -7,6 +7,7 @@ import type { TimestampType } from '../../protocol/records/index.js'
 import { TransactionCoordinator } from './transaction-coordinator.js'
 import { ConfigStore } from './configs/config-store.js'
 import { GroupCoordinator, type CommittedOffset } from './group-coordinator.js'
+import { ConsumerGroupCoordinator } from './consumer-group-coordinator.js'
 import { PartitionLog } from './partition-log.js'
 import { ScramCredentials } from './scram-credentials.js'
 
@@ -64,6 +65,9 @@ export interface ClusterStateOptions {
   groupInitialRebalanceDelayMs: number
   groupMinSessionTimeoutMs: number
   groupMaxSessionTimeoutMs: number
+  /** group.consumer.session.timeout.ms and group.consumer.heartbeat.interval.ms (KIP-848 groups). */
+  groupConsumerSessionTimeoutMs: number
+  groupConsumerHeartbeatIntervalMs: number
   /** Partitions the whole cluster may hold; creating more is refused (see handlers/19-create-topics.ts). */
   maxPartitions: number
   /** Where recovery of damaged log files is reported. */
@@ -99,6 +103,8 @@ export class ClusterState {
   readonly configs: ConfigStore
   /** SCRAM credentials changed at run time (AlterUserScramCredentials). */
   readonly scram = new ScramCredentials()
+  /** Groups of the consumer protocol (KIP-848); their committed offsets are kept by `groups`. */
+  readonly consumerGroups: ConsumerGroupCoordinator
   private readonly topicsById = new Map<string, TopicState>()
   private nextProducerId = 1000n
   private topicCount = 0
@@ -117,6 +123,11 @@ export class ClusterState {
       'auto.create.topics.enable': String(options.autoCreateTopics),
       ...options.brokerConfigs
     })), () => { this.save() })
+    this.consumerGroups = new ConsumerGroupCoordinator({
+      sessionTimeoutMs: options.groupConsumerSessionTimeoutMs,
+      heartbeatIntervalMs: options.groupConsumerHeartbeatIntervalMs,
+      topics: () => [...this.topics.values()].map(t => ({ name: t.name, id: t.id, partitions: t.partitions.length }))
+    })
     const saved = this.load()
     this.transactions = new TransactionCoordinator({
       partition: (topic, index) => this.partition(topic, index),
@@ -335,6 +346,7 @@ export class ClusterState {
   close (): void {
     this.groups.close()
     this.transactions.close()
+    this.consumerGroups.close()
     for (const t of this.topics.values()) for (const p of t.partitions) p.log.close()
   }
 

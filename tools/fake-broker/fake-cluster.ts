@@ -55,6 +55,9 @@ export interface FakeClusterOptions {
   /** group.min.session.timeout.ms / group.max.session.timeout.ms. Defaults 6000 / 1800000, as Kafka. */
   groupMinSessionTimeoutMs?: number
   groupMaxSessionTimeoutMs?: number
+  /** group.consumer.session.timeout.ms / group.consumer.heartbeat.interval.ms for KIP-848 groups. Defaults 45000 / 5000, as Kafka. */
+  groupConsumerSessionTimeoutMs?: number
+  groupConsumerHeartbeatIntervalMs?: number
   /**
    * Partitions the cluster may hold in all; CreateTopics past it answers POLICY_VIOLATION and auto-creation stops.
    * Kafka has no such cap, but a broker in a test process must not grow without bound. Default 100,000.
@@ -161,6 +164,8 @@ export class FakeCluster {
       groupInitialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs ?? 0,
       groupMinSessionTimeoutMs: opts.groupMinSessionTimeoutMs ?? 6000,
       groupMaxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs ?? 1800000,
+      groupConsumerSessionTimeoutMs: opts.groupConsumerSessionTimeoutMs ?? 45000,
+      groupConsumerHeartbeatIntervalMs: opts.groupConsumerHeartbeatIntervalMs ?? 5000,
       maxPartitions: opts.maxPartitions ?? DEFAULT_MAX_PARTITIONS,
       log: opts.log,
       clusterId: opts.clusterId,

@@ -7,7 +7,7 @@
 //	kgo-client consume BOOTSTRAP TOPIC PARTITIONS SEEK_PARTITION SEEK_OFFSET EXPECTED
 //	  reads every partition directly (no group), SEEK_PARTITION from SEEK_OFFSET and the others from the start,
 //	  until EXPECTED records arrived. Prints "record P O KEY VALUE".
-//	kgo-client group BOOTSTRAP GROUP TOPIC EXPECTED
+//	kgo-client group BOOTSTRAP GROUP TOPIC EXPECTED [consumer]
 //	  two group members (two clients, the classic protocol with kgo's cooperative-sticky balancer) that keep their
 //	  partitions paused until both hold some, commit after every poll and before giving partitions up, and stop
 //	  once the group read EXPECTED records. Prints "assigned M P,P", "record M P O VALUE" and "done M".
@@ -39,7 +39,7 @@ func main() {
 	case "consume":
 		consume(seeds, args[0], atoi(args[1]), atoi(args[2]), int64(atoi(args[3])), atoi(args[4]))
 	case "group":
-		group(seeds, args[0], args[1], int64(atoi(args[2])))
+		group(seeds, args[0], args[1], int64(atoi(args[2])), len(args) > 3 && args[3] == "consumer")
 	default:
 		fail("unknown command " + os.Args[1])
 	}
@@ -136,7 +136,12 @@ func (m *members) bothHold() bool {
 	return len(m.assigned) == 2 && len(m.assigned["m1"]) > 0 && len(m.assigned["m2"]) > 0
 }
 
-func group(seeds kgo.Opt, groupID, topic string, expected int64) {
+func group(seeds kgo.Opt, groupID, topic string, expected int64, nextGen bool) {
+	// "consumer": the KIP-848 protocol, the broker assigning (kgo needs the range or sticky balancer for it).
+	var protocol []kgo.Opt
+	if nextGen {
+		protocol = []kgo.Opt{kgo.Balancers(kgo.RangeBalancer()), kgo.ServerSideBalancer()}
+	}
 	state := &members{assigned: map[string]map[int32]bool{}}
 	var consumed atomic.Int64
 	var out sync.Mutex
@@ -155,7 +160,7 @@ func group(seeds kgo.Opt, groupID, topic string, expected int64) {
 					say("commit-error %s %v", name, err)
 				}
 			}
-			cl, err := kgo.NewClient(seeds, kgo.ConsumerGroup(groupID), kgo.ConsumeTopics(topic), kgo.ClientID("kafka-direct-kgo-"+name),
+			cl, err := kgo.NewClient(append([]kgo.Opt{seeds, kgo.ConsumerGroup(groupID), kgo.ConsumeTopics(topic), kgo.ClientID("kafka-direct-kgo-" + name),
 				kgo.DisableAutoCommit(), kgo.BlockRebalanceOnPoll(), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
 				kgo.OnPartitionsAssigned(func(_ context.Context, _ *kgo.Client, a map[string][]int32) {
 					say("assigned %s %s", name, state.update(name, a[topic], true))
@@ -166,7 +171,7 @@ func group(seeds kgo.Opt, groupID, topic string, expected int64) {
 				}),
 				kgo.OnPartitionsLost(func(_ context.Context, _ *kgo.Client, l map[string][]int32) {
 					say("assigned %s %s", name, state.update(name, l[topic], false))
-				}))
+				})}, protocol...)...)
 			check(err)
 			// Paused from the start: fetching begins once both members hold partitions.
 			cl.PauseFetchTopics(topic)

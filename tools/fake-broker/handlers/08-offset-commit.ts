@@ -7,7 +7,8 @@ import { coordinatorError } from './coordinator-check.js'
 // OffsetCommit (key 8), v0-9: stores a group's consumed positions. v0 commits without a generation (a "simple"
 // commit); v1+ carry the generation and member id, checked against the group so that a member evicted by a
 // rebalance cannot overwrite its successor's progress. v2-4 carry a retention time (ignored: kept forever here),
-// v6 the leader epoch of the committed offset (KIP-320), v7 the static instance id, v8 is flexible.
+// v6 the leader epoch of the committed offset (KIP-320), v7 the static instance id, v8 is flexible. v9 carries a member epoch in place of the generation when the group
+// uses the consumer protocol (KIP-848): an older epoch is STALE_MEMBER_EPOCH, a newer one FENCED_MEMBER_EPOCH.
 
 type Req = Infer<typeof OffsetCommit.request>
 type Res = InferInput<typeof OffsetCommit.response>
@@ -21,7 +22,9 @@ export const offsetCommitHandler = serve<Req>(OffsetCommit, '0-9', (ctx): Res =>
   const groups = cluster.groups
   const groupError = coordinatorError(ctx, body.groupId) ||
     (groups.fencedInstance(body.groupId, body.memberId, body.groupInstanceId) ? ErrorCode.FENCED_INSTANCE_ID : 0) ||
-    groups.commitError(body.groupId, body.generationIdOrMemberEpoch, body.memberId)
+    (cluster.consumerGroups.has(body.groupId)
+      ? consumerCommitError(ctx.version, cluster.consumerGroups.commitError(body.groupId, body.generationIdOrMemberEpoch, body.memberId))
+      : groups.commitError(body.groupId, body.generationIdOrMemberEpoch, body.memberId))
   let committed = false
   const topics = body.topics.map(t => ({
     name: t.name,
@@ -40,3 +43,12 @@ export const offsetCommitHandler = serve<Req>(OffsetCommit, '0-9', (ctx): Res =>
   if (committed) groups.committedBatch()
   return { throttleTimeMs: 0, topics }
 })
+
+/**
+ * Before v9 a client cannot understand the KIP-848 errors: Kafka answers them as the classic protocol's
+ * ILLEGAL_GENERATION (OffsetCommitRequest.getErrorResponse for old versions).
+ */
+function consumerCommitError (version: number, code: number): number {
+  if (version >= 9) return code
+  return code === ErrorCode.STALE_MEMBER_EPOCH || code === ErrorCode.FENCED_MEMBER_EPOCH ? ErrorCode.ILLEGAL_GENERATION : code
+}

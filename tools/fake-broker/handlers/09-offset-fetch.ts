@@ -7,7 +7,8 @@ import { coordinatorError } from './coordinator-check.js'
 // OffsetFetch (key 9), v0-9: a group's committed offsets; -1 where nothing was committed. v2+ ask for every
 // committed partition with a null topic list and add a top-level error code. v5 adds the committed leader epoch
 // (KIP-320), v7 requireStable (KIP-447: only matters with pending transactional commits, which the fake has
-// none of), v8 several groups at once (KIP-709), v9 the member id and epoch of the new protocol (KIP-848).
+// none of), v8 several groups at once (KIP-709), v9 the member id and epoch of the new protocol (KIP-848),
+// checked against the consumer group (UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH).
 
 type Req = Infer<typeof OffsetFetch.request>
 type Res = InferInput<typeof OffsetFetch.response>
@@ -23,7 +24,10 @@ export const offsetFetchHandler = serve<Req>(OffsetFetch, '0-9', (ctx): Res => {
     return {
       throttleTimeMs: 0,
       groups: body.groups.map(g => {
-        const errorCode = coordinatorError(ctx, g.groupId)
+        // v9: a consumer-protocol member reads with its id and epoch, checked as for a commit (KIP-848); without a
+        // member id (an admin tool) anyone may read.
+        const errorCode = coordinatorError(ctx, g.groupId) ||
+          (g.memberId !== null && ctx.cluster.consumerGroups.has(g.groupId) ? ctx.cluster.consumerGroups.commitError(g.groupId, g.memberEpoch, g.memberId, true) : 0)
         return { groupId: g.groupId, topics: errorCode !== 0 ? [] : offsetsOf(ctx, g.groupId, g.topics, 0), errorCode }
       })
     }

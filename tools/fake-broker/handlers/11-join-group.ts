@@ -1,5 +1,6 @@
 import { JoinGroup } from '../../../protocol/apis/index.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
 import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
 
@@ -14,7 +15,11 @@ type Res = InferInput<typeof JoinGroup.response>
 
 export const joinGroupHandler = serve<Req>(JoinGroup, '0-9', async (ctx): Promise<Res> => {
   const { body, version } = ctx
-  const error = coordinatorError(ctx, body.groupId)
+  // A consumer-protocol group (KIP-848) with members: Kafka 4 can convert members between the protocols; the
+  // fake cannot, and refuses the classic member. An empty consumer group gives way to a classic one, as in Kafka.
+  const consumerGroups = ctx.cluster.consumerGroups
+  const error = coordinatorError(ctx, body.groupId) || (consumerGroups.hasMembers(body.groupId) ? ErrorCode.INCONSISTENT_GROUP_PROTOCOL : 0)
+  if (error === 0 && consumerGroups.has(body.groupId)) consumerGroups.deleteGroup(body.groupId)
   const nameOrEmpty = (s: string | null): string | null => version >= 7 ? s : (s ?? '')
   if (error !== 0) {
     return { throttleTimeMs: 0, errorCode: error, generationId: -1, protocolType: null, protocolName: nameOrEmpty(null), leader: '', memberId: body.memberId, members: [] }

@@ -1,5 +1,6 @@
 import { DeleteGroups } from '../../../protocol/apis/index.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import type { ClusterState } from '../cluster-state.js'
 import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
 
@@ -13,7 +14,15 @@ type Res = InferInput<typeof DeleteGroups.response>
 export const deleteGroupsHandler = serve<Req>(DeleteGroups, '0-3', (ctx): Res => ({
   throttleTimeMs: 0,
   results: ctx.body.groupsNames.map(groupId => {
-    const errorCode = coordinatorError(ctx, groupId) || ctx.cluster.groups.deleteGroup(groupId)
+    const errorCode = coordinatorError(ctx, groupId) || deleteGroup(ctx.cluster, groupId)
     return { groupId, errorCode, errorMessage: null }
   })
 }))
+
+/** A consumer-protocol group (KIP-848) goes when empty, with its committed offsets, which the classic store keeps. */
+function deleteGroup (cluster: ClusterState, groupId: string): number {
+  if (!cluster.consumerGroups.has(groupId)) return cluster.groups.deleteGroup(groupId)
+  const errorCode = cluster.consumerGroups.deleteGroup(groupId)
+  if (errorCode === 0) cluster.groups.deleteGroup(groupId)
+  return errorCode
+}

@@ -35,6 +35,8 @@ import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.j
 import { describeUserScramCredentialsHandler } from './50-describe-user-scram-credentials.js'
 import { alterUserScramCredentialsHandler } from './51-alter-user-scram-credentials.js'
 import { describeTopicPartitionsHandler } from './75-describe-topic-partitions.js'
+import { consumerGroupHeartbeatHandler } from './68-consumer-group-heartbeat.js'
+import { consumerGroupDescribeHandler } from './69-consumer-group-describe.js'
 
 // Every API the fake broker serves, by key. ApiVersions advertises exactly these, each with its handler's range.
 export const HANDLERS: ReadonlyMap<number, Handler> = new Map([
@@ -45,7 +47,8 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   addOffsetsToTxnHandler, endTxnHandler, txnOffsetCommitHandler, describeTransactionsHandler, listTransactionsHandler, deleteGroupsHandler,
   offsetDeleteHandler,
   describeConfigsHandler, alterConfigsHandler, createPartitionsHandler, incrementalAlterConfigsHandler, describeTopicPartitionsHandler,
-  describeUserScramCredentialsHandler, alterUserScramCredentialsHandler
+  describeUserScramCredentialsHandler, alterUserScramCredentialsHandler,
+  consumerGroupHeartbeatHandler, consumerGroupDescribeHandler
 ].map((h: Handler) => [h.api.key, h]))
 
 /** HANDLERS plus SaslHandshake and SaslAuthenticate, for a cluster started with `sasl`: only it advertises them. */

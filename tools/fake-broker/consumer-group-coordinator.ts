@@ -1,0 +1,598 @@
+import { randomBytes } from 'node:crypto'
+import { ErrorCode } from '../../protocol/error-codes.js'
+
+// The consumer group protocol of KIP-848 (group.protocol=consumer), coordinator side, after Kafka 4.x's
+// GroupMetadataManager.consumerGroupHeartbeat and CurrentAssignmentBuilder. There is no join round: every member
+// sends ConsumerGroupHeartbeat on its own schedule and the coordinator moves the group forward one member at a
+// time.
+//
+// - The group epoch is bumped whenever the group's "shape" changes: a member joins or leaves, a subscription or
+//   the chosen assignor changes, or a subscribed topic gains partitions (or appears).
+// - When the group epoch is ahead of the assignment epoch, the server-side assignor (uniform or range) computes a
+//   new target assignment for every member, stamped with the group epoch.
+// - Each member reconciles towards its target on its own heartbeats. A member that must give partitions up is
+//   told its assignment without them and keeps its old epoch (UNREVOKED_PARTITIONS) until a heartbeat shows it no
+//   longer owns them; only then does it move to the new epoch. A partition still owned (or being revoked) by
+//   another member is withheld (UNRELEASED_PARTITIONS) until that member has released it, so no partition ever
+//   has two owners.
+// - Fencing: a member answering with a wrong epoch gets FENCED_MEMBER_EPOCH, an unknown member UNKNOWN_MEMBER_ID;
+//   a static member (instance id) joining while its instance is still in use gets UNRELEASED_INSTANCE_ID.
+// - A member silent for the session timeout is removed; one that does not revoke within its rebalance timeout too.
+
+export const LEAVE_GROUP_MEMBER_EPOCH = -1
+export const LEAVE_GROUP_STATIC_MEMBER_EPOCH = -2
+export const SERVER_ASSIGNORS = ['uniform', 'range'] as const
+/** group.consumer.max.size, Kafka's default: a bound on what one group can make the broker hold. */
+export const MAX_GROUP_SIZE = 200
+/** Longer regexes are refused: they are matched against every topic name on every heartbeat. */
+const MAX_REGEX_CHARS = 1000
+
+export interface TopicPartitionsById { topicId: string, partitions: number[] }
+
+export interface ConsumerHeartbeat {
+  groupId: string
+  memberId: string
+  memberEpoch: number
+  instanceId: string | null
+  rackId: string | null
+  rebalanceTimeoutMs: number
+  subscribedTopicNames: string[] | null
+  subscribedTopicRegex: string | null
+  serverAssignor: string | null
+  topicPartitions: TopicPartitionsById[] | null
+  clientId: string
+  clientHost: string
+  /** v0 lets the coordinator make the member id; from v1 the client makes it (KIP-1082). */
+  version: number
+}
+
+export interface ConsumerHeartbeatResult {
+  errorCode: number
+  errorMessage: string | null
+  memberId: string | null
+  memberEpoch: number
+  heartbeatIntervalMs: number
+  /** Sent when the member's assignment changed or the member's view of it is out of date; null otherwise. */
+  assignment: TopicPartitionsById[] | null
+}
+
+export type ConsumerGroupState = 'Empty' | 'Assigning' | 'Reconciling' | 'Stable'
+export type MemberState = 'STABLE' | 'UNREVOKED_PARTITIONS' | 'UNRELEASED_PARTITIONS'
+
+export interface DescribedConsumerMember {
+  memberId: string
+  instanceId: string | null
+  rackId: string | null
+  memberEpoch: number
+  clientId: string
+  clientHost: string
+  subscribedTopicNames: string[]
+  subscribedTopicRegex: string | null
+  assignment: TopicPartitionsById[]
+  targetAssignment: TopicPartitionsById[]
+}
+
+export interface DescribedConsumerGroup {
+  groupId: string
+  groupState: ConsumerGroupState
+  groupEpoch: number
+  assignmentEpoch: number
+  assignorName: string
+  members: DescribedConsumerMember[]
+}
+
+export interface TopicInfo { name: string, id: string, partitions: number }
+
+export interface ConsumerGroupCoordinatorOptions {
+  /** group.consumer.session.timeout.ms (Kafka's default 45000). */
+  sessionTimeoutMs: number
+  /** group.consumer.heartbeat.interval.ms (Kafka's default 5000). */
+  heartbeatIntervalMs: number
+  /** The cluster's topics now: subscriptions are resolved against them on every heartbeat. */
+  topics: () => Iterable<TopicInfo>
+}
+
+/** A partition as one string, "topicId:partition": sets of these are compared and copied cheaply. */
+type Tp = string
+
+interface Member {
+  memberId: string
+  instanceId: string | null
+  rackId: string | null
+  clientId: string
+  clientHost: string
+  rebalanceTimeoutMs: number
+  subscribedTopicNames: string[]
+  subscribedTopicRegex: string | null
+  /** The compiled regex, full-match (Kafka uses RE2/J; JavaScript's syntax is close enough for a fake). */
+  regex: RegExp | null
+  serverAssignor: string | null
+  memberEpoch: number
+  previousMemberEpoch: number
+  state: MemberState
+  /** What the member may use now. */
+  assigned: Set<Tp>
+  /** What it was told to give up and has not yet reported released. */
+  pendingRevocation: Set<Tp>
+  /** The assignment last sent, to know when to send it again. */
+  lastSent: string | undefined
+  sessionTimer: NodeJS.Timeout | undefined
+  revocationTimer: NodeJS.Timeout | undefined
+}
+
+interface Group {
+  groupId: string
+  groupEpoch: number
+  assignmentEpoch: number
+  assignorName: string
+  members: Map<string, Member>
+  target: Map<string, Set<Tp>>
+  /** The subscribed topics and their partition counts at the last epoch bump: a change bumps the epoch again. */
+  metadataKey: string
+}
+
+export class ConsumerGroupCoordinator {
+  private readonly groups = new Map<string, Group>()
+
+  constructor (private readonly options: ConsumerGroupCoordinatorOptions) {}
+
+  /** Whether the group id belongs to a consumer-protocol group (one that has had a ConsumerGroupHeartbeat). */
+  has (groupId: string): boolean { return this.groups.has(groupId) }
+
+  /** Whether it has members now: a classic JoinGroup to such a group is refused. */
+  hasMembers (groupId: string): boolean { return (this.groups.get(groupId)?.members.size ?? 0) > 0 }
+
+  heartbeat (req: ConsumerHeartbeat): ConsumerHeartbeatResult {
+    const fail = (errorCode: number, errorMessage: string | null = null): ConsumerHeartbeatResult =>
+      ({ errorCode, errorMessage, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null })
+    const invalid = validate(req)
+    if (invalid !== null) return fail(ErrorCode.INVALID_REQUEST, invalid)
+    if (req.serverAssignor !== null && !(SERVER_ASSIGNORS as readonly string[]).includes(req.serverAssignor)) {
+      return fail(ErrorCode.UNSUPPORTED_ASSIGNOR, `Assignor ${req.serverAssignor} is not supported. Supported assignors: ${SERVER_ASSIGNORS.join(', ')}.`)
+    }
+    let regex: RegExp | null = null
+    if (req.subscribedTopicRegex !== null && req.subscribedTopicRegex !== '') {
+      regex = compileTopicRegex(req.subscribedTopicRegex)
+      if (regex === null) return fail(ErrorCode.INVALID_REGULAR_EXPRESSION, `SubscribedTopicRegex \`${req.subscribedTopicRegex}\` is not a valid regular expression.`)
+    }
+
+    let g = this.groups.get(req.groupId)
+    if (g === undefined) {
+      if (req.memberEpoch !== 0) return fail(ErrorCode.GROUP_ID_NOT_FOUND, `Consumer group ${req.groupId} not found.`)
+      g = { groupId: req.groupId, groupEpoch: 0, assignmentEpoch: 0, assignorName: 'uniform', members: new Map(), target: new Map(), metadataKey: '' }
+      this.groups.set(req.groupId, g)
+    }
+
+    if (req.memberEpoch === LEAVE_GROUP_MEMBER_EPOCH || req.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH) return this.leave(g, req, fail)
+
+    let member: Member
+    let joined = false
+    // One bump of the group epoch for whatever this heartbeat changed: a new member, a new subscription or
+    // assignor, new topics or partitions (Kafka bumps once per heartbeat too).
+    let bump = false
+    if (req.memberEpoch === 0) {
+      const memberId = req.memberId !== '' ? req.memberId : randomBytes(16).toString('base64url')
+      const byInstance = req.instanceId === null ? undefined : [...g.members.values()].find(m => m.instanceId === req.instanceId)
+      const known = g.members.get(memberId)
+      if (byInstance !== undefined && byInstance.memberId !== memberId) {
+        // A static member comes back under a new member id: allowed only once the old one left with epoch -2.
+        if (byInstance.memberEpoch !== LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
+          return fail(ErrorCode.UNRELEASED_INSTANCE_ID, `Static member ${byInstance.memberId} with instance id ${req.instanceId ?? ''} is not released yet.`)
+        }
+        member = this.replaceStatic(g, byInstance, memberId, req)
+      } else {
+        // A known member joining again (it was fenced, or lost its epoch) starts over: what it had goes free.
+        if (known !== undefined) this.removeMember(g, known)
+        else if (g.members.size >= MAX_GROUP_SIZE) return fail(ErrorCode.GROUP_MAX_SIZE_REACHED, `The consumer group has reached its maximum capacity of ${MAX_GROUP_SIZE} members.`)
+        member = newMember(memberId, req)
+        g.members.set(memberId, member)
+        bump = true
+      }
+      joined = true
+    } else {
+      const found = g.members.get(req.memberId)
+      if (req.instanceId !== null) {
+        const byInstance = [...g.members.values()].find(m => m.instanceId === req.instanceId)
+        if (byInstance === undefined) return fail(ErrorCode.UNKNOWN_MEMBER_ID, `Instance id ${req.instanceId} is unknown.`)
+        if (byInstance.memberId !== req.memberId) return fail(ErrorCode.FENCED_INSTANCE_ID, `Instance id ${req.instanceId} belongs to another member.`)
+      }
+      if (found === undefined) return fail(ErrorCode.UNKNOWN_MEMBER_ID, `Member ${req.memberId} is not a member of group ${g.groupId}.`)
+      if (!epochAccepted(found, req.memberEpoch, req.topicPartitions)) {
+        return fail(ErrorCode.FENCED_MEMBER_EPOCH, `The consumer group member has a different epoch (${req.memberEpoch}) than the one known by the group coordinator (${found.memberEpoch}).`)
+      }
+      member = found
+    }
+
+    if (updateMember(member, req, regex)) bump = true
+    if (this.metadataChanged(g)) bump = true
+    if (bump) g.groupEpoch++
+    if (g.groupEpoch > g.assignmentEpoch) this.computeTarget(g)
+    this.reconcile(g, member, req.topicPartitions)
+    this.touch(g, member)
+
+    const assignment = toById(member.assigned)
+    const key = `${member.memberEpoch}|${[...member.assigned].sort().join(',')}`
+    const ownedDiffers = req.topicPartitions !== null && !sameSet(member.assigned, fromById(req.topicPartitions))
+    const send = joined || key !== member.lastSent || ownedDiffers
+    member.lastSent = key
+    return {
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+      memberId: member.memberId,
+      memberEpoch: member.memberEpoch,
+      heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+      assignment: send ? assignment : null
+    }
+  }
+
+  /**
+   * OffsetCommit/OffsetFetch from a consumer-protocol member: the member must exist (UNKNOWN_MEMBER_ID) and the
+   * epoch must be its current one (STALE_MEMBER_EPOCH when older, FENCED_MEMBER_EPOCH when newer; Kafka's
+   * ConsumerGroup.validateOffsetCommit). A commit with epoch -1 and no member is an admin commit, allowed only
+   * while the group is empty.
+   */
+  commitError (groupId: string, memberEpoch: number, memberId: string, fetch = false): number {
+    const g = this.groups.get(groupId)
+    if (g === undefined) return ErrorCode.NONE
+    if (memberEpoch < 0 && memberId === '') return fetch || g.members.size === 0 ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID
+    const m = g.members.get(memberId)
+    if (m === undefined) return ErrorCode.UNKNOWN_MEMBER_ID
+    if (memberEpoch > m.memberEpoch) return ErrorCode.FENCED_MEMBER_EPOCH
+    if (memberEpoch < m.memberEpoch) return ErrorCode.STALE_MEMBER_EPOCH
+    return ErrorCode.NONE
+  }
+
+  describe (groupId: string): DescribedConsumerGroup | undefined {
+    const g = this.groups.get(groupId)
+    if (g === undefined) return undefined
+    return {
+      groupId,
+      groupState: stateOf(g),
+      groupEpoch: g.groupEpoch,
+      assignmentEpoch: g.assignmentEpoch,
+      assignorName: g.assignorName,
+      members: [...g.members.values()].map(m => ({
+        memberId: m.memberId,
+        instanceId: m.instanceId,
+        rackId: m.rackId,
+        memberEpoch: m.memberEpoch,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        subscribedTopicNames: m.subscribedTopicNames,
+        subscribedTopicRegex: m.subscribedTopicRegex,
+        assignment: toById(m.assigned),
+        targetAssignment: toById(g.target.get(m.memberId) ?? new Set())
+      }))
+    }
+  }
+
+  list (): Array<{ groupId: string, groupState: ConsumerGroupState }> {
+    return [...this.groups.values()].map(g => ({ groupId: g.groupId, groupState: stateOf(g) }))
+  }
+
+  /** DeleteGroups: only an empty group goes (its offsets live in the classic coordinator's store). */
+  deleteGroup (groupId: string): number {
+    const g = this.groups.get(groupId)
+    if (g === undefined) return ErrorCode.GROUP_ID_NOT_FOUND
+    if (g.members.size > 0) return ErrorCode.NON_EMPTY_GROUP
+    this.groups.delete(groupId)
+    return ErrorCode.NONE
+  }
+
+  close (): void {
+    for (const g of this.groups.values()) for (const m of g.members.values()) { clearTimeout(m.sessionTimer); clearTimeout(m.revocationTimer) }
+  }
+
+  // ---- Membership ---------------------------------------------------------------------------------------------
+
+  private leave (g: Group, req: ConsumerHeartbeat, fail: (code: number, msg?: string | null) => ConsumerHeartbeatResult): ConsumerHeartbeatResult {
+    const m = g.members.get(req.memberId)
+    if (m === undefined) return fail(ErrorCode.UNKNOWN_MEMBER_ID, `Member ${req.memberId} is not a member of group ${g.groupId}.`)
+    if (req.instanceId !== null && m.instanceId !== req.instanceId) return fail(ErrorCode.FENCED_INSTANCE_ID, `Instance id ${req.instanceId} belongs to another member.`)
+    if (req.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
+      // A static member leaving "for a moment" (a restart): it keeps its assignment and nothing is rebalanced;
+      // its instance id may then join again under a new member id. The session timeout still removes it.
+      m.memberEpoch = LEAVE_GROUP_STATIC_MEMBER_EPOCH
+      this.touch(g, m)
+    } else {
+      this.removeMember(g, m)
+      g.groupEpoch++
+    }
+    return { errorCode: ErrorCode.NONE, errorMessage: null, memberId: m.memberId, memberEpoch: req.memberEpoch, heartbeatIntervalMs: 0, assignment: null }
+  }
+
+  /** The new incarnation of a static member takes over its predecessor's partitions: no rebalance. */
+  private replaceStatic (g: Group, old: Member, memberId: string, req: ConsumerHeartbeat): Member {
+    clearTimeout(old.sessionTimer)
+    clearTimeout(old.revocationTimer)
+    g.members.delete(old.memberId)
+    const m = newMember(memberId, req)
+    // Same subscription as before: the heartbeat's fields then change nothing and the group epoch stays. Epoch 0
+    // with the old partitions: reconciliation moves it straight to the assignment epoch, nothing to revoke.
+    m.subscribedTopicNames = old.subscribedTopicNames
+    m.subscribedTopicRegex = old.subscribedTopicRegex
+    m.regex = old.regex
+    m.serverAssignor = old.serverAssignor
+    m.assigned = old.assigned
+    g.members.set(memberId, m)
+    const target = g.target.get(old.memberId)
+    g.target.delete(old.memberId)
+    if (target !== undefined) g.target.set(memberId, target)
+    return m
+  }
+
+  private removeMember (g: Group, m: Member): void {
+    clearTimeout(m.sessionTimer)
+    clearTimeout(m.revocationTimer)
+    g.members.delete(m.memberId)
+    g.target.delete(m.memberId)
+  }
+
+  /** Restarts the member's session: silent for the session timeout, it is removed and the group epoch bumped. */
+  private touch (g: Group, m: Member): void {
+    clearTimeout(m.sessionTimer)
+    m.sessionTimer = setTimeout(() => {
+      if (g.members.get(m.memberId) !== m) return
+      this.removeMember(g, m)
+      g.groupEpoch++
+    }, this.options.sessionTimeoutMs).unref()
+  }
+
+  // ---- Assignment ---------------------------------------------------------------------------------------------
+
+  private topicsOf (m: Member, all: TopicInfo[]): TopicInfo[] {
+    const names = new Set(m.subscribedTopicNames)
+    return all.filter(t => names.has(t.name) || (m.regex !== null && !t.name.startsWith('__') && m.regex.test(t.name)))
+  }
+
+  /** Whether the subscribed topics or their partition counts changed since the last look. */
+  private metadataChanged (g: Group): boolean {
+    const all = [...this.options.topics()]
+    const used = new Map<string, TopicInfo>()
+    for (const m of g.members.values()) for (const t of this.topicsOf(m, all)) used.set(t.name, t)
+    const key = [...used.values()].map(t => `${t.id}:${t.partitions}`).sort().join(',')
+    if (key === g.metadataKey) return false
+    g.metadataKey = key
+    return true
+  }
+
+  /** The target assignment for the current group epoch, by the assignor most members ask for (uniform by default). */
+  private computeTarget (g: Group): void {
+    const votes = new Map<string, number>()
+    for (const m of g.members.values()) if (m.serverAssignor !== null) votes.set(m.serverAssignor, (votes.get(m.serverAssignor) ?? 0) + 1)
+    let assignor = 'uniform'
+    let best = 0
+    for (const [name, n] of votes) if (n > best) { assignor = name; best = n }
+    g.assignorName = assignor
+    const all = [...this.options.topics()]
+    const members = [...g.members.values()].sort((a, b) => a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0)
+    const subs = new Map(members.map(m => [m.memberId, this.topicsOf(m, all)]))
+    g.target = assignor === 'range' ? rangeAssign(members, subs) : uniformAssign(members, subs, g.target)
+    g.assignmentEpoch = g.groupEpoch
+  }
+
+  /**
+   * Moves the member towards its target (CurrentAssignmentBuilder). Partitions it keeps stay; partitions it must
+   * give up are withheld from its assignment and it stays at its old epoch until it no longer reports them owned;
+   * partitions it gains are added only when no other member holds or is revoking them.
+   */
+  private reconcile (g: Group, m: Member, owned: TopicPartitionsById[] | null): void {
+    if (m.memberEpoch < 0) return
+    if (m.state === 'UNREVOKED_PARTITIONS') {
+      const stillOwned = owned === null ? true : [...fromById(owned)].some(tp => m.pendingRevocation.has(tp))
+      if (stillOwned) return
+      m.pendingRevocation = new Set()
+      clearTimeout(m.revocationTimer)
+      m.revocationTimer = undefined
+    } else if (m.state === 'STABLE' && m.memberEpoch === g.assignmentEpoch) {
+      return
+    }
+    const target = g.target.get(m.memberId) ?? new Set<Tp>()
+    const keep = new Set([...m.assigned].filter(tp => target.has(tp)))
+    const revoke = new Set([...m.assigned].filter(tp => !target.has(tp)))
+    const ownsRevoked = owned === null || [...fromById(owned)].some(tp => revoke.has(tp)) || m.memberEpoch === 0
+    if (revoke.size > 0 && (ownsRevoked || owned === null)) {
+      m.state = 'UNREVOKED_PARTITIONS'
+      m.assigned = keep
+      m.pendingRevocation = revoke
+      clearTimeout(m.revocationTimer)
+      m.revocationTimer = setTimeout(() => {
+        // Not revoked within the rebalance timeout: the member is fenced, its partitions go free.
+        if (g.members.get(m.memberId) !== m || m.state !== 'UNREVOKED_PARTITIONS') return
+        this.removeMember(g, m)
+        g.groupEpoch++
+      }, Math.max(m.rebalanceTimeoutMs, 0)).unref()
+      return
+    }
+    const held = new Set<Tp>()
+    for (const other of g.members.values()) {
+      if (other === m) continue
+      for (const tp of other.assigned) held.add(tp)
+      for (const tp of other.pendingRevocation) held.add(tp)
+    }
+    let unreleased = false
+    for (const tp of target) {
+      if (keep.has(tp)) continue
+      if (held.has(tp)) unreleased = true
+      else keep.add(tp)
+    }
+    m.assigned = keep
+    m.pendingRevocation = new Set()
+    if (m.memberEpoch !== g.assignmentEpoch) {
+      m.previousMemberEpoch = m.memberEpoch
+      m.memberEpoch = g.assignmentEpoch
+    }
+    m.state = unreleased ? 'UNRELEASED_PARTITIONS' : 'STABLE'
+  }
+}
+
+function newMember (memberId: string, req: ConsumerHeartbeat): Member {
+  return {
+    memberId, instanceId: req.instanceId, rackId: req.rackId, clientId: req.clientId, clientHost: req.clientHost,
+    rebalanceTimeoutMs: req.rebalanceTimeoutMs, subscribedTopicNames: [], subscribedTopicRegex: null, regex: null, serverAssignor: null,
+    memberEpoch: 0, previousMemberEpoch: 0, state: 'STABLE', assigned: new Set(), pendingRevocation: new Set(),
+    lastSent: undefined, sessionTimer: undefined, revocationTimer: undefined
+  }
+}
+
+/** Kafka's request checks (GroupMetadataManager.throwIfConsumerGroupHeartbeatRequestIsInvalid); null when valid. */
+function validate (req: ConsumerHeartbeat): string | null {
+  if (req.groupId === '') return 'GroupId can\'t be empty.'
+  if (req.memberId === '' && (req.version >= 1 || req.memberEpoch !== 0)) return 'MemberId can\'t be empty.'
+  if (req.instanceId === '') return 'InstanceId can\'t be empty.'
+  if (req.rackId === '') return 'RackId can\'t be empty.'
+  if (req.memberEpoch === 0) {
+    if (req.rebalanceTimeoutMs === -1) return 'RebalanceTimeoutMs must be provided in first request.'
+    if (req.topicPartitions === null || req.topicPartitions.length > 0) return 'TopicPartitions must be empty when (re-)joining.'
+    if (req.subscribedTopicNames === null && req.subscribedTopicRegex === null) return 'SubscribedTopicNames or SubscribedTopicRegex must be set in first request.'
+  } else if (req.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
+    if (req.instanceId === null) return 'InstanceId can\'t be null.'
+  } else if (req.memberEpoch < LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
+    return `MemberEpoch is invalid: ${req.memberEpoch}.`
+  }
+  return null
+}
+
+/**
+ * A subscription regex, matched against whole topic names. Kafka uses RE2/J, which has no backreferences or
+ * lookarounds (so they are invalid here too) and runs in linear time; JavaScript's RegExp backtracks, so a
+ * quantified group that itself holds a quantifier (`(a+)+`), which could take exponential time on a 249-character
+ * topic name, is refused as well: a deliberate difference that keeps every heartbeat bounded. null when refused.
+ */
+function compileTopicRegex (source: string): RegExp | null {
+  if (source.length > MAX_REGEX_CHARS) return null
+  if (/\\[1-9]|\\k<|\(\?<?[=!]/.test(source)) return null
+  const groups = source.replace(/\(\?(?::|<[A-Za-z]\w*>)/g, '(')
+  if (/\([^()]*[*+?{][^()]*\)[*+{]/.test(groups)) return null
+  try { return new RegExp(`^(?:${source})$`) } catch { return null }
+}
+
+/**
+ * The epoch a heartbeat carries must be the member's; one epoch back is accepted when the member's owned
+ * partitions are within its assignment (the answer that moved it forward was lost; Kafka's
+ * throwIfMemberEpochIsInvalid).
+ */
+function epochAccepted (m: Member, epoch: number, owned: TopicPartitionsById[] | null): boolean {
+  if (epoch === m.memberEpoch) return true
+  if (epoch > m.memberEpoch || epoch !== m.previousMemberEpoch || owned === null) return false
+  for (const tp of fromById(owned)) if (!m.assigned.has(tp)) return false
+  return true
+}
+
+/** Applies the fields the heartbeat carries (null means unchanged); true when the group epoch must move. */
+function updateMember (m: Member, req: ConsumerHeartbeat, regex: RegExp | null): boolean {
+  let changed = false
+  if (req.rackId !== null) m.rackId = req.rackId
+  if (req.rebalanceTimeoutMs !== -1) m.rebalanceTimeoutMs = req.rebalanceTimeoutMs
+  if (req.subscribedTopicNames !== null && req.subscribedTopicNames.join('\0') !== m.subscribedTopicNames.join('\0')) {
+    m.subscribedTopicNames = [...req.subscribedTopicNames]
+    changed = true
+  }
+  if (req.subscribedTopicRegex !== null) {
+    const next = req.subscribedTopicRegex === '' ? null : req.subscribedTopicRegex
+    if (next !== m.subscribedTopicRegex) { m.subscribedTopicRegex = next; m.regex = regex; changed = true }
+  }
+  if (req.serverAssignor !== null && req.serverAssignor !== m.serverAssignor) { m.serverAssignor = req.serverAssignor; changed = true }
+  return changed
+}
+
+function stateOf (g: Group): ConsumerGroupState {
+  if (g.members.size === 0) return 'Empty'
+  if (g.groupEpoch > g.assignmentEpoch) return 'Assigning'
+  for (const m of g.members.values()) if (m.memberEpoch !== g.assignmentEpoch || m.state !== 'STABLE') return 'Reconciling'
+  return 'Stable'
+}
+
+/**
+ * The uniform assignor, sticky: every member keeps what it had as far as the balanced quota allows (floor(P/M),
+ * and one more for P mod M members), then each free partition goes to the subscribed member with the fewest.
+ */
+function uniformAssign (members: Member[], subs: Map<string, TopicInfo[]>, previous: Map<string, Set<Tp>>): Map<string, Set<Tp>> {
+  const out = new Map<string, Set<Tp>>(members.map(m => [m.memberId, new Set<Tp>()]))
+  const all = new Map<Tp, string[]>()
+  for (const m of members) {
+    for (const t of subs.get(m.memberId)!) {
+      for (let p = 0; p < t.partitions; p++) {
+        const tp = `${t.id}:${p}`
+        let who = all.get(tp)
+        if (who === undefined) all.set(tp, who = [])
+        who.push(m.memberId)
+      }
+    }
+  }
+  const eligible = members.filter(m => subs.get(m.memberId)!.length > 0)
+  if (eligible.length === 0) return out
+  const minQuota = Math.floor(all.size / eligible.length)
+  let extra = all.size % eligible.length
+  const taken = new Set<Tp>()
+  for (const m of eligible) {
+    const mine = out.get(m.memberId)!
+    const before = [...(previous.get(m.memberId) ?? [])].filter(tp => all.get(tp)?.includes(m.memberId) === true).sort()
+    for (const tp of before) {
+      if (mine.size < minQuota || (mine.size === minQuota && extra > 0)) {
+        if (mine.size === minQuota) extra--
+        mine.add(tp)
+        taken.add(tp)
+      }
+    }
+  }
+  for (const [tp, who] of [...all].sort((a, b) => compareTp(a[0], b[0]))) {
+    if (taken.has(tp)) continue
+    let best: string | undefined
+    for (const id of who) if (best === undefined || out.get(id)!.size < out.get(best)!.size) best = id
+    out.get(best!)!.add(tp)
+  }
+  return out
+}
+
+/** The range assignor: per topic, its subscribers in member-id order each get a contiguous run of partitions. */
+function rangeAssign (members: Member[], subs: Map<string, TopicInfo[]>): Map<string, Set<Tp>> {
+  const out = new Map<string, Set<Tp>>(members.map(m => [m.memberId, new Set<Tp>()]))
+  const topics = new Map<string, TopicInfo>()
+  for (const list of subs.values()) for (const t of list) topics.set(t.id, t)
+  for (const t of topics.values()) {
+    const who = members.filter(m => subs.get(m.memberId)!.some(x => x.id === t.id))
+    const per = Math.floor(t.partitions / who.length)
+    const extra = t.partitions % who.length
+    let p = 0
+    who.forEach((m, i) => {
+      const n = per + (i < extra ? 1 : 0)
+      for (let k = 0; k < n; k++) out.get(m.memberId)!.add(`${t.id}:${p++}`)
+    })
+  }
+  return out
+}
+
+function compareTp (a: Tp, b: Tp): number {
+  const [ia, pa] = splitTp(a)
+  const [ib, pb] = splitTp(b)
+  return ia < ib ? -1 : ia > ib ? 1 : pa - pb
+}
+
+function splitTp (tp: Tp): [string, number] {
+  const i = tp.lastIndexOf(':')
+  return [tp.slice(0, i), Number(tp.slice(i + 1))]
+}
+
+function fromById (list: TopicPartitionsById[]): Set<Tp> {
+  const out = new Set<Tp>()
+  for (const t of list) for (const p of t.partitions) out.add(`${t.topicId}:${p}`)
+  return out
+}
+
+function toById (set: Set<Tp>): TopicPartitionsById[] {
+  const byId = new Map<string, number[]>()
+  for (const tp of set) {
+    const [id, p] = splitTp(tp)
+    let list = byId.get(id)
+    if (list === undefined) byId.set(id, list = [])
+    list.push(p)
+  }
+  return [...byId].sort((a, b) => a[0] < b[0] ? -1 : 1).map(([topicId, partitions]) => ({ topicId, partitions: partitions.sort((a, b) => a - b) }))
+}
+
+function sameSet (a: Set<Tp>, b: Set<Tp>): boolean {
+  if (a.size !== b.size) return false
+  for (const x of a) if (!b.has(x)) return false
+  return true
+}
