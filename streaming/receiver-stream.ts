@@ -8,10 +8,11 @@ import { keyValueStrings, type KeyValue } from './message-handlers.js'
 import { tpKey, type TopicPartition } from './offset-range.js'
 import type { MessageHandler } from './partition-task.js'
 import { keepLowest, ReceivedBlockStore } from './receiver/block-store.js'
+import { GroupReceiver } from './receiver/group-receiver.js'
 import { Receiver } from './receiver/receiver.js'
 import { WriteAheadLog } from './receiver/write-ahead-log.js'
 import type { KafkaRDD } from './rdd.js'
-import { SimpleConsumerSource } from './simple-consumer-source.js'
+import { consumerConfigOf, SimpleConsumerSource } from './simple-consumer-source.js'
 
 // The receiver-based stream (Spark's KafkaUtils.createStream, "Approach 1" of the Kafka 0.8 integration guide): a
 // receiver takes records from Kafka continuously, whatever the batches do, and each batch processes what was
@@ -33,7 +34,16 @@ export interface ReceiverStreamOptions<T> {
   maxConcurrentTasks?: number
   /** Fail on offsets deleted from Kafka before they were received (default true), or skip them with a log line. */
   failOnDataLoss?: boolean
+  /**
+   * The receiver joins group.id as a member of a consumer group (Kafka's high-level consumer): receivers of one
+   * group split the partitions and follow rebalances, and each batch covers the partitions this receiver stored.
+   * Without it, the receiver reads every partition and only commits to the group. Default false.
+   */
+  shareGroup?: boolean
 }
+
+/** Group settings taken from kafkaParams to the receiver's group consumer (shareGroup). */
+const GROUP_KEYS = ['session.timeout.ms', 'heartbeat.interval.ms', 'max.poll.interval.ms', 'partition.assignment.strategy', 'client.rack']
 
 export function createReceiverStream<T = KeyValue> (
   ctx: StreamingContext, kafkaParams: KafkaParams, topics: readonly string[], options: ReceiverStreamOptions<T> = {}
@@ -48,7 +58,9 @@ export class ReceiverInputDStream<T> extends DirectKafkaInputDStream<T> {
   private readonly store: ReceivedBlockStore
   private readonly walDir: string | undefined
   private wal: WriteAheadLog | undefined
-  private receiver: Receiver | undefined
+  private receiver: Receiver | GroupReceiver | undefined
+  private readonly shareGroup: boolean
+  private readonly rawParams: KafkaParams
   private starting: Promise<void> | undefined
   /** From the checkpoint: where each partition continues, and the lowest offset a remembered batch reads. */
   private restored: { next: Map<string, bigint>, lowest: Map<string, bigint> } | undefined
@@ -63,6 +75,9 @@ export class ReceiverInputDStream<T> extends DirectKafkaInputDStream<T> {
     })
     this.kafka = parts.kafka
     this.store = parts.store
+    this.rawParams = kafkaParams
+    this.shareGroup = options.shareGroup === true
+    if (this.shareGroup && this.params.groupId === undefined) throw new ConfigError('group.id', 'a receiver that shares a group (shareGroup) needs group.id')
     if (ctx.conf.receiverWriteAheadLog) {
       if (ctx.checkpointDir === undefined) {
         throw new ConfigError('spark.streaming.receiver.writeAheadLog.enable', 'the write-ahead log lives in the checkpoint directory: give the context a checkpointDir')
@@ -83,9 +98,16 @@ export class ReceiverInputDStream<T> extends DirectKafkaInputDStream<T> {
   /** The write-ahead log's files, oldest first; empty without the log. */
   get walFiles (): string[] { return this.wal?.files ?? [] }
 
+  /** The partitions this receiver owns now (with shareGroup; otherwise every partition of the topics). */
+  get assignment (): TopicPartition[] {
+    return this.receiver instanceof GroupReceiver ? this.receiver.assignment() : this.tps
+  }
+
   override async start (signal: AbortSignal): Promise<void> {
     await this.ready()
     if (signal.aborted) throw signal.reason
+    // A group member plans the partitions it has stored, from where it started each (ReceivedBlockStore.jumpTo).
+    if (this.shareGroup) { this.tps = []; this.current = new Map(); return }
     // A fresh job starts where the receiver starts (the log's blocks, committed offsets, or auto.offset.reset).
     this.current = await this.store.earliestOffsets(this.tps)
   }
@@ -99,6 +121,7 @@ export class ReceiverInputDStream<T> extends DirectKafkaInputDStream<T> {
 
   override async plan (time: number, signal: AbortSignal): ReturnType<DirectKafkaInputDStream<T>['plan']> {
     await this.ready()
+    if (this.shareGroup) this.tps = this.store.applyJumps(this.current)
     return await super.plan(time, signal)
   }
 
@@ -135,6 +158,7 @@ export class ReceiverInputDStream<T> extends DirectKafkaInputDStream<T> {
   }
 
   private async open (): Promise<void> {
+    if (this.shareGroup) { this.openGroup(); return }
     const params = this.params
     const all: TopicPartition[] = await this.kafka.partitionsFor(this.topics)
     if (this.restored === undefined) this.tps = all
@@ -169,6 +193,30 @@ export class ReceiverInputDStream<T> extends DirectKafkaInputDStream<T> {
       groupId: params.groupId,
       maxRate: this.ctx.conf.receiverMaxRate,
       offsetReset: params.autoOffsetReset,
+      log: line => { this.ctx.log(line) }
+    })
+    this.receiver.start()
+  }
+
+  /**
+   * With shareGroup: the receiver is a group member; where each partition starts is the group's business (its
+   * committed offset, or auto.offset.reset), and the batches follow what the receiver stores.
+   */
+  private openGroup (): void {
+    if (this.walDir !== undefined) {
+      const { wal, blocks } = WriteAheadLog.open(this.walDir)
+      this.wal = wal
+      // Which of these blocks this member still answers for (committed by it, not yet output) needs the group's
+      // committed offsets and the checkpoint together; not done yet, so a restart starts from the group.
+      if (blocks.length > 0) this.ctx.log(`receiver: ${blocks.length} blocks in the write-ahead log ${this.walDir} are not replayed in a shared group; the group's committed offsets decide`)
+    }
+    const group: Record<string, string | number | boolean> = {}
+    for (const key of GROUP_KEYS) { const v = this.rawParams[key]; if (v !== undefined) group[key] = v }
+    this.receiver = new GroupReceiver({
+      store: this.store,
+      wal: this.wal,
+      config: consumerConfigOf(this.params, { ...group, 'group.id': this.params.groupId as string, 'auto.offset.reset': this.params.autoOffsetReset }),
+      topics: this.topics,
       log: line => { this.ctx.log(line) }
     })
     this.receiver.start()
