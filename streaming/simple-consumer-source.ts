@@ -172,6 +172,11 @@ export class SimpleConsumerSource implements OffsetSource {
     return new Map([...got].map(([key, c]) => [key, c.offset]))
   }
 
+  /** The group's committed offsets with the metadata committed along (a group receiver's recovery reads it). */
+  async committedWithMetadata (groupId: string, tps: readonly TopicPartition[]): Promise<Map<string, { offset: bigint, metadata: string | null }>> {
+    return await this.groupOffsets.fetch(groupId, tps)
+  }
+
   async close (): Promise<void> { await this.consumer.close() }
 }
 

@@ -73,7 +73,7 @@ export interface GroupConsumerOptions {
 
 export interface CommitOptions {
   /** What to commit: the next offset to read, per partition. Default: every owned partition's processed position. */
-  offsets?: Iterable<{ topic: string, partition: number, offset: bigint }>
+  offsets?: Iterable<{ topic: string, partition: number, offset: bigint, metadata?: string | null }>
 }
 
 interface Owned extends TopicPartition {

@@ -29,13 +29,18 @@ export interface GroupReceiverOptions {
   /** The group consumer's configuration (bootstrap, group.id, session and fetch settings). */
   config: ConfigInput
   topics: readonly string[]
+  /**
+   * This receiver's lasting name (kept beside its write-ahead log), committed as offset metadata with where its
+   * ownership of the partition began: a restarted receiver reads it back to know which logged blocks are its own.
+   */
+  receiverId: string | undefined
   log: (line: string) => void
 }
 
 export class GroupReceiver {
   readonly consumer: GroupConsumer
-  /** Partitions whose start this assignment has been told to the block store. */
-  private readonly started = new Set<string>()
+  /** Partitions whose start this assignment has been told to the block store, and that start. */
+  private readonly started = new Map<string, bigint>()
   /** Blocks in the log whose commit failed, per partition: not visible to batches yet. */
   private readonly aside = new Map<string, WalBlock[]>()
   private readonly stopping = new AbortController()
@@ -76,7 +81,7 @@ export class GroupReceiver {
   private async take (b: GroupBatch): Promise<void> {
     const k = tpKey(b.topic, b.partition)
     if (!this.started.has(k)) {
-      this.started.add(k)
+      this.started.set(k, b.fromOffset)
       this.o.store.jumpTo(b, b.fromOffset)
     }
     if (b.raw === undefined || b.nextOffset <= b.fromOffset) return
@@ -96,12 +101,13 @@ export class GroupReceiver {
   private async revoked (tps: TopicPartition[]): Promise<void> {
     for (const tp of tps) {
       const k = tpKey(tp.topic, tp.partition)
-      this.started.delete(k)
       const list = this.aside.get(k)
-      if (list === undefined) continue
       this.aside.delete(k)
+      if (list === undefined) { this.started.delete(k); continue }
       const last = list[list.length - 1] as WalBlock
-      if (await this.commit(tp, last.untilOffset)) this.o.store.add(list)
+      const ok = await this.commit(tp, last.untilOffset)
+      this.started.delete(k)
+      if (ok) this.o.store.add(list)
       else this.o.log(`receiver: ${k} ${list[0]?.fromOffset ?? ''}..${last.untilOffset} not committed before the partition moved; its next owner reads it`)
     }
   }
@@ -117,11 +123,27 @@ export class GroupReceiver {
 
   private async commit (tp: TopicPartition, offset: bigint): Promise<boolean> {
     try {
-      await this.consumer.commit({ offsets: [{ topic: tp.topic, partition: tp.partition, offset }] })
+      const from = this.started.get(tpKey(tp.topic, tp.partition))
+      const metadata = this.o.receiverId === undefined || from === undefined ? null : receiverMetadata(this.o.receiverId, from)
+      await this.consumer.commit({ offsets: [{ topic: tp.topic, partition: tp.partition, offset, metadata }] })
       return true
     } catch (err) {
       this.o.log(`receiver: offset commit of ${tpKey(tp.topic, tp.partition)} at ${offset} failed (${err instanceof Error ? err.message : String(err)})`)
       return false
     }
   }
+}
+
+/**
+ * Offset metadata of a group receiver's commits: who committed, and from which offset its ownership of the
+ * partition began. The member that owns a partition after a receiver crashed began exactly where the crashed one's
+ * last successful commit ended, so the crashed one, restarted, knows how far its logged blocks are its own.
+ */
+export function receiverMetadata (receiverId: string, from: bigint): string {
+  return `kafka-direct-receiver ${receiverId} from ${from}`
+}
+
+export function parseReceiverMetadata (metadata: string | null): { receiverId: string, from: bigint } | undefined {
+  const m = metadata === null ? null : /^kafka-direct-receiver (\S+) from (\d+)$/.exec(metadata)
+  return m === null ? undefined : { receiverId: m[1] as string, from: BigInt(m[2] as string) }
 }
