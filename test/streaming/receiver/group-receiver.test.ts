@@ -1,5 +1,6 @@
 import t from 'tap'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FakeCluster } from '../../../tools/fake-broker/index.js'
@@ -7,6 +8,7 @@ import { createReceiverStream, type ReceiverInputDStream } from '../../../stream
 import { StreamingContext } from '../../../streaming/context.js'
 import { valueString } from '../../../streaming/message-handlers.js'
 import { offsetRangesOf, type OffsetRange } from '../../../streaming/offset-range.js'
+import { transpileProject } from '../transpile.js'
 
 // Receivers that share a consumer group (createReceiverStream with shareGroup): two of them split the partitions,
 // a second one joining mid-stream takes half of them over in a rebalance, and between them every record is stored,
@@ -110,5 +112,87 @@ t.test('two receivers in one group store every record exactly once between them,
     const values = all.filter(v => v.startsWith(`p${p}-`)).map(v => Number(v.slice(v.indexOf('-') + 1))).sort((x, y) => x - y)
     t.same(values, Array.from({ length: next }, (_, i) => i), `p${p}: every record once`)
     t.ok(tiles([...a.ranges, ...b.ranges], p, BigInt(next)), `p${p}: the two receivers' offset ranges tile the partition without overlap`)
+  }
+})
+
+interface Child { proc: ChildProcess, lines: string[], stderr: () => string, exited: Promise<{ code: number | null, signal: string | null }> }
+
+t.test('SIGKILL of one receiver: the other takes its partitions, its restart replays its log, every record once', async t => {
+  const c = await cluster(t)
+  const dir = await tempDir(t)
+  const js = await transpileProject(join(dir, 'js'), ['test/streaming/receiver/group-receiver-child.ts'])
+  const start = (name: string): Child => {
+    const proc = spawn(process.execPath, [join(js, 'test/streaming/receiver/group-receiver-child.js'), c.bootstrap, join(dir, name)], { stdio: ['ignore', 'pipe', 'pipe'] })
+    t.teardown(() => { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL') })
+    const lines: string[] = []
+    let stderr = ''
+    proc.stdout?.on('data', (d: Buffer) => { lines.push(...d.toString().split('\n').filter(l => l !== '')) })
+    proc.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
+    const exited = new Promise<{ code: number | null, signal: string | null }>(resolve => { proc.on('exit', (code, signal) => { resolve({ code, signal }) }) })
+    return { proc, lines, stderr: () => stderr, exited }
+  }
+  const owns = (ch: Child, n: number): boolean => ch.lines.length > 0 && (ch.lines[ch.lines.length - 1] as string).endsWith(`owns ${n}`)
+  const recordsIn = (ch: Child): number => ch.lines.reduce((n, l) => n + Number(/^batch \d+ (\d+) records/.exec(l)?.[1] ?? 0), 0)
+
+  // A producer keeps writing to every partition while receivers come, die and come back.
+  produce(c, 0, 30)
+  let next = 30
+  let producing = true
+  const producer = (async () => {
+    while (producing) {
+      produce(c, next, 5)
+      next += 5
+      await new Promise(resolve => setTimeout(resolve, 25))
+    }
+  })()
+  t.teardown(() => { producing = false })
+
+  const a = start('a')
+  const b = start('b')
+  await waitFor('both receivers to own half the partitions', () => owns(a, PARTITIONS / 2) && owns(b, PARTITIONS / 2), 60_000)
+  // Killed in the middle of its work: after some batches of its half, at a random moment.
+  await waitFor('the first receiver to process records of its half', () => recordsIn(a) > 0, 60_000)
+  const at = Math.floor(Math.random() * 100)
+  t.comment(`killing receiver a ${at} ms after its first records`)
+  await new Promise(resolve => setTimeout(resolve, at))
+  a.proc.kill('SIGKILL')
+  t.equal((await a.exited).signal, 'SIGKILL', 'receiver a was killed')
+  await waitFor('the survivor to take every partition (after session.timeout.ms)', () => owns(b, PARTITIONS), 60_000)
+
+  // The killed receiver comes back with its checkpoint and log: it replays what it stored, and rejoins.
+  const a2 = start('a')
+  await waitFor('the group to split again', () => owns(a2, PARTITIONS / 2) && owns(b, PARTITIONS / 2), 60_000)
+  producing = false
+  await producer
+  const total = next
+
+  const outputs = async (): Promise<Array<{ values: string[], ranges: Array<[number, string, string]> }>> => {
+    const files: Array<{ values: string[], ranges: Array<[number, string, string]> }> = []
+    for (const name of ['a', 'b']) {
+      const out = join(dir, name, 'out')
+      for (const f of (await readdir(out)).filter(f => f.endsWith('.json'))) files.push(JSON.parse(await readFile(join(out, f), 'utf8')))
+    }
+    return files
+  }
+  const until = Date.now() + 60_000
+  for (;;) {
+    const n = (await outputs()).reduce((k, f) => k + f.values.length, 0)
+    if (n >= PARTITIONS * total) break
+    if (Date.now() > until) { t.fail(`only ${n} of ${PARTITIONS * total} records in the outputs (a: ${a2.stderr().slice(-400)})`); break }
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  await new Promise(resolve => setTimeout(resolve, 300))
+  a2.proc.kill('SIGTERM')
+  b.proc.kill('SIGTERM')
+  t.equal((await a2.exited).code, 0, `receiver a exits 0 on SIGTERM (stderr: ${a2.stderr().slice(-300)})`)
+  t.equal((await b.exited).code, 0, `receiver b exits 0 on SIGTERM (stderr: ${b.stderr().slice(-300)})`)
+
+  const files = await outputs()
+  const all = files.flatMap(f => f.values)
+  t.equal(all.length, PARTITIONS * total, 'as many records in the outputs as produced')
+  t.equal(new Set(all).size, PARTITIONS * total, 'no record in two outputs, or twice in one')
+  const ranges: OffsetRange[] = files.flatMap(f => f.ranges.map(([partition, from, until]) => ({ topic: 'lines', partition, fromOffset: BigInt(from), untilOffset: BigInt(until) })))
+  for (let p = 0; p < PARTITIONS; p++) {
+    t.ok(tiles(ranges, p, BigInt(total)), `p${p}: the outputs' offset ranges tile the partition without overlap`)
   }
 })
