@@ -41,6 +41,12 @@ export class GroupReceiver {
   readonly consumer: GroupConsumer
   /** Partitions whose start this assignment has been told to the block store, and that start. */
   private readonly started = new Map<string, bigint>()
+  /**
+   * Per partition, where this receiver's unbroken ownership began and how far it has committed. An eager rebalance
+   * takes every partition away and may give it straight back: ownership continues when the partition comes back
+   * exactly where this receiver's commits ended, and the commit metadata keeps naming the first start.
+   */
+  private readonly ownership = new Map<string, { from: bigint, until: bigint }>()
   /** Blocks in the log whose commit failed, per partition: not visible to batches yet. */
   private readonly aside = new Map<string, WalBlock[]>()
   private readonly stopping = new AbortController()
@@ -81,7 +87,10 @@ export class GroupReceiver {
   private async take (b: GroupBatch): Promise<void> {
     const k = tpKey(b.topic, b.partition)
     if (!this.started.has(k)) {
-      this.started.set(k, b.fromOffset)
+      const before = this.ownership.get(k)
+      const from = before !== undefined && before.until === b.fromOffset ? before.from : b.fromOffset
+      this.ownership.set(k, { from, until: b.fromOffset })
+      this.started.set(k, from)
       this.o.store.jumpTo(b, b.fromOffset)
     }
     if (b.raw === undefined || b.nextOffset <= b.fromOffset) return
@@ -126,6 +135,8 @@ export class GroupReceiver {
       const from = this.started.get(tpKey(tp.topic, tp.partition))
       const metadata = this.o.receiverId === undefined || from === undefined ? null : receiverMetadata(this.o.receiverId, from)
       await this.consumer.commit({ offsets: [{ topic: tp.topic, partition: tp.partition, offset, metadata }] })
+      const owned = this.ownership.get(tpKey(tp.topic, tp.partition))
+      if (owned !== undefined) owned.until = offset
       return true
     } catch (err) {
       this.o.log(`receiver: offset commit of ${tpKey(tp.topic, tp.partition)} at ${offset} failed (${err instanceof Error ? err.message : String(err)})`)

@@ -166,11 +166,12 @@ t.test('SIGKILL of one receiver: the other takes its partitions, its restart rep
   await producer
   const total = next
 
-  const outputs = async (): Promise<Array<{ values: string[], ranges: Array<[number, string, string]> }>> => {
-    const files: Array<{ values: string[], ranges: Array<[number, string, string]> }> = []
+  type Output = { name: string, values: string[], ranges: Array<[number, string, string]> }
+  const outputs = async (): Promise<Output[]> => {
+    const files: Output[] = []
     for (const name of ['a', 'b']) {
       const out = join(dir, name, 'out')
-      for (const f of (await readdir(out)).filter(f => f.endsWith('.json'))) files.push(JSON.parse(await readFile(join(out, f), 'utf8')))
+      for (const f of (await readdir(out)).filter(f => f.endsWith('.json'))) files.push({ ...JSON.parse(await readFile(join(out, f), 'utf8')), name: `${name}/${f}` })
     }
     return files
   }
@@ -193,6 +194,12 @@ t.test('SIGKILL of one receiver: the other takes its partitions, its restart rep
   t.equal(new Set(all).size, PARTITIONS * total, 'no record in two outputs, or twice in one')
   const ranges: OffsetRange[] = files.flatMap(f => f.ranges.map(([partition, from, until]) => ({ topic: 'lines', partition, fromOffset: BigInt(from), untilOffset: BigInt(until) })))
   for (let p = 0; p < PARTITIONS; p++) {
-    t.ok(tiles(ranges, p, BigInt(total)), `p${p}: the outputs' offset ranges tile the partition without overlap`)
+    const ok = tiles(ranges, p, BigInt(total))
+    t.ok(ok, `p${p}: the outputs' offset ranges tile the partition without overlap`)
+    if (!ok) {
+      // Which outputs hold which ranges of the partition, for the diagnosis.
+      const held = files.flatMap(f => f.ranges.filter(r => r[0] === p).map(r => `${f.name} ${r[1]}..${r[2]}`)).sort()
+      t.comment(`p${p}: ${held.join(', ')}\na: ${a.stderr().split('\n').filter(l => l.startsWith('receiver')).join(' | ')}\na2: ${a2.stderr().split('\n').filter(l => l.startsWith('receiver') || l.startsWith('recovered')).join(' | ')}`)
+    }
   }
 })
