@@ -14,18 +14,23 @@ import type { OffsetRange, TopicPartition } from './offset-range.js'
 import { FetchedRecord } from './fetched-record.js'
 import type { OffsetSource, SourceRecord } from './offset-source.js'
 
+/** The consumer configuration the stream's Kafka parameters stand for (also for the receiver's group consumer). */
+export function consumerConfigOf (params: ResolvedKafkaParams, extra: ConfigInput = {}): ConfigInput {
+  const config: ConfigInput = { bootstrapServers: params.bootstrapServers, isolationLevel: params.isolationLevel, ...params.security, ...params.connection, ...extra }
+  if (params.clientId !== undefined) config.clientId = params.clientId
+  if (params.requestTimeoutMs !== undefined) config.requestTimeoutMs = params.requestTimeoutMs
+  if (params.fetchMaxWaitMs !== undefined) config.fetchWaitMaxMs = params.fetchMaxWaitMs
+  if (params.fetchMinBytes !== undefined) config.fetchMinBytes = params.fetchMinBytes
+  if (params.fetchMaxBytes !== undefined) config.fetchMaxBytes = params.fetchMaxBytes
+  if (params.maxPartitionFetchBytes !== undefined) config.maxPartitionFetchBytes = params.maxPartitionFetchBytes
+  return config
+}
+
 export class SimpleConsumerSource implements OffsetSource {
   readonly consumer: SimpleConsumer
 
   constructor (params: ResolvedKafkaParams, extra: ConfigInput = {}) {
-    const config: ConfigInput = { bootstrapServers: params.bootstrapServers, isolationLevel: params.isolationLevel, ...params.security, ...params.connection, ...extra }
-    if (params.clientId !== undefined) config.clientId = params.clientId
-    if (params.requestTimeoutMs !== undefined) config.requestTimeoutMs = params.requestTimeoutMs
-    if (params.fetchMaxWaitMs !== undefined) config.fetchWaitMaxMs = params.fetchMaxWaitMs
-    if (params.fetchMinBytes !== undefined) config.fetchMinBytes = params.fetchMinBytes
-    if (params.fetchMaxBytes !== undefined) config.fetchMaxBytes = params.fetchMaxBytes
-    if (params.maxPartitionFetchBytes !== undefined) config.maxPartitionFetchBytes = params.maxPartitionFetchBytes
-    this.consumer = new SimpleConsumer(config)
+    this.consumer = new SimpleConsumer(consumerConfigOf(params, extra))
     this.groupOffsets = new GroupOffsets(this.consumer.client)
   }
 
@@ -165,6 +170,11 @@ export class SimpleConsumerSource implements OffsetSource {
   async committedOffsets (groupId: string, tps: readonly TopicPartition[]): Promise<Map<string, bigint>> {
     const got = await this.groupOffsets.fetch(groupId, tps)
     return new Map([...got].map(([key, c]) => [key, c.offset]))
+  }
+
+  /** The group's committed offsets with the metadata committed along (a group receiver's recovery reads it). */
+  async committedWithMetadata (groupId: string, tps: readonly TopicPartition[]): Promise<Map<string, { offset: bigint, metadata: string | null }>> {
+    return await this.groupOffsets.fetch(groupId, tps)
   }
 
   async close (): Promise<void> { await this.consumer.close() }

@@ -8,7 +8,7 @@ import { CoordinatorCache } from '../coordinator/find-coordinator.js'
 import { GroupOffsets } from '../coordinator/offsets.js'
 import { OffsetOutOfRangeError } from '../errors.js'
 import { delay } from '../retry.js'
-import { SimpleConsumer, tpKey, type FetchedPartition, type TopicPartition } from '../simple-consumer.js'
+import { SimpleConsumer, tpKey, type FetchedPartition, type RawRecords, type TopicPartition } from '../simple-consumer.js'
 import { assignorsByName, byTopic, rebalanceProtocolOf, type Assignor, type MemberSubscription, type RebalanceProtocol, type TopicPartitions } from './assignors/index.js'
 import { systemTimers, type Timers } from './clock.js'
 import { CoordinatorLink } from './coordinator-link.js'
@@ -52,6 +52,10 @@ export interface GroupBatch {
   lastStableOffset: bigint
   /** The node id of the leader that served the fetch. */
   broker: number
+  /** The offset the fetch asked for: the batch covers [fromOffset, nextOffset). */
+  fromOffset: bigint
+  /** With the `raw` option: the response's complete record batches undecoded (undefined when there were none). */
+  raw?: RawRecords
 }
 
 export interface GroupConsumerOptions {
@@ -60,11 +64,16 @@ export interface GroupConsumerOptions {
   assignors?: Assignor[]
   /** Background timers (heartbeats, auto-commit); tests pass virtual ones. */
   timers?: Timers
+  /**
+   * Keep each batch's record batches as the broker sent them (GroupBatch.raw), for a reader that stores the bytes
+   * (the receiver stream's write-ahead log) rather than only the decoded records.
+   */
+  raw?: boolean
 }
 
 export interface CommitOptions {
   /** What to commit: the next offset to read, per partition. Default: every owned partition's processed position. */
-  offsets?: Iterable<{ topic: string, partition: number, offset: bigint }>
+  offsets?: Iterable<{ topic: string, partition: number, offset: bigint, metadata?: string | null }>
 }
 
 interface Owned extends TopicPartition {
@@ -93,6 +102,9 @@ export class GroupConsumer {
   readonly rebalanceProtocol: RebalanceProtocol
   private readonly listener: RebalanceListener
   private readonly timers: Timers
+  private readonly raw: boolean
+  /** True while onPartitionsRevoked runs: the generation is still ours, so commit() may store final offsets. */
+  private revoking = false
 
   private subscription: string[] | RegExp | undefined
   /** The topics the subscription resolved to at the last join (a RegExp is matched against the cluster's). */
@@ -126,6 +138,7 @@ export class GroupConsumer {
       : new ClassicMembership(this.link, group, { backoffMs: c.retryBackoffMs, backoffMaxMs: c.retryBackoffMaxMs, requestTimeoutMs: c.requestTimeoutMs })
     this.listener = options.rebalanceListener ?? {}
     this.timers = options.timers ?? systemTimers
+    this.raw = options.raw === true
     this.lastPollAt = this.timers.now()
   }
 
@@ -258,7 +271,7 @@ export class GroupConsumer {
     if (this.fatal !== undefined) throw this.fatal
     const given = options.offsets === undefined ? undefined : [...options.offsets]
     const offsets = given ?? this.processedOffsets()
-    if (this.state !== 'stable' || !this.membership.inGeneration) {
+    if ((this.state !== 'stable' && !this.revoking) || !this.membership.inGeneration) {
       throw new CommitFailedError(ErrorCode.REBALANCE_IN_PROGRESS, `OffsetCommit ${this.group.groupId}`)
     }
     await this.commitNow(offsets)
@@ -316,11 +329,13 @@ export class GroupConsumer {
         const f = next.fetched
         const owned = this.owned.get(tpKey(f.topic, f.partition))
         if (owned === undefined || owned.epoch !== next.epoch || owned.paused) continue
+        const fromOffset = owned.fetchPos ?? f.nextOffset
         owned.fetchPos = f.nextOffset
         const batch: GroupBatch = {
           topic: f.topic, partition: f.partition, records: f.records, highWatermark: f.highWatermark, nextOffset: f.nextOffset,
-          lastStableOffset: f.lastStableOffset, broker: f.broker
+          lastStableOffset: f.lastStableOffset, broker: f.broker, fromOffset
         }
+        if (this.raw) batch.raw = f.raw
         if (batch.records.length === 0) {
           if (owned.consumed === undefined || owned.consumed < f.nextOffset) owned.consumed = f.nextOffset
           if (!emptyBatches) continue
@@ -342,7 +357,7 @@ export class GroupConsumer {
     const epochs = new Map(wanted.map(o => [o, o.epoch]))
     let got: Map<string, FetchedPartition>
     try {
-      got = await this.simple.fetchOnce(wanted.map(o => ({ topic: o.topic, partition: o.partition, fromOffset: o.fetchPos as bigint })))
+      got = await this.simple.fetchOnce(wanted.map(o => ({ topic: o.topic, partition: o.partition, fromOffset: o.fetchPos as bigint })), this.raw ? { raw: true } : {})
     } catch (err) {
       if (this.closing !== undefined) return
       if (err instanceof OffsetOutOfRangeError) {
@@ -519,7 +534,12 @@ export class GroupConsumer {
       // A failed commit here means the generation is already over; the records are read again by the next owner.
       await this.commitNow(offsets).catch(err => { if (!(err instanceof CommitFailedError) && !(err instanceof KafkaError)) throw err })
     }
-    await this.listener.onPartitionsRevoked?.(partitions.map(o => ({ topic: o.topic, partition: o.partition })))
+    this.revoking = true
+    try {
+      await this.listener.onPartitionsRevoked?.(partitions.map(o => ({ topic: o.topic, partition: o.partition })))
+    } finally {
+      this.revoking = false
+    }
     for (const o of partitions) { o.epoch++; this.owned.delete(tpKey(o.topic, o.partition)) }
   }
 

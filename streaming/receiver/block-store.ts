@@ -21,6 +21,12 @@ export class ReceivedBlockStore implements OffsetSource {
   /** Per partition, the lowest offset a batch may start from without reaching into Kafka for it. */
   private readonly floor = new Map<string, bigint>()
   private failure: unknown = undefined
+  /**
+   * Group receivers (receiver/group-receiver.ts): per partition, a handover not yet reached by the batches. The
+   * receiver stored up to `at`, gave the partition up, and got it back at the group's committed offset `to`; what
+   * lies between was read by another member. Batches plan up to `at` first, then continue from `to`.
+   */
+  private readonly jumps = new Map<string, Array<{ at: bigint | undefined, to: bigint }>>()
 
   constructor (
     /** Kafka, for metadata, for ranges no block covers and for committing offsets. */
@@ -48,6 +54,42 @@ export class ReceivedBlockStore implements OffsetSource {
     const k = tpKey(tp.topic, tp.partition)
     if ((this.stored.get(k) ?? -1n) < offset) this.stored.set(k, offset)
     keepLowest(this.floor, k, offset)
+  }
+
+  /**
+   * A group receiver (re)starts a partition at `to`, the group's committed offset: offsets below it that this
+   * receiver has not stored belong to whichever member read them, so the batches skip them (see applyJumps).
+   */
+  jumpTo (tp: TopicPartition, to: bigint): void {
+    const k = tpKey(tp.topic, tp.partition)
+    const at = this.stored.get(k)
+    if (at !== undefined && at >= to) return
+    let list = this.jumps.get(k)
+    if (list === undefined) this.jumps.set(k, list = [])
+    const last = list[list.length - 1]
+    // Nothing stored since the last handover: it just goes further. Otherwise the batches first need what was.
+    if (last !== undefined && last.to === at) last.to = to
+    else list.push({ at, to })
+    this.stored.set(k, to)
+    keepLowest(this.floor, k, to)
+  }
+
+  /**
+   * Moves the batches' positions (`current`, tpKey -> next offset) over the handovers they have reached, and
+   * returns the partitions the store knows (every one a batch may plan).
+   */
+  applyJumps (current: Map<string, bigint>): TopicPartition[] {
+    for (const [k, list] of this.jumps) {
+      while (list.length > 0) {
+        const j = list[0] as { at: bigint | undefined, to: bigint }
+        const now = current.get(k)
+        if (now !== undefined && j.at !== undefined && now < j.at) break
+        current.set(k, j.to)
+        list.shift()
+      }
+      if (list.length === 0) this.jumps.delete(k)
+    }
+    return [...this.stored.keys()].map(k => ({ topic: k.slice(0, k.lastIndexOf(':')), partition: Number(k.slice(k.lastIndexOf(':') + 1)) }))
   }
 
   /** Lowers a partition's floor to an offset a checkpointed batch starts from (read from Kafka if no block has it). */
@@ -89,7 +131,12 @@ export class ReceivedBlockStore implements OffsetSource {
 
   async latestOffsets (tps: readonly TopicPartition[]): Promise<Map<string, bigint>> {
     this.throwIfFailed()
-    return new Map(tps.map(tp => [tpKey(tp.topic, tp.partition), this.stored.get(tpKey(tp.topic, tp.partition)) ?? 0n]))
+    return new Map(tps.map(tp => {
+      const k = tpKey(tp.topic, tp.partition)
+      // Before a handover the batches reach only what was stored up to it.
+      const j = this.jumps.get(k)?.[0]
+      return [k, (j !== undefined ? j.at : undefined) ?? this.stored.get(k) ?? 0n]
+    }))
   }
 
   /**
