@@ -73,7 +73,12 @@ export class Producer {
     const { producer, client: clientConfig } = parseProducerConfig(config)
     this.config = producer
     this.ownsClient = client === undefined
-    this.client = client ?? new KafkaClient(clientConfig)
+    // A record waits for the cluster at most delivery.timeout.ms, so a broker outage is waited out that long and
+    // no longer (the client's own default waits an outage out for as long as it lasts).
+    const bounded = clientConfig['outage.max.ms'] === undefined && clientConfig.outageMaxMs === undefined
+      ? { ...clientConfig, 'outage.max.ms': producer.deliveryTimeoutMs }
+      : clientConfig
+    this.client = client ?? new KafkaClient(bounded)
   }
 
   /** Records delivered and failed so far, and the first failure: for callers that pass no per-record report. */

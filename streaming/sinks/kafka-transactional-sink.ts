@@ -79,14 +79,14 @@ export class KafkaTransactionalSink {
     type Answer = { errorCode: number, topics: Array<{ name: string, partitions: Part[] }> }
     type Body = Answer & { groups: Answer[] }
     const answerOf = (body: Body): Answer | undefined => body.groups.length > 0 ? body.groups[0] : body
-    const firstError = (a: Answer | undefined): number => a === undefined ? ErrorCode.COORDINATOR_NOT_AVAILABLE : a.errorCode !== 0 ? a.errorCode : (a.topics.flatMap(t => t.partitions).find(p => p.errorCode !== 0)?.errorCode ?? 0)
+    const firstError = (a: Answer | undefined): number => a === undefined ? ErrorCode.COORDINATOR_NOT_AVAILABLE : a.errorCode !== ErrorCode.NONE ? a.errorCode : (a.topics.flatMap(t => t.partitions).find(p => p.errorCode !== ErrorCode.NONE)?.errorCode ?? ErrorCode.NONE)
     // v8+ asks for many groups at once (KIP-709); earlier versions for one.
     const { body } = await this.group.request<Body>('OffsetFetch', OffsetFetch, Infinity, v => v >= 8
       ? { groups: [{ groupId: this.groupId, memberId: null, memberEpoch: -1, topics }], requireStable: true }
       : { groupId: this.groupId, topics, requireStable: true }, b => firstError(answerOf(b)))
     const answer = answerOf(body)
     const code = firstError(answer)
-    if (code !== 0 || answer === undefined) throw new KafkaError(code, `OffsetFetch ${this.groupId}`)
+    if (code !== ErrorCode.NONE || answer === undefined) throw new KafkaError(code, `OffsetFetch ${this.groupId}`)
     const out = new Map<string, bigint>()
     for (const tp of tps) out.set(tpKey(tp.topic, tp.partition), -1n)
     for (const t of answer.topics) for (const p of t.partitions) out.set(tpKey(t.name, p.partitionIndex), p.committedOffset)
