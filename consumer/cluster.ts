@@ -242,6 +242,7 @@ export class KafkaClient {
   /**
    * Sends a request to a broker by node id. The response's type follows from the schema: `request(id, OffsetFetch,
    * ...)` resolves to an OffsetFetch response body, whose fields outside the version used hold their defaults.
+   * (`ApiSchema<any, any>`: any API; the response type is inferred from the one passed.)
    */
   async request<A extends ApiSchema<any, any>>(
     nodeId: number, api: A, body: RequestOf<A> | ((version: number) => RequestOf<A>), opts?: RequestOptions

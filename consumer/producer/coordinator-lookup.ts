@@ -31,7 +31,7 @@ export class CoordinatorLookup {
       : { key: this.key, keyType: this.keyType })
     const c = res.version >= 4 ? res.body.coordinators[0] : res.body
     if (c === undefined) throw new KafkaError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `FindCoordinator ${this.key}: empty answer`)
-    if (c.errorCode !== 0) throw new KafkaError(c.errorCode, `FindCoordinator ${this.key}`)
+    if (c.errorCode !== ErrorCode.NONE) throw new KafkaError(c.errorCode, `FindCoordinator ${this.key}`)
     // A coordinator the metadata does not list yet (a new broker): load the broker list again.
     if (!this.client.knownBrokers().some(b => b.nodeId === c.nodeId)) await this.client.metadata([])
     this.nodeId = c.nodeId

@@ -606,7 +606,7 @@ export class Producer {
         producerId: bump ? this.producerId : -1n,
         producerEpoch: bump ? this.producerEpoch : -1
       })
-      if (res.body.errorCode !== 0) throw new KafkaError(res.body.errorCode, 'InitProducerId')
+      if (res.body.errorCode !== ErrorCode.NONE) throw new KafkaError(res.body.errorCode, 'InitProducerId')
       return res.body
     })
   }

@@ -117,7 +117,7 @@ export class TransactionalProducer extends Producer {
       const { body } = await this.txnCoordinator.request<AddOffsetsToTxnResponse>('AddOffsetsToTxn', AddOffsetsToTxn, Infinity, () => ({
         transactionalId, producerId: this.producerId, producerEpoch: this.producerEpoch, groupId: g.groupId
       }), r => r.errorCode)
-      if (body.errorCode !== 0) throw new KafkaError(body.errorCode, `AddOffsetsToTxn ${g.groupId}`)
+      if (body.errorCode !== ErrorCode.NONE) throw new KafkaError(body.errorCode, `AddOffsetsToTxn ${g.groupId}`)
       this.started = true
     })
     const groupCoordinator = new CoordinatorLookup(this.client, KEY_TYPE_GROUP, g.groupId)
@@ -199,7 +199,7 @@ export class TransactionalProducer extends Producer {
     const { body } = await this.txnCoordinator.request<EndTxnResponse>('EndTxn', EndTxn, END_TXN_MAX_VERSION, () => ({
       transactionalId: this.config.transactionalId as string, producerId: this.producerId, producerEpoch: this.producerEpoch, committed
     }), r => r.errorCode)
-    if (body.errorCode !== 0) throw new KafkaError(body.errorCode, `EndTxn(${committed ? 'commit' : 'abort'})`)
+    if (body.errorCode !== ErrorCode.NONE) throw new KafkaError(body.errorCode, `EndTxn(${committed ? 'commit' : 'abort'})`)
   }
 
   /**
@@ -238,7 +238,7 @@ export class TransactionalProducer extends Producer {
       producerId: bump ? this.producerId : -1n,
       producerEpoch: bump ? this.producerEpoch : -1
     }), r => r.errorCode)
-    if (body.errorCode !== 0) throw new KafkaError(body.errorCode, 'InitProducerId')
+    if (body.errorCode !== ErrorCode.NONE) throw new KafkaError(body.errorCode, 'InitProducerId')
     return body
   }
 
