@@ -121,12 +121,15 @@ export async function describeGroup (client: KafkaClient, groupId: string): Prom
 
 /**
  * Every committed offset of the group: OffsetFetch with a null topic list ("all topics", v2+). librdkafka 2.0's
- * mock cluster answers that with a null topic array, which OffsetFetchResponse does not allow (a ProtocolError);
- * then every partition of every topic is asked for by name, and those without a commit are left out.
+ * mock cluster answers that with a null topic array, which OffsetFetchResponse does not allow (a ProtocolError, or
+ * an empty answer once the client has fallen back a version); then every partition of every topic is asked for by name, and those without a commit are left out.
  */
 async function committedOffsets (client: KafkaClient, offsets: GroupOffsets, groupId: string): Promise<Map<string, { offset: bigint }>> {
   try {
-    return await offsets.fetch(groupId, null)
+    const committed = await offsets.fetch(groupId, null)
+    // An empty answer may also be that null array read at a lower version (the client falls back a version when an
+    // answer does not decode): ask by name then too; for a group with no commits it costs one Metadata request.
+    if (committed.size > 0) return committed
   } catch (err) {
     if (!(err instanceof ProtocolError)) throw err
   }

@@ -57,6 +57,11 @@ const KEYS: KeySpec[] = [
 const BY_NAME = new Map<string, KeySpec>()
 for (const k of KEYS) { BY_NAME.set(k.camel, k); BY_NAME.set(k.dotted, k) }
 
+/** Every group key by its dotted and camelCase names (for spelling suggestions and unknown-key checks). */
+export function groupConfigKeyNames (): string[] {
+  return [...BY_NAME.keys()]
+}
+
 export const GROUP_DEFAULTS: Omit<GroupConfig, 'groupId' | 'rebalanceTimeoutMs'> = {
   sessionTimeoutMs: 45_000,
   heartbeatIntervalMs: 3_000,

@@ -9,9 +9,6 @@ export interface Deliberate {
   reason: string
 }
 
-const ALL_CONFIGS = 'Kafka answers a created topic with every topic config (37 of them, with the broker\'s defaults); the fake ' +
-  'honours one, message.timestamp.type, and reports only that one.'
-
 export const DELIBERATE: Deliberate[] = [
   {
     case: 'Produce v0 and v2 message sets, read back with Fetch v0, v3 and v4 from the middle',
@@ -29,21 +26,6 @@ export const DELIBERATE: Deliberate[] = [
     path: /^(badCrc|empty)\.errorMessage: kafka null, fake "<message>"$/,
     reason: 'Kafka answers CORRUPT_MESSAGE and INVALID_RECORD without a message; the fake says what was wrong (which ' +
       'batch failed its CRC, that there were no records), which helps whoever debugs a client and changes nothing a client does.'
-  },
-  {
-    case: 'CreateTopics with bad names',
-    path: /^v7\.topics\[\d+\]\.configs: kafka \[\{/,
-    reason: ALL_CONFIGS
-  },
-  {
-    case: 'CreateTopics with bad partition counts and replication factors',
-    path: /^v7\.topics\[\d+\]\.configs: kafka \[\{/,
-    reason: ALL_CONFIGS
-  },
-  {
-    case: 'CreateTopics validateOnly creates nothing; then for real; then again',
-    path: /^(validated|created)\.topics\[0\]\.configs: kafka \[\{/,
-    reason: ALL_CONFIGS
   },
   {
     case: 'Metadata for a missing topic, with and without auto-creation',

@@ -11,7 +11,8 @@ const skip = await realKafkaSkip(KAFKA_3_VERSION)
 
 t.test(`the fake broker answers old versions as Kafka ${KAFKA_3_VERSION} does`, { skip }, async t => {
   const kafka = await realKafkaFor(t, { version: KAFKA_3_VERSION })
-  const fake = await FakeCluster.start({ brokers: 1, autoCreateTopics: true })
+  // The real broker's static log.segment.bytes (server-properties.ts) is the fake's too, so topic configs compare.
+  const fake = await FakeCluster.start({ brokers: 1, autoCreateTopics: true, brokerConfigs: { 'log.segment.bytes': String(16 * 1024 * 1024) } })
   t.teardown(() => fake.stop())
   await runCorpus(t, OLD_VERSIONS_CORPUS, kafka.bootstrap, fake.bootstrap)
 })

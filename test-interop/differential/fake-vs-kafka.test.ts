@@ -13,7 +13,8 @@ const skip = await realKafkaSkip()
 
 t.test('the fake broker answers as real Kafka 4 does', { skip }, async t => {
   const kafka = await realKafkaFor(t)
-  const fake = await FakeCluster.start({ brokers: 1, autoCreateTopics: true })
+  // The real broker's static log.segment.bytes (server-properties.ts) is the fake's too, so topic configs compare.
+  const fake = await FakeCluster.start({ brokers: 1, autoCreateTopics: true, brokerConfigs: { 'log.segment.bytes': String(16 * 1024 * 1024) } })
   t.teardown(() => fake.stop())
   await runCorpus(t, CORPUS, kafka.bootstrap, fake.bootstrap)
 })

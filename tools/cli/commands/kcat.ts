@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream'
 import { ConfigError, KafkaDirectError } from '../../../protocol/errors.js'
 import { SimpleConsumer, type ConfigInput } from '../../../consumer/index.js'
 import { configKeyNames } from '../../../consumer/config.js'
+import { groupConfigKeyNames } from '../../../consumer/group/group-config.js'
 import { closestName } from '../closest-name.js'
 import { parseOptions, type KcatOptions } from '../kcat/options.js'
 import { renderMetadataJson, renderMetadataText } from '../kcat/metadata-list.js'
@@ -44,7 +45,8 @@ function buildConfig (o: KcatOptions, stderr: Writable): { config: ConfigInput, 
   // other modes they are accepted and unused, as librdkafka accepts them in a consumer.
   const producerConfig: ConfigInput = {}
   let offsetReset: 'beginning' | 'end' | 'error' = 'end'
-  const known = new Set(configKeyNames())
+  // Group keys (session.timeout.ms, ...) are known too: -G hands them to the group consumer.
+  const known = new Set([...configKeyNames(), ...groupConfigKeyNames()])
   for (const [k, v] of Object.entries(o.config)) {
     const key = k.startsWith('topic.') && k !== 'topic.metadata.refresh.interval.ms' ? k.slice(6) : k
     if (key === 'auto.offset.reset') {

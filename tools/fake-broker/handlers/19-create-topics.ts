@@ -60,6 +60,7 @@ export const createTopicsHandler = serve<Req>(CreateTopics, '0-7', (ctx): Res =>
       }
       const partitions = t.assignments.length > 0 ? t.assignments.length : t.numPartitions === -1 ? cluster.options.defaultPartitions : t.numPartitions
       const replication = t.assignments.length > 0 ? t.assignments[0].brokerIds.length : t.replicationFactor === -1 ? cluster.defaultReplicationFactor() : t.replicationFactor
+      if (replication < 1) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'A replica assignment must name at least one broker.')
       if (replication > brokers) {
         return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${replication} time(s): The target replication factor of ${replication} cannot be reached because only ${brokers} broker(s) are registered or some brokers have all their log directories cordoned.`)
       }
