@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import { ClusterState } from '../cluster-state.js'
-import type { ConfigResult } from './config-store.js'
+import type { ConfigChange, ConfigResult } from './config-store.js'
 import { ResourceType } from './config-def.js'
 
 // Which thing a DescribeConfigs/AlterConfigs resource names, with the errors Kafka answers for a resource it
@@ -39,4 +39,28 @@ export function duplicateResources (resources: ReadonlyArray<{ resourceType: num
   const out = new Set<number>()
   resources.forEach((r, i) => { if (seen.get(`${r.resourceType}:${r.resourceName}`)! > 1) out.add(i) })
   return out
+}
+
+/**
+ * AlterConfigs and IncrementalAlterConfigs alike: each resource checked and applied on its own (an injected fault, a
+ * duplicate, a resource that cannot be served each fail only that resource). `replace`: the given configs become the
+ * whole set of dynamic configs (AlterConfigs) rather than changes to it (IncrementalAlterConfigs).
+ */
+export function alterResources<R extends { resourceType: number, resourceName: string }> (
+  cluster: ClusterState, injectedError: (topic?: string) => number, resources: readonly R[],
+  changesOf: (r: R) => ConfigChange[], replace: boolean, validateOnly: boolean
+): Array<ConfigResult & { resourceType: number, resourceName: string }> {
+  const duplicates = duplicateResources(resources)
+  return resources.map((r, i) => {
+    const base = { resourceType: r.resourceType, resourceName: r.resourceName }
+    const injected = injectedError(r.resourceType === ResourceType.TOPIC ? r.resourceName : undefined)
+    if (injected !== ErrorCode.NONE) return { ...base, errorCode: injected, errorMessage: 'injected fault' }
+    if (duplicates.has(i)) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate resource in request' }
+    const target = configTarget(cluster, r.resourceType, r.resourceName)
+    if (target.kind === 'error') return { ...base, ...target.result }
+    const result = target.kind === 'topic'
+      ? cluster.configs.alterTopic(target.topic, changesOf(r), replace, validateOnly)
+      : cluster.configs.alterBroker(target.brokerId, changesOf(r), replace, validateOnly)
+    return { ...base, ...result }
+  })
 }
