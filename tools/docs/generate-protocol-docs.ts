@@ -10,6 +10,7 @@ import type { AnyField, ApiSchema, StructType, Type } from '../../protocol/schem
 import { type VersionRange, inRange, intersect, isEmpty } from '../../protocol/schema/versions.js'
 import { requestHeaderVersion, responseHeaderVersion } from '../../protocol/headers.js'
 import { typeLabel } from '../../protocol/schema/compile.js'
+import { writeApiTable } from './fake-broker-api-table.js'
 
 /** The repository root: the nearest folder above `from` holding package.json (works from tools/ and dist/tools/). */
 export function findRepoRoot (from: string): string {
@@ -203,4 +204,6 @@ if (invokedDirectly) {
   const root = findRepoRoot(dirname(fileURLToPath(import.meta.url)))
   const files = generateProtocolDocs(root)
   process.stdout.write(`wrote ${files.length} files to ${join('docs', 'protocol')}\n`)
+  // The README's fake-broker API table is generated from the same registry ApiVersions advertises.
+  if (writeApiTable(root)) process.stdout.write('rewrote the fake broker API table in README.md\n')
 }

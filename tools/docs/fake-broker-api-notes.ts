@@ -1,0 +1,49 @@
+// What the fake broker models for each API it serves, and what it leaves out: the two prose columns of the README's
+// API coverage table (tools/docs/fake-broker-api-table.ts writes the table). Every key the fake broker serves needs
+// an entry here: the generator refuses to write a table with a served API nobody described.
+
+export interface ApiNote {
+  readonly modelled: string
+  readonly notModelled?: string
+}
+
+export const FAKE_BROKER_API_NOTES: ReadonlyMap<number, ApiNote> = new Map<number, ApiNote>([
+  [0, { modelled: 'acks 0/1/all, LogValidator checks, idempotent and transactional state, min.insync.replicas, max.message.bytes, timestamp policies; v0-2 message sets up-converted', notModelled: 'produce purgatory (acks=all answers at once)' }],
+  [1, { modelled: 'long polls (maxWaitMs/minBytes), KIP-74 byte limits, fetch sessions (KIP-227), read_committed (LSO, aborted list), topic ids, v0-3 down-conversion', notModelled: 'follower fetching (KIP-392), tiered storage' }],
+  [2, { modelled: 'every special timestamp (-1 to -5), by time, v0 offset lists, read_committed', notModelled: '' }],
+  [3, { modelled: 'brokers, racks, replicas/ISR/offline replicas, leader epochs, topic ids, auto-creation', notModelled: 'authorized operations (always unset)' }],
+  [8, { modelled: 'generations and member ids checked (classic and KIP-848)', notModelled: 'offset retention (offsets.retention.minutes)' }],
+  [9, { modelled: 'per group and batched (v8+), require-stable (pending transactional offsets)', notModelled: '' }],
+  [10, { modelled: 'group and transaction coordinators, batched keys (v4+)', notModelled: 'share coordinators' }],
+  [11, { modelled: 'KIP-394 member ids, static members (KIP-345), rebalance timeouts, initial delay, protocol selection', notModelled: '' }],
+  [12, { modelled: 'session timeouts, REBALANCE_IN_PROGRESS, fencing', notModelled: '' }],
+  [13, { modelled: 'batched leaves (v3+), static members', notModelled: '' }],
+  [14, { modelled: 'leader assignment, protocol type/name checks', notModelled: '' }],
+  [15, { modelled: 'members with their metadata and assignments, states', notModelled: '' }],
+  [16, { modelled: 'state and type filters', notModelled: '' }],
+  [17, { modelled: 'PLAIN, SCRAM-SHA-256/512; v0 raw tokens (kafka-python 2.0)', notModelled: 'GSSAPI, OAUTHBEARER' }],
+  [18, { modelled: 'exactly the served ranges, KIP-511 fallback for unknown versions', notModelled: 'v5 (KIP-1242)' }],
+  [19, { modelled: 'configs validated and kept, validateOnly, manual assignments, Kafka\'s limits and messages', notModelled: 'replication factor beyond the cluster\'s brokers' }],
+  [20, { modelled: 'by name and by topic id', notModelled: '' }],
+  [21, { modelled: 'log start offset moves, OFFSET_OUT_OF_RANGE above the high watermark', notModelled: '' }],
+  [22, { modelled: 'idempotent and transactional ids, fencing, KIP-360 epoch bumps', notModelled: '' }],
+  [23, { modelled: 'leader epochs, diverging epochs after a lagging leader took over', notModelled: '' }],
+  [24, { modelled: 'v4+ batched and verifyOnly', notModelled: '' }],
+  [25, { modelled: 'the group\'s offsets partition joins the transaction', notModelled: '' }],
+  [26, { modelled: 'commit and abort markers written before the answer, timeouts abort', notModelled: '' }],
+  [28, { modelled: 'offsets pending until the transaction ends', notModelled: '' }],
+  [32, { modelled: 'topics and brokers, sources, synonyms, read-only flags, types and docs', notModelled: 'BROKER_LOGGER, GROUP, CLIENT_METRICS resources' }],
+  [33, { modelled: 'replaces the dynamic set, per-resource errors, validateOnly', notModelled: 'as DescribeConfigs' }],
+  [36, { modelled: 'PLAIN, SCRAM-SHA-256/512, run-time SCRAM users', notModelled: 'session lifetimes (KIP-368)' }],
+  [37, { modelled: 'automatic or manual placement, validateOnly, Kafka\'s checks', notModelled: 'THROTTLING_QUOTA_EXCEEDED' }],
+  [42, { modelled: 'GROUP_NOT_EMPTY, GROUP_ID_NOT_FOUND, both group types', notModelled: '' }],
+  [44, { modelled: 'SET, DELETE, APPEND, SUBTRACT, validateOnly', notModelled: 'as DescribeConfigs' }],
+  [47, { modelled: 'GROUP_SUBSCRIBED_TO_TOPIC for subscribed topics', notModelled: '' }],
+  [50, { modelled: 'mechanisms and iterations of configured and run-time users', notModelled: '' }],
+  [51, { modelled: 'upserts and deletions with Kafka\'s checks; users log in at once', notModelled: 'persistence with --data' }],
+  [65, { modelled: 'state, timeout, partitions of each transactional id', notModelled: '' }],
+  [66, { modelled: 'state, producer id and duration filters', notModelled: '' }],
+  [68, { modelled: 'KIP-848 epochs, server-side uniform and range assignors, reconciliation, fencing, regex subscriptions', notModelled: 'rack-aware assignment' }],
+  [69, { modelled: 'members, epochs, target and current assignments', notModelled: '' }],
+  [75, { modelled: 'sorted topics, partition limit, cursor paging, ISR and offline replicas', notModelled: 'ELR lists (always empty)' }]
+])
