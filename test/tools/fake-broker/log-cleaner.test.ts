@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SimpleConsumer } from '../../../consumer/simple-consumer.js'
@@ -11,6 +11,11 @@ import { ATTR_DELETE_HORIZON } from '../../../protocol/records/record-batch.js'
 import { FakeCluster } from '../../../tools/fake-broker/index.js'
 import { runControlCommand } from '../../../tools/fake-broker/control-commands.js'
 import { RawClient } from './raw-client.js'
+import { createDirectStream } from '../../../streaming/direct-stream.js'
+import { createRDD } from '../../../streaming/rdd.js'
+import { valueString } from '../../../streaming/message-handlers.js'
+import { offsetRangesOf } from '../../../streaming/offset-range.js'
+import { StreamingContext } from '../../../streaming/context.js'
 
 // Log compaction in the fake broker (tools/fake-broker/log-cleaner.ts) on a virtual clock: cleaning runs when a
 // test calls compact(), never by timing. Each produced batch carries timestamps one second apart and segment.ms is
@@ -270,4 +275,91 @@ t.test('compacted logs survive a restart with --data, and their segments too', a
   batch(again, [['j', 'b']])
   t.equal(again.cluster.compact(), 1, 'the segments were kept: the old active segment rolled and is cleaned now')
   t.same(records(again.cluster), ['1 j=a', '3 k=c', '4 j=b'], 'k=b lost to k=c, from the segment that was active before the restart')
+})
+
+t.test('the direct stream and createRDD read a compacted topic: ranges inside and at the end of gaps are reached', async t => {
+  const s = await start(t)
+  batch(s, [['a', '1'], ['b', '1'], ['c', '1']])
+  batch(s, [['a', '2'], ['b', '2']])
+  batch(s, [['b', '3']])
+  batch(s, [['c', '4']])
+  s.cluster.compact()
+  const params = { 'metadata.broker.list': s.cluster.bootstrap }
+  const ranges = [[0n, 2n], [2n, 5n], [4n, 7n]].map(([fromOffset, untilOffset]) => ({ topic: 'c', partition: 0, fromOffset, untilOffset }))
+  const read = await Promise.all(ranges.map(async r => (await createRDD(undefined, params, [r], { messageHandler: valueString })).collect()))
+  t.same(read, [[], ['1', '2'], ['3', '4']])
+  // Two offsets a batch (100 a second, 20 ms batches): most ranges start or end in a gap.
+  const ctx = new StreamingContext({ batchIntervalMs: 20, log: () => {}, conf: { 'spark.streaming.kafka.maxRatePerPartition': 100 } })
+  const stream = createDirectStream(ctx, { 'bootstrap.servers': s.cluster.bootstrap, 'auto.offset.reset': 'smallest' }, ['c'], { messageHandler: valueString, commitGroup: 'g' })
+  const seen: string[] = []
+  let until = 0n
+  stream.foreachRDD(rdd => {
+    seen.push(...(rdd.collect() as string[]))
+    for (const r of offsetRangesOf(rdd)) until = r.untilOffset
+    if (until >= 7n) void ctx.stop()
+  })
+  await ctx.start()
+  await ctx.awaitTermination()
+  t.same(seen, ['1', '2', '3', '4'], 'the kept records, once each')
+  t.equal(s.cluster.state.groups.committed('g', 'c', 0)?.offset, 7n, 'the last range ended at the high watermark')
+})
+
+t.test('compressed and LogAppendTime batches are rebuilt with their codec and append time', async t => {
+  const clock = { now: T0 }
+  const cluster = await FakeCluster.start({ clock: () => clock.now, topics: [{ name: 'c', partitions: 1, timestampType: 'logAppend' }] })
+  t.teardown(() => cluster.stop())
+  setConfigs(cluster, { 'cleanup.policy': 'compact', 'segment.ms': '100', 'min.cleanable.dirty.ratio': '0' })
+  const s: Setup = { cluster, clock, at: T0 }
+  batch(s, [['k', 'a'], ['j', 'b'], ['k', 'c']], { compression: 'gzip' })
+  batch(s, [['z', 'active']])
+  t.equal(cluster.compact(), 1)
+  t.same(records(cluster), ['1 j=b', '2 k=c', '3 z=active'])
+  const first = [...cluster.partitionState('c', 0).log.batches()][0]
+  const info = scanBatches(first.view).batches[0]
+  t.same([info.compression, info.timestampType, info.maxTimestamp, info.lastOffset], ['gzip', 'logAppend', BigInt(T0 + 1000), 2n])
+  t.same([...iterateRecords(first.view)].map(r => r.timestamp), [BigInt(T0 + 1000), BigInt(T0 + 1000)])
+})
+
+t.test('the cleaner runs on its own schedule (logCleanerBackoffMs), which must be a positive integer', async t => {
+  await t.rejects(FakeCluster.start({ logCleanerBackoffMs: 0 }), { message: /logCleanerBackoffMs/ })
+  const clock = { now: T0 }
+  const cluster = await FakeCluster.start({ clock: () => clock.now, logCleanerBackoffMs: 10, topics: [{ name: 'c' }] })
+  t.teardown(() => cluster.stop())
+  setConfigs(cluster, { 'cleanup.policy': 'compact', 'segment.ms': '100', 'min.cleanable.dirty.ratio': '0' })
+  const s: Setup = { cluster, clock, at: T0 }
+  batch(s, [['k', 'a']])
+  batch(s, [['k', 'b']])
+  batch(s, [['k', 'c']])
+  const deadline = Date.now() + 10_000
+  while (records(cluster).length === 3 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 10))
+  t.same(records(cluster), ['1 k=b', '2 k=c'])
+})
+
+t.test('segments follow truncation, and a damaged FILE.segments leaves one uncleaned segment', async t => {
+  const s = await start(t)
+  batch(s, [['k', 'a']])
+  batch(s, [['k', 'b']])
+  batch(s, [['k', 'c']])
+  const log = s.cluster.partitionState('c', 0).log
+  t.same(log.segmentRolls, [1, 2])
+  log.truncateTo(1n)
+  t.same(log.segmentRolls, [1], 'the segment above the new end went; the one starting there stays, empty and active')
+  batch(s, [['k', 'd']])
+  t.same(log.segmentRolls, [1], 'an empty active segment takes the next batch without rolling')
+  t.equal(s.cluster.compact(), 1)
+  t.same(records(s.cluster), ['0 k=a', '1 k=d'], 'k=a stays: k=d is in the active segment')
+  const dir = mkdtempSync(join(tmpdir(), 'kafka-direct-compact-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const d = await start(t, {}, { dataDir: dir })
+  batch(d, [['k', 'a']])
+  batch(d, [['k', 'b']])
+  await d.cluster.stop()
+  writeFileSync(join(dir, 'c-0.log.segments'), '{ not json')
+  const again = await start(t, {}, { dataDir: dir })
+  t.same(again.cluster.partitionState('c', 0).log.segmentRolls, [])
+  t.equal(again.cluster.compact(), 0, 'one segment, the active one: nothing to clean')
+  writeFileSync(join(dir, 'c-0.log.segments'), JSON.stringify({ rolls: ['x'], cleanedUpTo: 'y' }))
+  await again.cluster.stop()
+  const third = await start(t, {}, { dataDir: dir })
+  t.same(third.cluster.partitionState('c', 0).log.segmentRolls, [], 'values of the wrong type are ignored')
 })
