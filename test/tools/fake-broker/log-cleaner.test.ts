@@ -363,3 +363,27 @@ t.test('segments follow truncation, and a damaged FILE.segments leaves one uncle
   const third = await start(t, {}, { dataDir: dir })
   t.same(third.cluster.partitionState('c', 0).log.segmentRolls, [], 'values of the wrong type are ignored')
 })
+
+t.test('an aborted transaction\'s marker goes once its data is gone; a fencing marker stays, emptied', async t => {
+  const s = await start(t, { 'delete.retention.ms': '0' })
+  const log = s.cluster.partitionState('c', 0).log
+  const txn = { producerId: 7n, producerEpoch: 0, transactional: true }
+  batch(s, [['k', 'aborted']], { ...txn, baseSequence: 0 }) // 0
+  log.writeMarker(7n, 0, false, 0, 0, s.at) // 1: abort
+  batch(s, [['j', 'x']], { ...txn, baseSequence: 1 }) // 2: producer 7's last data
+  log.writeMarker(7n, 0, true, 0, 0, s.at) // 3: commit
+  log.writeMarker(9n, 1, false, 0, 0, s.at) // 4: a marker that bumps producer 9's epoch (fencing), no data
+  batch(s, [['z', '1']]) // 5
+  batch(s, [['w', 'active']]) // 6
+  const kinds = (): string[] => [...log.batches()].map(b => `${b.baseOffset}:${scanBatches(b.view).batches[0].recordCount}`)
+  const pass = (): number => { s.clock.now += 1; return s.cluster.compact() }
+  t.equal(pass(), 1)
+  t.same(kinds(), ['1:1', '2:1', '3:1', '4:1', '5:1', '6:1'], 'the aborted data went; its marker stays while the data was there')
+  batch(s, [['v', 'active']])
+  t.equal(pass(), 1)
+  t.same(kinds(), ['1:1', '2:1', '3:1', '4:0', '5:1', '6:1', '7:1'], 'producer 9\'s marker is its last record: kept, emptied')
+  batch(s, [['u', 'active']])
+  t.equal(pass(), 1)
+  t.same(kinds(), ['2:1', '3:1', '4:0', '5:1', '6:1', '7:1', '8:1'], 'the abort marker, its horizon past, went')
+  t.same(records(s.cluster), ['2 j=x', '5 z=1', '6 w=active', '7 v=active', '8 u=active'])
+})
