@@ -242,7 +242,11 @@ export class FakeCluster {
       cluster.retentionTimer = setInterval(() => { cluster.enforceRetention() }, interval).unref()
       const backoff = opts.logCleanerBackoffMs ?? 15_000
       if (!Number.isInteger(backoff) || backoff < 1) throw new ConfigError('logCleanerBackoffMs', `must be a positive integer, got ${backoff}`)
-      cluster.cleanerTimer = setInterval(() => { cluster.compact() }, backoff).unref()
+      cluster.cleanerTimer = setInterval(() => {
+        // As Kafka's cleaner marks a partition it cannot clean and carries on, a failure is logged, never thrown
+        // out of a timer (which would end the process the cluster lives in).
+        try { cluster.compact() } catch (err) { opts.log?.(`log cleaner: ${err instanceof Error ? err.message : String(err)}`) }
+      }, backoff).unref()
     } catch (err) {
       await cluster.stop()
       throw err

@@ -333,6 +333,13 @@ t.test('the cleaner runs on its own schedule (logCleanerBackoffMs), which must b
   const deadline = Date.now() + 10_000
   while (records(cluster).length === 3 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 10))
   t.same(records(cluster), ['1 k=b', '2 k=c'])
+  // A failing pass is logged and the cluster goes on, as Kafka's cleaner marks a partition and carries on.
+  const lines: string[] = []
+  const failing = await FakeCluster.start({ logCleanerBackoffMs: 10, log: line => lines.push(line) })
+  t.teardown(() => failing.stop())
+  failing.compact = () => { throw new Error('disk gone') }
+  while (lines.length === 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 10))
+  t.equal(lines[0], 'log cleaner: disk gone')
 })
 
 t.test('segments follow truncation, and a damaged FILE.segments leaves one uncleaned segment', async t => {
