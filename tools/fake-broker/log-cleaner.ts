@@ -3,7 +3,7 @@ import { ATTR_DELETE_HORIZON, CONTROL_ABORT, encodeEmptyRecordBatch, readRecordB
 import type { ClusterState } from './cluster-state.js'
 import type { AbortedSpan, PartitionLog, ProducerLastRecord } from './partition-log.js'
 
-// Log compaction (cleanup.policy=compact, KIP-? of Kafka 0.8.1, tombstone horizons KIP-534), as Kafka 4.x's log
+// Log compaction (cleanup.policy=compact, since Kafka 0.8.1; tombstone delete horizons KIP-534), as Kafka 4.x's log
 // cleaner does it (LogCleanerManager.grabFilthiestCompactedLog and cleanableOffsets, LogCleaner.doClean,
 // MemoryRecords.filterTo), on one partition's log at a time:
 //
