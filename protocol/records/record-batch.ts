@@ -47,6 +47,8 @@ export const ATTR_CODEC_MASK = 0x07
 export const ATTR_LOG_APPEND_TIME = 0x08
 export const ATTR_TRANSACTIONAL = 0x10
 export const ATTR_CONTROL = 0x20
+/** KIP-534: the batch's baseTimestamp is the delete horizon the log cleaner set (tombstones, transaction markers). */
+export const ATTR_DELETE_HORIZON = 0x40
 
 /**
  * The smallest record: length, attributes, timestampDelta, offsetDelta, keyLength, valueLength and headers count
@@ -165,7 +167,7 @@ function writeRecords (w: Writer, records: RecordInput[], baseTimestamp: bigint,
     w.varint(size)
     w.int8(0) // record attributes: unused since KIP-98
     w.varlongNumber(delta)
-    w.varint(i)
+    w.varint(r.offsetDelta ?? i)
     writeBytesField(w, key)
     writeBytesField(w, value)
     w.varint(headers.length)
@@ -196,8 +198,11 @@ export function encodeRecordBatch (records: RecordInput[], opts: BatchOptions = 
   if (opts.timestampType === 'logAppend') attributes |= ATTR_LOG_APPEND_TIME
   if (opts.transactional === true) attributes |= ATTR_TRANSACTIONAL
   if (opts.isControl === true) attributes |= ATTR_CONTROL
+  if (opts.deleteHorizonMs !== undefined) attributes |= ATTR_DELETE_HORIZON
+  const lastOffsetDelta = opts.lastOffsetDelta ?? records.length - 1
+  checkOffsetDeltas(records, lastOffsetDelta)
   const now = makeClock()
-  const baseTimestamp = opts.baseTimestamp ?? toTimestamp(records[0].timestamp, now)
+  const baseTimestamp = opts.deleteHorizonMs ?? opts.baseTimestamp ?? toTimestamp(records[0].timestamp, now)
 
   let out: Buffer
   let maxTimestamp: bigint
@@ -225,7 +230,7 @@ export function encodeRecordBatch (records: RecordInput[], opts: BatchOptions = 
   out.writeInt32BE(opts.partitionLeaderEpoch ?? -1, V2_LEADER_EPOCH)
   out.writeInt8(2, V2_MAGIC)
   out.writeInt16BE(attributes, V2_ATTRIBUTES)
-  out.writeInt32BE(records.length - 1, V2_LAST_OFFSET_DELTA)
+  out.writeInt32BE(lastOffsetDelta, V2_LAST_OFFSET_DELTA)
   out.writeBigInt64BE(baseTimestamp, V2_BASE_TIMESTAMP)
   out.writeBigInt64BE(maxTimestamp, V2_MAX_TIMESTAMP)
   out.writeBigInt64BE(opts.producerId ?? -1n, V2_PRODUCER_ID)
@@ -237,6 +242,48 @@ export function encodeRecordBatch (records: RecordInput[], opts: BatchOptions = 
 }
 
 const HEADER_PLACEHOLDER = Buffer.alloc(V2_HEADER_BYTES)
+
+/**
+ * Explicit offset deltas (a compacted batch keeps its records' offsets, with gaps) must grow and stay within the
+ * batch's last offset delta, or readers would see offsets out of order.
+ */
+function checkOffsetDeltas (records: RecordInput[], lastOffsetDelta: number): void {
+  if (!Number.isSafeInteger(lastOffsetDelta) || lastOffsetDelta < records.length - 1 || lastOffsetDelta > 0x7fffffff) {
+    throw encodeError('lastOffsetDelta', `must be an int32 of at least ${records.length - 1} (the record count - 1), got ${lastOffsetDelta}`)
+  }
+  let previous = -1
+  for (let i = 0; i < records.length; i++) {
+    const delta = records[i].offsetDelta ?? i
+    if (!Number.isSafeInteger(delta) || delta <= previous || delta > lastOffsetDelta) {
+      throw encodeError(`records[${i}].offsetDelta`, `must grow from record to record and be at most lastOffsetDelta ${lastOffsetDelta}, got ${delta}`)
+    }
+    previous = delta
+  }
+}
+
+/**
+ * A batch header with no records, as Kafka's log cleaner leaves one (DefaultRecordBatch.writeEmptyHeader) where
+ * every record of a batch is gone but the batch must stay: the last batch of an active producer keeps its sequence
+ * numbers and epoch, and the last batch of a cleaned range keeps its last offset. No compression, no base timestamp
+ * (-1), the original max timestamp, offsets and producer fields; readers skip it and go on after its last offset.
+ */
+export function encodeEmptyRecordBatch (b: BatchInfo): Buffer {
+  const out = Buffer.alloc(V2_HEADER_BYTES)
+  out.writeBigInt64BE(b.baseOffset, V2_BASE_OFFSET)
+  out.writeInt32BE(V2_HEADER_BYTES - 12, V2_BATCH_LENGTH)
+  out.writeInt32BE(b.partitionLeaderEpoch, V2_LEADER_EPOCH)
+  out.writeInt8(2, V2_MAGIC)
+  out.writeInt16BE(b.attributes & (ATTR_LOG_APPEND_TIME | ATTR_TRANSACTIONAL | ATTR_CONTROL), V2_ATTRIBUTES)
+  out.writeInt32BE(Number(b.lastOffset - b.baseOffset), V2_LAST_OFFSET_DELTA)
+  out.writeBigInt64BE(-1n, V2_BASE_TIMESTAMP)
+  out.writeBigInt64BE(b.maxTimestamp, V2_MAX_TIMESTAMP)
+  out.writeBigInt64BE(b.producerId, V2_PRODUCER_ID)
+  out.writeInt16BE(b.producerEpoch, V2_PRODUCER_EPOCH)
+  out.writeInt32BE(b.baseSequence, V2_BASE_SEQUENCE)
+  out.writeInt32BE(0, V2_RECORDS_COUNT)
+  out.writeUInt32BE(crc32c(out, V2_ATTRIBUTES, out.length), V2_CRC)
+  return out
+}
 
 /**
  * A transaction marker record (KIP-98), for a batch encoded with `isControl: true, transactional: true` and the

@@ -41,6 +41,11 @@ export interface RecordInput {
   value?: Buffer | string | null
   headers?: Array<{ key: string, value: Buffer | string | null }>
   timestamp?: bigint | number
+  /**
+   * The record's offset minus the batch's base offset. Default: its index in the batch. A compacted batch keeps its
+   * records' original offsets, so its deltas have gaps (brokers' log cleaners write such batches).
+   */
+  offsetDelta?: number
 }
 
 export interface BatchOptions {
@@ -57,6 +62,13 @@ export interface BatchOptions {
   partitionLeaderEpoch?: number
   /** Default: the first record's timestamp. Record timestamps are stored as deltas from it. */
   baseTimestamp?: bigint
+  /** The batch's last offset minus its base offset. Default: records - 1; larger when compaction removed the last records. */
+  lastOffsetDelta?: number
+  /**
+   * KIP-534: when tombstones (and transaction markers) in this batch may be removed by the log cleaner. Stored as the
+   * baseTimestamp with attribute bit 6 set; record timestamps stay right, as deltas from it.
+   */
+  deleteHorizonMs?: bigint
 }
 
 /** One batch of a records blob, read from its header alone. */

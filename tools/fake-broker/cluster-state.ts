@@ -241,6 +241,7 @@ export class ClusterState {
       if (this.options.dataDir !== undefined) {
         rmSync(this.logFile(name, p.index), { force: true })
         rmSync(`${this.logFile(name, p.index)}.start`, { force: true })
+        rmSync(`${this.logFile(name, p.index)}.segments`, { force: true })
       }
     }
     this.groups.forgetTopic(name)
@@ -379,8 +380,21 @@ export class ClusterState {
       leaderEpoch: 0,
       replicas: [...replicas],
       isr: live.length > 0 ? live : [replicas[0]],
-      log: new PartitionLog({ topic: topic.name, partition: i, timestampType: topic.timestampType, file: this.options.dataDir === undefined ? undefined : this.logFile(topic.name, i), log: this.options.log })
+      log: new PartitionLog({
+        topic: topic.name,
+        partition: i,
+        timestampType: topic.timestampType,
+        file: this.options.dataDir === undefined ? undefined : this.logFile(topic.name, i),
+        log: this.options.log,
+        // segment.bytes and segment.ms as the topic has them at each append, as Kafka reads its LogConfig.
+        rollPolicy: () => ({ segmentBytes: this.topicNumber(topic.name, 'segment.bytes'), segmentMs: this.topicNumber(topic.name, 'segment.ms') })
+      })
     }
+  }
+
+  /** A numeric topic config's value now (override, broker synonym or Kafka's default). */
+  topicNumber (topic: string, name: string): number {
+    return Number(this.configs.topicValue(topic, name, this.brokers[0].id) ?? NaN)
   }
 
   private logFile (topic: string, partition: number): string {

@@ -23,6 +23,7 @@ export const CONTROL_HELP = `Control commands (one a line on stdin with --contro
   delete-records TOPIC PARTITION OFFSET  move the log start offset up to OFFSET
   produce TOPIC PARTITION VALUE...       append one record per VALUE
   high-watermark TOPIC PARTITION         print the partition's high watermark
+  compact                                run the log cleaner now (compacted topics that are due)
   clear                                  remove every request fault`
 
 function int (text: string | undefined, what: string, min = 0): number {
@@ -94,6 +95,8 @@ export async function runControlCommand (cluster: FakeCluster, line: string): Pr
     }
     case 'high-watermark':
       return `ok ${cluster.highWatermark(a[0], int(a[1], 'PARTITION'))}`
+    case 'compact':
+      return `ok cleaned ${cluster.compact()} partitions`
     case 'clear':
       f.clear()
       return 'ok cleared'

@@ -5,7 +5,8 @@ import { MIN_ITERATIONS, type ScramMechanism } from '../../consumer/sasl/scram.j
 import { BrokerServer } from './broker-server.js'
 import { ClusterState, type BrokerInfo, type PartitionState } from './cluster-state.js'
 import { Faults } from './faults.js'
-import { enforceRetention } from './topic-policy.js'
+import { enforceRetention, produceConfigError } from './topic-policy.js'
+import { cleanCompactedLogs } from './log-cleaner.js'
 import { expandIsr, moveLeaderToLaggingReplica, shrinkIsr, uncleanLeaderElection } from './replica-faults.js'
 import { HANDLERS, SASL_HANDLERS } from './handlers/index.js'
 import { listenerPort, resolveListeners, type Listener, type ListenerSpec } from './listeners.js'
@@ -89,6 +90,11 @@ export interface FakeClusterOptions {
   clock?: () => number
   /** log.retention.check.interval.ms: how often retention runs on its own. Default 300000, as Kafka. */
   retentionCheckIntervalMs?: number
+  /**
+   * log.cleaner.backoff.ms: how often the log cleaner looks for compacted partitions that are due (by the `clock`).
+   * Default 15000, as Kafka. Tests can call `compact()` instead of waiting.
+   */
+  logCleanerBackoffMs?: number
   /** Where to write log lines (closed connections and why; with `verbose`, every request). */
   log?: (line: string) => void
   /** Log every request: API, version, client id, topic-partitions and the answer's error codes. */
@@ -153,6 +159,7 @@ export class FakeCluster {
   readonly tlsCa: string | undefined
   private readonly servers = new Map<number, BrokerServer[]>()
   private retentionTimer: NodeJS.Timeout | undefined
+  private cleanerTimer: NodeJS.Timeout | undefined
   private stopped = false
 
   private constructor (private readonly opts: FakeClusterOptions, brokers: BrokerInfo[], listeners: Listener[]) {
@@ -233,6 +240,13 @@ export class FakeCluster {
       const interval = opts.retentionCheckIntervalMs ?? 300_000
       if (!Number.isInteger(interval) || interval < 1) throw new ConfigError('retentionCheckIntervalMs', `must be a positive integer, got ${interval}`)
       cluster.retentionTimer = setInterval(() => { cluster.enforceRetention() }, interval).unref()
+      const backoff = opts.logCleanerBackoffMs ?? 15_000
+      if (!Number.isInteger(backoff) || backoff < 1) throw new ConfigError('logCleanerBackoffMs', `must be a positive integer, got ${backoff}`)
+      cluster.cleanerTimer = setInterval(() => {
+        // As Kafka's cleaner marks a partition it cannot clean and carries on, a failure is logged, never thrown
+        // out of a timer (which would end the process the cluster lives in).
+        try { cluster.compact() } catch (err) { opts.log?.(`log cleaner: ${err instanceof Error ? err.message : String(err)}`) }
+      }, backoff).unref()
     } catch (err) {
       await cluster.stop()
       throw err
@@ -256,6 +270,7 @@ export class FakeCluster {
     if (this.stopped) return
     this.stopped = true
     clearInterval(this.retentionTimer)
+    clearInterval(this.cleanerTimer)
     this.state.groups.close()
     await Promise.all([...this.servers.values()].flat().map(s => s.close()))
     for (const b of this.state.brokers) b.up = false
@@ -272,7 +287,11 @@ export class FakeCluster {
    */
   produce (topic: string, partition: number, records: RecordInput[], opts: BatchOptions = {}): bigint {
     const p = this.partitionState(topic, partition)
-    const result = p.log.append(encodeRecordBatch(records, opts), p.leaderEpoch, this.state.now())
+    const blob = encodeRecordBatch(records, opts)
+    // The topic's configs refuse what they would refuse from a client (a keyless record on a compacted topic, ...).
+    const refused = produceConfigError(this.state, p.topic, partition, blob, this.state.now())
+    if (refused !== undefined) throw new KafkaError(refused.errorCode, `${topic}[${partition}] ${refused.recordErrors?.[0]?.batchIndexErrorMessage ?? refused.errorMessage}`)
+    const result = p.log.append(blob, p.leaderEpoch, this.state.now())
     if (result.errorCode !== 0) throw new KafkaError(result.errorCode, `${topic}[${partition}] ${result.detail ?? result.errorMessage ?? ''}`)
     return result.baseOffset
   }
@@ -283,6 +302,15 @@ export class FakeCluster {
    */
   enforceRetention (): number {
     return enforceRetention(this.state, this.state.now())
+  }
+
+  /**
+   * Runs the log cleaner now (by the cluster's clock), as its scheduled pass does: every partition of a topic whose
+   * cleanup.policy includes compact that is due (min.cleanable.dirty.ratio, max.compaction.lag.ms) is compacted
+   * below its active segment. Returns how many partitions were cleaned.
+   */
+  compact (): number {
+    return cleanCompactedLogs(this.state, this.state.now())
   }
 
   highWatermark (topic: string, partition: number): bigint {

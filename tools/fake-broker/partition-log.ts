@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { CompressionError, ConfigError, CorruptRecordError } from '../../protocol/errors.js'
 import { crc32c } from '../../protocol/records/crc32c.js'
@@ -17,6 +17,11 @@ import { batchEnd, TRUNCATED } from '../../protocol/records/scan.js'
 // offset of the earliest ongoing transaction, or the high watermark; read_committed consumers read up to it. Each
 // aborted transaction is remembered as (producerId, firstOffset, lastOffset) and listed in Fetch responses so that
 // read_committed consumers skip its data. All of it is rebuilt from the batches when a persisted log is loaded.
+//
+// Segments as Kafka rolls them (segment.bytes, segment.ms, read from the topic's configs at each append through
+// `rollPolicy`) are kept as their base offsets, apart from the memory buffers: they decide what the log cleaner
+// may touch (never the active segment, log-cleaner.ts) and survive a restart in FILE.segments, with the cleaner's
+// checkpoint (how far the log has been cleaned).
 //
 // Offsets are numbers inside the log: exact while below 2^53 (at a million records a second, 285 years), and
 // converted to bigint at the API boundary.
@@ -71,7 +76,7 @@ export interface AppendResult {
   logAppendTime: bigint
 }
 
-interface RecentBatch { firstSequence: number, lastSequence: number, baseOffset: number }
+interface RecentBatch { firstSequence: number, lastSequence: number, baseOffset: number, lastOffset: number }
 
 interface ProducerEntry {
   epoch: number
@@ -82,6 +87,12 @@ interface ProducerEntry {
 /** An aborted transaction's span in this log: from its first batch to its abort marker, inclusive. */
 export interface AbortedSpan { producerId: bigint, firstOffset: number, lastOffset: number }
 
+/** When the active segment rolls (Kafka's LogSegment.shouldRoll): the topic's segment.bytes and segment.ms. */
+export interface RollPolicy { segmentBytes: number, segmentMs: number }
+
+/** A producer's last write here, for the cleaner (Kafka's lastRecordsOfActiveProducers). */
+export interface ProducerLastRecord { lastDataOffset: number | undefined, epoch: number }
+
 export interface PartitionLogOptions {
   topic: string
   partition: number
@@ -90,6 +101,8 @@ export interface PartitionLogOptions {
   file?: string
   /** Where loading reports a damaged file it recovered from (which file, at which byte, how many bytes cut). */
   log?: (line: string) => void
+  /** Read at each append; without it the log is one segment, as with Kafka's 1 GiB default. */
+  rollPolicy?: () => RollPolicy
 }
 
 export class PartitionLog {
@@ -111,12 +124,22 @@ export class PartitionLog {
   private readonly appendWaiters = new Set<() => void>()
   /** When the log was last written (a segment file's mtime in Kafka), for ListOffsets v0. */
   private lastModifiedMs = Date.now()
+  /** Base offsets of the segments after the first, in order; the last one (or the first segment) is the active one. */
+  private rolls: number[] = []
+  /** The active segment's bytes, its first batch's max timestamp (-1: none) and when it was created. */
+  private activeBytes = 0
+  private activeFirstTimestamp = -1
+  private activeCreatedMs = Date.now()
+  /** Kafka's cleaner checkpoint: the log is clean below this offset (the first dirty offset). */
+  private cleanedUpTo = 0
+  private readonly rollPolicy: (() => RollPolicy) | undefined
 
   constructor (opts: PartitionLogOptions) {
     this.topic = opts.topic
     this.partition = opts.partition
     this.timestampType = opts.timestampType
     this.file = opts.file
+    this.rollPolicy = opts.rollPolicy
     if (this.file !== undefined) this.load(this.file, opts.log ?? (line => { process.stderr.write(`${line}\n`) }))
   }
 
@@ -229,6 +252,11 @@ export class PartitionLog {
   private store (blob: Buffer, batches: BatchInfo[], leaderEpoch: number, nowMs: number, recents: Array<RecentBatch | undefined>, maxTimestamps: readonly bigint[]): bigint | undefined {
     const first = batches[0].start
     const bytes = batches[batches.length - 1].end - first
+    let incomingMax = -1
+    for (const t of maxTimestamps) if (Number(t) > incomingMax) incomingMax = Number(t)
+    this.maybeRoll(bytes, this.timestampType === 'logAppend' ? nowMs : incomingMax, nowMs)
+    if (this.activeBytes === 0) this.activeFirstTimestamp = this.timestampType === 'logAppend' ? nowMs : Number(maxTimestamps[0])
+    this.activeBytes += bytes
     const seg = this.segmentFor(bytes)
     const at = seg.used
     blob.copy(seg.buf, at, first, first + bytes)
@@ -247,7 +275,7 @@ export class PartitionLog {
       seg.starts.push(start)
       seg.maxTimestamps.push(logAppendTime !== undefined ? nowMs : Number(maxTimestamps[k]))
       const recent = recents[k]
-      if (recent !== undefined) recent.baseOffset = this.endOffset
+      if (recent !== undefined) { recent.baseOffset = this.endOffset; recent.lastOffset = this.endOffset + count - 1 }
       this.endOffset += count
     }
     seg.used = at + bytes
@@ -359,7 +387,13 @@ export class PartitionLog {
     if (target > this.startOffset) {
       this.startOffset = target
       while (this.segments.length > 0 && this.segments[0].lastOffset < target) this.segments.shift()
+      // Whole segments below the new start go, as Kafka deletes segment files; the one holding it stays.
+      const before = this.rolls.length
+      while (this.rolls.length > 0 && this.rolls[0] <= target) this.rolls.shift()
+      // Nothing left (retention took the newest batch too): Kafka rolls a new, empty active segment first.
+      if (this.segments.length === 0) this.resetActive()
       if (this.file !== undefined) writeFileSync(`${this.file}.start`, String(target))
+      if (before !== this.rolls.length) this.saveSegments()
     }
     return BigInt(this.startOffset)
   }
@@ -398,6 +432,9 @@ export class PartitionLog {
       this.segments.pop()
     }
     this.endOffset = Math.max(end, this.startOffset)
+    // Segments above the new end go; the one holding it becomes the active segment again.
+    while (this.rolls.length > 0 && this.rolls[this.rolls.length - 1] > this.endOffset) this.rolls.pop()
+    this.recountActive()
     while (this.epochs.length > 0 && this.epochs[this.epochs.length - 1].startOffset >= this.endOffset) this.epochs.pop()
     return BigInt(this.endOffset)
   }
@@ -405,6 +442,121 @@ export class PartitionLog {
   close (): void {
     if (this.fd !== undefined) closeSync(this.fd)
     this.fd = undefined
+  }
+
+  /** The base offsets of the segments after the first (the last is the active segment's); a copy. */
+  get segmentRolls (): number[] { return this.rolls.slice() }
+
+  /** The cleaner's checkpoint: the offset below which the log is clean (Kafka's cleaner-offset-checkpoint). */
+  get cleanerCheckpoint (): number { return this.cleanedUpTo }
+
+  /** The aborted transactions this log remembers (a copy). */
+  get abortedSpans (): AbortedSpan[] { return this.aborted.slice() }
+
+  /**
+   * Each producer's last data offset here (undefined once a marker with a newer epoch closed its batches) and
+   * epoch, as Kafka's lastRecordsOfActiveProducers: the cleaner keeps those batches (empty if need be).
+   */
+  producerLastRecords (): Map<bigint, ProducerLastRecord> {
+    const out = new Map<bigint, ProducerLastRecord>()
+    for (const [id, e] of this.producers) out.set(id, { lastDataOffset: e.recent.length === 0 ? undefined : e.recent[e.recent.length - 1].lastOffset, epoch: e.epoch })
+    return out
+  }
+
+  /**
+   * Swaps the batches below `upTo` for `cleaned` (the cleaner's output: whole batches in offset order, offsets kept),
+   * as Kafka's replaceSegments swaps cleaned segment files in. `rolls` are the segment bases after cleaning (the
+   * cleaner groups small segments), `aborted` the aborted transactions still listed, and the checkpoint moves to
+   * `upTo`. Buffers already handed to Fetch answers are never written: the cleaned log lives in new ones.
+   */
+  replaceCleaned (upTo: number, cleaned: Buffer[], rolls: number[], aborted: AbortedSpan[]): void {
+    const head = new Segment(0)
+    head.buf = Buffer.concat(cleaned)
+    for (const b of scanBatches(head.buf).batches) {
+      head.bases.push(Number(b.baseOffset))
+      head.lasts.push(Number(b.lastOffset))
+      head.starts.push(b.start)
+      head.maxTimestamps.push(Number(b.maxTimestamp))
+    }
+    head.used = head.buf.length
+    const tail: Segment[] = []
+    for (const seg of this.segments) {
+      if (seg.count === 0 || seg.lastOffset < upTo) continue
+      const i = seg.find(upTo)
+      if (i === 0) { tail.push(seg); continue }
+      // The segment holding the boundary: its batches from there on, copied (earlier views stay unchanged).
+      const part = new Segment(0)
+      const from = seg.starts[i]
+      part.buf = Buffer.from(seg.buf.subarray(from, seg.used))
+      for (let j = i; j < seg.count; j++) {
+        part.bases.push(seg.bases[j])
+        part.lasts.push(seg.lasts[j])
+        part.starts.push(seg.starts[j] - from)
+        part.maxTimestamps.push(seg.maxTimestamps[j])
+      }
+      part.used = seg.used - from
+      tail.push(part)
+    }
+    this.segments = head.count > 0 ? [head, ...tail] : tail
+    if (this.segments.length === 0) this.segments.push(new Segment(SEGMENT_MIN_BYTES))
+    this.rolls = rolls.slice()
+    this.aborted.length = 0
+    this.aborted.push(...aborted)
+    this.cleanedUpTo = upTo
+    if (this.file !== undefined) this.rewriteFile()
+    this.saveSegments()
+  }
+
+  /** Rolls the active segment when the next append would overflow segment.bytes or is segment.ms newer than its first batch. */
+  private maybeRoll (bytes: number, incomingMaxTimestamp: number, nowMs: number): void {
+    if (this.rollPolicy === undefined || this.activeBytes === 0) return
+    const { segmentBytes, segmentMs } = this.rollPolicy()
+    // LogSegment.timeWaitedForRoll: by the records' timestamps when the segment has one, else by its age.
+    const waited = this.activeFirstTimestamp >= 0 ? incomingMaxTimestamp - this.activeFirstTimestamp : nowMs - this.activeCreatedMs
+    if (this.activeBytes > segmentBytes - bytes || waited > segmentMs) {
+      this.rolls.push(this.endOffset)
+      this.resetActive(nowMs)
+      this.saveSegments()
+    }
+  }
+
+  private resetActive (nowMs: number = Date.now()): void {
+    this.activeBytes = 0
+    this.activeFirstTimestamp = -1
+    this.activeCreatedMs = nowMs
+  }
+
+  /** Sums the active segment's bytes and finds its first timestamp again (after loading or truncating). */
+  private recountActive (): void {
+    const base = this.rolls.length > 0 ? this.rolls[this.rolls.length - 1] : -1
+    this.resetActive()
+    for (const b of this.batches()) {
+      if (b.baseOffset < base) continue
+      if (this.activeBytes === 0) this.activeFirstTimestamp = b.maxTimestamp
+      this.activeBytes += b.view.length
+    }
+  }
+
+  /** FILE.segments: the segment bases and the cleaner checkpoint, replaced whole (written aside, then renamed). */
+  private saveSegments (): void {
+    if (this.file === undefined) return
+    writeFileSync(`${this.file}.segments.tmp`, JSON.stringify({ rolls: this.rolls, cleanedUpTo: this.cleanedUpTo }))
+    renameSync(`${this.file}.segments.tmp`, `${this.file}.segments`)
+  }
+
+  /** Writes the whole log file again after cleaning (aside, then renamed over it) and appends to the new one. */
+  private rewriteFile (): void {
+    const file = this.file!
+    const tmp = `${file}.cleaned`
+    const fd = openSync(tmp, 'w')
+    try {
+      for (const seg of this.segments) writeSync(fd, seg.buf, 0, seg.used)
+    } finally {
+      closeSync(fd)
+    }
+    renameSync(tmp, file)
+    if (this.fd !== undefined) closeSync(this.fd)
+    this.fd = openSync(file, 'a')
   }
 
   private notifyAppend (): void {
@@ -454,7 +606,9 @@ export class PartitionLog {
         continue
       }
       const entry = this.producers.get(b.producerId) ?? { epoch: b.producerEpoch, lastSequence: -1, recent: [] }
-      recordSequence(entry, b).baseOffset = Number(b.baseOffset)
+      const recent = recordSequence(entry, b)
+      recent.baseOffset = Number(b.baseOffset)
+      recent.lastOffset = Number(b.lastOffset)
       this.producers.set(b.producerId, entry)
       if (b.isTransactional && !this.ongoing.has(b.producerId)) this.ongoing.set(b.producerId, Number(b.baseOffset))
     }
@@ -508,6 +662,22 @@ export class PartitionLog {
       this.fd = openSync(file, 'a')
     }
     if (existsSync(startFile)) this.startOffset = Math.max(this.startOffset, Number(readFileSync(startFile, 'utf8')))
+    this.loadSegments(`${file}.segments`)
+  }
+
+  /** Reads FILE.segments back; a missing or unreadable one leaves the log as one segment, never cleaned. */
+  private loadSegments (file: string): void {
+    if (!existsSync(file)) return
+    let saved: unknown
+    try {
+      saved = JSON.parse(readFileSync(file, 'utf8'))
+    } catch {
+      return
+    }
+    const { rolls, cleanedUpTo } = saved as { rolls?: unknown, cleanedUpTo?: unknown }
+    if (Array.isArray(rolls) && rolls.every(r => Number.isSafeInteger(r))) this.rolls = (rolls as number[]).filter(r => r <= this.endOffset)
+    if (Number.isSafeInteger(cleanedUpTo)) this.cleanedUpTo = Math.min(cleanedUpTo as number, this.endOffset)
+    this.recountActive()
   }
 }
 
@@ -680,7 +850,7 @@ function recordSequence (entry: ProducerEntry, b: BatchInfo): RecentBatch {
     entry.recent.length = 0
   }
   entry.lastSequence = addSequence(b.baseSequence, Number(b.lastOffset - b.baseOffset))
-  const recent = { firstSequence: b.baseSequence, lastSequence: entry.lastSequence, baseOffset: -1 }
+  const recent = { firstSequence: b.baseSequence, lastSequence: entry.lastSequence, baseOffset: -1, lastOffset: -1 }
   entry.recent.push(recent)
   if (entry.recent.length > PRODUCER_RECENT_BATCHES) entry.recent.shift()
   return recent

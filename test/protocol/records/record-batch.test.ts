@@ -2,7 +2,7 @@ import t from 'tap'
 import { inspect } from 'node:util'
 import fc from 'fast-check'
 import { encodeRecordBatch, iterateRecords, rewriteBatchHeader, scanBatches } from '../../../protocol/records/index.js'
-import { controlRecord } from '../../../protocol/records/record-batch.js'
+import { controlRecord, encodeEmptyRecordBatch } from '../../../protocol/records/record-batch.js'
 import { CorruptRecordError, EncodeError } from '../../../protocol/errors.js'
 import { bitwiseCrc, CRC32C_POLY, expected, hex, plain, recordArb } from './helpers.js'
 
@@ -157,4 +157,65 @@ t.test('rewriteBatchHeader refuses anything but exactly one v2 batch', async t =
   const legacy = Buffer.from(batch)
   legacy[16] = 1
   t.throws(() => rewriteBatchHeader(legacy, { baseOffset: 1n }), CorruptRecordError)
+})
+
+// What Kafka's log cleaner writes (MemoryRecords.filterTo, DefaultRecordBatch.writeEmptyHeader), hand-written from
+// the "Record Batch" layout: a compacted batch keeps its base and last offsets with gaps in the record offsets, and
+// KIP-534 stores the delete horizon as baseTimestamp with attribute bit 6.
+const GOLDEN_COMPACTED = hex(`
+  00 00 00 00 00 00 00 0a   # baseOffset 10
+  00 00 00 3a               # batchLength 58 (70 bytes - 12)
+  00 00 00 03               # partitionLeaderEpoch 3
+  02                        # magic 2
+  00 00 00 00               # crc (patched below)
+  00 40                     # attributes: bit 6, the delete horizon is set
+  00 00 00 04               # lastOffsetDelta 4: the batch still ends at offset 14
+  00 00 00 00 00 00 07 d0   # baseTimestamp 2000: the delete horizon
+  00 00 00 00 00 00 03 e8   # maxTimestamp 1000
+  ff ff ff ff ff ff ff ff   # producerId -1
+  ff ff                     # producerEpoch -1
+  ff ff ff ff               # baseSequence -1
+  00 00 00 01               # records count 1
+  # the one record kept, offset 13: a tombstone
+  10                        # length 8: attributes 1, timestampDelta 2, offsetDelta 1, key 2, value 1, headers 1
+  00                        # attributes
+  cf 0f                     # timestampDelta -1000 (zigzag 1999)
+  06                        # offsetDelta 3
+  02 6b                     # key length 1, "k"
+  01                        # value length -1: null
+  00                        # no headers
+`)
+GOLDEN_COMPACTED.writeUInt32BE(bitwiseCrc(CRC32C_POLY, GOLDEN_COMPACTED, 21), 17)
+
+t.test('encodes a compacted batch: explicit offset deltas, a kept last offset and a delete horizon', async t => {
+  const encoded = encodeRecordBatch([{ key: 'k', value: null, timestamp: 1000n, offsetDelta: 3 }], { baseOffset: 10n, partitionLeaderEpoch: 3, lastOffsetDelta: 4, deleteHorizonMs: 2000n })
+  t.equal(encoded.toString('hex'), GOLDEN_COMPACTED.toString('hex'))
+  const [r] = [...iterateRecords(GOLDEN_COMPACTED)]
+  t.same([r.offset, r.timestamp, r.value], [13n, 1000n, null], 'readers see the original offset and timestamp')
+  t.equal(scanBatches(encoded).batches[0].lastOffset, 14n)
+  t.throws(() => encodeRecordBatch([{ key: 'a' }, { key: 'b' }], { lastOffsetDelta: 0 }), EncodeError)
+  t.throws(() => encodeRecordBatch([{ key: 'a', offsetDelta: 2 }, { key: 'b', offsetDelta: 2 }], { lastOffsetDelta: 5 }), EncodeError, 'deltas must grow')
+  t.throws(() => encodeRecordBatch([{ key: 'a', offsetDelta: 6 }], { lastOffsetDelta: 5 }), EncodeError, 'and stay within the batch')
+})
+
+t.test('encodes the empty batch the cleaner leaves: header only, no timestamp, offsets and producer kept', async t => {
+  const original = scanBatches(encodeRecordBatch([{ key: 'k', value: 'v', timestamp: 1000n }, { key: 'j', value: 'w', timestamp: 1005n }], { ...GOLDEN_OPTS, transactional: true, compression: 'gzip' })).batches[0]
+  const empty = encodeEmptyRecordBatch(original)
+  t.equal(empty.toString('hex'), hex(`
+    00 00 00 00 00 00 00 2a   # baseOffset 42
+    00 00 00 31               # batchLength 49: the header alone
+    00 00 00 07               # partitionLeaderEpoch 7
+    02                        # magic 2
+    ${empty.readUInt32BE(17).toString(16).padStart(8, '0')}
+    00 10                     # attributes: transactional, no compression
+    00 00 00 01               # lastOffsetDelta 1
+    ff ff ff ff ff ff ff ff   # baseTimestamp -1
+    00 00 00 00 00 00 03 ed   # maxTimestamp 1005
+    00 00 00 00 00 00 00 05   # producerId 5
+    00 02                     # producerEpoch 2
+    00 00 00 09               # baseSequence 9
+    00 00 00 00               # records count 0
+  `).toString('hex'))
+  t.equal(empty.readUInt32BE(17), bitwiseCrc(CRC32C_POLY, empty, 21), 'with its CRC-32C')
+  t.same([...iterateRecords(empty)], [], 'readers find no records in it')
 })

@@ -67,7 +67,7 @@ t.test('retention.ms: batches older than it go when retention runs, the log star
 
 t.test('retention.bytes: the oldest batches go until the partition fits', async t => {
   const { cluster } = await start(t)
-  for (let i = 0; i < 5; i++) cluster.produce('t', 0, [{ value: 'x'.repeat(100), timestamp: T0 }])
+  for (let i = 0; i < 5; i++) cluster.produce('t', 0, [{ key: 'k', value: 'x'.repeat(100), timestamp: T0 }])
   const size = cluster.partitionState('t', 0).log.sizeBytes
   const batch = size / 5
   setConfigs(cluster, { 'retention.bytes': String(2 * batch + 1) })
@@ -76,7 +76,7 @@ t.test('retention.bytes: the oldest batches go until the partition fits', async 
   // stay above it: 3 batches are kept (deleting a third would leave 2 batches, under 2 batches + 1 byte).
   t.equal(cluster.logStartOffset('t', 0), 2n)
   setConfigs(cluster, { 'retention.bytes': String(2 * batch), 'cleanup.policy': 'compact' })
-  cluster.produce('t', 0, [{ value: 'x'.repeat(100), timestamp: T0 }])
+  cluster.produce('t', 0, [{ key: 'k', value: 'x'.repeat(100), timestamp: T0 }])
   t.equal(cluster.enforceRetention(), 0, 'cleanup.policy=compact deletes nothing by retention')
   setConfigs(cluster, { 'retention.bytes': String(2 * batch), 'cleanup.policy': 'compact,delete' })
   t.equal(cluster.enforceRetention(), 1)
