@@ -257,16 +257,16 @@ t.test('ConsumerGroupDescribe shows epochs, assignor, subscriptions and assignme
   }
 })
 
-t.test('ListGroups shows consumer groups with type "consumer"; DeleteGroups removes an empty one; classic joins are refused', async t => {
+t.test('ListGroups shows consumer groups with type "consumer"; DeleteGroups removes an empty one; joins of another protocol type are refused', async t => {
   const { c, id } = await setup(t)
   await hb(c, { memberId: 'a', memberEpoch: 0 })
   const list = await c.request(ListGroups, 5, { statesFilter: [], typesFilter: ['consumer'] })
   t.same(list.groups, [{ groupId: GROUP, protocolType: 'consumer', groupState: 'Stable', groupType: 'consumer' }])
   t.same((await c.request(ListGroups, 5, { statesFilter: [], typesFilter: ['classic'] })).groups, [])
-  // A classic member cannot join while consumer-protocol members are in the group (the fake does not mix them).
+  // A classic member of another protocol type cannot join (classic consumers can: mixed-groups.test.ts).
   const join = await c.request(JoinGroup, 9, {
     groupId: GROUP, sessionTimeoutMs: 10000, rebalanceTimeoutMs: 10000, memberId: '', groupInstanceId: null,
-    protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }], reason: null
+    protocolType: 'connect', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }], reason: null
   })
   t.equal(join.errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
   t.equal((await c.request(DeleteGroups, 2, { groupsNames: [GROUP] })).results[0].errorCode, ErrorCode.NON_EMPTY_GROUP)
