@@ -155,8 +155,6 @@ interface Member {
   assigned: Set<Tp>
   /** What it was told to give up and has not yet reported released. */
   pendingRevocation: Set<Tp>
-  /** The assignment last sent, to know when to send it again. */
-  lastSent: string | undefined
   sessionTimer: NodeJS.Timeout | undefined
   revocationTimer: NodeJS.Timeout | undefined
   /** Set for a member that speaks the classic protocol. */
@@ -246,6 +244,7 @@ export class ConsumerGroupCoordinator {
       member = found
     }
 
+    const before = new Set(member.assigned)
     if (updateMember(member, req, regex)) bump = true
     if (this.metadataChanged(g)) bump = true
     if (bump) g.groupEpoch++
@@ -253,11 +252,11 @@ export class ConsumerGroupCoordinator {
     this.reconcile(g, member, req.topicPartitions)
     this.touch(g, member)
 
+    // The assignment goes back on a full request (a join, or every field a join needs: what a client sends after
+    // an error) or when it changed in this heartbeat, as in Kafka's consumerGroupHeartbeat.
+    const full = req.memberEpoch === 0 || (req.rebalanceTimeoutMs !== -1 && (req.subscribedTopicNames !== null || req.subscribedTopicRegex !== null) && req.topicPartitions !== null)
+    const send = joined || full || !sameSet(before, member.assigned)
     const assignment = toById(member.assigned)
-    const key = `${member.memberEpoch}|${[...member.assigned].sort().join(',')}`
-    const ownedDiffers = req.topicPartitions !== null && !sameSet(member.assigned, fromById(req.topicPartitions))
-    const send = joined || key !== member.lastSent || ownedDiffers
-    member.lastSent = key
     return {
       errorCode: ErrorCode.NONE,
       errorMessage: null,
@@ -681,7 +680,7 @@ function newMember (memberId: string, req: { instanceId: string | null, rackId: 
     memberId, instanceId: req.instanceId, rackId: req.rackId, clientId: req.clientId, clientHost: req.clientHost,
     rebalanceTimeoutMs: req.rebalanceTimeoutMs, subscribedTopicNames: [], subscribedTopicRegex: null, regex: null, serverAssignor: null,
     memberEpoch: 0, previousMemberEpoch: 0, state: 'STABLE', assigned: new Set(), pendingRevocation: new Set(),
-    lastSent: undefined, sessionTimer: undefined, revocationTimer: undefined, classic: null
+    sessionTimer: undefined, revocationTimer: undefined, classic: null
   }
 }
 

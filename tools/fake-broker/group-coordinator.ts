@@ -146,6 +146,9 @@ export class GroupCoordinator {
           g.pendingMemberIds.add(memberId)
           return fail(ErrorCode.MEMBER_ID_REQUIRED, memberId)
         }
+      } else if (req.groupInstanceId !== null && [...g.members.values()].some(m => m.groupInstanceId === req.groupInstanceId)) {
+        // A static member's instance id under another member id: an older incarnation (ClassicGroup.isStaticMemberFenced).
+        return fail(ErrorCode.FENCED_INSTANCE_ID)
       } else if (!g.pendingMemberIds.delete(memberId)) {
         return fail(ErrorCode.UNKNOWN_MEMBER_ID)
       }
@@ -246,7 +249,8 @@ export class GroupCoordinator {
         return { ...id, errorCode: ErrorCode.UNKNOWN_MEMBER_ID }
       }
       this.removeMember(g, member, true)
-      return { memberId: member.memberId, groupInstanceId: member.groupInstanceId, errorCode: ErrorCode.NONE }
+      // The answer names the member as the request did: by instance id alone, the member id stays empty.
+      return { memberId: id.memberId, groupInstanceId: member.groupInstanceId, errorCode: ErrorCode.NONE }
     })
   }
 
@@ -260,10 +264,12 @@ export class GroupCoordinator {
     // GROUP_ID_NOT_FOUND (OffsetCommit v9+; the handler turns it into ILLEGAL_GENERATION for older versions).
     if (g === undefined) return generationId < 0 ? ErrorCode.NONE : ErrorCode.GROUP_ID_NOT_FOUND
     if (generationId < 0 && g.state === 'Empty') return ErrorCode.NONE
-    if (g.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS
     const member = g.members.get(memberId)
     if (member === undefined) return ErrorCode.UNKNOWN_MEMBER_ID
+    // A stale generation is ILLEGAL_GENERATION even while the group completes a rebalance (Kafka checks the
+    // generation first: ClassicGroup.validateOffsetCommit).
     if (generationId !== g.generationId) return ErrorCode.ILLEGAL_GENERATION
+    if (g.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS
     this.touch(g, member)
     return ErrorCode.NONE
   }
