@@ -17,6 +17,8 @@ import { javaMemberCommand, note, startMember, until, type Seen } from './member
 
 const PARTITIONS = 6
 const skipReal = await realKafkaSkip()
+// A Kafka start and several Java members per case: past tap's 120 s on a loaded machine.
+t.setTimeout(600_000)
 
 interface Target {
   bootstrap: string
