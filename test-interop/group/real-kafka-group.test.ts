@@ -6,14 +6,20 @@ import { GroupConsumer } from '../../consumer/group/index.js'
 import { kafkaJars, realKafkaFor, realKafkaSkip, PeerUnavailable } from '../real-kafka/start-kafka.js'
 import { runProcess } from '../fake-broker/helpers.js'
 import { javaMemberCommand, note, startMember, until, type Seen } from './member-processes.js'
+import { RequestCapture, apisSentFrom, checkNegotiated } from '../real-kafka/request-capture.js'
+import { describeGroup, listGroups } from '../../consumer/group/group-admin.js'
 
 // Our group consumer in groups with the Java client's KafkaConsumer on real Apache Kafka 4.x (classic protocol),
 // for each assignor both offer: two Java members and ours split six partitions; while the group is stable each
 // record goes to exactly one member; one Java member is killed with SIGKILL, its partitions move after the
 // session timeout and the survivors read each later record exactly once. Then Kafka's own kafka-consumer-groups
-// --describe shows our member, its partitions and committed offsets.
+// --describe shows our member, its partitions and committed offsets. Last, every request the classic group consumer
+// and the group admin can send (read from consumer/group/, except the KIP-848 member: real-kafka-kip848.test.ts)
+// was sent at the version negotiated with Kafka.
 
 const skip = await realKafkaSkip()
+// A Kafka start and several Java members per case: past tap's 120 s on a loaded machine.
+t.setTimeout(600_000)
 const PARTITIONS = 6
 
 const ASSIGNORS: Array<[string, string]> = [
@@ -32,6 +38,7 @@ t.test('real Kafka: mixed groups of Java consumers and ours', { skip }, async t 
   const client = new KafkaClient({ bootstrapServers: kafka.bootstrap })
   t.teardown(() => client.close())
   const md = await client.metadata([])
+  const capture = new RequestCapture()
 
   for (const [ours, javaClass] of ASSIGNORS) {
     t.test(`${ours}: two Java members and ours, through a SIGKILL`, async t => {
@@ -45,7 +52,8 @@ t.test('real Kafka: mixed groups of Java consumers and ours', { skip }, async t 
       const j2 = startMember(t, 'java2', java.cmd, javaArgs, seen)
       const m = new GroupConsumer({
         bootstrapServers: kafka.bootstrap, 'group.id': group, 'auto.offset.reset': 'earliest', 'session.timeout.ms': 6000,
-        'heartbeat.interval.ms': 500, 'fetch.wait.max.ms': 100, 'partition.assignment.strategy': ours, 'auto.commit.interval.ms': 200
+        'heartbeat.interval.ms': 500, 'fetch.wait.max.ms': 100, 'partition.assignment.strategy': ours, 'auto.commit.interval.ms': 200,
+        createSocket: capture.socketFactory()
       })
       t.teardown(() => m.close())
       m.subscribe([topic])
@@ -89,4 +97,14 @@ t.test('real Kafka: mixed groups of Java consumers and ours', { skip }, async t 
       await loop
     })
   }
+
+  t.test('every request of the classic group consumer and the group admin was sent at the version negotiated with Kafka', async t => {
+    const admin = new KafkaClient({ bootstrapServers: kafka.bootstrap, createSocket: capture.socketFactory() })
+    t.teardown(() => admin.close())
+    t.ok((await listGroups(admin)).some(g => g.groupId === 'rk-group-range'), 'our groups are listed')
+    t.equal((await describeGroup(admin, 'rk-group-range')).groupId, 'rk-group-range')
+    const apis = apisSentFrom(rel => rel.startsWith('consumer/group/') && rel !== 'consumer/group/consumer-membership.ts')
+    t.ok(apis.has('JoinGroup') && apis.has('DescribeGroups'), `consumer/group/ sends ${[...apis.keys()].join(', ')}`)
+    await checkNegotiated(t, capture, kafka.brokers[0].port, apis)
+  })
 })

@@ -5,12 +5,14 @@ import { CreateTopics } from '../../protocol/apis/create-topics.js'
 import { GroupConsumer } from '../../consumer/group/index.js'
 import { realKafkaFor, realKafkaSkip, PeerUnavailable } from '../real-kafka/start-kafka.js'
 import { javaMemberCommand, note, startMember, until, type Seen } from './member-processes.js'
+import { RequestCapture, apisSentFrom, checkNegotiated } from '../real-kafka/request-capture.js'
 
 // KIP-848 (group.protocol=consumer) on real Apache Kafka 4.x: our GroupConsumer and two Java KafkaConsumers, all
 // with the consumer protocol, in one group whose assignment the broker computes (group.remote.assignor uniform,
 // then range). While the group is stable each record goes to exactly one member; a Java member is killed with
 // SIGKILL and the survivors read every later record exactly once. The broker's heartbeat interval and session
-// timeout are lowered so that the test runs in seconds.
+// timeout are lowered so that the test runs in seconds. Last, every request the KIP-848 member can send
+// (consumer-membership.ts) was sent at the version negotiated with Kafka.
 
 const skip = await realKafkaSkip()
 const PARTITIONS = 6
@@ -33,6 +35,7 @@ t.test('real Kafka, KIP-848: Java consumers and ours with server-side assignment
   const client = new KafkaClient({ bootstrapServers: kafka.bootstrap })
   t.teardown(() => client.close())
   const md = await client.metadata([])
+  const capture = new RequestCapture()
 
   for (const assignor of ['uniform', 'range']) {
     t.test(`${assignor}: two Java members and ours, through a SIGKILL`, async t => {
@@ -46,7 +49,8 @@ t.test('real Kafka, KIP-848: Java consumers and ours with server-side assignment
       const j2 = startMember(t, 'java2', java.cmd, javaArgs, seen)
       const m = new GroupConsumer({
         bootstrapServers: kafka.bootstrap, 'group.id': group, 'group.protocol': 'consumer', 'group.remote.assignor': assignor,
-        'auto.offset.reset': 'earliest', 'fetch.wait.max.ms': 100, 'auto.commit.interval.ms': 200
+        'auto.offset.reset': 'earliest', 'fetch.wait.max.ms': 100, 'auto.commit.interval.ms': 200,
+        createSocket: capture.socketFactory()
       })
       t.teardown(() => m.close())
       m.subscribe([topic])
@@ -79,4 +83,10 @@ t.test('real Kafka, KIP-848: Java consumers and ours with server-side assignment
       await loop
     })
   }
+
+  t.test('every request of the KIP-848 member was sent at the version negotiated with Kafka', async t => {
+    const apis = apisSentFrom(rel => rel === 'consumer/group/consumer-membership.ts')
+    t.ok(apis.has('ConsumerGroupHeartbeat'), `consumer-membership.ts sends ${[...apis.keys()].join(', ')}`)
+    await checkNegotiated(t, capture, kafka.brokers[0].port, apis)
+  })
 })

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ALL_APIS, apiByKey } from '../../protocol/apis/index.js'
+import { BrokerConnection } from '../../consumer/connection.js'
 
 // Which requests our client sent, and at which version: a socket factory (the client's `createSocket` seam) whose
 // sockets read the request header (size, api key, api version) of every frame written. Used by the real-Kafka tests
@@ -42,10 +43,11 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const SENDERS = ['consumer', 'streaming', 'tools/cli']
 const NOT_SENDERS = new Set(['tools/cli/commands/decode.ts'])
 /**
- * Client parts that run against real Kafka in test files of their own, where their requests are sent: the Admin
- * client (real-kafka/admin.test.ts), the group consumer (group/real-kafka-group.test.ts and
- * real-kafka-kip848.test.ts) and the producer (producer/real-kafka-transactions.test.ts). The check here covers
- * the rest; these folders do not yet assert the negotiated version of each request they send.
+ * Client parts that run against real Kafka in test files of their own, where their requests are sent and checked:
+ * the group consumer (group/real-kafka-group.test.ts for the classic protocol and the group admin,
+ * real-kafka-kip848.test.ts for consumer-membership.ts, both with `apisSentFrom` and `checkNegotiated`), the Admin
+ * client (real-kafka/admin.test.ts) and the producer (producer/real-kafka-transactions.test.ts). The check here
+ * covers the rest; admin/ and producer/ do not yet assert the negotiated version of each request they send.
  */
 const TESTED_ELSEWHERE = ['consumer/admin/', 'consumer/group/', 'consumer/producer/']
 
@@ -63,11 +65,16 @@ function sourceFiles (dir: string): string[] {
  * rather than listed, so that code sending a new API makes the coverage test ask for it.
  */
 export function apisTheClientSends (): Map<string, string[]> {
+  return apisSentFrom(rel => !NOT_SENDERS.has(rel) && !TESTED_ELSEWHERE.some(d => rel.startsWith(d)))
+}
+
+/** The APIs imported as values by the runtime source files (paths relative to the repository) that `include` accepts. */
+export function apisSentFrom (include: (rel: string) => boolean): Map<string, string[]> {
   const names = new Set(ALL_APIS.map(a => a.name))
   const out = new Map<string, string[]>()
   for (const file of SENDERS.flatMap(d => sourceFiles(join(ROOT, d)))) {
     const rel = relative(ROOT, file)
-    if (NOT_SENDERS.has(rel) || TESTED_ELSEWHERE.some(d => rel.startsWith(d))) continue
+    if (!include(rel)) continue
     const text = readFileSync(file, 'utf8')
     for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'[./]*\/protocol\/apis\/[^']*'/g)) {
       for (const part of m[1].split(',')) {
@@ -78,4 +85,24 @@ export function apisTheClientSends (): Map<string, string[]> {
     }
   }
   return out
+}
+
+interface Checks { ok: (value: unknown, message?: string) => void, comment: (message: string) => void }
+
+/**
+ * Each of `apis` was sent (through `capture`) at the version negotiated with the broker at `port`: the newest
+ * both our codec and the broker serve, as the client's connections choose it.
+ */
+export async function checkNegotiated (t: Checks, capture: RequestCapture, port: number, apis: Map<string, string[]>): Promise<void> {
+  const conn = await BrokerConnection.open({ host: '127.0.0.1', port })
+  try {
+    for (const [name, files] of apis) {
+      const api = ALL_APIS.find(a => a.name === name)!
+      const v = conn.versionFor(api)
+      t.ok(capture.sent.has(`${name} v${v}`), `${name} v${v} (negotiated; sent by ${files.join(', ')}) was sent to real Kafka`)
+    }
+    t.comment(`sent: ${[...capture.sent].map(([k, n]) => `${k} ×${n}`).sort().join(', ')}`)
+  } finally {
+    await conn.close()
+  }
 }

@@ -28,6 +28,11 @@ export interface WordCountOptions {
   /** Read with the receiver-based stream (its write-ahead log is the context's spark.streaming.receiver.* setting). */
   receiver?: boolean
   /**
+   * With `receiver`: the receiver is a member of the consumer group `group.id` and reads only the partitions the
+   * group gives it, so word counts in several processes split the topic (createReceiverStream's shareGroup).
+   */
+  shareGroup?: boolean
+  /**
    * Each batch's counts go to this topic as records (word -> count, the batch time in a `batchTime` header), with
    * the batch's offsets, in one transaction (exactly-once; start the stream from the sink's committed offsets).
    */
@@ -39,7 +44,7 @@ export interface WordCountOptions {
 export function wordCount (ctx: StreamingContext, kafkaParams: KafkaParams, topics: readonly string[], opts: WordCountOptions = {}): DirectKafkaInputDStream<string> {
   const messageHandler = (r: { value: Buffer | null }): string => r.value === null ? '' : r.value.toString('utf8')
   const lines = opts.receiver === true
-    ? createReceiverStream(ctx, kafkaParams, topics, { messageHandler })
+    ? createReceiverStream(ctx, kafkaParams, topics, { messageHandler, shareGroup: opts.shareGroup === true })
     : createDirectStream(ctx, kafkaParams, topics, { messageHandler, commitGroup: opts.commitGroup, source: opts.source, fromOffsets: opts.fromOffsets })
   const sink = opts.outDir === undefined ? undefined : new JsonBatchFileSink(opts.outDir)
   let sinkOpened = false

@@ -8,6 +8,7 @@ import { TransactionCoordinator } from './transaction-coordinator.js'
 import { ConfigStore } from './configs/config-store.js'
 import { GroupCoordinator, type CommittedOffset } from './group-coordinator.js'
 import { ConsumerGroupCoordinator } from './consumer-group-coordinator.js'
+import type { MigrationPolicy } from './group-migration.js'
 import { PartitionLog } from './partition-log.js'
 import { ScramCredentials } from './scram-credentials.js'
 
@@ -68,6 +69,8 @@ export interface ClusterStateOptions {
   /** group.consumer.session.timeout.ms and group.consumer.heartbeat.interval.ms (KIP-848 groups). */
   groupConsumerSessionTimeoutMs: number
   groupConsumerHeartbeatIntervalMs: number
+  /** group.consumer.migration.policy: which way groups may change protocol while they have members. */
+  groupConsumerMigrationPolicy: MigrationPolicy
   /** Partitions the whole cluster may hold; creating more is refused (see handlers/19-create-topics.ts). */
   maxPartitions: number
   /** Where recovery of damaged log files is reported. */
@@ -126,7 +129,9 @@ export class ClusterState {
     this.consumerGroups = new ConsumerGroupCoordinator({
       sessionTimeoutMs: options.groupConsumerSessionTimeoutMs,
       heartbeatIntervalMs: options.groupConsumerHeartbeatIntervalMs,
-      topics: () => [...this.topics.values()].map(t => ({ name: t.name, id: t.id, partitions: t.partitions.length }))
+      topics: () => [...this.topics.values()].map(t => ({ name: t.name, id: t.id, partitions: t.partitions.length })),
+      migrationPolicy: options.groupConsumerMigrationPolicy,
+      onDowngrade: group => { this.groups.adoptDowngraded(group) }
     })
     const saved = this.load()
     this.transactions = new TransactionCoordinator({

@@ -1,5 +1,8 @@
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { ErrorCode } from '../../protocol/error-codes.js'
+import { CONSUMER_PROTOCOL_TYPE, decodeAssignment, decodeSubscription, encodeAssignment } from '../../protocol/group/consumer-protocol.js'
+import type { GroupProtocol } from './group-coordinator.js'
+import { assignmentVersionFor, downgradeEnabled, type DowngradingGroup, type MigrationPolicy, type UpgradingGroup } from './group-migration.js'
 
 // The consumer group protocol of KIP-848 (group.protocol=consumer), coordinator side, after Kafka 4.x's
 // GroupMetadataManager.consumerGroupHeartbeat and CurrentAssignmentBuilder. There is no join round: every member
@@ -18,6 +21,13 @@ import { ErrorCode } from '../../protocol/error-codes.js'
 // - Fencing: a member answering with a wrong epoch gets FENCED_MEMBER_EPOCH, an unknown member UNKNOWN_MEMBER_ID;
 //   a static member (instance id) joining while its instance is still in use gets UNRELEASED_INSTANCE_ID.
 // - A member silent for the session timeout is removed; one that does not revoke within its rebalance timeout too.
+// - Classic members (JoinGroup/SyncGroup/Heartbeat with the embedded consumer protocol) may be members too, as in
+//   Kafka 4 (GroupMetadataManager.classicGroupJoinToConsumerGroup and friends): JoinGroup is their heartbeat with
+//   a full request (the subscription and owned partitions come from the protocol metadata) and is answered at
+//   once, as a follower with the member epoch as generation; SyncGroup hands them their current assignment; their
+//   Heartbeat answers REBALANCE_IN_PROGRESS when their epoch is behind the group's or they have partitions to give
+//   up or to collect, and they rejoin within their rebalance timeout or are fenced. See group-migration.ts for
+//   how whole groups move between the protocols.
 
 export const LEAVE_GROUP_MEMBER_EPOCH = -1
 export const LEAVE_GROUP_STATIC_MEMBER_EPOCH = -2
@@ -90,7 +100,38 @@ export interface ConsumerGroupCoordinatorOptions {
   heartbeatIntervalMs: number
   /** The cluster's topics now: subscriptions are resolved against them on every heartbeat. */
   topics: () => Iterable<TopicInfo>
+  /** group.consumer.migration.policy: whether a group left with classic members only goes back to classic. */
+  migrationPolicy: MigrationPolicy
+  /** Takes over a downgraded group (the classic coordinator's adoptDowngraded). */
+  onDowngrade: (group: DowngradingGroup) => void
 }
+
+/** What a member that speaks the classic protocol has besides a consumer member's fields. */
+interface ClassicMeta {
+  sessionTimeoutMs: number
+  /** Its JoinGroup protocols: the first one's name is the group's protocol name for it. */
+  protocols: GroupProtocol[]
+  /** Set while it must rejoin (after REBALANCE_IN_PROGRESS) or sync (after JoinGroup) within its rebalance timeout. */
+  joinTimer: NodeJS.Timeout | undefined
+  syncTimer: NodeJS.Timeout | undefined
+}
+
+export interface ClassicJoin {
+  groupId: string
+  memberId: string
+  groupInstanceId: string | null
+  sessionTimeoutMs: number
+  rebalanceTimeoutMs: number
+  protocolType: string
+  protocols: GroupProtocol[]
+  clientId: string
+  clientHost: string
+  /** JoinGroup v4+ without an instance id: an unknown member first gets MEMBER_ID_REQUIRED (KIP-394). */
+  requireKnownMemberId: boolean
+}
+
+export interface ClassicJoinResult { errorCode: number, memberId: string, generationId: number, protocolName: string | null }
+export interface ClassicSyncResult { errorCode: number, assignment: Buffer }
 
 /** A partition as one string, "topicId:partition": sets of these are compared and copied cheaply. */
 type Tp = string
@@ -114,10 +155,10 @@ interface Member {
   assigned: Set<Tp>
   /** What it was told to give up and has not yet reported released. */
   pendingRevocation: Set<Tp>
-  /** The assignment last sent, to know when to send it again. */
-  lastSent: string | undefined
   sessionTimer: NodeJS.Timeout | undefined
   revocationTimer: NodeJS.Timeout | undefined
+  /** Set for a member that speaks the classic protocol. */
+  classic: ClassicMeta | null
 }
 
 interface Group {
@@ -176,7 +217,7 @@ export class ConsumerGroupCoordinator {
       const known = g.members.get(memberId)
       if (byInstance !== undefined && byInstance.memberId !== memberId) {
         // A static member comes back under a new member id: allowed only once the old one left with epoch -2.
-        if (byInstance.memberEpoch !== LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
+        if (byInstance.memberEpoch !== LEAVE_GROUP_STATIC_MEMBER_EPOCH && byInstance.classic === null) {
           return fail(ErrorCode.UNRELEASED_INSTANCE_ID, `Static member ${byInstance.memberId} with instance id ${req.instanceId ?? ''} is not released yet.`)
         }
         member = this.replaceStatic(g, byInstance, memberId, req)
@@ -203,6 +244,7 @@ export class ConsumerGroupCoordinator {
       member = found
     }
 
+    const before = new Set(member.assigned)
     if (updateMember(member, req, regex)) bump = true
     if (this.metadataChanged(g)) bump = true
     if (bump) g.groupEpoch++
@@ -210,11 +252,11 @@ export class ConsumerGroupCoordinator {
     this.reconcile(g, member, req.topicPartitions)
     this.touch(g, member)
 
+    // The assignment goes back on a full request (a join, or every field a join needs: what a client sends after
+    // an error) or when it changed in this heartbeat, as in Kafka's consumerGroupHeartbeat.
+    const full = req.memberEpoch === 0 || (req.rebalanceTimeoutMs !== -1 && (req.subscribedTopicNames !== null || req.subscribedTopicRegex !== null) && req.topicPartitions !== null)
+    const send = joined || full || !sameSet(before, member.assigned)
     const assignment = toById(member.assigned)
-    const key = `${member.memberEpoch}|${[...member.assigned].sort().join(',')}`
-    const ownedDiffers = req.topicPartitions !== null && !sameSet(member.assigned, fromById(req.topicPartitions))
-    const send = joined || key !== member.lastSent || ownedDiffers
-    member.lastSent = key
     return {
       errorCode: ErrorCode.NONE,
       errorMessage: null,
@@ -223,6 +265,185 @@ export class ConsumerGroupCoordinator {
       heartbeatIntervalMs: this.options.heartbeatIntervalMs,
       assignment: send ? assignment : null
     }
+  }
+
+  // ---- Classic members ---------------------------------------------------------------------------------------
+
+  /**
+   * JoinGroup to a consumer group with members: the member joins (or rejoins) as a classic member and is
+   * reconciled at once with the partitions its subscription says it owns; the answer names it a follower, its
+   * member epoch as generation and its first protocol as the group's. It must then sync within its rebalance
+   * timeout. (GroupMetadataManager.classicGroupJoinToConsumerGroup.)
+   */
+  classicJoin (req: ClassicJoin): ClassicJoinResult {
+    const fail = (errorCode: number, memberId = req.memberId): ClassicJoinResult => ({ errorCode, memberId, generationId: -1, protocolName: null })
+    const g = this.groups.get(req.groupId)
+    if (g === undefined) return fail(ErrorCode.UNKNOWN_MEMBER_ID)
+    const unknown = req.memberId === ''
+    const memberId = unknown ? randomUUID() : req.memberId
+    if (!g.members.has(memberId) && g.members.size >= MAX_GROUP_SIZE) return fail(ErrorCode.GROUP_MAX_SIZE_REACHED)
+    if (!supportsClassicProtocols(g, req.protocolType, req.protocols)) return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
+    if (unknown && req.requireKnownMemberId) return fail(ErrorCode.MEMBER_ID_REQUIRED, memberId)
+    let subscription
+    // Kafka fails such a join with an internal error; the protocol error names the cause better.
+    try { subscription = decodeSubscription(req.protocols[0].metadata) } catch { return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL) }
+
+    const fields = { instanceId: req.groupInstanceId, rackId: subscription.rackId, clientId: req.clientId, clientHost: req.clientHost, rebalanceTimeoutMs: req.rebalanceTimeoutMs }
+    const byInstance = req.groupInstanceId === null ? undefined : [...g.members.values()].find(m => m.instanceId === req.groupInstanceId)
+    let member = req.groupInstanceId === null ? g.members.get(memberId) : byInstance
+    if (req.groupInstanceId !== null && !unknown) {
+      if (byInstance === undefined) return fail(ErrorCode.UNKNOWN_MEMBER_ID)
+      if (byInstance.memberId !== memberId) return fail(ErrorCode.FENCED_INSTANCE_ID)
+    } else if (byInstance !== undefined) {
+      // A static member restarted under a new member id: it takes its predecessor's place and partitions.
+      member = this.replaceStatic(g, byInstance, memberId, fields)
+    }
+    let bump = false
+    if (member === undefined) {
+      member = newMember(memberId, fields)
+      g.members.set(memberId, member)
+      bump = true
+    }
+    const classic: ClassicMeta = member.classic ?? { sessionTimeoutMs: req.sessionTimeoutMs, protocols: req.protocols, joinTimer: undefined, syncTimer: undefined }
+    classic.sessionTimeoutMs = req.sessionTimeoutMs
+    classic.protocols = req.protocols
+    member.classic = classic
+    member.clientId = req.clientId
+    member.clientHost = req.clientHost
+    if (subscription.rackId !== null) member.rackId = subscription.rackId
+    if (req.rebalanceTimeoutMs !== -1) member.rebalanceTimeoutMs = req.rebalanceTimeoutMs
+    if (subscription.topics.join('\0') !== member.subscribedTopicNames.join('\0')) {
+      member.subscribedTopicNames = [...subscription.topics]
+      bump = true
+    }
+    if (this.metadataChanged(g)) bump = true
+    if (bump) g.groupEpoch++
+    if (g.groupEpoch > g.assignmentEpoch) this.computeTarget(g)
+    this.reconcile(g, member, this.byId(subscription.ownedPartitions))
+
+    clearTimeout(classic.joinTimer)
+    classic.joinTimer = undefined
+    this.touch(g, member)
+    const joined = member
+    clearTimeout(classic.syncTimer)
+    classic.syncTimer = setTimeout(() => { this.fenceIfCurrent(g, joined) }, Math.max(joined.rebalanceTimeoutMs, 0)).unref()
+    return { errorCode: ErrorCode.NONE, memberId, generationId: member.memberEpoch, protocolName: req.protocols[0].name }
+  }
+
+  /**
+   * SyncGroup from a classic member: its current assignment, in its subscription's version; REBALANCE_IN_PROGRESS
+   * when the group moved on since it joined (unless it is still giving partitions up: it must finish that first).
+   */
+  classicSync (req: { groupId: string, generationId: number, memberId: string, groupInstanceId: string | null, protocolType: string | null, protocolName: string | null }): ClassicSyncResult {
+    const fail = (errorCode: number): ClassicSyncResult => ({ errorCode, assignment: Buffer.alloc(0) })
+    const g = this.groups.get(req.groupId)
+    const m = g === undefined ? ErrorCode.UNKNOWN_MEMBER_ID : classicMember(g, req.memberId, req.groupInstanceId)
+    if (typeof m === 'number') return fail(m)
+    const classic = m.classic!
+    if (req.generationId !== m.memberEpoch) return fail(ErrorCode.ILLEGAL_GENERATION)
+    if ((req.protocolType !== null && req.protocolType !== CONSUMER_PROTOCOL_TYPE) || (req.protocolName !== null && req.protocolName !== classic.protocols[0].name)) {
+      return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
+    }
+    if (g!.groupEpoch > m.memberEpoch && m.state !== 'UNREVOKED_PARTITIONS') {
+      this.expectRejoin(g!, m)
+      return fail(ErrorCode.REBALANCE_IN_PROGRESS)
+    }
+    clearTimeout(classic.syncTimer)
+    classic.syncTimer = undefined
+    this.touch(g!, m)
+    return { errorCode: ErrorCode.NONE, assignment: encodeAssignment({ assignedPartitions: this.byName(m.assigned), userData: null }, assignmentVersionFor(classic.protocols[0].metadata)) }
+  }
+
+  /**
+   * Heartbeat from a classic member: REBALANCE_IN_PROGRESS when it must rejoin: its epoch is behind the group's,
+   * it has partitions to revoke, or partitions it waited for are free now (classicGroupHeartbeatToConsumerGroup).
+   */
+  classicHeartbeat (groupId: string, generationId: number, memberId: string, groupInstanceId: string | null): number {
+    const g = this.groups.get(groupId)
+    const m = g === undefined ? ErrorCode.UNKNOWN_MEMBER_ID : classicMember(g, memberId, groupInstanceId)
+    if (typeof m === 'number') return m
+    if (generationId !== m.memberEpoch) return ErrorCode.ILLEGAL_GENERATION
+    this.touch(g!, m)
+    if (m.memberEpoch < g!.groupEpoch || m.state === 'UNREVOKED_PARTITIONS' || (m.state === 'UNRELEASED_PARTITIONS' && !waitingOnUnreleased(g!, m))) {
+      this.expectRejoin(g!, m)
+      return ErrorCode.REBALANCE_IN_PROGRESS
+    }
+    return ErrorCode.NONE
+  }
+
+  /** LeaveGroup to a consumer group: classic members only (by id, or by instance id); one epoch bump for all. */
+  classicLeave (groupId: string, identities: Array<{ memberId: string, groupInstanceId: string | null }>): Array<{ memberId: string, groupInstanceId: string | null, errorCode: number }> {
+    const g = this.groups.get(groupId)
+    let left = false
+    const out = identities.map(id => {
+      let m: Member | number
+      if (g === undefined) m = ErrorCode.UNKNOWN_MEMBER_ID
+      else if (id.groupInstanceId === null || id.memberId !== '') m = classicMember(g, id.memberId, id.groupInstanceId)
+      else {
+        // An admin removal names the instance only.
+        const byInstance = [...g.members.values()].find(x => x.instanceId === id.groupInstanceId)
+        m = byInstance === undefined || byInstance.classic === null ? ErrorCode.UNKNOWN_MEMBER_ID : byInstance
+      }
+      if (typeof m === 'number') return { ...id, errorCode: m }
+      this.removeMember(g!, m)
+      left = true
+      return { memberId: m.memberId, groupInstanceId: id.groupInstanceId, errorCode: ErrorCode.NONE }
+    })
+    if (left) g!.groupEpoch++
+    return out
+  }
+
+  /**
+   * The online upgrade's second half: a consumer group made of the classic group's members, at its generation,
+   * each Stable with its last assignment as target (ConsumerGroup.fromClassicGroup). false, and nothing changed,
+   * when a subscription or assignment cannot be read.
+   */
+  adoptUpgraded (u: UpgradingGroup): boolean {
+    const members: Member[] = []
+    for (const c of u.members) {
+      let subscription, assignment
+      try {
+        subscription = decodeSubscription((c.protocols.find(p => p.name === u.protocolName) ?? c.protocols[0]).metadata)
+        assignment = decodeAssignment(c.assignment)
+      } catch { return false }
+      const m = newMember(c.memberId, { instanceId: c.groupInstanceId, rackId: subscription.rackId, clientId: c.clientId, clientHost: c.clientHost, rebalanceTimeoutMs: c.rebalanceTimeoutMs })
+      m.subscribedTopicNames = [...subscription.topics]
+      m.memberEpoch = m.previousMemberEpoch = u.generationId
+      m.assigned = fromById(this.byId(assignment.assignedPartitions))
+      m.classic = { sessionTimeoutMs: c.sessionTimeoutMs, protocols: c.protocols, joinTimer: undefined, syncTimer: undefined }
+      members.push(m)
+    }
+    const g: Group = { groupId: u.groupId, groupEpoch: u.generationId, assignmentEpoch: u.generationId, assignorName: 'uniform', members: new Map(), target: new Map(), metadataKey: '' }
+    for (const m of members) {
+      g.members.set(m.memberId, m)
+      g.target.set(m.memberId, new Set(m.assigned))
+      this.touch(g, m)
+    }
+    this.metadataChanged(g)
+    this.groups.set(u.groupId, g)
+    return true
+  }
+
+  /** After REBALANCE_IN_PROGRESS a classic member must rejoin within its rebalance timeout, or it is fenced. */
+  private expectRejoin (g: Group, m: Member): void {
+    const classic = m.classic!
+    if (classic.joinTimer !== undefined) return
+    classic.joinTimer = setTimeout(() => { this.fenceIfCurrent(g, m) }, Math.max(m.rebalanceTimeoutMs, 0)).unref()
+  }
+
+  private fenceIfCurrent (g: Group, m: Member): void {
+    if (this.groups.get(g.groupId) === g && g.members.get(m.memberId) === m) this.fence(g, m)
+  }
+
+  /** Partitions by topic name (the embedded protocol's) as topic-id partitions; unknown topics are left out. */
+  private byId (list: Array<{ topic: string, partitions: number[] }>): TopicPartitionsById[] {
+    const ids = new Map([...this.options.topics()].map(t => [t.name, t.id]))
+    return list.flatMap(t => { const topicId = ids.get(t.topic); return topicId === undefined ? [] : [{ topicId, partitions: t.partitions }] })
+  }
+
+  private byName (set: Set<Tp>): Array<{ topic: string, partitions: number[] }> {
+    const names = new Map([...this.options.topics()].map(t => [t.id, t.name]))
+    return toById(set).flatMap(t => { const topic = names.get(t.topicId); return topic === undefined ? [] : [{ topic, partitions: t.partitions }] })
   }
 
   /**
@@ -237,6 +458,8 @@ export class ConsumerGroupCoordinator {
     if (memberEpoch < 0 && memberId === '') return fetch || g.members.size === 0 ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID
     const m = g.members.get(memberId)
     if (m === undefined) return ErrorCode.UNKNOWN_MEMBER_ID
+    // A classic member commits with its generation, the member epoch: any other is ILLEGAL_GENERATION.
+    if (m.classic !== null) return memberEpoch === m.memberEpoch ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION
     if (memberEpoch > m.memberEpoch) return ErrorCode.FENCED_MEMBER_EPOCH
     if (memberEpoch < m.memberEpoch) return ErrorCode.STALE_MEMBER_EPOCH
     return ErrorCode.NONE
@@ -280,7 +503,7 @@ export class ConsumerGroupCoordinator {
   }
 
   close (): void {
-    for (const g of this.groups.values()) for (const m of g.members.values()) { clearTimeout(m.sessionTimer); clearTimeout(m.revocationTimer) }
+    for (const g of this.groups.values()) for (const m of g.members.values()) stopTimers(m)
   }
 
   // ---- Membership ---------------------------------------------------------------------------------------------
@@ -295,16 +518,14 @@ export class ConsumerGroupCoordinator {
       m.memberEpoch = LEAVE_GROUP_STATIC_MEMBER_EPOCH
       this.touch(g, m)
     } else {
-      this.removeMember(g, m)
-      g.groupEpoch++
+      this.fence(g, m)
     }
     return { errorCode: ErrorCode.NONE, errorMessage: null, memberId: m.memberId, memberEpoch: req.memberEpoch, heartbeatIntervalMs: 0, assignment: null }
   }
 
   /** The new incarnation of a static member takes over its predecessor's partitions: no rebalance. */
-  private replaceStatic (g: Group, old: Member, memberId: string, req: ConsumerHeartbeat): Member {
-    clearTimeout(old.sessionTimer)
-    clearTimeout(old.revocationTimer)
+  private replaceStatic (g: Group, old: Member, memberId: string, req: { instanceId: string | null, rackId: string | null, clientId: string, clientHost: string, rebalanceTimeoutMs: number }): Member {
+    stopTimers(old)
     g.members.delete(old.memberId)
     const m = newMember(memberId, req)
     // Same subscription as before: the heartbeat's fields then change nothing and the group epoch stays. Epoch 0
@@ -322,20 +543,42 @@ export class ConsumerGroupCoordinator {
   }
 
   private removeMember (g: Group, m: Member): void {
-    clearTimeout(m.sessionTimer)
-    clearTimeout(m.revocationTimer)
+    stopTimers(m)
     g.members.delete(m.memberId)
     g.target.delete(m.memberId)
   }
 
-  /** Restarts the member's session: silent for the session timeout, it is removed and the group epoch bumped. */
+  /**
+   * A member leaves or is fenced: it is removed and the group epoch bumped; or, when it was the last member of
+   * the consumer protocol and classic members remain, the group goes back to the classic coordinator instead
+   * (consumerGroupFenceMember and validateOnlineDowngradeWithFencedMember in Kafka).
+   */
+  private fence (g: Group, m: Member): void {
+    const others = [...g.members.values()].filter(x => x !== m)
+    if (m.classic === null && others.length > 0 && others.every(x => x.classic !== null) && downgradeEnabled(this.options.migrationPolicy)) {
+      for (const x of g.members.values()) stopTimers(x)
+      this.groups.delete(g.groupId)
+      this.options.onDowngrade({
+        groupId: g.groupId,
+        groupEpoch: g.groupEpoch,
+        members: others.map(x => ({
+          memberId: x.memberId, groupInstanceId: x.instanceId, clientId: x.clientId, clientHost: x.clientHost,
+          sessionTimeoutMs: x.classic!.sessionTimeoutMs, rebalanceTimeoutMs: x.rebalanceTimeoutMs, protocols: x.classic!.protocols,
+          assignment: this.byName(g.target.get(x.memberId) ?? new Set())
+        }))
+      })
+      return
+    }
+    this.removeMember(g, m)
+    g.groupEpoch++
+  }
+
+  /** Restarts the member's session: silent for the session timeout (a classic member's own), it is fenced. */
   private touch (g: Group, m: Member): void {
     clearTimeout(m.sessionTimer)
     m.sessionTimer = setTimeout(() => {
-      if (g.members.get(m.memberId) !== m) return
-      this.removeMember(g, m)
-      g.groupEpoch++
-    }, this.options.sessionTimeoutMs).unref()
+      if (g.members.get(m.memberId) === m && this.groups.get(g.groupId) === g) this.fence(g, m)
+    }, m.classic?.sessionTimeoutMs ?? this.options.sessionTimeoutMs).unref()
   }
 
   // ---- Assignment ---------------------------------------------------------------------------------------------
@@ -398,9 +641,8 @@ export class ConsumerGroupCoordinator {
       clearTimeout(m.revocationTimer)
       m.revocationTimer = setTimeout(() => {
         // Not revoked within the rebalance timeout: the member is fenced, its partitions go free.
-        if (g.members.get(m.memberId) !== m || m.state !== 'UNREVOKED_PARTITIONS') return
-        this.removeMember(g, m)
-        g.groupEpoch++
+        if (g.members.get(m.memberId) !== m || m.state !== 'UNREVOKED_PARTITIONS' || this.groups.get(g.groupId) !== g) return
+        this.fence(g, m)
       }, Math.max(m.rebalanceTimeoutMs, 0)).unref()
       return
     }
@@ -426,12 +668,19 @@ export class ConsumerGroupCoordinator {
   }
 }
 
-function newMember (memberId: string, req: ConsumerHeartbeat): Member {
+function stopTimers (m: Member): void {
+  clearTimeout(m.sessionTimer)
+  clearTimeout(m.revocationTimer)
+  clearTimeout(m.classic?.joinTimer)
+  clearTimeout(m.classic?.syncTimer)
+}
+
+function newMember (memberId: string, req: { instanceId: string | null, rackId: string | null, clientId: string, clientHost: string, rebalanceTimeoutMs: number }): Member {
   return {
     memberId, instanceId: req.instanceId, rackId: req.rackId, clientId: req.clientId, clientHost: req.clientHost,
     rebalanceTimeoutMs: req.rebalanceTimeoutMs, subscribedTopicNames: [], subscribedTopicRegex: null, regex: null, serverAssignor: null,
     memberEpoch: 0, previousMemberEpoch: 0, state: 'STABLE', assigned: new Set(), pendingRevocation: new Set(),
-    lastSent: undefined, sessionTimer: undefined, revocationTimer: undefined
+    sessionTimer: undefined, revocationTimer: undefined, classic: null
   }
 }
 
@@ -596,3 +845,32 @@ function sameSet (a: Set<Tp>, b: Set<Tp>): boolean {
   for (const x of a) if (!b.has(x)) return false
   return true
 }
+
+/** The member by id, or by instance id (FENCED_INSTANCE_ID under another id); UNKNOWN_MEMBER_ID unless classic. */
+function classicMember (g: Group, memberId: string, instanceId: string | null): Member | number {
+  const m = instanceId === null ? g.members.get(memberId) : [...g.members.values()].find(x => x.instanceId === instanceId)
+  if (m === undefined) return ErrorCode.UNKNOWN_MEMBER_ID
+  if (instanceId !== null && m.memberId !== memberId) return ErrorCode.FENCED_INSTANCE_ID
+  return m.classic === null ? ErrorCode.UNKNOWN_MEMBER_ID : m
+}
+
+/**
+ * A classic member may join when it speaks the consumer protocol type and, if the group has classic members, one
+ * of its protocols is supported by all of them (ConsumerGroup.supportsClassicProtocols).
+ */
+function supportsClassicProtocols (g: Group, protocolType: string, protocols: GroupProtocol[]): boolean {
+  if (protocolType !== CONSUMER_PROTOCOL_TYPE || protocols.length === 0) return false
+  const classics = [...g.members.values()].filter(m => m.classic !== null)
+  return protocols.some(p => classics.every(m => m.classic!.protocols.some(q => q.name === p.name)))
+}
+
+/** Whether a partition of the member's target is still held by another member (currentPartitionEpoch != -1). */
+function waitingOnUnreleased (g: Group, m: Member): boolean {
+  const target = g.target.get(m.memberId) ?? new Set<Tp>()
+  for (const other of g.members.values()) {
+    if (other === m) continue
+    for (const tp of target) if (!m.assigned.has(tp) && (other.assigned.has(tp) || other.pendingRevocation.has(tp))) return true
+  }
+  return false
+}
+

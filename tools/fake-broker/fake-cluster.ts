@@ -12,6 +12,7 @@ import { HANDLERS, SASL_HANDLERS } from './handlers/index.js'
 import { listenerPort, resolveListeners, type Listener, type ListenerSpec } from './listeners.js'
 import { SaslServer, type SaslServerOptions } from './sasl.js'
 import { generateSelfSignedCert } from './self-signed-cert.js'
+import type { MigrationPolicy } from './group-migration.js'
 
 // A Kafka cluster in the test process: N brokers, each a real TCP listener on 127.0.0.1, sharing one cluster
 // state (topics, logs, groups). Unmodified clients (librdkafka/kcat, kafkajs, kafka-python, @platformatic/kafka,
@@ -59,6 +60,11 @@ export interface FakeClusterOptions {
   /** group.consumer.session.timeout.ms / group.consumer.heartbeat.interval.ms for KIP-848 groups. Defaults 45000 / 5000, as Kafka. */
   groupConsumerSessionTimeoutMs?: number
   groupConsumerHeartbeatIntervalMs?: number
+  /**
+   * group.consumer.migration.policy: whether a classic group with members becomes a consumer group when a KIP-848
+   * member joins (upgrade), and back when the last KIP-848 member leaves (downgrade). Default 'bidirectional', as Kafka 4.
+   */
+  groupConsumerMigrationPolicy?: MigrationPolicy
   /**
    * Partitions the cluster may hold in all; CreateTopics past it answers POLICY_VIOLATION and auto-creation stops.
    * Kafka has no such cap, but a broker in a test process must not grow without bound. Default 100,000.
@@ -173,6 +179,7 @@ export class FakeCluster {
       groupMaxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs ?? 1800000,
       groupConsumerSessionTimeoutMs: opts.groupConsumerSessionTimeoutMs ?? 45000,
       groupConsumerHeartbeatIntervalMs: opts.groupConsumerHeartbeatIntervalMs ?? 5000,
+      groupConsumerMigrationPolicy: opts.groupConsumerMigrationPolicy ?? 'bidirectional',
       maxPartitions: opts.maxPartitions ?? DEFAULT_MAX_PARTITIONS,
       log: opts.log,
       clusterId: opts.clusterId,

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { ErrorCode } from '../../protocol/error-codes.js'
+import { CONSUMER_PROTOCOL_TYPE, encodeAssignment } from '../../protocol/group/consumer-protocol.js'
+import { assignmentVersionFor, type DowngradingGroup, type UpgradingGroup } from './group-migration.js'
 
 // The classic consumer group protocol, coordinator side (KIP-62, KIP-345, KIP-394; Kafka's GroupCoordinator and
 // GroupMetadata). A group moves through
@@ -144,6 +146,9 @@ export class GroupCoordinator {
           g.pendingMemberIds.add(memberId)
           return fail(ErrorCode.MEMBER_ID_REQUIRED, memberId)
         }
+      } else if (req.groupInstanceId !== null && [...g.members.values()].some(m => m.groupInstanceId === req.groupInstanceId)) {
+        // A static member's instance id under another member id: an older incarnation (ClassicGroup.isStaticMemberFenced).
+        return fail(ErrorCode.FENCED_INSTANCE_ID)
       } else if (!g.pendingMemberIds.delete(memberId)) {
         return fail(ErrorCode.UNKNOWN_MEMBER_ID)
       }
@@ -244,7 +249,8 @@ export class GroupCoordinator {
         return { ...id, errorCode: ErrorCode.UNKNOWN_MEMBER_ID }
       }
       this.removeMember(g, member, true)
-      return { memberId: member.memberId, groupInstanceId: member.groupInstanceId, errorCode: ErrorCode.NONE }
+      // The answer names the member as the request did: by instance id alone, the member id stays empty.
+      return { memberId: id.memberId, groupInstanceId: member.groupInstanceId, errorCode: ErrorCode.NONE }
     })
   }
 
@@ -258,10 +264,12 @@ export class GroupCoordinator {
     // GROUP_ID_NOT_FOUND (OffsetCommit v9+; the handler turns it into ILLEGAL_GENERATION for older versions).
     if (g === undefined) return generationId < 0 ? ErrorCode.NONE : ErrorCode.GROUP_ID_NOT_FOUND
     if (generationId < 0 && g.state === 'Empty') return ErrorCode.NONE
-    if (g.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS
     const member = g.members.get(memberId)
     if (member === undefined) return ErrorCode.UNKNOWN_MEMBER_ID
+    // A stale generation is ILLEGAL_GENERATION even while the group completes a rebalance (Kafka checks the
+    // generation first: ClassicGroup.validateOffsetCommit).
     if (generationId !== g.generationId) return ErrorCode.ILLEGAL_GENERATION
+    if (g.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS
     this.touch(g, member)
     return ErrorCode.NONE
   }
@@ -431,6 +439,69 @@ export class GroupCoordinator {
     if (g.state === 'PreparingRebalance') this.tryCompleteJoin(g)
     else this.prepareRebalance(g)
     return joined
+  }
+
+  /** Whether JoinGroup's session timeout is within group.min/max.session.timeout.ms (else INVALID_SESSION_TIMEOUT). */
+  sessionTimeoutValid (ms: number): boolean {
+    return ms >= this.options.minSessionTimeoutMs && ms <= this.options.maxSessionTimeoutMs
+  }
+
+  /** Whether the group has members now (a consumer-protocol member joining it must convert it first). */
+  hasMembers (groupId: string): boolean { return (this.groups.get(groupId)?.members.size ?? 0) > 0 }
+
+  /**
+   * The online upgrade (see group-migration.ts): hands the group's members over and leaves the group empty, its
+   * offsets kept. Members waiting in JoinGroup or SyncGroup are told REBALANCE_IN_PROGRESS, so they rejoin, now
+   * to the consumer group (GroupMetadataManager.convertToConsumerGroup). false, and nothing changed, when the
+   * group cannot move: not of the consumer protocol type, more members than a consumer group may hold, or
+   * `accept` (the consumer coordinator taking the members) refuses.
+   */
+  releaseForUpgrade (groupId: string, maxMembers: number, accept: (u: UpgradingGroup) => boolean): boolean {
+    const g = this.groups.get(groupId)
+    if (g === undefined || g.members.size === 0 || g.protocolType !== CONSUMER_PROTOCOL_TYPE || g.members.size > maxMembers) return false
+    const first = g.members.values().next().value!
+    const protocolName = g.protocolName ?? first.protocols[0].name
+    const members = [...g.members.values()].map(m => ({
+      memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost,
+      sessionTimeoutMs: m.sessionTimeoutMs, rebalanceTimeoutMs: m.rebalanceTimeoutMs, protocols: m.protocols, assignment: m.assignment
+    }))
+    if (!accept({ groupId, generationId: g.generationId, protocolName, members })) return false
+    clearTimeout(g.rebalanceTimer)
+    for (const m of g.members.values()) {
+      clearTimeout(m.sessionTimer)
+      m.joinWaiter?.(this.joinError(m, ErrorCode.REBALANCE_IN_PROGRESS))
+      m.syncWaiter?.({ errorCode: ErrorCode.REBALANCE_IN_PROGRESS, protocolType: null, protocolName: null, assignment: EMPTY })
+      m.joinWaiter = m.syncWaiter = undefined
+    }
+    g.members.clear()
+    g.pendingMemberIds.clear()
+    Object.assign(g, { state: 'Empty', protocolName: null, leaderId: null, rebalanceTimer: undefined, initialDelay: false })
+    return true
+  }
+
+  /**
+   * The online downgrade: the consumer group's classic members become this group's, at its epoch and with their
+   * target assignments (ClassicGroup.fromConsumerGroup), and a rebalance starts at once so that they join again.
+   */
+  adoptDowngraded (d: DowngradingGroup): void {
+    const g = this.group(d.groupId)
+    g.generationId = d.groupEpoch
+    g.protocolType = CONSUMER_PROTOCOL_TYPE
+    g.state = 'Stable'
+    g.members.clear()
+    for (const m of d.members) {
+      g.members.set(m.memberId, { ...m, protocolType: CONSUMER_PROTOCOL_TYPE, assignment: EMPTY, joinWaiter: undefined, syncWaiter: undefined, sessionTimer: undefined })
+    }
+    g.leaderId = d.members[0].memberId
+    g.protocolName = selectProtocol([...g.members.values()])
+    for (const m of d.members) {
+      const member = g.members.get(m.memberId)!
+      // The assignment in the version of the member's own subscription, as Kafka serializes it.
+      const metadata = member.protocols.find(p => p.name === g.protocolName)!.metadata
+      member.assignment = encodeAssignment({ assignedPartitions: m.assignment, userData: null }, assignmentVersionFor(metadata))
+      this.touch(g, member)
+    }
+    this.prepareRebalance(g)
   }
 
   /** FENCED_INSTANCE_ID when a request names a static member's instance id under another member id (KIP-345). */

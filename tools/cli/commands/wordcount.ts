@@ -2,7 +2,8 @@
 //
 //   kafka-direct wordcount -b BROKERS -t TOPIC[,TOPIC] [--from beginning|end] [--batch-interval MS]
 //     [--max-rate-per-partition N] [--backpressure] [--checkpoint DIR] [--out DIR] [--commit-group GROUP]
-//     [--duration MS] [--quiet] [--receiver [--wal] [--group GROUP]] [--out-topic TOPIC --transactional-id ID]
+//     [--duration MS] [--quiet] [--receiver [--wal] [--group GROUP]] [--share-group GROUP [--wal]]
+//     [--out-topic TOPIC --transactional-id ID]
 //
 // --out-topic writes each batch's counts to TOPIC as records (word -> count, the batch time in a header) and the
 // batch's offsets as --commit-group's committed offsets (default: kafka-direct-wordcount-ID), in one Kafka
@@ -11,6 +12,10 @@
 //
 // --receiver reads with the receiver-based stream (Spark's KafkaWordCount) instead of the direct one; --wal turns
 // on its write-ahead log (in the --checkpoint directory), --group is its group.id (start and committed offsets).
+// --share-group GROUP is --receiver --group GROUP with the receiver a member of the consumer group GROUP: word
+// counts started with the same GROUP, in one process or several, split the topic's partitions between them and
+// follow rebalances (each record is counted by one of them). Without it a receiver reads every partition: sharing
+// is asked for, not implied by a group id, because it changes what a job sees.
 //
 // With --out each completed batch that read records writes one JSON file, atomically, named by batch time:
 // { batchTime, offsetRanges: [{ topic, partition, fromOffset, untilOffset }], counts: { word: n } }. With the same
@@ -38,16 +43,18 @@ export interface WordCountArgs {
   receiver: boolean
   wal: boolean
   group?: string
+  /** --share-group: the receiver joins the group (--group's value) and reads its share of the partitions. */
+  shareGroup: boolean
   outTopic?: string
   transactionalId?: string
 }
 
 const USAGE = 'usage: kafka-direct wordcount -b BROKERS -t TOPIC[,TOPIC] [--from beginning|end] [--batch-interval MS] ' +
   '[--max-rate-per-partition N] [--backpressure] [--checkpoint DIR] [--out DIR] [--commit-group GROUP] [--duration MS] [--quiet] ' +
-  '[--receiver [--wal] [--group GROUP]] [--out-topic TOPIC --transactional-id ID]\n'
+  '[--receiver [--wal] [--group GROUP]] [--share-group GROUP [--wal]] [--out-topic TOPIC --transactional-id ID]\n'
 
 export function parseWordCountArgs (argv: readonly string[]): WordCountArgs {
-  const a: Partial<WordCountArgs> & { topics: string[] } = { topics: [], from: 'end', batchIntervalMs: 1000, maxRatePerPartition: 0, backpressure: false, quiet: false, receiver: false, wal: false }
+  const a: Partial<WordCountArgs> & { topics: string[] } = { topics: [], from: 'end', batchIntervalMs: 1000, maxRatePerPartition: 0, backpressure: false, quiet: false, receiver: false, wal: false, shareGroup: false }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string
     const value = (): string => {
@@ -81,6 +88,12 @@ export function parseWordCountArgs (argv: readonly string[]): WordCountArgs {
       case '--receiver': a.receiver = true; break
       case '--wal': a.wal = true; break
       case '--group': a.group = value(); break
+      case '--share-group':
+        if (a.shareGroup === true) throw new ConfigError(flag, 'given twice')
+        a.shareGroup = true
+        a.receiver = true
+        a.group = value()
+        break
       case '--out-topic': a.outTopic = value(); break
       case '--transactional-id': a.transactionalId = value(); break
       default: throw new ConfigError(flag, `unknown option\n${USAGE}`)
@@ -89,6 +102,7 @@ export function parseWordCountArgs (argv: readonly string[]): WordCountArgs {
   if (a.brokers === undefined) throw new ConfigError('-b', `brokers are required\n${USAGE}`)
   if (a.topics.length === 0) throw new ConfigError('-t', `at least one topic is required\n${USAGE}`)
   if ((a.wal === true || a.group !== undefined) && a.receiver !== true) throw new ConfigError(a.wal === true ? '--wal' : '--group', 'applies to --receiver only')
+  if (a.shareGroup === true && argv.includes('--group')) throw new ConfigError('--group', 'not with --share-group, which names the group')
   if (a.wal === true && a.checkpoint === undefined) throw new ConfigError('--wal', 'the write-ahead log lives in the --checkpoint directory')
   if (a.receiver === true && a.commitGroup !== undefined) throw new ConfigError('--commit-group', 'the receiver commits what it receives to --group instead')
   if ((a.outTopic === undefined) !== (a.transactionalId === undefined)) {
@@ -152,6 +166,7 @@ export async function run (argv: string[]): Promise<number> {
     ...(args.group === undefined ? {} : { 'group.id': args.group })
   }, args.topics, {
     receiver: args.receiver,
+    shareGroup: args.shareGroup,
     outDir: args.out,
     commitGroup: kafkaOut === undefined ? args.commitGroup : undefined,
     kafkaSink: kafkaOut === undefined ? undefined : { sink: kafkaOut.sink, topic: args.outTopic as string },

@@ -11,8 +11,13 @@ type Req = Infer<typeof Heartbeat.request>
 type Res = InferInput<typeof Heartbeat.response>
 
 export const heartbeatHandler = serve<Req>(Heartbeat, '0-4', (ctx): Res => {
-  const { body } = ctx
-  const error = coordinatorError(ctx, body.groupId) ||
-    (ctx.cluster.groups.fencedInstance(body.groupId, body.memberId, body.groupInstanceId) ? ErrorCode.FENCED_INSTANCE_ID : 0)
-  return { throttleTimeMs: 0, errorCode: error !== 0 ? error : ctx.cluster.groups.heartbeat(body.groupId, body.generationId, body.memberId) }
+  const { body, cluster } = ctx
+  const error = coordinatorError(ctx, body.groupId)
+  if (error !== 0) return { throttleTimeMs: 0, errorCode: error }
+  // A consumer group's classic members heartbeat to the consumer coordinator (Kafka 4's mixed groups).
+  if (cluster.consumerGroups.has(body.groupId)) {
+    return { throttleTimeMs: 0, errorCode: cluster.consumerGroups.classicHeartbeat(body.groupId, body.generationId, body.memberId, body.groupInstanceId) }
+  }
+  if (cluster.groups.fencedInstance(body.groupId, body.memberId, body.groupInstanceId)) return { throttleTimeMs: 0, errorCode: ErrorCode.FENCED_INSTANCE_ID }
+  return { throttleTimeMs: 0, errorCode: cluster.groups.heartbeat(body.groupId, body.generationId, body.memberId) }
 })

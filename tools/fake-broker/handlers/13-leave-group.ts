@@ -17,7 +17,10 @@ export const leaveGroupHandler = serve<Req>(LeaveGroup, '0-5', (ctx): Res => {
     : [{ memberId: body.memberId, groupInstanceId: null }]
   const error = coordinatorError(ctx, body.groupId)
   if (error !== 0) return { throttleTimeMs: 0, errorCode: error, members: [] }
-  const members = ctx.cluster.groups.leave(body.groupId, identities)
+  // A consumer group's classic members leave through the consumer coordinator (Kafka 4's mixed groups).
+  const members = ctx.cluster.consumerGroups.has(body.groupId)
+    ? ctx.cluster.consumerGroups.classicLeave(body.groupId, identities)
+    : ctx.cluster.groups.leave(body.groupId, identities)
   // Before v3 the one member's result is the request's.
   return { throttleTimeMs: 0, errorCode: version >= 3 ? 0 : members[0].errorCode, members }
 })

@@ -13,9 +13,17 @@ type Res = InferInput<typeof SyncGroup.response>
 
 export const syncGroupHandler = serve<Req>(SyncGroup, '0-5', async (ctx): Promise<Res> => {
   const { body } = ctx
+  const consumerGroups = ctx.cluster.consumerGroups
+  const mixed = consumerGroups.has(body.groupId)
   const error = coordinatorError(ctx, body.groupId) ||
-    (ctx.cluster.groups.fencedInstance(body.groupId, body.memberId, body.groupInstanceId) ? ErrorCode.FENCED_INSTANCE_ID : 0)
+    (!mixed && ctx.cluster.groups.fencedInstance(body.groupId, body.memberId, body.groupInstanceId) ? ErrorCode.FENCED_INSTANCE_ID : 0)
   if (error !== 0) return { throttleTimeMs: 0, errorCode: error, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) }
+  if (mixed) {
+    // A classic member of a consumer group (Kafka 4): its assignment comes from the server-side assignor.
+    const r = consumerGroups.classicSync(body)
+    const synced = r.errorCode === ErrorCode.NONE
+    return { throttleTimeMs: 0, errorCode: r.errorCode, protocolType: synced ? body.protocolType : null, protocolName: synced ? body.protocolName : null, assignment: r.assignment }
+  }
   const r = await ctx.cluster.groups.sync({
     groupId: body.groupId,
     generationId: body.generationId,

@@ -3,11 +3,14 @@ import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
+import { MAX_GROUP_SIZE } from '../consumer-group-coordinator.js'
+import { upgradeClassicGroup } from '../group-migration.js'
 
 // ConsumerGroupHeartbeat (key 68), v0-1: joins, heartbeats and leaves a group of the consumer protocol (KIP-848);
 // the coordinator model is in ../consumer-group-coordinator.ts. v1 adds subscribedTopicRegex, and the member id
-// is then made by the client (KIP-1082). A group id held by a classic group with members is refused with
-// GROUP_ID_NOT_FOUND, as Kafka does when the group cannot be converted.
+// is then made by the client (KIP-1082). A member joining a classic group that has members converts it to a
+// consumer group (../group-migration.ts) when group.consumer.migration.policy allows; otherwise it is refused
+// with GROUP_ID_NOT_FOUND, as Kafka does.
 
 type Req = Infer<typeof ConsumerGroupHeartbeat.request>
 type Res = InferInput<typeof ConsumerGroupHeartbeat.response>
@@ -18,7 +21,8 @@ export const consumerGroupHeartbeatHandler = serve<Req>(ConsumerGroupHeartbeat, 
     ({ throttleTimeMs: 0, errorCode, errorMessage, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null })
   const error = coordinatorError(ctx, body.groupId)
   if (error !== ErrorCode.NONE) return fail(error)
-  if (!cluster.consumerGroups.has(body.groupId) && cluster.groups.describe(body.groupId).members.length > 0) {
+  if (!cluster.consumerGroups.has(body.groupId) && cluster.groups.hasMembers(body.groupId) &&
+    (body.memberEpoch !== 0 || !upgradeClassicGroup(cluster, body.groupId, cluster.options.groupConsumerMigrationPolicy, MAX_GROUP_SIZE))) {
     return fail(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${body.groupId} is not a consumer group.`)
   }
   const r = cluster.consumerGroups.heartbeat({

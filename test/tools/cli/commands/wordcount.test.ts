@@ -5,7 +5,7 @@ import { ConfigError } from '../../../../protocol/errors.js'
 
 t.test('wordcount flags parse into options with Spark-like defaults', async t => {
   t.same(parseWordCountArgs(['-b', 'h:9092', '-t', 'a,b']), {
-    topics: ['a', 'b'], from: 'end', batchIntervalMs: 1000, maxRatePerPartition: 0, backpressure: false, quiet: false, receiver: false, wal: false, brokers: 'h:9092'
+    topics: ['a', 'b'], from: 'end', batchIntervalMs: 1000, maxRatePerPartition: 0, backpressure: false, quiet: false, receiver: false, wal: false, shareGroup: false, brokers: 'h:9092'
   })
   t.match(parseWordCountArgs(['-b', 'h:1', '-t', 'a', '--receiver', '--wal', '--group', 'g', '--checkpoint', '/c']), { receiver: true, wal: true, group: 'g' })
   const all = parseWordCountArgs(['-b', 'h:1', '-t', 'a', '--from', 'beginning', '--batch-interval', '200', '--max-rate-per-partition', '50',
