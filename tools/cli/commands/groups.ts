@@ -1,6 +1,6 @@
 import { ConfigError, KafkaDirectError } from '../../../protocol/errors.js'
 import { KafkaClient } from '../../../consumer/cluster.js'
-import { describeGroup, listGroups, type GroupDescription } from '../../../consumer/group/group-admin.js'
+import { describeGroup, listGroups, type GroupDescription } from '../../../consumer/admin/index.js'
 
 // kafka-direct groups -b BROKERS [--describe GROUP] [-X key=value ...]
 //
