@@ -3,11 +3,13 @@ import { join } from 'node:path'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { runProcess } from './helpers.js'
 import { PeerUnavailable, peerMissing } from '../peers/cache.js'
-import { buildGoProgram, SARAMA_VERSION } from '../peers/go.js'
+import { buildGoProgram, IBM_SARAMA_VERSION, SARAMA_VERSION } from '../peers/go.js'
 
 // Sarama 1.22 (github.com/Shopify/sarama) against the fake broker, through our Go program
 // test-interop/go/sarama-admin: every ClusterAdmin call it has for topics, configs, records and groups, a sync
 // producer and partition consumer at its default protocol version (Kafka 0.8.2) and at 2.1, and a group consumer.
+// Then today's Sarama (github.com/IBM/sarama, test-interop/go/sarama-groups) at Kafka 4.0's versions for the
+// group calls 1.22 lacks: DeleteConsumerGroup and DeleteConsumerGroupOffset.
 
 t.setTimeout(600_000)
 
@@ -53,4 +55,32 @@ t.test('Sarama 1.22\'s ClusterAdmin, producer, consumer and group consumer work 
   ])
   t.same(stable.slice(0, 6), ['describeGroup', 'sg', 0, 'Stable', 'consumer', 'range'])
   t.same(stable[6], [['sarama-member', ['s1'], { s1: [0, 1, 2] }]], 'the member\'s subscription and assignment, decoded by Sarama')
+})
+
+t.test('today\'s Sarama (IBM/sarama) lists, describes and deletes a group and its offsets on the fake broker', async t => {
+  let bin: string
+  try {
+    bin = await buildGoProgram('sarama-groups', [join(import.meta.dirname, '..', 'go', 'sarama-groups', 'main.go')], [`github.com/IBM/sarama@${IBM_SARAMA_VERSION}`])
+  } catch (err) {
+    if (!(err instanceof PeerUnavailable)) throw err
+    t.skip(peerMissing(err.message)); return
+  }
+  const cluster = await FakeCluster.start()
+  t.teardown(() => cluster.stop())
+  const r = await runProcess(bin, [cluster.bootstrap], { timeoutMs: 120_000 })
+  t.equal(r.code, 0, r.stderr)
+  const lines = r.stdout.toString().trim().split('\n').map(l => JSON.parse(l) as unknown[])
+  t.same(lines, [
+    ['create', null],
+    ['listGroups', { sg: 'consumer' }],
+    ['describeGroup', 'sg', 0, 'Stable', 'consumer', 'range', [['sarama-member', { g1: [0, 1] }]]],
+    ['offsets', [[0, 2], [1, 2]]],
+    ['deleteOffsetSubscribed', 'kafka server: Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it'],
+    ['deleteBusy', 'kafka server: The group is not empty'],
+    ['deleteOffset', null],
+    ['offsetsAfter', [[0, -1], [1, 2]]],
+    ['delete', null],
+    ['deleteAgain', 'kafka server: The group id does not exist'],
+    ['listAfter', {}]
+  ])
 })
