@@ -61,6 +61,7 @@ t.test('DescribeConfigs v0 (Sarama 1.2x) answers isDefault: true for built-in de
     resources: [{ resourceType: TOPIC, resourceName: 'a', configurationKeys: ['cleanup.policy', 'retention.ms', 'segment.ms'] }, { resourceType: BROKER, resourceName: '1', configurationKeys: ['log.retention.hours', 'log.retention.bytes'] }]
   })
   const [topic, broker] = res.results
+  t.same([topic.errorCode, topic.errorMessage], [0, ''], 'a success carries the message "", as Kafka 3.9 answers v0')
   t.same(topic.configs.map((c: any) => [c.name, c.value, c.isDefault]), [['cleanup.policy', 'compact', false], ['retention.ms', '86400000', false], ['segment.ms', '604800000', true]], 'a topic override and a static broker config are not defaults')
   t.same(broker.configs.map((c: any) => [c.name, c.value, c.isDefault]).sort(), [['log.retention.bytes', '-1', true], ['log.retention.hours', '24', false]])
 })

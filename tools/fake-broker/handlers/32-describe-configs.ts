@@ -30,8 +30,9 @@ export const describeConfigsHandler = serve<Req>(DescribeConfigs, '0-4', (ctx): 
       const configs = target.kind === 'topic'
         ? cluster.configs.describeTopic(target.topic, broker.id, r.configurationKeys, body.includeSynonyms, docs)
         : cluster.configs.describeBroker(target.brokerId, r.configurationKeys, body.includeSynonyms, docs)
-      const withDefault = ctx.version === 0 ? configs.map(c => ({ ...c, isDefault: c.configSource === ConfigSource.DEFAULT_CONFIG })) : configs
-      return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs: withDefault }
+      if (ctx.version > 0) return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs }
+      // v0: Kafka 3.9 (the last to serve it) answers a success with the message "" (the field's default there).
+      return { ...base, errorCode: ErrorCode.NONE, errorMessage: '', configs: configs.map(c => ({ ...c, isDefault: c.configSource === ConfigSource.DEFAULT_CONFIG })) }
     })
   }
 })
