@@ -14,7 +14,7 @@ import { realKafkaFor, realKafkaSkip } from './start-kafka.js'
 // described (a classic group with a member, a consumer-protocol group, an empty one, one that does not exist),
 // offsets listed with lag, reset (dry run and execute, refused while the group has members), deleted. Then our
 // `groups --reset-offsets --dry-run` and Kafka's own kafka-consumer-groups.sh print the same plan for the same
-// group, on real Kafka and on the fake broker.
+// group, on real Kafka and on the fake broker, and `groups --describe` the same rows.
 
 t.setTimeout(600_000)
 const skip = await realKafkaSkip()
@@ -106,6 +106,13 @@ async function comparePlans (t: Tap.Test, bootstrap: string, where: string): Pro
   } finally {
     await admin.close()
   }
+  // --describe: the same rows (GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID).
+  const describeArgs = ['--bootstrap-server', bootstrap, '--describe', '--group', 'planned']
+  const described = await runProcess('java', tool('consumerGroups', describeArgs), { timeoutMs: 120_000 })
+  t.equal(described.code, 0, 'kafka-consumer-groups --describe', { stderr: described.stderr })
+  const describeRows = (out: string): string[] => out.split('\n').map(l => l.trim().split(/\s+/).join(' ')).filter(l => l.startsWith('planned ')).sort()
+  t.equal(describeRows(described.stdout.toString()).length, 3, 'Kafka described three partitions')
+  t.same(describeRows(await ours(describeArgs)), describeRows(described.stdout.toString()), `${where}: --describe rows as kafka-consumer-groups.sh prints them`)
   for (const scenario of [['--to-earliest'], ['--to-latest'], ['--shift-by', '-1'], ['--shift-by', '10'], ['--to-offset', '3'], ['--to-datetime', '2026-01-01T00:00:01.500']]) {
     for (const scope of [['--all-topics'], ['--topic', 'plan:0,2']]) {
       const args = ['--bootstrap-server', bootstrap, '--reset-offsets', '--group', 'planned', ...scope, ...scenario, '--dry-run']
