@@ -74,7 +74,9 @@ export {
   Admin, type ClusterDescription, type NewTopic, type CreatedTopic, type TopicResult, type AdminCallOptions,
   type ConfigResource, type ConfigResourceType, type ConfigEntry, type DescribedConfigs,
   type ConfigResourceResult, type ConfigOp, type DescribeConfigsOptions, type PartitionOffset, type PartitionOffsetResult, type OffsetSpec,
-  type ScramUser, type ScramChange
+  type ScramUser, type ScramChange,
+  describeGroups, deleteGroups, listGroupOffsets, alterGroupOffsets, deleteGroupOffsets, type ListGroupsOptions,
+  type DescribedGroup, type GroupOffsetSpec, type AlterGroupOffsetsOptions, type GroupOffsetResult
 } from './consumer/index.js'
 
 // The streams: Spark Streaming's direct and receiver-based Kafka input, batches, rates, checkpoints (streaming/index.ts).

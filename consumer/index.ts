@@ -23,12 +23,14 @@ export {
   GroupConsumer, type GroupBatch, type GroupConsumerOptions, type CommitOptions, GroupRecord, type RebalanceListener,
   parseGroupConfig, GROUP_DEFAULTS, type GroupConfig, type AutoOffsetReset,
   CommitFailedError, FencedInstanceIdError, NoOffsetForPartitionError, systemTimers, type Timers,
-  rangeAssignor, roundRobinAssignor, cooperativeStickyAssignor, type Assignor, type MemberSubscription, type TopicPartitions, type RebalanceProtocol,
-  listGroups, describeGroup, type ListedGroup, type GroupDescription, type DescribedMember, type PartitionLag
+  rangeAssignor, roundRobinAssignor, cooperativeStickyAssignor, type Assignor, type MemberSubscription, type TopicPartitions, type RebalanceProtocol
 } from './group/index.js'
 export {
   Admin, type ClusterDescription, type NewTopic, type CreatedTopic, type TopicResult, type AdminCallOptions,
   type ConfigResource, type ConfigResourceType, type ConfigEntry, type DescribedConfigs,
   type ConfigResourceResult, type ConfigOp, type DescribeConfigsOptions, type PartitionOffset, type PartitionOffsetResult, type OffsetSpec,
-  type ScramUser, type ScramChange
+  type ScramUser, type ScramChange,
+  listGroups, describeGroup, type ListedGroup, type GroupDescription, type DescribedMember, type PartitionLag,
+  describeGroups, deleteGroups, listGroupOffsets, alterGroupOffsets, deleteGroupOffsets, type ListGroupsOptions,
+  type DescribedGroup, type GroupOffsetSpec, type AlterGroupOffsetsOptions, type GroupOffsetResult
 } from './admin/index.js'

@@ -57,13 +57,15 @@ export interface DecodedRequest<T = any> {
   api: ApiSchema
   header: RequestHeader
   body: T
+  /** Bytes after the body's last field, when the caller chose to ignore them (`ignoreTrailingBytes`); else 0. */
+  trailingBytes: number
 }
 
 /**
  * Decodes a request frame (without its size prefix). An unknown API key or version throws
  * UnsupportedVersionError, carrying the header so that a broker can still answer with an error response.
  */
-export function decodeRequest (frame: Buffer, trace?: Reader['trace']): DecodedRequest {
+export function decodeRequest (frame: Buffer, trace?: Reader['trace'], opts: { ignoreTrailingBytes?: boolean } = {}): DecodedRequest {
   const r = new Reader(frame)
   r.api = 'RequestHeader'
   r.direction = 'request'
@@ -83,8 +85,12 @@ export function decodeRequest (frame: Buffer, trace?: Reader['trace']): DecodedR
   }
   const { clientId } = readRequestHeaderRest(r, requestHeaderVersion(api, start.apiVersion))
   const body = compileMessage(api, start.apiVersion, 'request').read(r)
-  expectEnd(r)
-  return { api, header: { ...start, clientId }, body }
+  // A broker ignores bytes after a request's last field (Kafka's RequestContext.parseRequest reads the body and
+  // never checks what is left), and librdkafka 2.x leaves some (three zero bytes after a Metadata v12 request for
+  // all topics): a broker that serves it must ignore them too. Everywhere else they are an error.
+  const trailingBytes = opts.ignoreTrailingBytes === true ? r.end - r.offset : 0
+  if (trailingBytes === 0) expectEnd(r)
+  return { api, header: { ...start, clientId }, body, trailingBytes }
 }
 
 // any: the default for callers that decode a response of an API chosen at run time (the decode command); callers

@@ -7,8 +7,11 @@ import { alterConfigs, describeConfigs, incrementalAlterConfigs, type ConfigOp, 
 import { alterScramUsers, describeScramUsers, type ScramChange, type ScramUser } from './scram-users.js'
 import { deleteRecords, listOffsets, type OffsetSpec, type PartitionOffset, type PartitionOffsetResult } from './records.js'
 import { createPartitions, createTopics, deleteTopics, type AdminCallOptions, type CreatedTopic, type NewTopic, type TopicResult } from './topics.js'
+import { deleteGroups, describeGroups, listGroups, type DescribedGroup, type ListedGroup, type ListGroupsOptions } from './groups.js'
+import { listGroupOffsets, type PartitionLag } from './group-lag.js'
+import { alterGroupOffsets, deleteGroupOffsets, type AlterGroupOffsetsOptions, type GroupOffsetResult, type GroupOffsetSpec } from './group-offsets.js'
 
-// The admin client: topics, partitions, configs, records and offsets, over a KafkaClient's connections (its
+// The admin client: topics, partitions, configs, records and offsets, groups and their offsets, over a KafkaClient's connections (its
 // metadata cache, version negotiation and retries). Calls that name several resources answer per resource, each
 // with an `error` (KafkaError or null), as the Java AdminClient's per-resource futures do; a call throws only
 // when the request itself fails (no broker reachable, a connection lost).
@@ -114,6 +117,36 @@ export class Admin {
   /** Adds or replaces (`password`) and deletes (`delete: true`) SCRAM credentials; one result per user. */
   async alterScramUsers (changes: readonly ScramChange[]): Promise<Array<{ user: string, error: KafkaError | null }>> {
     return await alterScramUsers(this.client, await this.anyNode(), changes)
+  }
+
+  /** Every group of the cluster (ListGroups at each broker), optionally only in some states or of some types; sorted. */
+  async listGroups (opts?: ListGroupsOptions): Promise<ListedGroup[]> {
+    return await listGroups(this.client, opts)
+  }
+
+  /** Groups' state, assignor and members with their subscriptions and assignments; one result per group. */
+  async describeGroups (groupIds: readonly string[]): Promise<DescribedGroup[]> {
+    return await describeGroups(this.client, groupIds)
+  }
+
+  /** Deletes empty groups with their committed offsets; NON_EMPTY_GROUP for a group with members. */
+  async deleteGroups (groupIds: readonly string[]): Promise<Array<{ groupId: string, error: KafkaError | null }>> {
+    return await deleteGroups(this.client, groupIds)
+  }
+
+  /** A group's committed offsets with each partition's log end and lag: of `partitions`, or all it committed to. */
+  async listGroupOffsets (groupId: string, partitions?: ReadonlyArray<{ topic: string, partition: number }>): Promise<PartitionLag[]> {
+    return await listGroupOffsets(this.client, groupId, partitions)
+  }
+
+  /** Moves an inactive group's committed offsets (kafka-consumer-groups.sh --reset-offsets); NON_EMPTY_GROUP while it has members. */
+  async alterGroupOffsets (groupId: string, spec: GroupOffsetSpec, opts?: AlterGroupOffsetsOptions): Promise<GroupOffsetResult[]> {
+    return await alterGroupOffsets(this.client, groupId, spec, opts)
+  }
+
+  /** Removes a group's committed offsets for some partitions (OffsetDelete); per-partition errors. */
+  async deleteGroupOffsets (groupId: string, partitions: ReadonlyArray<{ topic: string, partition: number }>): Promise<Array<{ topic: string, partition: number, error: KafkaError | null }>> {
+    return await deleteGroupOffsets(this.client, groupId, partitions)
   }
 
   /** A broker to send cluster-wide calls to: in KRaft any broker forwards them to the controller (KIP-590). */

@@ -74,6 +74,15 @@ async function byNode<R, A> (resources: readonly R[], node: (r: R) => number, se
   return out
 }
 
+/**
+ * v0 answers only isDefault; Kafka's client reads it as DEFAULT_CONFIG, or else as the resource's own kind of
+ * setting (DescribeConfigsResponse's v0 constructor): a topic override, a broker's static config.
+ */
+function v0Source (isDefault: boolean, type: ConfigResourceType): typeof CONFIG_SOURCES[number] {
+  if (isDefault) return 'DEFAULT_CONFIG'
+  return type === 'topic' ? 'DYNAMIC_TOPIC_CONFIG' : type === 'broker' ? 'STATIC_BROKER_CONFIG' : 'UNKNOWN'
+}
+
 export async function describeConfigs (client: KafkaClient, anyNode: number, resources: readonly ConfigResource[], opts: DescribeConfigsOptions = {}): Promise<DescribedConfigs[]> {
   return await byNode(resources, r => nodeFor(r, anyNode), async (node, group) => {
     const res = await client.request(node, DescribeConfigs, {
@@ -89,7 +98,7 @@ export async function describeConfigs (client: KafkaClient, anyNode: number, res
         entries: result.configs.map(c => ({
           name: c.name,
           value: c.value,
-          source: CONFIG_SOURCES[c.configSource] ?? 'UNKNOWN',
+          source: res.version === 0 ? v0Source(c.isDefault, r.type) : CONFIG_SOURCES[c.configSource] ?? 'UNKNOWN',
           readOnly: c.readOnly,
           sensitive: c.isSensitive,
           synonyms: c.synonyms.map(s => ({ name: s.name, value: s.value, source: CONFIG_SOURCES[s.source] ?? 'UNKNOWN' })),

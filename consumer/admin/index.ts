@@ -4,3 +4,6 @@ export type { NewTopic, CreatedTopic, TopicResult, AdminCallOptions } from './to
 export { type ConfigResource, type ConfigResourceType, type ConfigEntry, type DescribedConfigs, type ConfigResourceResult, type ConfigOp, type DescribeConfigsOptions } from './configs.js'
 export type { ScramUser, ScramChange } from './scram-users.js'
 export type { PartitionOffset, PartitionOffsetResult, OffsetSpec } from './records.js'
+export { listGroups, describeGroups, deleteGroups, type ListedGroup, type ListGroupsOptions, type DescribedGroup, type DescribedMember } from './groups.js'
+export { listGroupOffsets, describeGroup, type PartitionLag, type GroupDescription } from './group-lag.js'
+export { alterGroupOffsets, deleteGroupOffsets, type GroupOffsetSpec, type AlterGroupOffsetsOptions, type GroupOffsetResult } from './group-offsets.js'

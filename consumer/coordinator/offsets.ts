@@ -4,6 +4,7 @@ import { OffsetCommit } from '../../protocol/apis/offset-commit.js'
 import { OffsetFetch } from '../../protocol/apis/offset-fetch.js'
 import type { KafkaClient } from '../cluster.js'
 import { tpKey } from '../simple-consumer.js'
+import { isRetriable } from '../retry.js'
 import { CoordinatorCache } from './find-coordinator.js'
 
 // A group's committed offsets, read (OffsetFetch) and written (OffsetCommit) at its coordinator. Two callers: a
@@ -39,18 +40,29 @@ export class GroupOffsets {
    * (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS, FENCED_INSTANCE_ID) are thrown for the caller.
    */
   async commit (groupId: string, offsets: Iterable<OffsetToCommit>, who: CommitIdentity = SIMPLE_COMMIT): Promise<void> {
+    for (const p of await this.commitEach(groupId, offsets, who)) {
+      if (p.errorCode !== ErrorCode.NONE) throw new KafkaError(p.errorCode, `OffsetCommit ${groupId} ${p.topic}[${p.partition}]`)
+    }
+  }
+
+  /**
+   * Commits offsets and answers each partition's error code, for callers that report per partition (the admin
+   * client); a retriable partition error (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS, ...) still retries the
+   * whole commit, re-finding the coordinator when it moved.
+   */
+  async commitEach (groupId: string, offsets: Iterable<OffsetToCommit>, who: CommitIdentity = SIMPLE_COMMIT): Promise<Array<{ topic: string, partition: number, errorCode: number }>> {
     const byTopic = new Map<string, OffsetToCommit[]>()
     for (const o of offsets) {
       let list = byTopic.get(o.topic)
       if (list === undefined) byTopic.set(o.topic, list = [])
       list.push(o)
     }
-    if (byTopic.size === 0) return
+    if (byTopic.size === 0) return []
     const topics = [...byTopic].map(([name, parts]) => ({
       name,
       partitions: parts.map(p => ({ partitionIndex: p.partition, committedOffset: p.offset, committedLeaderEpoch: p.leaderEpoch ?? -1, committedMetadata: p.metadata ?? null }))
     }))
-    await this.coordinators.withCoordinator(groupId, 'OffsetCommit', async nodeId => {
+    return await this.coordinators.withCoordinator(groupId, 'OffsetCommit', async nodeId => {
       const res = await this.client.request(nodeId, OffsetCommit, {
         groupId,
         generationIdOrMemberEpoch: who.generationIdOrMemberEpoch,
@@ -58,9 +70,12 @@ export class GroupOffsets {
         groupInstanceId: who.groupInstanceId,
         topics
       })
-      for (const t of res.body.topics) {
-        for (const p of t.partitions) if (p.errorCode !== ErrorCode.NONE) throw new KafkaError(p.errorCode, `OffsetCommit ${groupId} ${t.name}[${p.partitionIndex}]`)
+      const results = res.body.topics.flatMap(t => t.partitions.map(p => ({ topic: t.name, partition: p.partitionIndex, errorCode: p.errorCode })))
+      for (const p of results) {
+        const err = p.errorCode === ErrorCode.NONE ? null : new KafkaError(p.errorCode, `OffsetCommit ${groupId} ${p.topic}[${p.partition}]`)
+        if (err !== null && isRetriable(err)) throw err
       }
+      return results
     })
   }
 

@@ -6,4 +6,3 @@ export { parseGroupConfig, GROUP_DEFAULTS, type GroupConfig, type AutoOffsetRese
 export { CommitFailedError, FencedInstanceIdError, NoOffsetForPartitionError } from './errors.js'
 export { systemTimers, type Timers } from './clock.js'
 export * from './assignors/index.js'
-export { listGroups, describeGroup, type ListedGroup, type GroupDescription, type DescribedMember, type PartitionLag } from './group-admin.js'

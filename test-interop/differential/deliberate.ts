@@ -22,6 +22,13 @@ export const DELIBERATE: Deliberate[] = [
     reason: 'Kafka 4 removed ListOffsets v0 (KIP-896) and closes the connection; the fake still serves it for old clients.'
   },
   {
+    case: 'DescribeConfigs v0 (Sarama 1.2x\'s ListTopics): a topic override and defaults',
+    path: /^\[0\]\.configs\[\d+\]\.isDefault: kafka false, fake true$/,
+    reason: 'Kafka 3.x never sets v0\'s isDefault (its ConfigHelper fills configSource only, which v0 does not carry), so ' +
+      'every config reads as set; the fake answers true for built-in defaults, as Kafka 2.x did and as the field says ' +
+      '("True if the configuration is not set"), so that Sarama\'s ListTopics lists only a topic\'s overrides.'
+  },
+  {
     case: 'Produce: a good batch, a bad CRC, an empty record set, a record over max.message.bytes',
     path: /^(badCrc|empty)\.errorMessage: kafka null, fake "<message>"$/,
     reason: 'Kafka answers CORRUPT_MESSAGE and INVALID_RECORD without a message; the fake says what was wrong (which ' +

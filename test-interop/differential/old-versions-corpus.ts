@@ -1,7 +1,7 @@
-import { Fetch, ListOffsets, Produce } from '../../protocol/apis/index.js'
+import { CreateTopics, DescribeConfigs, Fetch, ListOffsets, Produce } from '../../protocol/apis/index.js'
 import { encodeMessageSet } from '../../protocol/records/index.js'
 import type { Case } from './corpus.js'
-import { T0, createTopic, filledTopic, listOffsets } from './requests.js'
+import { T0, createTopic, filledTopic, listOffsets, waitForLeaders } from './requests.js'
 import type { Session } from './session.js'
 
 // The versions Kafka 4.0 removed (KIP-896) and the fake broker still serves for old clients, compared with the
@@ -57,6 +57,16 @@ export const OLD_VERSIONS_CORPUS: Case[] = [
         fetchV4FromOne: await fetchAt(s, 'old-sets', 4, 1n),
         fetchV3OutOfRange: await fetchAt(s, 'old-sets', 3, 9n)
       }
+    }
+  },
+  {
+    name: 'DescribeConfigs v0 (Sarama 1.2x\'s ListTopics): a topic override and defaults',
+    run: async s => {
+      await s.request(CreateTopics, 7, { topics: [{ name: 'old-dc', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: 'cleanup.policy', value: 'compact' }] }], timeoutMs: 30_000 })
+      await waitForLeaders(s, 'old-dc', 1)
+      const res = await s.request(DescribeConfigs, 0, { resources: [{ resourceType: 2, resourceName: 'old-dc', configurationKeys: ['cleanup.policy', 'retention.ms', 'segment.bytes', 'max.message.bytes'] }, { resourceType: 2, resourceName: 'old-missing', configurationKeys: null }] })
+      // Kafka lists a topic's configs in its own map order: compared by name.
+      return res.results.map(r => ({ ...r, configs: [...r.configs].sort((a, b) => a.name < b.name ? -1 : 1) }))
     }
   }
 ]

@@ -7,6 +7,10 @@ import { PeerUnavailable, cached, digest, exec, hasCommand } from './cache.js'
 
 export const FRANZ_GO_VERSION = process.env.KAFKA_DIRECT_FRANZ_GO_VERSION ?? 'v1.22.3'
 export const KADM_VERSION = process.env.KAFKA_DIRECT_KADM_VERSION ?? 'v1.20.0'
+/** Sarama 1.22: its ClusterAdmin's ListTopics sends DescribeConfigs v0 (issue 15); it predates the move to IBM/sarama. */
+export const SARAMA_VERSION = process.env.KAFKA_DIRECT_SARAMA_VERSION ?? 'v1.22.1'
+/** Today's Sarama, moved to github.com/IBM/sarama: for the group calls 1.22 lacks (DeleteConsumerGroup, ...). */
+export const IBM_SARAMA_VERSION = process.env.KAFKA_DIRECT_IBM_SARAMA_VERSION ?? 'v1.61.1'
 
 /**
  * Builds one Go program from `sources` (our .go files) with the given module requirements (`path@version`), and

@@ -17,6 +17,8 @@ export const DELIBERATE_DIFFERENCES: ReadonlyMap<string, string> = new Map([
   ['CreateTopics: ours keeps v0-1, which Kafka 4.4.0 removed (compared with Kafka 3.9.1)', KEPT_FOR_OLD_CLIENTS],
   ['DeleteTopics: ours keeps v0, which Kafka 4.4.0 removed (compared with Kafka 3.9.1)', KEPT_FOR_OLD_CLIENTS],
   ['OffsetForLeaderEpoch: ours keeps v0-1, which Kafka 4.4.0 removed (compared with Kafka 3.9.1)', KEPT_FOR_OLD_CLIENTS],
+  ['DescribeConfigs: ours keeps v0, which Kafka 4.4.0 removed (compared with Kafka 3.9.1)',
+    KEPT_FOR_OLD_CLIENTS + ' Sarama up to 1.2x sends DescribeConfigs v0 (its ClusterAdmin\'s ListTopics and DescribeConfig).'],
 
   // Versions Kafka added that we do not speak yet. The client negotiates its highest version from the schema
   // (consumer/versions.ts), so a version is declared only when the client and the fake broker can use it.

@@ -33,6 +33,10 @@ t.test('leftover bytes after the last field are an error naming the API', async 
   const frame = encodeRequest(ApiVersions, 0, { correlationId: 1, clientId: null }, {})
   const longer = Buffer.concat([frame.subarray(4), Buffer.from([0])])
   t.throws(() => decodeRequest(longer), /ApiVersions v0 request: \(end\) at byte \d+: 1 bytes left over/)
+  // A broker ignores them, as Kafka does: decoded, and counted.
+  const decoded = decodeRequest(longer, undefined, { ignoreTrailingBytes: true })
+  t.same([decoded.api, decoded.header.correlationId, decoded.trailingBytes], [ApiVersions, 1, 1])
+  t.equal(decodeRequest(frame.subarray(4), undefined, { ignoreTrailingBytes: true }).trailingBytes, 0)
 })
 
 t.test('unknown API keys and versions raise UnsupportedVersionError carrying the header', async t => {

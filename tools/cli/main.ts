@@ -41,7 +41,7 @@ const USAGE = `Usage: kafka-direct <command> [options]
   kafka-direct -b BROKERS -P -t TOPIC [...]       produce lines from stdin (kcat -P flags: -p -K -z)
   kafka-direct -b BROKERS -Q -t TOPIC:P:TS        offsets for times (kcat -Q)
   kafka-direct -b BROKERS -G GROUP TOPIC...       balanced consumer in a group (kcat -G; -f -J -o -e -q -X)
-  kafka-direct groups -b BROKERS [--describe G]   list groups; describe one: members, offsets, lag
+  kafka-direct groups --bootstrap-server BROKERS --list|--describe|--delete|--reset-offsets|--delete-offsets [--group G] ...
   kafka-direct decode [--hex] [--json] [--response --api NAME|KEY --api-version N] [FILE|-]
   kafka-direct fake-broker [--brokers N] [--topic NAME:PARTITIONS ...] [--port P] [--data DIR] [--verbose]
   kafka-direct topics --bootstrap-server BROKERS --list|--describe|--create|--alter|--delete [--topic T] ...

@@ -32,7 +32,7 @@ export const FAKE_BROKER_API_NOTES: ReadonlyMap<number, ApiNote> = new Map<numbe
   [25, { modelled: 'the group\'s offsets partition joins the transaction', notModelled: '' }],
   [26, { modelled: 'commit and abort markers written before the answer, timeouts abort', notModelled: '' }],
   [28, { modelled: 'offsets pending until the transaction ends', notModelled: '' }],
-  [32, { modelled: 'topics and brokers, sources, synonyms, read-only flags, types and docs', notModelled: 'BROKER_LOGGER, GROUP, CLIENT_METRICS resources' }],
+  [32, { modelled: 'topics and brokers, sources, synonyms, read-only flags, types and docs; v0 (removed in Kafka 4, still sent by Sarama 1.2x) with isDefault', notModelled: 'BROKER_LOGGER, GROUP, CLIENT_METRICS resources' }],
   [33, { modelled: 'replaces the dynamic set, per-resource errors, validateOnly', notModelled: 'as DescribeConfigs' }],
   [36, { modelled: 'PLAIN, SCRAM-SHA-256/512, run-time SCRAM users', notModelled: 'session lifetimes (KIP-368)' }],
   [37, { modelled: 'automatic or manual placement, validateOnly, Kafka\'s checks', notModelled: 'THROTTLING_QUOTA_EXCEEDED' }],

@@ -222,7 +222,7 @@ export class Connection {
     }
     let req: DecodedRequest
     try {
-      req = decodeRequest(frame)
+      req = decodeRequest(frame, undefined, { ignoreTrailingBytes: true })
     } catch (err) {
       const header = (err as { header?: RequestHeader }).header
       if (err instanceof UnsupportedVersionError && header !== undefined && header.apiKey === ApiVersions.key) {
@@ -240,8 +240,8 @@ export class Connection {
       // ApiVersionManager.isApiEnabled: "Received request api key ... which is not enabled"); ApiVersions is the
       // one exception, answered above. Without a schema for that key and version there is no response to write,
       // and answering nothing on an open connection would leave the client waiting. So: the same close, logged
-      // once per key and version. A client that sends such a request without checking ApiVersions first (Sarama
-      // with DescribeConfigs v0) loses that connection on Kafka 4.x too; its next connection works.
+      // once per key and version. A client that sends such a request without checking ApiVersions first loses
+      // that connection on Kafka 4.x too; its next connection works.
       if (header !== undefined) {
         this.closeUnserved(header.apiKey, header.apiVersion, err instanceof Error ? err.message : String(err))
         return
@@ -250,6 +250,14 @@ export class Connection {
       return
     }
     const { header, api } = req
+    if (req.trailingBytes > 0) {
+      // Kafka ignores them (decodeRequest says why); logged once per API and version, as a client's quirk.
+      const key = `${api.name} v${header.apiVersion} trailing`
+      if (this.host.unservedReported?.has(key) !== true) {
+        this.host.unservedReported?.add(key)
+        this.logLine(`${api.name} v${header.apiVersion} request from ${header.clientId ?? '(no client id)'} has ${req.trailingBytes} bytes after its last field; ignored, as Kafka ignores them (logged once)`)
+      }
+    }
     if (sasl !== undefined && !sasl.authenticated && !BEFORE_AUTHENTICATION.has(header.apiKey)) {
       this.close(`${api.name} request before SASL authentication`)
       return

@@ -99,6 +99,50 @@ const alterV0Response = hex(
   '00 01 61' //   resourceName: "a"
 )
 
+// v0 (Kafka 3.9.1's DescribeConfigsRequest/Response.json; removed in Kafka 4.0, KIP-896, still sent by Sarama
+// 1.2x): no includeSynonyms; each config answers isDefault instead of configSource and synonyms.
+const describeV0Request = hex(
+  '00 00 00 18', // size: 24 bytes follow
+  '00 20', // apiKey: 32 (DescribeConfigs)
+  '00 00', // apiVersion: 0
+  '00 00 00 03', // correlationId: 3
+  '00 02 6b 64', // clientId: "kd"
+  '00 00 00 01', // resources: 1 element
+  '02', //   resourceType: 2 (TOPIC)
+  '00 01 61', //   resourceName: "a"
+  'ff ff ff ff' //   configurationKeys: null (all keys; nullable in v0 too)
+)
+
+const describeV0Response = hex(
+  '00 00 00 2f', // size: 47 bytes follow
+  '00 00 00 03', // correlationId: 3
+  '00 00 00 00', // throttleTimeMs: 0
+  '00 00 00 01', // results: 1 element
+  '00 00', //   errorCode: 0
+  'ff ff', //   errorMessage: null
+  '02', //   resourceType: 2 (TOPIC)
+  '00 01 61', //   resourceName: "a"
+  '00 00 00 01', //   configs: 1 element
+  '00 0c 72 65 74 65 6e 74 69 6f 6e 2e 6d 73', //     name: "retention.ms"
+  '00 04 31 30 30 30', //     value: "1000"
+  '00', //     readOnly: false
+  '00', //     isDefault: false (v0 only)
+  '00' //     isSensitive: false
+)
+
+t.test('DescribeConfigs v0 request and response decode from and encode to the hand-written bytes', async t => {
+  const req = decodeRequest(describeV0Request.subarray(4))
+  t.equal(req.api, DescribeConfigs)
+  t.equal(req.header.apiVersion, 0)
+  t.strictSame(req.body, { resources: [{ resourceType: 2, resourceName: 'a', configurationKeys: null }], includeSynonyms: false, includeDocumentation: false })
+  t.equal(toHex(encodeRequest(DescribeConfigs, 0, { correlationId: 3, clientId: 'kd' }, req.body)), toHex(describeV0Request))
+  const { correlationId, body } = decodeResponse(DescribeConfigs, 0, describeV0Response.subarray(4))
+  t.equal(correlationId, 3)
+  const config = body.results[0].configs[0]
+  t.same([config.name, config.value, config.readOnly, config.isDefault, config.isSensitive, config.configSource, config.synonyms], ['retention.ms', '1000', false, false, false, -1, []])
+  t.equal(toHex(encodeResponse(DescribeConfigs, 0, 3, body)), toHex(describeV0Response))
+})
+
 t.test('DescribeConfigs v1 and v4 requests decode from and encode to the hand-written bytes', async t => {
   const v1 = decodeRequest(describeV1Request.subarray(4))
   t.equal(v1.api, DescribeConfigs)

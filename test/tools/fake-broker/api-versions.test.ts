@@ -64,25 +64,25 @@ t.test('ApiVersions v0 and Metadata v0 sent back to back are answered in order (
   t.same(second.body.topics.map((x: any) => [x.name, x.partitions.length]), [['a', 2]])
 })
 
-t.test('a request for an API the broker does not serve (Sarama\'s DescribeConfigs v0) closes that connection as Kafka 4.x does, logged once per key', async t => {
+t.test('a request for an API the broker does not serve (ControlledShutdown v1) closes that connection as Kafka 4.x does, logged once per key', async t => {
   const lines: string[] = []
   const cluster = await FakeCluster.start({ topics: [{ name: 't', partitions: 1 }], log: line => lines.push(line) })
   t.teardown(() => cluster.stop())
-  // DescribeConfigs (key 32) v0, header v1, written by hand: resources [ { resourceType 2 (topic), resourceName "t",
-  // configurationKeys null } ]. Kafka 4.x no longer enables v0 (KIP-896) and SocketServer closes the connection.
-  const describeConfigsV0 = (): Buffer => {
+  // ControlledShutdown (key 7) v1, header v1, written by hand: brokerId 1. A ZooKeeper-era inter-broker API that
+  // Kafka 4.x no longer has (KIP-500); SocketServer closes the connection.
+  const controlledShutdownV1 = (): Buffer => {
     const w = new Writer().sizePrefix()
-    w.int16(32).int16(0).int32(5).nullableString('sarama')
-    w.int32(1).int8(2).string('t').int32(-1)
+    w.int16(7).int16(1).int32(5).nullableString('old-broker')
+    w.int32(1)
     return w.finish()
   }
   for (let i = 0; i < 3; i++) {
     const client = await RawClient.connect(cluster.bootstrap)
-    client.send(describeConfigsV0())
+    client.send(controlledShutdownV1())
     t.equal(await client.nextFrame(), undefined, 'no answer: the connection is closed, as Kafka closes it')
     client.close()
   }
-  t.equal(lines.filter(l => l.includes('API key 32 v0 is not served')).length, 1, 'logged once for three requests')
+  t.equal(lines.filter(l => l.includes('API key 7 v1 is not served')).length, 1, 'logged once for three requests')
   // The broker is unharmed: the next connection is served, and a served API at a version out of range is treated
   // the same way (Metadata v99: logged once, closed).
   const client = await RawClient.connect(cluster.bootstrap)

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { Metadata } from '../../../protocol/apis/index.js'
 import { Writer } from '../../../protocol/writer.js'
+import { decodeResponse } from '../../../protocol/messages.js'
 import { FakeCluster } from '../../../tools/fake-broker/index.js'
 import { RawClient } from './raw-client.js'
 
@@ -95,4 +96,29 @@ t.test('a connection stops reading while queued.max.request.bytes of its request
   t.comment(`peak queued request bytes ${peak} for ${N * frame.length} sent`)
   t.ok(peak <= LIMIT + 2 * frame.length, `the broker held at most the allowance and the frames being read (${peak} bytes)`)
   t.equal(cluster.highWatermark('t', 0), BigInt(N), 'and every request was served in the end')
+})
+
+t.test('bytes after a request\'s last field are ignored, as Kafka ignores them (librdkafka 2.x\'s Metadata v12 for all topics)', async t => {
+  const { cluster, logs } = await setup(t)
+  const client = await RawClient.connect(cluster.bootstrap)
+  t.teardown(() => { client.close() })
+  // As confluent-kafka-python 2.6.1 (librdkafka 2.6.1) sends it, written out by hand:
+  const w = new Writer().sizePrefix()
+  w.int16(3).int16(12).int32(7).string('rdkafka').uvarint(0) // apiKey 3 (Metadata), v12, correlationId 7, clientId, header tags
+  // librdkafka reserves 4 bytes for the topic count and writes a 1-byte compact null into them, leaving 3 zeros; then
+  // allowAutoTopicCreation 1, includeTopicAuthorizedOperations 0, no tags. Read by the schema (as Kafka reads it):
+  w.uvarint(0) //                                               topics: null (all topics)
+  w.int8(0) //                                                  allowAutoTopicCreation: false (librdkafka's padding)
+  w.int8(0) //                                                  includeTopicAuthorizedOperations: false (padding)
+  w.uvarint(0) //                                               tagged fields: none (padding)
+  w.int8(1).int8(0).uvarint(0) //                               3 bytes left over: librdkafka's own last three fields
+  client.send(w.finish())
+  const frame = await client.nextFrame()
+  t.ok(frame !== undefined, 'answered')
+  const res = decodeResponse(Metadata, 12, frame!)
+  t.equal(res.correlationId, 7)
+  t.same(res.body.topics.map((x: any) => x.name), ['t'])
+  client.send(w.finish())
+  t.ok(await client.nextFrame() !== undefined, 'and again on the same connection')
+  t.equal(logs.filter(l => /Metadata v12 request from rdkafka has 3 bytes after its last field; ignored/.test(l)).length, 1, 'logged once')
 })

@@ -25,7 +25,7 @@ t.test('ApiVersions advertises the config and partition APIs with Kafka 4.x\'s r
   const { client } = await setup(t)
   const res = await client.request(ApiVersions, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' })
   const range = (key: number) => ((k: any) => k === undefined ? undefined : [k.minVersion, k.maxVersion])(res.apiKeys.find((k: any) => k.apiKey === key))
-  t.same([range(32), range(33), range(37), range(44), range(75)], [[1, 4], [0, 2], [0, 3], [0, 1], [0, 0]])
+  t.same([range(32), range(33), range(37), range(44), range(75)], [[0, 4], [0, 2], [0, 3], [0, 1], [0, 0]], 'DescribeConfigs from v0, which Kafka 4.0 removed but Sarama 1.2x sends')
 })
 
 t.test('DescribeConfigs v1-4 lists topic configs with values, sources, synonyms, types and documentation', async t => {
@@ -52,6 +52,18 @@ t.test('DescribeConfigs v1-4 lists topic configs with values, sources, synonyms,
   }
   const some = await client.request(DescribeConfigs, 4, { resources: [{ resourceType: TOPIC, resourceName: 'a', configurationKeys: ['segment.ms', 'not.a.key'] }], includeSynonyms: false, includeDocumentation: false })
   t.same(some.results[0].configs.map((c: any) => [c.name, c.value, c.synonyms.length, c.documentation]), [['segment.ms', '604800000', 0, null]])
+})
+
+t.test('DescribeConfigs v0 (Sarama 1.2x) answers isDefault: true for built-in defaults only', async t => {
+  const { cluster, client } = await setup(t, { topics: [{ name: 'a' }], brokerConfigs: { 'log.retention.hours': '24' } })
+  cluster.state.configs.setTopicConfigs('a', [{ name: 'cleanup.policy', value: 'compact' }])
+  const res = await client.request(DescribeConfigs, 0, {
+    resources: [{ resourceType: TOPIC, resourceName: 'a', configurationKeys: ['cleanup.policy', 'retention.ms', 'segment.ms'] }, { resourceType: BROKER, resourceName: '1', configurationKeys: ['log.retention.hours', 'log.retention.bytes'] }]
+  })
+  const [topic, broker] = res.results
+  t.same([topic.errorCode, topic.errorMessage], [0, ''], 'a success carries the message "", as Kafka 3.9 answers v0')
+  t.same(topic.configs.map((c: any) => [c.name, c.value, c.isDefault]), [['cleanup.policy', 'compact', false], ['retention.ms', '86400000', false], ['segment.ms', '604800000', true]], 'a topic override and a static broker config are not defaults')
+  t.same(broker.configs.map((c: any) => [c.name, c.value, c.isDefault]).sort(), [['log.retention.bytes', '-1', true], ['log.retention.hours', '24', false]])
 })
 
 t.test('DescribeConfigs for brokers: its own id, the cluster default, and another id refused', async t => {

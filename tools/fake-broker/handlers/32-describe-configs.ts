@@ -1,18 +1,22 @@
 import { DescribeConfigs } from '../../../protocol/apis/index.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
+import { ConfigSource } from '../configs/config-def.js'
 import { configTarget } from '../configs/config-resource.js'
 import { serve } from '../handler.js'
 
-// DescribeConfigs (key 32), v1-4 (every version Kafka 4.x defines; v0 is gone, KIP-896): each topic's configs
+// DescribeConfigs (key 32), v0-4 (every version Kafka 4.x defines, and v0, which Kafka 4.0 removed (KIP-896) but
+// Sarama 1.2x's ClusterAdmin still sends): each topic's configs
 // with their effective values and sources, or this broker's own configs (resource name = its id; "" lists the
 // cluster-wide dynamic defaults). Synonyms when asked (includeSynonyms), types and documentation from v3.
-// Keys that do not exist are left out of the answer, as Kafka does.
+// Keys that do not exist are left out of the answer, as Kafka does. v0 says only whether each value is a default
+// (isDefault), as Kafka 2.x answered it; Kafka 3.x left isDefault false for every config, a regression that old
+// clients filtering on it (Sarama's ListTopics) read as "every config is set".
 
 type Req = Infer<typeof DescribeConfigs.request>
 type Res = InferInput<typeof DescribeConfigs.response>
 
-export const describeConfigsHandler = serve<Req>(DescribeConfigs, '1-4', (ctx): Res => {
+export const describeConfigsHandler = serve<Req>(DescribeConfigs, '0-4', (ctx): Res => {
   const { body, cluster, broker } = ctx
   const docs = ctx.version >= 3 && body.includeDocumentation
   return {
@@ -26,7 +30,9 @@ export const describeConfigsHandler = serve<Req>(DescribeConfigs, '1-4', (ctx): 
       const configs = target.kind === 'topic'
         ? cluster.configs.describeTopic(target.topic, broker.id, r.configurationKeys, body.includeSynonyms, docs)
         : cluster.configs.describeBroker(target.brokerId, r.configurationKeys, body.includeSynonyms, docs)
-      return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs }
+      if (ctx.version > 0) return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs }
+      // v0: Kafka 3.9 (the last to serve it) answers a success with the message "" (the field's default there).
+      return { ...base, errorCode: ErrorCode.NONE, errorMessage: '', configs: configs.map(c => ({ ...c, isDefault: c.configSource === ConfigSource.DEFAULT_CONFIG })) }
     })
   }
 })
