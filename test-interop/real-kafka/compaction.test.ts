@@ -1,6 +1,7 @@
 import t from 'tap'
 import { Admin } from '../../consumer/admin/index.js'
 import { SimpleConsumer } from '../../consumer/simple-consumer.js'
+import { TransactionalProducer } from '../../consumer/producer/transactional-producer.js'
 import { Fetch, Produce } from '../../protocol/apis/index.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { encodeRecordBatch, scanBatches, type RecordInput } from '../../protocol/records/index.js'
@@ -23,7 +24,8 @@ import { realKafkaFor, realKafkaSkip } from './start-kafka.js'
 // Real Kafka's cleaner runs on its own (log.cleaner.backoff.ms 200 here); the test waits, bounded, until its log
 // shows the state the fake broker reached with `compact()`, then checks it stays so. Tombstones get their delete
 // horizon at the first cleaning that keeps them and go at a later cleaning past it, which needs a new segment to
-// make the log dirty: the second phase waits out delete.retention.ms and writes one more batch.
+// make the log dirty: the second phase waits out delete.retention.ms and writes one more batch. The third phase
+// writes transactions (one aborted, two committed) and compares what the cleaner keeps of data and markers.
 
 t.setTimeout(600_000)
 const skip = await realKafkaSkip()
@@ -31,6 +33,10 @@ const kcat = which('kcat')
 
 const TOPIC = 'compacted'
 const YOUNG = 'compacted-young'
+const TXN = 'compacted-txn'
+// Ten minutes ahead (Kafka accepts up to an hour): transaction markers, stamped with the brokers' clock, are older
+// than every record, so they never roll a segment and each data batch (ten seconds after the previous) does.
+const FUTURE = Date.now() + 600_000
 const DELETE_RETENTION_MS = 3000
 const CONFIGS = { 'cleanup.policy': 'compact', 'segment.ms': '100', 'min.cleanable.dirty.ratio': '0', 'delete.retention.ms': String(DELETE_RETENTION_MS) }
 // An hour ago, so that min.compaction.lag.ms (0 here) never holds anything back, and within Kafka's timestamp limits.
@@ -48,7 +54,6 @@ const PHASE1: Array<Array<[string, string | null]>> = [
 const PHASE2: Array<Array<[string, string | null]>> = [[['k6', 'f1']]]
 
 class Side {
-  private next = 0
   constructor (readonly name: string, readonly bootstrap: string, readonly client: RawClient) {}
 
   static async open (name: string, bootstrap: string): Promise<Side> {
@@ -57,7 +62,8 @@ class Side {
       const created = await admin.createTopics([
         { name: TOPIC, partitions: 1, replicationFactor: 1, configs: CONFIGS },
         // Records written now, with min.compaction.lag.ms an hour: nothing may be cleaned.
-        { name: YOUNG, partitions: 1, replicationFactor: 1, configs: { ...CONFIGS, 'min.compaction.lag.ms': '3600000' } }
+        { name: YOUNG, partitions: 1, replicationFactor: 1, configs: { ...CONFIGS, 'min.compaction.lag.ms': '3600000' } },
+        { name: TXN, partitions: 1, replicationFactor: 1, configs: CONFIGS }
       ])
       for (const c of created) if (c.error !== null) throw c.error
     } finally {
@@ -77,9 +83,10 @@ class Side {
     }
   }
 
-  async produceBatches (topic: string, batches: Array<Array<[string, string | null]>>, base: number): Promise<void> {
-    for (const pairs of batches) {
-      const ts = base + 1000 * this.next++
+  /** One batch after the other, the first stamped `first`, each next one a second later. */
+  async produceBatches (topic: string, batches: Array<Array<[string, string | null]>>, first: number): Promise<void> {
+    for (const [i, pairs] of batches.entries()) {
+      const ts = first + 1000 * i
       const r = await this.produce(topic, pairs.map(([key, value]) => ({ key, value, timestamp: ts })))
       if (r.errorCode !== ErrorCode.NONE) throw new Error(`${this.name}: produce to ${topic} failed with ${r.errorCode}`)
     }
@@ -93,6 +100,18 @@ class Side {
       const out: string[] = []
       for await (const r of consumer.records(topic, 0, 0n, end)) out.push(`${r.offset} ${r.key?.toString() ?? ''}=${r.value?.toString() ?? 'NULL'}`)
       return out
+    } finally {
+      await consumer.close()
+    }
+  }
+
+  /** Waits (bounded) until the partition's high watermark reaches `end`. */
+  async waitForEnd (topic: string, end: bigint): Promise<void> {
+    const consumer = new SimpleConsumer({ bootstrapServers: this.bootstrap })
+    try {
+      for (let i = 0; i < 200 && ((await consumer.latestOffsets([{ topic, partition: 0 }])).get(`${topic}:0`) ?? 0n) < end; i++) {
+        await new Promise(resolve => setTimeout(resolve, 50))
+      }
     } finally {
       await consumer.close()
     }
@@ -171,10 +190,40 @@ t.test('the same produce sequence on a compacted topic leaves the same records o
 
   // Phase 2: past delete.retention.ms, one more segment makes the log dirty and the tombstone goes on both.
   await new Promise(resolve => setTimeout(resolve, DELETE_RETENTION_MS + 500))
-  for (const side of [fake, real]) await side.produceBatches(TOPIC, PHASE2, BASE)
+  for (const side of [fake, real]) await side.produceBatches(TOPIC, PHASE2, BASE + 1000 * PHASE1.length)
   t.equal(cluster.compact(), 1)
   const expected2 = await fake.records(TOPIC)
   t.same(expected2, ['6 k3=c2', '7 k1=a3', '8 k5=e1', '9 k4=d2', '10 k6=f1'], 'the tombstone and k4=d1 are gone')
   t.same(await settle(real, TOPIC, expected2), expected2, 'real Kafka removed the same records')
   t.same(await real.batches(TOPIC), await fake.batches(TOPIC), 'and left the same batches')
+
+  // Phase 3, transactions (our TransactionalProducer, protocol v1): an aborted transaction's data goes, markers stay
+  // while their transaction's data is in the cleaned range.
+  for (const side of [fake, real]) {
+    const producer = new TransactionalProducer({ bootstrapServers: side.bootstrap, 'transactional.id': 'compaction', 'linger.ms': 0 })
+    try {
+      await producer.initTransactions()
+      const inTransaction = async (key: string, value: string, timestamp: number, commit: boolean): Promise<void> => {
+        producer.beginTransaction()
+        const sent = await producer.send({ topic: TXN, partition: 0, key, value, timestamp })
+        await (commit ? producer.commitTransaction() : producer.abortTransaction())
+        // Kafka's coordinator writes the markers after EndTxn has answered: wait for this one (bounded), so that
+        // the next write lands after it on both brokers.
+        await side.waitForEnd(TXN, sent.offset + 2n)
+      }
+      await inTransaction('k1', 'aborted', FUTURE, false) // 0, abort marker 1
+      await inTransaction('k1', 'committed', FUTURE + 10_000, true) // 2, commit marker 3
+      await inTransaction('k2', 'x', FUTURE + 20_000, true) // 4, commit marker 5
+    } finally {
+      await producer.close()
+    }
+    await side.produceBatches(TXN, [[['k1', 'plain']]], FUTURE + 30_000) // 6
+    await side.produceBatches(TXN, [[['k9', 'active']]], FUTURE + 40_000) // 7: the active segment
+  }
+  t.equal(cluster.compact(), 1)
+  const expected3 = await fake.records(TXN)
+  t.same(expected3, ['4 k2=x', '6 k1=plain', '7 k9=active'], 'aborted and superseded data went')
+  t.same(await fake.batches(TXN), ['1-1:1', '3-3:1', '4-4:1', '5-5:1', '6-6:1', '7-7:1'], 'the markers stay: their transactions\' data was in the cleaned range')
+  t.same(await settle(real, TXN, expected3), expected3, 'real Kafka keeps the same records')
+  t.same(await real.batches(TXN), await fake.batches(TXN), 'and the same batches and markers')
 })
