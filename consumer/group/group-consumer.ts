@@ -58,6 +58,9 @@ export interface GroupBatch {
   raw?: RawRecords
 }
 
+/** How long close() spends committing, revoking and leaving before it closes the connections anyway (Java's 30 s). */
+const DEFAULT_CLOSE_TIMEOUT_MS = 30_000
+
 export interface GroupConsumerOptions {
   rebalanceListener?: RebalanceListener
   /** Assignors beyond the built-in ones, selectable by name in partition.assignment.strategy. */
@@ -285,29 +288,43 @@ export class GroupConsumer {
   /**
    * Leaves the group: auto-commits what was processed, calls onPartitionsRevoked, sends LeaveGroup (a dynamic
    * member only; a static one keeps its partitions until the session times out, KIP-345) and closes every
-   * connection. Iterators and eachBatch loops end.
+   * connection. Iterators and eachBatch loops end. The orderly part is bounded by `timeoutMs` (default 30 s, the
+   * Java client's close()): past it, connections close anyway and the group times the member out. A second call
+   * waits for the first.
    */
-  async close (): Promise<void> {
-    this.closing ??= this.doClose()
+  async close (options: { timeoutMs?: number } = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 0) throw new ConfigError('timeoutMs', `close timeout must be an integer >= 0, got ${timeoutMs}`)
+    this.closing ??= this.doClose(timeoutMs)
     await this.closing
   }
 
-  private async doClose (): Promise<void> {
+  private async doClose (timeoutMs: number): Promise<void> {
     this.abort.abort(new KafkaError(ErrorCode.NONE, 'the group consumer is closing'))
     this.stopTimers()
+    let timer: unknown
     try {
-      if (this.state === 'stable' && this.membership.inGeneration && this.fatal === undefined) {
-        if (this.group.enableAutoCommit) await this.commitNow(this.processedOffsets()).catch(() => {})
-        if (this.owned.size > 0) await this.listener.onPartitionsRevoked?.(this.assignment())
-        await this.membership.leave('the consumer is closing')
-      }
+      const orderly = this.leaveInOrder()
+      // Once the deadline has passed, what is still in flight fails when the connections close: not an error.
+      orderly.catch(() => {})
+      const deadline = new Promise<void>(resolve => { timer = this.timers.setTimeout(resolve, timeoutMs) })
+      await Promise.race([orderly, deadline])
     } finally {
+      this.timers.clearTimeout(timer)
       this.state = 'closed'
       this.owned.clear()
       this.buffered.length = 0
       await this.link.close()
       await this.client.close()
     }
+  }
+
+  /** close()'s orderly part: commit what was processed, onPartitionsRevoked, LeaveGroup. */
+  private async leaveInOrder (): Promise<void> {
+    if (this.state !== 'stable' || !this.membership.inGeneration || this.fatal !== undefined) return
+    if (this.group.enableAutoCommit) await this.commitNow(this.processedOffsets()).catch(() => {})
+    if (this.owned.size > 0) await this.listener.onPartitionsRevoked?.(this.assignment())
+    await this.membership.leave('the consumer is closing')
   }
 
   // ---- The loop ---------------------------------------------------------------------------------------------

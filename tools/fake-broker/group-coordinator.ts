@@ -475,7 +475,11 @@ export class GroupCoordinator {
     }
     g.members.clear()
     g.pendingMemberIds.clear()
-    Object.assign(g, { state: 'Empty', protocolName: null, leaderId: null, rebalanceTimer: undefined, initialDelay: false })
+    g.state = 'Empty'
+    g.protocolName = null
+    g.leaderId = null
+    g.rebalanceTimer = undefined
+    g.initialDelay = false
     return true
   }
 

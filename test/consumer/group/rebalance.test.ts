@@ -79,3 +79,44 @@ t.test('a member that stops heartbeating loses its partitions to the others afte
   await b.close()
   await loops[1]?.catch(() => {})
 })
+
+t.test('cooperative-sticky: no record of a partition is handed out after its onPartitionsRevoked', async t => {
+  const c = await cluster(t, 4, 800)
+  // One ordered log of records and callbacks for the member that gives partitions up.
+  const events: string[] = []
+  const a = member(t, c, { 'partition.assignment.strategy': 'cooperative-sticky', 'auto.commit.interval.ms': 20 }, {
+    rebalanceListener: {
+      onPartitionsAssigned: tps => { events.push(...tps.map(tp => `assigned ${tp.partition}`)) },
+      onPartitionsRevoked: tps => { events.push(...tps.map(tp => `revoked ${tp.partition}`)) }
+    }
+  })
+  a.subscribe(['t'])
+  let read = 0
+  const loopA = (async () => {
+    for await (const r of a) {
+      events.push(`record ${r.partition}`)
+      // Slow enough that a is still reading every partition when the rebalance comes.
+      if (++read % 20 === 0) await new Promise(resolve => setTimeout(resolve, 2))
+    }
+  })()
+  await eventually(() => read >= 50, 20_000, 'a reading')
+  const b = member(t, c, { 'partition.assignment.strategy': 'cooperative-sticky', 'auto.commit.interval.ms': 20 })
+  b.subscribe(['t'])
+  const loopB = (async () => { for await (const r of b) void r })()
+  await eventually(() => a.assignment().length === 2 && b.assignment().length === 2 && events.some(e => e.startsWith('revoked')), 30_000, '2+2')
+  // Then a reads on from what it kept.
+  const after = read
+  await eventually(() => read > after, 20_000, 'a reading after the rebalance')
+  const owned = new Set<string>()
+  const late: string[] = []
+  for (const [i, e] of events.entries()) {
+    const [what, p] = e.split(' ')
+    if (what === 'assigned') owned.add(p)
+    else if (what === 'revoked') owned.delete(p)
+    else if (!owned.has(p)) late.push(`#${i} ${e}`)
+  }
+  t.equal(events.filter(e => e.startsWith('revoked')).length, 2, 'two partitions revoked')
+  t.same(late, [], 'every record of a came from a partition it owned at that moment')
+  await Promise.all([a.close(), b.close()])
+  await Promise.all([loopA, loopB])
+})

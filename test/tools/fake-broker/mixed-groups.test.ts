@@ -297,3 +297,26 @@ t.test('a classic group of another protocol type, or with an unreadable assignme
   t.equal((await hb(c, 'n', 0, [], id)).errorCode, ErrorCode.GROUP_ID_NOT_FOUND)
   t.equal(await heartbeat(c, m.generationId, m.memberId), ErrorCode.NONE, 'the classic group is untouched')
 })
+
+t.test('a JoinGroup in flight when the group is upgraded is answered REBALANCE_IN_PROGRESS; the member then rejoins the consumer group', async t => {
+  const { cluster, c, id } = await setup(t)
+  const a = await joinNew(c)
+  t.equal((await sync(c, a.generationId, a.memberId, 'cooperative-sticky', [{ memberId: a.memberId, assignment: encodeAssignment({ assignedPartitions: tp([0, 1, 2, 3]), userData: null }, 1) }])).errorCode, 0)
+  // b joins from another connection: the group waits (PreparingRebalance) for a to rejoin.
+  const c2 = await RawClient.connect(`127.0.0.1:${cluster.state.coordinatorFor(GROUP)!.port}`)
+  t.teardown(() => { c2.close() })
+  const bId = (await join(c2, { memberId: '' })).memberId
+  const pending = join(c2, { memberId: bId })
+  await new Promise(resolve => setTimeout(resolve, 50))
+  t.equal(cluster.state.groups.describe(GROUP).groupState, 'PreparingRebalance')
+  const n = await hb(c, 'n', 0, [], id)
+  t.equal(n.errorCode, 0, 'upgraded')
+  t.equal((await pending).errorCode, ErrorCode.REBALANCE_IN_PROGRESS)
+  // Every classic member is carried over, b too (with nothing assigned yet), as ConsumerGroup.fromClassicGroup does.
+  const d = cluster.state.consumerGroups.describe(GROUP)!
+  t.same(d.members.map(m => m.memberId).sort(), [a.memberId, bId, 'n'].sort())
+  t.same(d.members.find(m => m.memberId === bId)!.assignment, [])
+  const b = await join(c2, { memberId: bId })
+  t.same([b.errorCode, b.leader], [0, ''], 'b joins the consumer group as a classic member')
+  t.equal(cluster.state.consumerGroups.describe(GROUP)!.members.length, 3)
+})

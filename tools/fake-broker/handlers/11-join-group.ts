@@ -19,7 +19,7 @@ export const joinGroupHandler = serve<Req>(JoinGroup, '0-9', async (ctx): Promis
   const nameOrEmpty = (s: string | null): string | null => version >= 7 ? s : (s ?? '')
   const error = coordinatorError(ctx, body.groupId) ||
     (ctx.cluster.groups.sessionTimeoutValid(body.sessionTimeoutMs) ? ErrorCode.NONE : ErrorCode.INVALID_SESSION_TIMEOUT)
-  if (error !== 0) {
+  if (error !== ErrorCode.NONE) {
     return { throttleTimeMs: 0, errorCode: error, generationId: -1, protocolType: null, protocolName: nameOrEmpty(null), leader: '', memberId: body.memberId, members: [] }
   }
   // A consumer-protocol group (KIP-848) with members takes classic members too (Kafka 4): the coordinator assigns,

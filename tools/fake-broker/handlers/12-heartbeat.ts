@@ -13,7 +13,7 @@ type Res = InferInput<typeof Heartbeat.response>
 export const heartbeatHandler = serve<Req>(Heartbeat, '0-4', (ctx): Res => {
   const { body, cluster } = ctx
   const error = coordinatorError(ctx, body.groupId)
-  if (error !== 0) return { throttleTimeMs: 0, errorCode: error }
+  if (error !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: error }
   // A consumer group's classic members heartbeat to the consumer coordinator (Kafka 4's mixed groups).
   if (cluster.consumerGroups.has(body.groupId)) {
     return { throttleTimeMs: 0, errorCode: cluster.consumerGroups.classicHeartbeat(body.groupId, body.generationId, body.memberId, body.groupInstanceId) }

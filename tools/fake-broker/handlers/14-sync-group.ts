@@ -16,8 +16,8 @@ export const syncGroupHandler = serve<Req>(SyncGroup, '0-5', async (ctx): Promis
   const consumerGroups = ctx.cluster.consumerGroups
   const mixed = consumerGroups.has(body.groupId)
   const error = coordinatorError(ctx, body.groupId) ||
-    (!mixed && ctx.cluster.groups.fencedInstance(body.groupId, body.memberId, body.groupInstanceId) ? ErrorCode.FENCED_INSTANCE_ID : 0)
-  if (error !== 0) return { throttleTimeMs: 0, errorCode: error, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) }
+    (!mixed && ctx.cluster.groups.fencedInstance(body.groupId, body.memberId, body.groupInstanceId) ? ErrorCode.FENCED_INSTANCE_ID : ErrorCode.NONE)
+  if (error !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: error, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) }
   if (mixed) {
     // A classic member of a consumer group (Kafka 4): its assignment comes from the server-side assignor.
     const r = consumerGroups.classicSync(body)
