@@ -27,7 +27,7 @@ export const AlterClientQuotas = defineApi({
     field('throttleTimeMs', 'int32', { about: 'Throttle time in ms due to a quota violation, or zero.' }),
     field('entries', array([
       field('errorCode', 'int16', { about: 'The error code, or 0 if the quota alteration succeeded.' }),
-      field('errorMessage', 'string', { nullable: '0+', default: null, about: 'The error message, or null if the quota alteration succeeded.' }),
+      field('errorMessage', 'string', { nullable: '0+', about: 'The error message, or null if the quota alteration succeeded.' }),
       field('entity', array([
         field('entityType', 'string', { about: 'The entity type.' }),
         field('entityName', 'string', { nullable: '0+', about: 'The name of the entity, or null if the default.' })

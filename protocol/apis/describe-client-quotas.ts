@@ -21,7 +21,7 @@ export const DescribeClientQuotas = defineApi({
   response: [
     field('throttleTimeMs', 'int32', { about: 'Throttle time in ms due to a quota violation, or zero.' }),
     field('errorCode', 'int16', { about: 'The error code, or 0 if the quota description succeeded.' }),
-    field('errorMessage', 'string', { nullable: '0+', default: null, about: 'The error message, or null if the quota description succeeded.' }),
+    field('errorMessage', 'string', { nullable: '0+', about: 'The error message, or null if the quota description succeeded.' }),
     field('entries', array([
       field('entity', array([
         field('entityType', 'string', { about: 'The entity type.' }),

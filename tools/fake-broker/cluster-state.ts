@@ -10,6 +10,9 @@ import { GroupCoordinator, type CommittedOffset } from './group-coordinator.js'
 import { ConsumerGroupCoordinator } from './consumer-group-coordinator.js'
 import { PartitionLog } from './partition-log.js'
 import { ScramCredentials } from './scram-credentials.js'
+import { QuotaStore } from './quotas/quota-store.js'
+import { ClientQuotas } from './quotas/client-quotas.js'
+import type { RateWindowConfig } from './quotas/quota-rate.js'
 
 // The cluster as the handlers see it: brokers, topics, partitions with their leaders and logs, and the group
 // coordinator. Every broker of a fake cluster shares this one state, the way a real cluster shares its metadata
@@ -78,6 +81,13 @@ export interface ClusterStateOptions {
   clock?: () => number
   /** Static broker configs (server.properties), reported as STATIC_BROKER_CONFIG; validated by ConfigStore. */
   brokerConfigs?: Readonly<Record<string, string>>
+  /** quota.window.num and quota.window.size.seconds (as ms) for the byte-rate quotas. Default 11 × 1000 ms. */
+  quotaWindows?: RateWindowConfig
+  /**
+   * How a throttled connection waits out its throttle time before it is read from again. Default: a timer. Tests
+   * give a function whose promise they resolve themselves, so muting is checked without waiting.
+   */
+  throttleWait?: (throttleTimeMs: number) => Promise<void>
 }
 
 /** Kafka's rule for topic names (Topic.validate): at most 249 of [a-zA-Z0-9._-], not "." or "..". */
@@ -103,6 +113,8 @@ export class ClusterState {
   readonly configs: ConfigStore
   /** SCRAM credentials changed at run time (AlterUserScramCredentials). */
   readonly scram = new ScramCredentials()
+  /** Client quotas (AlterClientQuotas) and their enforcement on Produce and Fetch. */
+  readonly quotas: ClientQuotas
   /** Groups of the consumer protocol (KIP-848); their committed offsets are kept by `groups`. */
   readonly consumerGroups: ConsumerGroupCoordinator
   private readonly topicsById = new Map<string, TopicState>()
@@ -112,6 +124,7 @@ export class ClusterState {
 
   constructor (brokers: BrokerInfo[], readonly options: ClusterStateOptions) {
     this.brokers = brokers
+    this.quotas = new ClientQuotas(new QuotaStore(), options.quotaWindows)
     this.groups = new GroupCoordinator({
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
       minSessionTimeoutMs: options.groupMinSessionTimeoutMs,
