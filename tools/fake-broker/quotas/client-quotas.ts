@@ -1,3 +1,4 @@
+import { ConfigError } from '../../../protocol/errors.js'
 import { KAFKA_QUOTA_WINDOWS, throttleTimeMs, WindowedRate, type RateWindowConfig } from './quota-rate.js'
 import type { QuotaStore } from './quota-store.js'
 
@@ -113,6 +114,9 @@ export class ClientQuotas {
   readonly fetch: ByteRateQuotas
 
   constructor (readonly store: QuotaStore, windows: RateWindowConfig = KAFKA_QUOTA_WINDOWS) {
+    // Kafka's ConfigDef: quota.window.num and quota.window.size.seconds are ints, at least 1.
+    if (!Number.isInteger(windows.samples) || windows.samples < 1) throw new ConfigError('quotaWindows.samples', `must be an integer of at least 1, got ${windows.samples}`)
+    if (!Number.isInteger(windows.windowMs) || windows.windowMs < 1) throw new ConfigError('quotaWindows.windowMs', `must be an integer of at least 1, got ${windows.windowMs}`)
     this.produce = new ByteRateQuotas(store, 'producer_byte_rate', windows)
     this.fetch = new ByteRateQuotas(store, 'consumer_byte_rate', windows)
   }
