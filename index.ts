@@ -77,7 +77,9 @@ export {
   Admin, type ClusterDescription, type NewTopic, type CreatedTopic, type TopicResult, type AdminCallOptions,
   type ConfigResource, type ConfigResourceType, type ConfigEntry, type DescribedConfigs,
   type ConfigResourceResult, type ConfigOp, type DescribeConfigsOptions, type PartitionOffset, type PartitionOffsetResult, type OffsetSpec,
-  type ScramUser, type ScramChange
+  type ScramUser, type ScramChange,
+  type QuotaEntity, type QuotaEntityType, type QuotaFilter, type QuotaFilterComponent, type DescribedQuota,
+  type QuotaAlteration, type QuotaAlterResult, type ActiveProducer, type PartitionProducers
 } from './consumer/index.js'
 
 // The streams: Spark Streaming's direct and receiver-based Kafka input, batches, rates, checkpoints (streaming/index.ts).

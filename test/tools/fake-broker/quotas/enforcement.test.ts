@@ -138,10 +138,9 @@ t.test('without any quota nothing is measured or throttled', async t => {
 
 t.test('a quota caps one fetch at what the quota allows over the window', async t => {
   const { cluster, client } = await setup(t)
-  // 10 batches of ~570 bytes; consumer_byte_rate 100 caps an answer's records at 100 × 10 s = 1000 bytes, so the
-  // answer holds one batch, not ten. Its frame (~640 bytes with headers... plus the second batch's room) is then
-  // charged: up to 1000 bytes of records and ~100 of framing is at most ~110 B/s, throttled under 1000 ms, where
-  // the uncapped ~5.8 kB answer would be throttled ~48 s.
+  // 10 batches of ~570 bytes; consumer_byte_rate 100 caps an answer's records at 100 × 10 s = 1000 bytes: one
+  // batch (a second would pass the cap). That answer, ~640 bytes, is still over 100 B/s and throttled a few hundred
+  // ms; the uncapped ~5.8 kB answer would be throttled ~48 s.
   for (let i = 0; i < 10; i++) cluster.produce('orders', 0, [{ value: Buffer.alloc(500, i) }])
   await setQuota(client, [['client-id', 'raw-client']], 'consumer_byte_rate', 100)
   const res = await client.request(Fetch, 12, fetchBody(0n))
