@@ -44,9 +44,12 @@ export const MATCH_EXACT = 0
 export const MATCH_DEFAULT = 1
 export const MATCH_SPECIFIED = 2
 
-/** What a describe answers: entries, or Kafka's top-level error (entries are then null). */
+/**
+ * What a describe answers: entries, or Kafka's top-level error (entries are then null). A success carries the
+ * empty message, the schema's default, as Kafka 4.4 sends it.
+ */
 export type QuotaDescribeResult =
-  | { errorCode: typeof ErrorCode.NONE, errorMessage: null, entries: QuotaEntry[] }
+  | { errorCode: typeof ErrorCode.NONE, errorMessage: '', entries: QuotaEntry[] }
   | { errorCode: number, errorMessage: string, entries: null }
 
 type ValueType = 'LONG' | 'DOUBLE' | 'INT'
@@ -61,10 +64,11 @@ const LONG_MAX = 9223372036854775807
 const INT_MAX = 2147483647
 
 /**
- * Kafka keeps an entity's parts in a java.util.HashMap, so its answers (and messages) list them in that map's
- * order: ip, client-id, user (the buckets of their hash codes). Parts are kept and answered in that order here.
+ * Kafka keeps an entity's parts in a java.util.HashMap made for two entries (new HashMap<>(2), four buckets once it
+ * holds two), so its answers (and messages) list them in that map's order: client-id, user, ip (the buckets of
+ * their hash codes, checked against Kafka 4.4 by test-interop/differential/). Parts are kept and answered so here.
  */
-const PART_ORDER: readonly string[] = ['ip', 'client-id', 'user']
+const PART_ORDER: readonly string[] = ['client-id', 'user', 'ip']
 
 class InvalidQuota extends Error {
   constructor (readonly errorCode: number, message: string) { super(message) }
@@ -179,7 +183,7 @@ export class QuotaStore {
       if (![...specified].every(t => parts.has(t))) continue
       entries.push({ entity: toParts(parts), values: [...values].map(([key, value]) => ({ key, value })) })
     }
-    return { errorCode: ErrorCode.NONE, errorMessage: null, entries }
+    return { errorCode: ErrorCode.NONE, errorMessage: '', entries }
   }
 }
 

@@ -17,7 +17,7 @@ t.test('values are set, described and removed; an entity without values is gone'
   t.equal(store.value(new Map([['client-id', null], ['user', 'alice']]), 'producer_byte_rate'), 1024)
   t.same(store.describe([], false), {
     errorCode: ErrorCode.NONE,
-    errorMessage: null,
+    errorMessage: '',
     entries: [{ entity: [client(null), user('alice')], values: [{ key: 'producer_byte_rate', value: 1024 }, { key: 'request_percentage', value: 12.5 }] }]
   })
   store.alter([{ entity: [user('alice'), client(null)], ops: [remove('producer_byte_rate'), remove('request_percentage'), remove('consumer_byte_rate')] }], false)
