@@ -114,7 +114,6 @@ public class QuotaCalls {
         transactional.commitTransaction();
       }
       call("describeProducersCommitted", () -> producers(admin, tp));
-      call("describeProducersUnknownTopic", () -> producers(admin, new TopicPartition(topic + "-missing", 0)));
     }
   }
 }
