@@ -1,4 +1,5 @@
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs'
+import type { ActiveProducer } from '../../consumer/admin/producers.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { CompressionError, ConfigError, CorruptRecordError } from '../../protocol/errors.js'
 import { crc32c } from '../../protocol/records/crc32c.js'
@@ -81,17 +82,6 @@ interface ProducerEntry {
   lastTimestamp: bigint
   /** The coordinator epoch of the producer's last transaction marker, -1 before any. */
   coordinatorEpoch: number
-}
-
-/** A producer as DescribeProducers reports it (KIP-664): what the partition remembers of it. */
-export interface ActiveProducer {
-  producerId: bigint
-  producerEpoch: number
-  lastSequence: number
-  lastTimestamp: bigint
-  coordinatorEpoch: number
-  /** The first offset of its open transaction here, -1 when none. */
-  currentTxnStartOffset: bigint
 }
 
 /** An aborted transaction's span in this log: from its first batch to its abort marker, inclusive. */
