@@ -105,4 +105,11 @@ t.test('DescribeProducers: errors per topic and partition as Kafka answers them,
     [[ErrorCode.INVALID_TOPIC_EXCEPTION, 'Topic name "bad name" is illegal, it contains a character other than ASCII alphanumerics, \'.\', \'_\' and \'-\'']],
     [[ErrorCode.INVALID_TOPIC_EXCEPTION, 'Topic name is illegal, it can\'t be empty']]
   ])
+  const long = 'x'.repeat(250)
+  const odd = await ask(p.leaderId, [{ name: '..', partitionIndexes: [0] }, { name: long, partitionIndexes: [0] }])
+  t.same(odd.topics.map((x: any) => x.partitions[0].errorMessage), ['Topic name cannot be "." or ".."', `Topic name is illegal, it can't be longer than 249 characters, topic name: ${long}`])
+  // A fault injected for the partition answers its error in place of the producers.
+  cluster.faults.failNext('DescribeProducers', 1, ErrorCode.KAFKA_STORAGE_ERROR, { topic: 'orders', partition: 0 })
+  const faulted = await ask(p.leaderId, [{ name: 'orders', partitionIndexes: [0] }])
+  t.equal(faulted.topics[0].partitions[0].errorCode, ErrorCode.KAFKA_STORAGE_ERROR)
 })
