@@ -4,6 +4,17 @@ import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { realKafkaFor, realKafkaSkip } from '../real-kafka/start-kafka.js'
 import { QUOTAS_CORPUS } from './quotas-corpus.js'
 import { runCorpus } from './run-corpus.js'
+import { Session } from './session.js'
+import { DescribeProducers } from '../../protocol/apis/index.js'
+
+/** Every errorMessage in an answer, with its path. */
+function collectMessages (value: unknown, path: string, out: string[]): void {
+  if (value === null || typeof value !== 'object') return
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'errorMessage') out.push(`${path}: ${JSON.stringify(v)}`)
+    else collectMessages(v, `${path}.${k}`, out)
+  }
+}
 
 // Client quotas and DescribeProducers against one real Kafka 4.4 node and the fake broker: the raw answers of the
 // quota corpus compared field by field (as fake-vs-kafka.test.ts does for its corpus), then the Admin client's
@@ -16,6 +27,23 @@ t.test('client quotas and DescribeProducers answer as real Kafka 4 does', { skip
   const fake = await FakeCluster.start({ brokers: 1, autoCreateTopics: true })
   t.teardown(() => fake.stop())
   await runCorpus(t, QUOTAS_CORPUS, kafka.bootstrap, fake.bootstrap)
+
+  await t.test('the error messages are Kafka\'s, word for word', async t => {
+    // The corpus compares whether there is a message; the fake claims Kafka's texts, so they are compared here.
+    const messages = async (bootstrap: string, side: 'kafka' | 'fake'): Promise<string[]> => {
+      const s = new Session(side, bootstrap)
+      try {
+        const out: string[] = []
+        for (const c of QUOTAS_CORPUS.filter(c => !c.name.startsWith('DescribeProducers'))) collectMessages(await c.run(s), c.name, out)
+        const names = ['bad name', '', '.', '..', 'x'.repeat(250)].map(name => ({ name, partitionIndexes: [0] }))
+        collectMessages(await s.request(DescribeProducers, 0, { topics: names }), 'DescribeProducers', out)
+        return out
+      } finally {
+        s.close()
+      }
+    }
+    t.same(await messages(fake.bootstrap, 'fake'), await messages(kafka.bootstrap, 'kafka'))
+  })
 
   await t.test('the Admin client\'s quota and producer results are the same on both', async t => {
     const run = async (bootstrap: string): Promise<unknown> => {

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { Admin } from '../../consumer/admin/index.js'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
-import { PeerUnavailable } from '../peers/cache.js'
+import { PeerUnavailable, peerMissing } from '../peers/cache.js'
 import { javaClient, type JavaClient } from '../peers/java-client.js'
 import { runProcess } from './helpers.js'
 
@@ -17,7 +17,7 @@ try {
   java = await javaClient()
 } catch (err) {
   if (!(err instanceof PeerUnavailable)) throw err
-  skip = `PEER MISSING: Java client unavailable: ${err.message}`
+  skip = peerMissing(`Java client unavailable: ${err.message}`)
 }
 
 async function run (t: Tap.Test, main: string, args: string[]): Promise<string[]> {

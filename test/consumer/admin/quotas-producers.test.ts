@@ -102,12 +102,12 @@ t.test('DescribeProducers: errors per topic and partition as Kafka answers them,
   const bad = await ask(p.leaderId, [{ name: 'ghost', partitionIndexes: [0, 1] }, { name: 'bad name', partitionIndexes: [0] }, { name: '', partitionIndexes: [0] }])
   t.same(bad.topics.map((x: any) => x.partitions.map((q: any) => [q.errorCode, q.errorMessage])), [
     [[ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorInfo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).message], [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorInfo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).message]],
-    [[ErrorCode.INVALID_TOPIC_EXCEPTION, 'Topic name "bad name" is illegal, it contains a character other than ASCII alphanumerics, \'.\', \'_\' and \'-\'']],
-    [[ErrorCode.INVALID_TOPIC_EXCEPTION, 'Topic name is illegal, it can\'t be empty']]
+    [[ErrorCode.INVALID_TOPIC_EXCEPTION, 'Topic name is invalid: \'bad name\' contains one or more characters other than ASCII alphanumerics, \'.\', \'_\' and \'-\'']],
+    [[ErrorCode.INVALID_TOPIC_EXCEPTION, 'Topic name is invalid: the empty string is not allowed']]
   ])
   const long = 'x'.repeat(250)
   const odd = await ask(p.leaderId, [{ name: '..', partitionIndexes: [0] }, { name: long, partitionIndexes: [0] }])
-  t.same(odd.topics.map((x: any) => x.partitions[0].errorMessage), ['Topic name cannot be "." or ".."', `Topic name is illegal, it can't be longer than 249 characters, topic name: ${long}`])
+  t.same(odd.topics.map((x: any) => x.partitions[0].errorMessage), ['Topic name is invalid: \'..\' is not allowed', `Topic name is invalid: the length of '${long}' is longer than the max allowed length 249`])
   // A fault injected for the partition answers its error in place of the producers.
   cluster.faults.failNext('DescribeProducers', 1, ErrorCode.KAFKA_STORAGE_ERROR, { topic: 'orders', partition: 0 })
   const faulted = await ask(p.leaderId, [{ name: 'orders', partitionIndexes: [0] }])

@@ -38,12 +38,17 @@ function partitionProducers (ctx: RequestContext<Req>, topic: string, index: num
   return { partitionIndex: index, errorCode: ErrorCode.NONE, errorMessage: null, activeProducers: p.log.activeProducers() }
 }
 
-/** Topic.validate's refusal of a name, with its message, or undefined for a valid name. */
+/**
+ * Topic.validate's refusal of a name, with Kafka 4.4's message ("Topic name is invalid: " and the reason, as read
+ * from its kafka-clients Topic class and checked by test-interop/differential/), or undefined for a valid name.
+ */
 function topicNameMessage (name: string): { errorCode: number, errorMessage: string } | undefined {
-  const fail = (errorMessage: string): { errorCode: number, errorMessage: string } => ({ errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, errorMessage })
-  if (name.length === 0) return fail('Topic name is illegal, it can\'t be empty')
-  if (name === '.' || name === '..') return fail('Topic name cannot be "." or ".."')
-  if (name.length > 249) return fail(`Topic name is illegal, it can't be longer than 249 characters, topic name: ${name}`)
-  if (!/^[a-zA-Z0-9._-]+$/.test(name)) return fail(`Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`)
-  return undefined
+  const reason = name.length === 0
+    ? 'the empty string is not allowed'
+    : name === '.' || name === '..'
+      ? `'${name}' is not allowed`
+      : name.length > 249
+        ? `the length of '${name}' is longer than the max allowed length 249`
+        : /^[a-zA-Z0-9._-]+$/.test(name) ? undefined : `'${name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`
+  return reason === undefined ? undefined : { errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, errorMessage: `Topic name is invalid: ${reason}` }
 }
