@@ -101,6 +101,7 @@ interface SavedCluster {
   topics: Array<{ name: string, id: string, partitions: number, timestampType: TimestampType }>
   offsets: Array<{ group: string, topic: string, partition: number, offset: string, leaderEpoch: number, metadata: string | null }>
   configs?: ReturnType<ConfigStore['snapshot']>
+  quotas?: ReturnType<QuotaStore['snapshot']>
 }
 
 export class ClusterState {
@@ -124,7 +125,7 @@ export class ClusterState {
 
   constructor (brokers: BrokerInfo[], readonly options: ClusterStateOptions) {
     this.brokers = brokers
-    this.quotas = new ClientQuotas(new QuotaStore(), options.quotaWindows)
+    this.quotas = new ClientQuotas(new QuotaStore(() => { this.save() }), options.quotaWindows)
     this.groups = new GroupCoordinator({
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
       minSessionTimeoutMs: options.groupMinSessionTimeoutMs,
@@ -159,6 +160,7 @@ export class ClusterState {
     // The cluster id is written at once, as `kafka-storage format` does, so that a restart keeps it.
     if (saved === undefined) this.save()
     if (saved?.configs !== undefined) this.configs.restore(saved.configs.topics, saved.configs.brokers)
+    if (saved?.quotas !== undefined) this.quotas.store.restore(saved.quotas)
     if (saved !== undefined) {
       this.nextProducerId = BigInt(saved.nextProducerId)
       for (const t of saved.topics) this.addTopic(t.name, t.partitions, t.timestampType, t.id)
@@ -416,7 +418,7 @@ export class ClusterState {
     }
   }
 
-  /** Writes topics, the producer id counter and committed offsets (the logs persist themselves on append). */
+  /** Writes topics, the producer id counter, committed offsets, configs and client quotas (the logs persist themselves on append). */
   save (): void {
     const file = this.clusterFile()
     if (file === undefined || this.clusterId === undefined) return
@@ -427,7 +429,8 @@ export class ClusterState {
       offsets: this.groups.allOffsets().map(({ group, topic, partition, committed }: { group: string, topic: string, partition: number, committed: CommittedOffset }) => ({
         group, topic, partition, offset: String(committed.offset), leaderEpoch: committed.leaderEpoch, metadata: committed.metadata
       })),
-      configs: this.configs.snapshot()
+      configs: this.configs.snapshot(),
+      quotas: this.quotas.store.snapshot()
     }
     // Written aside and renamed, so a crash never leaves half a file.
     writeFileSync(`${file}.tmp`, JSON.stringify(saved, null, 1))

@@ -150,6 +150,23 @@ export class QuotaStore {
     }
   }
 
+  /** Every entity and its values, for saving with the cluster (`--data`). */
+  snapshot (): QuotaEntry[] {
+    return [...this.entities.values()].map(({ parts, values }) => ({ entity: toParts(parts), values: [...values].map(([key, value]) => ({ key, value })) }))
+  }
+
+  /**
+   * Puts saved entities back (without reporting a change). A value JSON could not keep (NaN and the infinities,
+   * which Kafka accepts for its DOUBLE keys, are saved as null) is left out.
+   */
+  restore (entries: readonly QuotaEntry[]): void {
+    for (const e of entries) {
+      const parts = new Map(e.entity.map(p => [p.entityType, p.entityName]))
+      const values = new Map(e.values.filter(v => typeof v.value === 'number').map(v => [v.key, v.value]))
+      if (values.size > 0) this.entities.set(entityKey(parts), { parts, values })
+    }
+  }
+
   /** DescribeClientQuotas (ClientQuotasImage.describe): the entities matching every component of the filter. */
   describe (components: readonly QuotaFilterComponent[], strict: boolean): QuotaDescribeResult {
     const exact = new Map<string, string | null>()

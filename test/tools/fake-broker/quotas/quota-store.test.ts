@@ -110,3 +110,18 @@ t.test('a bad filter is a top-level error with Kafka\'s message and null entries
     t.same(store.describe(components, false), { errorCode: code, errorMessage: message, entries: null }, message)
   }
 })
+
+t.test('a cluster with a data directory keeps its quotas across a restart', async t => {
+  const { FakeCluster } = await import('../../../../tools/fake-broker/index.js')
+  const dir = t.testdir()
+  const first = await FakeCluster.start({ dataDir: dir })
+  first.state.quotas.store.alter([
+    { entity: [user('alice'), client(null)], ops: [set('producer_byte_rate', 1024)] },
+    { entity: [client('c')], ops: [set('request_percentage', NaN)] }
+  ], false)
+  await first.stop()
+  const second = await FakeCluster.start({ dataDir: dir })
+  t.teardown(() => second.stop())
+  // NaN, which Kafka takes for a DOUBLE key, does not survive JSON: that entity is left out.
+  t.same(second.state.quotas.store.describe([], false).entries, [{ entity: [client(null), user('alice')], values: [{ key: 'producer_byte_rate', value: 1024 }] }])
+})
