@@ -85,7 +85,7 @@ export const fetchHandler = serve<Req>(Fetch, '0-17', async (ctx): Promise<Res> 
     const throttleTimeMs = chargeAndThrottle(ctx, ctx.cluster.quotas.fetch, size)
     if (throttleTimeMs > 0) {
       const { user, clientId } = quotaIdentity(ctx)
-      ctx.cluster.quotas.fetch.unrecord(user, clientId, size, ctx.cluster.now())
+      ctx.cluster.quotas.fetch.unrecord(user, clientId, size, ctx.cluster.now(), ctx.broker.id)
       return { throttleTimeMs, errorCode: ErrorCode.NONE, sessionId: context.kind === 'incremental' ? context.session.id : 0, responses: [] }
     }
   }

@@ -11,7 +11,8 @@ import type { QuotaStore } from './quota-store.js'
 //   3 /config/users/<user>                        7 /config/clients/<client-id>
 //   4 /config/users/<default>/clients/<client-id> 8 /config/clients/<default>
 // and clients that share the entity share its rate: every client id of a user with a user quota (level 3) is
-// measured together. When the measured rate goes over the bound the request is still served, but answered with a
+// measured together. As in Kafka, each broker measures and enforces on its own: a quota is per broker, so a client
+// spread over three brokers may send three times the rate in all. When the measured rate goes over the bound the request is still served, but answered with a
 // throttle time (KIP-219) and the connection is not read from for that long.
 
 /** The user of an unauthenticated connection (KafkaPrincipal.ANONYMOUS), whose quotas are user ANONYMOUS's. */
@@ -38,10 +39,10 @@ export class ByteRateQuotas {
    * Charges `bytes` to the pair at `nowMs` and returns the throttle time in ms (0 within quota): Kafka's
    * recordAndGetThrottleTimeMs, the value recorded first and the rate checked after.
    */
-  record (user: string, clientId: string, bytes: number, nowMs: number): number {
+  record (user: string, clientId: string, bytes: number, nowMs: number, brokerId = 0): number {
     if (!this.enabled) return 0
     const tags = this.tags(user, clientId)
-    const rate = this.sensor(tags)
+    const rate = this.sensor(tags, brokerId)
     rate.record(bytes, nowMs)
     const bound = this.bound(tags)
     if (bound === undefined) return 0
@@ -51,8 +52,8 @@ export class ByteRateQuotas {
   }
 
   /** Takes back a recorded value (unrecordQuotaSensor): a throttled Fetch is answered empty, so it costs nothing. */
-  unrecord (user: string, clientId: string, bytes: number, nowMs: number): void {
-    this.sensor(this.tags(user, clientId)).record(-bytes, nowMs)
+  unrecord (user: string, clientId: string, bytes: number, nowMs: number, brokerId = 0): void {
+    this.sensor(this.tags(user, clientId), brokerId).record(-bytes, nowMs)
   }
 
   /**
@@ -65,8 +66,9 @@ export class ByteRateQuotas {
     return bound === undefined ? Number.MAX_SAFE_INTEGER : bound * (this.windows.samples - 1) * this.windows.windowMs / 1000
   }
 
-  private sensor (tags: Tags): WindowedRate {
-    const id = `${tags.user}\u0000${tags.clientId}`
+  /** The rate of one entity on one broker (`brokerId`): each broker keeps its own sensors. */
+  private sensor (tags: Tags, brokerId: number): WindowedRate {
+    const id = `${brokerId}\u0000${tags.user}\u0000${tags.clientId}`
     let rate = this.sensors.get(id)
     if (rate === undefined) {
       rate = new WindowedRate(this.windows)

@@ -14,7 +14,7 @@ export function quotaIdentity (ctx: RequestContext): { user: string, clientId: s
  */
 export function chargeAndThrottle (ctx: RequestContext, quotas: ByteRateQuotas, bytes: number): number {
   const { user, clientId } = quotaIdentity(ctx)
-  const throttleTimeMs = quotas.record(user, clientId, bytes, ctx.cluster.now())
+  const throttleTimeMs = quotas.record(user, clientId, bytes, ctx.cluster.now(), ctx.broker.id)
   if (throttleTimeMs > 0) ctx.throttle?.(throttleTimeMs)
   return throttleTimeMs
 }

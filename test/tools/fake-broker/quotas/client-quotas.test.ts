@@ -87,3 +87,10 @@ t.test('window settings are checked when given', async t => {
   t.throws(() => new ClientQuotas(new QuotaStore(), { samples: 0, windowMs: 1000 }), ConfigError)
   t.throws(() => new ClientQuotas(new QuotaStore(), { samples: 11, windowMs: 0.5 }), ConfigError)
 })
+
+t.test('each broker measures on its own, as Kafka\'s quotas are per broker', async t => {
+  const quotas = new ClientQuotas(storeWith([7]))
+  t.equal(quotas.produce.record('u', 'c', 8000, 0, 1), 0)
+  t.equal(quotas.produce.record('u', 'c', 8000, 0, 2), 0, 'broker 2 has seen nothing of broker 1\'s bytes')
+  t.ok(quotas.produce.record('u', 'c', 10, 0, 1) > 0, 'broker 1 is over')
+})
