@@ -38,6 +38,9 @@ export {
   type CreatePartitionsResponse, type DescribeTopicPartitionsRequest, type DescribeTopicPartitionsResponse,
   type DescribeUserScramCredentialsRequest, type DescribeUserScramCredentialsResponse,
   type AlterUserScramCredentialsRequest, type AlterUserScramCredentialsResponse,
+  DescribeClientQuotas, AlterClientQuotas, DescribeProducers, type DescribeClientQuotasRequest,
+  type DescribeClientQuotasResponse, type AlterClientQuotasRequest, type AlterClientQuotasResponse,
+  type DescribeProducersRequest, type DescribeProducersResponse,
   encodeRecordBatch, encodeMessageSet, scanBatches, iterateRecords,
   type KafkaRecord, type RecordHeader, type RecordInput, type BatchOptions, type TimestampType, type RecordBatchInfo,
   compress, decompress, type CompressionCodec, type CodecOptions, type DecompressOptions,
@@ -76,7 +79,9 @@ export {
   type ConfigResourceResult, type ConfigOp, type DescribeConfigsOptions, type PartitionOffset, type PartitionOffsetResult, type OffsetSpec,
   type ScramUser, type ScramChange,
   describeGroups, deleteGroups, listGroupOffsets, alterGroupOffsets, deleteGroupOffsets, type ListGroupsOptions,
-  type DescribedGroup, type GroupOffsetSpec, type AlterGroupOffsetsOptions, type GroupOffsetResult
+  type DescribedGroup, type GroupOffsetSpec, type AlterGroupOffsetsOptions, type GroupOffsetResult,
+  type QuotaEntity, type QuotaEntityType, type QuotaFilter, type QuotaFilterComponent, type DescribedQuota,
+  type QuotaAlteration, type QuotaAlterResult, type ActiveProducer, type PartitionProducers
 } from './consumer/index.js'
 
 // The streams: Spark Streaming's direct and receiver-based Kafka input, batches, rates, checkpoints (streaming/index.ts).

@@ -32,5 +32,7 @@ export {
   type ScramUser, type ScramChange,
   listGroups, describeGroup, type ListedGroup, type GroupDescription, type DescribedMember, type PartitionLag,
   describeGroups, deleteGroups, listGroupOffsets, alterGroupOffsets, deleteGroupOffsets, type ListGroupsOptions,
-  type DescribedGroup, type GroupOffsetSpec, type AlterGroupOffsetsOptions, type GroupOffsetResult
+  type DescribedGroup, type GroupOffsetSpec, type AlterGroupOffsetsOptions, type GroupOffsetResult,
+  type QuotaEntity, type QuotaEntityType, type QuotaFilter, type QuotaFilterComponent, type DescribedQuota,
+  type QuotaAlteration, type QuotaAlterResult, type ActiveProducer, type PartitionProducers
 } from './admin/index.js'

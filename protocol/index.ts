@@ -33,6 +33,11 @@ export {
 // The admin and config APIs (issue 15).
 export { DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreatePartitions, DescribeTopicPartitions, DescribeUserScramCredentials, AlterUserScramCredentials } from './apis/index.js'
 export type { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse } from './apis/describe-user-scram-credentials.js'
+// Client quotas and producer state (issue 15).
+export { DescribeClientQuotas, AlterClientQuotas, DescribeProducers } from './apis/index.js'
+export type { DescribeClientQuotasRequest, DescribeClientQuotasResponse } from './apis/describe-client-quotas.js'
+export type { AlterClientQuotasRequest, AlterClientQuotasResponse } from './apis/alter-client-quotas.js'
+export type { DescribeProducersRequest, DescribeProducersResponse } from './apis/describe-producers.js'
 export type { AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse } from './apis/alter-user-scram-credentials.js'
 export type { DescribeConfigsRequest, DescribeConfigsResponse } from './apis/describe-configs.js'
 export type { AlterConfigsRequest, AlterConfigsResponse } from './apis/alter-configs.js'

@@ -6,6 +6,8 @@ import type { ConfigInput, ConsumerConfig } from '../config.js'
 import { alterConfigs, describeConfigs, incrementalAlterConfigs, type ConfigOp, type ConfigResource, type ConfigResourceResult, type DescribeConfigsOptions, type DescribedConfigs } from './configs.js'
 import { alterScramUsers, describeScramUsers, type ScramChange, type ScramUser } from './scram-users.js'
 import { deleteRecords, listOffsets, type OffsetSpec, type PartitionOffset, type PartitionOffsetResult } from './records.js'
+import { alterClientQuotas, describeClientQuotas, type DescribedQuota, type QuotaAlteration, type QuotaAlterResult, type QuotaFilter } from './quotas.js'
+import { describeProducers, type PartitionProducers } from './producers.js'
 import { createPartitions, createTopics, deleteTopics, type AdminCallOptions, type CreatedTopic, type NewTopic, type TopicResult } from './topics.js'
 import { deleteGroups, describeGroups, listGroups, type DescribedGroup, type ListedGroup, type ListGroupsOptions } from './groups.js'
 import { listGroupOffsets, type PartitionLag } from './group-lag.js'
@@ -147,6 +149,21 @@ export class Admin {
   /** Removes a group's committed offsets for some partitions (OffsetDelete); per-partition errors. */
   async deleteGroupOffsets (groupId: string, partitions: ReadonlyArray<{ topic: string, partition: number }>): Promise<Array<{ topic: string, partition: number, error: KafkaError | null }>> {
     return await deleteGroupOffsets(this.client, groupId, partitions)
+  }
+
+  /** Client quotas whose entities match the filter (every entity without one). */
+  async describeClientQuotas (filter?: QuotaFilter): Promise<DescribedQuota[]> {
+    return await describeClientQuotas(this.client, await this.anyNode(), filter)
+  }
+
+  /** Sets (a number) and removes (null) client quota values per entity; one result per entity. */
+  async alterClientQuotas (alterations: readonly QuotaAlteration[], validateOnly = false): Promise<QuotaAlterResult[]> {
+    return await alterClientQuotas(this.client, await this.anyNode(), alterations, validateOnly)
+  }
+
+  /** The active producers of each partition, from its leader; one result per partition, in the order asked. */
+  async describeProducers (partitions: ReadonlyArray<{ topic: string, partition: number }>): Promise<PartitionProducers[]> {
+    return await describeProducers(this.client, partitions)
   }
 
   /** A broker to send cluster-wide calls to: in KRaft any broker forwards them to the controller (KIP-590). */

@@ -7,3 +7,5 @@ export type { PartitionOffset, PartitionOffsetResult, OffsetSpec } from './recor
 export { listGroups, describeGroups, deleteGroups, type ListedGroup, type ListGroupsOptions, type DescribedGroup, type DescribedMember } from './groups.js'
 export { listGroupOffsets, describeGroup, type PartitionLag, type GroupDescription } from './group-lag.js'
 export { alterGroupOffsets, deleteGroupOffsets, type GroupOffsetSpec, type AlterGroupOffsetsOptions, type GroupOffsetResult } from './group-offsets.js'
+export type { QuotaEntity, QuotaEntityType, QuotaFilter, QuotaFilterComponent, DescribedQuota, QuotaAlteration, QuotaAlterResult } from './quotas.js'
+export type { ActiveProducer, PartitionProducers } from './producers.js'

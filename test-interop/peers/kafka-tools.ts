@@ -17,7 +17,8 @@ export const KAFKA_TOOLS = {
   consumerPerf: 'org.apache.kafka.tools.ConsumerPerformance', // kafka-consumer-perf-test.sh
   logDirs: 'org.apache.kafka.tools.LogDirsCommand', // kafka-log-dirs.sh
   metadataQuorum: 'org.apache.kafka.tools.MetadataQuorumCommand', // kafka-metadata-quorum.sh
-  configs: 'org.apache.kafka.tools.ConfigCommand' // kafka-configs.sh
+  configs: 'org.apache.kafka.tools.ConfigCommand', // kafka-configs.sh
+  transactions: 'org.apache.kafka.tools.TransactionsCommand' // kafka-transactions.sh
 } as const
 
 export type KafkaTool = keyof typeof KAFKA_TOOLS

@@ -11,6 +11,9 @@ import { ConsumerGroupCoordinator } from './consumer-group-coordinator.js'
 import type { MigrationPolicy } from './group-migration.js'
 import { PartitionLog } from './partition-log.js'
 import { ScramCredentials } from './scram-credentials.js'
+import { QuotaStore } from './quotas/quota-store.js'
+import { ClientQuotas } from './quotas/client-quotas.js'
+import type { RateWindowConfig } from './quotas/quota-rate.js'
 
 // The cluster as the handlers see it: brokers, topics, partitions with their leaders and logs, and the group
 // coordinator. Every broker of a fake cluster shares this one state, the way a real cluster shares its metadata
@@ -81,6 +84,13 @@ export interface ClusterStateOptions {
   clock?: () => number
   /** Static broker configs (server.properties), reported as STATIC_BROKER_CONFIG; validated by ConfigStore. */
   brokerConfigs?: Readonly<Record<string, string>>
+  /** quota.window.num and quota.window.size.seconds (as ms) for the byte-rate quotas. Default 11 × 1000 ms. */
+  quotaWindows?: RateWindowConfig
+  /**
+   * How a throttled connection waits out its throttle time before it is read from again. Default: a timer. Tests
+   * give a function whose promise they resolve themselves, so muting is checked without waiting.
+   */
+  throttleWait?: (throttleTimeMs: number) => Promise<void>
 }
 
 /** Kafka's rule for topic names (Topic.validate): at most 249 of [a-zA-Z0-9._-], not "." or "..". */
@@ -94,6 +104,7 @@ interface SavedCluster {
   topics: Array<{ name: string, id: string, partitions: number, timestampType: TimestampType }>
   offsets: Array<{ group: string, topic: string, partition: number, offset: string, leaderEpoch: number, metadata: string | null }>
   configs?: ReturnType<ConfigStore['snapshot']>
+  quotas?: ReturnType<QuotaStore['snapshot']>
 }
 
 export class ClusterState {
@@ -106,6 +117,8 @@ export class ClusterState {
   readonly configs: ConfigStore
   /** SCRAM credentials changed at run time (AlterUserScramCredentials). */
   readonly scram = new ScramCredentials()
+  /** Client quotas (AlterClientQuotas) and their enforcement on Produce and Fetch. */
+  readonly quotas: ClientQuotas
   /** Groups of the consumer protocol (KIP-848); their committed offsets are kept by `groups`. */
   readonly consumerGroups: ConsumerGroupCoordinator
   private readonly topicsById = new Map<string, TopicState>()
@@ -115,6 +128,7 @@ export class ClusterState {
 
   constructor (brokers: BrokerInfo[], readonly options: ClusterStateOptions) {
     this.brokers = brokers
+    this.quotas = new ClientQuotas(new QuotaStore(() => { this.save() }), options.quotaWindows)
     this.groups = new GroupCoordinator({
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
       minSessionTimeoutMs: options.groupMinSessionTimeoutMs,
@@ -151,6 +165,7 @@ export class ClusterState {
     // The cluster id is written at once, as `kafka-storage format` does, so that a restart keeps it.
     if (saved === undefined) this.save()
     if (saved?.configs !== undefined) this.configs.restore(saved.configs.topics, saved.configs.brokers)
+    if (saved?.quotas !== undefined) this.quotas.store.restore(saved.quotas)
     if (saved !== undefined) {
       this.nextProducerId = BigInt(saved.nextProducerId)
       for (const t of saved.topics) this.addTopic(t.name, t.partitions, t.timestampType, t.id)
@@ -422,7 +437,7 @@ export class ClusterState {
     }
   }
 
-  /** Writes topics, the producer id counter and committed offsets (the logs persist themselves on append). */
+  /** Writes topics, the producer id counter, committed offsets, configs and client quotas (the logs persist themselves on append). */
   save (): void {
     const file = this.clusterFile()
     if (file === undefined || this.clusterId === undefined) return
@@ -433,7 +448,8 @@ export class ClusterState {
       offsets: this.groups.allOffsets().map(({ group, topic, partition, committed }: { group: string, topic: string, partition: number, committed: CommittedOffset }) => ({
         group, topic, partition, offset: String(committed.offset), leaderEpoch: committed.leaderEpoch, metadata: committed.metadata
       })),
-      configs: this.configs.snapshot()
+      configs: this.configs.snapshot(),
+      quotas: this.quotas.store.snapshot()
     }
     // Written aside and renamed, so a crash never leaves half a file.
     writeFileSync(`${file}.tmp`, JSON.stringify(saved, null, 1))

@@ -272,6 +272,7 @@ export class Connection {
     })
     if (decision.delayMs > 0) await this.sleep(decision.delayMs)
     if (this.isClosed) return
+    let throttleTimeMs = 0
     const ctx: RequestContext = {
       cluster: this.host.cluster,
       broker: this.host.broker,
@@ -284,11 +285,14 @@ export class Connection {
       closed: this.closed,
       onClose: cb => this.onClose(cb),
       handlers: this.host.handlers,
-      sasl
+      sasl,
+      requestBytes: frame.length,
+      throttle: ms => { throttleTimeMs = Math.max(throttleTimeMs, ms) }
     }
     const response = await handler.handle(ctx)
     if (response === NO_RESPONSE) {
       this.logRequest(header, api.name, `${topicPartitions(req.body)} -> (no response)`)
+      await this.mute(throttleTimeMs)
       return
     }
     if (this.host.verbose) this.logRequest(header, api.name, `${topicPartitions(req.body)} -> ${errorSummary(response)}`)
@@ -303,6 +307,22 @@ export class Connection {
     await this.write(chunks)
     // The client must read why before the connection goes.
     if (sasl?.failed === true) this.close(`SASL ${sasl.mechanism ?? ''} authentication failed`, true)
+    await this.mute(throttleTimeMs)
+  }
+
+  /**
+   * A throttled client's connection is not read from until its throttle time has passed (KIP-219), as Kafka's
+   * ClientQuotaManager mutes the channel: requests it sends meanwhile wait in the socket. Pumping waits too, so
+   * frames already received are not answered before the time is up either.
+   */
+  private async mute (throttleTimeMs: number): Promise<void> {
+    if (throttleTimeMs <= 0 || this.isClosed) return
+    if (this.host.verbose) this.logLine(`${this.peer} throttled: not read for ${throttleTimeMs} ms`)
+    this.socket.pause()
+    const wait = this.host.cluster.options.throttleWait
+    if (wait === undefined) await this.sleep(throttleTimeMs)
+    else await Promise.race([wait(throttleTimeMs), this.closed])
+    if (!this.paused && !this.isClosed) this.socket.resume()
   }
 
   /**

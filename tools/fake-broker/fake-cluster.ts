@@ -94,6 +94,16 @@ export interface FakeClusterOptions {
    * move time forward (virtual time) and call `enforceRetention()`. Default Date.now.
    */
   clock?: () => number
+  /**
+   * quota.window.num and quota.window.size.seconds (in ms) of the byte-rate quotas (AlterClientQuotas). Default
+   * Kafka's: 11 windows of 1000 ms.
+   */
+  quotaWindows?: { samples: number, windowMs: number }
+  /**
+   * How a connection throttled by a quota waits out its throttle time before it is read again. Default a timer;
+   * tests give one they resolve themselves (virtual time).
+   */
+  throttleWait?: (throttleTimeMs: number) => Promise<void>
   /** log.retention.check.interval.ms: how often retention runs on its own. Default 300000, as Kafka. */
   retentionCheckIntervalMs?: number
   /**
@@ -184,6 +194,8 @@ export class FakeCluster {
       log: opts.log,
       clusterId: opts.clusterId,
       clock: opts.clock,
+      quotaWindows: opts.quotaWindows,
+      throttleWait: opts.throttleWait,
       // maxMessageBytes is the broker's message.max.bytes, the default of every topic's max.message.bytes.
       brokerConfigs: opts.maxMessageBytes === undefined ? opts.brokerConfigs : { 'message.max.bytes': String(opts.maxMessageBytes), ...opts.brokerConfigs }
     })

@@ -63,11 +63,17 @@ export class FetchSession {
    * Whether an incremental answer must carry this partition (Kafka's CachedPartition.maybeUpdateResponseData),
    * remembering what it carries; an answered partition moves to the end of the session's order.
    */
-  mustRespond (key: string, res: { errorCode: number, highWatermark: bigint, lastStableOffset: bigint, logStartOffset: bigint, records: Buffer | null }, incremental: boolean): boolean {
+  /** Whether mustRespond would answer the partition, without recording anything (for sizing an answer first). */
+  wouldRespond (key: string, res: SentPartition, incremental: boolean): boolean {
+    const p = this.partitions.get(key)
+    return p === undefined || !incremental || (res.records?.length ?? 0) > 0 || res.errorCode !== ErrorCode.NONE ||
+      res.highWatermark !== p.highWatermark || res.lastStableOffset !== p.lastStableOffset || res.logStartOffset !== p.sentLogStartOffset
+  }
+
+  mustRespond (key: string, res: SentPartition, incremental: boolean): boolean {
     const p = this.partitions.get(key)
     if (p === undefined) return true
-    const changed = !incremental || (res.records?.length ?? 0) > 0 || res.errorCode !== ErrorCode.NONE ||
-      res.highWatermark !== p.highWatermark || res.lastStableOffset !== p.lastStableOffset || res.logStartOffset !== p.sentLogStartOffset
+    const changed = this.wouldRespond(key, res, incremental)
     if (res.errorCode === ErrorCode.NONE) {
       p.highWatermark = res.highWatermark
       p.lastStableOffset = res.lastStableOffset
@@ -80,6 +86,9 @@ export class FetchSession {
     return changed
   }
 }
+
+/** What an answer carried for a partition, as far as a session tracks it. */
+export interface SentPartition { errorCode: number, highWatermark: bigint, lastStableOffset: bigint, logStartOffset: bigint, records: Buffer | null }
 
 export interface RequestPartition {
   partition: number

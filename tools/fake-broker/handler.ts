@@ -38,6 +38,13 @@ export interface RequestContext<Req = any> {
   readonly handlers: ReadonlyMap<number, Handler>
   /** The connection's SASL exchange, on a cluster started with `sasl`. */
   readonly sasl: SaslSession | undefined
+  /** The request frame's size in bytes, without its size prefix: what a Produce costs its producer_byte_rate quota. */
+  readonly requestBytes?: number
+  /**
+   * Mutes the connection for `throttleTimeMs` once this request is answered (KIP-219: the broker answers at once
+   * with the throttle time, then reads nothing more from the connection until it has passed).
+   */
+  readonly throttle?: (throttleTimeMs: number) => void
 }
 
 export interface Handler<Req = any> {

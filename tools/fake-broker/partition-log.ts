@@ -1,4 +1,5 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs'
+import type { ActiveProducer } from '../../consumer/admin/producers.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { CompressionError, ConfigError, CorruptRecordError } from '../../protocol/errors.js'
 import { crc32c } from '../../protocol/records/crc32c.js'
@@ -82,6 +83,10 @@ interface ProducerEntry {
   epoch: number
   lastSequence: number
   recent: RecentBatch[]
+  /** The max timestamp of the producer's last batch or marker, -1 before any (ProducerStateEntry.lastTimestamp). */
+  lastTimestamp: bigint
+  /** The coordinator epoch of the producer's last transaction marker, -1 before any. */
+  coordinatorEpoch: number
 }
 
 /** An aborted transaction's span in this log: from its first batch to its abort marker, inclusive. */
@@ -163,6 +168,18 @@ export class PartitionLog {
     return this.ongoing.has(producerId)
   }
 
+  /** Every producer the partition keeps state for (UnifiedLog.activeProducers), by producer id. */
+  activeProducers (): ActiveProducer[] {
+    return [...this.producers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([producerId, e]) => ({
+      producerId,
+      producerEpoch: e.epoch,
+      lastSequence: e.lastSequence,
+      lastTimestamp: e.lastTimestamp,
+      coordinatorEpoch: e.coordinatorEpoch,
+      currentTxnStartOffset: BigInt(this.ongoing.get(producerId) ?? -1)
+    }))
+  }
+
   /** The producer's epoch as this partition last saw it, or undefined. */
   producerEpoch (producerId: bigint): number | undefined {
     return this.producers.get(producerId)?.epoch
@@ -180,14 +197,19 @@ export class PartitionLog {
     const offset = this.endOffset
     const batches = scanBatches(blob).batches
     this.store(blob, batches, leaderEpoch, nowMs, [undefined], batches.map(b => b.maxTimestamp))
-    this.applyMarker(producerId, producerEpoch, commit, offset)
+    this.applyMarker(producerId, producerEpoch, commit, offset, coordinatorEpoch, BigInt(nowMs))
     return BigInt(offset)
   }
 
-  private applyMarker (producerId: bigint, producerEpoch: number, commit: boolean, offset: number): void {
-    const entry = this.producers.get(producerId)
-    if (entry === undefined) this.producers.set(producerId, { epoch: producerEpoch, lastSequence: -1, recent: [] })
-    else if (producerEpoch > entry.epoch) { entry.epoch = producerEpoch; entry.lastSequence = -1; entry.recent.length = 0 }
+  /** A marker ends the producer's transaction and records its coordinator epoch and time (appendEndTxnMarker). */
+  private applyMarker (producerId: bigint, producerEpoch: number, commit: boolean, offset: number, coordinatorEpoch: number, timestamp: bigint): void {
+    let entry = this.producers.get(producerId)
+    if (entry === undefined) {
+      entry = newEntry(producerEpoch)
+      this.producers.set(producerId, entry)
+    } else if (producerEpoch > entry.epoch) { entry.epoch = producerEpoch; entry.lastSequence = -1; entry.recent.length = 0 }
+    entry.coordinatorEpoch = coordinatorEpoch
+    entry.lastTimestamp = timestamp
     const first = this.ongoing.get(producerId)
     if (first === undefined) return
     this.ongoing.delete(producerId)
@@ -232,7 +254,7 @@ export class PartitionLog {
         return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: BigInt(check.duplicateOf), logAppendTime: -1n }
       }
       if (check.errorCode !== ErrorCode.NONE) return failure(check.errorCode, check.message)
-      const next = entry ?? { epoch: b.producerEpoch, lastSequence: -1, recent: [] }
+      const next = entry ?? newEntry(b.producerEpoch)
       recents.push(recordSequence(next, b))
       staged.set(b.producerId, next)
     }
@@ -241,7 +263,9 @@ export class PartitionLog {
     const logAppendTime = this.store(blob, batches, leaderEpoch, nowMs, recents, maxTimestamps)
     for (const [id, entry] of staged) this.producers.set(id, entry)
     let offset = baseOffset
-    for (const b of batches) {
+    for (const [k, b] of batches.entries()) {
+      const entry = b.producerId >= 0n ? this.producers.get(b.producerId) : undefined
+      if (entry !== undefined) entry.lastTimestamp = logAppendTime ?? maxTimestamps[k]
       if (b.isTransactional && b.producerId >= 0n && !this.ongoing.has(b.producerId)) this.ongoing.set(b.producerId, offset)
       offset += Number(b.lastOffset - b.baseOffset) + 1
     }
@@ -602,13 +626,15 @@ export class PartitionLog {
     for (const b of batches) {
       if (b.producerId < 0n) continue
       if (b.isControl) {
-        this.applyMarker(b.producerId, b.producerEpoch, markerType(buf, b) !== CONTROL_ABORT, Number(b.baseOffset))
+        const marker = readMarker(buf, b)
+        this.applyMarker(b.producerId, b.producerEpoch, marker.type !== CONTROL_ABORT, Number(b.baseOffset), marker.coordinatorEpoch, b.maxTimestamp)
         continue
       }
-      const entry = this.producers.get(b.producerId) ?? { epoch: b.producerEpoch, lastSequence: -1, recent: [] }
+      const entry = this.producers.get(b.producerId) ?? newEntry(b.producerEpoch)
       const recent = recordSequence(entry, b)
       recent.baseOffset = Number(b.baseOffset)
       recent.lastOffset = Number(b.lastOffset)
+      entry.lastTimestamp = b.maxTimestamp
       this.producers.set(b.producerId, entry)
       if (b.isTransactional && !this.ongoing.has(b.producerId)) this.ongoing.set(b.producerId, Number(b.baseOffset))
     }
@@ -711,11 +737,19 @@ export function recoverPrefix (buf: Buffer): { batches: BatchInfo[], validBytes:
 const EMPTY = Buffer.alloc(0)
 
 /** The type of a control batch's marker: abort (0) or commit (1), from its record's key (KIP-98). */
-function markerType (buf: Buffer, b: BatchInfo): number {
+/** A control record's type (key: version int16, type int16) and coordinator epoch (value: version int16, epoch int32). */
+function readMarker (buf: Buffer, b: BatchInfo): { type: number, coordinatorEpoch: number } {
   for (const r of iterateRecords(buf.subarray(b.start, b.end), { includeControl: true, verifyCrc: false })) {
-    return r.key !== null && r.key.length >= 4 ? r.key.readInt16BE(2) : -1
+    return {
+      type: r.key !== null && r.key.length >= 4 ? r.key.readInt16BE(2) : -1,
+      coordinatorEpoch: r.value !== null && r.value.length >= 6 ? r.value.readInt32BE(2) : -1
+    }
   }
-  return -1
+  return { type: -1, coordinatorEpoch: -1 }
+}
+
+function newEntry (epoch: number): ProducerEntry {
+  return { epoch, lastSequence: -1, recent: [], lastTimestamp: -1n, coordinatorEpoch: -1 }
 }
 
 function reopenForAppend (fd: number, file: string): number {
@@ -813,7 +847,7 @@ function refused (r: Refusal): AppendResult {
 }
 
 function cloneEntry (e: ProducerEntry | undefined): ProducerEntry | undefined {
-  return e === undefined ? undefined : { epoch: e.epoch, lastSequence: e.lastSequence, recent: e.recent.slice() }
+  return e === undefined ? undefined : { ...e, recent: e.recent.slice() }
 }
 
 /** Sequence numbers wrap from INT32_MAX to 0 (KIP-98, DefaultRecordBatch.incrementSequence). */

@@ -1,13 +1,14 @@
 import { Admin, type ConfigEntry, type ConfigResource } from '../../../consumer/admin/index.js'
 import { UsageError } from '../usage-error.js'
 import type { Io } from './topics.js'
+import { isQuotaCommand, runQuotaConfigs } from './quota-configs.js'
 
 // `kafka-direct configs`: Kafka's kafka-configs.sh for topics and brokers over the Admin client, with its flags
 // and output:
 //   kafka-direct configs --bootstrap-server B --entity-type topics --entity-name T --describe [--all]
 //   kafka-direct configs --bootstrap-server B --entity-type brokers --entity-name 1 --alter --add-config k=v,k2=[a,b] --delete-config k3
 // --topic T, --broker ID and --broker-defaults are the shortcuts kafka-configs.sh also accepts. --alter uses
-// IncrementalAlterConfigs, as kafka-configs.sh does.
+// IncrementalAlterConfigs, as kafka-configs.sh does. Quotas (--entity-type users|clients|ips) are quota-configs.ts.
 
 const USAGE = 'usage: kafka-direct configs --bootstrap-server BROKERS (--entity-type topics|brokers --entity-name NAME | ' +
   '--entity-default | --topic T | --broker ID | --broker-defaults) (--describe [--all] | --alter [--add-config K=V,...] [--delete-config K,...])\n'
@@ -83,6 +84,8 @@ export function parseConfigsArgs (argv: readonly string[]): ConfigsArgs {
 
 export async function run (argv: string[], io: Io = process): Promise<number> {
   if (argv.includes('-h') || argv.includes('--help')) { io.stdout.write(USAGE); return 0 }
+  // Users, clients and ips carry client quotas, served by their own APIs (quota-configs.ts).
+  if (isQuotaCommand(argv)) return await runQuotaConfigs(argv, io, parseAddConfig)
   const args = parseConfigsArgs(argv)
   const admin = await Admin.connect({ 'bootstrap.servers': args.bootstrap, 'client.id': 'kafka-direct-configs' })
   const what = args.resource.type === 'topic' ? `topic ${args.resource.name}` : args.resource.name === '' ? 'brokers in the cluster' : `broker ${args.resource.name}`

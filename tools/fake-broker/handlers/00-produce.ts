@@ -3,6 +3,7 @@ import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { NO_RESPONSE, serve, type RequestContext } from '../handler.js'
 import { leaderEndpoints } from './leader-hint.js'
+import { chargeAndThrottle } from '../quotas/throttle.js'
 import { upConvertMessageSet } from '../up-convert.js'
 import { produceConfigError } from '../topic-policy.js'
 import { CorruptRecordError, CompressionError } from '../../../protocol/errors.js'
@@ -17,7 +18,8 @@ import { ATTR_TRANSACTIONAL, V2_ATTRIBUTES, V2_HEADER_BYTES, V2_MAGIC, V2_PRODUC
 // Transactional batches are checked with the transaction coordinator before they are appended, as Kafka verifies
 // them since KIP-890 part 1: the producer must be the transactional id's current one (else INVALID_PRODUCER_EPOCH,
 // which is how a fenced zombie learns it) and the partition must be in its open transaction (else
-// INVALID_TXN_STATE).
+// INVALID_TXN_STATE). A client over its producer_byte_rate quota is answered with a throttle time and muted
+// (../quotas/).
 
 type Req = Infer<typeof Produce.request>
 type Res = InferInput<typeof Produce.response>
@@ -33,8 +35,11 @@ export const produceHandler = serve<Req>(Produce, '0-12', (ctx): Res | typeof NO
       ? produceOne(ctx, t.name, pd.index, pd.records, leaders)
       : { index: pd.index, errorCode: ErrorCode.INVALID_REQUIRED_ACKS, baseOffset: -1n })
   }))
+  // producer_byte_rate is charged the request's size once it is handled, whatever its partitions' outcome
+  // (KafkaApis.handleProduceRequest); acks 0 is throttled by muting alone, there being no response to carry the time.
+  const throttleTimeMs = chargeAndThrottle(ctx, ctx.cluster.quotas.produce, ctx.requestBytes ?? 0)
   if (body.acks === 0) return NO_RESPONSE
-  return { responses, throttleTimeMs: 0, nodeEndpoints: leaderEndpoints(ctx.cluster, leaders, ctx.listener) }
+  return { responses, throttleTimeMs, nodeEndpoints: leaderEndpoints(ctx.cluster, leaders, ctx.listener) }
 })
 
 /**

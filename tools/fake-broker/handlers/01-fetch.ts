@@ -5,7 +5,10 @@ import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { ClusterState } from '../cluster-state.js'
 import type { PartitionLog } from '../partition-log.js'
 import { serve, type RequestContext } from '../handler.js'
-import { FetchSession, FetchSessionCache, sessionCacheFor, type RequestTopic } from '../fetch-sessions.js'
+import { FetchSession, FetchSessionCache, sessionCacheFor, type RequestTopic, type SentPartition } from '../fetch-sessions.js'
+import { chargeAndThrottle, quotaIdentity } from '../quotas/throttle.js'
+import { encodeResponseChunks } from '../../../protocol/messages.js'
+import { responseHeaderVersion } from '../../../protocol/headers.js'
 import { leaderEndpoints } from './leader-hint.js'
 
 // Fetch (key 1), v0-17: reads stored batches. The answer is built from views over the partition logs (no
@@ -18,7 +21,8 @@ import { leaderEndpoints } from './leader-hint.js'
 // Kafka 4.x serves them (../fetch-sessions.ts): a full fetch with epoch 0 opens one, incremental fetches name only
 // what changed and are answered with only what changed. read_committed (isolationLevel 1, v4+) reads only up to
 // the last stable offset and gets the aborted transactions overlapping what it read, so the client can drop their
-// records (KIP-98).
+// records (KIP-98). A client over its consumer_byte_rate quota gets an empty answer with a throttle time, and is
+// muted (../quotas/).
 
 type Req = Infer<typeof Fetch.request>
 type Res = InferInput<typeof Fetch.response>
@@ -46,9 +50,13 @@ export const fetchHandler = serve<Req>(Fetch, '0-17', async (ctx): Promise<Res> 
   if (context.kind === 'error') return { throttleTimeMs: 0, errorCode: context.errorCode, sessionId: 0, responses: [] }
   const topics = context.kind === 'incremental' ? FetchSessionCache.topicsOf(context.session) : requested
   const deadline = Date.now() + body.maxWaitMs
-  let built = build(ctx, topics)
+  // A quota caps what one answer may carry (getMaxValueInQuotaWindow), so a single fetch cannot take more than
+  // the quota allows over the whole window.
+  const maxBytes = Math.min(body.maxBytes, fetchQuotaCap(ctx))
+  const minBytes = Math.min(body.minBytes, maxBytes)
+  let built = build(ctx, topics, maxBytes)
   let closed = false
-  while (!built.anyError && built.bytes < body.minBytes && !closed) {
+  while (!built.anyError && built.bytes < minBytes && !closed) {
     const left = deadline - Date.now()
     if (left <= 0) break
     // One wait for whichever comes first: an append to a fetched partition, the deadline, or the close. Every
@@ -60,18 +68,34 @@ export const fetchHandler = serve<Req>(Fetch, '0-17', async (ctx): Promise<Res> 
       offs.push(ctx.onClose(() => { closed = true; done() }))
       for (const log of built.logs) offs.push(log.onAppend(done))
     })
-    built = build(ctx, topics)
+    built = build(ctx, topics, maxBytes)
+  }
+  const incremental = context.kind === 'incremental'
+  const sent = (t: Built['responses'][number], p: PartitionRes): [string, SentPartition] => [FetchSession.key(usesTopicIds, t.topic, t.topicId, p.partitionIndex ?? -1), {
+    errorCode: p.errorCode ?? 0, highWatermark: p.highWatermark ?? -1n, lastStableOffset: p.lastStableOffset ?? -1n, logStartOffset: p.logStartOffset ?? -1n, records: p.records ?? null
+  }]
+  // consumer_byte_rate is charged the answer's size (KafkaApis.handleFetchRequest, FetchResponse.sizeOf). Over the
+  // quota, the answer is empty, carries the throttle time, and costs nothing (the size is taken back); the session
+  // is left as it was, as Kafka's getThrottledResponse leaves it.
+  if (ctx.cluster.quotas.fetch.enabled) {
+    const answer = context.kind === 'incremental'
+      ? built.responses.map(t => ({ ...t, partitions: t.partitions.filter(p => context.session.wouldRespond(...sent(t, p), true)) }))
+      : built.responses
+    const size = fetchResponseBytes(version, answer)
+    const throttleTimeMs = chargeAndThrottle(ctx, ctx.cluster.quotas.fetch, size)
+    if (throttleTimeMs > 0) {
+      const { user, clientId } = quotaIdentity(ctx)
+      ctx.cluster.quotas.fetch.unrecord(user, clientId, size, ctx.cluster.now(), ctx.broker.id)
+      return { throttleTimeMs, errorCode: ErrorCode.NONE, sessionId: context.kind === 'incremental' ? context.session.id : 0, responses: [] }
+    }
   }
   const session = context.kind === 'incremental' ? context.session : context.kind === 'full' ? cache!.create(usesTopicIds, requested, Date.now()) : undefined
   let responses = built.responses
   if (session !== undefined) {
     // Every answered partition updates what the session last sent; an incremental answer leaves out the rest.
-    const incremental = context.kind === 'incremental'
     responses = responses.map(t => ({
       ...t,
-      partitions: t.partitions.filter(p => session.mustRespond(FetchSession.key(usesTopicIds, t.topic, t.topicId, p.partitionIndex ?? -1), {
-        errorCode: p.errorCode ?? 0, highWatermark: p.highWatermark ?? -1n, lastStableOffset: p.lastStableOffset ?? -1n, logStartOffset: p.logStartOffset ?? -1n, records: p.records ?? null
-      }, incremental))
+      partitions: t.partitions.filter(p => session.mustRespond(...sent(t, p), incremental))
     })).filter(t => t.partitions.length > 0)
   }
   return {
@@ -83,10 +107,23 @@ export const fetchHandler = serve<Req>(Fetch, '0-17', async (ctx): Promise<Res> 
   }
 })
 
-function build (ctx: RequestContext<Req>, topics: readonly RequestTopic[]): Built {
-  const { body, version, cluster } = ctx
+function fetchQuotaCap (ctx: RequestContext<Req>): number {
+  const { user, clientId } = quotaIdentity(ctx)
+  return Math.floor(ctx.cluster.quotas.fetch.maxValueInWindow(user, clientId))
+}
+
+/** FetchResponse.sizeOf: 4 bytes more than the body, which is the encoded answer without its size and header. */
+function fetchResponseBytes (version: number, responses: Res['responses']): number {
+  const chunks = encodeResponseChunks(Fetch, version, 0, { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses })
+  const headerBytes = responseHeaderVersion(Fetch, version) === 1 ? 5 : 4
+  return chunks.reduce((n, c) => n + c.length, 0) - headerBytes
+}
+
+function build (ctx: RequestContext<Req>, topics: readonly RequestTopic[], maxBytes: number): Built {
+  const { version, cluster } = ctx
+  const body = ctx.body
   const out: Built = { responses: [], bytes: 0, anyError: false, logs: [], leaders: new Set() }
-  let budget = version >= 3 ? body.maxBytes : Number.MAX_SAFE_INTEGER
+  let budget = version >= 3 ? maxBytes : Number.MAX_SAFE_INTEGER
   for (const t of topics) {
     const topic = version >= 13 ? cluster.topicById(t.topicId) : cluster.topics.get(t.topic)
     const name = topic?.name ?? t.topic

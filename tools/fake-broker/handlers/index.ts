@@ -35,6 +35,9 @@ import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.j
 import { describeUserScramCredentialsHandler } from './50-describe-user-scram-credentials.js'
 import { alterUserScramCredentialsHandler } from './51-alter-user-scram-credentials.js'
 import { describeTopicPartitionsHandler } from './75-describe-topic-partitions.js'
+import { describeClientQuotasHandler } from './48-describe-client-quotas.js'
+import { alterClientQuotasHandler } from './49-alter-client-quotas.js'
+import { describeProducersHandler } from './61-describe-producers.js'
 import { consumerGroupHeartbeatHandler } from './68-consumer-group-heartbeat.js'
 import { consumerGroupDescribeHandler } from './69-consumer-group-describe.js'
 
@@ -48,6 +51,7 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   offsetDeleteHandler,
   describeConfigsHandler, alterConfigsHandler, createPartitionsHandler, incrementalAlterConfigsHandler, describeTopicPartitionsHandler,
   describeUserScramCredentialsHandler, alterUserScramCredentialsHandler,
+  describeClientQuotasHandler, alterClientQuotasHandler, describeProducersHandler,
   consumerGroupHeartbeatHandler, consumerGroupDescribeHandler
 ].map((h: Handler) => [h.api.key, h]))
 
