@@ -38,6 +38,11 @@ export {
   type CreatePartitionsResponse, type DescribeTopicPartitionsRequest, type DescribeTopicPartitionsResponse,
   type DescribeUserScramCredentialsRequest, type DescribeUserScramCredentialsResponse,
   type AlterUserScramCredentialsRequest, type AlterUserScramCredentialsResponse,
+  DescribeLogDirs, ElectLeaders, AlterPartitionReassignments, ListPartitionReassignments, DescribeQuorum,
+  type DescribeLogDirsRequest, type DescribeLogDirsResponse, type ElectLeadersRequest, type ElectLeadersResponse,
+  type AlterPartitionReassignmentsRequest, type AlterPartitionReassignmentsResponse,
+  type ListPartitionReassignmentsRequest, type ListPartitionReassignmentsResponse,
+  type DescribeQuorumRequest, type DescribeQuorumResponse,
   encodeRecordBatch, encodeMessageSet, scanBatches, iterateRecords,
   type KafkaRecord, type RecordHeader, type RecordInput, type BatchOptions, type TimestampType, type RecordBatchInfo,
   compress, decompress, type CompressionCodec, type CodecOptions, type DecompressOptions,
@@ -74,7 +79,9 @@ export {
   Admin, type ClusterDescription, type NewTopic, type CreatedTopic, type TopicResult, type AdminCallOptions,
   type ConfigResource, type ConfigResourceType, type ConfigEntry, type DescribedConfigs,
   type ConfigResourceResult, type ConfigOp, type DescribeConfigsOptions, type PartitionOffset, type PartitionOffsetResult, type OffsetSpec,
-  type ScramUser, type ScramChange
+  type ScramUser, type ScramChange,
+  type LogDirDescription, type LogDirPartition, type ElectionType, type PartitionResult, type ReassignmentChange,
+  type OngoingReassignment, type QuorumInfo, type QuorumReplica, type TopicPartitionRef
 } from './consumer/index.js'
 
 // The streams: Spark Streaming's direct and receiver-based Kafka input, batches, rates, checkpoints (streaming/index.ts).

@@ -30,5 +30,7 @@ export {
   Admin, type ClusterDescription, type NewTopic, type CreatedTopic, type TopicResult, type AdminCallOptions,
   type ConfigResource, type ConfigResourceType, type ConfigEntry, type DescribedConfigs,
   type ConfigResourceResult, type ConfigOp, type DescribeConfigsOptions, type PartitionOffset, type PartitionOffsetResult, type OffsetSpec,
-  type ScramUser, type ScramChange
+  type ScramUser, type ScramChange,
+  type LogDirDescription, type LogDirPartition, type ElectionType, type PartitionResult, type ReassignmentChange,
+  type OngoingReassignment, type QuorumInfo, type QuorumReplica, type TopicPartitionRef
 } from './admin/index.js'

@@ -38,6 +38,11 @@ import { CreatePartitions } from './create-partitions.js'
 import { DescribeTopicPartitions } from './describe-topic-partitions.js'
 import { DescribeUserScramCredentials } from './describe-user-scram-credentials.js'
 import { AlterUserScramCredentials } from './alter-user-scram-credentials.js'
+import { DescribeLogDirs } from './describe-log-dirs.js'
+import { ElectLeaders } from './elect-leaders.js'
+import { AlterPartitionReassignments } from './alter-partition-reassignments.js'
+import { ListPartitionReassignments } from './list-partition-reassignments.js'
+import { DescribeQuorum } from './describe-quorum.js'
 
 export { ApiVersions } from './api-versions.js'
 export { Metadata } from './metadata.js'
@@ -78,6 +83,11 @@ export { CreatePartitions } from './create-partitions.js'
 export { DescribeTopicPartitions } from './describe-topic-partitions.js'
 export { DescribeUserScramCredentials } from './describe-user-scram-credentials.js'
 export { AlterUserScramCredentials } from './alter-user-scram-credentials.js'
+export { DescribeLogDirs } from './describe-log-dirs.js'
+export { ElectLeaders } from './elect-leaders.js'
+export { AlterPartitionReassignments } from './alter-partition-reassignments.js'
+export { ListPartitionReassignments } from './list-partition-reassignments.js'
+export { DescribeQuorum } from './describe-quorum.js'
 
 /** Every API this library speaks, indexed by API key. */
 export const ALL_APIS: readonly ApiSchema[] = [
@@ -86,7 +96,8 @@ export const ALL_APIS: readonly ApiSchema[] = [
   TxnOffsetCommit, DescribeTransactions, ListTransactions, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups,
   ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster, ConsumerGroupHeartbeat, ConsumerGroupDescribe, DeleteGroups, OffsetDelete,
   DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreatePartitions, DescribeTopicPartitions,
-  DescribeUserScramCredentials, AlterUserScramCredentials
+  DescribeUserScramCredentials, AlterUserScramCredentials,
+  DescribeLogDirs, ElectLeaders, AlterPartitionReassignments, ListPartitionReassignments, DescribeQuorum
 ]
 
 const byKey = new Map<number, ApiSchema>(ALL_APIS.map(a => [a.key, a]))

@@ -9,6 +9,8 @@ import { ConfigStore } from './configs/config-store.js'
 import { GroupCoordinator, type CommittedOffset } from './group-coordinator.js'
 import { ConsumerGroupCoordinator } from './consumer-group-coordinator.js'
 import { PartitionLog } from './partition-log.js'
+import { Reassignments, type Reassignment } from './reassignments.js'
+import { MetadataQuorum } from './metadata-quorum.js'
 import { ScramCredentials } from './scram-credentials.js'
 
 // The cluster as the handlers see it: brokers, topics, partitions with their leaders and logs, and the group
@@ -47,6 +49,8 @@ export interface PartitionState {
    */
   isr: number[]
   readonly log: PartitionLog
+  /** A reassignment in progress (AlterPartitionReassignments); `replicas` then holds old and new replicas. */
+  reassignment?: Reassignment
 }
 
 export interface TopicState {
@@ -78,6 +82,8 @@ export interface ClusterStateOptions {
   clock?: () => number
   /** Static broker configs (server.properties), reported as STATIC_BROKER_CONFIG; validated by ConfigStore. */
   brokerConfigs?: Readonly<Record<string, string>>
+  /** How long a reassignment stays in progress at least (see reassignments.ts). Default 0. */
+  reassignmentDelayMs?: number
 }
 
 /** Kafka's rule for topic names (Topic.validate): at most 249 of [a-zA-Z0-9._-], not "." or "..". */
@@ -105,6 +111,10 @@ export class ClusterState {
   readonly scram = new ScramCredentials()
   /** Groups of the consumer protocol (KIP-848); their committed offsets are kept by `groups`. */
   readonly consumerGroups: ConsumerGroupCoordinator
+  /** Partition reassignments in progress (AlterPartitionReassignments, ListPartitionReassignments). */
+  readonly reassignments: Reassignments
+  /** The KRaft quorum DescribeQuorum reports (metadata-quorum.ts). */
+  readonly quorum: MetadataQuorum
   private readonly topicsById = new Map<string, TopicState>()
   private nextProducerId = 1000n
   private topicCount = 0
@@ -112,6 +122,8 @@ export class ClusterState {
 
   constructor (brokers: BrokerInfo[], readonly options: ClusterStateOptions) {
     this.brokers = brokers
+    this.reassignments = new Reassignments(this, options.reassignmentDelayMs ?? 0)
+    this.quorum = new MetadataQuorum(this)
     this.groups = new GroupCoordinator({
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
       minSessionTimeoutMs: options.groupMinSessionTimeoutMs,
@@ -326,6 +338,8 @@ export class ClusterState {
         }
       }
     }
+    // A reassignment waiting for this broker's new replica to catch up can now complete.
+    this.reassignments.completeReady()
   }
 
   /** The broker coordinating a group: a stable hash of its id over the live brokers (like __consumer_offsets). */
@@ -344,6 +358,7 @@ export class ClusterState {
   }
 
   close (): void {
+    this.reassignments.close()
     this.groups.close()
     this.transactions.close()
     this.consumerGroups.close()

@@ -87,6 +87,12 @@ export interface FakeClusterOptions {
    * move time forward (virtual time) and call `enforceRetention()`. Default Date.now.
    */
   clock?: () => number
+  /**
+   * How long a partition reassignment (AlterPartitionReassignments) stays in progress at least, so that a test can
+   * see it in ListPartitionReassignments. Default 0: it completes at once when its new replicas are live, as
+   * Kafka's does for a small partition; a new replica on a stopped broker holds it until that broker starts.
+   */
+  reassignmentDelayMs?: number
   /** log.retention.check.interval.ms: how often retention runs on its own. Default 300000, as Kafka. */
   retentionCheckIntervalMs?: number
   /** Where to write log lines (closed connections and why; with `verbose`, every request). */
@@ -170,6 +176,7 @@ export class FakeCluster {
       log: opts.log,
       clusterId: opts.clusterId,
       clock: opts.clock,
+      reassignmentDelayMs: opts.reassignmentDelayMs,
       // maxMessageBytes is the broker's message.max.bytes, the default of every topic's max.message.bytes.
       brokerConfigs: opts.maxMessageBytes === undefined ? opts.brokerConfigs : { 'message.max.bytes': String(opts.maxMessageBytes), ...opts.brokerConfigs }
     })

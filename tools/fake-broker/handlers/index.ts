@@ -35,6 +35,11 @@ import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.j
 import { describeUserScramCredentialsHandler } from './50-describe-user-scram-credentials.js'
 import { alterUserScramCredentialsHandler } from './51-alter-user-scram-credentials.js'
 import { describeTopicPartitionsHandler } from './75-describe-topic-partitions.js'
+import { describeLogDirsHandler } from './35-describe-log-dirs.js'
+import { electLeadersHandler } from './43-elect-leaders.js'
+import { alterPartitionReassignmentsHandler } from './45-alter-partition-reassignments.js'
+import { listPartitionReassignmentsHandler } from './46-list-partition-reassignments.js'
+import { describeQuorumHandler } from './55-describe-quorum.js'
 import { consumerGroupHeartbeatHandler } from './68-consumer-group-heartbeat.js'
 import { consumerGroupDescribeHandler } from './69-consumer-group-describe.js'
 
@@ -48,7 +53,9 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   offsetDeleteHandler,
   describeConfigsHandler, alterConfigsHandler, createPartitionsHandler, incrementalAlterConfigsHandler, describeTopicPartitionsHandler,
   describeUserScramCredentialsHandler, alterUserScramCredentialsHandler,
-  consumerGroupHeartbeatHandler, consumerGroupDescribeHandler
+  consumerGroupHeartbeatHandler, consumerGroupDescribeHandler,
+  describeLogDirsHandler, electLeadersHandler, alterPartitionReassignmentsHandler, listPartitionReassignmentsHandler,
+  describeQuorumHandler
 ].map((h: Handler) => [h.api.key, h]))
 
 /** HANDLERS plus SaslHandshake and SaslAuthenticate, for a cluster started with `sasl`: only it advertises them. */
