@@ -24,13 +24,13 @@ export const AlterPartitionReassignments = defineApi({
     field('throttleTimeMs', 'int32', { about: 'Throttle time in ms due to a quota violation, or zero.' }),
     field('allowReplicationFactorChange', 'bool', { versions: '1+', default: true, about: 'Whether changing the replication factor of any given partition as part of the request was allowed.' }),
     field('errorCode', 'int16', { about: 'The top-level error code, or 0 if there was no error.' }),
-    field('errorMessage', 'string', { nullable: '0+', default: null, about: 'The top-level error message, or null if there was no error.' }),
+    field('errorMessage', 'string', { nullable: '0+', about: 'The top-level error message, or null if there was no error.' }),
     field('responses', array([
       field('name', 'string', { about: 'The topic name.' }),
       field('partitions', array([
         field('partitionIndex', 'int32', { about: 'The partition index.' }),
         field('errorCode', 'int16', { about: 'The error code for this partition, or 0 if there was no error.' }),
-        field('errorMessage', 'string', { nullable: '0+', default: null, about: 'The error message for this partition, or null if there was no error.' })
+        field('errorMessage', 'string', { nullable: '0+', about: 'The error message for this partition, or null if there was no error.' })
       ], 'ReassignablePartitionResponse'), { about: 'The responses to partitions to reassign.' })
     ], 'ReassignableTopicResponse'), { about: 'The responses to topics to reassign.' })
   ]

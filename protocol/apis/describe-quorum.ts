@@ -29,13 +29,13 @@ export const DescribeQuorum = defineApi({
   ],
   response: [
     field('errorCode', 'int16', { about: 'The top level error code.' }),
-    field('errorMessage', 'string', { versions: '2+', nullable: '2+', default: null, about: 'The error message, or null if there was no error.' }),
+    field('errorMessage', 'string', { versions: '2+', nullable: '2+', about: 'The error message, or null if there was no error.' }),
     field('topics', array([
       field('topicName', 'string', { about: 'The topic name.' }),
       field('partitions', array([
         field('partitionIndex', 'int32', { about: 'The partition index.' }),
         field('errorCode', 'int16', { about: 'The partition error code.' }),
-        field('errorMessage', 'string', { versions: '2+', nullable: '2+', default: null, about: 'The error message, or null if there was no error.' }),
+        field('errorMessage', 'string', { versions: '2+', nullable: '2+', about: 'The error message, or null if there was no error.' }),
         field('leaderId', 'int32', { about: 'The id of the current leader or -1 if the leader is unknown.' }),
         field('leaderEpoch', 'int32', { about: 'The latest known leader epoch.' }),
         field('highWatermark', 'int64', { about: 'The high watermark.' }),

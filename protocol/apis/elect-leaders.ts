@@ -25,7 +25,7 @@ export const ElectLeaders = defineApi({
       field('partitionResult', array([
         field('partitionId', 'int32', { about: 'The partition id.' }),
         field('errorCode', 'int16', { about: 'The result error, or zero if there was no error.' }),
-        field('errorMessage', 'string', { nullable: '0+', default: null, about: 'The result message, or null if there was no error.' })
+        field('errorMessage', 'string', { nullable: '0+', about: 'The result message, or null if there was no error.' })
       ], 'PartitionResult'), { about: 'The results for each partition.' })
     ], 'ReplicaElectionResult'), { about: 'The election results, or an empty array if the requester did not have permission and the request asks for all partitions.' })
   ]

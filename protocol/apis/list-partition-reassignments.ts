@@ -19,7 +19,7 @@ export const ListPartitionReassignments = defineApi({
   response: [
     field('throttleTimeMs', 'int32', { about: 'Throttle time in ms due to a quota violation, or zero.' }),
     field('errorCode', 'int16', { about: 'The top-level error code, or 0 if there was no error.' }),
-    field('errorMessage', 'string', { nullable: '0+', default: null, about: 'The top-level error message, or null if there was no error.' }),
+    field('errorMessage', 'string', { nullable: '0+', about: 'The top-level error message, or null if there was no error.' }),
     field('topics', array([
       field('name', 'string', { about: 'The topic name.' }),
       field('partitions', array([
