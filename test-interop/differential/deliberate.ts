@@ -35,11 +35,6 @@ export const DELIBERATE: Deliberate[] = [
       'Clients ask again either way; once Kafka has created it, both answer alike (stillMissing, autoCreated).'
   },
   {
-    case: 'ApiVersions at a version nobody speaks (KIP-511)',
-    path: /^v99\.apiKeys\[0\]\.maxVersion: kafka 5, fake 4$/,
-    reason: 'The fake serves ApiVersions v0-4: v5 (KIP-1242) is not declared (see test-interop/protocol/deliberate-differences.ts).'
-  },
-  {
     case: 'Client requests captured from kcat, kafkajs and kafka-python, replayed (Produce v3+, ListOffsets, Fetch)',
     path: /list-offsets-v\d+-request\.bin\.topics\[0\]\.partitions\[\d+\]\.(partitionIndex|offset): kafka/,
     reason: 'Kafka answers a ListOffsets request\'s partitions in the order of its own hash map, not the request\'s; ' +
