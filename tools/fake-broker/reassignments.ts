@@ -24,7 +24,7 @@ export interface Reassignment {
 }
 
 /** An error code and message for one partition, as Kafka's ApiError carries them. */
-export interface ReassignmentError { errorCode: number, errorMessage: string }
+export interface ReassignmentError { errorCode: number, errorMessage: string | null }
 
 const without = (list: readonly number[], out: readonly number[]): number[] => list.filter(r => !out.includes(r))
 const ascending = (list: number[]): number[] => list.sort((a, b) => a - b)
@@ -63,7 +63,8 @@ export class Reassignments {
    */
   cancel (p: PartitionState, brokerId: number): ReassignmentError | undefined {
     const r = p.reassignment
-    if (r === undefined) return { errorCode: ErrorCode.NO_REASSIGNMENT_IN_PROGRESS, errorMessage: 'No partition reassignment is in progress.' }
+    // Kafka 4.4 answers this one without a message (checked against it: test-interop/real-kafka/replica-admin.test.ts).
+    if (r === undefined) return { errorCode: ErrorCode.NO_REASSIGNMENT_IN_PROGRESS, errorMessage: null }
     const replicas = without(p.replicas, r.adding)
     let isr = without(p.isr, r.adding)
     if (isr.length === 0) {
