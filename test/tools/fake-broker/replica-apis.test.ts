@@ -197,7 +197,7 @@ t.test('AlterPartitionReassignments refuses what Kafka refuses, each partition o
     [ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'The manual partition assignment includes broker 7, but no such broker is registered.'],
     [ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'The manual partition assignment includes the broker 2 more than once.'],
     [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'Unable to find partition t:5.'],
-    [ErrorCode.INVALID_REPLICATION_FACTOR, 'The replication factor is changed from 3 to 2, which allowReplicationFactorChange=false forbids.'],
+    [ErrorCode.INVALID_REPLICATION_FACTOR, 'The replication factor is changed from 3 to 2'],
     [ErrorCode.NO_REASSIGNMENT_IN_PROGRESS, null]
   ], [[ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'Unable to find a topic named nope.']]])
   t.same([...partition(cluster, 0).replicas], [1, 2, 3], 'nothing moved')

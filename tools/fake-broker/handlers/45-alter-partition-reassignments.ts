@@ -54,7 +54,7 @@ function assignmentError (cluster: ClusterState, p: PartitionState, target: read
   }
   const original = p.replicas.length - (p.reassignment?.adding.length ?? 0)
   if (!allowReplicationFactorChange && target.length !== original) {
-    return { errorCode: ErrorCode.INVALID_REPLICATION_FACTOR, errorMessage: `The replication factor is changed from ${original} to ${target.length}, which allowReplicationFactorChange=false forbids.` }
+    return { errorCode: ErrorCode.INVALID_REPLICATION_FACTOR, errorMessage: `The replication factor is changed from ${original} to ${target.length}` }
   }
   return undefined
 }
