@@ -19,8 +19,11 @@ export interface Reassignment {
   readonly adding: readonly number[]
   /** Replicas being removed, ascending. */
   readonly removing: readonly number[]
-  /** The broker clock time (ms) before which stage 3 does not run. */
-  readonly readyAt: number
+  /**
+   * Whether `delayMs` has passed since it started: set by its own timer (not compared with a clock, which a timer
+   * may fire a millisecond before), so that a replaced reassignment's timer changes nothing.
+   */
+  delayOver: boolean
 }
 
 /** An error code and message for one partition, as Kafka's ApiError carries them. */
@@ -48,9 +51,14 @@ export class Reassignments {
       p.reassignment = undefined
       return
     }
-    p.reassignment = { adding, removing, readyAt: this.cluster.now() + this.delayMs }
+    const r: Reassignment = { adding, removing, delayOver: this.delayMs === 0 }
+    p.reassignment = r
     if (this.delayMs > 0) {
-      const timer = setTimeout(() => { this.timers.delete(timer); this.completeReady() }, this.delayMs)
+      const timer = setTimeout(() => {
+        this.timers.delete(timer)
+        r.delayOver = true
+        this.completeReady()
+      }, this.delayMs)
       timer.unref()
       this.timers.add(timer)
     }
@@ -99,7 +107,7 @@ export class Reassignments {
 
   private complete (p: PartitionState): void {
     const r = p.reassignment!
-    if (this.cluster.now() < r.readyAt) return
+    if (!r.delayOver) return
     if (!r.adding.every(id => p.isr.includes(id))) return
     const isr = without(p.isr, r.removing)
     // Kafka waits while no replica it keeps is in sync: the partition would have no leader.
