@@ -22,7 +22,10 @@ export const REPLICA_CORPUS: Case[] = [
       await produce(s, 'ld', 0, batch(FIRST_BATCH))
       const out: Record<string, unknown> = {}
       for (let v = 1; v <= 5; v++) {
-        out[`v${v}`] = await s.request(DescribeLogDirs, v, { topics: [{ topic: 'ld', partitions: [0, 1, 5] }, { topic: 'ld-missing', partitions: [0] }] })
+        const res = await s.request(DescribeLogDirs, v, { topics: [{ topic: 'ld', partitions: [0, 1, 5] }, { topic: 'ld-missing', partitions: [0] }] })
+        // Kafka lists a directory's partitions in its own hash-map order; clients key them by index.
+        for (const dir of res.results ?? []) for (const topic of dir.topics) topic.partitions.sort((a: any, b: any) => a.partitionIndex - b.partitionIndex)
+        out[`v${v}`] = res
       }
       return out
     }

@@ -9,7 +9,9 @@ import type { ClusterState } from './cluster-state.js'
 // - the high watermark is the count of metadata records written: one per 500 ms since the cluster started
 //   (Kafka's NoOpRecord every metadata.max.idle.interval.ms) plus one per leader change; every replica has
 //   fetched up to it (the state is shared), so each log end offset equals it and every fetch is "now";
-// - each replica's directory id (v2) is derived from the cluster id and the node id, stable across restarts.
+// - each replica's directory id (v2) is derived from the cluster id and the node id, stable across restarts, as a
+//   dynamic quorum (`kafka-storage format --standalone`, KIP-853) has them; a quorum of static voters
+//   (controller.quorum.voters) reports zero ids instead.
 // Not modelled: voter changes (AddRaftVoter/RemoveRaftVoter), lagging observers, a quorum without a leader.
 
 const NO_OP_INTERVAL_MS = 500
@@ -48,20 +50,20 @@ export class MetadataQuorum {
     }
     const now = this.cluster.now()
     const highWatermark = BigInt(Math.floor(Math.max(0, now - this.startedAt) / NO_OP_INTERVAL_MS) + this.epoch)
-    const replica = (id: number, leader: boolean): QuorumReplica => ({
+    const replica = (id: number): QuorumReplica => ({
       replicaId: id,
       replicaDirectoryId: this.directoryId(id),
       logEndOffset: highWatermark,
-      // KIP-836: -1 for the leader's own fetch time; its caught-up time is now.
-      lastFetchTimestamp: leader ? -1n : BigInt(now),
+      // Every replica, the leader too (as Kafka 4.4 reports its own), fetched and caught up just now.
+      lastFetchTimestamp: BigInt(now),
       lastCaughtUpTimestamp: BigInt(now)
     })
     return {
       leaderId: controller,
       leaderEpoch: this.epoch,
       highWatermark,
-      voters: controller < 0 ? [] : [replica(controller, true)],
-      observers: live.filter(b => b.id !== controller).map(b => replica(b.id, false))
+      voters: controller < 0 ? [] : [replica(controller)],
+      observers: live.filter(b => b.id !== controller).map(b => replica(b.id))
     }
   }
 

@@ -84,7 +84,7 @@ t.test('ElectLeaders PREFERRED (v0-2): moves leadership back, or says why not', 
     const res = await client.request(ElectLeaders, v, { electionType: 0, topicPartitions: [{ topic: 't', partitions: [0, 1, 9] }, { topic: 'nope', partitions: [0] }], timeoutMs: 1000 })
     t.equal(res.errorCode, ErrorCode.NONE)
     t.same(codes(res), [[ErrorCode.NONE, ErrorCode.ELECTION_NOT_NEEDED, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION], [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]], `v${v}`)
-    t.same(res.replicaElectionResults.map((r: any) => r.partitionResult.map((p: any) => p.errorMessage)), [[null, null, 'No such partition as t-9'], ['No such topic as nope']])
+    t.same(res.replicaElectionResults.map((r: any) => r.partitionResult.map((p: any) => p.errorMessage)), [[null, 'Leader election not needed for topic partition.', 'No such partition as t-9'], ['No such topic as nope']])
     t.same([partition(cluster, 0).leaderId, partition(cluster, 0).leaderEpoch], [1, epoch + 1], 'the preferred replica leads, in a new epoch')
   }
   // The preferred replica out of the ISR: the current leader stays.
@@ -271,8 +271,7 @@ t.test('DescribeQuorum v0-2: one voter, the controller; the other brokers observ
     t.same(p.currentVoters.map((r: any) => [r.replicaId, r.logEndOffset]), [[1, p.highWatermark]])
     t.same(p.observers.map((r: any) => r.replicaId), [2, 3])
     if (v >= 1) {
-      t.equal(p.currentVoters[0].lastFetchTimestamp, -1n)
-      t.ok(p.observers[0].lastFetchTimestamp > 0n && p.currentVoters[0].lastCaughtUpTimestamp > 0n)
+      t.ok(p.currentVoters[0].lastFetchTimestamp > 0n && p.observers[0].lastFetchTimestamp > 0n && p.currentVoters[0].lastCaughtUpTimestamp > 0n)
     } else {
       t.equal(p.observers[0].lastFetchTimestamp, -1n, 'v0 has no timestamps')
     }
@@ -281,7 +280,7 @@ t.test('DescribeQuorum v0-2: one voter, the controller; the other brokers observ
       t.same(res.nodes, [{ nodeId: 1, listeners: [{ name: 'PLAINTEXT', host: b.host, port: b.port }] }])
       t.match(p.currentVoters[0].replicaDirectoryId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/)
       t.not(p.currentVoters[0].replicaDirectoryId, p.observers[0].replicaDirectoryId)
-      t.equal(p.errorMessage, null)
+      t.same([res.errorMessage, p.errorMessage], ['', ''], 'Kafka\'s default message, ""')
     }
   }
   await cluster.faults.brokerDown(1)

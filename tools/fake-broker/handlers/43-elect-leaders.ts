@@ -1,5 +1,5 @@
 import { ElectLeaders } from '../../../protocol/apis/index.js'
-import { ErrorCode } from '../../../protocol/error-codes.js'
+import { ErrorCode, errorInfo } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import type { ClusterState, PartitionState } from '../cluster-state.js'
 import { serve } from '../handler.js'
@@ -22,7 +22,8 @@ const PREFERRED = 0
 const UNCLEAN = 1
 
 interface Outcome { errorCode: number, errorMessage: string | null }
-const ok = (errorCode: number): Outcome => ({ errorCode, errorMessage: null })
+// Kafka builds these answers as `new ApiError(error)`, which carries the error's default message; success has none.
+const ok = (errorCode: number): Outcome => ({ errorCode, errorMessage: errorCode === ErrorCode.NONE ? null : errorInfo(errorCode).message })
 
 export const electLeadersHandler = serve<Req>(ElectLeaders, '0-2', (ctx): Res => {
   const { body, cluster, version } = ctx

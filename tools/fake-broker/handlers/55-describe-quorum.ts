@@ -7,7 +7,8 @@ import { serve } from '../handler.js'
 // DescribeQuorum (key 55), v0-2: the metadata quorum (see ../metadata-quorum.ts for what is modelled). As
 // KafkaRaftClient.handleDescribeQuorumRequest, the request must name exactly __cluster_metadata partition 0;
 // anything else is answered per requested partition with UNKNOWN_TOPIC_OR_PARTITION. v2 adds the voters'
-// listeners (nodes): the voter's listeners as clients reach it.
+// listeners (nodes): the voter's listeners as clients reach it. Messages of successful answers are "", the default
+// Kafka's generated code leaves in them (RaftUtil sets none).
 
 type Req = Infer<typeof DescribeQuorum.request>
 type Res = InferInput<typeof DescribeQuorum.response>
@@ -22,7 +23,7 @@ export const describeQuorumHandler = serve<Req>(DescribeQuorum, '0-2', (ctx): Re
     const errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
     return {
       errorCode: ErrorCode.NONE,
-      errorMessage: null,
+      errorMessage: '',
       topics: body.topics.map(t => ({
         topicName: t.topicName,
         partitions: t.partitions.map(p => ({
@@ -36,13 +37,13 @@ export const describeQuorumHandler = serve<Req>(DescribeQuorum, '0-2', (ctx): Re
   const voter = cluster.broker(q.leaderId)
   return {
     errorCode: ErrorCode.NONE,
-    errorMessage: null,
+    errorMessage: '',
     topics: [{
       topicName: METADATA_TOPIC,
       partitions: [{
         partitionIndex: 0,
         errorCode: ErrorCode.NONE,
-        errorMessage: null,
+        errorMessage: '',
         leaderId: q.leaderId,
         leaderEpoch: q.leaderEpoch,
         highWatermark: q.highWatermark,
