@@ -41,6 +41,11 @@ export {
   DescribeClientQuotas, AlterClientQuotas, DescribeProducers, type DescribeClientQuotasRequest,
   type DescribeClientQuotasResponse, type AlterClientQuotasRequest, type AlterClientQuotasResponse,
   type DescribeProducersRequest, type DescribeProducersResponse,
+  DescribeLogDirs, ElectLeaders, AlterPartitionReassignments, ListPartitionReassignments, DescribeQuorum,
+  type DescribeLogDirsRequest, type DescribeLogDirsResponse, type ElectLeadersRequest, type ElectLeadersResponse,
+  type AlterPartitionReassignmentsRequest, type AlterPartitionReassignmentsResponse,
+  type ListPartitionReassignmentsRequest, type ListPartitionReassignmentsResponse,
+  type DescribeQuorumRequest, type DescribeQuorumResponse,
   encodeRecordBatch, encodeMessageSet, scanBatches, iterateRecords,
   type KafkaRecord, type RecordHeader, type RecordInput, type BatchOptions, type TimestampType, type RecordBatchInfo,
   compress, decompress, type CompressionCodec, type CodecOptions, type DecompressOptions,
@@ -81,7 +86,9 @@ export {
   describeGroups, deleteGroups, listGroupOffsets, alterGroupOffsets, deleteGroupOffsets, type ListGroupsOptions,
   type DescribedGroup, type GroupOffsetSpec, type AlterGroupOffsetsOptions, type GroupOffsetResult,
   type QuotaEntity, type QuotaEntityType, type QuotaFilter, type QuotaFilterComponent, type DescribedQuota,
-  type QuotaAlteration, type QuotaAlterResult, type ActiveProducer, type PartitionProducers
+  type QuotaAlteration, type QuotaAlterResult, type ActiveProducer, type PartitionProducers,
+  type LogDirDescription, type LogDirPartition, type ElectionType, type PartitionResult, type ReassignmentChange,
+  type OngoingReassignment, type QuorumInfo, type QuorumReplica, type TopicPartitionRef
 } from './consumer/index.js'
 
 // The streams: Spark Streaming's direct and receiver-based Kafka input, batches, rates, checkpoints (streaming/index.ts).

@@ -129,6 +129,9 @@ export function tableFromResponse (body: ApiVersionsResponse, maxVersions?: Part
   return new VersionTable(ranges, maxVersions, where)
 }
 
+/** The highest ApiVersions version the handshake sends unless configured otherwise (see negotiateVersions). */
+const HANDSHAKE_MAX_VERSION = 4
+
 /** Sends one ApiVersions request at the given version and returns the decoded response. */
 export type SendApiVersions = (version: number, body: object) => Promise<DecodedResponse<ApiVersionsResponse>>
 
@@ -141,7 +144,10 @@ export async function negotiateVersions (
   opts: { maxVersions?: Partial<Record<string, number>>, where?: string, log?: (line: string) => void } = {}
 ): Promise<VersionTable> {
   const where = opts.where ?? 'broker'
-  const ours = ourRange(ApiVersions, opts.maxVersions)
+  // v5 (KIP-1242) adds only the cluster id and node id a client expects, for re-bootstrapping, which this client
+  // does not do; v4 asks the same, and brokers that stop at v4 (Kafka 3.x, librdkafka's mock) answer it without a
+  // KIP-511 retry. A `maxVersions` entry for ApiVersions still decides.
+  const ours = ourRange(ApiVersions, { ApiVersions: pinFor(ApiVersions, opts.maxVersions) ?? HANDSHAKE_MAX_VERSION })
   const body = { clientSoftwareName: CLIENT_SOFTWARE_NAME, clientSoftwareVersion: CLIENT_SOFTWARE_VERSION }
   const tried = new Set<number>()
   let version = Math.max(ours.max, ours.min)

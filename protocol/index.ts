@@ -43,6 +43,13 @@ export type { DescribeConfigsRequest, DescribeConfigsResponse } from './apis/des
 export type { AlterConfigsRequest, AlterConfigsResponse } from './apis/alter-configs.js'
 export type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from './apis/incremental-alter-configs.js'
 export type { CreatePartitionsRequest, CreatePartitionsResponse } from './apis/create-partitions.js'
+// Replicas, leaders and the metadata quorum (issue 15).
+export { DescribeLogDirs, ElectLeaders, AlterPartitionReassignments, ListPartitionReassignments, DescribeQuorum } from './apis/index.js'
+export type { DescribeLogDirsRequest, DescribeLogDirsResponse } from './apis/describe-log-dirs.js'
+export type { ElectLeadersRequest, ElectLeadersResponse } from './apis/elect-leaders.js'
+export type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse } from './apis/alter-partition-reassignments.js'
+export type { ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse } from './apis/list-partition-reassignments.js'
+export type { DescribeQuorumRequest, DescribeQuorumResponse } from './apis/describe-quorum.js'
 export type { DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse } from './apis/describe-topic-partitions.js'
 export type { ApiVersionsRequest, ApiVersionsResponse } from './apis/api-versions.js'
 export type { ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse } from './apis/consumer-group-describe.js'

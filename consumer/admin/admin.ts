@@ -4,6 +4,7 @@ import { KafkaClient } from '../cluster.js'
 import type { ClusterMetadata, TopicInfo } from '../cluster-metadata.js'
 import type { ConfigInput, ConsumerConfig } from '../config.js'
 import { alterConfigs, describeConfigs, incrementalAlterConfigs, type ConfigOp, type ConfigResource, type ConfigResourceResult, type DescribeConfigsOptions, type DescribedConfigs } from './configs.js'
+import { alterPartitionReassignments, describeLogDirs, describeQuorum, electLeaders, listPartitionReassignments, type ElectionType, type LogDirDescription, type OngoingReassignment, type PartitionResult, type QuorumInfo, type ReassignmentChange, type TopicPartitionRef } from './replicas.js'
 import { alterScramUsers, describeScramUsers, type ScramChange, type ScramUser } from './scram-users.js'
 import { deleteRecords, listOffsets, type OffsetSpec, type PartitionOffset, type PartitionOffsetResult } from './records.js'
 import { alterClientQuotas, describeClientQuotas, type DescribedQuota, type QuotaAlteration, type QuotaAlterResult, type QuotaFilter } from './quotas.js'
@@ -164,6 +165,32 @@ export class Admin {
   /** The active producers of each partition, from its leader; one result per partition, in the order asked. */
   async describeProducers (partitions: ReadonlyArray<{ topic: string, partition: number }>): Promise<PartitionProducers[]> {
     return await describeProducers(this.client, partitions)
+  }
+
+  /** Each broker's log directories and the partitions in them (all known brokers when `brokers` is omitted). */
+  async describeLogDirs (brokers?: readonly number[], partitions?: readonly TopicPartitionRef[]): Promise<LogDirDescription[]> {
+    if (brokers === undefined) await this.anyNode()
+    return await describeLogDirs(this.client, brokers ?? this.client.knownBrokers().map(b => b.nodeId), partitions)
+  }
+
+  /** Preferred or unclean leader elections; every partition needing one when `partitions` is omitted. */
+  async electLeaders (type: ElectionType, partitions?: readonly TopicPartitionRef[], timeoutMs?: number): Promise<PartitionResult[]> {
+    return await electLeaders(this.client, await this.anyNode(), type, partitions, timeoutMs)
+  }
+
+  /** Moves partitions to new replica lists, or cancels a move in progress (`replicas: null`). */
+  async alterPartitionReassignments (changes: readonly ReassignmentChange[], opts?: { allowReplicationFactorChange?: boolean, timeoutMs?: number }): Promise<PartitionResult[]> {
+    return await alterPartitionReassignments(this.client, await this.anyNode(), changes, opts)
+  }
+
+  /** Reassignments in progress, among `partitions` or all of them. */
+  async listPartitionReassignments (partitions?: readonly TopicPartitionRef[], timeoutMs?: number): Promise<OngoingReassignment[]> {
+    return await listPartitionReassignments(this.client, await this.anyNode(), partitions, timeoutMs)
+  }
+
+  /** The KRaft metadata quorum: leader, epoch, high watermark, voters and observers (Java's describeMetadataQuorum). */
+  async describeQuorum (): Promise<QuorumInfo> {
+    return await describeQuorum(this.client, await this.anyNode())
   }
 
   /** A broker to send cluster-wide calls to: in KRaft any broker forwards them to the controller (KIP-590). */

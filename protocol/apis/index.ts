@@ -41,6 +41,11 @@ import { AlterUserScramCredentials } from './alter-user-scram-credentials.js'
 import { DescribeClientQuotas } from './describe-client-quotas.js'
 import { AlterClientQuotas } from './alter-client-quotas.js'
 import { DescribeProducers } from './describe-producers.js'
+import { DescribeLogDirs } from './describe-log-dirs.js'
+import { ElectLeaders } from './elect-leaders.js'
+import { AlterPartitionReassignments } from './alter-partition-reassignments.js'
+import { ListPartitionReassignments } from './list-partition-reassignments.js'
+import { DescribeQuorum } from './describe-quorum.js'
 
 export { ApiVersions } from './api-versions.js'
 export { Metadata } from './metadata.js'
@@ -84,6 +89,11 @@ export { AlterUserScramCredentials } from './alter-user-scram-credentials.js'
 export { DescribeClientQuotas } from './describe-client-quotas.js'
 export { AlterClientQuotas } from './alter-client-quotas.js'
 export { DescribeProducers } from './describe-producers.js'
+export { DescribeLogDirs } from './describe-log-dirs.js'
+export { ElectLeaders } from './elect-leaders.js'
+export { AlterPartitionReassignments } from './alter-partition-reassignments.js'
+export { ListPartitionReassignments } from './list-partition-reassignments.js'
+export { DescribeQuorum } from './describe-quorum.js'
 
 /** Every API this library speaks, indexed by API key. */
 export const ALL_APIS: readonly ApiSchema[] = [
@@ -93,7 +103,8 @@ export const ALL_APIS: readonly ApiSchema[] = [
   ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster, ConsumerGroupHeartbeat, ConsumerGroupDescribe, DeleteGroups, OffsetDelete,
   DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreatePartitions, DescribeTopicPartitions,
   DescribeUserScramCredentials, AlterUserScramCredentials,
-  DescribeClientQuotas, AlterClientQuotas, DescribeProducers
+  DescribeClientQuotas, AlterClientQuotas, DescribeProducers,
+  DescribeLogDirs, ElectLeaders, AlterPartitionReassignments, ListPartitionReassignments, DescribeQuorum
 ]
 
 const byKey = new Map<number, ApiSchema>(ALL_APIS.map(a => [a.key, a]))

@@ -42,9 +42,17 @@ export const DELIBERATE: Deliberate[] = [
       'Clients ask again either way; once Kafka has created it, both answer alike (stillMissing, autoCreated).'
   },
   {
-    case: 'ApiVersions at a version nobody speaks (KIP-511)',
-    path: /^v99\.apiKeys\[0\]\.maxVersion: kafka 5, fake 4$/,
-    reason: 'The fake serves ApiVersions v0-4: v5 (KIP-1242) is not declared (see test-interop/protocol/deliberate-differences.ts).'
+    case: 'DescribeLogDirs v1-5 for named partitions, after a produce',
+    path: /^v[1-5]\.results\[0\]\.(logDir|totalBytes|usableBytes): kafka /,
+    reason: 'Each broker reports its own log directory and that volume\'s size: Kafka its log.dirs, the fake its --data ' +
+      'directory or /var/lib/kafka-direct/broker-N for in-memory logs (whose volume is the process\'s memory).'
+  },
+  {
+    case: 'DescribeQuorum v0-2: one voter leading, and a request for another partition',
+    path: /^v2\.(partition\.currentVoters\[0\]\.hasDirectoryId: kafka false, fake true|nodes\[0\]\.listeners\[0\]\.name: kafka "CONTROLLER", fake "PLAINTEXT")$/,
+    reason: 'The harness\'s Kafka has static voters (controller.quorum.voters), which carry no directory id; the fake ' +
+      'models a dynamic quorum (KIP-853) with one. It has no controller listener: its voter is listed with the listener ' +
+      'clients reach it on.'
   },
   {
     case: 'Client requests captured from kcat, kafkajs and kafka-python, replayed (Produce v3+, ListOffsets, Fetch)',

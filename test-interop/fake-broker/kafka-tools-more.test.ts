@@ -11,7 +11,7 @@ import { runProcess } from './helpers.js'
 // More of Kafka's command-line tools against the fake broker (kafka-tools.test.ts has the console clients, groups,
 // topics and offsets; split in two so that each file stays well inside tap's per-file timeout with JVMs starting
 // on a busy machine): kafka-broker-api-versions, kafka-cluster, the perf tools, offset resets, kafka-delete-records,
-// topic deletion, and tools whose APIs the fake broker does not serve.
+// topic deletion, kafka-log-dirs and kafka-metadata-quorum.
 
 // A cold first run resolves Kafka's jars from Maven, and each tool is a JVM start: on a busy 2-core machine that
 // can outlast tap's 120 s per-file default.
@@ -74,12 +74,13 @@ t.test('kafka-broker-api-versions, kafka-cluster, kafka-delete-records, offset r
   t.equal(gone.code, 0, 'kafka-topics --delete: exits 0', { stderr: gone.stderr })
   t.notOk(cluster.state.topics.has('perf'), 'the topic is deleted')
 
-  // Tools whose APIs the fake broker does not serve: each says which, at once.
-  for (const [name, args, api] of [
-    ['logDirs', ['--bootstrap-server', b, '--describe'], 'DESCRIBE_LOG_DIRS'],
-    ['metadataQuorum', ['--bootstrap-server', b, 'describe', '--status'], 'DESCRIBE_QUORUM']
-  ] as const) {
-    const r = await run(name, [...args])
-    t.match(r.lines.join('\n') + r.stderr, new RegExp(`does not support ${api}`), `${name}: ${api} is not served`)
-  }
+  // kafka-log-dirs and kafka-metadata-quorum (DescribeLogDirs, DescribeQuorum): served since the replica APIs.
+  const dirs = await run('logDirs', ['--bootstrap-server', b, '--describe'])
+  t.equal(dirs.code, 0, 'kafka-log-dirs: exits 0', { stderr: dirs.stderr })
+  const described = JSON.parse(dirs.lines.at(-1) ?? '{}') as { brokers: Array<{ broker: number, logDirs: Array<{ logDir: string, error: unknown, partitions: Array<{ partition: string }> }> }> }
+  t.same(described.brokers.map(x => [x.broker, x.logDirs.map(d => [d.logDir, d.error])]), [1, 2].map(id => [id, [[`/var/lib/kafka-direct/broker-${id}`, null]]]))
+  const quorum = await run('metadataQuorum', ['--bootstrap-server', b, 'describe', '--status'])
+  t.equal(quorum.code, 0, 'kafka-metadata-quorum: exits 0', { stderr: quorum.stderr })
+  t.match(quorum.lines.join('\n'), /LeaderId:\s+1\n.*LeaderEpoch:\s+1\n/s)
+  t.match(quorum.lines.join('\n'), /CurrentObservers:\s+\[\{"id": 2, /)
 })

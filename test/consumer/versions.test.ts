@@ -12,7 +12,7 @@ import { apiVersionsBody, startRawBroker } from './raw-broker.js'
 t.test('each API uses the highest version both sides speak', async t => {
   const table = new VersionTable(new Map([[3, { min: 0, max: 8 }], [18, { min: 0, max: 9 }]]))
   t.equal(table.pick(Metadata), 8, 'broker max below ours')
-  t.equal(table.pick(ApiVersions), 4, 'our max below the broker\'s')
+  t.equal(table.pick(ApiVersions), 5, 'our max below the broker\'s')
 })
 
 t.test('a maxVersions pin caps the version, by API name or key', async t => {
@@ -92,4 +92,13 @@ t.test('a connection whose broker shares no Metadata version is refused on use, 
   const conn = await BrokerConnection.open({ host: '127.0.0.1', port: broker.port })
   t.teardown(async () => await conn.close())
   await t.rejects(conn.request(Metadata, undefined, { topics: [] }), { name: 'UnsupportedVersionError', api: 'Metadata' })
+})
+
+t.test('the handshake sends ApiVersions v4 though v5 is known (KIP-1242 adds nothing it uses), v5 when configured', async t => {
+  const sent: number[] = []
+  const answer = async (version: number): Promise<any> => { sent.push(version); return { correlationId: 1, version, body: apiVersionsBody([[18, 0, 5], [3, 0, 12]]) } }
+  await negotiateVersions(answer)
+  await negotiateVersions(answer, { maxVersions: { apiversions: 5 } })
+  await negotiateVersions(answer, { maxVersions: { 18: 3 } })
+  t.same(sent, [4, 5, 3])
 })

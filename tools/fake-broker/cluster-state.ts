@@ -10,6 +10,8 @@ import { GroupCoordinator, type CommittedOffset } from './group-coordinator.js'
 import { ConsumerGroupCoordinator } from './consumer-group-coordinator.js'
 import type { MigrationPolicy } from './group-migration.js'
 import { PartitionLog } from './partition-log.js'
+import { Reassignments, type Reassignment } from './reassignments.js'
+import { MetadataQuorum } from './metadata-quorum.js'
 import { ScramCredentials } from './scram-credentials.js'
 import { QuotaStore } from './quotas/quota-store.js'
 import { ClientQuotas } from './quotas/client-quotas.js'
@@ -51,6 +53,8 @@ export interface PartitionState {
    */
   isr: number[]
   readonly log: PartitionLog
+  /** A reassignment in progress (AlterPartitionReassignments); `replicas` then holds old and new replicas. */
+  reassignment?: Reassignment
 }
 
 export interface TopicState {
@@ -91,6 +95,8 @@ export interface ClusterStateOptions {
    * give a function whose promise they resolve themselves, so muting is checked without waiting.
    */
   throttleWait?: (throttleTimeMs: number) => Promise<void>
+  /** How long a reassignment stays in progress at least (see reassignments.ts). Default 0. */
+  reassignmentDelayMs?: number
 }
 
 /** Kafka's rule for topic names (Topic.validate): at most 249 of [a-zA-Z0-9._-], not "." or "..". */
@@ -121,6 +127,10 @@ export class ClusterState {
   readonly quotas: ClientQuotas
   /** Groups of the consumer protocol (KIP-848); their committed offsets are kept by `groups`. */
   readonly consumerGroups: ConsumerGroupCoordinator
+  /** Partition reassignments in progress (AlterPartitionReassignments, ListPartitionReassignments). */
+  readonly reassignments: Reassignments
+  /** The KRaft quorum DescribeQuorum reports (metadata-quorum.ts). */
+  readonly quorum: MetadataQuorum
   private readonly topicsById = new Map<string, TopicState>()
   private nextProducerId = 1000n
   private topicCount = 0
@@ -129,6 +139,8 @@ export class ClusterState {
   constructor (brokers: BrokerInfo[], readonly options: ClusterStateOptions) {
     this.brokers = brokers
     this.quotas = new ClientQuotas(new QuotaStore(() => { this.save() }), options.quotaWindows)
+    this.reassignments = new Reassignments(this, options.reassignmentDelayMs ?? 0)
+    this.quorum = new MetadataQuorum(this)
     this.groups = new GroupCoordinator({
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
       minSessionTimeoutMs: options.groupMinSessionTimeoutMs,
@@ -347,6 +359,8 @@ export class ClusterState {
         }
       }
     }
+    // A reassignment waiting for this broker's new replica to catch up can now complete.
+    this.reassignments.completeReady()
   }
 
   /** The broker coordinating a group: a stable hash of its id over the live brokers (like __consumer_offsets). */
@@ -365,6 +379,7 @@ export class ClusterState {
   }
 
   close (): void {
+    this.reassignments.close()
     this.groups.close()
     this.transactions.close()
     this.consumerGroups.close()

@@ -104,6 +104,12 @@ export interface FakeClusterOptions {
    * tests give one they resolve themselves (virtual time).
    */
   throttleWait?: (throttleTimeMs: number) => Promise<void>
+  /**
+   * How long a partition reassignment (AlterPartitionReassignments) stays in progress at least, so that a test can
+   * see it in ListPartitionReassignments. Default 0: it completes at once when its new replicas are live, as
+   * Kafka's does for a small partition; a new replica on a stopped broker holds it until that broker starts.
+   */
+  reassignmentDelayMs?: number
   /** log.retention.check.interval.ms: how often retention runs on its own. Default 300000, as Kafka. */
   retentionCheckIntervalMs?: number
   /**
@@ -196,6 +202,7 @@ export class FakeCluster {
       clock: opts.clock,
       quotaWindows: opts.quotaWindows,
       throttleWait: opts.throttleWait,
+      reassignmentDelayMs: opts.reassignmentDelayMs,
       // maxMessageBytes is the broker's message.max.bytes, the default of every topic's max.message.bytes.
       brokerConfigs: opts.maxMessageBytes === undefined ? opts.brokerConfigs : { 'message.max.bytes': String(opts.maxMessageBytes), ...opts.brokerConfigs }
     })

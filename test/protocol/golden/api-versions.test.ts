@@ -18,7 +18,7 @@ t.test('ApiVersions v2 request (classic, header v1) matches the spec bytes', asy
   const decoded = decodeRequest(frame.subarray(4))
   t.equal(decoded.api.name, 'ApiVersions')
   t.same(decoded.header, { apiKey: 18, apiVersion: 2, correlationId: 7, clientId: 'kd' })
-  t.same(decoded.body, { clientSoftwareName: '', clientSoftwareVersion: '' })
+  t.same(decoded.body, { clientSoftwareName: '', clientSoftwareVersion: '', clusterId: null, nodeId: -1 }, 'fields of later versions take their defaults')
   t.equal(toHex(encodeRequest(ApiVersions, 2, { correlationId: 7, clientId: 'kd' }, {})), toHex(frame))
 })
 
@@ -65,8 +65,31 @@ t.test('ApiVersions v3 request (flexible, header v2) matches the spec bytes', as
   const body = { clientSoftwareName: 'kafka-direct', clientSoftwareVersion: '0.1.0' }
   const decoded = decodeRequest(frame.subarray(4))
   t.same(decoded.header, { apiKey: 18, apiVersion: 3, correlationId: 8, clientId: 'kd' })
-  t.same(decoded.body, body)
+  t.same(decoded.body, { ...body, clusterId: null, nodeId: -1 })
   t.equal(toHex(encodeRequest(ApiVersions, 3, { correlationId: 8, clientId: 'kd' }, body)), toHex(frame))
+})
+
+t.test('ApiVersions v5 request (KIP-1242: the cluster id and node id the client expects) matches the spec bytes', async t => {
+  const frame = hex(`
+    00 00 00 2f             // size: 47 bytes follow
+    00 12                   // header.apiKey: 18
+    00 05                   // header.apiVersion: 5
+    00 00 00 09             // header.correlationId: 9
+    00 02 6b 64             // header.clientId: "kd"
+    00                      // header tagged fields: none
+    0d 6b 61 66 6b 61 2d 64 69 72 65 63 74  // clientSoftwareName: "kafka-direct"
+    06 30 2e 31 2e 30       // clientSoftwareVersion: "0.1.0"
+    0a 63 6c 75 73 74 65 72 2d 31  // clusterId: compact nullable string, length 9+1, "cluster-1" (v5+)
+    00 00 00 02             // nodeId: 2 (v5+)
+    00                      // body tagged fields: none
+  `)
+  const body = { clientSoftwareName: 'kafka-direct', clientSoftwareVersion: '0.1.0', clusterId: 'cluster-1', nodeId: 2 }
+  const decoded = decodeRequest(frame.subarray(4))
+  t.same(decoded.header, { apiKey: 18, apiVersion: 5, correlationId: 9, clientId: 'kd' })
+  t.same(decoded.body, body)
+  t.equal(toHex(encodeRequest(ApiVersions, 5, { correlationId: 9, clientId: 'kd' }, body)), toHex(frame))
+  const unnamed = decodeRequest(encodeRequest(ApiVersions, 5, { correlationId: 9, clientId: 'kd' }, { clientSoftwareName: 'a', clientSoftwareVersion: '1' }).subarray(4))
+  t.same([unnamed.body.clusterId, unnamed.body.nodeId], [null, -1], 'left out: null and -1, "not known"')
 })
 
 t.test('ApiVersions v3 response (flexible body, header v0) with tagged fields matches the spec bytes', async t => {

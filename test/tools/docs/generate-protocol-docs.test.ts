@@ -43,7 +43,7 @@ t.test('a page names types per version range, nullable and tagged versions, defa
   t.match(page, /\| `protocolName` \| v0-5: string; v6: compact string; v7-9: compact nullable string \| 0-9 \| 7-9 \| {2}\| "" \|/)
   t.match(page, /\| `members\[\]\.groupInstanceId` \| v5: nullable string; v6-9: compact nullable string \| 5-9 \| 5-9 \| {2}\| null \|/)
   const av = renderApiPage(ApiVersions, [])
-  t.match(av, /\| `finalizedFeaturesEpoch` \| int64 \| 3-4 \| {2}\| tag 1, 3-4 \| -1 \|/)
+  t.match(av, /\| `finalizedFeaturesEpoch` \| int64 \| 3-5 \| {2}\| tag 1, 3-5 \| -1 \|/)
   t.match(av, /always use header v0/)
 })
 

@@ -12,7 +12,7 @@ t.test('ApiVersions advertises exactly the handled APIs with their ranges, in ev
   t.teardown(() => cluster.stop())
   const client = await RawClient.connect(cluster.bootstrap)
   t.teardown(() => { client.close() })
-  for (let v = 0; v <= 4; v++) {
+  for (let v = 0; v <= 5; v++) {
     const res = await client.request(ApiVersions, v, { clientSoftwareName: 'test', clientSoftwareVersion: '1' })
     t.equal(res.errorCode, 0)
     t.same(res.apiKeys.map((k: any) => k.apiKey), [...HANDLERS.keys()].sort((a, b) => a - b), `v${v} lists every handler`)
@@ -20,6 +20,21 @@ t.test('ApiVersions advertises exactly the handled APIs with their ranges, in ev
     t.same([fetch.minVersion, fetch.maxVersion], [0, 17])
     const produce = res.apiKeys.find((k: any) => k.apiKey === 0)
     t.same([produce.minVersion, produce.maxVersion], [0, 12], 'Produce from v0: librdkafka 2.0 enables compression only when v0 is offered')
+  }
+})
+
+t.test('ApiVersions v5 (KIP-1242): the expected cluster and node are checked, both or neither', async t => {
+  const cluster = await FakeCluster.start({ brokers: 2 })
+  t.teardown(() => cluster.stop())
+  const client = await RawClient.connect(cluster.bootstrap)
+  t.teardown(() => { client.close() })
+  const ask = async (clusterId: string | null, nodeId: number): Promise<any> => await client.request(ApiVersions, 5, { clientSoftwareName: 'test', clientSoftwareVersion: '1', clusterId, nodeId })
+  const ok = await ask(cluster.state.clusterId, 1)
+  t.same([ok.errorCode, ok.apiKeys.length], [ErrorCode.NONE, HANDLERS.size])
+  t.equal((await ask(null, -1)).errorCode, ErrorCode.NONE, 'neither: no check')
+  for (const [clusterId, nodeId, code] of [['other', 1, ErrorCode.REBOOTSTRAP_REQUIRED], [cluster.state.clusterId, 2, ErrorCode.REBOOTSTRAP_REQUIRED], [null, 1, ErrorCode.INVALID_REQUEST], [cluster.state.clusterId, -1, ErrorCode.INVALID_REQUEST]] as const) {
+    const res = await ask(clusterId, nodeId)
+    t.same([res.errorCode, res.apiKeys, res.throttleTimeMs], [code, [], 0], `${String(clusterId)}/${nodeId}`)
   }
 })
 
@@ -42,7 +57,7 @@ t.test('an ApiVersions version above ours gets a v0 body with UNSUPPORTED_VERSIO
   t.equal(res.correlationId, 77)
   t.equal(res.body.errorCode, ErrorCode.UNSUPPORTED_VERSION)
   // Only ApiVersions' own range, as Kafka 4.4 answers (test-interop/differential/).
-  t.same(res.body.apiKeys, [{ apiKey: 18, minVersion: 0, maxVersion: 4 }])
+  t.same(res.body.apiKeys, [{ apiKey: 18, minVersion: 0, maxVersion: 5 }])
   // The connection stays usable.
   const md = await client.request(Metadata, 1, { topics: null })
   t.equal(md.brokers.length, 1)

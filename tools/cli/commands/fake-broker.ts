@@ -40,6 +40,7 @@ Runs a fake Kafka cluster on 127.0.0.1 until SIGINT/SIGTERM; prints the bootstra
   --auto-create            create unknown topics on Metadata and Produce
   --default-partitions N   partitions of auto-created topics (default 1)
   --rebalance-delay MS     group.initial.rebalance.delay.ms (default 0)
+  --reassignment-delay MS a partition reassignment stays in progress at least MS (default 0)
   --max-partitions N       partitions the cluster may hold in all (default 100000)
   --control                read fault-injection commands from stdin (see below)
   --sasl-user NAME:PASSWORD  require SASL authentication (a SASL_PLAINTEXT listener); repeatable
@@ -151,6 +152,7 @@ function parseOptions (argv: string[], log: (line: string) => void): CliOptions 
       'auto-create': { type: 'boolean', default: false },
       'default-partitions': { type: 'string', default: '1' },
       'rebalance-delay': { type: 'string', default: '0' },
+      'reassignment-delay': { type: 'string', default: '0' },
       'max-partitions': { type: 'string', default: '100000' },
       control: { type: 'boolean', default: false },
       'sasl-user': { type: 'string', multiple: true, default: [] },
@@ -200,6 +202,7 @@ function parseOptions (argv: string[], log: (line: string) => void): CliOptions 
     autoCreateTopics: values['auto-create'],
     defaultPartitions: integer('--default-partitions', values['default-partitions']!, 1),
     groupInitialRebalanceDelayMs: integer('--rebalance-delay', values['rebalance-delay']!, 0),
+    reassignmentDelayMs: integer('--reassignment-delay', values['reassignment-delay']!, 0),
     maxPartitions: integer('--max-partitions', values['max-partitions']!, 1),
     log,
     control: values.control === true

@@ -1,11 +1,16 @@
 import { ApiVersions } from '../../../protocol/apis/index.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { serve, type Handler } from '../handler.js'
 
-// ApiVersions (key 18), v0-4: the first request of every client. The reply lists, per API, exactly the version
-// range a handler serves here. Clients asking with a version above 4 are answered by the connection with a v0
+// ApiVersions (key 18), v0-5: the first request of every client. The reply lists, per API, exactly the version
+// range a handler serves here. Clients asking with a version above 5 are answered by the connection with a v0
 // body holding UNSUPPORTED_VERSION and ApiVersions' own range from this list (KIP-511), which is how librdkafka's
 // v3-then-fallback and newer clients find a version both sides speak.
+// v5 (KIP-1242), as Kafka 4.4's KafkaApis.handleApiVersionsRequest: a client names the cluster id and node id it
+// expects, both or neither (one alone: INVALID_REQUEST, ApiVersionsRequest.isValid); a cluster id that is not this
+// cluster's, or a node id that is not this broker's, answers REBOOTSTRAP_REQUIRED, so a client whose bootstrap
+// address now reaches another broker starts over. Error answers carry no API list (getErrorResponse).
 
 /** The apiKeys list: every served API with its range, in key order. */
 export function advertisedApis (handlers: ReadonlyMap<number, Handler>): Array<{ apiKey: number, minVersion: number, maxVersion: number }> {
@@ -14,8 +19,13 @@ export function advertisedApis (handlers: ReadonlyMap<number, Handler>): Array<{
     .sort((a, b) => a.apiKey - b.apiKey)
 }
 
-export const apiVersionsHandler = serve<Infer<typeof ApiVersions.request>>(ApiVersions, '0-4', (ctx): InferInput<typeof ApiVersions.response> => ({
-  errorCode: ctx.injectedError(),
-  apiKeys: advertisedApis(ctx.handlers),
-  throttleTimeMs: 0
-}))
+export const apiVersionsHandler = serve<Infer<typeof ApiVersions.request>>(ApiVersions, '0-5', (ctx): InferInput<typeof ApiVersions.response> => {
+  const { clusterId, nodeId } = ctx.body
+  const error = ctx.version < 5
+    ? ErrorCode.NONE
+    : (clusterId === null) !== (nodeId === -1)
+        ? ErrorCode.INVALID_REQUEST
+        : clusterId !== null && (clusterId !== ctx.cluster.clusterId || nodeId !== ctx.broker.id) ? ErrorCode.REBOOTSTRAP_REQUIRED : ErrorCode.NONE
+  if (error !== ErrorCode.NONE) return { errorCode: error, apiKeys: [], throttleTimeMs: 0 }
+  return { errorCode: ctx.injectedError(), apiKeys: advertisedApis(ctx.handlers), throttleTimeMs: 0 }
+})

@@ -38,6 +38,11 @@ import { describeTopicPartitionsHandler } from './75-describe-topic-partitions.j
 import { describeClientQuotasHandler } from './48-describe-client-quotas.js'
 import { alterClientQuotasHandler } from './49-alter-client-quotas.js'
 import { describeProducersHandler } from './61-describe-producers.js'
+import { describeLogDirsHandler } from './35-describe-log-dirs.js'
+import { electLeadersHandler } from './43-elect-leaders.js'
+import { alterPartitionReassignmentsHandler } from './45-alter-partition-reassignments.js'
+import { listPartitionReassignmentsHandler } from './46-list-partition-reassignments.js'
+import { describeQuorumHandler } from './55-describe-quorum.js'
 import { consumerGroupHeartbeatHandler } from './68-consumer-group-heartbeat.js'
 import { consumerGroupDescribeHandler } from './69-consumer-group-describe.js'
 
@@ -52,7 +57,9 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   describeConfigsHandler, alterConfigsHandler, createPartitionsHandler, incrementalAlterConfigsHandler, describeTopicPartitionsHandler,
   describeUserScramCredentialsHandler, alterUserScramCredentialsHandler,
   describeClientQuotasHandler, alterClientQuotasHandler, describeProducersHandler,
-  consumerGroupHeartbeatHandler, consumerGroupDescribeHandler
+  consumerGroupHeartbeatHandler, consumerGroupDescribeHandler,
+  describeLogDirsHandler, electLeadersHandler, alterPartitionReassignmentsHandler, listPartitionReassignmentsHandler,
+  describeQuorumHandler
 ].map((h: Handler) => [h.api.key, h]))
 
 /** HANDLERS plus SaslHandshake and SaslAuthenticate, for a cluster started with `sasl`: only it advertises them. */

@@ -12,7 +12,7 @@ t.test('fake-broker prints the bootstrap list first, serves until stopped, then 
   let cluster: FakeCluster | undefined
   let started!: () => void
   const up = new Promise<void>(resolve => { started = resolve })
-  const exit = run(['--brokers', '2', '--topic', 'a:3', '--topic', 'b', '--verbose'], {
+  const exit = run(['--brokers', '2', '--topic', 'a:3', '--topic', 'b', '--verbose', '--reassignment-delay', '5000'], {
     stdout: { write: s => out.push(s) },
     stderr: { write: s => err.push(s) },
     signal: ac.signal,
@@ -26,6 +26,11 @@ t.test('fake-broker prints the bootstrap list first, serves until stopped, then 
   const md = await c.request(Metadata, 1, { topics: null }, 'cli-test')
   c.close()
   t.same(md.topics.map((x: any) => [x.name, x.partitions.length]).sort(), [['a', 3], ['b', 1]])
+  // --reassignment-delay holds a move in progress.
+  const b0 = cluster!.state.partition('b', 0)!
+  const [kept, removed] = b0.replicas
+  cluster!.state.reassignments.start(b0, [kept])
+  t.same([[...b0.replicas], b0.reassignment?.removing], [[kept, removed], [removed]], 'without the delay the removal would be done at once')
   ac.abort()
   t.equal(await exit, 0)
   t.match(err.join(''), /client=cli-test Metadata v1/)
