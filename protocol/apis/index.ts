@@ -38,6 +38,9 @@ import { CreatePartitions } from './create-partitions.js'
 import { DescribeTopicPartitions } from './describe-topic-partitions.js'
 import { DescribeUserScramCredentials } from './describe-user-scram-credentials.js'
 import { AlterUserScramCredentials } from './alter-user-scram-credentials.js'
+import { DescribeAcls } from './describe-acls.js'
+import { CreateAcls } from './create-acls.js'
+import { DeleteAcls } from './delete-acls.js'
 
 export { ApiVersions } from './api-versions.js'
 export { Metadata } from './metadata.js'
@@ -78,6 +81,9 @@ export { CreatePartitions } from './create-partitions.js'
 export { DescribeTopicPartitions } from './describe-topic-partitions.js'
 export { DescribeUserScramCredentials } from './describe-user-scram-credentials.js'
 export { AlterUserScramCredentials } from './alter-user-scram-credentials.js'
+export { DescribeAcls } from './describe-acls.js'
+export { CreateAcls } from './create-acls.js'
+export { DeleteAcls } from './delete-acls.js'
 
 /** Every API this library speaks, indexed by API key. */
 export const ALL_APIS: readonly ApiSchema[] = [
@@ -86,7 +92,8 @@ export const ALL_APIS: readonly ApiSchema[] = [
   TxnOffsetCommit, DescribeTransactions, ListTransactions, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups,
   ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster, ConsumerGroupHeartbeat, ConsumerGroupDescribe, DeleteGroups, OffsetDelete,
   DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreatePartitions, DescribeTopicPartitions,
-  DescribeUserScramCredentials, AlterUserScramCredentials
+  DescribeUserScramCredentials, AlterUserScramCredentials,
+  DescribeAcls, CreateAcls, DeleteAcls
 ]
 
 const byKey = new Map<number, ApiSchema>(ALL_APIS.map(a => [a.key, a]))
