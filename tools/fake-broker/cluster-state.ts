@@ -10,6 +10,8 @@ import { GroupCoordinator, type CommittedOffset } from './group-coordinator.js'
 import { ConsumerGroupCoordinator } from './consumer-group-coordinator.js'
 import { PartitionLog } from './partition-log.js'
 import { ScramCredentials } from './scram-credentials.js'
+import { AclStore } from './acl-store.js'
+import { Authorizer, type AuthorizerOptions } from './authorizer.js'
 
 // The cluster as the handlers see it: brokers, topics, partitions with their leaders and logs, and the group
 // coordinator. Every broker of a fake cluster shares this one state, the way a real cluster shares its metadata
@@ -78,6 +80,8 @@ export interface ClusterStateOptions {
   clock?: () => number
   /** Static broker configs (server.properties), reported as STATIC_BROKER_CONFIG; validated by ConfigStore. */
   brokerConfigs?: Readonly<Record<string, string>>
+  /** Enforce ACLs (authorizer.class.name set); without it every request is allowed and the ACL APIs answer SECURITY_DISABLED. */
+  authorizer?: AuthorizerOptions
 }
 
 /** Kafka's rule for topic names (Topic.validate): at most 249 of [a-zA-Z0-9._-], not "." or "..". */
@@ -103,6 +107,10 @@ export class ClusterState {
   readonly configs: ConfigStore
   /** SCRAM credentials changed at run time (AlterUserScramCredentials). */
   readonly scram = new ScramCredentials()
+  /** The ACLs (CreateAcls, DescribeAcls, DeleteAcls), enforced when `authorizer` is set. */
+  readonly acls = new AclStore()
+  /** Set when the cluster was started with `authorizer`: see access-check.ts. */
+  readonly authorizer: Authorizer | undefined
   /** Groups of the consumer protocol (KIP-848); their committed offsets are kept by `groups`. */
   readonly consumerGroups: ConsumerGroupCoordinator
   private readonly topicsById = new Map<string, TopicState>()
@@ -112,6 +120,7 @@ export class ClusterState {
 
   constructor (brokers: BrokerInfo[], readonly options: ClusterStateOptions) {
     this.brokers = brokers
+    this.authorizer = options.authorizer === undefined ? undefined : new Authorizer(options.authorizer, this.acls)
     this.groups = new GroupCoordinator({
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
       minSessionTimeoutMs: options.groupMinSessionTimeoutMs,

@@ -10,6 +10,7 @@ import { expandIsr, moveLeaderToLaggingReplica, shrinkIsr, uncleanLeaderElection
 import { HANDLERS, SASL_HANDLERS } from './handlers/index.js'
 import { listenerPort, resolveListeners, type Listener, type ListenerSpec } from './listeners.js'
 import { SaslServer, type SaslServerOptions } from './sasl.js'
+import type { AuthorizerOptions } from './authorizer.js'
 import { generateSelfSignedCert } from './self-signed-cert.js'
 
 // A Kafka cluster in the test process: N brokers, each a real TCP listener on 127.0.0.1, sharing one cluster
@@ -89,6 +90,12 @@ export interface FakeClusterOptions {
   clock?: () => number
   /** log.retention.check.interval.ms: how often retention runs on its own. Default 300000, as Kafka. */
   retentionCheckIntervalMs?: number
+  /**
+   * Enforce ACLs as a Kafka broker with StandardAuthorizer does: `superUsers` ("User:admin") bypass the checks, and
+   * `allowEveryoneIfNoAclFound` (default false) allows what no ACL covers. SASL users are "User:<name>", clients of
+   * listeners without SASL "User:ANONYMOUS". Without it, everything is allowed and the ACL APIs answer SECURITY_DISABLED.
+   */
+  authorizer?: AuthorizerOptions
   /** Where to write log lines (closed connections and why; with `verbose`, every request). */
   log?: (line: string) => void
   /** Log every request: API, version, client id, topic-partitions and the answer's error codes. */
@@ -170,6 +177,7 @@ export class FakeCluster {
       log: opts.log,
       clusterId: opts.clusterId,
       clock: opts.clock,
+      authorizer: opts.authorizer,
       // maxMessageBytes is the broker's message.max.bytes, the default of every topic's max.message.bytes.
       brokerConfigs: opts.maxMessageBytes === undefined ? opts.brokerConfigs : { 'message.max.bytes': String(opts.maxMessageBytes), ...opts.brokerConfigs }
     })

@@ -3,6 +3,8 @@ import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
+import { AclOperation } from '../../../protocol/acl-codes.js'
+import { groupAuthError } from '../access-check.js'
 
 // JoinGroup (key 11), v0-9: the first half of a rebalance (see ../group-coordinator.ts). v1 adds
 // rebalanceTimeoutMs (v0 uses the session timeout for both, KIP-62). v4 makes new members join twice: first
@@ -18,7 +20,8 @@ export const joinGroupHandler = serve<Req>(JoinGroup, '0-9', async (ctx): Promis
   // A consumer-protocol group (KIP-848) with members: Kafka 4 can convert members between the protocols; the
   // fake cannot, and refuses the classic member. An empty consumer group gives way to a classic one, as in Kafka.
   const consumerGroups = ctx.cluster.consumerGroups
-  const error = coordinatorError(ctx, body.groupId) || (consumerGroups.hasMembers(body.groupId) ? ErrorCode.INCONSISTENT_GROUP_PROTOCOL : 0)
+  // READ on the group first (KafkaApis.handleJoinGroupRequest).
+  const error = groupAuthError(ctx, AclOperation.READ, body.groupId) || coordinatorError(ctx, body.groupId) || (consumerGroups.hasMembers(body.groupId) ? ErrorCode.INCONSISTENT_GROUP_PROTOCOL : 0)
   if (error === 0 && consumerGroups.has(body.groupId)) consumerGroups.deleteGroup(body.groupId)
   const nameOrEmpty = (s: string | null): string | null => version >= 7 ? s : (s ?? '')
   if (error !== 0) {

@@ -3,6 +3,8 @@ import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
+import { AclOperation } from '../../../protocol/acl-codes.js'
+import { groupAuthError } from '../access-check.js'
 
 // SyncGroup (key 14), v0-5: the second half of a rebalance. The leader sends every member's assignment; each
 // member's request is answered with its own once the leader's has arrived. v3 adds groupInstanceId (KIP-345),
@@ -13,7 +15,7 @@ type Res = InferInput<typeof SyncGroup.response>
 
 export const syncGroupHandler = serve<Req>(SyncGroup, '0-5', async (ctx): Promise<Res> => {
   const { body } = ctx
-  const error = coordinatorError(ctx, body.groupId) ||
+  const error = groupAuthError(ctx, AclOperation.READ, body.groupId) || coordinatorError(ctx, body.groupId) ||
     (ctx.cluster.groups.fencedInstance(body.groupId, body.memberId, body.groupInstanceId) ? ErrorCode.FENCED_INSTANCE_ID : 0)
   if (error !== 0) return { throttleTimeMs: 0, errorCode: error, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) }
   const r = await ctx.cluster.groups.sync({

@@ -23,6 +23,9 @@ import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn.js'
 import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn.js'
 import { endTxnHandler } from './26-end-txn.js'
 import { txnOffsetCommitHandler } from './28-txn-offset-commit.js'
+import { describeAclsHandler } from './29-describe-acls.js'
+import { createAclsHandler } from './30-create-acls.js'
+import { deleteAclsHandler } from './31-delete-acls.js'
 import { describeTransactionsHandler } from './65-describe-transactions.js'
 import { listTransactionsHandler } from './66-list-transactions.js'
 import { saslAuthenticateHandler } from './36-sasl-authenticate.js'
@@ -48,6 +51,7 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   offsetDeleteHandler,
   describeConfigsHandler, alterConfigsHandler, createPartitionsHandler, incrementalAlterConfigsHandler, describeTopicPartitionsHandler,
   describeUserScramCredentialsHandler, alterUserScramCredentialsHandler,
+  describeAclsHandler, createAclsHandler, deleteAclsHandler,
   consumerGroupHeartbeatHandler, consumerGroupDescribeHandler
 ].map((h: Handler) => [h.api.key, h]))
 
