@@ -41,3 +41,19 @@ export function authorizedNames (ctx: RequestContext, operation: number, resourc
 export function groupAuthError (ctx: RequestContext, operation: number, groupId: string): number {
   return authorized(ctx, operation, ResourceType.GROUP, groupId) ? ErrorCode.NONE : ErrorCode.GROUP_AUTHORIZATION_FAILED
 }
+
+/** DescribeConfigs/AlterConfigs resource types (ConfigResource.Type), which differ from the ACL resource types. */
+const CONFIG_TOPIC = 2
+const CONFIG_BROKER = 4
+const CONFIG_BROKER_LOGGER = 8
+
+/**
+ * The authorization error for `operation` (DESCRIBE_CONFIGS, ALTER_CONFIGS) on a config resource, or 0: a topic's
+ * configs need it on the topic (TOPIC_AUTHORIZATION_FAILED), a broker's on the cluster (CLUSTER_AUTHORIZATION_FAILED),
+ * as KafkaApis and ConfigHelper check them.
+ */
+export function configAuthError (ctx: RequestContext, operation: number, configResourceType: number, name: string): number {
+  if (configResourceType === CONFIG_TOPIC) return authorized(ctx, operation, ResourceType.TOPIC, name) ? ErrorCode.NONE : ErrorCode.TOPIC_AUTHORIZATION_FAILED
+  if (configResourceType === CONFIG_BROKER || configResourceType === CONFIG_BROKER_LOGGER) return clusterAuthorized(ctx, operation) ? ErrorCode.NONE : ErrorCode.CLUSTER_AUTHORIZATION_FAILED
+  return ErrorCode.NONE
+}

@@ -3,6 +3,8 @@ import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { configTarget } from '../configs/config-resource.js'
 import { serve } from '../handler.js'
+import { AclOperation } from '../../../protocol/acl-codes.js'
+import { configAuthError } from '../access-check.js'
 
 // DescribeConfigs (key 32), v1-4 (every version Kafka 4.x defines; v0 is gone, KIP-896): each topic's configs
 // with their effective values and sources, or this broker's own configs (resource name = its id; "" lists the
@@ -21,6 +23,8 @@ export const describeConfigsHandler = serve<Req>(DescribeConfigs, '1-4', (ctx): 
       const base = { resourceType: r.resourceType, resourceName: r.resourceName }
       const injected = ctx.injectedError(r.resourceType === 2 ? r.resourceName : undefined)
       if (injected !== 0) return { ...base, errorCode: injected, errorMessage: 'injected fault', configs: [] }
+      const refused = configAuthError(ctx, AclOperation.DESCRIBE_CONFIGS, r.resourceType, r.resourceName)
+      if (refused !== 0) return { ...base, errorCode: refused, errorMessage: null, configs: [] }
       const target = configTarget(cluster, r.resourceType, r.resourceName, broker.id)
       if (target.kind === 'error') return { ...base, ...target.result, configs: [] }
       const configs = target.kind === 'topic'
