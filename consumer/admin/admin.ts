@@ -4,6 +4,7 @@ import { KafkaClient } from '../cluster.js'
 import type { ClusterMetadata, TopicInfo } from '../cluster-metadata.js'
 import type { ConfigInput, ConsumerConfig } from '../config.js'
 import { alterConfigs, describeConfigs, incrementalAlterConfigs, type ConfigOp, type ConfigResource, type ConfigResourceResult, type DescribeConfigsOptions, type DescribedConfigs } from './configs.js'
+import { createAcls, deleteAcls, describeAcls, type Acl, type AclCreateResult, type AclDeleteResult, type AclFilter } from './acls.js'
 import { alterScramUsers, describeScramUsers, type ScramChange, type ScramUser } from './scram-users.js'
 import { deleteRecords, listOffsets, type OffsetSpec, type PartitionOffset, type PartitionOffsetResult } from './records.js'
 import { createPartitions, createTopics, deleteTopics, type AdminCallOptions, type CreatedTopic, type NewTopic, type TopicResult } from './topics.js'
@@ -114,6 +115,21 @@ export class Admin {
   /** Adds or replaces (`password`) and deletes (`delete: true`) SCRAM credentials; one result per user. */
   async alterScramUsers (changes: readonly ScramChange[]): Promise<Array<{ user: string, error: KafkaError | null }>> {
     return await alterScramUsers(this.client, await this.anyNode(), changes)
+  }
+
+  /** Creates ACLs (needs ALTER on the cluster); one result per ACL, in order. */
+  async createAcls (acls: readonly Acl[]): Promise<AclCreateResult[]> {
+    return await createAcls(this.client, await this.anyNode(), acls)
+  }
+
+  /** The ACLs a filter selects (every ACL with `{}`); needs DESCRIBE on the cluster. */
+  async describeAcls (filter: AclFilter = {}): Promise<Acl[]> {
+    return await describeAcls(this.client, await this.anyNode(), filter)
+  }
+
+  /** Deletes what each filter selects; per filter, its error and the ACLs it deleted. */
+  async deleteAcls (filters: readonly AclFilter[]): Promise<AclDeleteResult[]> {
+    return await deleteAcls(this.client, await this.anyNode(), filters)
   }
 
   /** A broker to send cluster-wide calls to: in KRaft any broker forwards them to the controller (KIP-590). */

@@ -4,3 +4,4 @@ export type { NewTopic, CreatedTopic, TopicResult, AdminCallOptions } from './to
 export { type ConfigResource, type ConfigResourceType, type ConfigEntry, type DescribedConfigs, type ConfigResourceResult, type ConfigOp, type DescribeConfigsOptions } from './configs.js'
 export type { ScramUser, ScramChange } from './scram-users.js'
 export type { PartitionOffset, PartitionOffsetResult, OffsetSpec } from './records.js'
+export type { Acl, AclFilter, AclCreateResult, AclDeleteResult } from './acls.js'
