@@ -71,14 +71,15 @@ function topicsByName (ctx: RequestContext<Req>, requested: TopicReq[]): TopicRe
   const allowAuto = version < 4 || body.allowAutoTopicCreation
   // Authorization as KafkaApis.handleTopicMetadataRequest: a topic the caller may not DESCRIBE is answered
   // TOPIC_AUTHORIZATION_FAILED whether it exists or not; one that would be auto-created needs CREATE on the
-  // cluster or on the topic. Kafka lists these refusals after the topics it describes.
-  const refused: TopicRes[] = []
-  const refuse = (name: string): void => { refused.push({ errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name, topicId: ZERO_UUID, isInternal: false, partitions: [] }) }
+  // cluster or on the topic. Kafka lists these refusals after the topics it describes, those for CREATE first.
+  const refusedCreate: TopicRes[] = []
+  const refusedDescribe: TopicRes[] = []
+  const refuse = (list: TopicRes[], name: string): void => { list.push({ errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name, topicId: ZERO_UUID, isInternal: false, partitions: [] }) }
   const mayCreate = (name: string): boolean => clusterAuthorized(ctx, AclOperation.CREATE) || authorized(ctx, AclOperation.CREATE, ResourceType.TOPIC, name)
   const described = requested.flatMap((req): TopicRes[] => {
-    if (req.name !== null && !authorized(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, req.name)) { refuse(req.name); return [] }
+    if (req.name !== null && !authorized(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, req.name)) { refuse(refusedDescribe, req.name); return [] }
     let topic = req.name !== null ? cluster.topics.get(req.name) : cluster.topicById(req.topicId)
-    if (topic === undefined && req.name !== null && allowAuto && cluster.options.autoCreateTopics && !mayCreate(req.name)) { refuse(req.name); return [] }
+    if (topic === undefined && req.name !== null && allowAuto && cluster.options.autoCreateTopics && !mayCreate(req.name)) { refuse(refusedCreate, req.name); return [] }
     if (topic === undefined && req.name !== null && allowAuto) topic = cluster.autoCreate(req.name)
     if (topic !== undefined) return [describeTopic(ctx, topic)]
     const invalid = req.name !== null && ClusterState.topicNameError(req.name) !== 0
@@ -89,7 +90,7 @@ function topicsByName (ctx: RequestContext<Req>, requested: TopicReq[]): TopicRe
       partitions: []
     }]
   })
-  return [...described, ...refused]
+  return [...described, ...refusedCreate, ...refusedDescribe]
 }
 
 function describeTopic (ctx: RequestContext<Req>, t: TopicState): TopicRes {
