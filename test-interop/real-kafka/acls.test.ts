@@ -1,0 +1,138 @@
+import t from 'tap'
+import { Admin, type Acl, type AclFilter } from '../../consumer/admin/index.js'
+import { KafkaClient } from '../../consumer/cluster.js'
+import {
+  CreateTopics, DescribeAcls, DescribeConfigs, Fetch, FindCoordinator, InitProducerId, JoinGroup, ListOffsets, Metadata,
+  OffsetCommit, OffsetFetch, Produce
+} from '../../protocol/apis/index.js'
+import { encodeRecordBatch } from '../../protocol/records/index.js'
+import { FakeCluster } from '../../tools/fake-broker/index.js'
+import { realKafkaFor, realKafkaSkip } from './start-kafka.js'
+
+// ACLs on real Kafka 4.4 (KRaft, StandardAuthorizer, super.users) and on the fake broker started alike: our Admin
+// creates, describes and deletes the same ACLs on both, and a user with some of them sends the same requests to
+// both, over SASL_PLAINTEXT; every answer (ACL lists, per-ACL errors and messages, authorization error codes per
+// topic, group and transactional id) must be the same. A differential test for the authorizer.
+
+t.setTimeout(600_000)
+const skip = await realKafkaSkip()
+
+const USERS = { admin: 'admin-secret', alice: 'alice-secret' }
+const ZERO_UUID = '00000000-0000-0000-0000-000000000000'
+
+function sasl (bootstrap: string, user: keyof typeof USERS): Record<string, string | number> {
+  return { 'bootstrap.servers': bootstrap, 'security.protocol': 'sasl_plaintext', 'sasl.mechanism': 'PLAIN', 'sasl.username': user, 'sasl.password': USERS[user], retries: 0 }
+}
+
+const allow = (over: Partial<Acl>): Acl => ({ resourceType: 'TOPIC', resourceName: 'acl-t', patternType: 'LITERAL', principal: 'User:alice', host: '*', operation: 'READ', permissionType: 'ALLOW', ...over })
+const ACLS: Acl[] = [
+  allow({}),
+  allow({ resourceName: 'acl-', patternType: 'PREFIXED', operation: 'WRITE' }),
+  allow({ resourceName: 'acl-secret', operation: 'WRITE', permissionType: 'DENY' }),
+  allow({ resourceType: 'GROUP', resourceName: 'g-', patternType: 'PREFIXED' }),
+  allow({ resourceType: 'CLUSTER', resourceName: 'not-the-cluster' }),
+  allow({ resourceName: '' }),
+  allow({ patternType: 'MATCH' }),
+  allow({ operation: 'ANY' })
+]
+const FILTERS: AclFilter[] = [
+  {},
+  { resourceType: 'TOPIC', resourceName: 'acl-t', patternType: 'MATCH' },
+  { resourceType: 'TOPIC', resourceName: 'acl-secret', patternType: 'MATCH' },
+  { patternType: 'PREFIXED' },
+  { principal: 'User:alice', operation: 'WRITE' },
+  { resourceType: 'GROUP', resourceName: 'g-', patternType: 'ANY' },
+  { resourceType: 'TOPIC', resourceName: 'acl-t', patternType: 'LITERAL', permissionType: 'DENY' }
+]
+
+const text = (a: Acl): string => `${a.resourceType}:${a.patternType}:${a.resourceName} ${a.permissionType} ${a.principal}@${a.host} ${a.operation}`
+const sorted = (acls: Acl[]): string[] => acls.map(text).sort()
+
+/** Polls until `check` holds: ACL changes reach a KRaft broker's authorizer through the metadata log, a moment later. */
+async function until (what: string, check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+/** The same script on any cluster; returns what the test compares. */
+async function script (bootstrap: string): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {}
+  const admin = await Admin.connect(sasl(bootstrap, 'admin'))
+  const alice = new KafkaClient(sasl(bootstrap, 'alice'))
+  try {
+    await admin.createTopics([{ name: 'acl-t', partitions: 1, replicationFactor: 1 }, { name: 'acl-secret', partitions: 1, replicationFactor: 1 }])
+    await until('the topics\' leaders', async () => (await admin.describeTopics(['acl-t', 'acl-secret'])).every(x => x.partitions.length === 1 && x.partitions[0].leader >= 0))
+    const created = await admin.createAcls(ACLS)
+    out.created = created.map(r => [text(r.acl), r.error?.errorName ?? null, r.error?.message ?? null])
+    await until('the ACLs on the broker', async () => (await admin.describeAcls()).length === 4)
+    for (const [i, f] of FILTERS.entries()) out[`describe ${i}`] = sorted(await admin.describeAcls(f))
+
+    await alice.connect()
+    const node = alice.knownBrokers()[0].nodeId
+    const ask = async <B>(api: Parameters<KafkaClient['request']>[1], maxVersion: number, body: B): Promise<any> => (await alice.request(node, api, body as any, { maxVersion })).body
+    const md = await ask(Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })
+    out.metadataAll = md.topics.map((x: { name: string }) => x.name).sort()
+    const named = await ask(Metadata, 12, { topics: ['acl-secret', 'acl-t', 'nope'].map(name => ({ name, topicId: ZERO_UUID })), allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false })
+    out.metadataNamed = named.topics.map((x: { name: string, errorCode: number }) => [x.name, x.errorCode])
+    const records = (): Buffer => encodeRecordBatch([{ value: 'x' }])
+    const produced = await ask(Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: ['acl-t', 'acl-secret', 'nope'].map(name => ({ name, partitionData: [{ index: 0, records: records() }] })) })
+    out.produce = produced.responses.map((r: { name: string, partitionResponses: Array<{ errorCode: number }> }) => [r.name, r.partitionResponses[0].errorCode]).sort()
+    const fetchTopic = (topic: string): unknown => ({ topic, partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 16, currentLeaderEpoch: -1, lastFetchedEpoch: -1, logStartOffset: -1n }] })
+    const fetched = await ask(Fetch, 12, { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 16, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics: ['acl-t', 'acl-secret', 'nope'].map(fetchTopic), forgottenTopicsData: [], rackId: '' })
+    out.fetch = fetched.responses.map((r: { topic: string, partitions: Array<{ errorCode: number }> }) => [r.topic, r.partitions[0].errorCode]).sort()
+    const listed = await ask(ListOffsets, 7, { replicaId: -1, isolationLevel: 0, topics: ['acl-t', 'acl-secret', 'nope'].map(name => ({ name, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n }] })) })
+    out.listOffsets = listed.topics.map((r: { name: string, partitions: Array<{ errorCode: number }> }) => [r.name, r.partitions[0].errorCode]).sort()
+    const coordinators = await ask(FindCoordinator, 4, { keyType: 0, coordinatorKeys: ['g-1', 'h'] })
+    out.findCoordinator = coordinators.coordinators.map((c: { key: string, errorCode: number }) => [c.key, c.errorCode])
+    const txnCoordinator = await ask(FindCoordinator, 4, { keyType: 1, coordinatorKeys: ['tx'] })
+    out.findTxnCoordinator = txnCoordinator.coordinators.map((c: { key: string, errorCode: number }) => [c.key, c.errorCode])
+    const commit = async (groupId: string): Promise<unknown> => {
+      const r = await ask(OffsetCommit, 8, { groupId, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, topics: ['acl-t', 'acl-secret'].map(name => ({ name, partitions: [{ partitionIndex: 0, committedOffset: 0n, committedLeaderEpoch: -1, committedMetadata: null }] })) })
+      return r.topics.map((x: { name: string, partitions: Array<{ errorCode: number }> }) => [x.name, x.partitions[0].errorCode]).sort()
+    }
+    out.commitAllowedGroup = await commit('g-1')
+    out.commitOtherGroup = await commit('h')
+    const offsets = await ask(OffsetFetch, 8, { groups: [{ groupId: 'g-1', topics: null }, { groupId: 'g-1', topics: [{ name: 'acl-secret', partitionIndexes: [0] }, { name: 'acl-t', partitionIndexes: [0] }] }, { groupId: 'h', topics: null }], requireStable: false })
+    out.offsetFetch = offsets.groups.map((g: { groupId: string, errorCode: number, topics: Array<{ name: string, partitions: Array<{ errorCode: number, committedOffset: bigint }> }> }) =>
+      [g.groupId, g.errorCode, g.topics.map(x => [x.name, x.partitions[0].errorCode, String(x.partitions[0].committedOffset)]).sort()])
+    const join = await ask(JoinGroup, 9, { groupId: 'h', sessionTimeoutMs: 10000, rebalanceTimeoutMs: 10000, memberId: '', groupInstanceId: null, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }], reason: null })
+    out.joinOtherGroup = join.errorCode
+    out.initIdempotent = (await ask(InitProducerId, 5, { transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 })).errorCode
+    out.initTransactional = (await ask(InitProducerId, 5, { transactionalId: 'tx', transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 })).errorCode
+    out.describeAclsAsAlice = (await ask(DescribeAcls, 3, { resourceTypeFilter: 1, resourceNameFilter: null, patternTypeFilter: 1, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1 })).errorCode
+    const createdTopics = await ask(CreateTopics, 7, { topics: [{ name: 'acl-new', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: true })
+    out.createTopicAsAlice = createdTopics.topics.map((x: { name: string, errorCode: number }) => [x.name, x.errorCode])
+    const configs = await ask(DescribeConfigs, 4, { resources: [{ resourceType: 2, resourceName: 'acl-t', configurationKeys: ['retention.ms'] }, { resourceType: 4, resourceName: String(node), configurationKeys: ['log.retention.hours'] }], includeSynonyms: false, includeDocumentation: false })
+    out.describeConfigsAsAlice = configs.results.map((r: { errorCode: number }) => r.errorCode)
+
+    const deleted = await admin.deleteAcls([{ principal: 'User:alice', operation: 'WRITE' }, { resourceType: 'GROUP' }, { resourceType: 'USER' }])
+    out.deleted = deleted.map(d => [d.error?.errorName ?? null, sorted(d.deleted.map(x => x.acl))])
+    out.remaining = sorted(await admin.describeAcls())
+  } finally {
+    await alice.close()
+    await admin.close()
+  }
+  return out
+}
+
+t.test('the same ACLs give the same answers and the same authorization errors from real Kafka and the fake broker', { skip }, async t => {
+  const kafka = await realKafkaFor(t, {
+    listeners: ['SASL_PLAINTEXT'],
+    users: USERS,
+    authorizer: { superUsers: ['User:admin'] },
+    config: { 'auto.create.topics.enable': false }
+  })
+  const real = await script(kafka.listeners.SASL_PLAINTEXT!)
+  const fake = await FakeCluster.start({
+    listeners: ['PLAINTEXT://:0', 'SASL_PLAINTEXT://:0'],
+    sasl: { users: USERS },
+    authorizer: { superUsers: ['User:ANONYMOUS', 'User:admin'] }
+  })
+  t.teardown(() => fake.stop())
+  const ours = await script(fake.bootstrapFor('SASL_PLAINTEXT'))
+  for (const key of Object.keys(real)) t.same(ours[key], real[key], key)
+  t.same(Object.keys(ours), Object.keys(real))
+})
