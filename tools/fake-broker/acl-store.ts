@@ -5,7 +5,7 @@ import { ErrorCode } from '../../protocol/error-codes.js'
 // a set of bindings (resource pattern + entry), created, listed and deleted by filters. The rules are Kafka's:
 // - creation (AclApis.handleCreateAcls, AclControlManager.validateNewAcl): the CLUSTER resource has the one name
 //   "kafka-cluster", names are not empty, an ACL's resource type is a real one (not ANY/UNKNOWN), its pattern is
-//   LITERAL or PREFIXED, its operation not ANY/UNKNOWN, its permission ALLOW or DENY; each failure is
+//   LITERAL or PREFIXED, its operation not ANY/UNKNOWN, its permission ALLOW or DENY, its principal "Type:name"; each failure is
 //   INVALID_REQUEST for that creation alone. Creating an ACL that exists is a success that adds nothing.
 // - filters (ResourcePatternFilter.matches, AccessControlEntryFilter.matches): ANY matches every type, pattern type,
 //   operation or permission; a null name, principal or host matches all. Pattern type ANY matches patterns of any
@@ -59,6 +59,8 @@ export function validateNewAcl (acl: AclBinding): AclResult {
   const op = known(KNOWN_OPERATIONS, acl.operation)
   if (op === AclOperation.UNKNOWN || op === AclOperation.ANY) return invalid(`Invalid operation ${aclCodeName(AclOperation, op)}`)
   if (acl.permissionType !== AclPermissionType.ALLOW && acl.permissionType !== AclPermissionType.DENY) return invalid(`Invalid permissionType ${aclCodeName(AclPermissionType, acl.permissionType === AclPermissionType.ANY ? AclPermissionType.ANY : AclPermissionType.UNKNOWN)}`)
+  // Kafka 4.4 parses the principal as "Type:name" (its message, checked against a real broker).
+  if (!acl.principal.includes(':')) return invalid(`Could not parse principal from \`${acl.principal}\` (no colon is present separating the principal type from the principal name)`)
   return OK
 }
 

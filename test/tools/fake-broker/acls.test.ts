@@ -1,5 +1,5 @@
 import t from 'tap'
-import { CreateAcls, DeleteAcls, DescribeAcls, FindCoordinator, InitProducerId, JoinGroup, ListOffsets, Metadata, OffsetCommit, OffsetFetch, Produce, Fetch, CreateTopics, DeleteTopics, DescribeConfigs, ApiVersions } from '../../../protocol/apis/index.js'
+import { CreateAcls, DeleteAcls, DescribeAcls, DescribeGroups, ListGroups, DeleteGroups, OffsetDelete, DeleteRecords, CreatePartitions, DescribeUserScramCredentials, AlterUserScramCredentials, FindCoordinator, InitProducerId, JoinGroup, ListOffsets, Metadata, OffsetCommit, OffsetFetch, Produce, Fetch, CreateTopics, DeleteTopics, DescribeConfigs, ApiVersions } from '../../../protocol/apis/index.js'
 import { AclOperation as Op, AclPermissionType as Perm, PatternType as Pat, ResourceType as Res } from '../../../protocol/acl-codes.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import { encodeRecordBatch } from '../../../protocol/records/index.js'
@@ -134,4 +134,47 @@ t.test('CreateTopics needs CREATE (cluster or topic), DeleteTopics DELETE, Descr
 t.test('InitProducerId for an idempotent producer passes with WRITE on some topic', async t => {
   const { client } = await setup(t, { authorizer: {} }, [{ operation: Op.WRITE }])
   t.equal((await client.request(InitProducerId, 4, { transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 })).errorCode, 0)
+})
+
+t.test('CreateAcls with an ANY type, pattern, operation or permission, or MATCH, fails the whole request as Kafka does', async t => {
+  const { client, cluster } = await setup(t, SUPER)
+  for (const bad of [{ resourceType: Res.ANY }, { resourcePatternType: Pat.MATCH }, { resourcePatternType: Pat.ANY }, { operation: Op.ANY }, { permissionType: Perm.ANY }]) {
+    const r = await client.request(CreateAcls, 3, { creations: [{ ...CREATION, ...bad }, CREATION] })
+    t.same(r.results, [{ errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, errorMessage: null }, { errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, errorMessage: null }], JSON.stringify(bad))
+  }
+  t.equal(cluster.state.acls.size, 0, 'nothing was created')
+  const principal = await client.request(CreateAcls, 3, { creations: [{ ...CREATION, principal: 'alice' }] })
+  t.same(principal.results[0], { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Could not parse principal from `alice` (no colon is present separating the principal type from the principal name)' })
+})
+
+t.test('DescribeGroups and ListGroups need DESCRIBE on the group (ListGroups: or on the cluster), DeleteGroups and OffsetDelete DELETE', async t => {
+  const { client, cluster } = await setup(t, { authorizer: {} }, [{ resourceType: Res.GROUP, resourceName: 'g', operation: Op.DELETE }, { operation: Op.READ }])
+  cluster.state.groups.commit('g', 'orders', 0, { offset: 1n, leaderEpoch: -1, metadata: null })
+  cluster.state.groups.commit('g', 'secret', 0, { offset: 1n, leaderEpoch: -1, metadata: null })
+  cluster.state.groups.commit('h', 'orders', 0, { offset: 1n, leaderEpoch: -1, metadata: null })
+  const described = await client.request(DescribeGroups, 5, { groups: ['g', 'h'], includeAuthorizedOperations: false })
+  t.same(described.groups.map((g: { groupId: string, errorCode: number }) => [g.groupId, g.errorCode]), [['g', 0], ['h', ErrorCode.GROUP_AUTHORIZATION_FAILED]], 'DELETE implies DESCRIBE')
+  const listed = await client.request(ListGroups, 4, { statesFilter: [] })
+  t.same(listed.groups.map((g: { groupId: string }) => g.groupId), ['g'])
+  const offsets = await client.request(OffsetDelete, 0, { groupId: 'g', topics: ['secret', 'orders'].map(name => ({ name, partitions: [{ partitionIndex: 0 }] })) })
+  t.same(offsets.topics.map((x: { name: string, partitions: Array<{ errorCode: number }> }) => [x.name, x.partitions[0].errorCode]), [['secret', ErrorCode.TOPIC_AUTHORIZATION_FAILED], ['orders', 0]])
+  t.equal((await client.request(OffsetDelete, 0, { groupId: 'h', topics: [] })).errorCode, ErrorCode.GROUP_AUTHORIZATION_FAILED)
+  const deleted = await client.request(DeleteGroups, 2, { groupsNames: ['g', 'h'] })
+  t.same(deleted.results.map((r: { errorCode: number }) => r.errorCode), [0, ErrorCode.GROUP_AUTHORIZATION_FAILED])
+  const all = await setup(t, { authorizer: {} }, [{ resourceType: Res.CLUSTER, resourceName: 'kafka-cluster', operation: Op.DESCRIBE }])
+  all.cluster.state.groups.commit('x', 'orders', 0, { offset: 1n, leaderEpoch: -1, metadata: null })
+  t.same((await all.client.request(ListGroups, 4, { statesFilter: [] })).groups.map((g: { groupId: string }) => g.groupId), ['x'], 'DESCRIBE on the cluster lists every group')
+})
+
+t.test('DeleteRecords needs DELETE on the topic, CreatePartitions ALTER; the SCRAM APIs DESCRIBE or ALTER on the cluster', async t => {
+  const { client } = await setup(t, { authorizer: {} }, [{ operation: Op.DELETE }, { operation: Op.ALTER }])
+  const records = await client.request(DeleteRecords, 2, { topics: ['orders', 'secret'].map(name => ({ name, partitions: [{ partitionIndex: 0, offset: 0n }] })), timeoutMs: 1000 })
+  t.same(records.topics.map((x: { partitions: Array<{ errorCode: number }> }) => x.partitions[0].errorCode), [0, ErrorCode.TOPIC_AUTHORIZATION_FAILED])
+  const partitions = await client.request(CreatePartitions, 3, { topics: ['orders', 'secret'].map(name => ({ name, count: 2, assignments: null })), timeoutMs: 1000, validateOnly: true })
+  t.same(partitions.results.map((x: { errorCode: number }) => x.errorCode), [0, ErrorCode.TOPIC_AUTHORIZATION_FAILED])
+  const described = await client.request(DescribeUserScramCredentials, 0, { users: [{ name: 'a' }] })
+  t.same([described.errorCode, described.results.map((r: { user: string, errorCode: number }) => [r.user, r.errorCode])], [ErrorCode.CLUSTER_AUTHORIZATION_FAILED, [['', ErrorCode.CLUSTER_AUTHORIZATION_FAILED]]])
+  t.same((await client.request(DescribeUserScramCredentials, 0, { users: null })).results, [])
+  const altered = await client.request(AlterUserScramCredentials, 0, { deletions: [{ name: 'b', mechanism: 1 }], upsertions: [{ name: 'a', mechanism: 1, iterations: 4096, salt: Buffer.from('s'), saltedPassword: Buffer.from('p') }, { name: 'b', mechanism: 2, iterations: 4096, salt: Buffer.from('s'), saltedPassword: Buffer.from('p') }] })
+  t.same(altered.results.map((r: { user: string, errorCode: number }) => [r.user, r.errorCode]), [['a', ErrorCode.CLUSTER_AUTHORIZATION_FAILED], ['b', ErrorCode.CLUSTER_AUTHORIZATION_FAILED]])
 })

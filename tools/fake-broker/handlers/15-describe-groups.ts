@@ -3,6 +3,8 @@ import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
+import { AclOperation } from '../../../protocol/acl-codes.js'
+import { groupAuthError } from '../access-check.js'
 
 // DescribeGroups (key 15), v0-6: state, protocol and members of groups. Member metadata and assignments are
 // only filled in once the group is Stable. A group that does not exist is reported as "Dead"; v6 reports it
@@ -14,7 +16,8 @@ type Res = InferInput<typeof DescribeGroups.response>
 export const describeGroupsHandler = serve<Req>(DescribeGroups, '0-6', (ctx): Res => ({
   throttleTimeMs: 0,
   groups: ctx.body.groups.map(groupId => {
-    const errorCode = coordinatorError(ctx, groupId)
+    // DESCRIBE on each group (KafkaApis.handleDescribeGroupsRequest).
+    const errorCode = groupAuthError(ctx, AclOperation.DESCRIBE, groupId) || coordinatorError(ctx, groupId)
     if (errorCode !== 0) return { errorCode, groupId, groupState: '', protocolType: '', protocolData: '', members: [] }
     const g = ctx.cluster.groups.describe(groupId)
     if (ctx.version >= 6 && g.groupState === 'Dead') {
