@@ -2,7 +2,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.acl.AccessControlEntry;
@@ -16,24 +15,12 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
 
-// The Java AdminClient's ACL calls against a broker, one call a line: "CALL ok RESULT" or "CALL error EXCEPTION
-// MESSAGE"; a failing call does not stop the others. Security settings come from -Dkd.client.config (ClientConfig).
+// The Java AdminClient's ACL calls against a broker, one call a line as AdminCalls prints them ("CALL ok RESULT" or
+// "CALL error EXCEPTION MESSAGE"); a failing call does not stop the others. Security settings come from -Dkd.client.config (ClientConfig).
 //   java AclCalls BOOTSTRAP
 // Creates ACLs on the topic "orders" (LITERAL), topics starting "ord" (PREFIXED) and the group "g", lists them
 // with several filters, deletes the WRITE ones, lists again, and lists the topics the caller may see.
 public class AclCalls {
-  interface Call { String run() throws Exception; }
-
-  static void call(String name, Call c) {
-    try {
-      System.out.println(name + " ok " + c.run());
-    } catch (Exception e) {
-      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-      System.out.println(name + " error " + cause.getClass().getSimpleName() + " " + String.valueOf(cause.getMessage()).replace('\n', ' '));
-    }
-    System.out.flush();
-  }
-
   static AclBinding acl(ResourceType type, String name, PatternType pattern, String principal, AclOperation op, AclPermissionType permission) {
     return new AclBinding(new ResourcePattern(type, name, pattern), new AccessControlEntry(principal, "*", op, permission));
   }
@@ -58,23 +45,23 @@ public class AclCalls {
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
     try (Admin admin = Admin.create(ClientConfig.withExtra(props))) {
-      call("createAcls", () -> {
+      AdminCalls.call("createAcls", () -> {
         admin.createAcls(List.of(
             acl(ResourceType.TOPIC, "orders", PatternType.LITERAL, "User:alice", AclOperation.READ, AclPermissionType.ALLOW),
             acl(ResourceType.TOPIC, "ord", PatternType.PREFIXED, "User:alice", AclOperation.WRITE, AclPermissionType.ALLOW),
             acl(ResourceType.GROUP, "g", PatternType.LITERAL, "User:*", AclOperation.READ, AclPermissionType.DENY))).all().get();
         return "3";
       });
-      call("createAclsInvalid", () -> {
+      AdminCalls.call("createAclsInvalid", () -> {
         admin.createAcls(List.of(acl(ResourceType.CLUSTER, "not-the-cluster", PatternType.LITERAL, "User:alice", AclOperation.ALTER, AclPermissionType.ALLOW))).all().get();
         return "created";
       });
-      call("describeAcls", () -> sorted(admin.describeAcls(AclBindingFilter.ANY).values().get()));
-      call("describeAclsMatch", () -> sorted(admin.describeAcls(filter(ResourceType.TOPIC, "orders", PatternType.MATCH, AclOperation.ANY)).values().get()));
-      call("describeAclsPrefixed", () -> sorted(admin.describeAcls(filter(ResourceType.ANY, null, PatternType.PREFIXED, AclOperation.ANY)).values().get()));
-      call("deleteAcls", () -> sorted(admin.deleteAcls(List.of(filter(ResourceType.ANY, null, PatternType.ANY, AclOperation.WRITE))).all().get()));
-      call("describeAclsAfter", () -> sorted(admin.describeAcls(AclBindingFilter.ANY).values().get()));
-      call("listTopics", () -> new TreeSet<>(admin.listTopics().names().get()).toString());
+      AdminCalls.call("describeAcls", () -> sorted(admin.describeAcls(AclBindingFilter.ANY).values().get()));
+      AdminCalls.call("describeAclsMatch", () -> sorted(admin.describeAcls(filter(ResourceType.TOPIC, "orders", PatternType.MATCH, AclOperation.ANY)).values().get()));
+      AdminCalls.call("describeAclsPrefixed", () -> sorted(admin.describeAcls(filter(ResourceType.ANY, null, PatternType.PREFIXED, AclOperation.ANY)).values().get()));
+      AdminCalls.call("deleteAcls", () -> sorted(admin.deleteAcls(List.of(filter(ResourceType.ANY, null, PatternType.ANY, AclOperation.WRITE))).all().get()));
+      AdminCalls.call("describeAclsAfter", () -> sorted(admin.describeAcls(AclBindingFilter.ANY).values().get()));
+      AdminCalls.call("listTopics", () -> new TreeSet<>(admin.listTopics().names().get()).toString());
     }
   }
 }
