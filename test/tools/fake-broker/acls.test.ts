@@ -1,8 +1,9 @@
 import t from 'tap'
-import { CreateAcls, DeleteAcls, DescribeAcls, DescribeGroups, ListGroups, DeleteGroups, OffsetDelete, DeleteRecords, CreatePartitions, DescribeUserScramCredentials, AlterUserScramCredentials, FindCoordinator, InitProducerId, JoinGroup, ListOffsets, Metadata, OffsetCommit, OffsetFetch, Produce, Fetch, CreateTopics, DeleteTopics, DescribeConfigs, ApiVersions } from '../../../protocol/apis/index.js'
+import { Heartbeat, SyncGroup, LeaveGroup, AlterConfigs, IncrementalAlterConfigs, CreateAcls, DeleteAcls, DescribeAcls, DescribeGroups, ListGroups, DeleteGroups, OffsetDelete, DeleteRecords, CreatePartitions, DescribeUserScramCredentials, AlterUserScramCredentials, FindCoordinator, InitProducerId, JoinGroup, ListOffsets, Metadata, OffsetCommit, OffsetFetch, Produce, Fetch, CreateTopics, DeleteTopics, DescribeConfigs, ApiVersions } from '../../../protocol/apis/index.js'
 import { AclOperation as Op, AclPermissionType as Perm, PatternType as Pat, ResourceType as Res } from '../../../protocol/acl-codes.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import { encodeRecordBatch } from '../../../protocol/records/index.js'
+import { aclCodeName } from '../../../protocol/acl-codes.js'
 import { FakeCluster, type FakeClusterOptions } from '../../../tools/fake-broker/index.js'
 import type { AclBinding } from '../../../tools/fake-broker/acl-store.js'
 import { RawClient } from './raw-client.js'
@@ -177,4 +178,34 @@ t.test('DeleteRecords needs DELETE on the topic, CreatePartitions ALTER; the SCR
   t.same((await client.request(DescribeUserScramCredentials, 0, { users: null })).results, [])
   const altered = await client.request(AlterUserScramCredentials, 0, { deletions: [{ name: 'b', mechanism: 1 }], upsertions: [{ name: 'a', mechanism: 1, iterations: 4096, salt: Buffer.from('s'), saltedPassword: Buffer.from('p') }, { name: 'b', mechanism: 2, iterations: 4096, salt: Buffer.from('s'), saltedPassword: Buffer.from('p') }] })
   t.same(altered.results.map((r: { user: string, errorCode: number }) => [r.user, r.errorCode]), [['a', ErrorCode.CLUSTER_AUTHORIZATION_FAILED], ['b', ErrorCode.CLUSTER_AUTHORIZATION_FAILED]])
+})
+
+t.test('SyncGroup, Heartbeat and LeaveGroup need READ on the group; the config APIs ALTER_CONFIGS on the topic or the cluster', async t => {
+  const { client } = await setup(t, { authorizer: {} }, [{ operation: Op.ALTER_CONFIGS }])
+  const sync = await client.request(SyncGroup, 5, { groupId: 'g', generationId: 1, memberId: 'm', groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments: [] })
+  t.equal(sync.errorCode, ErrorCode.GROUP_AUTHORIZATION_FAILED)
+  t.equal((await client.request(Heartbeat, 4, { groupId: 'g', generationId: 1, memberId: 'm', groupInstanceId: null })).errorCode, ErrorCode.GROUP_AUTHORIZATION_FAILED)
+  t.equal((await client.request(LeaveGroup, 5, { groupId: 'g', members: [{ memberId: 'm', groupInstanceId: null, reason: null }] })).errorCode, ErrorCode.GROUP_AUTHORIZATION_FAILED)
+  const resources = [{ resourceType: 2, resourceName: 'orders' }, { resourceType: 2, resourceName: 'secret' }, { resourceType: 4, resourceName: '1' }, { resourceType: 8, resourceName: '1' }]
+  const altered = await client.request(AlterConfigs, 2, { resources: resources.map(r => ({ ...r, configs: [{ name: 'retention.ms', value: '1000' }] })), validateOnly: true })
+  t.same(altered.responses.map((r: { errorCode: number }) => r.errorCode).slice(1, 4), [ErrorCode.TOPIC_AUTHORIZATION_FAILED, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, ErrorCode.CLUSTER_AUTHORIZATION_FAILED])
+  t.equal(altered.responses[0].errorCode, 0, 'ALTER_CONFIGS on orders')
+  const incremental = await client.request(IncrementalAlterConfigs, 1, { resources: resources.slice(0, 2).map(r => ({ ...r, configs: [{ name: 'retention.ms', configOperation: 0, value: '1000' }] })), validateOnly: true })
+  t.same(incremental.responses.map((r: { errorCode: number }) => r.errorCode), [0, ErrorCode.TOPIC_AUTHORIZATION_FAILED])
+  const described = await client.request(DescribeConfigs, 4, { resources: [{ resourceType: 2, resourceName: 'orders', configurationKeys: ['retention.ms'] }, { resourceType: 16, resourceName: 'm', configurationKeys: null }], includeSynonyms: false, includeDocumentation: false })
+  t.equal(described.results[0].errorCode, 0, 'ALTER_CONFIGS implies DESCRIBE_CONFIGS')
+  t.not(described.results[1].errorCode, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'other config resource types are not checked here')
+})
+
+t.test('transactional Produce needs WRITE on the transactional id; DeleteTopics by id without DESCRIBE hides the name', async t => {
+  const { client, cluster } = await setup(t, { authorizer: {} }, [{ operation: Op.WRITE }, { resourceName: 'secret', operation: Op.DELETE, permissionType: Perm.DENY }])
+  const txn = encodeRecordBatch([{ value: 'x' }], { producerId: 1n, producerEpoch: 0, baseSequence: 0, transactional: true })
+  const produced = await client.request(Produce, 9, produceBody('orders', 'tx', txn))
+  t.equal(produced.responses[0].partitionResponses[0].errorCode, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+  const noId = await client.request(Produce, 9, produceBody('orders', null, txn))
+  t.equal(noId.responses[0].partitionResponses[0].errorCode, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'transactional records without a transactional id')
+  const secretId = cluster.state.topics.get('secret')!.id
+  const deleted = await client.request(DeleteTopics, 6, { topics: [{ name: null, topicId: secretId }], timeoutMs: 1000 })
+  t.same([deleted.responses[0].name, deleted.responses[0].errorCode], [null, ErrorCode.TOPIC_AUTHORIZATION_FAILED])
+  t.equal(aclCodeName(Res, 99), 'UNKNOWN(99)')
 })
