@@ -2,8 +2,9 @@ import t from 'tap'
 import { Admin, type Acl, type AclFilter } from '../../consumer/admin/index.js'
 import { KafkaClient } from '../../consumer/cluster.js'
 import {
-  CreateTopics, DescribeAcls, DescribeConfigs, Fetch, FindCoordinator, InitProducerId, JoinGroup, ListOffsets, Metadata,
-  OffsetCommit, OffsetFetch, Produce
+  AlterConfigs, CreatePartitions, CreateTopics, DeleteGroups, DeleteRecords, DescribeAcls, DescribeConfigs, DescribeGroups,
+  DescribeUserScramCredentials, Fetch, FindCoordinator, InitProducerId, JoinGroup, ListGroups, ListOffsets, Metadata,
+  OffsetCommit, OffsetDelete, OffsetFetch, Produce
 } from '../../protocol/apis/index.js'
 import { encodeRecordBatch } from '../../protocol/records/index.js'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
@@ -128,9 +129,24 @@ async function script (bootstrap: string): Promise<Record<string, unknown>> {
     out.createTopicAsAlice = createdTopics.topics.map((x: { name: string, errorCode: number }) => [x.name, x.errorCode])
     const configs = await ask(DescribeConfigs, 4, { resources: [{ resourceType: 2, resourceName: 'acl-t', configurationKeys: ['retention.ms'] }, { resourceType: 4, resourceName: String(node), configurationKeys: ['log.retention.hours'] }], includeSynonyms: false, includeDocumentation: false })
     out.describeConfigsAsAlice = configs.results.map((r: { errorCode: number }) => r.errorCode)
+    const groups = await ask(DescribeGroups, 5, { groups: ['g-1', 'h'], includeAuthorizedOperations: false })
+    out.describeGroups = groups.groups.map((g: { groupId: string, errorCode: number }) => [g.groupId, g.errorCode])
+    out.listGroups = (await ask(ListGroups, 4, { statesFilter: [] })).groups.map((g: { groupId: string }) => g.groupId).sort()
+    out.deleteGroups = (await ask(DeleteGroups, 2, { groupsNames: ['h'] })).results.map((r: { groupId: string, errorCode: number }) => [r.groupId, r.errorCode])
+    const offsetDelete = await ask(OffsetDelete, 0, { groupId: 'h', topics: [{ name: 'acl-t', partitions: [{ partitionIndex: 0 }] }] })
+    out.offsetDelete = offsetDelete.errorCode
+    const recordsDeleted = await ask(DeleteRecords, 2, { topics: [{ name: 'acl-t', partitions: [{ partitionIndex: 0, offset: 0n }] }], timeoutMs: 5000 })
+    out.deleteRecords = recordsDeleted.topics[0].partitions[0].errorCode
+    const partitions = await ask(CreatePartitions, 3, { topics: [{ name: 'acl-t', count: 2, assignments: null }], timeoutMs: 5000, validateOnly: true })
+    out.createPartitions = partitions.results.map((r: { errorCode: number, errorMessage: string | null }) => [r.errorCode, r.errorMessage])
+    const alter = await ask(AlterConfigs, 2, { resources: [{ resourceType: 2, resourceName: 'acl-t', configs: [{ name: 'retention.ms', value: '1000' }] }], validateOnly: true })
+    out.alterConfigs = alter.responses.map((r: { errorCode: number }) => r.errorCode)
+    const scram = await ask(DescribeUserScramCredentials, 0, { users: [{ name: 'alice' }] })
+    out.describeScram = [scram.errorCode, scram.results.map((r: { user: string, errorCode: number }) => [r.user, r.errorCode])]
 
     const deleted = await admin.deleteAcls([{ principal: 'User:alice', operation: 'WRITE' }, { resourceType: 'GROUP' }, { resourceType: 'USER' }])
     out.deleted = deleted.map(d => [d.error?.errorName ?? null, sorted(d.deleted.map(x => x.acl))])
+    await until('the deletions on the broker', async () => (await admin.describeAcls()).length === 1)
     out.remaining = sorted(await admin.describeAcls())
   } finally {
     await alice.close()

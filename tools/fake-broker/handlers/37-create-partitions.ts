@@ -23,8 +23,9 @@ export const createPartitionsHandler = serve<Req>(CreatePartitions, '0-3', (ctx)
       const injected = ctx.injectedError(t.name)
       if (injected !== 0) return fail(injected, 'injected fault')
       if (counts.get(t.name)! > 1) return fail(ErrorCode.INVALID_REQUEST, 'Duplicate topic name.')
-      // ALTER on the topic (KafkaApis.handleCreatePartitionsRequest), before whether it exists.
-      if (!authorized(ctx, AclOperation.ALTER, ResourceType.TOPIC, t.name)) return fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'The topic authorization is failed.')
+      // ALTER on the topic, before whether it exists; Kafka 4.4's controller (ControllerApis) answers it without a
+      // message (checked against a real broker).
+      if (!authorized(ctx, AclOperation.ALTER, ResourceType.TOPIC, t.name)) return { name: t.name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null }
       const topic = cluster.topics.get(t.name)
       if (topic === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${t.name}' does not exist.`)
       const current = topic.partitions.length
