@@ -1,4 +1,4 @@
-import { CLUSTER_RESOURCE_NAME, ResourceType } from '../../protocol/acl-codes.js'
+import { AclOperation, CLUSTER_RESOURCE_NAME, ResourceType } from '../../protocol/acl-codes.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import type { RequestContext } from './handler.js'
 import type { Caller } from './authorizer.js'
@@ -56,4 +56,9 @@ export function configAuthError (ctx: RequestContext, operation: number, configR
   if (configResourceType === CONFIG_TOPIC) return authorized(ctx, operation, ResourceType.TOPIC, name) ? ErrorCode.NONE : ErrorCode.TOPIC_AUTHORIZATION_FAILED
   if (configResourceType === CONFIG_BROKER || configResourceType === CONFIG_BROKER_LOGGER) return clusterAuthorized(ctx, operation) ? ErrorCode.NONE : ErrorCode.CLUSTER_AUTHORIZATION_FAILED
   return ErrorCode.NONE
+}
+
+/** TRANSACTIONAL_ID_AUTHORIZATION_FAILED unless the request may WRITE the transactional id, else 0. */
+export function transactionalIdAuthError (ctx: RequestContext, transactionalId: string): number {
+  return authorized(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, transactionalId) ? ErrorCode.NONE : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
 }

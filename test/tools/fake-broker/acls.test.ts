@@ -1,5 +1,5 @@
 import t from 'tap'
-import { Heartbeat, SyncGroup, LeaveGroup, AlterConfigs, IncrementalAlterConfigs, CreateAcls, DeleteAcls, DescribeAcls, DescribeGroups, ListGroups, DeleteGroups, OffsetDelete, DeleteRecords, CreatePartitions, DescribeUserScramCredentials, AlterUserScramCredentials, FindCoordinator, InitProducerId, JoinGroup, ListOffsets, Metadata, OffsetCommit, OffsetFetch, Produce, Fetch, CreateTopics, DeleteTopics, DescribeConfigs, ApiVersions } from '../../../protocol/apis/index.js'
+import { AddOffsetsToTxn, AddPartitionsToTxn, EndTxn, TxnOffsetCommit, Heartbeat, SyncGroup, LeaveGroup, AlterConfigs, IncrementalAlterConfigs, CreateAcls, DeleteAcls, DescribeAcls, DescribeGroups, ListGroups, DeleteGroups, OffsetDelete, DeleteRecords, CreatePartitions, DescribeUserScramCredentials, AlterUserScramCredentials, FindCoordinator, InitProducerId, JoinGroup, ListOffsets, Metadata, OffsetCommit, OffsetFetch, Produce, Fetch, CreateTopics, DeleteTopics, DescribeConfigs, ApiVersions } from '../../../protocol/apis/index.js'
 import { AclOperation as Op, AclPermissionType as Perm, PatternType as Pat, ResourceType as Res } from '../../../protocol/acl-codes.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import { encodeRecordBatch } from '../../../protocol/records/index.js'
@@ -208,4 +208,23 @@ t.test('transactional Produce needs WRITE on the transactional id; DeleteTopics 
   const deleted = await client.request(DeleteTopics, 6, { topics: [{ name: null, topicId: secretId }], timeoutMs: 1000 })
   t.same([deleted.responses[0].name, deleted.responses[0].errorCode], [null, ErrorCode.TOPIC_AUTHORIZATION_FAILED])
   t.equal(aclCodeName(Res, 99), 'UNKNOWN(99)')
+})
+
+t.test('the transaction APIs need WRITE on the transactional id, then READ on the group or WRITE/READ on the topics', async t => {
+  const { client } = await setup(t, { authorizer: {} }, [{ resourceType: Res.TRANSACTIONAL_ID, resourceName: 'tx', operation: Op.WRITE }, { operation: Op.WRITE }, { operation: Op.READ }])
+  const pid = { producerId: 5n, producerEpoch: 0 }
+  t.equal((await client.request(AddOffsetsToTxn, 3, { transactionalId: 'other', ...pid, groupId: 'g' })).errorCode, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+  t.equal((await client.request(AddOffsetsToTxn, 3, { transactionalId: 'tx', ...pid, groupId: 'g' })).errorCode, ErrorCode.GROUP_AUTHORIZATION_FAILED)
+  t.equal((await client.request(EndTxn, 3, { transactionalId: 'other', ...pid, committed: true })).errorCode, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+  const offsets = (transactionalId: string): unknown => ({ transactionalId, groupId: 'g', ...pid, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null }] }] })
+  t.equal((await client.request(TxnOffsetCommit, 3, offsets('other'))).topics[0].partitions[0].errorCode, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+  t.equal((await client.request(TxnOffsetCommit, 3, offsets('tx'))).topics[0].partitions[0].errorCode, ErrorCode.GROUP_AUTHORIZATION_FAILED)
+  const add = async (transactionalId: string): Promise<Array<[string, number]>> => {
+    const r = await client.request(AddPartitionsToTxn, 3, { v3AndBelowTransactionalId: transactionalId, v3AndBelowProducerId: 5n, v3AndBelowProducerEpoch: 0, v3AndBelowTopics: ['orders', 'secret'].map(name => ({ name, partitions: [0] })) })
+    return r.resultsByTopicV3AndBelow.map((x: { name: string, resultsByPartition: Array<{ partitionErrorCode: number }> }) => [x.name, x.resultsByPartition[0].partitionErrorCode])
+  }
+  t.same(await add('other'), [['orders', ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED], ['secret', ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED]])
+  t.same(await add('tx'), [['orders', ErrorCode.OPERATION_NOT_ATTEMPTED], ['secret', ErrorCode.TOPIC_AUTHORIZATION_FAILED]])
+  const verify = await client.request(AddPartitionsToTxn, 4, { transactions: [{ transactionalId: 'tx', ...pid, verifyOnly: true, topics: [{ name: 'orders', partitions: [0] }] }] })
+  t.equal(verify.errorCode, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, 'v4+ is for brokers: CLUSTER_ACTION')
 })
