@@ -20,6 +20,10 @@ export {
   ConsumerGroupHeartbeat, ConsumerGroupDescribe, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch,
   DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreatePartitions, DescribeTopicPartitions,
   DescribeUserScramCredentials, AlterUserScramCredentials,
+  DescribeAcls, CreateAcls, DeleteAcls, type DescribeAclsRequest, type DescribeAclsResponse, type CreateAclsRequest,
+  type CreateAclsResponse, type DeleteAclsRequest, type DeleteAclsResponse,
+  ResourceType, PatternType, AclOperation, AclPermissionType, aclCodeName,
+  type ResourceTypeName, type PatternTypeName, type AclOperationName, type AclPermissionTypeName,
   type ApiVersionsRequest, type ApiVersionsResponse, type ConsumerGroupHeartbeatRequest, type ConsumerGroupHeartbeatResponse,
   type ConsumerGroupDescribeRequest, type ConsumerGroupDescribeResponse,
   type CreateTopicsRequest, type CreateTopicsResponse, type DeleteRecordsRequest, type DeleteRecordsResponse,
@@ -88,7 +92,8 @@ export {
   type QuotaEntity, type QuotaEntityType, type QuotaFilter, type QuotaFilterComponent, type DescribedQuota,
   type QuotaAlteration, type QuotaAlterResult, type ActiveProducer, type PartitionProducers,
   type LogDirDescription, type LogDirPartition, type ElectionType, type PartitionResult, type ReassignmentChange,
-  type OngoingReassignment, type QuorumInfo, type QuorumReplica, type TopicPartitionRef
+  type OngoingReassignment, type QuorumInfo, type QuorumReplica, type TopicPartitionRef,
+  type Acl, type AclFilter, type AclCreateResult, type AclDeleteResult
 } from './consumer/index.js'
 
 // The streams: Spark Streaming's direct and receiver-based Kafka input, batches, rates, checkpoints (streaming/index.ts).

@@ -36,5 +36,6 @@ export {
   type QuotaEntity, type QuotaEntityType, type QuotaFilter, type QuotaFilterComponent, type DescribedQuota,
   type QuotaAlteration, type QuotaAlterResult, type ActiveProducer, type PartitionProducers,
   type LogDirDescription, type LogDirPartition, type ElectionType, type PartitionResult, type ReassignmentChange,
-  type OngoingReassignment, type QuorumInfo, type QuorumReplica, type TopicPartitionRef
+  type OngoingReassignment, type QuorumInfo, type QuorumReplica, type TopicPartitionRef,
+  type Acl, type AclFilter, type AclCreateResult, type AclDeleteResult
 } from './admin/index.js'

@@ -6,6 +6,10 @@ export {
   UnsupportedVersionError, EncodeError, KafkaError, type ProtocolLocation
 } from './errors.js'
 export { ErrorCode, ERROR_CODES, errorInfo, type ErrorCodeInfo } from './error-codes.js'
+export {
+  ResourceType, PatternType, AclOperation, AclPermissionType, aclCodeName,
+  type ResourceTypeName, type PatternTypeName, type AclOperationName, type AclPermissionTypeName
+} from './acl-codes.js'
 export { Reader, type TraceEvent } from './reader.js'
 export { Writer } from './writer.js'
 
@@ -32,6 +36,10 @@ export {
 } from './apis/index.js'
 // The admin and config APIs (issue 15).
 export { DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreatePartitions, DescribeTopicPartitions, DescribeUserScramCredentials, AlterUserScramCredentials } from './apis/index.js'
+export { DescribeAcls, CreateAcls, DeleteAcls } from './apis/index.js'
+export type { DescribeAclsRequest, DescribeAclsResponse } from './apis/describe-acls.js'
+export type { CreateAclsRequest, CreateAclsResponse } from './apis/create-acls.js'
+export type { DeleteAclsRequest, DeleteAclsResponse } from './apis/delete-acls.js'
 export type { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse } from './apis/describe-user-scram-credentials.js'
 // Client quotas and producer state (issue 15).
 export { DescribeClientQuotas, AlterClientQuotas, DescribeProducers } from './apis/index.js'

@@ -5,6 +5,7 @@ import type { ClusterMetadata, TopicInfo } from '../cluster-metadata.js'
 import type { ConfigInput, ConsumerConfig } from '../config.js'
 import { alterConfigs, describeConfigs, incrementalAlterConfigs, type ConfigOp, type ConfigResource, type ConfigResourceResult, type DescribeConfigsOptions, type DescribedConfigs } from './configs.js'
 import { alterPartitionReassignments, describeLogDirs, describeQuorum, electLeaders, listPartitionReassignments, type ElectionType, type LogDirDescription, type OngoingReassignment, type PartitionResult, type QuorumInfo, type ReassignmentChange, type TopicPartitionRef } from './replicas.js'
+import { createAcls, deleteAcls, describeAcls, type Acl, type AclCreateResult, type AclDeleteResult, type AclFilter } from './acls.js'
 import { alterScramUsers, describeScramUsers, type ScramChange, type ScramUser } from './scram-users.js'
 import { deleteRecords, listOffsets, type OffsetSpec, type PartitionOffset, type PartitionOffsetResult } from './records.js'
 import { alterClientQuotas, describeClientQuotas, type DescribedQuota, type QuotaAlteration, type QuotaAlterResult, type QuotaFilter } from './quotas.js'
@@ -191,6 +192,21 @@ export class Admin {
   /** The KRaft metadata quorum: leader, epoch, high watermark, voters and observers (Java's describeMetadataQuorum). */
   async describeQuorum (): Promise<QuorumInfo> {
     return await describeQuorum(this.client, await this.anyNode())
+  }
+
+  /** Creates ACLs (needs ALTER on the cluster); one result per ACL, in order. */
+  async createAcls (acls: readonly Acl[]): Promise<AclCreateResult[]> {
+    return await createAcls(this.client, await this.anyNode(), acls)
+  }
+
+  /** The ACLs a filter selects (every ACL with `{}`); needs DESCRIBE on the cluster. */
+  async describeAcls (filter: AclFilter = {}): Promise<Acl[]> {
+    return await describeAcls(this.client, await this.anyNode(), filter)
+  }
+
+  /** Deletes what each filter selects; per filter, its error and the ACLs it deleted. */
+  async deleteAcls (filters: readonly AclFilter[]): Promise<AclDeleteResult[]> {
+    return await deleteAcls(this.client, await this.anyNode(), filters)
   }
 
   /** A broker to send cluster-wide calls to: in KRaft any broker forwards them to the controller (KIP-590). */

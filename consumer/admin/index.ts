@@ -10,3 +10,4 @@ export { alterGroupOffsets, deleteGroupOffsets, type GroupOffsetSpec, type Alter
 export type { QuotaEntity, QuotaEntityType, QuotaFilter, QuotaFilterComponent, DescribedQuota, QuotaAlteration, QuotaAlterResult } from './quotas.js'
 export type { ActiveProducer, PartitionProducers } from './producers.js'
 export type { LogDirDescription, LogDirPartition, ElectionType, PartitionResult, ReassignmentChange, OngoingReassignment, QuorumInfo, QuorumReplica, TopicPartitionRef } from './replicas.js'
+export type { Acl, AclFilter, AclCreateResult, AclDeleteResult } from './acls.js'

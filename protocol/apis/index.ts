@@ -46,6 +46,9 @@ import { ElectLeaders } from './elect-leaders.js'
 import { AlterPartitionReassignments } from './alter-partition-reassignments.js'
 import { ListPartitionReassignments } from './list-partition-reassignments.js'
 import { DescribeQuorum } from './describe-quorum.js'
+import { DescribeAcls } from './describe-acls.js'
+import { CreateAcls } from './create-acls.js'
+import { DeleteAcls } from './delete-acls.js'
 
 export { ApiVersions } from './api-versions.js'
 export { Metadata } from './metadata.js'
@@ -94,6 +97,9 @@ export { ElectLeaders } from './elect-leaders.js'
 export { AlterPartitionReassignments } from './alter-partition-reassignments.js'
 export { ListPartitionReassignments } from './list-partition-reassignments.js'
 export { DescribeQuorum } from './describe-quorum.js'
+export { DescribeAcls } from './describe-acls.js'
+export { CreateAcls } from './create-acls.js'
+export { DeleteAcls } from './delete-acls.js'
 
 /** Every API this library speaks, indexed by API key. */
 export const ALL_APIS: readonly ApiSchema[] = [
@@ -104,7 +110,8 @@ export const ALL_APIS: readonly ApiSchema[] = [
   DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreatePartitions, DescribeTopicPartitions,
   DescribeUserScramCredentials, AlterUserScramCredentials,
   DescribeClientQuotas, AlterClientQuotas, DescribeProducers,
-  DescribeLogDirs, ElectLeaders, AlterPartitionReassignments, ListPartitionReassignments, DescribeQuorum
+  DescribeLogDirs, ElectLeaders, AlterPartitionReassignments, ListPartitionReassignments, DescribeQuorum,
+  DescribeAcls, CreateAcls, DeleteAcls
 ]
 
 const byKey = new Map<number, ApiSchema>(ALL_APIS.map(a => [a.key, a]))

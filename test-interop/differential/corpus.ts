@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { ApiVersions, CreateTopics, DeleteRecords, Fetch, ListOffsets, Metadata, Produce } from '../../protocol/apis/index.js'
+import { ApiVersions, CreateAcls, CreateTopics, DeleteAcls, DeleteRecords, DescribeAcls, Fetch, ListOffsets, Metadata, Produce } from '../../protocol/apis/index.js'
 import { decodeRequest, encodeRequest } from '../../protocol/messages.js'
 import {
   FIRST_BATCH, SECOND_BATCH, T0, batch, commit, createTopic, fetch, filledTopic, findCoordinator, joinGroup,
@@ -245,6 +245,20 @@ export const CORPUS: Case[] = [
         autoCreated: await metadata(s, 'md-missing-b', false),
         autoCreatedByV3: await metadata(s, 'md-missing-c', false)
       }
+    }
+  },
+  {
+    name: 'The ACL APIs on a broker without an authorizer (SECURITY_DISABLED), at v1 and v3',
+    run: async s => {
+      const filter = { resourceTypeFilter: 1, resourceNameFilter: null, patternTypeFilter: 1, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1 }
+      const creation = { resourceType: 2, resourceName: 'acl-topic', resourcePatternType: 3, principal: 'User:alice', host: '*', operation: 3, permissionType: 3 }
+      const out: Record<string, unknown> = {}
+      for (const v of [1, 3]) {
+        out[`describeV${v}`] = await s.request(DescribeAcls, v, filter)
+        out[`createV${v}`] = await s.request(CreateAcls, v, { creations: [creation, { ...creation, resourceName: '' }] })
+        out[`deleteV${v}`] = await s.request(DeleteAcls, v, { filters: [filter, filter] })
+      }
+      return out
     }
   },
   {

@@ -248,3 +248,34 @@ t.test('the Java producer over SASL_SSL (SCRAM-SHA-512, the broker\'s certificat
   t.same(lines, [0, 1, 2].map(p => `partition ${p} first 0 last 29 count 30`))
   t.same([0, 1, 2].map(p => cluster.highWatermark('secure', p)), [30n, 30n, 30n])
 })
+
+t.test('the Java AdminClient creates, describes and deletes ACLs; a user without cluster rights is refused', { skip }, async t => {
+  const cluster = await FakeCluster.start({
+    topics: [{ name: 'orders' }, { name: 'other' }],
+    sasl: { users: { admin: 'admin-secret', alice: 's3cret' }, mechanisms: ['PLAIN'] },
+    authorizer: { superUsers: ['User:admin'] }
+  })
+  t.teardown(() => cluster.stop())
+  const as = (user: string, password: string): string[] => clientConfig(t, {
+    'security.protocol': 'SASL_PLAINTEXT',
+    'sasl.mechanism': 'PLAIN',
+    'sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required username="${user}" password="${password}";`
+  })
+  const calls = async (user: string, password: string): Promise<Map<string, string>> => {
+    const out = new Map<string, string>()
+    for (const l of await run(t, 'AclCalls', [cluster.bootstrap], as(user, password))) out.set(l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1))
+    return out
+  }
+  const admin = await calls('admin', 'admin-secret')
+  t.equal(admin.get('createAcls'), 'ok 3')
+  t.equal(admin.get('createAclsInvalid'), 'error InvalidRequestException The only valid name for the CLUSTER resource is kafka-cluster')
+  t.equal(admin.get('describeAcls'), 'ok [GROUP:LITERAL:g DENY User:*@* READ, TOPIC:LITERAL:orders ALLOW User:alice@* READ, TOPIC:PREFIXED:ord ALLOW User:alice@* WRITE]')
+  t.equal(admin.get('describeAclsMatch'), 'ok [TOPIC:LITERAL:orders ALLOW User:alice@* READ, TOPIC:PREFIXED:ord ALLOW User:alice@* WRITE]')
+  t.equal(admin.get('describeAclsPrefixed'), 'ok [TOPIC:PREFIXED:ord ALLOW User:alice@* WRITE]')
+  t.equal(admin.get('deleteAcls'), 'ok [TOPIC:PREFIXED:ord ALLOW User:alice@* WRITE]')
+  t.equal(admin.get('describeAclsAfter'), 'ok [GROUP:LITERAL:g DENY User:*@* READ, TOPIC:LITERAL:orders ALLOW User:alice@* READ]')
+  t.equal(admin.get('listTopics'), 'ok [orders, other]', 'the super user sees every topic')
+  const alice = await calls('alice', 's3cret')
+  for (const call of ['createAcls', 'createAclsInvalid', 'describeAcls', 'deleteAcls']) t.match(alice.get(call), /^error ClusterAuthorizationException /, `${call}: alice has no cluster ALTER/DESCRIBE`)
+  t.equal(alice.get('listTopics'), 'ok [orders]', 'alice sees the topic she may read')
+})

@@ -28,6 +28,11 @@ export interface RealKafkaOptions {
   config?: Record<string, string | number | boolean>
   /** SASL users (PLAIN and SCRAM-SHA-256/512), name to password. */
   users?: Record<string, string>
+  /**
+   * Enforce ACLs with KRaft's StandardAuthorizer (authorizer.class.name). The brokers and controllers talk over
+   * PLAINTEXT as User:ANONYMOUS, which is therefore always a super user: test ACLs with SASL users.
+   */
+  authorizer?: { superUsers?: string[], allowEveryoneIfNoAclFound?: boolean }
   /** Kafka version from Maven Central; KAFKA_VERSION (4.x) by default, KAFKA_3_VERSION for the 3.x line. */
   version?: string
   /** How long to wait for the cluster to answer, default 180 s (three JVMs on a busy 2-core machine are slow). */
@@ -165,7 +170,7 @@ export async function startRealKafka (opts: RealKafkaOptions = {}): Promise<Real
     const propsFile = join(dir, 'server.properties')
     const logFile = join(dir, 'server.log')
     mkdirSync(node.dataDir, { recursive: true })
-    writeFileSync(propsFile, serverProperties({ node, nodes: layouts, listeners, users, pemKeystore, extra: opts.config ?? {} }))
+    writeFileSync(propsFile, serverProperties({ node, nodes: layouts, listeners, users, pemKeystore, extra: { ...authorizerProperties(opts.authorizer), ...opts.config } }))
     const log4j = log4jProperties(logFile)
     writeFileSync(join(dir, 'log4j.properties'), log4j.log4j1)
     writeFileSync(join(dir, 'log4j2.properties'), log4j.log4j2)
@@ -303,6 +308,16 @@ export async function startRealKafka (opts: RealKafkaOptions = {}): Promise<Real
 }
 
 export { PeerUnavailable }
+
+/** The server.properties of RealKafkaOptions.authorizer. */
+function authorizerProperties (a: RealKafkaOptions['authorizer']): Record<string, string | boolean> {
+  if (a === undefined) return {}
+  return {
+    'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'super.users': ['User:ANONYMOUS', ...(a.superUsers ?? [])].join(';'),
+    'allow.everyone.if.no.acl.found': a.allowEveryoneIfNoAclFound ?? false
+  }
+}
 
 /**
  * For `t.test(..., { skip })`: false when real Kafka can run here, else why not (resolving the jars if needed).

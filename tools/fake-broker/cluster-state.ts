@@ -16,6 +16,8 @@ import { ScramCredentials } from './scram-credentials.js'
 import { QuotaStore } from './quotas/quota-store.js'
 import { ClientQuotas } from './quotas/client-quotas.js'
 import type { RateWindowConfig } from './quotas/quota-rate.js'
+import { AclStore } from './acl-store.js'
+import { Authorizer, type AuthorizerOptions } from './authorizer.js'
 
 // The cluster as the handlers see it: brokers, topics, partitions with their leaders and logs, and the group
 // coordinator. Every broker of a fake cluster shares this one state, the way a real cluster shares its metadata
@@ -97,6 +99,8 @@ export interface ClusterStateOptions {
   throttleWait?: (throttleTimeMs: number) => Promise<void>
   /** How long a reassignment stays in progress at least (see reassignments.ts). Default 0. */
   reassignmentDelayMs?: number
+  /** Enforce ACLs (authorizer.class.name set); without it every request is allowed and the ACL APIs answer SECURITY_DISABLED. */
+  authorizer?: AuthorizerOptions
 }
 
 /** Kafka's rule for topic names (Topic.validate): at most 249 of [a-zA-Z0-9._-], not "." or "..". */
@@ -125,6 +129,10 @@ export class ClusterState {
   readonly scram = new ScramCredentials()
   /** Client quotas (AlterClientQuotas) and their enforcement on Produce and Fetch. */
   readonly quotas: ClientQuotas
+  /** The ACLs (CreateAcls, DescribeAcls, DeleteAcls), enforced when `authorizer` is set. */
+  readonly acls = new AclStore()
+  /** Set when the cluster was started with `authorizer`: see access-check.ts. */
+  readonly authorizer: Authorizer | undefined
   /** Groups of the consumer protocol (KIP-848); their committed offsets are kept by `groups`. */
   readonly consumerGroups: ConsumerGroupCoordinator
   /** Partition reassignments in progress (AlterPartitionReassignments, ListPartitionReassignments). */
@@ -141,6 +149,7 @@ export class ClusterState {
     this.quotas = new ClientQuotas(new QuotaStore(() => { this.save() }), options.quotaWindows)
     this.reassignments = new Reassignments(this, options.reassignmentDelayMs ?? 0)
     this.quorum = new MetadataQuorum(this)
+    this.authorizer = options.authorizer === undefined ? undefined : new Authorizer(options.authorizer, this.acls)
     this.groups = new GroupCoordinator({
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
       minSessionTimeoutMs: options.groupMinSessionTimeoutMs,

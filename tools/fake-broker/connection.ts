@@ -7,7 +7,7 @@ import { ApiVersions, SaslAuthenticate, SaslHandshake } from '../../protocol/api
 import { ErrorCode } from '../../protocol/error-codes.js'
 import type { BrokerInfo, ClusterState } from './cluster-state.js'
 import type { Faults } from './faults.js'
-import { NO_RESPONSE, type Handler, type RequestContext } from './handler.js'
+import { NO_RESPONSE, UnparsableRequest, type Handler, type RequestContext } from './handler.js'
 import { advertisedApis } from './handlers/18-api-versions.js'
 import { errorSummary, topicPartitions } from './request-log.js'
 import { SaslSession, type SaslServer } from './sasl.js'
@@ -289,7 +289,14 @@ export class Connection {
       requestBytes: frame.length,
       throttle: ms => { throttleTimeMs = Math.max(throttleTimeMs, ms) }
     }
-    const response = await handler.handle(ctx)
+    let response: unknown
+    try {
+      response = await handler.handle(ctx)
+    } catch (err) {
+      if (!(err instanceof UnparsableRequest)) throw err
+      this.close(`${api.name} v${header.apiVersion}: ${err.message} (Kafka closes such connections)`)
+      return
+    }
     if (response === NO_RESPONSE) {
       this.logRequest(header, api.name, `${topicPartitions(req.body)} -> (no response)`)
       await this.mute(throttleTimeMs)

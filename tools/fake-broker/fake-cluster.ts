@@ -11,6 +11,7 @@ import { expandIsr, moveLeaderToLaggingReplica, shrinkIsr, uncleanLeaderElection
 import { HANDLERS, SASL_HANDLERS } from './handlers/index.js'
 import { listenerPort, resolveListeners, type Listener, type ListenerSpec } from './listeners.js'
 import { SaslServer, type SaslServerOptions } from './sasl.js'
+import type { AuthorizerOptions } from './authorizer.js'
 import { generateSelfSignedCert } from './self-signed-cert.js'
 import type { MigrationPolicy } from './group-migration.js'
 
@@ -117,6 +118,12 @@ export interface FakeClusterOptions {
    * Default 15000, as Kafka. Tests can call `compact()` instead of waiting.
    */
   logCleanerBackoffMs?: number
+  /**
+   * Enforce ACLs as a Kafka broker with StandardAuthorizer does: `superUsers` ("User:admin") bypass the checks, and
+   * `allowEveryoneIfNoAclFound` (default false) allows what no ACL covers. SASL users are "User:<name>", clients of
+   * listeners without SASL "User:ANONYMOUS". Without it, everything is allowed and the ACL APIs answer SECURITY_DISABLED.
+   */
+  authorizer?: AuthorizerOptions
   /** Where to write log lines (closed connections and why; with `verbose`, every request). */
   log?: (line: string) => void
   /** Log every request: API, version, client id, topic-partitions and the answer's error codes. */
@@ -203,6 +210,7 @@ export class FakeCluster {
       quotaWindows: opts.quotaWindows,
       throttleWait: opts.throttleWait,
       reassignmentDelayMs: opts.reassignmentDelayMs,
+      authorizer: opts.authorizer,
       // maxMessageBytes is the broker's message.max.bytes, the default of every topic's max.message.bytes.
       brokerConfigs: opts.maxMessageBytes === undefined ? opts.brokerConfigs : { 'message.max.bytes': String(opts.maxMessageBytes), ...opts.brokerConfigs }
     })

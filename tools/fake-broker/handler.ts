@@ -11,6 +11,12 @@ import type { SaslSession } from './sasl.js'
 /** Returned by a handler when the protocol says no response is sent (Produce with acks 0). */
 export const NO_RESPONSE: unique symbol = Symbol('no response')
 
+/**
+ * Thrown by a handler for a request Kafka refuses to parse (its request class's validation throws, and the socket
+ * server closes the connection without an answer): the connection closes, logging `message`.
+ */
+export class UnparsableRequest extends Error {}
+
 export interface RequestContext<Req = any> {
   readonly cluster: ClusterState
   /** The broker the request arrived at: leadership and coordinator checks are made against it. */

@@ -28,7 +28,8 @@ const USAGE = `Usage: kafka-direct fake-broker [--brokers N] [--topic NAME:PARTI
                                 [--sasl-user NAME:PASSWORD ...] [--sasl-mechanisms LIST]
                                 [--listener PROTOCOL://:PORT ...] [--tls-cert PEM --tls-key PEM]
                                 [--tls-ca-out FILE] [--first-broker-id N] [--advertised-host HOST]
-                                [--cluster-id ID]
+                                [--cluster-id ID] [--authorizer] [--super-users 'User:a;User:b']
+                                [--allow-everyone-if-no-acl-found]
 
 Runs a fake Kafka cluster on 127.0.0.1 until SIGINT/SIGTERM; prints the bootstrap list as the first line.
   --brokers N              number of brokers (default 1), listening on P, P+1, ...
@@ -56,6 +57,10 @@ Runs a fake Kafka cluster on 127.0.0.1 until SIGINT/SIGTERM; prints the bootstra
   --first-broker-id N      id of the first broker (default 1)
   --advertised-host HOST   host name advertised in Metadata (default 127.0.0.1; brokers bind 127.0.0.1)
   --cluster-id ID          a fixed cluster id
+  --authorizer             enforce ACLs as Kafka's StandardAuthorizer (SASL users are User:NAME, others
+                           User:ANONYMOUS); manage them with \`kafka-direct acls\`
+  --super-users LIST       super.users, separated by ';' (implies --authorizer)
+  --allow-everyone-if-no-acl-found  allow what no ACL covers (implies --authorizer)
 
 ${CONTROL_HELP}
 `
@@ -164,6 +169,9 @@ function parseOptions (argv: string[], log: (line: string) => void): CliOptions 
       'first-broker-id': { type: 'string', default: '1' },
       'advertised-host': { type: 'string' },
       'cluster-id': { type: 'string' },
+      authorizer: { type: 'boolean', default: false },
+      'super-users': { type: 'string' },
+      'allow-everyone-if-no-acl-found': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
@@ -186,7 +194,13 @@ function parseOptions (argv: string[], log: (line: string) => void): CliOptions 
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new ConfigError('--tls-cert', '--tls-cert and --tls-key go together')
   const tls = values['tls-cert'] === undefined ? undefined : { cert: readPem('--tls-cert', values['tls-cert']), key: readPem('--tls-key', values['tls-key']!) }
   if (tls !== undefined && values['tls-ca-out'] !== undefined) throw new ConfigError('--tls-ca-out', 'only for a generated certificate (without --tls-cert)')
+  const superUsers = values['super-users']?.split(';').map(u => u.trim()).filter(u => u !== '')
+  const allowEveryone = values['allow-everyone-if-no-acl-found'] === true
+  const authorizer = values.authorizer === true || superUsers !== undefined || allowEveryone
+    ? { superUsers: superUsers ?? [], allowEveryoneIfNoAclFound: allowEveryone }
+    : undefined
   return {
+    authorizer,
     brokers: integer('--brokers', values.brokers!, 1),
     listeners: listeners.length === 0 ? undefined : listeners,
     tls,

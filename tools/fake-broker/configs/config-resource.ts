@@ -48,7 +48,9 @@ export function duplicateResources (resources: ReadonlyArray<{ resourceType: num
  */
 export function alterResources<R extends { resourceType: number, resourceName: string }> (
   cluster: ClusterState, injectedError: (topic?: string) => number, resources: readonly R[],
-  changesOf: (r: R) => ConfigChange[], replace: boolean, validateOnly: boolean
+  changesOf: (r: R) => ConfigChange[], replace: boolean, validateOnly: boolean,
+  /** The authorization error for a resource (ALTER_CONFIGS), or 0: see access-check.ts configAuthError. */
+  authError: (resourceType: number, resourceName: string) => number = () => ErrorCode.NONE
 ): Array<ConfigResult & { resourceType: number, resourceName: string }> {
   const duplicates = duplicateResources(resources)
   return resources.map((r, i) => {
@@ -56,6 +58,8 @@ export function alterResources<R extends { resourceType: number, resourceName: s
     const injected = injectedError(r.resourceType === ResourceType.TOPIC ? r.resourceName : undefined)
     if (injected !== ErrorCode.NONE) return { ...base, errorCode: injected, errorMessage: 'injected fault' }
     if (duplicates.has(i)) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate resource in request' }
+    const refused = authError(r.resourceType, r.resourceName)
+    if (refused !== ErrorCode.NONE) return { ...base, errorCode: refused, errorMessage: null }
     const target = configTarget(cluster, r.resourceType, r.resourceName)
     if (target.kind === 'error') return { ...base, ...target.result }
     const result = target.kind === 'topic'

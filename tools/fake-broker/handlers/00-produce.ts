@@ -2,6 +2,8 @@ import { Produce } from '../../../protocol/apis/index.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { NO_RESPONSE, serve, type RequestContext } from '../handler.js'
+import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
+import { authorized, authorizedNames } from '../access-check.js'
 import { leaderEndpoints } from './leader-hint.js'
 import { chargeAndThrottle } from '../quotas/throttle.js'
 import { upConvertMessageSet } from '../up-convert.js'
@@ -29,11 +31,21 @@ export const produceHandler = serve<Req>(Produce, '0-12', (ctx): Res | typeof NO
   const { body } = ctx
   const leaders = new Set<number>()
   const acksValid = body.acks === 0 || body.acks === 1 || body.acks === -1
+  // Authorization (KafkaApis.handleProduceRequest): transactional records need WRITE on the transactional id, else
+  // every partition is answered TRANSACTIONAL_ID_AUTHORIZATION_FAILED; each topic needs WRITE.
+  const txnRefused = body.topicData.some(t => t.partitionData.some(pd => isTransactional(pd.records))) &&
+    (body.transactionalId === null || !authorized(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, body.transactionalId))
+  const writable = authorizedNames(ctx, AclOperation.WRITE, ResourceType.TOPIC, body.topicData.map(t => t.name))
+  const refuse = (index: number, errorCode: number): PartitionRes => ({ index, errorCode, baseOffset: -1n })
   const responses = body.topicData.map(t => ({
     name: t.name,
-    partitionResponses: t.partitionData.map(pd => acksValid
-      ? produceOne(ctx, t.name, pd.index, pd.records, leaders)
-      : { index: pd.index, errorCode: ErrorCode.INVALID_REQUIRED_ACKS, baseOffset: -1n })
+    partitionResponses: t.partitionData.map(pd => txnRefused
+      ? refuse(pd.index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+      : !writable.has(t.name)
+          ? refuse(pd.index, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
+          : acksValid
+            ? produceOne(ctx, t.name, pd.index, pd.records, leaders)
+            : refuse(pd.index, ErrorCode.INVALID_REQUIRED_ACKS))
   }))
   // producer_byte_rate is charged the request's size once it is handled, whatever its partitions' outcome
   // (KafkaApis.handleProduceRequest); acks 0 is throttled by muting alone, there being no response to carry the time.
@@ -41,6 +53,11 @@ export const produceHandler = serve<Req>(Produce, '0-12', (ctx): Res | typeof NO
   if (body.acks === 0) return NO_RESPONSE
   return { responses, throttleTimeMs, nodeEndpoints: leaderEndpoints(ctx.cluster, leaders, ctx.listener) }
 })
+
+/** Whether the records are a transactional v2 batch (its attributes' transactional bit). */
+function isTransactional (records: Buffer | null): records is Buffer {
+  return records !== null && records.length >= V2_HEADER_BYTES && records[V2_MAGIC] === 2 && (records.readInt16BE(V2_ATTRIBUTES) & ATTR_TRANSACTIONAL) !== 0
+}
 
 /**
  * Whether a batch of the blob is longer than `maxBytes` (each batch: 12 bytes of offset and length, then length).
@@ -71,7 +88,7 @@ function produceOne (ctx: RequestContext<Req>, name: string, index: number, reco
     return { ...fail(leaderError), currentLeader: { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch } }
   }
   if (records === null || records.length === 0) return fail(ErrorCode.INVALID_RECORD, 'no records')
-  if (records.length >= V2_HEADER_BYTES && records[V2_MAGIC] === 2 && (records.readInt16BE(V2_ATTRIBUTES) & ATTR_TRANSACTIONAL) !== 0) {
+  if (isTransactional(records)) {
     const code = ctx.cluster.transactions.verifyProduce(ctx.body.transactionalId, records.readBigInt64BE(V2_PRODUCER_ID), records.readInt16BE(V2_PRODUCER_EPOCH), name, index)
     if (code !== 0) {
       return fail(code, code === ErrorCode.INVALID_TXN_STATE

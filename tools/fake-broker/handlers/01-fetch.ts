@@ -10,6 +10,8 @@ import { chargeAndThrottle, quotaIdentity } from '../quotas/throttle.js'
 import { encodeResponseChunks } from '../../../protocol/messages.js'
 import { responseHeaderVersion } from '../../../protocol/headers.js'
 import { leaderEndpoints } from './leader-hint.js'
+import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
+import { authorizedNames } from '../access-check.js'
 
 // Fetch (key 1), v0-17: reads stored batches. The answer is built from views over the partition logs (no
 // re-encoding, no copy: the writer keeps large views by reference). Long poll: when fewer than minBytes are
@@ -124,6 +126,7 @@ function build (ctx: RequestContext<Req>, topics: readonly RequestTopic[], maxBy
   const body = ctx.body
   const out: Built = { responses: [], bytes: 0, anyError: false, logs: [], leaders: new Set() }
   let budget = version >= 3 ? maxBytes : Number.MAX_SAFE_INTEGER
+  const readable = authorizedNames(ctx, AclOperation.READ, ResourceType.TOPIC, topics.map(t => (version >= 13 ? cluster.topicById(t.topicId)?.name : undefined) ?? t.topic))
   for (const t of topics) {
     const topic = version >= 13 ? cluster.topicById(t.topicId) : cluster.topics.get(t.topic)
     const name = topic?.name ?? t.topic
@@ -134,7 +137,10 @@ function build (ctx: RequestContext<Req>, topics: readonly RequestTopic[], maxBy
       }
       // Kafka answers partitions it does not know before reading any log, with the response's default (empty)
       // list of aborted transactions; errors met while reading carry null, as the read path sets it.
-      if (topic === undefined) return fail(version >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { abortedTransactions: [] })
+      if (topic === undefined && version >= 13) return fail(ErrorCode.UNKNOWN_TOPIC_ID, { abortedTransactions: [] })
+      // READ on the topic (KafkaApis.handleFetchRequest), checked before whether the topic exists.
+      if (!readable.has(name)) return fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED, { abortedTransactions: [] })
+      if (topic === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { abortedTransactions: [] })
       const p = topic.partitions[fp.partition]
       if (p === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { abortedTransactions: [] })
       const injected = ctx.injectedError(name, fp.partition)

@@ -3,6 +3,8 @@ import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { ClusterState } from '../cluster-state.js'
 import { serve, type RequestContext } from '../handler.js'
+import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
+import { authorizedNames } from '../access-check.js'
 
 // ListOffsets (key 2), v0-10: offsets by time. Special timestamps: -1 latest (the high watermark, or for
 // read_committed the last stable offset, the same here), -2 earliest (the log start offset), -3 the record with
@@ -23,16 +25,26 @@ const MAX_TIMESTAMP = -3n
 const EARLIEST_LOCAL = -4n
 const EARLIEST_PENDING_UPLOAD = -5n
 
-export const listOffsetsHandler = serve<Req>(ListOffsets, '0-10', (ctx): Res => ({
-  throttleTimeMs: 0,
-  topics: ctx.body.topics.map(t => ({
-    name: t.name,
-    partitions: t.partitions.map(lp => listOne(ctx, t.name, lp.partitionIndex, lp.timestamp, lp.currentLeaderEpoch, lp.maxNumOffsets))
-  }))
-}))
+export const listOffsetsHandler = serve<Req>(ListOffsets, '0-10', (ctx): Res => {
+  // DESCRIBE on each topic (KafkaApis.handleListOffsetRequest), before anything else is looked at.
+  const describable = authorizedNames(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, ctx.body.topics.map(t => t.name))
+  return {
+    throttleTimeMs: 0,
+    topics: ctx.body.topics.map(t => ({
+      name: t.name,
+      partitions: t.partitions.map(lp => describable.has(t.name)
+        ? listOne(ctx, t.name, lp.partitionIndex, lp.timestamp, lp.currentLeaderEpoch, lp.maxNumOffsets)
+        : failed(lp.partitionIndex, ErrorCode.TOPIC_AUTHORIZATION_FAILED))
+    }))
+  }
+})
+
+function failed (partitionIndex: number, errorCode: number): PartitionRes {
+  return { partitionIndex, errorCode, oldStyleOffsets: [], timestamp: -1n, offset: -1n, leaderEpoch: -1 }
+}
 
 function listOne (ctx: RequestContext<Req>, name: string, index: number, timestamp: bigint, currentLeaderEpoch: number, maxNumOffsets: number): PartitionRes {
-  const fail = (errorCode: number): PartitionRes => ({ partitionIndex: index, errorCode, oldStyleOffsets: [], timestamp: -1n, offset: -1n, leaderEpoch: -1 })
+  const fail = (errorCode: number): PartitionRes => failed(index, errorCode)
   const p = ctx.cluster.partition(name, index)
   if (p === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
   const error = ctx.injectedError(name, index) || ctx.cluster.leaderError(p, ctx.broker.id) || ClusterState.epochError(p, currentLeaderEpoch)

@@ -3,6 +3,8 @@ import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { advertisedPort, ClusterState, type TopicState } from '../cluster-state.js'
 import { serve, type RequestContext } from '../handler.js'
+import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
+import { authorized, clusterAuthorized } from '../access-check.js'
 
 // Metadata (key 3), v0-13: live brokers, topics, partitions with leaders, replicas and leader epochs.
 // v0 asks for all topics with an empty list, v1+ with null. v4+ says whether the broker may auto-create the
@@ -36,8 +38,9 @@ export const metadataHandler = serve<Req>(Metadata, '0-13', (ctx): Res => {
       topics: body.topics!.map(req => ({ errorCode: ErrorCode.INVALID_REQUEST, name: req.name ?? '', topicId: req.topicId ?? ZERO_UUID, isInternal: false, partitions: [] }))
     }
   }
+  // All topics: only those the caller may DESCRIBE are listed (KafkaApis.getTopicMetadata keeps the others secret).
   const topics: TopicRes[] = all
-    ? [...cluster.topics.values()].map(t => describeTopic(ctx, t))
+    ? [...cluster.topics.values()].filter(t => authorized(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, t.name)).map(t => describeTopic(ctx, t))
     : version >= 12 && requested.some(req => req.topicId !== ZERO_UUID)
       ? topicsById(ctx, requested.filter(req => req.topicId !== ZERO_UUID))
       : topicsByName(ctx, requested)
@@ -56,27 +59,38 @@ type TopicReq = NonNullable<Req['topics']>[number]
 function topicsById (ctx: RequestContext<Req>, requested: TopicReq[]): TopicRes[] {
   return requested.map(req => {
     const topic = ctx.cluster.topicById(req.topicId)
-    return topic !== undefined
-      ? describeTopic(ctx, topic)
-      : { errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId: req.topicId, partitions: [] }
+    if (topic === undefined) return { errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId: req.topicId, partitions: [] }
+    // Topic ids are not secret (KafkaApis): without DESCRIBE the id is answered, the name is not.
+    if (!authorized(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name)) return { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name: null, topicId: req.topicId, isInternal: false, partitions: [] }
+    return describeTopic(ctx, topic)
   })
 }
 
 function topicsByName (ctx: RequestContext<Req>, requested: TopicReq[]): TopicRes[] {
   const { cluster, version, body } = ctx
   const allowAuto = version < 4 || body.allowAutoTopicCreation
-  return requested.map(req => {
+  // Authorization as KafkaApis.handleTopicMetadataRequest: a topic the caller may not DESCRIBE is answered
+  // TOPIC_AUTHORIZATION_FAILED whether it exists or not; one that would be auto-created needs CREATE on the
+  // cluster or on the topic. Kafka lists these refusals after the topics it describes, those for CREATE first.
+  const refusedCreate: TopicRes[] = []
+  const refusedDescribe: TopicRes[] = []
+  const refuse = (list: TopicRes[], name: string): void => { list.push({ errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name, topicId: ZERO_UUID, isInternal: false, partitions: [] }) }
+  const mayCreate = (name: string): boolean => clusterAuthorized(ctx, AclOperation.CREATE) || authorized(ctx, AclOperation.CREATE, ResourceType.TOPIC, name)
+  const described = requested.flatMap((req): TopicRes[] => {
+    if (req.name !== null && !authorized(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, req.name)) { refuse(refusedDescribe, req.name); return [] }
     let topic = req.name !== null ? cluster.topics.get(req.name) : cluster.topicById(req.topicId)
+    if (topic === undefined && req.name !== null && allowAuto && cluster.options.autoCreateTopics && !mayCreate(req.name)) { refuse(refusedCreate, req.name); return [] }
     if (topic === undefined && req.name !== null && allowAuto) topic = cluster.autoCreate(req.name)
-    if (topic !== undefined) return describeTopic(ctx, topic)
+    if (topic !== undefined) return [describeTopic(ctx, topic)]
     const invalid = req.name !== null && ClusterState.topicNameError(req.name) !== 0
-    return {
+    return [{
       errorCode: req.name === null ? ErrorCode.UNKNOWN_TOPIC_ID : invalid ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
       name: req.name,
       topicId: req.topicId ?? ZERO_UUID,
       partitions: []
-    }
+    }]
   })
+  return [...described, ...refusedCreate, ...refusedDescribe]
 }
 
 function describeTopic (ctx: RequestContext<Req>, t: TopicState): TopicRes {

@@ -3,6 +3,8 @@ import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
+import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
+import { authorizedNames, groupAuthError } from '../access-check.js'
 
 // OffsetCommit (key 8), v0-9: stores a group's consumed positions. v0 commits without a generation (a "simple"
 // commit); v1+ carry the generation and member id, checked against the group so that a member evicted by a
@@ -20,17 +22,20 @@ const OFFSET_METADATA_TOO_LARGE = 12
 export const offsetCommitHandler = serve<Req>(OffsetCommit, '0-9', (ctx): Res => {
   const { body, cluster } = ctx
   const groups = cluster.groups
-  const groupError = coordinatorError(ctx, body.groupId) ||
+  // READ on the group, else every partition is GROUP_AUTHORIZATION_FAILED; READ on each topic (KafkaApis).
+  const groupError = groupAuthError(ctx, AclOperation.READ, body.groupId) || coordinatorError(ctx, body.groupId) ||
     (groups.fencedInstance(body.groupId, body.memberId, body.groupInstanceId) ? ErrorCode.FENCED_INSTANCE_ID : 0) ||
     (cluster.consumerGroups.has(body.groupId)
       ? consumerCommitError(ctx.version, cluster.consumerGroups.commitError(body.groupId, body.generationIdOrMemberEpoch, body.memberId))
       : groups.commitError(body.groupId, body.generationIdOrMemberEpoch, body.memberId))
   let committed = false
+  const readable = authorizedNames(ctx, AclOperation.READ, ResourceType.TOPIC, body.topics.map(t => t.name))
   const topics = body.topics.map(t => ({
     name: t.name,
     partitions: t.partitions.map(p => {
       // Before v9 Kafka answers a generation for an unknown group with ILLEGAL_GENERATION, GROUP_ID_NOT_FOUND after.
       let errorCode: number = ctx.version < 9 && groupError === ErrorCode.GROUP_ID_NOT_FOUND ? ErrorCode.ILLEGAL_GENERATION : groupError
+      if (errorCode === 0 && !readable.has(t.name)) errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED
       if (errorCode === 0 && cluster.partition(t.name, p.partitionIndex) === undefined) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
       if (errorCode === 0 && (p.committedMetadata?.length ?? 0) > MAX_METADATA_CHARS) errorCode = OFFSET_METADATA_TOO_LARGE
       if (errorCode === 0) {

@@ -3,6 +3,8 @@ import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { serve, type RequestContext } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
+import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
+import { authorized, groupAuthError } from '../access-check.js'
 
 // OffsetFetch (key 9), v0-9: a group's committed offsets; -1 where nothing was committed. v2+ ask for every
 // committed partition with a null topic list and add a top-level error code. v5 adds the committed leader epoch
@@ -26,13 +28,13 @@ export const offsetFetchHandler = serve<Req>(OffsetFetch, '0-9', (ctx): Res => {
       groups: body.groups.map(g => {
         // v9: a consumer-protocol member reads with its id and epoch, checked as for a commit (KIP-848); without a
         // member id (an admin tool) anyone may read.
-        const errorCode = coordinatorError(ctx, g.groupId) ||
+        const errorCode = groupAuthError(ctx, AclOperation.DESCRIBE, g.groupId) || coordinatorError(ctx, g.groupId) ||
           (g.memberId !== null && ctx.cluster.consumerGroups.has(g.groupId) ? ctx.cluster.consumerGroups.commitError(g.groupId, g.memberEpoch, g.memberId, true) : 0)
         return { groupId: g.groupId, topics: errorCode !== 0 ? [] : offsetsOf(ctx, g.groupId, g.topics, 0), errorCode }
       })
     }
   }
-  const errorCode = coordinatorError(ctx, body.groupId)
+  const errorCode = groupAuthError(ctx, AclOperation.DESCRIBE, body.groupId) || coordinatorError(ctx, body.groupId)
   // Before v2 there is no top-level error code: the error goes into every partition.
   const topics = errorCode !== 0 && version >= 2 ? [] : offsetsOf(ctx, body.groupId, body.topics, errorCode)
   return { throttleTimeMs: 0, topics, errorCode }
@@ -40,15 +42,23 @@ export const offsetFetchHandler = serve<Req>(OffsetFetch, '0-9', (ctx): Res => {
 
 function offsetsOf (ctx: RequestContext<Req>, groupId: string, topics: Array<{ name: string, partitionIndexes: number[] }> | null, errorCode: number): TopicOffsets[] {
   const groups = ctx.cluster.groups
+  // DESCRIBE on each topic (KafkaApis.fetchOffsetsForGroup): all-topics answers leave the others out; named ones
+  // answer them, after the rest, with TOPIC_AUTHORIZATION_FAILED.
+  const describable = (name: string): boolean => authorized(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, name)
   if (topics === null) {
-    return [...groups.committedTopics(groupId)].map(([name, byPartition]) => ({
+    return [...groups.committedTopics(groupId)].filter(([name]) => describable(name)).map(([name, byPartition]) => ({
       name,
       partitions: [...byPartition].map(([partitionIndex, c]) => ({
         partitionIndex, committedOffset: c.offset, committedLeaderEpoch: c.leaderEpoch, metadata: c.metadata ?? '', errorCode: ErrorCode.NONE
       }))
     }))
   }
-  return topics.map(t => ({
+  const allowed = topics.filter(t => errorCode !== 0 || describable(t.name))
+  const refused = topics.filter(t => !allowed.includes(t)).map(t => ({
+    name: t.name,
+    partitions: t.partitionIndexes.map(partitionIndex => ({ partitionIndex, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED }))
+  }))
+  return [...allowed.map(t => ({
     name: t.name,
     partitions: t.partitionIndexes.map(partitionIndex => {
       const c = errorCode === 0 ? groups.committed(groupId, t.name, partitionIndex) : undefined
@@ -60,5 +70,5 @@ function offsetsOf (ctx: RequestContext<Req>, groupId: string, topics: Array<{ n
         errorCode
       }
     })
-  }))
+  })), ...refused]
 }

@@ -3,6 +3,8 @@ import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { advertisedPort } from '../cluster-state.js'
 import { serve } from '../handler.js'
+import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
+import { authorized, groupAuthError } from '../access-check.js'
 
 // FindCoordinator (key 10), v0-6: which broker coordinates a consumer group (keyType 0) or a transactional id
 // (keyType 1). v4 batches several keys in one request (KIP-699). The coordinator is a stable hash of the key over
@@ -11,10 +13,17 @@ import { serve } from '../handler.js'
 type Req = Infer<typeof FindCoordinator.request>
 type Res = InferInput<typeof FindCoordinator.response>
 
+const TRANSACTION_KEY = 1
+
 export const findCoordinatorHandler = serve<Req>(FindCoordinator, '0-6', (ctx): Res => {
   const { body, version } = ctx
   const keys = version >= 4 ? body.coordinatorKeys : [body.key]
   const found = keys.map(key => {
+    // DESCRIBE on the group or transactional id (KafkaApis.getCoordinator).
+    const refused = body.keyType === TRANSACTION_KEY
+      ? (authorized(ctx, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, key) ? 0 : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+      : groupAuthError(ctx, AclOperation.DESCRIBE, key)
+    if (refused !== 0) return { key, nodeId: -1, host: '', port: -1, errorCode: refused, errorMessage: null }
     const injected = ctx.injectedError()
     const b = ctx.cluster.coordinatorFor(key)
     if (injected !== 0 || b === undefined) {

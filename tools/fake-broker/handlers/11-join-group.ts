@@ -4,6 +4,8 @@ import { ErrorCode } from '../../../protocol/error-codes.js'
 import { serve } from '../handler.js'
 import { CONSUMER_PROTOCOL_TYPE } from '../../../protocol/group/consumer-protocol.js'
 import { coordinatorError } from './coordinator-check.js'
+import { AclOperation } from '../../../protocol/acl-codes.js'
+import { groupAuthError } from '../access-check.js'
 
 // JoinGroup (key 11), v0-9: the first half of a rebalance (see ../group-coordinator.ts). v1 adds
 // rebalanceTimeoutMs (v0 uses the session timeout for both, KIP-62). v4 makes new members join twice: first
@@ -17,7 +19,8 @@ type Res = InferInput<typeof JoinGroup.response>
 export const joinGroupHandler = serve<Req>(JoinGroup, '0-9', async (ctx): Promise<Res> => {
   const { body, version } = ctx
   const nameOrEmpty = (s: string | null): string | null => version >= 7 ? s : (s ?? '')
-  const error = coordinatorError(ctx, body.groupId) ||
+  // READ on the group first (KafkaApis.handleJoinGroupRequest).
+  const error = groupAuthError(ctx, AclOperation.READ, body.groupId) || coordinatorError(ctx, body.groupId) ||
     (ctx.cluster.groups.sessionTimeoutValid(body.sessionTimeoutMs) ? ErrorCode.NONE : ErrorCode.INVALID_SESSION_TIMEOUT)
   if (error !== ErrorCode.NONE) {
     return { throttleTimeMs: 0, errorCode: error, generationId: -1, protocolType: null, protocolName: nameOrEmpty(null), leader: '', memberId: body.memberId, members: [] }

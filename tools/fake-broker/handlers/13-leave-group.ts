@@ -2,6 +2,8 @@ import { LeaveGroup } from '../../../protocol/apis/index.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
+import { AclOperation } from '../../../protocol/acl-codes.js'
+import { groupAuthError } from '../access-check.js'
 
 // LeaveGroup (key 13), v0-5: a member leaves at once instead of letting its session time out, which starts a
 // rebalance for the others. v3 takes a list of members, by id or by static instance id (KIP-345), with a
@@ -15,7 +17,7 @@ export const leaveGroupHandler = serve<Req>(LeaveGroup, '0-5', (ctx): Res => {
   const identities = version >= 3
     ? body.members.map(m => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId }))
     : [{ memberId: body.memberId, groupInstanceId: null }]
-  const error = coordinatorError(ctx, body.groupId)
+  const error = groupAuthError(ctx, AclOperation.READ, body.groupId) || coordinatorError(ctx, body.groupId)
   if (error !== 0) return { throttleTimeMs: 0, errorCode: error, members: [] }
   // A consumer group's classic members leave through the consumer coordinator (Kafka 4's mixed groups).
   const members = ctx.cluster.consumerGroups.has(body.groupId)

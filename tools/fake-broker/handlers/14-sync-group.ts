@@ -3,6 +3,8 @@ import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
+import { AclOperation } from '../../../protocol/acl-codes.js'
+import { groupAuthError } from '../access-check.js'
 
 // SyncGroup (key 14), v0-5: the second half of a rebalance. The leader sends every member's assignment; each
 // member's request is answered with its own once the leader's has arrived. v3 adds groupInstanceId (KIP-345),
@@ -15,7 +17,7 @@ export const syncGroupHandler = serve<Req>(SyncGroup, '0-5', async (ctx): Promis
   const { body } = ctx
   const consumerGroups = ctx.cluster.consumerGroups
   const mixed = consumerGroups.has(body.groupId)
-  const error = coordinatorError(ctx, body.groupId) ||
+  const error = groupAuthError(ctx, AclOperation.READ, body.groupId) || coordinatorError(ctx, body.groupId) ||
     (!mixed && ctx.cluster.groups.fencedInstance(body.groupId, body.memberId, body.groupInstanceId) ? ErrorCode.FENCED_INSTANCE_ID : ErrorCode.NONE)
   if (error !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: error, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) }
   if (mixed) {

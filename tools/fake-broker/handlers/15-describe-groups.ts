@@ -3,6 +3,8 @@ import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
+import { AclOperation } from '../../../protocol/acl-codes.js'
+import { groupAuthError } from '../access-check.js'
 
 // DescribeGroups (key 15), v0-6: state, protocol and members of groups. Member metadata and assignments are
 // only filled in once the group is Stable. A group that does not exist is reported as "Dead"; v6 reports it
@@ -11,15 +13,27 @@ import { coordinatorError } from './coordinator-check.js'
 type Req = Infer<typeof DescribeGroups.request>
 type Res = InferInput<typeof DescribeGroups.response>
 
-export const describeGroupsHandler = serve<Req>(DescribeGroups, '0-6', (ctx): Res => ({
-  throttleTimeMs: 0,
-  groups: ctx.body.groups.map(groupId => {
-    const errorCode = coordinatorError(ctx, groupId)
-    if (errorCode !== 0) return { errorCode, groupId, groupState: '', protocolType: '', protocolData: '', members: [] }
-    const g = ctx.cluster.groups.describe(groupId)
-    if (ctx.version >= 6 && g.groupState === 'Dead') {
-      return { ...g, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} not found.` }
-    }
-    return g
-  })
-}))
+export const describeGroupsHandler = serve<Req>(DescribeGroups, '0-6', (ctx): Res => {
+  // DESCRIBE on each group (KafkaApis.handleDescribeGroupsRequest). Kafka answers the refused groups first and the
+  // others after the coordinator has (checked against Kafka 4.4).
+  const refused = ctx.body.groups.filter(groupId => groupAuthError(ctx, AclOperation.DESCRIBE, groupId) !== ErrorCode.NONE)
+  return {
+    throttleTimeMs: 0,
+    groups: [
+      ...refused.map(groupId => failed(groupId, ErrorCode.GROUP_AUTHORIZATION_FAILED)),
+      ...ctx.body.groups.filter(groupId => !refused.includes(groupId)).map(groupId => {
+        const errorCode = coordinatorError(ctx, groupId)
+        if (errorCode !== 0) return failed(groupId, errorCode)
+        const g = ctx.cluster.groups.describe(groupId)
+        if (ctx.version >= 6 && g.groupState === 'Dead') {
+          return { ...g, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} not found.` }
+        }
+        return g
+      })
+    ]
+  }
+})
+
+function failed (groupId: string, errorCode: number): NonNullable<Res['groups']>[number] {
+  return { errorCode, groupId, groupState: '', protocolType: '', protocolData: '', members: [] }
+}

@@ -5,6 +5,8 @@ import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { ClusterState } from '../cluster-state.js'
 import { ConfigSource } from '../configs/config-def.js'
 import { serve } from '../handler.js'
+import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
+import { authorizedNames, clusterAuthorized } from '../access-check.js'
 
 // CreateTopics (key 19), v0-7: creates topics. numPartitions and replicationFactor may be -1 for the broker's
 // defaults (v4+, KIP-464); a replica assignment fixes the partition count. Configs are checked against Kafka's
@@ -43,6 +45,10 @@ export const createTopicsHandler = serve<Req>(CreateTopics, '0-7', (ctx): Res =>
     }
   }
   let created = 0
+  // CREATE on the cluster, or else on each topic (KafkaApis.handleCreateTopicsRequest).
+  const creatable = clusterAuthorized(ctx, AclOperation.CREATE)
+    ? new Set(counts.keys())
+    : authorizedNames(ctx, AclOperation.CREATE, ResourceType.TOPIC, counts.keys())
   return {
     throttleTimeMs: 0,
     topics: inKafkaOrder(counts, body.topics).map(t => {
@@ -50,6 +56,7 @@ export const createTopicsHandler = serve<Req>(CreateTopics, '0-7', (ctx): Res =>
       const injected = ctx.injectedError(t.name)
       if (injected !== 0) return fail(injected, 'injected fault')
       if (counts.get(t.name)! > 1) return fail(ErrorCode.INVALID_REQUEST, `topic ${t.name} appears more than once`)
+      if (!creatable.has(t.name)) return fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.')
       if (ClusterState.topicNameError(t.name) !== 0) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `invalid topic name ${t.name}`)
       if (cluster.topics.has(t.name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${t.name}' already exists.`)
       if (t.assignments.length === 0 && (t.replicationFactor < -1 || t.replicationFactor === 0)) {

@@ -2,6 +2,8 @@ import { DeleteTopics } from '../../../protocol/apis/index.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { serve } from '../handler.js'
+import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
+import { authorized } from '../access-check.js'
 
 // DeleteTopics (key 20), v0-6: deletes topics with their logs and committed offsets. v6 names topics by name or
 // by id (KIP-516); before it, by name only. v5 adds error messages.
@@ -18,6 +20,15 @@ export const deleteTopicsHandler = serve<Req>(DeleteTopics, '0-6', (ctx): Res =>
     throttleTimeMs: 0,
     responses: wanted.map(w => {
       const topic = w.name !== null ? cluster.topics.get(w.name) : cluster.topicById(w.topicId)
+      // KafkaApis.handleDeleteTopicsRequest: a topic named by id without DESCRIBE keeps its name secret; DELETE is
+      // checked before whether a named topic exists.
+      const name = w.name ?? topic?.name
+      if (name !== undefined && w.name === null && !authorized(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, name)) {
+        return { name: null, topicId: w.topicId, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null }
+      }
+      if (name !== undefined && !authorized(ctx, AclOperation.DELETE, ResourceType.TOPIC, name)) {
+        return { name, topicId: w.topicId, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null }
+      }
       const injected = ctx.injectedError(topic?.name ?? w.name ?? undefined)
       if (injected !== 0) return { name: w.name, topicId: w.topicId, errorCode: injected, errorMessage: 'injected fault' }
       if (topic === undefined) {

@@ -2,6 +2,9 @@ import { InitProducerId } from '../../../protocol/apis/index.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
+import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
+import { authorized, authorizedOnSome, clusterAuthorized } from '../access-check.js'
 
 // InitProducerId (key 22), v0-5: a producer id and epoch for an idempotent producer (KIP-98). From v3 a producer
 // may pass its current id and epoch to have the epoch bumped instead of getting a new id (KIP-360). With a
@@ -19,6 +22,12 @@ export const initProducerIdHandler = serve<Req>(InitProducerId, '0-5', (ctx): Re
   const { body } = ctx
   const errorCode = ctx.injectedError()
   if (errorCode !== 0) return { throttleTimeMs: 0, errorCode, producerId: -1n, producerEpoch: -1 }
+  // KafkaApis.handleInitProducerIdRequest: WRITE on the transactional id; an idempotent producer needs
+  // IDEMPOTENT_WRITE on the cluster or WRITE on some topic.
+  const refused = body.transactionalId !== null
+    ? (authorized(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, body.transactionalId) ? 0 : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+    : (clusterAuthorized(ctx, AclOperation.IDEMPOTENT_WRITE) || authorizedOnSome(ctx, AclOperation.WRITE, ResourceType.TOPIC) ? 0 : ErrorCode.CLUSTER_AUTHORIZATION_FAILED)
+  if (refused !== 0) return { throttleTimeMs: 0, errorCode: refused, producerId: -1n, producerEpoch: -1 }
   if (body.transactionalId !== null) {
     const notHere = coordinatorError(ctx, body.transactionalId)
     if (notHere !== 0) return { throttleTimeMs: 0, errorCode: notHere, producerId: -1n, producerEpoch: -1 }

@@ -2,6 +2,7 @@ import { EndTxn } from '../../../protocol/apis/index.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
+import { transactionalIdAuthError } from '../access-check.js'
 
 // EndTxn (key 26), v0-4: commits or aborts a transaction. The coordinator writes a commit or abort marker into
 // every partition of the transaction before answering, and on commit the offsets staged by TxnOffsetCommit become
@@ -13,7 +14,8 @@ type Res = InferInput<typeof EndTxn.response>
 
 export const endTxnHandler = serve<Req>(EndTxn, '0-4', (ctx): Res => {
   const { body } = ctx
-  const errorCode = coordinatorError(ctx, body.transactionalId) ||
+  // WRITE on the transactional id (KafkaApis.handleEndTxnRequest).
+  const errorCode = transactionalIdAuthError(ctx, body.transactionalId) || coordinatorError(ctx, body.transactionalId) ||
     ctx.cluster.transactions.endTxn(body.transactionalId, body.producerId, body.producerEpoch, body.committed, ctx.version)
   return { throttleTimeMs: 0, errorCode }
 })

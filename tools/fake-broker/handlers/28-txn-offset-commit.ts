@@ -3,6 +3,8 @@ import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
+import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
+import { authorizedNames, groupAuthError, transactionalIdAuthError } from '../access-check.js'
 
 // TxnOffsetCommit (key 28), v0-4: a transactional producer stages a group's offsets with the group coordinator;
 // they become the group's committed offsets when the transaction commits. The group must have been added with
@@ -17,7 +19,10 @@ const MAX_METADATA_CHARS = 4096
 
 export const txnOffsetCommitHandler = serve<Req>(TxnOffsetCommit, '0-4', (ctx): Res => {
   const { body, cluster } = ctx
-  let errorCode = coordinatorError(ctx, body.groupId)
+  // WRITE on the transactional id, READ on the group (each failing every partition), READ on each topic
+  // (KafkaApis.handleTxnOffsetCommitRequest).
+  let errorCode = transactionalIdAuthError(ctx, body.transactionalId) || groupAuthError(ctx, AclOperation.READ, body.groupId) || coordinatorError(ctx, body.groupId)
+  const readable = authorizedNames(ctx, AclOperation.READ, ResourceType.TOPIC, body.topics.map(t => t.name))
   if (errorCode === 0 && ctx.version >= 3 && body.generationIdOrMemberEpoch >= 0) {
     errorCode = cluster.groups.commitError(body.groupId, body.generationIdOrMemberEpoch, body.memberId)
   }
@@ -25,7 +30,7 @@ export const txnOffsetCommitHandler = serve<Req>(TxnOffsetCommit, '0-4', (ctx): 
   const tooLarge = (m: string | null): boolean => (m?.length ?? 0) > MAX_METADATA_CHARS
   if (errorCode === 0) {
     const offsets = body.topics.flatMap(t => t.partitions
-      .filter(p => !unknown(t.name, p.partitionIndex) && !tooLarge(p.committedMetadata))
+      .filter(p => readable.has(t.name) && !unknown(t.name, p.partitionIndex) && !tooLarge(p.committedMetadata))
       .map(p => ({ topic: t.name, partition: p.partitionIndex, committed: { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata } })))
     errorCode = cluster.transactions.stageOffsets(body.transactionalId, body.producerId, body.producerEpoch, body.groupId, offsets)
   }
@@ -37,7 +42,7 @@ export const txnOffsetCommitHandler = serve<Req>(TxnOffsetCommit, '0-4', (ctx): 
         partitionIndex: p.partitionIndex,
         errorCode: errorCode !== 0
           ? errorCode
-          : unknown(t.name, p.partitionIndex) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : tooLarge(p.committedMetadata) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : ErrorCode.NONE
+          : !readable.has(t.name) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : unknown(t.name, p.partitionIndex) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : tooLarge(p.committedMetadata) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : ErrorCode.NONE
       }))
     }))
   }

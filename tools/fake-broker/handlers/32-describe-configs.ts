@@ -4,6 +4,8 @@ import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { ConfigSource } from '../configs/config-def.js'
 import { configTarget } from '../configs/config-resource.js'
 import { serve } from '../handler.js'
+import { AclOperation } from '../../../protocol/acl-codes.js'
+import { configAuthError } from '../access-check.js'
 
 // DescribeConfigs (key 32), v0-4 (every version Kafka 4.x defines, and v0, which Kafka 4.0 removed (KIP-896) but
 // Sarama 1.2x's ClusterAdmin still sends): each topic's configs
@@ -25,6 +27,8 @@ export const describeConfigsHandler = serve<Req>(DescribeConfigs, '0-4', (ctx): 
       const base = { resourceType: r.resourceType, resourceName: r.resourceName }
       const injected = ctx.injectedError(r.resourceType === 2 ? r.resourceName : undefined)
       if (injected !== 0) return { ...base, errorCode: injected, errorMessage: 'injected fault', configs: [] }
+      const refused = configAuthError(ctx, AclOperation.DESCRIBE_CONFIGS, r.resourceType, r.resourceName)
+      if (refused !== 0) return { ...base, errorCode: refused, errorMessage: null, configs: [] }
       const target = configTarget(cluster, r.resourceType, r.resourceName, broker.id)
       if (target.kind === 'error') return { ...base, ...target.result, configs: [] }
       const configs = target.kind === 'topic'

@@ -2,6 +2,8 @@ import { CreatePartitions } from '../../../protocol/apis/index.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { serve } from '../handler.js'
+import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
+import { authorized } from '../access-check.js'
 
 // CreatePartitions (key 37), v0-3: raises a topic's partition count (KIP-195), with the checks Kafka's controller
 // makes (ReplicationControlManager.createPartitions) in its order: the topic exists, the count grows, the manual
@@ -21,6 +23,9 @@ export const createPartitionsHandler = serve<Req>(CreatePartitions, '0-3', (ctx)
       const injected = ctx.injectedError(t.name)
       if (injected !== 0) return fail(injected, 'injected fault')
       if (counts.get(t.name)! > 1) return fail(ErrorCode.INVALID_REQUEST, 'Duplicate topic name.')
+      // ALTER on the topic, before whether it exists; Kafka 4.4's controller (ControllerApis) answers it without a
+      // message (checked against a real broker).
+      if (!authorized(ctx, AclOperation.ALTER, ResourceType.TOPIC, t.name)) return { name: t.name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null }
       const topic = cluster.topics.get(t.name)
       if (topic === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${t.name}' does not exist.`)
       const current = topic.partitions.length

@@ -23,6 +23,9 @@ import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn.js'
 import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn.js'
 import { endTxnHandler } from './26-end-txn.js'
 import { txnOffsetCommitHandler } from './28-txn-offset-commit.js'
+import { describeAclsHandler } from './29-describe-acls.js'
+import { createAclsHandler } from './30-create-acls.js'
+import { deleteAclsHandler } from './31-delete-acls.js'
 import { describeTransactionsHandler } from './65-describe-transactions.js'
 import { listTransactionsHandler } from './66-list-transactions.js'
 import { saslAuthenticateHandler } from './36-sasl-authenticate.js'
@@ -59,7 +62,8 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   describeClientQuotasHandler, alterClientQuotasHandler, describeProducersHandler,
   consumerGroupHeartbeatHandler, consumerGroupDescribeHandler,
   describeLogDirsHandler, electLeadersHandler, alterPartitionReassignmentsHandler, listPartitionReassignmentsHandler,
-  describeQuorumHandler
+  describeQuorumHandler,
+  describeAclsHandler, createAclsHandler, deleteAclsHandler
 ].map((h: Handler) => [h.api.key, h]))
 
 /** HANDLERS plus SaslHandshake and SaslAuthenticate, for a cluster started with `sasl`: only it advertises them. */

@@ -125,3 +125,29 @@ t.test('--max-partitions caps the cluster: topics past it are refused at start w
   t.equal(code, 1)
   t.match(err.join(''), /topic b: 2 partitions would take the cluster past its 4 \(maxPartitions\)/)
 })
+
+t.test('--authorizer, --super-users and --allow-everyone-if-no-acl-found start a cluster that enforces ACLs', async t => {
+  const start = async (argv: string[]): Promise<{ cluster: FakeCluster, stop: () => Promise<number> }> => {
+    const ac = new AbortController()
+    let cluster!: FakeCluster
+    let started!: () => void
+    const up = new Promise<void>(resolve => { started = resolve })
+    const exit = run(argv, { stdout: { write: () => {} }, stderr: { write: () => {} }, signal: ac.signal, onStart: c => { cluster = c; started() } })
+    await up
+    return { cluster, stop: async () => { ac.abort(); return await exit } }
+  }
+  const none = await start([])
+  t.equal(none.cluster.state.authorizer, undefined, 'no flag: no authorizer')
+  t.equal(await none.stop(), 0)
+  const plain = await start(['--authorizer'])
+  t.same([...plain.cluster.state.authorizer!.superUsers], [])
+  t.equal(plain.cluster.state.authorizer!.allowEveryoneIfNoAclFound, false)
+  t.equal(await plain.stop(), 0)
+  const supers = await start(['--super-users', 'User:a; User:b', '--allow-everyone-if-no-acl-found'])
+  t.same([...supers.cluster.state.authorizer!.superUsers], ['User:a', 'User:b'])
+  t.equal(supers.cluster.state.authorizer!.allowEveryoneIfNoAclFound, true)
+  t.equal(await supers.stop(), 0)
+  const err: string[] = []
+  t.equal(await run(['--super-users', 'admin'], { stderr: { write: s => err.push(s) } }), 1, 'a super user that is no principal is refused')
+  t.match(err.join(''), /authorizer.superUsers/)
+})
