@@ -222,7 +222,9 @@ export class Connection {
     }
     let req: DecodedRequest
     try {
-      req = decodeRequest(frame)
+      // Bytes after the last field are ignored, as Kafka ignores them (see DecodeRequestOptions): librdkafka 2.6's
+      // Metadata v12 carries 3, and closing its connection for them would be stricter than the broker we stand in for.
+      req = decodeRequest(frame, undefined, { ignoreTrailingBytes: true })
     } catch (err) {
       const header = (err as { header?: RequestHeader }).header
       if (err instanceof UnsupportedVersionError && header !== undefined && header.apiKey === ApiVersions.key) {

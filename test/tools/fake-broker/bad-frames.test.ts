@@ -1,5 +1,6 @@
 import t from 'tap'
 import { Metadata } from '../../../protocol/apis/index.js'
+import { decodeResponse, encodeRequest } from '../../../protocol/messages.js'
 import { Writer } from '../../../protocol/writer.js'
 import { FakeCluster } from '../../../tools/fake-broker/index.js'
 import { RawClient } from './raw-client.js'
@@ -95,4 +96,22 @@ t.test('a connection stops reading while queued.max.request.bytes of its request
   t.comment(`peak queued request bytes ${peak} for ${N * frame.length} sent`)
   t.ok(peak <= LIMIT + 2 * frame.length, `the broker held at most the allowance and the frames being read (${peak} bytes)`)
   t.equal(cluster.highWatermark('t', 0), BigInt(N), 'and every request was served in the end')
+})
+
+t.test('bytes after the last field of a request are ignored, as Kafka ignores them', async t => {
+  // librdkafka 2.6 sends Metadata v12 with 3 bytes after the body. Kafka's request parsing reads the fields it
+  // knows and never checks that the buffer was used up (AbstractRequest.parseRequest), so it answers; so do we.
+  const { cluster, logs } = await setup(t)
+  const client = await RawClient.connect(cluster.bootstrap)
+  t.teardown(() => client.close())
+  const frame = encodeRequest(Metadata, 12, { correlationId: 42, clientId: 'rdkafka' }, { topics: null, allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false })
+  const padded = Buffer.concat([frame, Buffer.from([0, 0, 0])])
+  padded.writeInt32BE(padded.length - 4, 0)
+  client.send(padded)
+  const answer = await client.nextFrame()
+  t.not(answer, undefined, 'answered, not closed')
+  const res = decodeResponse(Metadata, 12, answer!)
+  t.equal(res.correlationId, 42)
+  t.same(res.body.topics.map((x: { name: string }) => x.name), ['t'])
+  t.notMatch(logs.join('\n'), /closing connection/)
 })
