@@ -9,6 +9,7 @@ import type { BrokerInfo, ClusterState } from './cluster-state.js'
 import type { Faults } from './faults.js'
 import { NO_RESPONSE, type Handler, type RequestContext } from './handler.js'
 import { advertisedApis } from './handlers/18-api-versions.js'
+import { requestBytesReceived } from './reclaim-buffers.js'
 import { errorSummary, topicPartitions } from './request-log.js'
 import { SaslSession, type SaslServer } from './sasl.js'
 
@@ -127,6 +128,7 @@ export class Connection {
 
   private onData (data: Buffer): void {
     if (this.isClosed) return
+    requestBytesReceived(data.length)
     this.chunks.push(data)
     this.buffered += data.length
     while (this.buffered >= 4) {

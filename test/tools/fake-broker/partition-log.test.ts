@@ -48,6 +48,19 @@ t.test('many appends spill into further segments and reads never cross one', asy
   t.ok(reads > 1, 'a segment holds at most 8 MiB')
 })
 
+t.test('a segment that fills up stays where it is; the next one is larger (no copy, no garbage)', async t => {
+  const log = newLog()
+  log.append(encodeRecordBatch([{ value: 'first' }]), 0)
+  const early = log.read(0, 1 << 20, true)
+  const value = Buffer.alloc(10 * 1024, 1)
+  for (let i = 0; i < 100; i++) log.append(encodeRecordBatch([{ value }]), 0)
+  const later = log.read(0, 1 << 20, true)
+  t.equal(later.buffer, early.buffer, 'offset 0 is still read from the buffer it was stored in')
+  t.ok(later.length <= 64 * 1024, 'a read ends with the first (64 KiB) segment')
+  const next = log.read(Number([...iterateRecords(later)].pop()!.offset) + 1, 1 << 20, true)
+  t.ok(next.length > 64 * 1024 && next.length <= 128 * 1024, 'the second segment is twice as large')
+})
+
 t.test('deleting records moves the log start offset and frees whole segments', async t => {
   const log = newLog()
   for (let i = 0; i < 5; i++) log.append(encodeRecordBatch([{ value: `v${i}` }]), 0)
