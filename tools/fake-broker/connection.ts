@@ -307,7 +307,7 @@ export class Connection {
    */
   private async rawSaslToken (sasl: SaslSession, token: Buffer): Promise<void> {
     const step = await sasl.step(token)
-    if (step.errorCode !== 0) {
+    if (step.errorCode !== ErrorCode.NONE) {
       this.close(`SASL ${sasl.mechanism ?? ''} authentication failed: ${step.errorMessage ?? ''}`)
       return
     }

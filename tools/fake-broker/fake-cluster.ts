@@ -1,4 +1,5 @@
 import type { TlsOptions } from 'node:tls'
+import { ErrorCode } from '../../protocol/error-codes.js'
 import { ConfigError, KafkaError } from '../../protocol/errors.js'
 import { encodeRecordBatch, type BatchOptions, type RecordInput, type TimestampType } from '../../protocol/records/index.js'
 import { MIN_ITERATIONS, type ScramMechanism } from '../../consumer/sasl/scram.js'
@@ -273,7 +274,7 @@ export class FakeCluster {
   produce (topic: string, partition: number, records: RecordInput[], opts: BatchOptions = {}): bigint {
     const p = this.partitionState(topic, partition)
     const result = p.log.append(encodeRecordBatch(records, opts), p.leaderEpoch, this.state.now())
-    if (result.errorCode !== 0) throw new KafkaError(result.errorCode, `${topic}[${partition}] ${result.detail ?? result.errorMessage ?? ''}`)
+    if (result.errorCode !== ErrorCode.NONE) throw new KafkaError(result.errorCode, `${topic}[${partition}] ${result.detail ?? result.errorMessage ?? ''}`)
     return result.baseOffset
   }
 

@@ -101,14 +101,14 @@ function build (ctx: RequestContext<Req>, topics: readonly RequestTopic[]): Buil
       const p = topic.partitions[fp.partition]
       if (p === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { abortedTransactions: [] })
       const injected = ctx.injectedError(name, fp.partition)
-      if (injected !== 0) return fail(injected)
+      if (injected !== ErrorCode.NONE) return fail(injected)
       const leaderError = cluster.leaderError(p, ctx.broker.id)
-      if (leaderError !== 0) {
+      if (leaderError !== ErrorCode.NONE) {
         if (p.leaderId >= 0) out.leaders.add(p.leaderId)
         return fail(leaderError, { currentLeader: { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch } })
       }
       const epochError = ClusterState.epochError(p, fp.currentLeaderEpoch)
-      if (epochError !== 0) return fail(epochError, { currentLeader: { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch } })
+      if (epochError !== ErrorCode.NONE) return fail(epochError, { currentLeader: { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch } })
       const log = p.log
       const hw = log.highWatermark
       const lso = log.lastStableOffset

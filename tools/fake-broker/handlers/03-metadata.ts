@@ -69,7 +69,7 @@ function topicsByName (ctx: RequestContext<Req>, requested: TopicReq[]): TopicRe
     let topic = req.name !== null ? cluster.topics.get(req.name) : cluster.topicById(req.topicId)
     if (topic === undefined && req.name !== null && allowAuto) topic = cluster.autoCreate(req.name)
     if (topic !== undefined) return describeTopic(ctx, topic)
-    const invalid = req.name !== null && ClusterState.topicNameError(req.name) !== 0
+    const invalid = req.name !== null && ClusterState.topicNameError(req.name) !== ErrorCode.NONE
     return {
       errorCode: req.name === null ? ErrorCode.UNKNOWN_TOPIC_ID : invalid ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
       name: req.name,
@@ -81,7 +81,7 @@ function topicsByName (ctx: RequestContext<Req>, requested: TopicReq[]): TopicRe
 
 function describeTopic (ctx: RequestContext<Req>, t: TopicState): TopicRes {
   const injected = ctx.injectedError(t.name)
-  if (injected !== 0) return { errorCode: injected, name: t.name, topicId: t.id, partitions: [] }
+  if (injected !== ErrorCode.NONE) return { errorCode: injected, name: t.name, topicId: t.id, partitions: [] }
   const up = (id: number): boolean => ctx.cluster.broker(id)?.up === true
   return {
     errorCode: ErrorCode.NONE,

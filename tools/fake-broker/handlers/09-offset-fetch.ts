@@ -28,13 +28,13 @@ export const offsetFetchHandler = serve<Req>(OffsetFetch, '0-9', (ctx): Res => {
         // member id (an admin tool) anyone may read.
         const errorCode = coordinatorError(ctx, g.groupId) ||
           (g.memberId !== null && ctx.cluster.consumerGroups.has(g.groupId) ? ctx.cluster.consumerGroups.commitError(g.groupId, g.memberEpoch, g.memberId, true) : 0)
-        return { groupId: g.groupId, topics: errorCode !== 0 ? [] : offsetsOf(ctx, g.groupId, g.topics, 0), errorCode }
+        return { groupId: g.groupId, topics: errorCode !== ErrorCode.NONE ? [] : offsetsOf(ctx, g.groupId, g.topics, 0), errorCode }
       })
     }
   }
   const errorCode = coordinatorError(ctx, body.groupId)
   // Before v2 there is no top-level error code: the error goes into every partition.
-  const topics = errorCode !== 0 && version >= 2 ? [] : offsetsOf(ctx, body.groupId, body.topics, errorCode)
+  const topics = errorCode !== ErrorCode.NONE && version >= 2 ? [] : offsetsOf(ctx, body.groupId, body.topics, errorCode)
   return { throttleTimeMs: 0, topics, errorCode }
 })
 
@@ -51,7 +51,7 @@ function offsetsOf (ctx: RequestContext<Req>, groupId: string, topics: Array<{ n
   return topics.map(t => ({
     name: t.name,
     partitions: t.partitionIndexes.map(partitionIndex => {
-      const c = errorCode === 0 ? groups.committed(groupId, t.name, partitionIndex) : undefined
+      const c = errorCode === ErrorCode.NONE ? groups.committed(groupId, t.name, partitionIndex) : undefined
       return {
         partitionIndex,
         committedOffset: c?.offset ?? -1n,

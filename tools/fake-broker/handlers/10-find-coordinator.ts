@@ -17,7 +17,7 @@ export const findCoordinatorHandler = serve<Req>(FindCoordinator, '0-6', (ctx): 
   const found = keys.map(key => {
     const injected = ctx.injectedError()
     const b = ctx.cluster.coordinatorFor(key)
-    if (injected !== 0 || b === undefined) {
+    if (injected !== ErrorCode.NONE || b === undefined) {
       return { key, nodeId: -1, host: '', port: -1, errorCode: injected || ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: null }
     }
     return { key, nodeId: b.id, host: b.host, port: advertisedPort(b, ctx.listener), errorCode: ErrorCode.NONE, errorMessage: null }

@@ -15,7 +15,7 @@ export const describeGroupsHandler = serve<Req>(DescribeGroups, '0-6', (ctx): Re
   throttleTimeMs: 0,
   groups: ctx.body.groups.map(groupId => {
     const errorCode = coordinatorError(ctx, groupId)
-    if (errorCode !== 0) return { errorCode, groupId, groupState: '', protocolType: '', protocolData: '', members: [] }
+    if (errorCode !== ErrorCode.NONE) return { errorCode, groupId, groupState: '', protocolType: '', protocolData: '', members: [] }
     const g = ctx.cluster.groups.describe(groupId)
     if (ctx.version >= 6 && g.groupState === 'Dead') {
       return { ...g, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} not found.` }

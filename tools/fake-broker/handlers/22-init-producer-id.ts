@@ -1,4 +1,5 @@
 import { InitProducerId } from '../../../protocol/apis/index.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
@@ -18,14 +19,14 @@ const MAX_EPOCH = 0x7fff
 export const initProducerIdHandler = serve<Req>(InitProducerId, '0-5', (ctx): Res => {
   const { body } = ctx
   const errorCode = ctx.injectedError()
-  if (errorCode !== 0) return { throttleTimeMs: 0, errorCode, producerId: -1n, producerEpoch: -1 }
+  if (errorCode !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode, producerId: -1n, producerEpoch: -1 }
   if (body.transactionalId !== null) {
     const notHere = coordinatorError(ctx, body.transactionalId)
     if (notHere !== 0) return { throttleTimeMs: 0, errorCode: notHere, producerId: -1n, producerEpoch: -1 }
     return { throttleTimeMs: 0, ...ctx.cluster.transactions.initProducerId(body.transactionalId, body.transactionTimeoutMs, body.producerId, body.producerEpoch, ctx.version) }
   }
   if (body.producerId >= 0n && body.producerEpoch >= 0 && body.producerEpoch < MAX_EPOCH - 1) {
-    return { throttleTimeMs: 0, errorCode: 0, producerId: body.producerId, producerEpoch: body.producerEpoch + 1 }
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: body.producerId, producerEpoch: body.producerEpoch + 1 }
   }
-  return { throttleTimeMs: 0, errorCode: 0, producerId: ctx.cluster.allocateProducerId(), producerEpoch: 0 }
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: ctx.cluster.allocateProducerId(), producerEpoch: 0 }
 })

@@ -19,7 +19,7 @@ export const createPartitionsHandler = serve<Req>(CreatePartitions, '0-3', (ctx)
     results: body.topics.map(t => {
       const fail = (errorCode: number, errorMessage: string) => ({ name: t.name, errorCode, errorMessage })
       const injected = ctx.injectedError(t.name)
-      if (injected !== 0) return fail(injected, 'injected fault')
+      if (injected !== ErrorCode.NONE) return fail(injected, 'injected fault')
       if (counts.get(t.name)! > 1) return fail(ErrorCode.INVALID_REQUEST, 'Duplicate topic name.')
       const topic = cluster.topics.get(t.name)
       if (topic === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${t.name}' does not exist.`)
