@@ -313,6 +313,19 @@ async function startUp (): Promise<Table> {
   return { title: 'Start-up: from spawn to the first answered Metadata', unit: 'starts', rows, baseline: 'librdkafka mock cluster', note }
 }
 
+/** The bytes our log holds after the head-to-head's kcat -P fill (the same Produce requests, in this process). */
+async function storedAfterKcatFill (input: Buffer[]): Promise<number> {
+  const cluster = await FakeCluster.start({ topics: [{ name: TOPIC, partitions: input.length }] })
+  try {
+    await fillWithKcat(cluster.bootstrap, input)
+    let stored = 0
+    for (let p = 0; p < input.length; p++) stored += cluster.partitionState(TOPIC, p).log.sizeBytes
+    return stored
+  } finally {
+    await cluster.stop()
+  }
+}
+
 /** FakeCluster.start() to the first answered Metadata, in STARTS fresh Node processes (tools/bench/fake-broker-start.ts). */
 async function startInProcess (): Promise<{ metadata: string, metadataRuns: string, started: string, imports: string }> {
   const runs: Array<{ importMs: number, startedMs: number, metadataMs: number }> = []
@@ -354,7 +367,11 @@ async function headToHead (): Promise<{ table: Table, memory: string }> {
     }
   }
   try {
+    const stored = await storedAfterKcatFill(input)
     await add('kafka-direct fake broker', async () => await startOurs(H2H_PARTITIONS))
+    const ours = mem.findIndex(m => m.startsWith('kafka-direct fake broker:'))
+    const grew = /\(\+([\d.]+) MiB\)/.exec(mem[ours] ?? '')
+    if (grew !== null) mem[ours] += `; its log stores ${(stored / MIB).toFixed(1)} MiB of batches (the same kcat -P fill of an in-process FakeCluster), so RSS grew ${(Number(grew[1]) * MIB / stored).toFixed(2)} × the stored bytes`
     if (!existsSync('/usr/include/librdkafka/rdkafka_mock.h') || !haveCommand('cc')) {
       notes.push('librdkafka mock not run: rdkafka_mock.h or cc is missing (apt-get install librdkafka-dev)')
     } else {
