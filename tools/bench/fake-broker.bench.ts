@@ -38,6 +38,8 @@ const WAIT_MS = 10
 const RECORDS = Number(process.env.KD_BENCH_RECORDS ?? 1_000_000)
 const RUNS = Number(process.env.KD_BENCH_RUNS ?? 7)
 const STARTS = Number(process.env.KD_BENCH_STARTS ?? 3)
+/** Fresh processes for the in-process start-up figure: cheap, so more of them than STARTS. */
+const COLD_STARTS = Number(process.env.KD_BENCH_COLD_STARTS ?? 9)
 const SHARED_PER_PARTITION = Math.min(40_000, Math.ceil(RECORDS / PARTITIONS))
 const MIB = 1024 * 1024
 
@@ -305,7 +307,8 @@ async function startUp (): Promise<Table> {
     'cached jar lookup took when timed alone.',
     ...rows.map(r => `- ${r.name}: median ${r.seconds.toFixed(2)} s (${r.runs.map(x => (1 / x).toFixed(2)).join(', ')} s)`),
     `- kafka-direct fake broker in a test process: \`FakeCluster.start()\` to the first Metadata answered to our client (connect, ` +
-    `ApiVersions, Metadata), each in a fresh Node process (cold): median ${inProcess.metadata} ms (${inProcess.metadataRuns} ms); ` +
+    `ApiVersions, Metadata), each in a fresh Node process (cold): median ${inProcess.metadata} ms (${inProcess.metadataRuns} ms), of which the process had ` +
+    `${inProcess.cpu} ms of CPU; ` +
     `start() alone ${inProcess.started} ms; loading the fake broker's and the client's modules before it ${inProcess.imports} ms ` +
     '(tools/bench/fake-broker-start.ts). Most of the spawn-to-Metadata time above is Node starting and loading the command.',
     ...notes.map(n => `- ${n}`)
@@ -327,9 +330,9 @@ async function storedAfterKcatFill (input: Buffer[]): Promise<number> {
 }
 
 /** FakeCluster.start() to the first answered Metadata, in STARTS fresh Node processes (tools/bench/fake-broker-start.ts). */
-async function startInProcess (): Promise<{ metadata: string, metadataRuns: string, started: string, imports: string }> {
-  const runs: Array<{ importMs: number, startedMs: number, metadataMs: number }> = []
-  for (let i = 0; i < STARTS; i++) {
+async function startInProcess (): Promise<{ metadata: string, metadataRuns: string, cpu: string, started: string, imports: string }> {
+  const runs: Array<{ importMs: number, startedMs: number, metadataMs: number, cpuMs: number }> = []
+  for (let i = 0; i < COLD_STARTS; i++) {
     const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, [join(root, 'dist/tools/bench/fake-broker-start.js')],
       (err, stdout, stderr) => err === null ? resolve(stdout) : reject(new Error(`fake-broker-start: ${stderr}`))))
     runs.push(JSON.parse(out))
@@ -338,6 +341,7 @@ async function startInProcess (): Promise<{ metadata: string, metadataRuns: stri
   return {
     metadata: ms(runs.map(r => r.metadataMs)),
     metadataRuns: runs.map(r => r.metadataMs.toFixed(1)).join(', '),
+    cpu: ms(runs.map(r => r.cpuMs)),
     started: ms(runs.map(r => r.startedMs)),
     imports: ms(runs.map(r => r.importMs))
   }
