@@ -402,7 +402,7 @@ async function headToHead (): Promise<{ table: Table, memory: string }> {
     'kcat\'s local queue can hold the whole topic (with its defaults, librdkafka 2.0 stops fetching for a fixed 1000 ms whenever ' +
     'its queue holds 100,000 records, which a broker answering 1 MiB a partition, as Kafka does, causes at random: the bimodal ' +
     'times of issue 15; each round also reads once with the defaults and counts the reads that backed off). ' +
-    'Broker CPU is the broker process\'s user + system time during a read (/proc). Each broker runs in its own process on loopback: ours is ' +
+    'Broker CPU is the broker process\'s user + system time during a read (/proc, in 10 ms ticks). Each broker runs in its own process on loopback: ours is ' +
     '`kafka-direct fake-broker` (Node), the mock test-interop/consumer/mock-cluster.c (C), kfake test-interop/go/kfake (Go), ' +
     `Apache Kafka ${KAFKA_VERSION} one combined KRaft node started by test-interop/real-kafka (JVM flags of that harness: ` +
     '-Xmx512m, SerialGC, C1 only; its log on the local disk, read through the page cache). kcat\'s output goes to a file.',
