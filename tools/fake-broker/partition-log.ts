@@ -258,23 +258,50 @@ export class PartitionLog {
   }
 
   /**
-   * The stored batches from the one holding `fetchOffset`, as one view of at most `maxBytes` bytes that never
-   * crosses a segment (Kafka reads one segment per fetch too). As Kafka's LogSegment.read, the view is cut at the
-   * byte, so its last batch may be partial (clients skip a partial last batch); with `minOneBatch` it holds at least
-   * the whole first batch, even when that is larger than `maxBytes`, so that a consumer can always make progress
-   * (KIP-74). Batches from `untilOffset` on are left out (the last stable offset, for read_committed, which always
-   * falls on a batch boundary).
+   * What Fetch serves: the stored batches from the one holding `fetchOffset`, as one view of at most `maxBytes`
+   * bytes that never crosses a segment (Kafka reads one segment per fetch too), so nothing is copied. As Kafka's
+   * LogSegment.read, the view is cut at the byte, so its last batch may be partial (clients skip a partial last
+   * batch); with `minOneBatch` it holds at least the whole first batch, even when that is larger than `maxBytes`, so
+   * that a consumer can always make progress (KIP-74). Batches from `untilOffset` on are left out (the last stable
+   * offset, for read_committed, which always falls on a batch boundary).
+   */
+  readSegment (fetchOffset: number, maxBytes: number, minOneBatch: boolean, untilOffset: number = this.endOffset): Buffer {
+    if (fetchOffset >= untilOffset) return EMPTY
+    const found = this.locate(fetchOffset)
+    if (found === undefined) return EMPTY
+    return this.segmentView(found[0], found[1], maxBytes, minOneBatch, untilOffset).view
+  }
+
+  /**
+   * As readSegment, but across segments: every stored batch from the one holding `fetchOffset` up to `maxBytes`,
+   * one Buffer (a copy when the run spans segments). For callers that want the records at once (tools, tests).
    */
   read (fetchOffset: number, maxBytes: number, minOneBatch: boolean, untilOffset: number = this.endOffset): Buffer {
     if (fetchOffset >= untilOffset) return EMPTY
     const found = this.locate(fetchOffset)
     if (found === undefined) return EMPTY
-    const [seg, i] = found
+    const parts: Buffer[] = []
+    let size = 0
+    let [seg, i] = found
+    for (let s = this.segments.indexOf(seg); s < this.segments.length; s++, i = 0) {
+      seg = this.segments[s]
+      if (seg.count === 0 || seg.bases[i] >= untilOffset) break
+      const part = this.segmentView(seg, i, maxBytes - size, minOneBatch && parts.length === 0, untilOffset)
+      parts.push(part.view)
+      size += part.view.length
+      if (!part.whole || size >= maxBytes) break
+    }
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts, size)
+  }
+
+  /** Batch `i` on of `seg`, as readSegment cuts them; `whole` when the view runs to the segment's end. */
+  private segmentView (seg: Segment, i: number, maxBytes: number, minOneBatch: boolean, untilOffset: number): { view: Buffer, whole: boolean } {
     const from = seg.starts[i]
     let stop = seg.used
     for (let j = i + 1; j < seg.count; j++) if (seg.bases[j] >= untilOffset) { stop = seg.starts[j]; break }
     const limit = minOneBatch ? Math.max(maxBytes, seg.batchEnd(i) - from) : maxBytes
-    return seg.buf.subarray(from, Math.min(stop, from + Math.max(0, limit)))
+    const end = Math.min(stop, from + Math.max(0, limit))
+    return { view: seg.buf.subarray(from, end), whole: end === seg.used }
   }
 
   /** Each stored batch (a view) from the one holding `fromOffset` on. */

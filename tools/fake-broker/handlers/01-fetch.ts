@@ -121,7 +121,7 @@ function build (ctx: RequestContext<Req>, topics: readonly RequestTopic[]): Buil
       const limit = Math.max(0, Math.min(fp.partitionMaxBytes, budget))
       const offset = Number(fp.fetchOffset)
       const records = version >= 4
-        ? log.read(offset, limit, out.bytes === 0, committedOnly ? Number(lso) : undefined)
+        ? log.readSegment(offset, limit, out.bytes === 0, committedOnly ? Number(lso) : undefined)
         : downConvert(log, offset, limit, out.bytes === 0, version >= 2 ? 1 : 0)
       out.bytes += records.length
       budget -= records.length
