@@ -13,7 +13,7 @@ export {
   type ArrayType, type StructType, type Infer, type InferInput, type InferFields, type TypeOf, type UnknownTaggedField,
   parseVersions, inRange, type VersionRange, compileMessage, compileStruct, type Codec,
   requestHeaderVersion, responseHeaderVersion, type RequestHeader,
-  encodeRequest, encodeResponse, decodeRequest, decodeResponse, type DecodedRequest, type DecodedResponse,
+  encodeRequest, encodeResponse, decodeRequest, decodeResponse, type DecodedRequest, type DecodedResponse, type DecodeRequestOptions,
   ALL_APIS, apiByKey, apiByNameOrKey,
   ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, SyncGroup,
   Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster,

@@ -24,7 +24,7 @@ export { compileMessage, compileStruct, type Codec } from './schema/compile.js'
 
 // Whole frames.
 export { requestHeaderVersion, responseHeaderVersion, type RequestHeader } from './headers.js'
-export { encodeRequest, encodeResponse, decodeRequest, decodeResponse, type DecodedRequest, type DecodedResponse } from './messages.js'
+export { encodeRequest, encodeResponse, decodeRequest, decodeResponse, type DecodedRequest, type DecodedResponse, type DecodeRequestOptions } from './messages.js'
 
 // One schema per API, and their request and response types.
 export {

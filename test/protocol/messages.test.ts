@@ -39,6 +39,15 @@ t.test('leftover bytes after the last field are an error naming the API', async 
   t.equal(decodeRequest(frame.subarray(4), undefined, { ignoreTrailingBytes: true }).trailingBytes, 0)
 })
 
+t.test('a broker may ignore bytes after the last field, as Kafka does', async t => {
+  const frame = encodeRequest(Metadata, 12, { correlationId: 7, clientId: 'rdkafka' }, { topics: null, allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false })
+  const longer = Buffer.concat([frame.subarray(4), Buffer.from([0, 0, 0])])
+  const { header, body } = decodeRequest(longer, undefined, { ignoreTrailingBytes: true })
+  t.equal(header.correlationId, 7)
+  t.match(body, { topics: null, allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false })
+  t.throws(() => decodeRequest(longer), /Metadata v12 request: \(end\) at byte \d+: 3 bytes left over/, 'strict by default')
+})
+
 t.test('unknown API keys and versions raise UnsupportedVersionError carrying the header', async t => {
   const unknownKey = Buffer.from([0x7f, 0x00, 0x00, 0x00, 0, 0, 0, 9, 0xff, 0xff])
   const e1 = t.throws(() => decodeRequest(unknownKey)) as any

@@ -26,12 +26,16 @@ export interface ChildResult {
   /** The last stdout line that parsed as JSON (peers we wrote report their counts this way). */
   json?: Record<string, unknown>
   stderrTail: string
+  /** Lines of stderr that matched `ChildOptions.countStderr` (0 without it). */
+  stderrMatches: number
 }
 
 export interface ChildOptions {
   /** Kill the child after this long and report a failure. Default 600 s. */
   timeoutMs?: number
   env?: NodeJS.ProcessEnv
+  /** Count the child's stderr lines that match this (a client's debug log line, say). */
+  countStderr?: RegExp
 }
 
 /** Spawns `cmd args` with stdout to a file, counts its lines after exit, keeps the tail of stderr. */
@@ -45,7 +49,16 @@ export async function runTimed (cmd: string, args: string[], opts: ChildOptions 
   const child = spawn(file, argv, { stdio: ['ignore', out, 'pipe'], env: opts.env ?? process.env })
   closeSync(out)
   let stderr = ''
-  child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000) })
+  let stderrMatches = 0
+  let partial = ''
+  child.stderr?.on('data', (chunk: Buffer) => {
+    const text = chunk.toString()
+    stderr = (stderr + text).slice(-4000)
+    if (opts.countStderr === undefined) return
+    const lines = (partial + text).split('\n')
+    partial = lines.pop() ?? ''
+    for (const line of lines) if (opts.countStderr.test(line)) stderrMatches++
+  })
   const timeoutMs = opts.timeoutMs ?? 600_000
   let timedOut = false
   const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL') }, timeoutMs)
@@ -66,7 +79,7 @@ export async function runTimed (cmd: string, args: string[], opts: ChildOptions 
   if (maxRssMiB === undefined && typeof lastJson?.maxRssKiB === 'number') maxRssMiB = lastJson.maxRssKiB / 1024
   rmSync(dir, { recursive: true, force: true })
   if (timedOut) stderr += `\nkilled after ${timeoutMs} ms`
-  return { ok: exitCode === 0 && !timedOut, seconds, exitCode, maxRssMiB, lines, json: lastJson, stderrTail: stderr.trim().split('\n').slice(-5).join(' | ') }
+  return { ok: exitCode === 0 && !timedOut, seconds, exitCode, maxRssMiB, lines, json: lastJson, stderrTail: stderr.trim().split('\n').slice(-5).join(' | '), stderrMatches }
 }
 
 /** True when `cmd` can be found (absolute path, or on PATH). */

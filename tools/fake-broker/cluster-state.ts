@@ -223,7 +223,7 @@ export class ClusterState {
 
   /** An error code for a topic name that cannot be created, or 0. */
   static topicNameError (name: string): number {
-    return TOPIC_NAME.test(name) && name !== '.' && name !== '..' ? 0 : ErrorCode.INVALID_TOPIC_EXCEPTION
+    return TOPIC_NAME.test(name) && name !== '.' && name !== '..' ? ErrorCode.NONE : ErrorCode.INVALID_TOPIC_EXCEPTION
   }
 
   /**
@@ -232,7 +232,7 @@ export class ClusterState {
    * default.replication.factor), or placed as `assignments` says (broker ids per partition, the first leads).
    */
   createTopic (name: string, partitions: number, timestampType: TimestampType = 'create', placement: { replicationFactor?: number, assignments?: ReadonlyArray<readonly number[]> } = {}): TopicState {
-    if (ClusterState.topicNameError(name) !== 0) throw new ConfigError('topic', `invalid topic name ${JSON.stringify(name)}`)
+    if (ClusterState.topicNameError(name) !== ErrorCode.NONE) throw new ConfigError('topic', `invalid topic name ${JSON.stringify(name)}`)
     if (this.topics.has(name)) throw new ConfigError('topic', `topic ${name} already exists`)
     if (!Number.isInteger(partitions) || partitions < 1) throw new ConfigError('partitions', `topic ${name}: partitions must be a positive integer, got ${partitions}`)
     const rf = placement.replicationFactor ?? this.defaultReplicationFactor()
@@ -250,7 +250,7 @@ export class ClusterState {
 
   /** Creates a topic on first use when auto-creation is on (auto.create.topics.enable); else undefined. */
   autoCreate (name: string): TopicState | undefined {
-    if (!this.options.autoCreateTopics || ClusterState.topicNameError(name) !== 0) return undefined
+    if (!this.options.autoCreateTopics || ClusterState.topicNameError(name) !== ErrorCode.NONE) return undefined
     if (this.options.defaultPartitions > this.options.maxPartitions - this.partitions) return undefined
     return this.createTopic(name, this.options.defaultPartitions)
   }

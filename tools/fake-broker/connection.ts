@@ -9,6 +9,7 @@ import type { BrokerInfo, ClusterState } from './cluster-state.js'
 import type { Faults } from './faults.js'
 import { NO_RESPONSE, UnparsableRequest, type Handler, type RequestContext } from './handler.js'
 import { advertisedApis } from './handlers/18-api-versions.js'
+import { requestBytesReceived } from './reclaim-buffers.js'
 import { errorSummary, topicPartitions } from './request-log.js'
 import { SaslSession, type SaslServer } from './sasl.js'
 
@@ -127,6 +128,7 @@ export class Connection {
 
   private onData (data: Buffer): void {
     if (this.isClosed) return
+    requestBytesReceived(data.length)
     this.chunks.push(data)
     this.buffered += data.length
     while (this.buffered >= 4) {
@@ -222,6 +224,8 @@ export class Connection {
     }
     let req: DecodedRequest
     try {
+      // Bytes after the last field are ignored, as Kafka ignores them (see DecodeRequestOptions): librdkafka 2.6's
+      // Metadata v12 carries 3, and closing its connection for them would be stricter than the broker we stand in for.
       req = decodeRequest(frame, undefined, { ignoreTrailingBytes: true })
     } catch (err) {
       const header = (err as { header?: RequestHeader }).header
@@ -338,7 +342,7 @@ export class Connection {
    */
   private async rawSaslToken (sasl: SaslSession, token: Buffer): Promise<void> {
     const step = await sasl.step(token)
-    if (step.errorCode !== 0) {
+    if (step.errorCode !== ErrorCode.NONE) {
       this.close(`SASL ${sasl.mechanism ?? ''} authentication failed: ${step.errorMessage ?? ''}`)
       return
     }

@@ -1,4 +1,5 @@
 import type { TlsOptions } from 'node:tls'
+import { ErrorCode } from '../../protocol/error-codes.js'
 import { ConfigError, KafkaError } from '../../protocol/errors.js'
 import { encodeRecordBatch, type BatchOptions, type RecordInput, type TimestampType } from '../../protocol/records/index.js'
 import { MIN_ITERATIONS, type ScramMechanism } from '../../consumer/sasl/scram.js'
@@ -326,7 +327,7 @@ export class FakeCluster {
     const refused = produceConfigError(this.state, p.topic, partition, blob, this.state.now())
     if (refused !== undefined) throw new KafkaError(refused.errorCode, `${topic}[${partition}] ${refused.recordErrors?.[0]?.batchIndexErrorMessage ?? refused.errorMessage}`)
     const result = p.log.append(blob, p.leaderEpoch, this.state.now())
-    if (result.errorCode !== 0) throw new KafkaError(result.errorCode, `${topic}[${partition}] ${result.detail ?? result.errorMessage ?? ''}`)
+    if (result.errorCode !== ErrorCode.NONE) throw new KafkaError(result.errorCode, `${topic}[${partition}] ${result.detail ?? result.errorMessage ?? ''}`)
     return result.baseOffset
   }
 

@@ -17,7 +17,7 @@ export const NO_RESPONSE: unique symbol = Symbol('no response')
  */
 export class UnparsableRequest extends Error {}
 
-export interface RequestContext<Req = any> {
+export interface RequestContext<Req = unknown> {
   readonly cluster: ClusterState
   /** The broker the request arrived at: leadership and coordinator checks are made against it. */
   readonly broker: BrokerInfo
@@ -53,11 +53,16 @@ export interface RequestContext<Req = any> {
   readonly throttle?: (throttleTimeMs: number) => void
 }
 
-export interface Handler<Req = any> {
+export interface Handler<Req = unknown> {
   readonly api: ApiSchema
   /** The versions served: the declared range within the schema's. */
   readonly versions: VersionRange
-  readonly handle: (ctx: RequestContext<Req>) => unknown
+  /**
+   * A method, not a function-typed property, so that a handler for one API's requests (Handler<ProduceRequest>)
+   * fits the list of all handlers (Handler<unknown>): the connection passes each handler a body decoded with that
+   * handler's own schema (the API key picks both), which the type system cannot see.
+   */
+  handle (ctx: RequestContext<Req>): unknown
 }
 
 /** Declares a handler for `api` over `versions` (Kafka's range grammar, "0-9"), clipped to the schema's range. */

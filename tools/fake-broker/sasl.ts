@@ -92,7 +92,7 @@ export class SaslSession {
     this.mechanism = m
     this.raw = version === 0
     this.state = 'exchange'
-    return { errorCode: 0, mechanisms }
+    return { errorCode: ErrorCode.NONE, mechanisms }
   }
 
   /** One SASL message from the client. */
@@ -127,7 +127,7 @@ export class SaslSession {
       const nonce = clientNonce + newNonce()
       const serverFirst = `r=${nonce},s=${credential.salt.toString('base64')},i=${credential.iterations}`
       this.scramState = { user, clientFirstBare: m[1], serverFirst, nonce, credential }
-      return { errorCode: 0, errorMessage: null, authBytes: Buffer.from(serverFirst, 'utf8'), authenticated: false }
+      return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: Buffer.from(serverFirst, 'utf8'), authenticated: false }
     }
     const s = this.scramState
     let attrs: Map<string, string>
@@ -154,7 +154,7 @@ export class SaslSession {
     this.user = user
     this.state = 'done'
     this.scramState = undefined
-    return { errorCode: 0, errorMessage: null, authBytes, authenticated: true }
+    return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes, authenticated: true }
   }
 
   private fail (message: string): SaslStep {

@@ -140,7 +140,7 @@ export class TransactionCoordinator {
     const unknown = new Set<string>()
     for (const topic of topics) for (const p of topic.partitions) if (this.opts.partition(topic.name, p) === undefined) unknown.add(`${topic.name}:${p}`)
     // Kafka adds all or nothing: with one unknown partition, the others are "not attempted".
-    const codeFor = (name: string, p: number): number => errorCode !== 0
+    const codeFor = (name: string, p: number): number => errorCode !== ErrorCode.NONE
       ? errorCode
       : unknown.size > 0 ? (unknown.has(`${name}:${p}`) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.OPERATION_NOT_ATTEMPTED) : ErrorCode.NONE
     if (t !== undefined && unknown.size === 0) {
@@ -162,7 +162,7 @@ export class TransactionCoordinator {
       name: topic.name,
       results: topic.partitions.map(p => ({
         partition: p,
-        errorCode: errorCode !== 0 ? errorCode : t?.state === 'Ongoing' && t.partitions.get(topic.name)?.has(p) === true ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE
+        errorCode: errorCode !== ErrorCode.NONE ? errorCode : t?.state === 'Ongoing' && t.partitions.get(topic.name)?.has(p) === true ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE
       }))
     }))
   }

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { Metadata } from '../../../protocol/apis/index.js'
+import { decodeResponse, encodeRequest } from '../../../protocol/messages.js'
 import { Writer } from '../../../protocol/writer.js'
 import { decodeResponse } from '../../../protocol/messages.js'
 import { FakeCluster } from '../../../tools/fake-broker/index.js'

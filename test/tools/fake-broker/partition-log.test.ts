@@ -39,13 +39,30 @@ t.test('many appends spill into further segments and reads never cross one', asy
   let offset = 0
   let reads = 0
   while (offset < 100) {
-    const chunk = log.read(offset, 64 << 20, true)
+    const chunk = log.readSegment(offset, 64 << 20, true)
     const records = [...iterateRecords(chunk, { fromOffset: BigInt(offset) })]
     t.equal(records[0].offset, BigInt(offset))
     offset = Number(records[records.length - 1].offset) + 1
     reads++
   }
   t.ok(reads > 1, 'a segment holds at most 8 MiB')
+  const all = log.read(0, 64 << 20, true)
+  t.equal([...iterateRecords(all)].length, 100, 'read() gathers the run across segments')
+  t.equal(log.read(0, 300 * 1024, false).length, 300 * 1024, 'up to its byte limit')
+  t.equal([...iterateRecords(log.read(0, 64 << 20, true, 50))].length, 50, 'and stops at untilOffset')
+})
+
+t.test('a segment that fills up stays where it is; the next one is larger (no copy, no garbage)', async t => {
+  const log = newLog()
+  log.append(encodeRecordBatch([{ value: 'first' }]), 0)
+  const early = log.readSegment(0, 1 << 20, true)
+  const value = Buffer.alloc(10 * 1024, 1)
+  for (let i = 0; i < 100; i++) log.append(encodeRecordBatch([{ value }]), 0)
+  const later = log.readSegment(0, 1 << 20, true)
+  t.equal(later.buffer, early.buffer, 'offset 0 is still read from the buffer it was stored in')
+  t.ok(later.length <= 64 * 1024, 'a Fetch read ends with the first (64 KiB) segment')
+  const next = log.readSegment(Number([...iterateRecords(later)].pop()!.offset) + 1, 1 << 20, true)
+  t.ok(next.length > 64 * 1024 && next.length <= 128 * 1024, 'the second segment is twice as large')
 })
 
 t.test('deleting records moves the log start offset and frees whole segments', async t => {

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { ConfigError, KafkaDirectError } from '../../../protocol/errors.js'
 import { FakeCluster, type FakeClusterOptions } from '../../fake-broker/index.js'
 import { CONTROL_HELP, runControlCommand } from '../../fake-broker/control-commands.js'
+import { reclaimRequestBuffers } from '../../fake-broker/reclaim-buffers.js'
 
 /** Where the command writes and what stops it; tests pass their own. */
 export interface FakeBrokerIo {
@@ -87,6 +88,8 @@ export async function run (argv: string[], io: FakeBrokerIo = {}): Promise<numbe
     return 1
   }
   stdout.write(`${cluster.bootstrap}\n`)
+  // As a process of its own only (a test that runs the command in its own process passes io.signal).
+  const stopReclaiming = io.signal === undefined ? reclaimRequestBuffers() : undefined
   let caFile: string | undefined
   if (cluster.tlsCa !== undefined) {
     caFile = opts.tlsCaOut ?? join(tmpdir(), `kafka-direct-fake-broker-${process.pid}-ca.pem`)
@@ -132,6 +135,7 @@ export async function run (argv: string[], io: FakeBrokerIo = {}): Promise<numbe
   // process alive after everything else has closed.
   lines?.close()
   if (opts.control && io.stdin === undefined) process.stdin.destroy()
+  stopReclaiming?.()
   await cluster.stop()
   // A CA file we chose the name of is ours to remove; one the user named stays for them.
   if (caFile !== undefined && opts.tlsCaOut === undefined) rmSync(caFile, { force: true })

@@ -17,7 +17,7 @@ const error = (errorCode: number, errorMessage: string): ConfigTarget => ({ kind
 /** Resolves a resource; `describingBroker` is set for DescribeConfigs, which a broker answers for itself only. */
 export function configTarget (cluster: ClusterState, resourceType: number, resourceName: string, describingBroker?: number): ConfigTarget {
   if (resourceType === ResourceType.TOPIC) {
-    if (ClusterState.topicNameError(resourceName) !== 0) return error(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic name "${resourceName}" is illegal`)
+    if (ClusterState.topicNameError(resourceName) !== ErrorCode.NONE) return error(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic name "${resourceName}" is illegal`)
     if (!cluster.topics.has(resourceName)) return error(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${resourceName}' does not exist.`)
     return { kind: 'topic', topic: resourceName }
   }

@@ -76,14 +76,14 @@ function batchTooLarge (blob: Buffer, maxBytes: number): boolean {
 function produceOne (ctx: RequestContext<Req>, name: string, index: number, records: Buffer | null, leaders: Set<number>): PartitionRes {
   const fail = (errorCode: number, errorMessage: string | null = null): PartitionRes => ({ index, errorCode, baseOffset: -1n, errorMessage })
   const injected = ctx.injectedError(name, index)
-  if (injected !== 0) return fail(injected)
+  if (injected !== ErrorCode.NONE) return fail(injected)
   // Produce never creates a topic, even with auto-creation on: Kafka creates topics only for Metadata requests
   // (and FindCoordinator's internal topics); a producer learns of a missing topic from Metadata first.
   const topic = ctx.cluster.topics.get(name)
   const p = topic?.partitions[index]
   if (p === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
   const leaderError = ctx.cluster.leaderError(p, ctx.broker.id)
-  if (leaderError !== 0) {
+  if (leaderError !== ErrorCode.NONE) {
     if (p.leaderId >= 0) leaders.add(p.leaderId)
     return { ...fail(leaderError), currentLeader: { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch } }
   }

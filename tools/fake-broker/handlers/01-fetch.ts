@@ -144,14 +144,14 @@ function build (ctx: RequestContext<Req>, topics: readonly RequestTopic[], maxBy
       const p = topic.partitions[fp.partition]
       if (p === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { abortedTransactions: [] })
       const injected = ctx.injectedError(name, fp.partition)
-      if (injected !== 0) return fail(injected)
+      if (injected !== ErrorCode.NONE) return fail(injected)
       const leaderError = cluster.leaderError(p, ctx.broker.id)
-      if (leaderError !== 0) {
+      if (leaderError !== ErrorCode.NONE) {
         if (p.leaderId >= 0) out.leaders.add(p.leaderId)
         return fail(leaderError, { currentLeader: { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch } })
       }
       const epochError = ClusterState.epochError(p, fp.currentLeaderEpoch)
-      if (epochError !== 0) return fail(epochError, { currentLeader: { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch } })
+      if (epochError !== ErrorCode.NONE) return fail(epochError, { currentLeader: { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch } })
       const log = p.log
       const hw = log.highWatermark
       const lso = log.lastStableOffset
@@ -164,7 +164,7 @@ function build (ctx: RequestContext<Req>, topics: readonly RequestTopic[], maxBy
       const limit = Math.max(0, Math.min(fp.partitionMaxBytes, budget))
       const offset = Number(fp.fetchOffset)
       const records = version >= 4
-        ? log.read(offset, limit, out.bytes === 0, committedOnly ? Number(lso) : undefined)
+        ? log.readSegment(offset, limit, out.bytes === 0, committedOnly ? Number(lso) : undefined)
         : downConvert(log, offset, limit, out.bytes === 0, version >= 2 ? 1 : 0)
       out.bytes += records.length
       budget -= records.length

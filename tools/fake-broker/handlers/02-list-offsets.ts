@@ -48,7 +48,7 @@ function listOne (ctx: RequestContext<Req>, name: string, index: number, timesta
   const p = ctx.cluster.partition(name, index)
   if (p === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
   const error = ctx.injectedError(name, index) || ctx.cluster.leaderError(p, ctx.broker.id) || ClusterState.epochError(p, currentLeaderEpoch)
-  if (error !== 0) return fail(error)
+  if (error !== ErrorCode.NONE) return fail(error)
   const log = p.log
   if (ctx.version === 0) {
     return { partitionIndex: index, errorCode: ErrorCode.NONE, oldStyleOffsets: log.legacyOffsetsBefore(timestamp, maxNumOffsets) }

@@ -82,7 +82,7 @@ function topicsByName (ctx: RequestContext<Req>, requested: TopicReq[]): TopicRe
     if (topic === undefined && req.name !== null && allowAuto && cluster.options.autoCreateTopics && !mayCreate(req.name)) { refuse(refusedCreate, req.name); return [] }
     if (topic === undefined && req.name !== null && allowAuto) topic = cluster.autoCreate(req.name)
     if (topic !== undefined) return [describeTopic(ctx, topic)]
-    const invalid = req.name !== null && ClusterState.topicNameError(req.name) !== 0
+    const invalid = req.name !== null && ClusterState.topicNameError(req.name) !== ErrorCode.NONE
     return [{
       errorCode: req.name === null ? ErrorCode.UNKNOWN_TOPIC_ID : invalid ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
       name: req.name,
@@ -95,7 +95,7 @@ function topicsByName (ctx: RequestContext<Req>, requested: TopicReq[]): TopicRe
 
 function describeTopic (ctx: RequestContext<Req>, t: TopicState): TopicRes {
   const injected = ctx.injectedError(t.name)
-  if (injected !== 0) return { errorCode: injected, name: t.name, topicId: t.id, partitions: [] }
+  if (injected !== ErrorCode.NONE) return { errorCode: injected, name: t.name, topicId: t.id, partitions: [] }
   const up = (id: number): boolean => ctx.cluster.broker(id)?.up === true
   return {
     errorCode: ErrorCode.NONE,

@@ -35,10 +35,10 @@ export const offsetCommitHandler = serve<Req>(OffsetCommit, '0-9', (ctx): Res =>
     partitions: t.partitions.map(p => {
       // Before v9 Kafka answers a generation for an unknown group with ILLEGAL_GENERATION, GROUP_ID_NOT_FOUND after.
       let errorCode: number = ctx.version < 9 && groupError === ErrorCode.GROUP_ID_NOT_FOUND ? ErrorCode.ILLEGAL_GENERATION : groupError
-      if (errorCode === 0 && !readable.has(t.name)) errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED
-      if (errorCode === 0 && cluster.partition(t.name, p.partitionIndex) === undefined) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
-      if (errorCode === 0 && (p.committedMetadata?.length ?? 0) > MAX_METADATA_CHARS) errorCode = OFFSET_METADATA_TOO_LARGE
-      if (errorCode === 0) {
+      if (errorCode === ErrorCode.NONE && !readable.has(t.name)) errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED
+      if (errorCode === ErrorCode.NONE && cluster.partition(t.name, p.partitionIndex) === undefined) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+      if (errorCode === ErrorCode.NONE && (p.committedMetadata?.length ?? 0) > MAX_METADATA_CHARS) errorCode = OFFSET_METADATA_TOO_LARGE
+      if (errorCode === ErrorCode.NONE) {
         groups.commit(body.groupId, t.name, p.partitionIndex, { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata })
         committed = true
       }

@@ -30,13 +30,13 @@ export const offsetFetchHandler = serve<Req>(OffsetFetch, '0-9', (ctx): Res => {
         // member id (an admin tool) anyone may read.
         const errorCode = groupAuthError(ctx, AclOperation.DESCRIBE, g.groupId) || coordinatorError(ctx, g.groupId) ||
           (g.memberId !== null && ctx.cluster.consumerGroups.has(g.groupId) ? ctx.cluster.consumerGroups.commitError(g.groupId, g.memberEpoch, g.memberId, true) : 0)
-        return { groupId: g.groupId, topics: errorCode !== 0 ? [] : offsetsOf(ctx, g.groupId, g.topics, 0), errorCode }
+        return { groupId: g.groupId, topics: errorCode !== ErrorCode.NONE ? [] : offsetsOf(ctx, g.groupId, g.topics, 0), errorCode }
       })
     }
   }
   const errorCode = groupAuthError(ctx, AclOperation.DESCRIBE, body.groupId) || coordinatorError(ctx, body.groupId)
   // Before v2 there is no top-level error code: the error goes into every partition.
-  const topics = errorCode !== 0 && version >= 2 ? [] : offsetsOf(ctx, body.groupId, body.topics, errorCode)
+  const topics = errorCode !== ErrorCode.NONE && version >= 2 ? [] : offsetsOf(ctx, body.groupId, body.topics, errorCode)
   return { throttleTimeMs: 0, topics, errorCode }
 })
 
@@ -53,7 +53,7 @@ function offsetsOf (ctx: RequestContext<Req>, groupId: string, topics: Array<{ n
       }))
     }))
   }
-  const allowed = topics.filter(t => errorCode !== 0 || describable(t.name))
+  const allowed = topics.filter(t => errorCode !== ErrorCode.NONE || describable(t.name))
   const refused = topics.filter(t => !allowed.includes(t)).map(t => ({
     name: t.name,
     partitions: t.partitionIndexes.map(partitionIndex => ({ partitionIndex, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED }))
@@ -61,7 +61,7 @@ function offsetsOf (ctx: RequestContext<Req>, groupId: string, topics: Array<{ n
   return [...allowed.map(t => ({
     name: t.name,
     partitions: t.partitionIndexes.map(partitionIndex => {
-      const c = errorCode === 0 ? groups.committed(groupId, t.name, partitionIndex) : undefined
+      const c = errorCode === ErrorCode.NONE ? groups.committed(groupId, t.name, partitionIndex) : undefined
       return {
         partitionIndex,
         committedOffset: c?.offset ?? -1n,

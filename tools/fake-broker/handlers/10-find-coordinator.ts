@@ -23,10 +23,10 @@ export const findCoordinatorHandler = serve<Req>(FindCoordinator, '0-6', (ctx): 
     const refused = body.keyType === TRANSACTION_KEY
       ? (authorized(ctx, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, key) ? 0 : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
       : groupAuthError(ctx, AclOperation.DESCRIBE, key)
-    if (refused !== 0) return { key, nodeId: -1, host: '', port: -1, errorCode: refused, errorMessage: null }
+    if (refused !== ErrorCode.NONE) return { key, nodeId: -1, host: '', port: -1, errorCode: refused, errorMessage: null }
     const injected = ctx.injectedError()
     const b = ctx.cluster.coordinatorFor(key)
-    if (injected !== 0 || b === undefined) {
+    if (injected !== ErrorCode.NONE || b === undefined) {
       return { key, nodeId: -1, host: '', port: -1, errorCode: injected || ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: null }
     }
     return { key, nodeId: b.id, host: b.host, port: advertisedPort(b, ctx.listener), errorCode: ErrorCode.NONE, errorMessage: null }

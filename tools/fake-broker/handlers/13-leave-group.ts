@@ -1,3 +1,4 @@
+import { ErrorCode } from '../../../protocol/error-codes.js'
 import { LeaveGroup } from '../../../protocol/apis/index.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { serve } from '../handler.js'
@@ -18,7 +19,7 @@ export const leaveGroupHandler = serve<Req>(LeaveGroup, '0-5', (ctx): Res => {
     ? body.members.map(m => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId }))
     : [{ memberId: body.memberId, groupInstanceId: null }]
   const error = groupAuthError(ctx, AclOperation.READ, body.groupId) || coordinatorError(ctx, body.groupId)
-  if (error !== 0) return { throttleTimeMs: 0, errorCode: error, members: [] }
+  if (error !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: error, members: [] }
   // A consumer group's classic members leave through the consumer coordinator (Kafka 4's mixed groups).
   const members = ctx.cluster.consumerGroups.has(body.groupId)
     ? ctx.cluster.consumerGroups.classicLeave(body.groupId, identities)

@@ -23,7 +23,7 @@ export const describeGroupsHandler = serve<Req>(DescribeGroups, '0-6', (ctx): Re
       ...refused.map(groupId => failed(groupId, ErrorCode.GROUP_AUTHORIZATION_FAILED)),
       ...ctx.body.groups.filter(groupId => !refused.includes(groupId)).map(groupId => {
         const errorCode = coordinatorError(ctx, groupId)
-        if (errorCode !== 0) return failed(groupId, errorCode)
+        if (errorCode !== ErrorCode.NONE) return failed(groupId, errorCode)
         const g = ctx.cluster.groups.describe(groupId)
         if (ctx.version >= 6 && g.groupState === 'Dead') {
           return { ...g, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} not found.` }

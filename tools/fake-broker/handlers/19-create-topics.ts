@@ -54,10 +54,10 @@ export const createTopicsHandler = serve<Req>(CreateTopics, '0-7', (ctx): Res =>
     topics: inKafkaOrder(counts, body.topics).map(t => {
       const fail = (errorCode: number, errorMessage: string) => ({ name: t.name, errorCode, errorMessage, numPartitions: -1, replicationFactor: -1, configs: [] })
       const injected = ctx.injectedError(t.name)
-      if (injected !== 0) return fail(injected, 'injected fault')
+      if (injected !== ErrorCode.NONE) return fail(injected, 'injected fault')
       if (counts.get(t.name)! > 1) return fail(ErrorCode.INVALID_REQUEST, `topic ${t.name} appears more than once`)
       if (!creatable.has(t.name)) return fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.')
-      if (ClusterState.topicNameError(t.name) !== 0) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `invalid topic name ${t.name}`)
+      if (ClusterState.topicNameError(t.name) !== ErrorCode.NONE) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `invalid topic name ${t.name}`)
       if (cluster.topics.has(t.name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${t.name}' already exists.`)
       if (t.assignments.length === 0 && (t.replicationFactor < -1 || t.replicationFactor === 0)) {
         return fail(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0, or -1 to use the default value.')

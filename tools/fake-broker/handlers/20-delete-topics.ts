@@ -30,7 +30,7 @@ export const deleteTopicsHandler = serve<Req>(DeleteTopics, '0-6', (ctx): Res =>
         return { name, topicId: w.topicId, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null }
       }
       const injected = ctx.injectedError(topic?.name ?? w.name ?? undefined)
-      if (injected !== 0) return { name: w.name, topicId: w.topicId, errorCode: injected, errorMessage: 'injected fault' }
+      if (injected !== ErrorCode.NONE) return { name: w.name, topicId: w.topicId, errorCode: injected, errorMessage: 'injected fault' }
       if (topic === undefined) {
         const errorCode = w.name === null ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
         return { name: w.name, topicId: w.topicId, errorCode, errorMessage: 'This server does not host this topic.' }

@@ -22,7 +22,7 @@ export const deleteRecordsHandler = serve<Req>(DeleteRecords, '0-2', (ctx): Res 
       const p = ctx.cluster.partition(t.name, dp.partitionIndex)
       if (p === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
       const error = ctx.injectedError(t.name, dp.partitionIndex) || ctx.cluster.leaderError(p, ctx.broker.id)
-      if (error !== 0) return fail(error)
+      if (error !== ErrorCode.NONE) return fail(error)
       const low = p.log.deleteRecordsBefore(dp.offset)
       return low === undefined ? fail(ErrorCode.OFFSET_OUT_OF_RANGE) : { partitionIndex: dp.partitionIndex, lowWatermark: low, errorCode: ErrorCode.NONE }
     })

@@ -19,7 +19,7 @@ export const offsetForLeaderEpochHandler = serve<Req>(OffsetForLeaderEpoch, '0-4
       const error = p === undefined
         ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
         : ctx.injectedError(t.topic, op.partition) || ctx.cluster.leaderError(p, ctx.broker.id) || ClusterState.epochError(p, op.currentLeaderEpoch)
-      if (p === undefined || error !== 0) return { errorCode: error, partition: op.partition, leaderEpoch: -1, endOffset: -1n }
+      if (p === undefined || error !== ErrorCode.NONE) return { errorCode: error, partition: op.partition, leaderEpoch: -1, endOffset: -1n }
       return { errorCode: ErrorCode.NONE, partition: op.partition, ...p.log.endOffsetForEpoch(op.leaderEpoch, p.leaderEpoch) }
     })
   }))

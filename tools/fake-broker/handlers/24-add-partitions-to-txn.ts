@@ -37,12 +37,12 @@ function one (ctx: RequestContext<Req>, transactionalId: string, producerId: big
   // TOPIC_AUTHORIZATION_FAILED and the others OPERATION_NOT_ATTEMPTED (KafkaApis.handleAddPartitionsToTxnRequest).
   const refused = ctx.version <= 3 ? transactionalIdAuthError(ctx, transactionalId) : 0
   const writable = ctx.version <= 3 ? authorizedNames(ctx, AclOperation.WRITE, ResourceType.TOPIC, topics.map(t => t.name)) : new Set(topics.map(t => t.name))
-  if (refused !== 0 || topics.some(t => !writable.has(t.name))) {
+  if (refused !== ErrorCode.NONE || topics.some(t => !writable.has(t.name))) {
     return topics.map(t => ({
       name: t.name,
       resultsByPartition: t.partitions.map(partitionIndex => ({
         partitionIndex,
-        partitionErrorCode: refused !== 0 ? refused : writable.has(t.name) ? ErrorCode.OPERATION_NOT_ATTEMPTED : ErrorCode.TOPIC_AUTHORIZATION_FAILED
+        partitionErrorCode: refused !== ErrorCode.NONE ? refused : writable.has(t.name) ? ErrorCode.OPERATION_NOT_ATTEMPTED : ErrorCode.TOPIC_AUTHORIZATION_FAILED
       }))
     }))
   }

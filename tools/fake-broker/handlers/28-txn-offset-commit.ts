@@ -23,12 +23,12 @@ export const txnOffsetCommitHandler = serve<Req>(TxnOffsetCommit, '0-4', (ctx): 
   // (KafkaApis.handleTxnOffsetCommitRequest).
   let errorCode = transactionalIdAuthError(ctx, body.transactionalId) || groupAuthError(ctx, AclOperation.READ, body.groupId) || coordinatorError(ctx, body.groupId)
   const readable = authorizedNames(ctx, AclOperation.READ, ResourceType.TOPIC, body.topics.map(t => t.name))
-  if (errorCode === 0 && ctx.version >= 3 && body.generationIdOrMemberEpoch >= 0) {
+  if (errorCode === ErrorCode.NONE && ctx.version >= 3 && body.generationIdOrMemberEpoch >= 0) {
     errorCode = cluster.groups.commitError(body.groupId, body.generationIdOrMemberEpoch, body.memberId)
   }
   const unknown = (topic: string, p: number): boolean => cluster.partition(topic, p) === undefined
   const tooLarge = (m: string | null): boolean => (m?.length ?? 0) > MAX_METADATA_CHARS
-  if (errorCode === 0) {
+  if (errorCode === ErrorCode.NONE) {
     const offsets = body.topics.flatMap(t => t.partitions
       .filter(p => readable.has(t.name) && !unknown(t.name, p.partitionIndex) && !tooLarge(p.committedMetadata))
       .map(p => ({ topic: t.name, partition: p.partitionIndex, committed: { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata } })))
@@ -40,7 +40,7 @@ export const txnOffsetCommitHandler = serve<Req>(TxnOffsetCommit, '0-4', (ctx): 
       name: t.name,
       partitions: t.partitions.map(p => ({
         partitionIndex: p.partitionIndex,
-        errorCode: errorCode !== 0
+        errorCode: errorCode !== ErrorCode.NONE
           ? errorCode
           : !readable.has(t.name) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : unknown(t.name, p.partitionIndex) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : tooLarge(p.committedMetadata) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : ErrorCode.NONE
       }))

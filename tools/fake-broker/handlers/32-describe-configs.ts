@@ -26,9 +26,9 @@ export const describeConfigsHandler = serve<Req>(DescribeConfigs, '0-4', (ctx): 
     results: body.resources.map(r => {
       const base = { resourceType: r.resourceType, resourceName: r.resourceName }
       const injected = ctx.injectedError(r.resourceType === 2 ? r.resourceName : undefined)
-      if (injected !== 0) return { ...base, errorCode: injected, errorMessage: 'injected fault', configs: [] }
+      if (injected !== ErrorCode.NONE) return { ...base, errorCode: injected, errorMessage: 'injected fault', configs: [] }
       const refused = configAuthError(ctx, AclOperation.DESCRIBE_CONFIGS, r.resourceType, r.resourceName)
-      if (refused !== 0) return { ...base, errorCode: refused, errorMessage: null, configs: [] }
+      if (refused !== ErrorCode.NONE) return { ...base, errorCode: refused, errorMessage: null, configs: [] }
       const target = configTarget(cluster, r.resourceType, r.resourceName, broker.id)
       if (target.kind === 'error') return { ...base, ...target.result, configs: [] }
       const configs = target.kind === 'topic'

@@ -21,7 +21,7 @@ export const createPartitionsHandler = serve<Req>(CreatePartitions, '0-3', (ctx)
     results: body.topics.map(t => {
       const fail = (errorCode: number, errorMessage: string) => ({ name: t.name, errorCode, errorMessage })
       const injected = ctx.injectedError(t.name)
-      if (injected !== 0) return fail(injected, 'injected fault')
+      if (injected !== ErrorCode.NONE) return fail(injected, 'injected fault')
       if (counts.get(t.name)! > 1) return fail(ErrorCode.INVALID_REQUEST, 'Duplicate topic name.')
       // ALTER on the topic, before whether it exists; Kafka 4.4's controller (ControllerApis) answers it without a
       // message (checked against a real broker).

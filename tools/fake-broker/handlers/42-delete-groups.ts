@@ -1,4 +1,5 @@
 import { DeleteGroups } from '../../../protocol/apis/index.js'
+import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import type { ClusterState } from '../cluster-state.js'
 import { serve } from '../handler.js'
@@ -26,6 +27,6 @@ export const deleteGroupsHandler = serve<Req>(DeleteGroups, '0-3', (ctx): Res =>
 function deleteGroup (cluster: ClusterState, groupId: string): number {
   if (!cluster.consumerGroups.has(groupId)) return cluster.groups.deleteGroup(groupId)
   const errorCode = cluster.consumerGroups.deleteGroup(groupId)
-  if (errorCode === 0) cluster.groups.deleteGroup(groupId)
+  if (errorCode === ErrorCode.NONE) cluster.groups.deleteGroup(groupId)
   return errorCode
 }

@@ -24,7 +24,7 @@ export const offsetDeleteHandler = serve<Req>(OffsetDelete, '0', (ctx): Res => {
   const { body } = ctx
   // DELETE on the group, READ on each topic (KafkaApis.handleOffsetDeleteRequest).
   const error = groupAuthError(ctx, AclOperation.DELETE, body.groupId) || coordinatorError(ctx, body.groupId)
-  if (error !== 0) return { errorCode: error, throttleTimeMs: 0, topics: [] }
+  if (error !== ErrorCode.NONE) return { errorCode: error, throttleTimeMs: 0, topics: [] }
   const readable = authorizedNames(ctx, AclOperation.READ, ResourceType.TOPIC, body.topics.map(t => t.name))
   const refused = body.topics.filter(t => !readable.has(t.name))
     .map(t => ({ name: t.name, partitions: t.partitions.map(p => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED })) }))

@@ -29,8 +29,8 @@ export const describeTopicPartitionsHandler = serve<Req>(DescribeTopicPartitions
     if (cursor !== null && name < cursor.topicName) continue
     const topic = cluster.topics.get(name)
     const injected = ctx.injectedError(name)
-    if (topic === undefined || injected !== 0) {
-      const errorCode = injected !== 0 ? injected : ClusterState.topicNameError(name) !== 0 ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+    if (topic === undefined || injected !== ErrorCode.NONE) {
+      const errorCode = injected !== ErrorCode.NONE ? injected : ClusterState.topicNameError(name) !== ErrorCode.NONE ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
       topics.push({ errorCode, name, topicId: ZERO_UUID, partitions: [] })
       continue
     }

@@ -7,7 +7,7 @@ import type { RequestContext } from '../handler.js'
  */
 export function coordinatorError (ctx: RequestContext, groupId: string): number {
   const injected = ctx.injectedError()
-  if (injected !== 0) return injected
+  if (injected !== ErrorCode.NONE) return injected
   const coordinator = ctx.cluster.coordinatorFor(groupId)
   if (coordinator === undefined) return ErrorCode.COORDINATOR_NOT_AVAILABLE
   return coordinator.id === ctx.broker.id ? ErrorCode.NONE : ErrorCode.NOT_COORDINATOR
