@@ -68,6 +68,8 @@ export interface ClusterStateOptions {
   /** group.consumer.session.timeout.ms and group.consumer.heartbeat.interval.ms (KIP-848 groups). */
   groupConsumerSessionTimeoutMs: number
   groupConsumerHeartbeatIntervalMs: number
+  /** The finalized transaction.version feature level (0-2) ApiVersions reports. */
+  transactionVersion: number
   /** Partitions the whole cluster may hold; creating more is refused (see handlers/19-create-topics.ts). */
   maxPartitions: number
   /** Where recovery of damaged log files is reported. */
