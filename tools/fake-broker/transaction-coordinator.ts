@@ -230,6 +230,15 @@ export class TransactionCoordinator {
   endTxn (transactionalId: string, producerId: bigint, producerEpoch: number, commit: boolean, version: number): EndResult {
     const fencedCode = version >= 2 ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH
     const t = this.txns.get(transactionalId)
+    // An abort v5 with nothing open still bumps the epoch (Kafka 4.4 does): a producer whose first write failed
+    // before it reached the transaction ends it as any other, and comes out with a new epoch.
+    if (t !== undefined && version >= END_TXN_V2_VERSION && !commit && t.producerId === producerId && producerEpoch === t.epoch &&
+        (t.state === 'Empty' || t.state === 'CompleteCommit' || t.state === 'CompleteAbort')) {
+      t.clientVersion = TRANSACTION_V2
+      this.complete(t, false, true)
+      this.save()
+      return this.current(t)
+    }
     if (t !== undefined && t.clientVersion >= TRANSACTION_V2) return this.endV2(t, producerId, producerEpoch, commit, version)
     // A producer whose transaction timed out learns it here: its epoch was bumped when the coordinator aborted.
     if (t !== undefined && t.producerId === producerId && producerEpoch === t.lastEpoch && t.state === 'CompleteAbort') {
@@ -251,7 +260,7 @@ export class TransactionCoordinator {
 
   /**
    * EndTxn of a v2 transaction. Every end moved the epoch on, so the same epoch again is not a retry but an end
-   * with nothing open (INVALID_TXN_STATE, as Kafka 4.4 answers); a retry carries the epoch before the bump (or,
+   * with nothing open (a commit is INVALID_TXN_STATE, as Kafka 4.4 answers); a retry carries the epoch before the bump (or,
    * after an overflow, the last epoch of the previous producer id) and is answered with the new one.
    */
   private endV2 (t: TxnEntry, producerId: bigint, producerEpoch: number, commit: boolean, version: number): EndResult {
