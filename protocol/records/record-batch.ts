@@ -226,12 +226,14 @@ export function encodeRecordBatch (records: RecordInput[], opts: BatchOptions = 
   const deltas = new Float64Array(records.length)
   const { bytes, maxTimestamp } = measureRecords(records, baseTimestamp, now, sizes, deltas)
   if (compression === 'none') {
-    const w = new Writer(V2_HEADER_BYTES + bytes)
+    // The writer reserves room for a varint's longest form before writing it: the slack keeps the last ones from
+    // doubling the buffer.
+    const w = new Writer(V2_HEADER_BYTES + bytes + WRITER_SLACK)
     w.raw(HEADER_PLACEHOLDER)
     writeRecords(w, records, sizes, deltas)
     out = w.finish()
   } else {
-    const w = new Writer(bytes)
+    const w = new Writer(bytes + WRITER_SLACK)
     writeRecords(w, records, sizes, deltas)
     let packed: Buffer
     try {
@@ -261,6 +263,8 @@ export function encodeRecordBatch (records: RecordInput[], opts: BatchOptions = 
 }
 
 const HEADER_PLACEHOLDER = Buffer.alloc(V2_HEADER_BYTES)
+/** The most a Writer reserves beyond what it writes (a varlong's 10 bytes). */
+const WRITER_SLACK = 10
 
 /**
  * A transaction marker record (KIP-98), for a batch encoded with `isControl: true, transactional: true` and the
