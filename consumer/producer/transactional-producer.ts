@@ -120,12 +120,13 @@ export class TransactionalProducer extends Producer {
   }
 
   /**
-   * Whether the transaction coordinator finalizes transaction.version 2 and speaks the requests of protocol v2
-   * (a broker that lists the feature but not the versions is answered with protocol v1).
+   * Whether the transaction coordinator finalizes transaction.version 2 and both sides speak the requests of
+   * protocol v2 (a broker that lists the feature but not the versions, or `max.versions` pinning one of them
+   * lower, means protocol v1).
    */
   private async coordinatorSpeaksV2 (): Promise<boolean> {
     const conn = await this.client.connection(await this.txnCoordinator.node())
-    const speaks = (api: ApiSchema, version: number): boolean => (conn.versions.brokerRange(api)?.max ?? -1) >= version
+    const speaks = (api: ApiSchema, version: number): boolean => conn.versions.has(api) && conn.versionFor(api) >= version
     return conn.versions.featureLevel(TRANSACTION_VERSION_FEATURE) >= TRANSACTION_V2_LEVEL &&
       speaks(EndTxn, END_TXN_V2_VERSION) && speaks(Produce, PRODUCE_V2_VERSION) && speaks(TxnOffsetCommit, TXN_OFFSET_COMMIT_V2_VERSION)
   }

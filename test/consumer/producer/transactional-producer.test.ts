@@ -197,3 +197,16 @@ t.test('protocol v2 sends no AddPartitionsToTxn or AddOffsetsToTxn and moves the
     for (const s of expected.not.filter(x => x !== 'InitProducerId')) t.notOk([...sent].some(x => x.startsWith(s)), `v${tv} does not send ${s}`)
   }
 })
+
+t.test('max.versions pinning EndTxn below v5 keeps the producer on protocol v1 against a v2 broker', async t => {
+  const cluster = await setup(t)
+  const p = txnProducer(t, cluster, 'pinned', { maxVersions: { EndTxn: 4 } })
+  await p.initTransactions()
+  t.equal(p.transactionProtocol, 1)
+  const before = p.producerIdAndEpoch
+  p.beginTransaction()
+  await p.send({ topic: 'out', partition: 0, value: 'v1' })
+  await p.commitTransaction()
+  t.same(p.producerIdAndEpoch, before, 'no epoch bump')
+  t.same(read(cluster, 0, true), ['v1'])
+})
