@@ -13,6 +13,25 @@ import { encodeRecordBatch } from '../../protocol/records/index.js'
 
 const skip = await realKafkaSkip()
 
+// Answers that only say "not yet" (the coordinator is loading, or finishing the previous transaction's markers:
+// Kafka writes them after answering EndTxn) are retried, as clients retry them.
+async function settled <R> (send: () => Promise<R>, code: (r: R) => number): Promise<R> {
+  for (let i = 0; ; i++) {
+    const r = await send()
+    if (![14, 15, 16, 51].includes(code(r)) || i >= 50) return r
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+}
+
+// Markers are written after EndTxn answers on real Kafka: wait for the LSO to move before reading.
+async function markers (): Promise<void> { await new Promise(resolve => setTimeout(resolve, 500)) }
+
+/** A read_committed Fetch of partition 0 from offset 0: error, high watermark, LSO and aborted transactions. */
+async function fetchCommitted (leader: BrokerConnection, topic: string): Promise<unknown> {
+  const p = ((await leader.request(Fetch, 11, { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 1, sessionId: 0, sessionEpoch: -1, topics: [{ topic, partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1, logStartOffset: -1n }] }], forgottenTopicsData: [], rackId: '' })).body as any).responses[0].partitions[0]
+  return { errorCode: p.errorCode, highWatermark: p.highWatermark, lastStableOffset: p.lastStableOffset, aborted: (p.abortedTransactions ?? []).map((a: any) => a.firstOffset) }
+}
+
 async function scenario (bootstrap: string, createTopic: boolean): Promise<unknown[]> {
   const client = new KafkaClient({ bootstrapServers: bootstrap })
   try {
@@ -28,15 +47,6 @@ async function scenario (bootstrap: string, createTopic: boolean): Promise<unkno
     const conn: BrokerConnection = await client.connection(await client.withRetries('FindCoordinator', async () => await lookup.node()))
     const leader = await client.connection((await client.partitionInfo('dt', 0)).leader)
     const out: unknown[] = []
-    // Answers that only say "not yet" (the coordinator is loading, or finishing the previous transaction's
-    // markers: Kafka writes them after answering EndTxn) are retried, as clients retry them.
-    const settled = async <R>(send: () => Promise<R>, code: (r: R) => number): Promise<R> => {
-      for (let i = 0; ; i++) {
-        const r = await send()
-        if (![14, 15, 16, 51].includes(code(r)) || i >= 50) return r
-        await new Promise(resolve => setTimeout(resolve, 100))
-      }
-    }
     const init = async (pid = -1n, epoch = -1): Promise<{ errorCode: number, producerId: bigint, producerEpoch: number }> => await settled(async () => (await conn.request(InitProducerId, 4, { transactionalId: 'diff-tx', transactionTimeoutMs: 60_000, producerId: pid, producerEpoch: epoch })).body as any, r => r.errorCode)
     const add = async (pid: bigint, epoch: number): Promise<number> => await settled(async () => ((await conn.request(AddPartitionsToTxn, 3, { v3AndBelowTransactionalId: 'diff-tx', v3AndBelowProducerId: pid, v3AndBelowProducerEpoch: epoch, v3AndBelowTopics: [{ name: 'dt', partitions: [0] }] })).body as any).resultsByTopicV3AndBelow[0].resultsByPartition[0].partitionErrorCode, c => c)
     const produce = async (pid: bigint, epoch: number, seq: number, value: string): Promise<number> => {
@@ -44,12 +54,7 @@ async function scenario (bootstrap: string, createTopic: boolean): Promise<unkno
       return ((await leader.request(Produce, 9, { transactionalId: 'diff-tx', acks: -1, timeoutMs: 5000, topicData: [{ name: 'dt', partitionData: [{ index: 0, records }] }] })).body as any).responses[0].partitionResponses[0].errorCode
     }
     const end = async (pid: bigint, epoch: number, committed: boolean, version = 3): Promise<number> => await settled(async () => ((await conn.request(EndTxn, version, { transactionalId: 'diff-tx', producerId: pid, producerEpoch: epoch, committed })).body as any).errorCode, c => c)
-    // Markers are written after EndTxn answers on real Kafka: wait for the LSO to move before reading.
-    const markers = async (): Promise<void> => { await new Promise(resolve => setTimeout(resolve, 500)) }
-    const fetch = async (): Promise<unknown> => {
-      const p = ((await leader.request(Fetch, 11, { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 1, sessionId: 0, sessionEpoch: -1, topics: [{ topic: 'dt', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1, logStartOffset: -1n }] }], forgottenTopicsData: [], rackId: '' })).body as any).responses[0].partitions[0]
-      return { errorCode: p.errorCode, highWatermark: p.highWatermark, lastStableOffset: p.lastStableOffset, aborted: (p.abortedTransactions ?? []).map((a: any) => a.firstOffset) }
-    }
+    const fetch = async (): Promise<unknown> => await fetchCommitted(leader, 'dt')
     const a = await init()
     out.push(['init', a.errorCode, a.producerEpoch])
     out.push(['add', await add(a.producerId, a.producerEpoch)])
@@ -76,13 +81,19 @@ async function scenario (bootstrap: string, createTopic: boolean): Promise<unkno
   }
 }
 
-t.test('the fake broker\'s transaction coordinator answers a request sequence as real Kafka 4.4 does', { skip }, async t => {
+/** Runs a scenario on real Kafka 4.4 and on a fake broker with the same topic, and compares them step by step. */
+async function compare (t: Tap.Test, scenario: (bootstrap: string, createTopic: boolean) => Promise<unknown[]>, topic: string): Promise<void> {
   const kafka = await realKafkaFor(t, { brokers: 1 })
   const real = await scenario(kafka.bootstrap, true)
-  const cluster = await FakeCluster.start({ topics: [{ name: 'dt', partitions: 1 }] })
+  t.comment(JSON.stringify(real, (_k, v) => typeof v === 'bigint' ? String(v) : v))
+  const cluster = await FakeCluster.start({ topics: [{ name: topic, partitions: 1 }] })
   t.teardown(() => cluster.stop())
   const fake = await scenario(cluster.bootstrap, false)
   for (let i = 0; i < real.length; i++) t.same(fake[i], real[i], `step ${(real[i] as unknown[])[0] as string}`)
+}
+
+t.test('the fake broker\'s transaction coordinator answers a request sequence as real Kafka 4.4 does', { skip }, async t => {
+  await compare(t, scenario, 'dt')
 })
 
 // Transaction protocol version 2 (KIP-890 part 2), as a client sees it when the broker finalizes
@@ -107,13 +118,6 @@ async function scenarioV2 (bootstrap: string, createTopic: boolean): Promise<unk
     const conn: BrokerConnection = await client.connection(await client.withRetries('FindCoordinator', async () => await lookup.node()))
     const groupConn: BrokerConnection = await client.connection(await client.withRetries('FindCoordinator', async () => await new CoordinatorLookup(client, KEY_TYPE_GROUP, 'diff-g2').node()))
     const leader = await client.connection((await client.partitionInfo('dt2', 0)).leader)
-    const settled = async <R>(send: () => Promise<R>, code: (r: R) => number): Promise<R> => {
-      for (let i = 0; ; i++) {
-        const r = await send()
-        if (![14, 15, 16, 51].includes(code(r)) || i >= 50) return r
-        await new Promise(resolve => setTimeout(resolve, 100))
-      }
-    }
     const init = async (): Promise<{ errorCode: number, producerId: bigint, producerEpoch: number }> => await settled(async () => (await conn.request(InitProducerId, 5, { transactionalId: 'diff-tx2', transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 })).body as any, r => r.errorCode)
     const produce = async (pid: bigint, epoch: number, seq: number, value: string, version = 12): Promise<number> => {
       const records = encodeRecordBatch([{ value }], { producerId: pid, producerEpoch: epoch, baseSequence: seq, transactional: true })
@@ -122,11 +126,7 @@ async function scenarioV2 (bootstrap: string, createTopic: boolean): Promise<unk
     const end = async (pid: bigint, epoch: number, committed: boolean, version = 5): Promise<{ errorCode: number, producerId: bigint, producerEpoch: number }> => await settled(async () => (await conn.request(EndTxn, version, { transactionalId: 'diff-tx2', producerId: pid, producerEpoch: epoch, committed })).body as any, r => r.errorCode)
     const offsets = async (pid: bigint, epoch: number, offset: bigint, version = 5): Promise<number> => await settled(async () => ((await groupConn.request(TxnOffsetCommit, version, { transactionalId: 'diff-tx2', groupId: 'diff-g2', producerId: pid, producerEpoch: epoch, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, topics: [{ name: 'dt2', partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null }] }] })).body as any).topics[0].partitions[0].errorCode, c => c)
     const committedOffset = async (): Promise<bigint> => ((await groupConn.request(OffsetFetch, 7, { groupId: 'diff-g2', topics: [{ name: 'dt2', partitionIndexes: [0] }], requireStable: false })).body as any).topics[0].partitions[0].committedOffset
-    const markers = async (): Promise<void> => { await new Promise(resolve => setTimeout(resolve, 500)) }
-    const fetch = async (): Promise<unknown> => {
-      const p = ((await leader.request(Fetch, 11, { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 1, sessionId: 0, sessionEpoch: -1, topics: [{ topic: 'dt2', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1, logStartOffset: -1n }] }], forgottenTopicsData: [], rackId: '' })).body as any).responses[0].partitions[0]
-      return { errorCode: p.errorCode, highWatermark: p.highWatermark, lastStableOffset: p.lastStableOffset, aborted: (p.abortedTransactions ?? []).map((a: any) => a.firstOffset) }
-    }
+    const fetch = async (): Promise<unknown> => await fetchCommitted(leader, 'dt2')
     const summary = (r: { errorCode: number, producerId: bigint, producerEpoch: number }, pid: bigint, epoch: number): unknown[] => [r.errorCode, r.producerId === pid, r.producerEpoch - epoch]
     const a = await init()
     const pid = a.producerId
@@ -171,11 +171,5 @@ async function scenarioV2 (bootstrap: string, createTopic: boolean): Promise<unk
 }
 
 t.test('transaction protocol v2: the fake broker answers as real Kafka 4.4 does', { skip }, async t => {
-  const kafka = await realKafkaFor(t, { brokers: 1 })
-  const real = await scenarioV2(kafka.bootstrap, true)
-  t.comment(JSON.stringify(real, (_k, v) => typeof v === 'bigint' ? String(v) : v))
-  const cluster = await FakeCluster.start({ topics: [{ name: 'dt2', partitions: 1 }] })
-  t.teardown(() => cluster.stop())
-  const fake = await scenarioV2(cluster.bootstrap, false)
-  for (let i = 0; i < real.length; i++) t.same(fake[i], real[i], `step ${(real[i] as unknown[])[0] as string}`)
+  await compare(t, scenarioV2, 'dt2')
 })

@@ -6,20 +6,14 @@ import { AddPartitionsToTxn, ApiVersions, EndTxn, InitProducerId, OffsetFetch, P
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import { encodeRecordBatch, scanBatches } from '../../../protocol/records/index.js'
 import { FakeCluster } from '../../../tools/fake-broker/index.js'
-import { RawClient } from './raw-client.js'
+import { RawClient, clusterWithRawClient } from './raw-client.js'
 
 // Transaction protocol v2 (KIP-890 part 2) in the fake broker's coordinator, by hand-made requests: the
 // transaction.version feature in ApiVersions, partitions and groups added by Produce v12 and TxnOffsetCommit v5,
 // the epoch bump of EndTxn v5 with its retries, and a new producer id when the epochs run out. The same sequences
 // are compared with Kafka 4.4 in test-interop/producer/coordinator-differential.test.ts.
 
-async function setup (t: any, opts: Parameters<typeof FakeCluster.start>[0] = {}): Promise<{ cluster: FakeCluster, client: RawClient }> {
-  const cluster = await FakeCluster.start({ topics: [{ name: 't', partitions: 2 }], ...opts })
-  t.teardown(() => cluster.stop())
-  const client = await RawClient.connect(cluster.bootstrap)
-  t.teardown(() => { client.close() })
-  return { cluster, client }
-}
+const setup = clusterWithRawClient
 
 interface Ids { producerId: bigint, producerEpoch: number }
 interface End extends Ids { errorCode: number }
