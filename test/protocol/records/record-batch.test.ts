@@ -158,3 +158,16 @@ t.test('rewriteBatchHeader refuses anything but exactly one v2 batch', async t =
   legacy[16] = 1
   t.throws(() => rewriteBatchHeader(legacy, { baseOffset: 1n }), CorruptRecordError)
 })
+
+t.test('rewriteBatchHeader renumbers a producer\'s batch (id, epoch, base sequence) and keeps the CRC valid', async t => {
+  const batch = encodeRecordBatch([{ value: 'a' }, { value: 'b' }], { producerId: 7n, producerEpoch: 1, baseSequence: 10 })
+  rewriteBatchHeader(batch, { producerId: 9n, producerEpoch: 2, baseSequence: 0 })
+  const [info] = scanBatches(batch, { verifyCrc: true }).batches
+  t.same([info.producerId, info.producerEpoch, info.baseSequence], [9n, 2, 0])
+  t.same([...iterateRecords(batch)].map(r => String(r.value)), ['a', 'b'], 'the records are untouched')
+})
+
+t.test('an encoded batch holds its exact size, even for a large record', async t => {
+  const batch = encodeRecordBatch([{ value: Buffer.alloc(1 << 20, 1), headers: [{ key: 'h', value: 'v' }] }, { key: 'k', value: 'v' }])
+  t.ok(batch.buffer.byteLength - batch.length <= 10, `backing store ${batch.buffer.byteLength} for ${batch.length} bytes`)
+})
