@@ -54,8 +54,18 @@ export class VersionTable {
     /** Broker ranges by API key; null when no handshake was made. */
     readonly broker: ReadonlyMap<number, VersionRangeNumbers> | null,
     private readonly maxVersions?: Partial<Record<string, number>>,
-    readonly where = 'broker'
+    readonly where = 'broker',
+    /** The cluster's finalized feature levels by name (KIP-584), as ApiVersions v3+ lists them. */
+    private readonly features: ReadonlyMap<string, number> = new Map()
   ) {}
+
+  /**
+   * The finalized level of a cluster feature (`transaction.version`), or 0 when the broker lists none: level 0 is
+   * never listed, and brokers before the feature (or ApiVersions below v3) know nothing above it.
+   */
+  featureLevel (name: string): number {
+    return this.features.get(name) ?? 0
+  }
 
   /** Whether the broker listed the API at all (always true without a handshake). */
   has (api: ApiSchema): boolean {
@@ -126,7 +136,9 @@ export class VersionTable {
 export function tableFromResponse (body: ApiVersionsResponse, maxVersions?: Partial<Record<string, number>>, where?: string): VersionTable {
   const ranges = new Map<number, VersionRangeNumbers>()
   for (const k of body.apiKeys) ranges.set(k.apiKey, { min: k.minVersion, max: k.maxVersion })
-  return new VersionTable(ranges, maxVersions, where)
+  const features = new Map<string, number>()
+  for (const f of body.finalizedFeatures ?? []) features.set(f.name, f.maxVersionLevel)
+  return new VersionTable(ranges, maxVersions, where, features)
 }
 
 /** The highest ApiVersions version the handshake sends unless configured otherwise (see negotiateVersions). */

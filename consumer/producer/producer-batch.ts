@@ -30,12 +30,18 @@ function byteLength (v: Buffer | string | null | undefined): number {
 }
 
 export class ProducerBatch {
+  /** The records, until the batch is encoded: then dropped unless their reports need their timestamps. */
   readonly records: RecordInput[] = []
+  /** How many records the batch holds (kept when `records` is emptied). */
+  recordCount = 0
   /** Per-record reports, created with the first record that has one (most high-volume callers pass none). */
   reports: Array<DeliveryReport | undefined> | null = null
   bytes = 0
   readonly createdAt: number
-  /** The encoded batch, built on first send and rebuilt only when the sequence changes. */
+  /**
+   * The encoded batch, built on first send; a new epoch or sequence rewrites its header (on a copy), so the
+   * records need not be kept to encode it again.
+   */
   encoded: Buffer | null = null
   producerId = -1n
   producerEpoch = -1
@@ -60,6 +66,7 @@ export class ProducerBatch {
   add (record: RecordInput, size: number, report: DeliveryReport | undefined): void {
     if (report !== undefined && this.reports === null) this.reports = new Array(this.records.length).fill(undefined)
     this.records.push(record)
+    this.recordCount++
     if (this.reports !== null) this.reports.push(report)
     this.bytes += size
   }

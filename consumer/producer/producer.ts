@@ -2,7 +2,7 @@ import { ConnectionError, KafkaError, TimeoutError } from '../../protocol/errors
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { Produce, type ProduceResponse } from '../../protocol/apis/produce.js'
 import { InitProducerId, type InitProducerIdResponse } from '../../protocol/apis/init-producer-id.js'
-import { encodeRecordBatch, type RecordInput } from '../../protocol/records/index.js'
+import { encodeRecordBatch, rewriteBatchHeader, type RecordInput } from '../../protocol/records/index.js'
 import { crc32 } from '../../protocol/records/crc32.js'
 import { KafkaClient } from '../cluster.js'
 import type { ConfigInput } from '../config.js'
@@ -194,7 +194,7 @@ export class Producer {
     // is kept as given (the caller must not change it until it is delivered).
     q.open.add(record.timestamp === undefined ? { key: record.key, value: record.value, headers: record.headers, timestamp: now } : record, size, report)
     this.bufferedBytes += size
-    if (q.open.bytes >= this.config.batchSize || q.open.records.length >= this.config.batchRecords) {
+    if (q.open.bytes >= this.config.batchSize || q.open.recordCount >= this.config.batchRecords) {
       this.closeBatch(q)
       // Sticky partitioning (KIP-480): unkeyed records fill one partition's batch, then move on.
       if (record.partition === undefined && record.key == null && this.stickyPartition.get(record.topic) === partition) this.stickyPartition.delete(record.topic)
@@ -345,7 +345,7 @@ export class Producer {
     for (const q of this.partitionQueues()) {
       while (q.ready.length > 0 && now - q.ready[0].createdAt > this.config.deliveryTimeoutMs) {
         const b = q.ready.shift() as ProducerBatch
-        this.finishFailed(b, q, new TimeoutError(`delivery of ${b.records.length} records to ${q.topic}[${q.partition}] (delivery.timeout.ms)`, this.config.deliveryTimeoutMs))
+        this.finishFailed(b, q, new TimeoutError(`delivery of ${b.recordCount} records to ${q.topic}[${q.partition}] (delivery.timeout.ms)`, this.config.deliveryTimeoutMs))
       }
       if (q.ready.length > 0) next = Math.min(next, q.ready[0].createdAt + this.config.deliveryTimeoutMs + 1)
     }
@@ -376,7 +376,7 @@ export class Producer {
       q.nextSequence = 0
       q.recovering = false
       q.acked = false
-      for (const b of q.ready) { b.baseSequence = -1; b.encoded = null; b.maybeWritten = false }
+      for (const b of q.ready) { b.baseSequence = -1; b.maybeWritten = false }
     }
   }
 
@@ -399,14 +399,25 @@ export class Producer {
     return (this.queues.get(b.topic) as PartitionQueue[])[b.partition]
   }
 
+  /**
+   * Encodes a batch on its first send, into one buffer of its exact size; its records are then let go (unless
+   * their reports need them), so a batch in flight holds its bytes once. A batch renumbered under a new epoch
+   * (baseSequence reset to -1) gets its header rewritten on a copy: the old bytes may still be in a socket write.
+   */
   private encode (b: ProducerBatch, q: PartitionQueue): void {
-    if (b.encoded !== null) return
+    if (b.encoded !== null && (!this.idempotent || b.baseSequence >= 0)) return
     if (this.idempotent) {
       b.producerId = this.producerId
       b.producerEpoch = this.producerEpoch
       b.baseSequence = q.nextSequence
       // Sequences wrap from INT32_MAX to 0 (DefaultRecordBatch.incrementSequence).
-      q.nextSequence = (q.nextSequence + b.records.length) % 0x80000000
+      q.nextSequence = (q.nextSequence + b.recordCount) % 0x80000000
+    }
+    if (b.encoded !== null) {
+      const copy = Buffer.from(b.encoded)
+      rewriteBatchHeader(copy, { producerId: b.producerId, producerEpoch: b.producerEpoch, baseSequence: b.baseSequence })
+      b.encoded = copy
+      return
     }
     b.encoded = encodeRecordBatch(b.records, {
       compression: this.config.compression,
@@ -415,6 +426,7 @@ export class Producer {
       baseSequence: b.baseSequence,
       transactional: b.transactional
     })
+    if (b.reports === null) b.records.length = 0
   }
 
   private sendRequest (leader: number, batches: ProducerBatch[]): void {
@@ -535,7 +547,7 @@ export class Producer {
     q.inFlight--
     q.acked = true
     this.release(b, q)
-    this.stats.deliveredRecords += b.records.length
+    this.stats.deliveredRecords += b.recordCount
     b.succeed(baseOffset, logAppendTime)
   }
 
@@ -553,7 +565,7 @@ export class Producer {
   protected onBatchFailed (_err: Error): void {}
 
   private countFailed (b: ProducerBatch, err: Error): void {
-    this.stats.failedRecords += b.records.length
+    this.stats.failedRecords += b.recordCount
     this.stats.firstError ??= err
   }
 
@@ -587,7 +599,6 @@ export class Producer {
         q.acked = false
         for (const b of q.ready) {
           b.baseSequence = -1
-          b.encoded = null
           b.maybeWritten = false
         }
       }

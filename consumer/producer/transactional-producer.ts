@@ -5,6 +5,8 @@ import { AddPartitionsToTxn, type AddPartitionsToTxnResponse } from '../../proto
 import { AddOffsetsToTxn, type AddOffsetsToTxnResponse } from '../../protocol/apis/add-offsets-to-txn.js'
 import { TxnOffsetCommit, type TxnOffsetCommitResponse } from '../../protocol/apis/txn-offset-commit.js'
 import { EndTxn, type EndTxnResponse } from '../../protocol/apis/end-txn.js'
+import type { ApiSchema } from '../../protocol/schema/define.js'
+import { Produce } from '../../protocol/apis/produce.js'
 import type { KafkaClient } from '../cluster.js'
 import type { ConfigInput } from '../config.js'
 import { Producer, type ProducerRecord } from './producer.js'
@@ -26,8 +28,19 @@ import { TransactionError, TransactionStateError, isFatalTransactionError } from
 //
 // Errors say what is left to do. Abortable (a batch failed, a rebalance fenced the offsets): abortTransaction()
 // and carry on. Fatal (fenced by a newer instance, not authorised, a broken protocol state): close the producer.
-// Transaction protocol v2 (KIP-890 part 2: an epoch bump per transaction, partitions added implicitly by Produce
-// v12) is not used: Produce stays below v12, EndTxn below v5 and TxnOffsetCommit below v5.
+//
+// Transaction protocol v2 (KIP-890 part 2) is used when the transaction coordinator's ApiVersions finalizes the
+// transaction.version feature at 2 or more (Kafka 4.x's default for new clusters), as the Java client decides it:
+//
+//   send               no AddPartitionsToTxn: Produce v12 adds the partition to the transaction itself.
+//   sendOffsets...     no AddOffsetsToTxn: TxnOffsetCommit v5 adds the group itself.
+//   commit / abort     EndTxn v5 bumps the epoch and answers the new one (a new producer id when the epoch runs
+//                      out); the next transaction uses it, sequences from 0. A late write of the finished
+//                      transaction carries the old epoch and is refused, and an abort needs no InitProducerId to
+//                      bump the epoch after a sequence gap.
+//
+// Otherwise protocol v1: Produce up to v11, EndTxn and TxnOffsetCommit up to v4. The choice is made at
+// initTransactions and kept for the producer's life.
 
 /** The group whose consumed offsets a transaction commits (Java's ConsumerGroupMetadata). */
 export interface GroupMetadata {
@@ -55,6 +68,13 @@ const ADD_PARTITIONS_MAX_VERSION = 3
 const END_TXN_MAX_VERSION = 4
 const TXN_OFFSET_COMMIT_MAX_VERSION = 4
 const PRODUCE_MAX_VERSION = 11
+/** Transaction protocol v2: its first versions of each request. TxnOffsetCommit v6 names topics by id (KIP-1319). */
+const END_TXN_V2_VERSION = 5
+const TXN_OFFSET_COMMIT_V2_VERSION = 5
+const PRODUCE_V2_VERSION = 12
+/** The feature that tells which transaction protocol the cluster speaks, and the level of protocol v2. */
+export const TRANSACTION_VERSION_FEATURE = 'transaction.version'
+const TRANSACTION_V2_LEVEL = 2
 
 export class TransactionalProducer extends Producer {
   private state: TxnState = 'uninitialized'
@@ -64,6 +84,8 @@ export class TransactionalProducer extends Producer {
   private started = false
   /** The epoch must be bumped after the abort (a sequence gap, or an epoch the coordinator moved on from). */
   private bumpOnAbort = false
+  /** Transaction protocol v2 (KIP-890 part 2), decided at initTransactions. */
+  private v2 = false
 
   constructor (config: ConfigInput, client?: KafkaClient) {
     super(config, client)
@@ -75,6 +97,14 @@ export class TransactionalProducer extends Producer {
   /** The transaction state: uninitialized, ready, inTransaction, abortable or fatal. */
   get transactionState (): TxnState { return this.state }
 
+  /** The transaction protocol in use: 2 (KIP-890 part 2) or 1; known after initTransactions. */
+  get transactionProtocol (): 1 | 2 { return this.v2 ? 2 : 1 }
+
+  /** The producer id and epoch now: with protocol v2 the epoch moves on at the end of every transaction. */
+  get producerIdAndEpoch (): { producerId: bigint, producerEpoch: number } {
+    return { producerId: this.producerId, producerEpoch: this.producerEpoch }
+  }
+
   /**
    * Registers the transactional id with its coordinator: a producer id and a new epoch. Fences every earlier
    * producer with the same transactional id, and has the coordinator abort a transaction one of them left open.
@@ -84,7 +114,21 @@ export class TransactionalProducer extends Producer {
     if (this.state !== 'uninitialized') throw new TransactionStateError(`initTransactions: already initialised (state ${this.state})`)
     const res = await this.guard('InitProducerId', async () => await this.initProducerId(false))
     this.setProducerIdAndEpoch(res.producerId, res.producerEpoch)
+    this.v2 = await this.guard('ApiVersions', async () => await this.coordinatorSpeaksV2())
+    this.produceVersionCap = this.v2 ? PRODUCE_V2_VERSION : PRODUCE_MAX_VERSION
     this.state = 'ready'
+  }
+
+  /**
+   * Whether the transaction coordinator finalizes transaction.version 2 and both sides speak the requests of
+   * protocol v2 (a broker that lists the feature but not the versions, or `max.versions` pinning one of them
+   * lower, means protocol v1).
+   */
+  private async coordinatorSpeaksV2 (): Promise<boolean> {
+    const conn = await this.client.connection(await this.txnCoordinator.node())
+    const speaks = (api: ApiSchema, version: number): boolean => conn.versions.has(api) && conn.versionFor(api) >= version
+    return conn.versions.featureLevel(TRANSACTION_VERSION_FEATURE) >= TRANSACTION_V2_LEVEL &&
+      speaks(EndTxn, END_TXN_V2_VERSION) && speaks(Produce, PRODUCE_V2_VERSION) && speaks(TxnOffsetCommit, TXN_OFFSET_COMMIT_V2_VERSION)
   }
 
   beginTransaction (): void {
@@ -113,13 +157,16 @@ export class TransactionalProducer extends Producer {
     this.checkInTransaction('sendOffsetsToTransaction')
     const g: GroupMetadata = typeof group === 'string' ? { groupId: group } : group
     const transactionalId = this.config.transactionalId as string
-    await this.guard('AddOffsetsToTxn', async () => {
-      const { body } = await this.txnCoordinator.request<AddOffsetsToTxnResponse>('AddOffsetsToTxn', AddOffsetsToTxn, Infinity, () => ({
-        transactionalId, producerId: this.producerId, producerEpoch: this.producerEpoch, groupId: g.groupId
-      }), r => r.errorCode)
-      if (body.errorCode !== ErrorCode.NONE) throw new KafkaError(body.errorCode, `AddOffsetsToTxn ${g.groupId}`)
-      this.started = true
-    })
+    // Protocol v2: TxnOffsetCommit v5 adds the group to the transaction itself.
+    if (!this.v2) {
+      await this.guard('AddOffsetsToTxn', async () => {
+        const { body } = await this.txnCoordinator.request<AddOffsetsToTxnResponse>('AddOffsetsToTxn', AddOffsetsToTxn, Infinity, () => ({
+          transactionalId, producerId: this.producerId, producerEpoch: this.producerEpoch, groupId: g.groupId
+        }), r => r.errorCode)
+        if (body.errorCode !== ErrorCode.NONE) throw new KafkaError(body.errorCode, `AddOffsetsToTxn ${g.groupId}`)
+        this.started = true
+      })
+    }
     const groupCoordinator = new CoordinatorLookup(this.client, KEY_TYPE_GROUP, g.groupId)
     const byTopic = new Map<string, TransactionOffset[]>()
     for (const o of offsets) {
@@ -127,8 +174,10 @@ export class TransactionalProducer extends Producer {
       if (list === undefined) byTopic.set(o.topic, list = [])
       list.push(o)
     }
+    // With protocol v2 the commit may open the transaction, so from here on it has to be ended.
+    if (this.v2) this.started = true
     await this.guard('TxnOffsetCommit', async () => {
-      const { body } = await groupCoordinator.request<TxnOffsetCommitResponse>('TxnOffsetCommit', TxnOffsetCommit, TXN_OFFSET_COMMIT_MAX_VERSION, () => ({
+      const { body } = await groupCoordinator.request<TxnOffsetCommitResponse>('TxnOffsetCommit', TxnOffsetCommit, this.v2 ? TXN_OFFSET_COMMIT_V2_VERSION : TXN_OFFSET_COMMIT_MAX_VERSION, () => ({
         transactionalId,
         groupId: g.groupId,
         producerId: this.producerId,
@@ -172,13 +221,15 @@ export class TransactionalProducer extends Producer {
     this.failEverything(this.abortableError ?? dropped)
     await this.flush()
     this.checkUsable()
-    if (this.started) await this.guard('EndTxn', async () => await this.endTxn(false))
-    if (this.bumpOnAbort) {
+    let bumped = false
+    if (this.started) bumped = await this.guard('EndTxn', async () => await this.endTxn(false))
+    // EndTxn v5 has bumped the epoch already; otherwise InitProducerId does (KIP-360).
+    if (this.bumpOnAbort && !bumped) {
       // KIP-360: the same producer id with a new epoch; sequences start again at 0.
       const res = await this.guard('InitProducerId', async () => await this.initProducerId(true))
       this.setProducerIdAndEpoch(res.producerId, res.producerEpoch)
-      this.bumpOnAbort = false
     }
+    this.bumpOnAbort = false
     this.finishTransaction()
   }
 
@@ -195,11 +246,15 @@ export class TransactionalProducer extends Producer {
     if (this.state !== 'inTransaction') throw new TransactionStateError(`${what}: no transaction is open (state ${this.state})`)
   }
 
-  private async endTxn (committed: boolean): Promise<void> {
-    const { body } = await this.txnCoordinator.request<EndTxnResponse>('EndTxn', EndTxn, END_TXN_MAX_VERSION, () => ({
+  /** Ends the transaction; true when the coordinator bumped the epoch (protocol v2), which is then taken. */
+  private async endTxn (committed: boolean): Promise<boolean> {
+    const { body, version } = await this.txnCoordinator.request<EndTxnResponse>('EndTxn', EndTxn, this.v2 ? END_TXN_V2_VERSION : END_TXN_MAX_VERSION, () => ({
       transactionalId: this.config.transactionalId as string, producerId: this.producerId, producerEpoch: this.producerEpoch, committed
     }), r => r.errorCode)
     if (body.errorCode !== ErrorCode.NONE) throw new KafkaError(body.errorCode, `EndTxn(${committed ? 'commit' : 'abort'})`)
+    if (version < END_TXN_V2_VERSION) return false
+    this.setProducerIdAndEpoch(body.producerId, body.producerEpoch)
+    return true
   }
 
   /**
@@ -248,6 +303,12 @@ export class TransactionalProducer extends Producer {
     const missing: PartitionQueue[] = []
     for (const q of this.partitionQueues()) if (!q.inTransaction && q.ready.length > 0) missing.push(q)
     if (missing.length === 0) return true
+    if (this.v2) {
+      // Protocol v2: each partition's first Produce v12 adds it to the transaction.
+      this.started = true
+      for (const q of missing) q.inTransaction = true
+      return true
+    }
     const byTopic = new Map<string, number[]>()
     for (const q of missing) {
       let list = byTopic.get(q.topic)

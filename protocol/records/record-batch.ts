@@ -148,35 +148,58 @@ function writeBytesField (w: Writer, b: Buffer | null): void {
   w.raw(b)
 }
 
-/** Writes the records section (uncompressed) and returns the largest timestamp. */
-function writeRecords (w: Writer, records: RecordInput[], baseTimestamp: bigint, now: () => bigint): bigint {
+function byteCount (v: Buffer | string | null | undefined): number {
+  return v === null || v === undefined ? -1 : typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : v.length
+}
+
+/** A bytes field's length on the wire, from its byte count (-1 for null). */
+function fieldBytes (n: number): number {
+  return n < 0 ? 1 : zigzagBytes(n) + n
+}
+
+/**
+ * The records section, measured first and written second, so that it goes into one buffer allocated once at its
+ * exact size: a record of 8 MB is copied once, not through a chain of doubling buffers that would also leave the
+ * batch holding twice its size. `sizes` and `deltas` receive each record's body length (its length prefix) and
+ * timestamp delta.
+ */
+function measureRecords (records: RecordInput[], baseTimestamp: bigint, now: () => bigint, sizes: Int32Array, deltas: Float64Array): { bytes: number, maxTimestamp: bigint } {
   let maxTimestamp = -1n
+  let bytes = 0
   for (let i = 0; i < records.length; i++) {
     const r = records[i]
     const ts = toTimestamp(r.timestamp, now)
     if (ts > maxTimestamp) maxTimestamp = ts
     const delta = Number(ts - baseTimestamp)
     if (!Number.isSafeInteger(delta)) throw encodeError(`records[${i}].timestamp`, 'too far from the base timestamp')
-    const key = toBytes(r.key)
-    const value = toBytes(r.value)
     const headers = r.headers ?? []
-    const headerKeys = headers.map(h => Buffer.from(h.key, 'utf8'))
-    const headerValues = headers.map(h => toBytes(h.value))
-    let size = 1 + zigzagBytes(delta) + zigzagBytes(i) + bytesField(key) + bytesField(value) + zigzagBytes(headers.length)
-    for (let h = 0; h < headers.length; h++) size += bytesField(headerKeys[h]) + bytesField(headerValues[h])
-    w.varint(size)
+    // A compacted batch's records keep their offset deltas (gaps), so the delta's varint may be longer than i's.
+    let size = 1 + zigzagBytes(delta) + zigzagBytes(r.offsetDelta ?? i) + fieldBytes(byteCount(r.key)) + fieldBytes(byteCount(r.value)) + zigzagBytes(headers.length)
+    for (let h = 0; h < headers.length; h++) size += fieldBytes(Buffer.byteLength(headers[h].key, 'utf8')) + fieldBytes(byteCount(headers[h].value))
+    sizes[i] = size
+    deltas[i] = delta
+    bytes += zigzagBytes(size) + size
+  }
+  return { bytes, maxTimestamp }
+}
+
+/** Writes the records section (uncompressed) measured by measureRecords. */
+function writeRecords (w: Writer, records: RecordInput[], sizes: Int32Array, deltas: Float64Array): void {
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]
+    const headers = r.headers ?? []
+    w.varint(sizes[i])
     w.int8(0) // record attributes: unused since KIP-98
-    w.varlongNumber(delta)
+    w.varlongNumber(deltas[i])
     w.varint(r.offsetDelta ?? i)
-    writeBytesField(w, key)
-    writeBytesField(w, value)
+    writeBytesField(w, toBytes(r.key))
+    writeBytesField(w, toBytes(r.value))
     w.varint(headers.length)
     for (let h = 0; h < headers.length; h++) {
-      writeBytesField(w, headerKeys[h])
-      writeBytesField(w, headerValues[h])
+      writeBytesField(w, Buffer.from(headers[h].key, 'utf8'))
+      writeBytesField(w, toBytes(headers[h].value))
     }
   }
-  return maxTimestamp
 }
 
 function makeClock (): () => bigint {
@@ -205,15 +228,19 @@ export function encodeRecordBatch (records: RecordInput[], opts: BatchOptions = 
   const baseTimestamp = opts.deleteHorizonMs ?? opts.baseTimestamp ?? toTimestamp(records[0].timestamp, now)
 
   let out: Buffer
-  let maxTimestamp: bigint
+  const sizes = new Int32Array(records.length)
+  const deltas = new Float64Array(records.length)
+  const { bytes, maxTimestamp } = measureRecords(records, baseTimestamp, now, sizes, deltas)
   if (compression === 'none') {
-    const w = new Writer(V2_HEADER_BYTES + 64 * records.length)
+    // The writer reserves room for a varint's longest form before writing it: the slack keeps the last ones from
+    // doubling the buffer.
+    const w = new Writer(V2_HEADER_BYTES + bytes + WRITER_SLACK)
     w.raw(HEADER_PLACEHOLDER)
-    maxTimestamp = writeRecords(w, records, baseTimestamp, now)
+    writeRecords(w, records, sizes, deltas)
     out = w.finish()
   } else {
-    const w = new Writer(64 * records.length)
-    maxTimestamp = writeRecords(w, records, baseTimestamp, now)
+    const w = new Writer(bytes + WRITER_SLACK)
+    writeRecords(w, records, sizes, deltas)
     let packed: Buffer
     try {
       packed = compress(compression, w.finish())
@@ -242,6 +269,8 @@ export function encodeRecordBatch (records: RecordInput[], opts: BatchOptions = 
 }
 
 const HEADER_PLACEHOLDER = Buffer.alloc(V2_HEADER_BYTES)
+/** The most a Writer reserves beyond what it writes (a varlong's 10 bytes). */
+const WRITER_SLACK = 10
 
 /**
  * Explicit offset deltas (a compacted batch keeps its records' offsets, with gaps) must grow and stay within the
@@ -305,9 +334,10 @@ export function controlRecord (type: 'abort' | 'commit', opts: { coordinatorEpoc
  * and, for topics with message.timestamp.type=LogAppendTime, the append time. baseOffset and the leader epoch lie
  * before the CRC's range, so only a timestamp change recomputes the CRC (KIP-98: the CRC starts at attributes
  * precisely so that brokers can assign offsets without recomputing it). With LogAppendTime the broker sets
- * timestampType and maxTimestamp; readers then report maxTimestamp for every record (KIP-32).
+ * timestampType and maxTimestamp; readers then report maxTimestamp for every record (KIP-32). A producer may set
+ * its producer id, epoch and base sequence.
  */
-export function rewriteBatchHeader (batch: Buffer, changes: { baseOffset?: bigint, partitionLeaderEpoch?: number, logAppendTime?: bigint, maxTimestamp?: bigint }): void {
+export function rewriteBatchHeader (batch: Buffer, changes: { baseOffset?: bigint, partitionLeaderEpoch?: number, logAppendTime?: bigint, maxTimestamp?: bigint, producerId?: bigint, producerEpoch?: number, baseSequence?: number }): void {
   if (batch.length < V2_HEADER_BYTES || batch[V2_MAGIC] !== 2 || batch.readInt32BE(V2_BATCH_LENGTH) + 12 !== batch.length) {
     throw corrupt({}, batch.length >= 8 ? batch.readBigInt64BE(0) : undefined, 'rewriteBatchHeader needs exactly one magic-2 record batch')
   }
@@ -323,5 +353,10 @@ export function rewriteBatchHeader (batch: Buffer, changes: { baseOffset?: bigin
     batch.writeBigInt64BE(changes.maxTimestamp, V2_MAX_TIMESTAMP)
     crcChanged = true
   }
+  // A producer renumbering a batch it could not write under a new epoch (KIP-360) changes these, without
+  // encoding the records again.
+  if (changes.producerId !== undefined) { batch.writeBigInt64BE(changes.producerId, V2_PRODUCER_ID); crcChanged = true }
+  if (changes.producerEpoch !== undefined) { batch.writeInt16BE(changes.producerEpoch, V2_PRODUCER_EPOCH); crcChanged = true }
+  if (changes.baseSequence !== undefined) { batch.writeInt32BE(changes.baseSequence, V2_BASE_SEQUENCE); crcChanged = true }
   if (crcChanged) batch.writeUInt32BE(crc32c(batch, V2_ATTRIBUTES, batch.length), V2_CRC)
 }

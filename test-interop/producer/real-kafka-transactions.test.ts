@@ -12,8 +12,9 @@ import { TransactionalProducer } from '../../consumer/producer/transactional-pro
 import { TransactionError } from '../../consumer/producer/producer-errors.js'
 
 // Our producer against real Kafka 4.x: idempotent batches land once and in order; transactions commit and abort,
-// with offsets; a zombie is fenced. Then the readers we did not write decide what is visible: kcat with
-// isolation.level=read_committed and the Java read_committed consumer must see only the committed records.
+// with offsets, over transaction protocol v2 (the epoch moves on per transaction); a zombie is fenced. Then the
+// readers we did not write decide what is visible: kcat with isolation.level=read_committed and the Java
+// read_committed consumer must see only the committed records.
 
 const skip = await realKafkaSkip()
 
@@ -47,15 +48,21 @@ t.test('our transactional producer against real Kafka: read_committed readers se
   const p = new TransactionalProducer({ bootstrapServers: b, 'transactional.id': 'real-tx', 'linger.ms': 2 })
   t.teardown(() => p.close())
   await p.initTransactions()
+  // Kafka 4.4 finalizes transaction.version 2 on a new cluster: transaction protocol v2 (KIP-890 part 2), where
+  // every EndTxn v5 bumps the epoch and Produce v12 / TxnOffsetCommit v5 add partitions and groups themselves.
+  t.equal(p.transactionProtocol, 2, 'transaction protocol v2 against Kafka 4.4')
+  const initial = p.producerIdAndEpoch
   p.beginTransaction()
   for (let i = 0; i < 20; i++) p.produce({ topic: 'rt', partition: i % 2, value: `committed-${i}` })
   await p.sendOffsetsToTransaction([{ topic: 'rin', partition: 0, offset: 17n }], { groupId: 'real-group' })
   await p.commitTransaction()
+  t.same(p.producerIdAndEpoch, { producerId: initial.producerId, producerEpoch: initial.producerEpoch + 1 }, 'the commit bumped the epoch')
   p.beginTransaction()
   for (let i = 0; i < 10; i++) p.produce({ topic: 'rt', partition: i % 2, value: `aborted-${i}` })
   await p.sendOffsetsToTransaction([{ topic: 'rin', partition: 0, offset: 99n }], 'real-group')
   await p.flush()
   await p.abortTransaction()
+  t.same(p.producerIdAndEpoch, { producerId: initial.producerId, producerEpoch: initial.producerEpoch + 2 }, 'so did the abort')
 
   // A zombie: a second instance fences the first.
   p.beginTransaction()

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -12,6 +12,7 @@ import { KAFKA_VERSION, kafkaJars, startRealKafka } from '../../test-interop/rea
 import { FakeCluster } from '../fake-broker/index.js'
 import { fmt, median, repoRoot, report, type CaseResult, type Table } from './harness.js'
 import { haveCommand, runTimed } from './timed-child.js'
+import { buildMock, mockAvailable, startMock, type Mock } from './mock-cluster.js'
 
 // Broker benchmark (issues 4 and 12): how fast our fake broker serves kcat's consumption of a whole topic, against
 // librdkafka's own mock cluster (rdkafka_mock.h, driven by test-interop/consumer/mock-cluster.c), franz-go's kfake
@@ -160,30 +161,6 @@ async function fillWithKcat (bootstrap: string, input: Buffer[]): Promise<void> 
   }
 }
 
-interface Mock { bootstrap: string, pid: number, stop: () => Promise<void> }
-
-async function buildMock (): Promise<string> {
-  const out = join(root, 'test-interop', '.build')
-  mkdirSync(out, { recursive: true })
-  const bin = join(out, 'mock-cluster-bench')
-  await new Promise<void>((resolve, reject) => execFile('cc', ['-O2', '-o', bin, join(root, 'test-interop/consumer/mock-cluster.c'), '-lrdkafka'],
-    (err, _o, stderr) => err === null ? resolve() : reject(new Error(`cc: ${stderr}`))))
-  return bin
-}
-
-async function startMock (bin: string, partitions: number): Promise<Mock> {
-  // One broker, our topic, no records from the helper's own producer: kcat -P fills it below.
-  const child: ChildProcessWithoutNullStreams = spawn(bin, ['1', TOPIC, String(partitions), '0'])
-  let stderr = ''
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString() })
-  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
-  const bootstrap = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', line => { if (line.startsWith('BOOTSTRAP ')) resolve(line.slice(10)) })
-    void exited.then(() => reject(new Error(`mock-cluster exited: ${stderr}`)))
-  })
-  return { bootstrap, pid: child.pid as number, stop: async () => { child.stdin.end('quit\n'); await exited } }
-}
-
 /** "min-max s" of a set of reads. */
 function spread (runs: KcatRun[]): string {
   const s = runs.map(r => r.seconds)
@@ -273,9 +250,9 @@ async function startUp (): Promise<Table> {
     { name: 'kfake (franz-go)', start: async () => await startKfake({ bin: kfakeBin, topics: [{ name: TOPIC, partitions: 4 }] }), polls: true },
     { name: `Apache Kafka ${KAFKA_VERSION}`, start: async () => await startReal(4), polls: false, minus: lookupSeconds }
   ]
-  if (existsSync('/usr/include/librdkafka/rdkafka_mock.h') && haveCommand('cc')) {
+  if (mockAvailable()) {
     const bin = await buildMock()
-    starters.splice(1, 0, { name: 'librdkafka mock cluster', start: async () => await startMock(bin, 4), polls: true })
+    starters.splice(1, 0, { name: 'librdkafka mock cluster', start: async () => await startMock(bin, TOPIC, 4), polls: true })
   }
   const seconds = new Map<string, number[]>(starters.map(s => [s.name, []]))
   const notes: string[] = []
@@ -379,7 +356,7 @@ async function headToHead (): Promise<{ table: Table, memory: string }> {
     if (!existsSync('/usr/include/librdkafka/rdkafka_mock.h') || !haveCommand('cc')) {
       notes.push('librdkafka mock not run: rdkafka_mock.h or cc is missing (apt-get install librdkafka-dev)')
     } else {
-      await add('librdkafka mock cluster', async () => await startMock(await buildMock(), H2H_PARTITIONS))
+      await add('librdkafka mock cluster', async () => await startMock(await buildMock(), TOPIC, H2H_PARTITIONS))
     }
     await add('kfake (franz-go)', async () => await startKfake({ topics: [{ name: TOPIC, partitions: H2H_PARTITIONS }] }))
     await add(`Apache Kafka ${KAFKA_VERSION}`, async () => await startReal(H2H_PARTITIONS))

@@ -65,6 +65,8 @@ export function report (file: string, intro: string, tables: Table[]): void {
   for (const t of tables) {
     lines.push(`## ${t.title}`, '')
     if (t.note !== undefined) lines.push(t.note, '')
+    // A table whose figures are all in its note (a memory measure) has no rate summary.
+    if (t.rows.length === 0) continue
     const base = t.rows.find(r => r.name === t.baseline)
     lines.push(`| case | ${t.unit}/s (median) | ${base === undefined ? '' : `× ${base.name}`} |`, '|---|---:|---:|')
     for (const r of t.rows) lines.push(`| ${r.name} | ${fmt(r.unitsPerSec)} | ${base === undefined ? '' : (r.unitsPerSec / base.unitsPerSec).toFixed(2)} |`)

@@ -80,6 +80,8 @@ export interface ClusterStateOptions {
   groupConsumerHeartbeatIntervalMs: number
   /** group.consumer.migration.policy: which way groups may change protocol while they have members. */
   groupConsumerMigrationPolicy: MigrationPolicy
+  /** The finalized transaction.version feature level (0-2) ApiVersions reports. */
+  transactionVersion: number
   /** Partitions the whole cluster may hold; creating more is refused (see handlers/19-create-topics.ts). */
   maxPartitions: number
   /** Where recovery of damaged log files is reported. */

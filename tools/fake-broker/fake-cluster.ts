@@ -68,6 +68,13 @@ export interface FakeClusterOptions {
    */
   groupConsumerMigrationPolicy?: MigrationPolicy
   /**
+   * The `transaction.version` feature level the cluster finalizes and ApiVersions reports (KIP-584). 2, Kafka 4.x's
+   * level for a new cluster, tells clients they may use transaction protocol v2 (KIP-890 part 2: Produce v12 adds
+   * partitions by itself, EndTxn v5 bumps the epoch per transaction); 0 or 1 makes clients use protocol v1, as
+   * against Kafka 3.x. The request versions are served alike at every level, as Kafka does. Default 2.
+   */
+  transactionVersion?: 0 | 1 | 2
+  /**
    * Partitions the cluster may hold in all; CreateTopics past it answers POLICY_VIOLATION and auto-creation stops.
    * Kafka has no such cap, but a broker in a test process must not grow without bound. Default 100,000.
    */
@@ -204,6 +211,7 @@ export class FakeCluster {
       groupConsumerSessionTimeoutMs: opts.groupConsumerSessionTimeoutMs ?? 45000,
       groupConsumerHeartbeatIntervalMs: opts.groupConsumerHeartbeatIntervalMs ?? 5000,
       groupConsumerMigrationPolicy: opts.groupConsumerMigrationPolicy ?? 'bidirectional',
+      transactionVersion: opts.transactionVersion ?? 2,
       maxPartitions: opts.maxPartitions ?? DEFAULT_MAX_PARTITIONS,
       log: opts.log,
       clusterId: opts.clusterId,

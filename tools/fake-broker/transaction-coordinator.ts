@@ -13,6 +13,13 @@ import type { PartitionLog } from './partition-log.js'
 // answers, so the Prepare states are never observed. A transaction open longer than its timeout is aborted and
 // its epoch bumped, so its producer is fenced (Kafka's transactional.id.expiration: TransactionStateManager's
 // abortTimedOutTransactions). State is kept in transactions.json under --data.
+//
+// Transaction protocol v2 (KIP-890 part 2) is chosen per request, as Kafka does: a transactional Produce v12 adds
+// its partition to the transaction itself (no AddPartitionsToTxn), TxnOffsetCommit v5 adds its group (no
+// AddOffsetsToTxn), and EndTxn v5 bumps the epoch as it ends the transaction, so the markers and the next
+// transaction carry the new epoch and a late write of the finished one is fenced. A transaction begun that way is
+// a v2 transaction: its end may be retried only with the epoch before the bump (the answer repeats the new one).
+// Checked step by step against Kafka 4.4 in test-interop/producer/coordinator-differential.test.ts.
 
 export type TxnStateName = 'Empty' | 'Ongoing' | 'PrepareCommit' | 'PrepareAbort' | 'CompleteCommit' | 'CompleteAbort' | 'Dead' | 'PrepareEpochFence'
 const STATES: ReadonlySet<string> = new Set(['Empty', 'Ongoing', 'PrepareCommit', 'PrepareAbort', 'CompleteCommit', 'CompleteAbort', 'Dead', 'PrepareEpochFence'])
@@ -21,6 +28,14 @@ const STATES: ReadonlySet<string> = new Set(['Empty', 'Ongoing', 'PrepareCommit'
 export const MAX_TRANSACTION_TIMEOUT_MS = 900_000
 /** Epochs are int16; Kafka starts a new producer id rather than reach the top (ProducerIdAndEpoch). */
 const MAX_EPOCH = 0x7fff - 1
+/** The transaction.version whose requests bump the epoch per transaction (Kafka's TransactionVersion.TV_2). */
+export const TRANSACTION_V2 = 2
+/** The first versions of the requests of transaction protocol v2. */
+export const PRODUCE_V2_VERSION = 12
+export const TXN_OFFSET_COMMIT_V2_VERSION = 5
+export const END_TXN_V2_VERSION = 5
+/** The first Produce version that may answer TRANSACTION_ABORTABLE (KIP-890 part 1). */
+const PRODUCE_ABORTABLE_VERSION = 11
 
 interface TxnEntry {
   transactionalId: string
@@ -28,6 +43,10 @@ interface TxnEntry {
   epoch: number
   /** The epoch before the last bump the producer did not ask for (a timeout), so it may recover (KIP-360). */
   lastEpoch: number
+  /** The producer id before an epoch overflow gave the transactional id a new one at the end of a v2 transaction. */
+  previousProducerId: bigint
+  /** The transaction protocol of the current or last transaction: TRANSACTION_V2 or 0. */
+  clientVersion: number
   state: TxnStateName
   timeoutMs: number
   startTimeMs: number
@@ -50,6 +69,8 @@ export interface TransactionCoordinatorOptions {
 }
 
 export interface InitResult { errorCode: number, producerId: bigint, producerEpoch: number }
+/** EndTxn's answer: from v5, the producer id and epoch to use next (-1 with an error). */
+export type EndResult = InitResult
 
 export interface DescribedTransaction {
   errorCode: number
@@ -67,6 +88,8 @@ interface SavedTxn {
   producerId: string
   epoch: number
   lastEpoch: number
+  previousProducerId?: string
+  clientVersion?: number
   state: TxnStateName
   timeoutMs: number
   startTimeMs: number
@@ -97,7 +120,7 @@ export class TransactionCoordinator {
     if (t === undefined) {
       if (producerId >= 0n) return fail(ErrorCode.INVALID_PRODUCER_ID_MAPPING)
       t = {
-        transactionalId, producerId: this.opts.allocateProducerId(), epoch: 0, lastEpoch: -1, state: 'Empty', timeoutMs,
+        transactionalId, producerId: this.opts.allocateProducerId(), epoch: 0, lastEpoch: -1, previousProducerId: -1n, clientVersion: 0, state: 'Empty', timeoutMs,
         startTimeMs: -1, partitions: new Map(), groups: new Set(), pendingOffsets: new Map()
       }
       this.txns.set(transactionalId, t)
@@ -149,7 +172,7 @@ export class TransactionCoordinator {
         if (set === undefined) t.partitions.set(topic.name, set = new Set())
         for (const p of topic.partitions) set.add(p)
       }
-      this.begin(t)
+      this.begin(t, 0)
       this.save()
     }
     return topics.map(topic => ({ name: topic.name, results: topic.partitions.map(p => ({ partition: p, errorCode: codeFor(topic.name, p) })) }))
@@ -172,15 +195,22 @@ export class TransactionCoordinator {
     const { errorCode, t } = this.check(transactionalId, producerId, producerEpoch, version >= 2 ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH)
     if (t === undefined) return errorCode
     t.groups.add(groupId)
-    this.begin(t)
+    this.begin(t, 0)
     this.save()
     return ErrorCode.NONE
   }
 
-  /** TxnOffsetCommit: stages offsets until the transaction ends. Returns one error code for the whole request. */
-  stageOffsets (transactionalId: string, producerId: bigint, producerEpoch: number, groupId: string, offsets: Array<{ topic: string, partition: number, committed: CommittedOffset }>): number {
+  /**
+   * TxnOffsetCommit: stages offsets until the transaction ends. Returns one error code for the whole request. v5+
+   * (transaction protocol v2) adds the group to the transaction, beginning one if none is open.
+   */
+  stageOffsets (transactionalId: string, producerId: bigint, producerEpoch: number, groupId: string, offsets: Array<{ topic: string, partition: number, committed: CommittedOffset }>, version: number): number {
     const { errorCode, t } = this.check(transactionalId, producerId, producerEpoch, ErrorCode.PRODUCER_FENCED)
     if (t === undefined) return errorCode
+    if (version >= TXN_OFFSET_COMMIT_V2_VERSION) {
+      t.groups.add(groupId)
+      this.begin(t, TRANSACTION_V2)
+    }
     if (t.state !== 'Ongoing' || !t.groups.has(groupId)) return ErrorCode.INVALID_TXN_STATE
     let staged = t.pendingOffsets.get(groupId)
     if (staged === undefined) t.pendingOffsets.set(groupId, staged = [])
@@ -193,36 +223,94 @@ export class TransactionCoordinator {
     return ErrorCode.NONE
   }
 
-  /** EndTxn: commit or abort. A retry of an end that already happened succeeds; the opposite end does not. */
-  endTxn (transactionalId: string, producerId: bigint, producerEpoch: number, commit: boolean, version: number): number {
+  /**
+   * EndTxn: commit or abort. A retry of an end that already happened succeeds; the opposite end does not. v5
+   * (transaction protocol v2) bumps the epoch and answers the producer id and epoch to use next.
+   */
+  endTxn (transactionalId: string, producerId: bigint, producerEpoch: number, commit: boolean, version: number): EndResult {
+    const fencedCode = version >= 2 ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH
     const t = this.txns.get(transactionalId)
+    // An abort v5 with nothing open still bumps the epoch (Kafka 4.4 does): a producer whose first write failed
+    // before it reached the transaction ends it as any other, and comes out with a new epoch.
+    if (t !== undefined && version >= END_TXN_V2_VERSION && !commit && t.producerId === producerId && producerEpoch === t.epoch &&
+        (t.state === 'Empty' || t.state === 'CompleteCommit' || t.state === 'CompleteAbort')) {
+      t.clientVersion = TRANSACTION_V2
+      this.complete(t, false, true)
+      this.save()
+      return this.current(t)
+    }
+    if (t !== undefined && t.clientVersion >= TRANSACTION_V2) return this.endV2(t, producerId, producerEpoch, commit, version)
     // A producer whose transaction timed out learns it here: its epoch was bumped when the coordinator aborted.
     if (t !== undefined && t.producerId === producerId && producerEpoch === t.lastEpoch && t.state === 'CompleteAbort') {
-      return commit ? (version >= 2 ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH) : ErrorCode.NONE
+      return commit ? endFailure(fencedCode) : this.current(t)
     }
-    const { errorCode, t: found } = this.check(transactionalId, producerId, producerEpoch, version >= 2 ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH)
-    if (found === undefined) return errorCode
+    const { errorCode, t: found } = this.check(transactionalId, producerId, producerEpoch, fencedCode)
+    if (found === undefined) return endFailure(errorCode)
     switch (found.state) {
       case 'Ongoing':
-        this.complete(found, commit)
+        if (version >= END_TXN_V2_VERSION) found.clientVersion = TRANSACTION_V2
+        this.complete(found, commit, version >= END_TXN_V2_VERSION)
         this.save()
-        return ErrorCode.NONE
-      case 'CompleteCommit': return commit ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE
-      case 'CompleteAbort': return commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.NONE
-      default: return ErrorCode.INVALID_TXN_STATE
+        return this.current(found)
+      case 'CompleteCommit': return commit ? this.current(found) : endFailure(ErrorCode.INVALID_TXN_STATE)
+      case 'CompleteAbort': return commit ? endFailure(ErrorCode.INVALID_TXN_STATE) : this.current(found)
+      default: return endFailure(ErrorCode.INVALID_TXN_STATE)
     }
   }
 
   /**
-   * Whether a transactional batch may be appended (Kafka's produce-side verification, KIP-890 part 1): its producer
-   * must be the transactional id's current one, in an open transaction that includes the partition.
+   * EndTxn of a v2 transaction. Every end moved the epoch on, so the same epoch again is not a retry but an end
+   * with nothing open (a commit is INVALID_TXN_STATE, as Kafka 4.4 answers); a retry carries the epoch before the bump (or,
+   * after an overflow, the last epoch of the previous producer id) and is answered with the new one.
    */
-  verifyProduce (transactionalId: string | null, producerId: bigint, producerEpoch: number, topic: string, partition: number): number {
+  private endV2 (t: TxnEntry, producerId: bigint, producerEpoch: number, commit: boolean, version: number): EndResult {
+    const retryOnOverflow = t.previousProducerId === producerId && producerEpoch === MAX_EPOCH && t.epoch === 0
+    const retryOnBump = t.producerId === producerId && t.epoch === producerEpoch + 1
+    if (t.producerId !== producerId && !retryOnOverflow) return endFailure(ErrorCode.INVALID_PRODUCER_ID_MAPPING)
+    switch (t.state) {
+      case 'Ongoing':
+        if (producerEpoch !== t.epoch) return endFailure(ErrorCode.PRODUCER_FENCED)
+        // Ended by an older EndTxn, the epoch stays, and so a retry carries it unchanged.
+        if (version < END_TXN_V2_VERSION) t.clientVersion = 0
+        this.complete(t, commit, version >= END_TXN_V2_VERSION)
+        this.save()
+        return this.current(t)
+      case 'CompleteCommit':
+      case 'CompleteAbort':
+        if (!retryOnBump && !retryOnOverflow) return endFailure(producerEpoch === t.epoch ? ErrorCode.INVALID_TXN_STATE : ErrorCode.PRODUCER_FENCED)
+        return (t.state === 'CompleteCommit') === commit ? this.current(t) : endFailure(ErrorCode.INVALID_TXN_STATE)
+      default:
+        return endFailure(producerEpoch === t.epoch ? ErrorCode.INVALID_TXN_STATE : ErrorCode.PRODUCER_FENCED)
+    }
+  }
+
+  private current (t: TxnEntry): EndResult {
+    return { errorCode: ErrorCode.NONE, producerId: t.producerId, producerEpoch: t.epoch }
+  }
+
+  /**
+   * Whether a transactional batch may be appended (Kafka's produce-side verification, KIP-890 part 1): its producer
+   * must be the transactional id's current one, in an open transaction that includes the partition. Produce v12+
+   * (transaction protocol v2) adds the partition instead, beginning a transaction if none is open. A partition
+   * left out is TRANSACTION_ABORTABLE from v11, INVALID_TXN_STATE before (Kafka 4.4 answers v11 so).
+   */
+  verifyProduce (transactionalId: string | null, producerId: bigint, producerEpoch: number, topic: string, partition: number, version: number): number {
     const t = transactionalId === null ? undefined : this.txns.get(transactionalId)
     if (t === undefined || t.producerId !== producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING
-    if (producerEpoch < t.epoch) return ErrorCode.INVALID_PRODUCER_EPOCH
-    if (producerEpoch > t.epoch) return ErrorCode.INVALID_PRODUCER_EPOCH
-    if (t.state !== 'Ongoing' || t.partitions.get(topic)?.has(partition) !== true) return ErrorCode.INVALID_TXN_STATE
+    if (producerEpoch !== t.epoch) return ErrorCode.INVALID_PRODUCER_EPOCH
+    if (version >= PRODUCE_V2_VERSION) {
+      if (t.partitions.get(topic)?.has(partition) !== true) {
+        let set = t.partitions.get(topic)
+        if (set === undefined) t.partitions.set(topic, set = new Set())
+        set.add(partition)
+        this.begin(t, TRANSACTION_V2)
+        this.save()
+      }
+      return ErrorCode.NONE
+    }
+    if (t.state !== 'Ongoing' || t.partitions.get(topic)?.has(partition) !== true) {
+      return version >= PRODUCE_ABORTABLE_VERSION ? ErrorCode.TRANSACTION_ABORTABLE : ErrorCode.INVALID_TXN_STATE
+    }
     return ErrorCode.NONE
   }
 
@@ -272,16 +360,19 @@ export class TransactionCoordinator {
     if (changed) this.save()
   }
 
-  private begin (t: TxnEntry): void {
+  /** Opens a transaction unless one is open; `clientVersion` is the protocol of the request that opened it. */
+  private begin (t: TxnEntry, clientVersion: number): void {
     if (t.state !== 'Ongoing') {
       t.state = 'Ongoing'
       t.startTimeMs = this.now()
+      t.clientVersion = clientVersion
     }
   }
 
   /** The next epoch, or a new producer id when the epoch is exhausted. */
   private bump (t: TxnEntry): number {
     if (t.epoch >= MAX_EPOCH) {
+      t.previousProducerId = t.producerId
       t.producerId = this.opts.allocateProducerId()
       t.epoch = 0
     } else {
@@ -290,13 +381,21 @@ export class TransactionCoordinator {
     return t.epoch
   }
 
-  /** Writes the markers, applies or drops the staged offsets, and closes the transaction. */
-  private complete (t: TxnEntry, commit: boolean): void {
+  /**
+   * Writes the markers, applies or drops the staged offsets, and closes the transaction. With `bumpEpoch`
+   * (EndTxn v5) the epoch moves on first, so the markers carry the new one and fence the finished epoch; when the
+   * bump runs out of epochs the transactional id gets a new producer id, and the old one's markers carry the epoch
+   * past its last, which fences it all the same.
+   */
+  private complete (t: TxnEntry, commit: boolean, bumpEpoch = false): void {
+    const before = t.producerId
+    if (bumpEpoch) this.bump(t)
+    // Markers carry the current epoch: after a fencing bump, the new one.
+    const [markerId, markerEpoch] = t.producerId === before ? [t.producerId, t.epoch] : [before, MAX_EPOCH + 1]
     for (const [topic, ps] of t.partitions) {
       for (const p of ps) {
         const target = this.opts.partition(topic, p)
-        // Markers carry the current epoch: after a fencing bump, the new one.
-        target?.log.writeMarker(t.producerId, t.epoch, commit, 0, target.leaderEpoch)
+        target?.log.writeMarker(markerId, markerEpoch, commit, 0, target.leaderEpoch)
       }
     }
     if (commit) for (const [group, offsets] of t.pendingOffsets) this.opts.commitOffsets(group, offsets)
@@ -322,6 +421,8 @@ export class TransactionCoordinator {
         producerId: BigInt(s.producerId),
         epoch: s.epoch,
         lastEpoch: s.lastEpoch,
+        previousProducerId: BigInt(s.previousProducerId ?? -1),
+        clientVersion: s.clientVersion ?? 0,
         state: s.state,
         timeoutMs: s.timeoutMs,
         startTimeMs: s.startTimeMs,
@@ -342,6 +443,8 @@ export class TransactionCoordinator {
       producerId: String(t.producerId),
       epoch: t.epoch,
       lastEpoch: t.lastEpoch,
+      previousProducerId: String(t.previousProducerId),
+      clientVersion: t.clientVersion,
       state: t.state,
       timeoutMs: t.timeoutMs,
       startTimeMs: t.startTimeMs,
@@ -355,4 +458,8 @@ export class TransactionCoordinator {
     writeFileSync(`${file}.tmp`, JSON.stringify(saved))
     renameSync(`${file}.tmp`, file)
   }
+}
+
+function endFailure (errorCode: number): EndResult {
+  return { errorCode, producerId: -1n, producerEpoch: -1 }
 }

@@ -218,4 +218,23 @@ t.test('encodes the empty batch the cleaner leaves: header only, no timestamp, o
   `).toString('hex'))
   t.equal(empty.readUInt32BE(17), bitwiseCrc(CRC32C_POLY, empty, 21), 'with its CRC-32C')
   t.same([...iterateRecords(empty)], [], 'readers find no records in it')
+t.test('rewriteBatchHeader renumbers a producer\'s batch (id, epoch, base sequence) and keeps the CRC valid', async t => {
+  const batch = encodeRecordBatch([{ value: 'a' }, { value: 'b' }], { producerId: 7n, producerEpoch: 1, baseSequence: 10 })
+  rewriteBatchHeader(batch, { producerId: 9n, producerEpoch: 2, baseSequence: 0 })
+  const [info] = scanBatches(batch, { verifyCrc: true }).batches
+  t.same([info.producerId, info.producerEpoch, info.baseSequence], [9n, 2, 0])
+  t.same([...iterateRecords(batch)].map(r => String(r.value)), ['a', 'b'], 'the records are untouched')
+})
+
+t.test('an encoded batch holds its exact size, even for a large record', async t => {
+  const batch = encodeRecordBatch([{ value: Buffer.alloc(1 << 20, 1), headers: [{ key: 'h', value: 'v' }] }, { key: 'k', value: 'v' }])
+  t.ok(batch.buffer.byteLength - batch.length <= 10, `backing store ${batch.buffer.byteLength} for ${batch.length} bytes`)
+})
+
+t.test('a kept record whose offset delta needs a longer varint than its index still measures right', async t => {
+  // Index 0 is one varint byte; offset delta 100 (zigzag 200) is two. The batch must be sized by the delta.
+  const batch = encodeRecordBatch([{ key: 'a', value: 'x', offsetDelta: 100 }], { lastOffsetDelta: 100 })
+  const [info] = scanBatches(batch, { verifyCrc: true }).batches
+  t.equal(info.lastOffset, 100n)
+  t.same([...iterateRecords(batch)].map(r => [r.offset, String(r.key), String(r.value)]), [[100n, 'a', 'x']])
 })

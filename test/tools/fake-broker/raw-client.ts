@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net'
 import { decodeResponse, encodeRequest } from '../../../protocol/messages.js'
 import type { ApiSchema } from '../../../protocol/schema/define.js'
+import { FakeCluster } from '../../../tools/fake-broker/index.js'
 
 // A minimal client for the fake broker's tests: raw TCP, our codec, one request at a time. It deliberately knows
 // nothing of the consumer/ package, so broker tests do not depend on client code.
@@ -61,4 +62,13 @@ export class RawClient {
   }
 
   close (): void { this.socket.destroy() }
+}
+
+/** A fake cluster with topic `t` (2 partitions unless `opts` names topics) and a RawClient on it, both stopped at teardown. */
+export async function clusterWithRawClient (t: { teardown: (fn: () => unknown) => void }, opts: Parameters<typeof FakeCluster.start>[0] = {}): Promise<{ cluster: FakeCluster, client: RawClient }> {
+  const cluster = await FakeCluster.start({ topics: [{ name: 't', partitions: 2 }], ...opts })
+  t.teardown(() => cluster.stop())
+  const client = await RawClient.connect(cluster.bootstrap)
+  t.teardown(() => { client.close() })
+  return { cluster, client }
 }

@@ -9,19 +9,13 @@ import {
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import { encodeRecordBatch, iterateRecords, scanBatches } from '../../../protocol/records/index.js'
 import { FakeCluster } from '../../../tools/fake-broker/index.js'
-import { RawClient } from './raw-client.js'
+import { RawClient, clusterWithRawClient } from './raw-client.js'
 
 // The fake broker's transaction coordinator, driven by hand-made requests (no client code): what a transactional
 // producer's requests do to the logs, the last stable offset, the aborted-transaction lists in Fetch, committed
 // offsets, fencing and timeouts.
 
-async function setup (t: any, opts: Parameters<typeof FakeCluster.start>[0] = {}): Promise<{ cluster: FakeCluster, client: RawClient }> {
-  const cluster = await FakeCluster.start({ topics: [{ name: 't', partitions: 2 }], ...opts })
-  t.teardown(() => cluster.stop())
-  const client = await RawClient.connect(cluster.bootstrap)
-  t.teardown(() => { client.close() })
-  return { cluster, client }
-}
+const setup = clusterWithRawClient
 
 interface Producer { id: bigint, epoch: number, seq: Map<number, number> }
 

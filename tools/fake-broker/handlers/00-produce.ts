@@ -20,7 +20,9 @@ import { ATTR_TRANSACTIONAL, V2_ATTRIBUTES, V2_HEADER_BYTES, V2_MAGIC, V2_PRODUC
 // Transactional batches are checked with the transaction coordinator before they are appended, as Kafka verifies
 // them since KIP-890 part 1: the producer must be the transactional id's current one (else INVALID_PRODUCER_EPOCH,
 // which is how a fenced zombie learns it) and the partition must be in its open transaction (else
-// INVALID_TXN_STATE). A client over its producer_byte_rate quota is answered with a throttle time and muted
+// INVALID_TXN_STATE, TRANSACTION_ABORTABLE from v11). From v12 (transaction protocol v2, KIP-890 part 2) a
+// transactional batch adds its partition to the transaction instead, as Kafka's broker does on the producer's
+// behalf. A client over its producer_byte_rate quota is answered with a throttle time and muted
 // (../quotas/).
 
 type Req = Infer<typeof Produce.request>
@@ -89,9 +91,9 @@ function produceOne (ctx: RequestContext<Req>, name: string, index: number, reco
   }
   if (records === null || records.length === 0) return fail(ErrorCode.INVALID_RECORD, 'no records')
   if (isTransactional(records)) {
-    const code = ctx.cluster.transactions.verifyProduce(ctx.body.transactionalId, records.readBigInt64BE(V2_PRODUCER_ID), records.readInt16BE(V2_PRODUCER_EPOCH), name, index)
+    const code = ctx.cluster.transactions.verifyProduce(ctx.body.transactionalId, records.readBigInt64BE(V2_PRODUCER_ID), records.readInt16BE(V2_PRODUCER_EPOCH), name, index, ctx.version)
     if (code !== 0) {
-      return fail(code, code === ErrorCode.INVALID_TXN_STATE
+      return fail(code, code === ErrorCode.INVALID_TXN_STATE || code === ErrorCode.TRANSACTION_ABORTABLE
         ? `${name}[${index}] is not in the producer's open transaction (AddPartitionsToTxn first)`
         : 'the producer epoch is not the transactional id\'s current one: a newer producer fenced it, or its transaction timed out')
     }

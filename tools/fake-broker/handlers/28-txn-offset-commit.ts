@@ -6,18 +6,18 @@ import { coordinatorError } from './coordinator-check.js'
 import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
 import { authorizedNames, groupAuthError, transactionalIdAuthError } from '../access-check.js'
 
-// TxnOffsetCommit (key 28), v0-4: a transactional producer stages a group's offsets with the group coordinator;
-// they become the group's committed offsets when the transaction commits. The group must have been added with
-// AddOffsetsToTxn. v3+ carries the group generation and member (KIP-447): when given (generation >= 0), they are
-// checked as OffsetCommit checks them, so a zombie that lost its partitions in a rebalance cannot commit. v5 (the
-// implicit AddOffsetsToTxn of transaction protocol v2) and v6 (topic ids, KIP-1319) are not served.
+// TxnOffsetCommit (key 28), v0-5: a transactional producer stages a group's offsets with the group coordinator;
+// they become the group's committed offsets when the transaction commits. Up to v4 the group must have been added
+// with AddOffsetsToTxn; v5 (transaction protocol v2, KIP-890 part 2) adds it itself. v3+ carries the group
+// generation and member (KIP-447): when given (generation >= 0), they are checked as OffsetCommit checks them, so a
+// zombie that lost its partitions in a rebalance cannot commit. v6 (topic ids, KIP-1319) is not served.
 
 type Req = Infer<typeof TxnOffsetCommit.request>
 type Res = InferInput<typeof TxnOffsetCommit.response>
 
 const MAX_METADATA_CHARS = 4096
 
-export const txnOffsetCommitHandler = serve<Req>(TxnOffsetCommit, '0-4', (ctx): Res => {
+export const txnOffsetCommitHandler = serve<Req>(TxnOffsetCommit, '0-5', (ctx): Res => {
   const { body, cluster } = ctx
   // WRITE on the transactional id, READ on the group (each failing every partition), READ on each topic
   // (KafkaApis.handleTxnOffsetCommitRequest).
@@ -32,7 +32,7 @@ export const txnOffsetCommitHandler = serve<Req>(TxnOffsetCommit, '0-4', (ctx): 
     const offsets = body.topics.flatMap(t => t.partitions
       .filter(p => readable.has(t.name) && !unknown(t.name, p.partitionIndex) && !tooLarge(p.committedMetadata))
       .map(p => ({ topic: t.name, partition: p.partitionIndex, committed: { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata } })))
-    errorCode = cluster.transactions.stageOffsets(body.transactionalId, body.producerId, body.producerEpoch, body.groupId, offsets)
+    errorCode = cluster.transactions.stageOffsets(body.transactionalId, body.producerId, body.producerEpoch, body.groupId, offsets, ctx.version)
   }
   return {
     throttleTimeMs: 0,
