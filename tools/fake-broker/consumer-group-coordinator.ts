@@ -161,6 +161,9 @@ interface Member {
   classic: ClassicMeta | null
 }
 
+/** The epoch Kafka 4.4 gives a new consumer group and its first (empty) target assignment. */
+const INITIAL_GROUP_EPOCH = 1
+
 interface Group {
   groupId: string
   groupEpoch: number
@@ -200,7 +203,10 @@ export class ConsumerGroupCoordinator {
     let g = this.groups.get(req.groupId)
     if (g === undefined) {
       if (req.memberEpoch !== 0) return fail(ErrorCode.GROUP_ID_NOT_FOUND, `Consumer group ${req.groupId} not found.`)
-      g = { groupId: req.groupId, groupEpoch: 0, assignmentEpoch: 0, assignorName: 'uniform', members: new Map(), target: new Map(), metadataKey: '' }
+      // Kafka 4.4 creates a consumer group at epoch 1 with an empty target assignment of epoch 1 (ModernGroup,
+      // TargetAssignmentMetadata.INITIAL): a first member that subscribes to something bumps it to 2; one that
+      // subscribes to nothing gets epoch 1.
+      g = { groupId: req.groupId, groupEpoch: INITIAL_GROUP_EPOCH, assignmentEpoch: INITIAL_GROUP_EPOCH, assignorName: 'uniform', members: new Map(), target: new Map(), metadataKey: '' }
       this.groups.set(req.groupId, g)
     }
 
@@ -208,8 +214,9 @@ export class ConsumerGroupCoordinator {
 
     let member: Member
     let joined = false
-    // One bump of the group epoch for whatever this heartbeat changed: a new member, a new subscription or
-    // assignor, new topics or partitions (Kafka bumps once per heartbeat too).
+    // One bump of the group epoch for whatever this heartbeat changed: a new subscription or assignor, new topics
+    // or partitions (Kafka bumps once per heartbeat too). A new member by itself is no change: one that subscribes
+    // to nothing leaves the epoch where it was, as in Kafka (hasMemberSubscriptionChanged).
     let bump = false
     if (req.memberEpoch === 0) {
       const memberId = req.memberId !== '' ? req.memberId : randomBytes(16).toString('base64url')
@@ -227,7 +234,6 @@ export class ConsumerGroupCoordinator {
         else if (g.members.size >= MAX_GROUP_SIZE) return fail(ErrorCode.GROUP_MAX_SIZE_REACHED, `The consumer group has reached its maximum capacity of ${MAX_GROUP_SIZE} members.`)
         member = newMember(memberId, req)
         g.members.set(memberId, member)
-        bump = true
       }
       joined = true
     } else {
@@ -298,11 +304,11 @@ export class ConsumerGroupCoordinator {
       // A static member restarted under a new member id: it takes its predecessor's place and partitions.
       member = this.replaceStatic(g, byInstance, memberId, fields)
     }
+    // As for a consumer-protocol member, joining is no change by itself: its subscription is.
     let bump = false
     if (member === undefined) {
       member = newMember(memberId, fields)
       g.members.set(memberId, member)
-      bump = true
     }
     const classic: ClassicMeta = member.classic ?? { sessionTimeoutMs: req.sessionTimeoutMs, protocols: req.protocols, joinTimer: undefined, syncTimer: undefined }
     classic.sessionTimeoutMs = req.sessionTimeoutMs
