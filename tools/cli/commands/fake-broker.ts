@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { ConfigError, KafkaDirectError } from '../../../protocol/errors.js'
 import { FakeCluster, type FakeClusterOptions } from '../../fake-broker/index.js'
 import { CONTROL_HELP, runControlCommand } from '../../fake-broker/control-commands.js'
+import { MIGRATION_POLICIES } from '../../fake-broker/group-migration.js'
 
 /** Where the command writes and what stops it; tests pass their own. */
 export interface FakeBrokerIo {
@@ -28,7 +29,7 @@ const USAGE = `Usage: kafka-direct fake-broker [--brokers N] [--topic NAME:PARTI
                                 [--sasl-user NAME:PASSWORD ...] [--sasl-mechanisms LIST]
                                 [--listener PROTOCOL://:PORT ...] [--tls-cert PEM --tls-key PEM]
                                 [--tls-ca-out FILE] [--first-broker-id N] [--advertised-host HOST]
-                                [--cluster-id ID]
+                                [--cluster-id ID] [--group-consumer-migration-policy POLICY]
 
 Runs a fake Kafka cluster on 127.0.0.1 until SIGINT/SIGTERM; prints the bootstrap list as the first line.
   --brokers N              number of brokers (default 1), listening on P, P+1, ...
@@ -55,6 +56,9 @@ Runs a fake Kafka cluster on 127.0.0.1 until SIGINT/SIGTERM; prints the bootstra
   --first-broker-id N      id of the first broker (default 1)
   --advertised-host HOST   host name advertised in Metadata (default 127.0.0.1; brokers bind 127.0.0.1)
   --cluster-id ID          a fixed cluster id
+  --group-consumer-migration-policy POLICY  group.consumer.migration.policy: which way a group with members
+                           may change protocol (KIP-848 <-> classic): bidirectional (default), upgrade,
+                           downgrade or disabled
 
 ${CONTROL_HELP}
 `
@@ -162,6 +166,7 @@ function parseOptions (argv: string[], log: (line: string) => void): CliOptions 
       'first-broker-id': { type: 'string', default: '1' },
       'advertised-host': { type: 'string' },
       'cluster-id': { type: 'string' },
+      'group-consumer-migration-policy': { type: 'string', default: 'bidirectional' },
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
@@ -184,6 +189,8 @@ function parseOptions (argv: string[], log: (line: string) => void): CliOptions 
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new ConfigError('--tls-cert', '--tls-cert and --tls-key go together')
   const tls = values['tls-cert'] === undefined ? undefined : { cert: readPem('--tls-cert', values['tls-cert']), key: readPem('--tls-key', values['tls-key']!) }
   if (tls !== undefined && values['tls-ca-out'] !== undefined) throw new ConfigError('--tls-ca-out', 'only for a generated certificate (without --tls-cert)')
+  const policy = MIGRATION_POLICIES.find(p => p === values['group-consumer-migration-policy']!.toLowerCase())
+  if (policy === undefined) throw new ConfigError('--group-consumer-migration-policy', `expected one of ${MIGRATION_POLICIES.join(', ')}, got ${JSON.stringify(values['group-consumer-migration-policy'])}`)
   return {
     brokers: integer('--brokers', values.brokers!, 1),
     listeners: listeners.length === 0 ? undefined : listeners,
@@ -201,6 +208,7 @@ function parseOptions (argv: string[], log: (line: string) => void): CliOptions 
     defaultPartitions: integer('--default-partitions', values['default-partitions']!, 1),
     groupInitialRebalanceDelayMs: integer('--rebalance-delay', values['rebalance-delay']!, 0),
     maxPartitions: integer('--max-partitions', values['max-partitions']!, 1),
+    groupConsumerMigrationPolicy: policy,
     log,
     control: values.control === true
   }
