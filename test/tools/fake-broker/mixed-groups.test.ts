@@ -320,3 +320,46 @@ t.test('a JoinGroup in flight when the group is upgraded is answered REBALANCE_I
   t.same([b.errorCode, b.leader], [0, ''], 'b joins the consumer group as a classic member')
   t.equal(cluster.state.consumerGroups.describe(GROUP)!.members.length, 3)
 })
+
+/** A static KIP-848 member's join (instance id 'i1') and its steady heartbeat owning everything: its epoch. */
+async function staticKip848Member (c: RawClient, id: string): Promise<number> {
+  const req = (memberEpoch: number, owned: number[]): Promise<any> => c.request(ConsumerGroupHeartbeat, 1, {
+    groupId: GROUP, memberId: 'static-848', memberEpoch, instanceId: 'i1', rackId: null, rebalanceTimeoutMs: 30000,
+    subscribedTopicNames: ['t'], subscribedTopicRegex: null, serverAssignor: null, topicPartitions: owned.length === 0 ? [] : [{ topicId: id, partitions: owned }]
+  })
+  const joined = await req(0, [])
+  await req(joined.memberEpoch, parts(joined))
+  return joined.memberEpoch
+}
+
+t.test('a static classic member replacing the last KIP-848 static member downgrades the group, stable when the assignment is current', async t => {
+  const { cluster, c, id } = await setup(t)
+  const epoch = await staticKip848Member(c, id)
+  // The same instance restarts as a classic consumer: no MEMBER_ID_REQUIRED for a static member, no release needed.
+  const j = await join(c, { memberId: '', instanceId: 'i1', owned: tp([0, 1, 2, 3]) })
+  t.same([j.errorCode, j.generationId, j.protocolType, j.leader, j.members], [0, epoch, 'consumer', '', []], 'answered at the member epoch')
+  t.notOk(cluster.state.consumerGroups.has(GROUP), 'no longer a consumer group')
+  const classic = cluster.state.groups.describe(GROUP)
+  t.same([classic.groupState, classic.protocolType, classic.members.map(m => m.memberId)], ['Stable', 'consumer', [j.memberId]])
+  const s = await sync(c, j.generationId, j.memberId)
+  t.same([s.errorCode, s.partitions], [0, [0, 1, 2, 3]], 'the predecessor\'s partitions, without a rebalance')
+  t.equal(await heartbeat(c, j.generationId, j.memberId, 'i1'), ErrorCode.NONE)
+})
+
+t.test('... a rebalance when the join moves the group epoch past the assignment; and not at all unless the policy allows downgrades', async t => {
+  const { cluster, c, id } = await setup(t, { topics: [{ name: 't', partitions: 4 }, { name: 'u', partitions: 1 }] })
+  await staticKip848Member(c, id)
+  // Another subscription: the group epoch moves, the target assignment is stale, the member is not reconciled
+  // (its epoch is 0, as Kafka's replacement member's) and the classic group rebalances.
+  const metadata = encodeSubscription({ topics: ['t', 'u'], userData: null, ownedPartitions: [], generationId: -1, rackId: null }, 1)
+  const j = await join(c, { memberId: '', instanceId: 'i1', protocols: [{ name: 'cooperative-sticky', metadata }] })
+  t.same([j.errorCode, j.generationId], [0, 0])
+  t.notOk(cluster.state.consumerGroups.has(GROUP))
+  t.equal(cluster.state.groups.describe(GROUP).groupState, 'PreparingRebalance')
+
+  const up = await setup(t, { groupConsumerMigrationPolicy: 'upgrade' })
+  const epoch = await staticKip848Member(up.c, up.id)
+  const k = await join(up.c, { memberId: '', instanceId: 'i1', owned: tp([0, 1, 2, 3]) })
+  t.same([k.errorCode, k.generationId], [0, epoch])
+  t.ok(up.cluster.state.consumerGroups.has(GROUP), 'upgrade only: still a consumer group, with the classic member in it')
+})
