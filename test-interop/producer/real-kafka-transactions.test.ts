@@ -10,6 +10,7 @@ import { OffsetFetch } from '../../protocol/apis/offset-fetch.js'
 import { Producer } from '../../consumer/producer/producer.js'
 import { TransactionalProducer } from '../../consumer/producer/transactional-producer.js'
 import { TransactionError } from '../../consumer/producer/producer-errors.js'
+import { RequestCapture, checkSentFrom, type VersionCap } from '../real-kafka/request-capture.js'
 
 // Our producer against real Kafka 4.x: idempotent batches land once and in order; transactions commit and abort,
 // with offsets, over transaction protocol v2 (the epoch moves on per transaction); a zombie is fenced. Then the
@@ -17,6 +18,18 @@ import { TransactionError } from '../../consumer/producer/producer-errors.js'
 // read_committed consumer must see only the committed records.
 
 const skip = await realKafkaSkip()
+
+/**
+ * The transactional producer speaks transaction protocol v1, which Kafka 4.4 still serves: the versions KIP-890
+ * part 2 added for transaction v2 (Produce 12 adding partitions implicitly, EndTxn 5 and TxnOffsetCommit 5 bumping
+ * the epoch each transaction) are not asked for, and AddPartitionsToTxn 4+ is for brokers (KIP-890 part 1).
+ */
+const TXN_V1: Record<string, VersionCap> = {
+  Produce: { max: 11, why: 'transactional batches below transaction v2; the idempotent producer sends the newest', alsoNegotiated: true },
+  AddPartitionsToTxn: { max: 3, why: 'v4+ are the brokers\' versions' },
+  EndTxn: { max: 4, why: 'v5 is transaction v2' },
+  TxnOffsetCommit: { max: 4, why: 'v5 is transaction v2' }
+}
 
 async function createTopic (bootstrap: string, name: string, partitions: number): Promise<void> {
   const client = new KafkaClient({ bootstrapServers: bootstrap })
@@ -34,18 +47,20 @@ async function createTopic (bootstrap: string, name: string, partitions: number)
 t.test('our transactional producer against real Kafka: read_committed readers see committed records only', { skip }, async t => {
   const kafka = await realKafkaFor(t, { brokers: 1 })
   const b = kafka.bootstrap
+  const capture = new RequestCapture()
+  const createSocket = capture.socketFactory()
   await createTopic(b, 'rt', 2)
   await createTopic(b, 'rin', 1)
 
   // Idempotent, non-transactional first.
-  const plain = new Producer({ bootstrapServers: b, 'linger.ms': 2 })
+  const plain = new Producer({ bootstrapServers: b, 'linger.ms': 2, createSocket })
   for (let i = 0; i < 100; i++) { const w = plain.produce({ topic: 'rt', partition: i % 2, value: `plain-${i}` }); if (w !== undefined) await w }
   await plain.flush()
   t.equal(plain.stats.deliveredRecords, 100)
   t.equal(plain.stats.failedRecords, 0)
   await plain.close()
 
-  const p = new TransactionalProducer({ bootstrapServers: b, 'transactional.id': 'real-tx', 'linger.ms': 2 })
+  const p = new TransactionalProducer({ bootstrapServers: b, 'transactional.id': 'real-tx', 'linger.ms': 2, createSocket })
   t.teardown(() => p.close())
   await p.initTransactions()
   // Kafka 4.4 finalizes transaction.version 2 on a new cluster: transaction protocol v2 (KIP-890 part 2), where
@@ -67,7 +82,7 @@ t.test('our transactional producer against real Kafka: read_committed readers se
   // A zombie: a second instance fences the first.
   p.beginTransaction()
   await p.send({ topic: 'rt', partition: 0, value: 'zombie' })
-  const fresh = new TransactionalProducer({ bootstrapServers: b, 'transactional.id': 'real-tx', 'linger.ms': 0 })
+  const fresh = new TransactionalProducer({ bootstrapServers: b, 'transactional.id': 'real-tx', 'linger.ms': 0, createSocket })
   t.teardown(() => fresh.close())
   await fresh.initTransactions()
   const err = await p.commitTransaction().catch((e: unknown) => e)
@@ -76,6 +91,8 @@ t.test('our transactional producer against real Kafka: read_committed readers se
   fresh.beginTransaction()
   await fresh.send({ topic: 'rt', partition: 1, value: 'fresh' })
   await fresh.commitTransaction()
+
+  await checkSentFrom(t, capture, kafka.brokers[0].port, 'consumer/producer/', TXN_V1)
 
   const client = new KafkaClient({ bootstrapServers: b })
   t.teardown(() => client.close())

@@ -2,6 +2,7 @@ import t from 'tap'
 import { Admin } from '../../consumer/admin/index.js'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { realKafkaFor, realKafkaSkip } from './start-kafka.js'
+import { RequestCapture, checkSentFrom } from './request-capture.js'
 
 // Our Admin client against real Kafka 4.x, and the same calls against the fake broker: what real Kafka answers
 // (config values, sources, synonyms, error codes and messages) is what the fake broker must answer too.
@@ -10,8 +11,8 @@ t.setTimeout(600_000)
 const skip = await realKafkaSkip()
 
 /** The same admin script on any cluster; returns what a test compares. */
-async function script (bootstrap: string): Promise<Record<string, unknown>> {
-  const admin = await Admin.connect({ 'bootstrap.servers': bootstrap })
+async function script (bootstrap: string, capture?: RequestCapture): Promise<Record<string, unknown>> {
+  const admin = await Admin.connect({ 'bootstrap.servers': bootstrap, createSocket: capture?.socketFactory() })
   try {
     const brokerId = (await admin.describeCluster()).brokers[0].nodeId
     const out: Record<string, unknown> = {}
@@ -60,7 +61,8 @@ async function script (bootstrap: string): Promise<Record<string, unknown>> {
 
 t.test('the Admin client works against real Kafka 4.x, and the fake broker answers the same', { skip }, async t => {
   const kafka = await realKafkaFor(t, { brokers: 1 })
-  const real = await script(kafka.bootstrap)
+  const capture = new RequestCapture()
+  const real = await script(kafka.bootstrap, capture)
   t.same(real.created, [['adm', null, 2], ['adm-bad', 'INVALID_CONFIG', -1], ['adm-unknown', 'INVALID_CONFIG', -1]], 'real Kafka created and refused')
   // The harness's server.properties sets log.segment.bytes; the fake broker gets the same static config.
   const fake = await FakeCluster.start({ autoCreateTopics: false, brokerConfigs: { 'log.segment.bytes': '16777216' } })
@@ -68,4 +70,27 @@ t.test('the Admin client works against real Kafka 4.x, and the fake broker answe
   const ours = await script(fake.bootstrap)
   // Field by field, so that a difference names what differs.
   for (const key of Object.keys(real)) t.same(ours[key], real[key], `fake broker vs real Kafka: ${key}`)
+
+  // The calls the script above does not make, on real Kafka alone, so that every request the Admin client can
+  // send is checked at the version negotiated with Kafka 4.4.
+  const admin = await Admin.connect({ 'bootstrap.servers': kafka.bootstrap, createSocket: capture.socketFactory() })
+  t.teardown(() => admin.close())
+  t.same((await admin.createTopics([{ name: 'adm-records', partitions: 1, replicationFactor: 1 }])).map(c => c.error), [null], 'adm-records created')
+  // The new topic's leader may not be known to the broker for a moment: ask again for a while (bounded).
+  let latest = await admin.listOffsets([{ topic: 'adm-records', partition: 0 }], 'latest')
+  for (let i = 0; i < 50 && latest[0].error !== null; i++) {
+    await new Promise(resolve => setTimeout(resolve, 100))
+    latest = await admin.listOffsets([{ topic: 'adm-records', partition: 0 }], 'latest')
+  }
+  t.same(latest.map(r => [r.error, r.offset]), [[null, 0n]], 'ListOffsets: an empty log ends at 0')
+  t.same((await admin.deleteRecords([{ topic: 'adm-records', partition: 0, offset: 0n }])).map(r => [r.error, r.offset]), [[null, 0n]], 'DeleteRecords before 0: the low watermark stays 0')
+  t.same((await admin.alterScramUsers([{ user: 'adm-user', mechanism: 'SCRAM-SHA-256', password: 'secret', iterations: 8192 }])).map(r => r.error), [null], 'a SCRAM credential added')
+  let users = await admin.describeScramUsers(['adm-user'])
+  // KRaft applies the credential when its metadata record reaches the broker: ask again for a while (bounded).
+  for (let i = 0; i < 50 && users[0].error !== null; i++) {
+    await new Promise(resolve => setTimeout(resolve, 100))
+    users = await admin.describeScramUsers(['adm-user'])
+  }
+  t.same(users.map(u => [u.user, u.error, u.credentials]), [['adm-user', null, [{ mechanism: 'SCRAM-SHA-256', iterations: 8192 }]]], 'and described')
+  await checkSentFrom(t, capture, kafka.brokers[0].port, 'consumer/admin/')
 })

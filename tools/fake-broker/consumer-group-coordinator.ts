@@ -161,6 +161,9 @@ interface Member {
   classic: ClassicMeta | null
 }
 
+/** The epoch Kafka 4.4 gives a new consumer group and its first (empty) target assignment. */
+const INITIAL_GROUP_EPOCH = 1
+
 interface Group {
   groupId: string
   groupEpoch: number
@@ -200,7 +203,10 @@ export class ConsumerGroupCoordinator {
     let g = this.groups.get(req.groupId)
     if (g === undefined) {
       if (req.memberEpoch !== 0) return fail(ErrorCode.GROUP_ID_NOT_FOUND, `Consumer group ${req.groupId} not found.`)
-      g = { groupId: req.groupId, groupEpoch: 0, assignmentEpoch: 0, assignorName: 'uniform', members: new Map(), target: new Map(), metadataKey: '' }
+      // Kafka 4.4 creates a consumer group at epoch 1 with an empty target assignment of epoch 1 (ModernGroup,
+      // TargetAssignmentMetadata.INITIAL): a first member that subscribes to something bumps it to 2; one that
+      // subscribes to nothing gets epoch 1.
+      g = { groupId: req.groupId, groupEpoch: INITIAL_GROUP_EPOCH, assignmentEpoch: INITIAL_GROUP_EPOCH, assignorName: 'uniform', members: new Map(), target: new Map(), metadataKey: '' }
       this.groups.set(req.groupId, g)
     }
 
@@ -208,8 +214,9 @@ export class ConsumerGroupCoordinator {
 
     let member: Member
     let joined = false
-    // One bump of the group epoch for whatever this heartbeat changed: a new member, a new subscription or
-    // assignor, new topics or partitions (Kafka bumps once per heartbeat too).
+    // One bump of the group epoch for whatever this heartbeat changed: a new subscription or assignor, new topics
+    // or partitions (Kafka bumps once per heartbeat too). A new member by itself is no change: one that subscribes
+    // to nothing leaves the epoch where it was, as in Kafka (hasMemberSubscriptionChanged).
     let bump = false
     if (req.memberEpoch === 0) {
       const memberId = req.memberId !== '' ? req.memberId : randomBytes(16).toString('base64url')
@@ -227,7 +234,6 @@ export class ConsumerGroupCoordinator {
         else if (g.members.size >= MAX_GROUP_SIZE) return fail(ErrorCode.GROUP_MAX_SIZE_REACHED, `The consumer group has reached its maximum capacity of ${MAX_GROUP_SIZE} members.`)
         member = newMember(memberId, req)
         g.members.set(memberId, member)
-        bump = true
       }
       joined = true
     } else {
@@ -291,18 +297,20 @@ export class ConsumerGroupCoordinator {
     const fields = { instanceId: req.groupInstanceId, rackId: subscription.rackId, clientId: req.clientId, clientHost: req.clientHost, rebalanceTimeoutMs: req.rebalanceTimeoutMs }
     const byInstance = req.groupInstanceId === null ? undefined : [...g.members.values()].find(m => m.instanceId === req.groupInstanceId)
     let member = req.groupInstanceId === null ? g.members.get(memberId) : byInstance
+    let replaced: Member | undefined
     if (req.groupInstanceId !== null && !unknown) {
       if (byInstance === undefined) return fail(ErrorCode.UNKNOWN_MEMBER_ID)
       if (byInstance.memberId !== memberId) return fail(ErrorCode.FENCED_INSTANCE_ID)
     } else if (byInstance !== undefined) {
       // A static member restarted under a new member id: it takes its predecessor's place and partitions.
+      replaced = byInstance
       member = this.replaceStatic(g, byInstance, memberId, fields)
     }
+    // As for a consumer-protocol member, joining is no change by itself: its subscription is.
     let bump = false
     if (member === undefined) {
       member = newMember(memberId, fields)
       g.members.set(memberId, member)
-      bump = true
     }
     const classic: ClassicMeta = member.classic ?? { sessionTimeoutMs: req.sessionTimeoutMs, protocols: req.protocols, joinTimer: undefined, syncTimer: undefined }
     classic.sessionTimeoutMs = req.sessionTimeoutMs
@@ -318,6 +326,11 @@ export class ConsumerGroupCoordinator {
     }
     if (this.metadataChanged(g)) bump = true
     if (bump) g.groupEpoch++
+    // The classic member replaced the last consumer-protocol member: the group turns classic
+    // (validateOnlineDowngradeWithReplacedMember in Kafka).
+    if (replaced !== undefined && replaced.classic === null && [...g.members.values()].every(x => x.classic !== null) && downgradeEnabled(this.options.migrationPolicy)) {
+      return this.downgradeWithReplacedMember(g, member, this.byId(subscription.ownedPartitions), req.protocols[0].name)
+    }
     if (g.groupEpoch > g.assignmentEpoch) this.computeTarget(g)
     this.reconcile(g, member, this.byId(subscription.ownedPartitions))
 
@@ -549,6 +562,36 @@ export class ConsumerGroupCoordinator {
   }
 
   /**
+   * A classic static member took the place of the last consumer-protocol member: the group goes back to the classic
+   * coordinator, the joining member answered at its member epoch. With the target assignment up to date the member
+   * is reconciled with it first and the classic group is stable at the group epoch; if the join moved the group
+   * epoch past the assignment (a new subscription), the classic group rebalances instead, as Kafka's
+   * classicGroupJoinToConsumerGroup does ("with stale assignment").
+   */
+  private downgradeWithReplacedMember (g: Group, member: Member, owned: TopicPartitionsById[], protocolName: string): ClassicJoinResult {
+    const stale = g.assignmentEpoch < g.groupEpoch
+    if (!stale) this.reconcile(g, member, owned)
+    this.handOver(g, [...g.members.values()], stale)
+    return { errorCode: ErrorCode.NONE, memberId: member.memberId, generationId: member.memberEpoch, protocolName }
+  }
+
+  /** Hands the group, with these (classic) members and their target assignments, to the classic coordinator. */
+  private handOver (g: Group, members: Member[], rebalance: boolean): void {
+    for (const x of g.members.values()) stopTimers(x)
+    this.groups.delete(g.groupId)
+    this.options.onDowngrade({
+      groupId: g.groupId,
+      groupEpoch: g.groupEpoch,
+      rebalance,
+      members: members.map(x => ({
+        memberId: x.memberId, groupInstanceId: x.instanceId, clientId: x.clientId, clientHost: x.clientHost,
+        sessionTimeoutMs: x.classic!.sessionTimeoutMs, rebalanceTimeoutMs: x.rebalanceTimeoutMs, protocols: x.classic!.protocols,
+        assignment: this.byName(g.target.get(x.memberId) ?? new Set())
+      }))
+    })
+  }
+
+  /**
    * A member leaves or is fenced: it is removed and the group epoch bumped; or, when it was the last member of
    * the consumer protocol and classic members remain, the group goes back to the classic coordinator instead
    * (consumerGroupFenceMember and validateOnlineDowngradeWithFencedMember in Kafka).
@@ -556,17 +599,7 @@ export class ConsumerGroupCoordinator {
   private fence (g: Group, m: Member): void {
     const others = [...g.members.values()].filter(x => x !== m)
     if (m.classic === null && others.length > 0 && others.every(x => x.classic !== null) && downgradeEnabled(this.options.migrationPolicy)) {
-      for (const x of g.members.values()) stopTimers(x)
-      this.groups.delete(g.groupId)
-      this.options.onDowngrade({
-        groupId: g.groupId,
-        groupEpoch: g.groupEpoch,
-        members: others.map(x => ({
-          memberId: x.memberId, groupInstanceId: x.instanceId, clientId: x.clientId, clientHost: x.clientHost,
-          sessionTimeoutMs: x.classic!.sessionTimeoutMs, rebalanceTimeoutMs: x.rebalanceTimeoutMs, protocols: x.classic!.protocols,
-          assignment: this.byName(g.target.get(x.memberId) ?? new Set())
-        }))
-      })
+      this.handOver(g, others, true)
       return
     }
     this.removeMember(g, m)

@@ -505,7 +505,7 @@ export class GroupCoordinator {
       member.assignment = encodeAssignment({ assignedPartitions: m.assignment, userData: null }, assignmentVersionFor(metadata))
       this.touch(g, member)
     }
-    this.prepareRebalance(g)
+    if (d.rebalance) this.prepareRebalance(g)
   }
 
   /** FENCED_INSTANCE_ID when a request names a static member's instance id under another member id (KIP-345). */

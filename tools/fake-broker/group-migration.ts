@@ -43,6 +43,8 @@ export interface UpgradingGroup {
 export interface DowngradingGroup {
   groupId: string
   groupEpoch: number
+  /** Whether the classic group starts with a rebalance (a member left, or the assignment is stale) or stable. */
+  rebalance: boolean
   members: Array<MigratingMember & { assignment: Array<{ topic: string, partitions: number[] }> }>
 }
 

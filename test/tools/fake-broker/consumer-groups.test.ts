@@ -48,60 +48,60 @@ const parts = (r: Hb): number[] | undefined => r.assignment === null ? undefined
 const own = (topicId: string, partitions: number[]): Array<{ topicId: string, partitions: number[] }> => [{ topicId, partitions }]
 const tick = async (): Promise<void> => { await new Promise(resolve => setImmediate(resolve)) }
 
-t.test('a first member joins with epoch 0 and gets every partition, by topic id, at group epoch 1', async t => {
+t.test('a first member joins with epoch 0 and gets every partition, by topic id, at group epoch 2 (a new group is at epoch 1)', async t => {
   const { c, id } = await setup(t)
   const r = await hb(c, { memberId: 'a', memberEpoch: 0 })
-  t.same([r.errorCode, r.memberId, r.memberEpoch, r.heartbeatIntervalMs], [0, 'a', 1, 250])
+  t.same([r.errorCode, r.memberId, r.memberEpoch, r.heartbeatIntervalMs], [0, 'a', 2, 250])
   t.same(r.assignment, { topicPartitions: [{ topicId: id('t'), partitions: [0, 1, 2, 3] }] })
   // Nothing changed: the assignment is not repeated.
-  const again = await hb(c, { memberId: 'a', memberEpoch: 1, owned: own(id('t'), [0, 1, 2, 3]) })
-  t.same([again.errorCode, again.memberEpoch, again.assignment], [0, 1, null])
+  const again = await hb(c, { memberId: 'a', memberEpoch: 2, owned: own(id('t'), [0, 1, 2, 3]) })
+  t.same([again.errorCode, again.memberEpoch, again.assignment], [0, 2, null])
   // Only a full request (what a client sends after an error: every field a join needs) gets the assignment
   // again; a partial one whose owned partitions differ does not (Kafka's consumerGroupHeartbeat).
-  const partial = await hb(c, { memberId: 'a', memberEpoch: 1, owned: own(id('t'), [0]) })
+  const partial = await hb(c, { memberId: 'a', memberEpoch: 2, owned: own(id('t'), [0]) })
   t.equal(partial.assignment, null)
-  const full = await hb(c, { memberId: 'a', memberEpoch: 1, owned: own(id('t'), [0]), topics: ['t'], rebalanceTimeoutMs: 30000 })
+  const full = await hb(c, { memberId: 'a', memberEpoch: 2, owned: own(id('t'), [0]), topics: ['t'], rebalanceTimeoutMs: 30000 })
   t.same(parts(full), [0, 1, 2, 3])
 })
 
 t.test('reconciliation: a partition moves to a new member only after its owner has released it', async t => {
   const { cluster, c, id } = await setup(t)
   const t0 = id('t')
-  t.equal((await hb(c, { memberId: 'a', memberEpoch: 0 })).memberEpoch, 1)
-  await hb(c, { memberId: 'a', memberEpoch: 1, owned: own(t0, [0, 1, 2, 3]) })
+  t.equal((await hb(c, { memberId: 'a', memberEpoch: 0 })).memberEpoch, 2)
+  await hb(c, { memberId: 'a', memberEpoch: 2, owned: own(t0, [0, 1, 2, 3]) })
 
-  // b joins: group epoch 2, target 2 + 2, but a still owns everything, so b gets nothing yet (UNRELEASED).
+  // b joins: group epoch 3, target 2 + 2, but a still owns everything, so b gets nothing yet (UNRELEASED).
   const b1 = await hb(c, { memberId: 'b', memberEpoch: 0 })
-  t.same([b1.errorCode, b1.memberEpoch, parts(b1)], [0, 2, []])
+  t.same([b1.errorCode, b1.memberEpoch, parts(b1)], [0, 3, []])
   let d = cluster.state.consumerGroups.describe(GROUP)!
-  t.same([d.groupEpoch, d.assignmentEpoch, d.groupState], [2, 2, 'Reconciling'])
+  t.same([d.groupEpoch, d.assignmentEpoch, d.groupState], [3, 3, 'Reconciling'])
 
-  // a is told to keep two partitions; it stays at epoch 1 until it reports the other two released.
-  const a2 = await hb(c, { memberId: 'a', memberEpoch: 1, owned: own(t0, [0, 1, 2, 3]) })
-  t.same([a2.memberEpoch, parts(a2)?.length], [1, 2])
+  // a is told to keep two partitions; it stays at epoch 2 until it reports the other two released.
+  const a2 = await hb(c, { memberId: 'a', memberEpoch: 2, owned: own(t0, [0, 1, 2, 3]) })
+  t.same([a2.memberEpoch, parts(a2)?.length], [2, 2])
   const kept = parts(a2)!
   const given = [0, 1, 2, 3].filter(p => !kept.includes(p))
-  // Still revoking: b gets nothing; a heartbeating again with the old partitions stays at epoch 1.
-  t.same(parts(await hb(c, { memberId: 'b', memberEpoch: 2, owned: own(t0, []) })) ?? [], [])
-  t.equal((await hb(c, { memberId: 'a', memberEpoch: 1, owned: own(t0, [0, 1, 2, 3]) })).memberEpoch, 1)
+  // Still revoking: b gets nothing; a heartbeating again with the old partitions stays at epoch 2.
+  t.same(parts(await hb(c, { memberId: 'b', memberEpoch: 3, owned: own(t0, []) })) ?? [], [])
+  t.equal((await hb(c, { memberId: 'a', memberEpoch: 2, owned: own(t0, [0, 1, 2, 3]) })).memberEpoch, 2)
 
-  // a releases: it moves to epoch 2; then b's next heartbeat hands it the freed partitions.
-  const a3 = await hb(c, { memberId: 'a', memberEpoch: 1, owned: own(t0, kept) })
-  t.same([a3.errorCode, a3.memberEpoch], [0, 2])
-  const b2 = await hb(c, { memberId: 'b', memberEpoch: 2, owned: own(t0, []) })
-  t.same([b2.memberEpoch, parts(b2)], [2, given])
-  await hb(c, { memberId: 'b', memberEpoch: 2, owned: own(t0, given) })
+  // a releases: it moves to epoch 3; then b's next heartbeat hands it the freed partitions.
+  const a3 = await hb(c, { memberId: 'a', memberEpoch: 2, owned: own(t0, kept) })
+  t.same([a3.errorCode, a3.memberEpoch], [0, 3])
+  const b2 = await hb(c, { memberId: 'b', memberEpoch: 3, owned: own(t0, []) })
+  t.same([b2.memberEpoch, parts(b2)], [3, given])
+  await hb(c, { memberId: 'b', memberEpoch: 3, owned: own(t0, given) })
   d = cluster.state.consumerGroups.describe(GROUP)!
   t.equal(d.groupState, 'Stable')
-  t.same(d.members.map(m => m.memberEpoch), [2, 2])
+  t.same(d.members.map(m => m.memberEpoch), [3, 3])
 })
 
 t.test('fencing: wrong epochs, unknown members, and a static instance id still in use', async t => {
   const { c, id } = await setup(t)
   const t0 = id('t')
   await hb(c, { memberId: 'a', memberEpoch: 0 })
-  t.equal((await hb(c, { memberId: 'a', memberEpoch: 5, owned: own(t0, []) })).errorCode, ErrorCode.FENCED_MEMBER_EPOCH)
-  t.equal((await hb(c, { memberId: 'zz', memberEpoch: 1, owned: own(t0, []) })).errorCode, ErrorCode.UNKNOWN_MEMBER_ID)
+  t.equal((await hb(c, { memberId: 'a', memberEpoch: 6, owned: own(t0, []) })).errorCode, ErrorCode.FENCED_MEMBER_EPOCH)
+  t.equal((await hb(c, { memberId: 'zz', memberEpoch: 2, owned: own(t0, []) })).errorCode, ErrorCode.UNKNOWN_MEMBER_ID)
   // Epochs below -2 mean nothing:
   t.equal((await hb(c, { memberId: 'a', memberEpoch: -3 })).errorCode, ErrorCode.INVALID_REQUEST)
 
@@ -121,41 +121,41 @@ t.test('fencing: wrong epochs, unknown members, and a static instance id still i
   const s1 = await hb(c, { memberId: 's1', memberEpoch: 0, instanceId: 'i1' })
   t.equal(s1.errorCode, 0)
   t.equal((await hb(c, { memberId: 's2', memberEpoch: 0, instanceId: 'i1' })).errorCode, ErrorCode.UNRELEASED_INSTANCE_ID)
-  t.equal((await hb(c, { memberId: 'a', memberEpoch: 1, owned: own(t0, []), instanceId: 'i1' })).errorCode, ErrorCode.FENCED_INSTANCE_ID)
+  t.equal((await hb(c, { memberId: 'a', memberEpoch: 2, owned: own(t0, []), instanceId: 'i1' })).errorCode, ErrorCode.FENCED_INSTANCE_ID)
 })
 
 t.test('a member one epoch behind is accepted while what it owns is within its assignment (a lost answer)', async t => {
   const { c, id } = await setup(t)
   const t0 = id('t')
   await hb(c, { memberId: 'a', memberEpoch: 0 })
-  await hb(c, { memberId: 'a', memberEpoch: 1, owned: own(t0, [0, 1, 2, 3]) })
-  // A topic is created that a subscribes to: group epoch 2, a moves to it with nothing to revoke.
-  await hb(c, { memberId: 'a', memberEpoch: 1, topics: ['t', 'u'], owned: own(t0, [0, 1, 2, 3]) })
-  const r = await hb(c, { memberId: 'a', memberEpoch: 1, owned: own(t0, [0, 1, 2, 3]) })
-  t.same([r.errorCode, r.memberEpoch], [0, 2])
-  // The answer carrying epoch 2 was "lost": epoch 1 again is still fine, epoch 0 with owned partitions is not.
-  t.equal((await hb(c, { memberId: 'a', memberEpoch: 1, owned: own(t0, [0, 1]) })).errorCode, 0)
-  t.equal((await hb(c, { memberId: 'a', memberEpoch: 3, owned: own(t0, [0, 1]) })).errorCode, ErrorCode.FENCED_MEMBER_EPOCH)
+  await hb(c, { memberId: 'a', memberEpoch: 2, owned: own(t0, [0, 1, 2, 3]) })
+  // A topic is created that a subscribes to: group epoch 3, a moves to it with nothing to revoke.
+  await hb(c, { memberId: 'a', memberEpoch: 2, topics: ['t', 'u'], owned: own(t0, [0, 1, 2, 3]) })
+  const r = await hb(c, { memberId: 'a', memberEpoch: 2, owned: own(t0, [0, 1, 2, 3]) })
+  t.same([r.errorCode, r.memberEpoch], [0, 3])
+  // The answer carrying epoch 3 was "lost": epoch 2 again is still fine, epoch 0 with owned partitions is not.
+  t.equal((await hb(c, { memberId: 'a', memberEpoch: 2, owned: own(t0, [0, 1]) })).errorCode, 0)
+  t.equal((await hb(c, { memberId: 'a', memberEpoch: 4, owned: own(t0, [0, 1]) })).errorCode, ErrorCode.FENCED_MEMBER_EPOCH)
 })
 
 t.test('static leave (-2) keeps the assignment for the next incarnation; leave (-1) hands it to the others', async t => {
   const { cluster, c, id } = await setup(t)
   const t0 = id('t')
   await hb(c, { memberId: 's1', memberEpoch: 0, instanceId: 'i1' })
-  await hb(c, { memberId: 's1', memberEpoch: 1, owned: own(t0, [0, 1, 2, 3]), instanceId: 'i1' })
+  await hb(c, { memberId: 's1', memberEpoch: 2, owned: own(t0, [0, 1, 2, 3]), instanceId: 'i1' })
   const left = await hb(c, { memberId: 's1', memberEpoch: -2, instanceId: 'i1', owned: null })
   t.same([left.errorCode, left.memberEpoch], [0, -2])
-  t.equal(cluster.state.consumerGroups.describe(GROUP)!.groupEpoch, 1, 'a static leave does not rebalance')
+  t.equal(cluster.state.consumerGroups.describe(GROUP)!.groupEpoch, 2, 'a static leave does not rebalance')
   const back = await hb(c, { memberId: 's1-new', memberEpoch: 0, instanceId: 'i1' })
-  t.same([back.errorCode, back.memberEpoch, parts(back)], [0, 1, [0, 1, 2, 3]])
-  t.equal(cluster.state.consumerGroups.describe(GROUP)!.groupEpoch, 1)
-  t.equal((await hb(c, { memberId: 's1', memberEpoch: 1, owned: own(t0, []) })).errorCode, ErrorCode.UNKNOWN_MEMBER_ID)
+  t.same([back.errorCode, back.memberEpoch, parts(back)], [0, 2, [0, 1, 2, 3]])
+  t.equal(cluster.state.consumerGroups.describe(GROUP)!.groupEpoch, 2)
+  t.equal((await hb(c, { memberId: 's1', memberEpoch: 2, owned: own(t0, []) })).errorCode, ErrorCode.UNKNOWN_MEMBER_ID)
 
   await hb(c, { memberId: 'b', memberEpoch: 0 })
   const gone = await hb(c, { memberId: 's1-new', memberEpoch: -1, instanceId: 'i1', owned: null })
   t.same([gone.errorCode, gone.memberEpoch], [0, -1])
-  const b = await hb(c, { memberId: 'b', memberEpoch: 2, owned: own(t0, []) })
-  t.same([b.memberEpoch, parts(b)], [3, [0, 1, 2, 3]])
+  const b = await hb(c, { memberId: 'b', memberEpoch: 3, owned: own(t0, []) })
+  t.same([b.memberEpoch, parts(b)], [4, [0, 1, 2, 3]])
 })
 
 t.test('a silent member is removed after the session timeout and its partitions go to the others', async t => {
@@ -165,14 +165,14 @@ t.test('a silent member is removed after the session timeout and its partitions 
   await hb(c, { memberId: 'b', memberEpoch: 0 })
   // b keeps heartbeating (every 20 ms, far inside its session, even on a slow machine) while a falls silent.
   while (cluster.state.consumerGroups.describe(GROUP)!.members.length > 1) {
-    await hb(c, { memberId: 'b', memberEpoch: 2, owned: own(t0, []) })
+    await hb(c, { memberId: 'b', memberEpoch: 3, owned: own(t0, []) })
     await new Promise(resolve => setTimeout(resolve, 20))
   }
   t.same(cluster.state.consumerGroups.describe(GROUP)!.members.map(m => m.memberId), ['b'])
   // A full request: the answer carries the assignment whether or not the loop's last heartbeat already moved it.
-  const b = await hb(c, { memberId: 'b', memberEpoch: 2, owned: own(t0, []), topics: ['t'], rebalanceTimeoutMs: 30000 })
-  t.same([b.errorCode, b.memberEpoch, parts(b)], [0, 3, [0, 1, 2, 3]])
-  t.equal((await hb(c, { memberId: 'a', memberEpoch: 1, owned: own(t0, []) })).errorCode, ErrorCode.UNKNOWN_MEMBER_ID)
+  const b = await hb(c, { memberId: 'b', memberEpoch: 3, owned: own(t0, []), topics: ['t'], rebalanceTimeoutMs: 30000 })
+  t.same([b.errorCode, b.memberEpoch, parts(b)], [0, 4, [0, 1, 2, 3]])
+  t.equal((await hb(c, { memberId: 'a', memberEpoch: 2, owned: own(t0, []) })).errorCode, ErrorCode.UNKNOWN_MEMBER_ID)
 })
 
 t.test('a member that does not revoke within its rebalance timeout is removed', async t => {
@@ -180,11 +180,11 @@ t.test('a member that does not revoke within its rebalance timeout is removed', 
   const t0 = id('t')
   await hb(c, { memberId: 'a', memberEpoch: 0, rebalanceTimeoutMs: 30 })
   await hb(c, { memberId: 'b', memberEpoch: 0 })
-  const a = await hb(c, { memberId: 'a', memberEpoch: 1, owned: own(t0, [0, 1, 2, 3]) })
+  const a = await hb(c, { memberId: 'a', memberEpoch: 2, owned: own(t0, [0, 1, 2, 3]) })
   t.equal(parts(a)?.length, 2)
   while (cluster.state.consumerGroups.describe(GROUP)!.members.length > 1) await tick()
-  t.equal((await hb(c, { memberId: 'a', memberEpoch: 1, owned: own(t0, [0, 1, 2, 3]) })).errorCode, ErrorCode.UNKNOWN_MEMBER_ID)
-  t.same(parts(await hb(c, { memberId: 'b', memberEpoch: 2, owned: own(t0, []) })), [0, 1, 2, 3])
+  t.equal((await hb(c, { memberId: 'a', memberEpoch: 2, owned: own(t0, [0, 1, 2, 3]) })).errorCode, ErrorCode.UNKNOWN_MEMBER_ID)
+  t.same(parts(await hb(c, { memberId: 'b', memberEpoch: 3, owned: own(t0, []) })), [0, 1, 2, 3])
 })
 
 t.test('assignors: uniform balances across topics, range gives contiguous runs per topic; regex subscriptions', async t => {
@@ -193,11 +193,11 @@ t.test('assignors: uniform balances across topics, range gives contiguous runs p
   const r2 = await hb(c, { memberId: 'm2', memberEpoch: 0, topics: ['t', 'u'], assignor: 'range' })
   t.same(parts(r1), [0, 1, 2, 0, 1, 2].sort())
   // m1 revokes what range moves to m2: per topic m1 keeps 0-1, m2 gets 2.
-  const m1 = await hb(c, { memberId: 'm1', memberEpoch: 1, owned: [{ topicId: id('t'), partitions: [0, 1, 2] }, { topicId: id('u'), partitions: [0, 1, 2] }] })
+  const m1 = await hb(c, { memberId: 'm1', memberEpoch: 2, owned: [{ topicId: id('t'), partitions: [0, 1, 2] }, { topicId: id('u'), partitions: [0, 1, 2] }] })
   const byTopic = (r: Hb): Record<string, number[]> => Object.fromEntries(r.assignment!.topicPartitions.map(tp => [tp.topicId === id('t') ? 't' : 'u', tp.partitions]))
   t.same(byTopic(m1), { t: [0, 1], u: [0, 1] })
-  await hb(c, { memberId: 'm1', memberEpoch: 1, owned: [{ topicId: id('t'), partitions: [0, 1] }, { topicId: id('u'), partitions: [0, 1] }] })
-  const m2 = await hb(c, { memberId: 'm2', memberEpoch: 2, owned: [] })
+  await hb(c, { memberId: 'm1', memberEpoch: 2, owned: [{ topicId: id('t'), partitions: [0, 1] }, { topicId: id('u'), partitions: [0, 1] }] })
+  const m2 = await hb(c, { memberId: 'm2', memberEpoch: 3, owned: [] })
   t.same(byTopic(m2), { t: [2], u: [2] })
   t.equal(r2.errorCode, 0)
 
@@ -219,7 +219,7 @@ t.test('OffsetCommit/OffsetFetch v9 check the member epoch: STALE_MEMBER_EPOCH, 
   const { c, id } = await setup(t)
   const t0 = id('t')
   await hb(c, { memberId: 'a', memberEpoch: 0 })
-  await hb(c, { memberId: 'a', memberEpoch: 1, owned: own(t0, [0, 1, 2, 3]) })
+  await hb(c, { memberId: 'a', memberEpoch: 2, owned: own(t0, [0, 1, 2, 3]) })
   await hb(c, { memberId: 'b', memberEpoch: 0 })
   const commit = async (version: number, memberId: string, epoch: number): Promise<number> => {
     const r = await c.request(OffsetCommit, version, {
@@ -228,18 +228,18 @@ t.test('OffsetCommit/OffsetFetch v9 check the member epoch: STALE_MEMBER_EPOCH, 
     })
     return r.topics[0].partitions[0].errorCode
   }
-  t.equal(await commit(9, 'a', 1), 0)
-  t.equal(await commit(9, 'b', 1), ErrorCode.STALE_MEMBER_EPOCH)
-  t.equal(await commit(9, 'b', 3), ErrorCode.FENCED_MEMBER_EPOCH)
-  t.equal(await commit(8, 'b', 1), ErrorCode.ILLEGAL_GENERATION)
-  t.equal(await commit(9, 'nobody', 1), ErrorCode.UNKNOWN_MEMBER_ID)
+  t.equal(await commit(9, 'a', 2), 0)
+  t.equal(await commit(9, 'b', 2), ErrorCode.STALE_MEMBER_EPOCH)
+  t.equal(await commit(9, 'b', 4), ErrorCode.FENCED_MEMBER_EPOCH)
+  t.equal(await commit(8, 'b', 2), ErrorCode.ILLEGAL_GENERATION)
+  t.equal(await commit(9, 'nobody', 2), ErrorCode.UNKNOWN_MEMBER_ID)
   t.equal(await commit(9, '', -1), ErrorCode.UNKNOWN_MEMBER_ID, 'an admin commit while members are in the group')
   const fetch = (memberId: string | null, memberEpoch: number): Promise<any> => c.request(OffsetFetch, 9, {
     groups: [{ groupId: GROUP, memberId, memberEpoch, topics: [{ name: 't', partitionIndexes: [0] }] }], requireStable: false
   })
-  const ok = (await fetch('a', 1)).groups[0]
+  const ok = (await fetch('a', 2)).groups[0]
   t.same([ok.errorCode, ok.topics[0].partitions[0].committedOffset], [0, 7n])
-  t.equal((await fetch('b', 1)).groups[0].errorCode, ErrorCode.STALE_MEMBER_EPOCH)
+  t.equal((await fetch('b', 2)).groups[0].errorCode, ErrorCode.STALE_MEMBER_EPOCH)
   t.equal((await fetch(null, -1)).groups[0].errorCode, 0, 'an admin read')
 })
 
@@ -251,9 +251,9 @@ t.test('ConsumerGroupDescribe shows epochs, assignor, subscriptions and assignme
   for (const version of [0, 1]) {
     const r = await c.request(ConsumerGroupDescribe, version, { groupIds: [GROUP, 'nope', ''], includeAuthorizedOperations: false })
     const [g, missing, empty] = r.groups
-    t.same([g.errorCode, g.groupState, g.groupEpoch, g.assignmentEpoch, g.assignorName], [0, 'Reconciling', 2, 2, 'uniform'])
+    t.same([g.errorCode, g.groupState, g.groupEpoch, g.assignmentEpoch, g.assignorName], [0, 'Reconciling', 3, 3, 'uniform'])
     const a = g.members.find((m: any) => m.memberId === 'a')
-    t.same([a.instanceId, a.memberEpoch, a.clientId, a.subscribedTopicNames, a.memberType], ['ia', 1, 'raw-client', ['t'], version >= 1 ? 1 : -1])
+    t.same([a.instanceId, a.memberEpoch, a.clientId, a.subscribedTopicNames, a.memberType], ['ia', 2, 'raw-client', ['t'], version >= 1 ? 1 : -1])
     t.same(a.assignment.topicPartitions, [{ topicId: t0, topicName: 't', partitions: [0, 1, 2, 3] }])
     t.equal(a.targetAssignment.topicPartitions[0].partitions.length, 2)
     t.equal(missing.errorCode, ErrorCode.GROUP_ID_NOT_FOUND)

@@ -62,8 +62,8 @@ const tp = (partitions: number[]): Owned => [{ topic: 't', partitions }]
 t.test('a classic member joins a consumer group: a follower at the member epoch, assigned by the server, partitions move once released', async t => {
   const { cluster, c, id } = await setup(t)
   const a1 = await hb(c, 'a', 0, [], id)
-  t.same([a1.errorCode, a1.memberEpoch, parts(a1)], [0, 1, [0, 1, 2, 3]])
-  await hb(c, 'a', 1, [0, 1, 2, 3], id)
+  t.same([a1.errorCode, a1.memberEpoch, parts(a1)], [0, 2, [0, 1, 2, 3]])
+  await hb(c, 'a', 2, [0, 1, 2, 3], id)
 
   // The classic member: MEMBER_ID_REQUIRED first, then joined at the new group epoch, as a follower with no
   // member list, under its own first protocol.
@@ -71,25 +71,25 @@ t.test('a classic member joins a consumer group: a follower at the member epoch,
   t.equal(first.errorCode, ErrorCode.MEMBER_ID_REQUIRED)
   t.match(first.memberId, /^[0-9a-f-]{36}$/)
   const j = await join(c, { memberId: first.memberId })
-  t.same([j.errorCode, j.generationId, j.protocolType, j.protocolName, j.leader, j.members], [0, 2, 'consumer', 'cooperative-sticky', '', []])
+  t.same([j.errorCode, j.generationId, j.protocolType, j.protocolName, j.leader, j.members], [0, 3, 'consumer', 'cooperative-sticky', '', []])
   const b = first.memberId
   // Its partitions are still a's: nothing yet.
-  const s1 = await sync(c, 2, b)
+  const s1 = await sync(c, 3, b)
   t.same([s1.errorCode, s1.partitions, s1.raw.protocolType, s1.raw.protocolName], [0, [], 'consumer', 'cooperative-sticky'])
-  t.equal(await heartbeat(c, 2, b), ErrorCode.NONE, 'waiting: the partitions are not released yet')
+  t.equal(await heartbeat(c, 3, b), ErrorCode.NONE, 'waiting: the partitions are not released yet')
 
   // a revokes two and reports them released.
-  const a2 = await hb(c, 'a', 1, [0, 1, 2, 3], id)
+  const a2 = await hb(c, 'a', 2, [0, 1, 2, 3], id)
   const kept = parts(a2)
   t.equal(kept.length, 2)
-  await hb(c, 'a', 1, kept, id)
+  await hb(c, 'a', 2, kept, id)
   // Now the classic member is told to rejoin, and gets the other two.
-  t.equal(await heartbeat(c, 2, b), ErrorCode.REBALANCE_IN_PROGRESS)
+  t.equal(await heartbeat(c, 3, b), ErrorCode.REBALANCE_IN_PROGRESS)
   const j2 = await join(c, { memberId: b })
-  t.equal(j2.generationId, 2)
-  const s2 = await sync(c, 2, b)
+  t.equal(j2.generationId, 3)
+  const s2 = await sync(c, 3, b)
   t.same(s2.partitions, [0, 1, 2, 3].filter(p => !kept.includes(p)))
-  t.equal(await heartbeat(c, 2, b), ErrorCode.NONE)
+  t.equal(await heartbeat(c, 3, b), ErrorCode.NONE)
   const d = cluster.state.consumerGroups.describe(GROUP)!
   t.same([d.groupState, d.members.length], ['Stable', 2])
 
@@ -98,22 +98,22 @@ t.test('a classic member joins a consumer group: a follower at the member epoch,
     groupId: GROUP, generationIdOrMemberEpoch: generation, memberId, groupInstanceId: null, retentionTimeMs: -1,
     topics: [{ name: 't', partitions: [{ partitionIndex: s2.partitions[0], committedOffset: 3n, committedLeaderEpoch: -1, committedMetadata: null }] }]
   })).topics[0].partitions[0].errorCode
-  t.equal(await commit(2, b), ErrorCode.NONE)
-  t.equal(await commit(1, b), ErrorCode.ILLEGAL_GENERATION)
+  t.equal(await commit(3, b), ErrorCode.NONE)
+  t.equal(await commit(2, b), ErrorCode.ILLEGAL_GENERATION)
 
   // Requests the classic member gets wrong.
-  t.equal(await heartbeat(c, 1, b), ErrorCode.ILLEGAL_GENERATION)
-  t.equal(await heartbeat(c, 2, 'nobody'), ErrorCode.UNKNOWN_MEMBER_ID)
-  t.equal(await heartbeat(c, 2, 'a'), ErrorCode.UNKNOWN_MEMBER_ID, 'a consumer-protocol member cannot use the classic heartbeat')
-  t.equal((await sync(c, 1, b)).errorCode, ErrorCode.ILLEGAL_GENERATION)
-  t.equal((await sync(c, 2, b, 'range')).errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
-  t.equal((await sync(c, 2, 'nobody')).errorCode, ErrorCode.UNKNOWN_MEMBER_ID)
+  t.equal(await heartbeat(c, 2, b), ErrorCode.ILLEGAL_GENERATION)
+  t.equal(await heartbeat(c, 3, 'nobody'), ErrorCode.UNKNOWN_MEMBER_ID)
+  t.equal(await heartbeat(c, 3, 'a'), ErrorCode.UNKNOWN_MEMBER_ID, 'a consumer-protocol member cannot use the classic heartbeat')
+  t.equal((await sync(c, 2, b)).errorCode, ErrorCode.ILLEGAL_GENERATION)
+  t.equal((await sync(c, 3, b, 'range')).errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
+  t.equal((await sync(c, 3, 'nobody')).errorCode, ErrorCode.UNKNOWN_MEMBER_ID)
 
   // The classic member leaves with LeaveGroup: the group epoch moves and a gets everything back.
   const left = await c.request(LeaveGroup, 3, { groupId: GROUP, members: [{ memberId: b, groupInstanceId: null }, { memberId: 'a', groupInstanceId: null }] })
   t.same(left.members.map((m: any) => m.errorCode), [0, ErrorCode.UNKNOWN_MEMBER_ID])
-  const a3 = await hb(c, 'a', 2, kept, id)
-  t.same([a3.memberEpoch, parts(a3)], [3, [0, 1, 2, 3]])
+  const a3 = await hb(c, 'a', 3, kept, id)
+  t.same([a3.memberEpoch, parts(a3)], [4, [0, 1, 2, 3]])
 })
 
 t.test('a cooperative classic member gives partitions up in two rounds: the old generation until it no longer owns them', async t => {
@@ -122,8 +122,8 @@ t.test('a cooperative classic member gives partitions up in two rounds: the old 
   const j = await joinNew(c)
   const b = j.memberId
   // a holds everything until it reports releasing; the classic member gets its half after that.
-  const a2 = await hb(c, '-a', 1, [0, 1, 2, 3], id)
-  await hb(c, '-a', 1, parts(a2), id)
+  const a2 = await hb(c, '-a', 2, [0, 1, 2, 3], id)
+  await hb(c, '-a', 2, parts(a2), id)
   t.equal(await heartbeat(c, j.generationId, b), ErrorCode.REBALANCE_IN_PROGRESS)
   const j2 = await join(c, { memberId: b })
   const mine = (await sync(c, j2.generationId, b)).partitions
@@ -319,4 +319,47 @@ t.test('a JoinGroup in flight when the group is upgraded is answered REBALANCE_I
   const b = await join(c2, { memberId: bId })
   t.same([b.errorCode, b.leader], [0, ''], 'b joins the consumer group as a classic member')
   t.equal(cluster.state.consumerGroups.describe(GROUP)!.members.length, 3)
+})
+
+/** A static KIP-848 member's join (instance id 'i1') and its steady heartbeat owning everything: its epoch. */
+async function staticKip848Member (c: RawClient, id: string): Promise<number> {
+  const req = (memberEpoch: number, owned: number[]): Promise<any> => c.request(ConsumerGroupHeartbeat, 1, {
+    groupId: GROUP, memberId: 'static-848', memberEpoch, instanceId: 'i1', rackId: null, rebalanceTimeoutMs: 30000,
+    subscribedTopicNames: ['t'], subscribedTopicRegex: null, serverAssignor: null, topicPartitions: owned.length === 0 ? [] : [{ topicId: id, partitions: owned }]
+  })
+  const joined = await req(0, [])
+  await req(joined.memberEpoch, parts(joined))
+  return joined.memberEpoch
+}
+
+t.test('a static classic member replacing the last KIP-848 static member downgrades the group, stable when the assignment is current', async t => {
+  const { cluster, c, id } = await setup(t)
+  const epoch = await staticKip848Member(c, id)
+  // The same instance restarts as a classic consumer: no MEMBER_ID_REQUIRED for a static member, no release needed.
+  const j = await join(c, { memberId: '', instanceId: 'i1', owned: tp([0, 1, 2, 3]) })
+  t.same([j.errorCode, j.generationId, j.protocolType, j.leader, j.members], [0, epoch, 'consumer', '', []], 'answered at the member epoch')
+  t.notOk(cluster.state.consumerGroups.has(GROUP), 'no longer a consumer group')
+  const classic = cluster.state.groups.describe(GROUP)
+  t.same([classic.groupState, classic.protocolType, classic.members.map(m => m.memberId)], ['Stable', 'consumer', [j.memberId]])
+  const s = await sync(c, j.generationId, j.memberId)
+  t.same([s.errorCode, s.partitions], [0, [0, 1, 2, 3]], 'the predecessor\'s partitions, without a rebalance')
+  t.equal(await heartbeat(c, j.generationId, j.memberId, 'i1'), ErrorCode.NONE)
+})
+
+t.test('... a rebalance when the join moves the group epoch past the assignment; and not at all unless the policy allows downgrades', async t => {
+  const { cluster, c, id } = await setup(t, { topics: [{ name: 't', partitions: 4 }, { name: 'u', partitions: 1 }] })
+  await staticKip848Member(c, id)
+  // Another subscription: the group epoch moves, the target assignment is stale, the member is not reconciled
+  // (its epoch is 0, as Kafka's replacement member's) and the classic group rebalances.
+  const metadata = encodeSubscription({ topics: ['t', 'u'], userData: null, ownedPartitions: [], generationId: -1, rackId: null }, 1)
+  const j = await join(c, { memberId: '', instanceId: 'i1', protocols: [{ name: 'cooperative-sticky', metadata }] })
+  t.same([j.errorCode, j.generationId], [0, 0])
+  t.notOk(cluster.state.consumerGroups.has(GROUP))
+  t.equal(cluster.state.groups.describe(GROUP).groupState, 'PreparingRebalance')
+
+  const up = await setup(t, { groupConsumerMigrationPolicy: 'upgrade' })
+  const epoch = await staticKip848Member(up.c, up.id)
+  const k = await join(up.c, { memberId: '', instanceId: 'i1', owned: tp([0, 1, 2, 3]) })
+  t.same([k.errorCode, k.generationId], [0, epoch])
+  t.ok(up.cluster.state.consumerGroups.has(GROUP), 'upgrade only: still a consumer group, with the classic member in it')
 })

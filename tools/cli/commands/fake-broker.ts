@@ -11,6 +11,7 @@ import { ConfigError, KafkaDirectError } from '../../../protocol/errors.js'
 import { FakeCluster, type FakeClusterOptions } from '../../fake-broker/index.js'
 import { CONTROL_HELP, runControlCommand } from '../../fake-broker/control-commands.js'
 import { reclaimRequestBuffers } from '../../fake-broker/reclaim-buffers.js'
+import { MIGRATION_POLICIES } from '../../fake-broker/group-migration.js'
 
 /** Where the command writes and what stops it; tests pass their own. */
 export interface FakeBrokerIo {
@@ -31,6 +32,7 @@ const USAGE = `Usage: kafka-direct fake-broker [--brokers N] [--topic NAME:PARTI
                                 [--tls-ca-out FILE] [--first-broker-id N] [--advertised-host HOST]
                                 [--cluster-id ID] [--authorizer] [--super-users 'User:a;User:b']
                                 [--allow-everyone-if-no-acl-found]
+                                [--group-consumer-migration-policy POLICY]
 
 Runs a fake Kafka cluster on 127.0.0.1 until SIGINT/SIGTERM; prints the bootstrap list as the first line.
   --brokers N              number of brokers (default 1), listening on P, P+1, ...
@@ -62,6 +64,9 @@ Runs a fake Kafka cluster on 127.0.0.1 until SIGINT/SIGTERM; prints the bootstra
                            User:ANONYMOUS); manage them with \`kafka-direct acls\`
   --super-users LIST       super.users, separated by ';' (implies --authorizer)
   --allow-everyone-if-no-acl-found  allow what no ACL covers (implies --authorizer)
+  --group-consumer-migration-policy POLICY  group.consumer.migration.policy: which way a group with members
+                           may change protocol (KIP-848 <-> classic): bidirectional (default), upgrade,
+                           downgrade or disabled
 
 ${CONTROL_HELP}
 `
@@ -176,6 +181,7 @@ function parseOptions (argv: string[], log: (line: string) => void): CliOptions 
       authorizer: { type: 'boolean', default: false },
       'super-users': { type: 'string' },
       'allow-everyone-if-no-acl-found': { type: 'boolean', default: false },
+      'group-consumer-migration-policy': { type: 'string', default: 'bidirectional' },
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
@@ -203,6 +209,8 @@ function parseOptions (argv: string[], log: (line: string) => void): CliOptions 
   const authorizer = values.authorizer === true || superUsers !== undefined || allowEveryone
     ? { superUsers: superUsers ?? [], allowEveryoneIfNoAclFound: allowEveryone }
     : undefined
+  const policy = MIGRATION_POLICIES.find(p => p === values['group-consumer-migration-policy']!.toLowerCase())
+  if (policy === undefined) throw new ConfigError('--group-consumer-migration-policy', `expected one of ${MIGRATION_POLICIES.join(', ')}, got ${JSON.stringify(values['group-consumer-migration-policy'])}`)
   return {
     authorizer,
     brokers: integer('--brokers', values.brokers!, 1),
@@ -222,6 +230,7 @@ function parseOptions (argv: string[], log: (line: string) => void): CliOptions 
     groupInitialRebalanceDelayMs: integer('--rebalance-delay', values['rebalance-delay']!, 0),
     reassignmentDelayMs: integer('--reassignment-delay', values['reassignment-delay']!, 0),
     maxPartitions: integer('--max-partitions', values['max-partitions']!, 1),
+    groupConsumerMigrationPolicy: policy,
     log,
     control: values.control === true
   }

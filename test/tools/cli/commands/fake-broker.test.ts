@@ -1,5 +1,7 @@
 import t from 'tap'
-import { Metadata } from '../../../../protocol/apis/index.js'
+import { ConsumerGroupHeartbeat, JoinGroup, Metadata, SyncGroup } from '../../../../protocol/apis/index.js'
+import { ErrorCode } from '../../../../protocol/error-codes.js'
+import { encodeAssignment, encodeSubscription } from '../../../../protocol/group/consumer-protocol.js'
 import { run } from '../../../../tools/cli/commands/fake-broker.js'
 import type { FakeCluster } from '../../../../tools/fake-broker/index.js'
 import { RawClient } from '../../fake-broker/raw-client.js'
@@ -150,4 +152,47 @@ t.test('--authorizer, --super-users and --allow-everyone-if-no-acl-found start a
   const err: string[] = []
   t.equal(await run(['--super-users', 'admin'], { stderr: { write: s => err.push(s) } }), 1, 'a super user that is no principal is refused')
   t.match(err.join(''), /authorizer.superUsers/)
+})
+
+/**
+ * Runs the CLI with `args`, makes a classic group of one synced member, and returns what a KIP-848 member's first
+ * heartbeat to that group gets: accepted (the group is upgraded) or GROUP_ID_NOT_FOUND (it stays classic).
+ */
+async function kip848JoinToClassicGroup (t: any, args: string[]): Promise<number> {
+  const ac = new AbortController()
+  let started!: (cluster: FakeCluster) => void
+  const up = new Promise<FakeCluster>(resolve => { started = resolve })
+  const exit = run(['--topic', 't:2', ...args], { stdout: { write: () => {} }, stderr: { write: () => {} }, signal: ac.signal, onStart: c => { started(c) } })
+  const cluster = await up
+  const c = await RawClient.connect(`127.0.0.1:${cluster.state.coordinatorFor('g')!.port}`)
+  try {
+    // JoinGroup v3 has no member-id round trip: one join, and with no rebalance delay the member leads at once.
+    const j = await c.request(JoinGroup, 3, {
+      groupId: 'g', sessionTimeoutMs: 10000, rebalanceTimeoutMs: 10000, memberId: '', protocolType: 'consumer',
+      protocols: [{ name: 'range', metadata: encodeSubscription({ topics: ['t'], userData: null }, 0) }]
+    })
+    t.equal(j.errorCode, ErrorCode.NONE, 'the classic member joins')
+    const assignment = encodeAssignment({ assignedPartitions: [{ topic: 't', partitions: [0, 1] }], userData: null }, 0)
+    const s = await c.request(SyncGroup, 3, { groupId: 'g', generationId: j.generationId, memberId: j.memberId, groupInstanceId: null, assignments: [{ memberId: j.memberId, assignment }] })
+    t.equal(s.errorCode, ErrorCode.NONE, 'and syncs')
+    const hb = await c.request(ConsumerGroupHeartbeat, 1, {
+      groupId: 'g', memberId: 'kip848-member', memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 30000,
+      subscribedTopicNames: ['t'], subscribedTopicRegex: null, serverAssignor: null, topicPartitions: []
+    })
+    return hb.errorCode
+  } finally {
+    c.close()
+    ac.abort()
+    t.equal(await exit, 0)
+  }
+}
+
+t.test('--group-consumer-migration-policy: disabled keeps a classic group with members classic; the default upgrades it', async t => {
+  t.equal(await kip848JoinToClassicGroup(t, ['--group-consumer-migration-policy', 'disabled']), ErrorCode.GROUP_ID_NOT_FOUND)
+  t.equal(await kip848JoinToClassicGroup(t, ['--group-consumer-migration-policy', 'DOWNGRADE']), ErrorCode.GROUP_ID_NOT_FOUND, 'downgrade only (any case, as Kafka parses it)')
+  t.equal(await kip848JoinToClassicGroup(t, []), ErrorCode.NONE, 'bidirectional by default')
+  t.equal(await kip848JoinToClassicGroup(t, ['--group-consumer-migration-policy', 'upgrade']), ErrorCode.NONE)
+  const err: string[] = []
+  t.equal(await run(['--group-consumer-migration-policy', 'sideways'], { stderr: { write: s => err.push(s) } }), 2)
+  t.match(err.join(''), /--group-consumer-migration-policy.*bidirectional, upgrade, downgrade, disabled, got "sideways"/)
 })
