@@ -20,15 +20,16 @@ import { RequestCapture, checkSentFrom, type VersionCap } from '../real-kafka/re
 const skip = await realKafkaSkip()
 
 /**
- * The transactional producer speaks transaction protocol v1, which Kafka 4.4 still serves: the versions KIP-890
- * part 2 added for transaction v2 (Produce 12 adding partitions implicitly, EndTxn 5 and TxnOffsetCommit 5 bumping
- * the epoch each transaction) are not asked for, and AddPartitionsToTxn 4+ is for brokers (KIP-890 part 1).
+ * Versions below the negotiated ones that the producer sends on purpose: transaction protocol v1 (the second
+ * producer below pins EndTxn to v4, as against a broker without transaction.version 2) sends Produce v11, EndTxn
+ * v4 and AddPartitionsToTxn v3 (v4+ are the brokers' versions, KIP-890 part 1); v2 sends TxnOffsetCommit v5, as v6
+ * names topics by id, which the producer does not use yet.
  */
-const TXN_V1: Record<string, VersionCap> = {
-  Produce: { max: 11, why: 'transactional batches below transaction v2; the idempotent producer sends the newest', alsoNegotiated: true },
+const CAPS: Record<string, VersionCap> = {
+  Produce: { max: 11, why: 'transactional batches of transaction protocol v1; v2 and the idempotent producer send the newest', alsoNegotiated: true },
   AddPartitionsToTxn: { max: 3, why: 'v4+ are the brokers\' versions' },
-  EndTxn: { max: 4, why: 'v5 is transaction v2' },
-  TxnOffsetCommit: { max: 4, why: 'v5 is transaction v2' }
+  EndTxn: { max: 4, why: 'transaction protocol v1 (max.versions EndTxn=4); v2 sends v5', alsoNegotiated: true },
+  TxnOffsetCommit: { max: 5, why: 'v6 names topics by id, not used yet' }
 }
 
 async function createTopic (bootstrap: string, name: string, partitions: number): Promise<void> {
@@ -92,7 +93,18 @@ t.test('our transactional producer against real Kafka: read_committed readers se
   await fresh.send({ topic: 'rt', partition: 1, value: 'fresh' })
   await fresh.commitTransaction()
 
-  await checkSentFrom(t, capture, kafka.brokers[0].port, 'consumer/producer/', TXN_V1)
+  // Transaction protocol v1, which Kafka 4.4 still serves to clients that do not speak v2: pinning EndTxn below v5
+  // keeps our producer on it (AddPartitionsToTxn and AddOffsetsToTxn instead of the implicit adds).
+  const v1 = new TransactionalProducer({ bootstrapServers: b, 'transactional.id': 'real-tx-v1', 'linger.ms': 0, 'max.versions': { EndTxn: 4 }, createSocket })
+  t.teardown(() => v1.close())
+  await v1.initTransactions()
+  t.equal(v1.transactionProtocol, 1, 'transaction protocol v1 with EndTxn pinned to v4')
+  v1.beginTransaction()
+  await v1.send({ topic: 'rt', partition: 0, value: 'v1-committed' })
+  await v1.sendOffsetsToTransaction([{ topic: 'rin', partition: 0, offset: 5n }], 'real-group-v1')
+  await v1.commitTransaction()
+
+  await checkSentFrom(t, capture, kafka.brokers[0].port, 'consumer/producer/', CAPS)
 
   const client = new KafkaClient({ bootstrapServers: b })
   t.teardown(() => client.close())
@@ -102,7 +114,7 @@ t.test('our transactional producer against real Kafka: read_committed readers se
   const fetched = await conn.request(OffsetFetch, 7, { groupId: 'real-group', topics: [{ name: 'rin', partitionIndexes: [0] }], requireStable: true })
   t.equal(fetched.body.topics[0].partitions[0].committedOffset, 17n, 'the committed transaction\'s offset, not the aborted one\'s')
 
-  const expected = [...Array.from({ length: 100 }, (_, i) => `plain-${i}`), ...Array.from({ length: 20 }, (_, i) => `committed-${i}`), 'fresh'].sort()
+  const expected = [...Array.from({ length: 100 }, (_, i) => `plain-${i}`), ...Array.from({ length: 20 }, (_, i) => `committed-${i}`), 'fresh', 'v1-committed'].sort()
   const kcat = which('kcat')
   if (kcat === undefined) t.comment('kcat not installed: its read_committed check is skipped')
   else {
