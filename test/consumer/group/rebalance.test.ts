@@ -104,8 +104,10 @@ t.test('cooperative-sticky: no record of a partition is handed out after its onP
   b.subscribe(['t'])
   const loopB = (async () => { for await (const r of b) void r })()
   await eventually(() => a.assignment().length === 2 && b.assignment().length === 2 && events.some(e => e.startsWith('revoked')), 30_000, '2+2')
-  // Then a reads on from what it kept.
+  // Then a reads on from what it kept: new records on every partition, since a slow rebalance (a loaded machine) may
+  // let a finish the first ones before it.
   const after = read
+  for (let i = 0; i < 40; i++) c.produce('t', i % 4, [{ value: `late-${i}` }])
   await eventually(() => read > after, 20_000, 'a reading after the rebalance')
   const owned = new Set<string>()
   const late: string[] = []

@@ -218,6 +218,8 @@ t.test('encodes the empty batch the cleaner leaves: header only, no timestamp, o
   `).toString('hex'))
   t.equal(empty.readUInt32BE(17), bitwiseCrc(CRC32C_POLY, empty, 21), 'with its CRC-32C')
   t.same([...iterateRecords(empty)], [], 'readers find no records in it')
+})
+
 t.test('rewriteBatchHeader renumbers a producer\'s batch (id, epoch, base sequence) and keeps the CRC valid', async t => {
   const batch = encodeRecordBatch([{ value: 'a' }, { value: 'b' }], { producerId: 7n, producerEpoch: 1, baseSequence: 10 })
   rewriteBatchHeader(batch, { producerId: 9n, producerEpoch: 2, baseSequence: 0 })

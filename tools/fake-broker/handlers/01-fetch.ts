@@ -163,8 +163,11 @@ function build (ctx: RequestContext<Req>, topics: readonly RequestTopic[], maxBy
       out.logs.push(log)
       const limit = Math.max(0, Math.min(fp.partitionMaxBytes, budget))
       const offset = Number(fp.fetchOffset)
+      // Up to the partition's limit across the log's storage chunks (a copy only where a read spans two): Kafka stops
+      // a read at a segment's end too, but its segments are 1 GiB, so clients see full-size answers; the fake's
+      // small first chunks must not make them smaller.
       const records = version >= 4
-        ? log.readSegment(offset, limit, out.bytes === 0, committedOnly ? Number(lso) : undefined)
+        ? log.read(offset, limit, out.bytes === 0, committedOnly ? Number(lso) : undefined)
         : downConvert(log, offset, limit, out.bytes === 0, version >= 2 ? 1 : 0)
       out.bytes += records.length
       budget -= records.length
