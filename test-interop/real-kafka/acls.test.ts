@@ -2,9 +2,11 @@ import t from 'tap'
 import { Admin, type Acl, type AclFilter } from '../../consumer/admin/index.js'
 import { KafkaClient } from '../../consumer/cluster.js'
 import {
-  AlterConfigs, CreatePartitions, CreateTopics, DeleteGroups, DeleteRecords, DescribeAcls, DescribeConfigs, DescribeGroups,
-  DescribeUserScramCredentials, Fetch, FindCoordinator, InitProducerId, JoinGroup, ListGroups, ListOffsets, Metadata,
-  OffsetCommit, OffsetDelete, OffsetFetch, Produce
+  AlterClientQuotas, AlterConfigs, AlterPartitionReassignments, ConsumerGroupDescribe, ConsumerGroupHeartbeat, CreatePartitions,
+  CreateTopics, DeleteGroups, DeleteRecords, DescribeAcls, DescribeClientQuotas, DescribeConfigs, DescribeGroups,
+  DescribeLogDirs, DescribeProducers, DescribeQuorum, DescribeTopicPartitions, DescribeTransactions,
+  DescribeUserScramCredentials, ElectLeaders, Fetch, FindCoordinator, InitProducerId, JoinGroup, ListGroups, ListOffsets,
+  ListPartitionReassignments, ListTransactions, Metadata, OffsetCommit, OffsetDelete, OffsetFetch, OffsetForLeaderEpoch, Produce
 } from '../../protocol/apis/index.js'
 import { encodeRecordBatch } from '../../protocol/records/index.js'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
@@ -143,6 +145,7 @@ async function script (bootstrap: string): Promise<Record<string, unknown>> {
     out.alterConfigs = alter.responses.map((r: { errorCode: number }) => r.errorCode)
     const scram = await ask(DescribeUserScramCredentials, 0, { users: [{ name: 'alice' }] })
     out.describeScram = [scram.errorCode, scram.results.map((r: { user: string, errorCode: number }) => [r.user, r.errorCode])]
+    await adminApis(ask, out)
 
     const deleted = await admin.deleteAcls([{ principal: 'User:alice', operation: 'WRITE' }, { resourceType: 'GROUP' }, { resourceType: 'USER' }])
     out.deleted = deleted.map(d => [d.error?.errorName ?? null, sorted(d.deleted.map(x => x.acl))])
@@ -153,6 +156,49 @@ async function script (bootstrap: string): Promise<Record<string, unknown>> {
     await admin.close()
   }
   return out
+}
+
+type Ask = (api: Parameters<KafkaClient['request']>[1], maxVersion: number, body: unknown) => Promise<any>
+type Codes = Array<{ errorCode: number }>
+
+/**
+ * The admin, replica, quota, quorum and inspection APIs and the KIP-848 group APIs, asked by a user without any
+ * cluster ACL: the cluster checks of KafkaApis and ControllerApis, and the per-topic, per-group and
+ * per-transactional-id ones. Messages are compared where Kafka's are not the whole request's description.
+ */
+async function adminApis (ask: Ask, out: Record<string, unknown>): Promise<void> {
+  const logDirs = await ask(DescribeLogDirs, 4, { topics: null })
+  out.describeLogDirs = [logDirs.errorCode, logDirs.results.length]
+  const elected = await ask(ElectLeaders, 2, { electionType: 0, topicPartitions: [{ topic: 'acl-t', partitions: [0] }], timeoutMs: 5000 })
+  out.electLeaders = [elected.errorCode, elected.replicaElectionResults.map((r: { topic: string, partitionResult: Codes }) => [r.topic, r.partitionResult.map(p => p.errorCode)])]
+  const reassigned = await ask(AlterPartitionReassignments, 0, { timeoutMs: 5000, topics: [{ name: 'acl-t', partitions: [{ partitionIndex: 0, replicas: null }] }] })
+  out.alterReassignments = [reassigned.errorCode, reassigned.responses.map((r: { name: string, partitions: Codes }) => [r.name, r.partitions.map(p => p.errorCode)])]
+  const reassignments = await ask(ListPartitionReassignments, 0, { timeoutMs: 5000, topics: [{ name: 'acl-t', partitionIndexes: [0] }] })
+  out.listReassignments = [reassignments.errorCode, reassignments.topics]
+  const quotas = await ask(DescribeClientQuotas, 1, { components: [], strict: false })
+  out.describeClientQuotas = [quotas.errorCode, quotas.errorMessage, quotas.entries]
+  const altered = await ask(AlterClientQuotas, 1, { entries: [{ entity: [{ entityType: 'user', entityName: 'alice' }], ops: [{ key: 'producer_byte_rate', value: 1024, remove: false }] }], validateOnly: true })
+  out.alterClientQuotas = altered.entries.map((e: { errorCode: number, errorMessage: string | null, entity: unknown }) => [e.errorCode, e.errorMessage, e.entity])
+  const quorum = await ask(DescribeQuorum, 2, { topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }] })
+  out.describeQuorum = [quorum.errorCode, quorum.errorMessage, quorum.topics.length]
+  const producers = await ask(DescribeProducers, 0, { topics: ['acl-t', 'acl-secret', 'nope'].map(name => ({ name, partitionIndexes: [0] })) })
+  out.describeProducers = producers.topics.map((r: { name: string, partitions: Array<{ errorCode: number, errorMessage: string | null }> }) => [r.name, r.partitions[0].errorCode, r.partitions[0].errorMessage])
+  const epochs = await ask(OffsetForLeaderEpoch, 4, { replicaId: -1, topics: ['nope', 'acl-t'].map(topic => ({ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, leaderEpoch: 0 }] })) })
+  out.offsetForLeaderEpoch = epochs.topics.map((r: { topic: string, partitions: Codes }) => [r.topic, r.partitions[0].errorCode])
+  const txns = await ask(DescribeTransactions, 0, { transactionalIds: ['tx'] })
+  out.describeTransactions = txns.transactionStates.map((s: { transactionalId: string, errorCode: number, transactionState: string }) => [s.transactionalId, s.errorCode, s.transactionState])
+  out.listTransactions = (await ask(ListTransactions, 1, { stateFilters: [], producerIdFilters: [], durationFilter: -1n })).transactionStates
+  const described = await ask(DescribeTopicPartitions, 0, { topics: ['acl-secret', 'nope', 'acl-t'].map(name => ({ name })), responsePartitionLimit: 100, cursor: null })
+  out.describeTopicPartitions = described.topics.map((x: { name: string, errorCode: number, topicId: string }) => [x.name, x.errorCode, x.errorCode === 0 ? 'id' : x.topicId])
+  const heartbeat = async (groupId: string, topics: string[]): Promise<number> => (await ask(ConsumerGroupHeartbeat, 1, {
+    groupId, memberId: 'acl-member-0000000000a', memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 30000,
+    subscribedTopicNames: topics, subscribedTopicRegex: null, serverAssignor: null, topicPartitions: []
+  })).errorCode
+  out.heartbeatOtherGroup = await heartbeat('h', ['acl-t'])
+  out.heartbeatHiddenTopic = await heartbeat('g-848', ['acl-t', 'nope'])
+  out.heartbeatAllowed = await heartbeat('g-848', ['acl-t'])
+  const groups = await ask(ConsumerGroupDescribe, 0, { groupIds: ['g-848', 'h'], includeAuthorizedOperations: false })
+  out.consumerGroupDescribe = groups.groups.map((g: { groupId: string, errorCode: number }) => [g.groupId, g.errorCode])
 }
 
 t.test('the same ACLs give the same answers and the same authorization errors from real Kafka and the fake broker', { skip }, async t => {

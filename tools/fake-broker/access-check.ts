@@ -37,6 +37,11 @@ export function authorizedNames (ctx: RequestContext, operation: number, resourc
   return out
 }
 
+/** CLUSTER_AUTHORIZATION_FAILED unless the request may perform `operation` on the cluster, else 0. */
+export function clusterAuthError (ctx: RequestContext, operation: number): number {
+  return clusterAuthorized(ctx, operation) ? ErrorCode.NONE : ErrorCode.CLUSTER_AUTHORIZATION_FAILED
+}
+
 /** GROUP_AUTHORIZATION_FAILED unless the request may perform `operation` on the group, else 0. */
 export function groupAuthError (ctx: RequestContext, operation: number, groupId: string): number {
   return authorized(ctx, operation, ResourceType.GROUP, groupId) ? ErrorCode.NONE : ErrorCode.GROUP_AUTHORIZATION_FAILED

@@ -6,6 +6,8 @@ import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import type { ClusterState, PartitionState } from '../cluster-state.js'
 import { serve } from '../handler.js'
+import { AclOperation } from '../../../protocol/acl-codes.js'
+import { clusterAuthError } from '../access-check.js'
 
 // DescribeLogDirs (key 35), v1-5 (Kafka 4.0 removed v0): the log directory of the broker asked, with every
 // partition it holds a replica of (ReplicaManager.describeLogDirs). A broker of the fake has one log directory:
@@ -14,7 +16,9 @@ import { serve } from '../handler.js'
 // offsetLag is Kafka's max(HW - LEO, 0) of the current log, 0 here as every replica shares the leader's log, and
 // there are no future logs (AlterReplicaLogDirs is not served). totalBytes/usableBytes (v4+) are the volume's
 // (statfs) for a data directory, and the process's memory for in-memory logs, where the logs actually live.
-// No directory is cordoned (v5, KIP-1066).
+// No directory is cordoned (v5, KIP-1066). Needs DESCRIBE on the cluster: otherwise the answer is
+// CLUSTER_AUTHORIZATION_FAILED at the top level with no log directories (KafkaApis.handleDescribeLogDirsRequest);
+// v1-2 have no top-level error code, so their clients see only an empty list.
 
 type Req = Infer<typeof DescribeLogDirs.request>
 type Res = InferInput<typeof DescribeLogDirs.response>
@@ -27,6 +31,8 @@ export function logDirOf (cluster: ClusterState, brokerId: number): string {
 
 export const describeLogDirsHandler = serve<Req>(DescribeLogDirs, '1-5', (ctx): Res => {
   const { body, cluster, broker } = ctx
+  const refused = clusterAuthError(ctx, AclOperation.DESCRIBE)
+  if (refused !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: refused, results: [] }
   const held = (p: PartitionState): boolean => p.replicas.includes(broker.id)
   const wanted = body.topics === null
     ? [...cluster.topics.values()].map(t => ({ name: t.name, partitions: t.partitions.filter(held) }))

@@ -3,6 +3,8 @@ import { ErrorCode, errorInfo } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import type { ClusterState, PartitionState } from '../cluster-state.js'
 import { serve } from '../handler.js'
+import { AclOperation } from '../../../protocol/acl-codes.js'
+import { clusterAuthError } from '../access-check.js'
 
 // ElectLeaders (key 43), v0-2: the controller's elections (ReplicationControlManager.electLeader and
 // PartitionChangeBuilder), with its answers per partition:
@@ -14,6 +16,10 @@ import { serve } from '../handler.js'
 //   as the unclean-leader-election fault models); none live: ELIGIBLE_LEADERS_NOT_AVAILABLE.
 // A new leader bumps the leader epoch, as every leader change does. A null partition list means every partition,
 // and then partitions that need no election are left out of the answer, as Kafka does.
+// Needs ALTER on the cluster (ControllerApis.handleElectLeaders): otherwise every partition asked, and the top level
+// from v1 (v0 has no top-level error), answer CLUSTER_AUTHORIZATION_FAILED, as ElectLeadersRequest.getErrorResponse
+// builds it. Kafka's message there names the whole request ("Request RequestChannel.Request(...) is not
+// authorized."), which has nothing stable to copy; the error's default message stands in for it.
 
 type Req = Infer<typeof ElectLeaders.request>
 type Res = InferInput<typeof ElectLeaders.response>
@@ -27,6 +33,14 @@ const ok = (errorCode: number): Outcome => ({ errorCode, errorMessage: errorCode
 
 export const electLeadersHandler = serve<Req>(ElectLeaders, '0-2', (ctx): Res => {
   const { body, cluster, version } = ctx
+  const refused = clusterAuthError(ctx, AclOperation.ALTER)
+  if (refused !== ErrorCode.NONE) {
+    return {
+      throttleTimeMs: 0,
+      errorCode: version === 0 ? ErrorCode.NONE : refused,
+      replicaElectionResults: (body.topicPartitions ?? []).map(t => ({ topic: t.topic, partitionResult: t.partitions.map(partitionId => ({ partitionId, ...ok(refused) })) }))
+    }
+  }
   const type = version === 0 ? PREFERRED : body.electionType
   if (type !== PREFERRED && type !== UNCLEAN) {
     return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, replicaElectionResults: [] }

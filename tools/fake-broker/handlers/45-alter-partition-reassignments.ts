@@ -1,15 +1,20 @@
 import { AlterPartitionReassignments } from '../../../protocol/apis/index.js'
-import { ErrorCode } from '../../../protocol/error-codes.js'
+import { ErrorCode, errorInfo } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import type { ClusterState, PartitionState } from '../cluster-state.js'
 import { serve } from '../handler.js'
+import { AclOperation } from '../../../protocol/acl-codes.js'
+import { clusterAuthError } from '../access-check.js'
 import type { ReassignmentError } from '../reassignments.js'
 
 // AlterPartitionReassignments (key 45), v0-1: starts, replaces or cancels (null replicas) partition
 // reassignments, with the checks and messages of Kafka's controller (ReplicationControlManager
 // .alterPartitionReassignment, validateManualPartitionAssignment) in its order. v1 may forbid a change of the
 // replica count (KIP-860: INVALID_REPLICATION_FACTOR), compared with the partition's replicas before any
-// reassignment in progress. The moves themselves are in ../reassignments.ts.
+// reassignment in progress. The moves themselves are in ../reassignments.ts. Needs ALTER on the cluster
+// (ControllerApis.handleAlterPartitionReassignments): otherwise the top level and every partition asked answer
+// CLUSTER_AUTHORIZATION_FAILED (AlterPartitionReassignmentsRequest.getErrorResponse), with the error's default
+// message where Kafka's names the whole request.
 
 type Req = Infer<typeof AlterPartitionReassignments.request>
 type Res = InferInput<typeof AlterPartitionReassignments.response>
@@ -17,6 +22,17 @@ type Res = InferInput<typeof AlterPartitionReassignments.response>
 export const alterPartitionReassignmentsHandler = serve<Req>(AlterPartitionReassignments, '0-1', (ctx): Res => {
   const { body, cluster } = ctx
   const allowReplicationFactorChange = ctx.version === 0 || body.allowReplicationFactorChange
+  const refused = clusterAuthError(ctx, AclOperation.ALTER)
+  if (refused !== ErrorCode.NONE) {
+    const errorMessage = errorInfo(refused).message
+    return {
+      throttleTimeMs: 0,
+      allowReplicationFactorChange: true,
+      errorCode: refused,
+      errorMessage,
+      responses: body.topics.map(t => ({ name: t.name, partitions: t.partitions.map(p => ({ partitionIndex: p.partitionIndex, errorCode: refused, errorMessage })) }))
+    }
+  }
   return {
     throttleTimeMs: 0,
     allowReplicationFactorChange,

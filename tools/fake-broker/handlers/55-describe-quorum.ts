@@ -3,12 +3,16 @@ import { ErrorCode, errorInfo } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { advertisedPort } from '../cluster-state.js'
 import { serve } from '../handler.js'
+import { AclOperation } from '../../../protocol/acl-codes.js'
+import { clusterAuthError } from '../access-check.js'
 
 // DescribeQuorum (key 55), v0-2: the metadata quorum (see ../metadata-quorum.ts for what is modelled). As
 // KafkaRaftClient.handleDescribeQuorumRequest, the request must name exactly __cluster_metadata partition 0;
 // anything else is answered per requested partition with UNKNOWN_TOPIC_OR_PARTITION. v2 adds the voters'
 // listeners (nodes): the voter's listeners as clients reach it. Messages of successful answers are "", the default
-// Kafka's generated code leaves in them (RaftUtil sets none).
+// Kafka's generated code leaves in them (RaftUtil sets none). Needs DESCRIBE on the cluster
+// (ControllerApis.handleDescribeQuorum): otherwise CLUSTER_AUTHORIZATION_FAILED at the top level with the error's
+// default message and nothing else (DescribeQuorumRequest.getTopLevelErrorResponse).
 
 type Req = Infer<typeof DescribeQuorum.request>
 type Res = InferInput<typeof DescribeQuorum.response>
@@ -17,6 +21,8 @@ const METADATA_TOPIC = '__cluster_metadata'
 
 export const describeQuorumHandler = serve<Req>(DescribeQuorum, '0-2', (ctx): Res => {
   const { body, cluster } = ctx
+  const refused = clusterAuthError(ctx, AclOperation.DESCRIBE)
+  if (refused !== ErrorCode.NONE) return { errorCode: refused, errorMessage: errorInfo(refused).message, topics: [], nodes: [] }
   const valid = body.topics.length === 1 && body.topics[0].topicName === METADATA_TOPIC &&
     body.topics[0].partitions.length === 1 && body.topics[0].partitions[0].partitionIndex === 0
   if (!valid) {

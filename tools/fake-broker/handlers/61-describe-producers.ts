@@ -2,6 +2,8 @@ import { DescribeProducers } from '../../../protocol/apis/index.js'
 import { ErrorCode, errorInfo } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { serve, type RequestContext } from '../handler.js'
+import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
+import { authorized } from '../access-check.js'
 
 // DescribeProducers (key 61), v0: each partition's active idempotent and transactional producers (KIP-664), as
 // the partition log keeps them (../partition-log.ts activeProducers): id, epoch, last sequence and timestamp, the
@@ -9,7 +11,8 @@ import { serve, type RequestContext } from '../handler.js'
 // KafkaApis.handleDescribeProducersRequest answers them: an invalid topic name INVALID_TOPIC_EXCEPTION and an
 // unknown topic UNKNOWN_TOPIC_OR_PARTITION for every partition asked (with the error's message), a partition the
 // topic lacks UNKNOWN_TOPIC_OR_PARTITION and one this broker holds no replica of NOT_LEADER_OR_FOLLOWER (without
-// one). A follower answers as the leader does: every replica keeps the producers' state.
+// one). A follower answers as the leader does: every replica keeps the producers' state. A valid name the caller
+// may not READ answers TOPIC_AUTHORIZATION_FAILED for every partition asked, before the topic is looked up.
 
 type Req = Infer<typeof DescribeProducers.request>
 type Res = InferInput<typeof DescribeProducers.response>
@@ -18,7 +21,10 @@ type PartitionRes = NonNullable<NonNullable<Res['topics']>[number]['partitions']
 export const describeProducersHandler = serve<Req>(DescribeProducers, '0', (ctx): Res => ({
   throttleTimeMs: 0,
   topics: ctx.body.topics.map(t => {
-    const topicError = topicNameMessage(t.name) ?? (ctx.cluster.topics.has(t.name) ? undefined : { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: errorInfo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).message })
+    const topicError = topicNameMessage(t.name) ??
+      (!authorized(ctx, AclOperation.READ, ResourceType.TOPIC, t.name)
+        ? failure(ErrorCode.TOPIC_AUTHORIZATION_FAILED)
+        : ctx.cluster.topics.has(t.name) ? undefined : failure(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
     return {
       name: t.name,
       partitions: t.partitionIndexes.map((index): PartitionRes => topicError === undefined
@@ -27,6 +33,11 @@ export const describeProducersHandler = serve<Req>(DescribeProducers, '0', (ctx)
     }
   })
 }))
+
+/** A topic-wide error as Kafka's `new ApiError(error)` carries it: with the error's default message. */
+function failure (errorCode: number): { errorCode: number, errorMessage: string } {
+  return { errorCode, errorMessage: errorInfo(errorCode).message }
+}
 
 function partitionProducers (ctx: RequestContext<Req>, topic: string, index: number): PartitionRes {
   const fail = (errorCode: number): PartitionRes => ({ partitionIndex: index, errorCode, errorMessage: null, activeProducers: [] })

@@ -4,11 +4,15 @@ import { ErrorCode } from '../../../protocol/error-codes.js'
 import { serve } from '../handler.js'
 import type { TopicPartitionsById } from '../consumer-group-coordinator.js'
 import { coordinatorError } from './coordinator-check.js'
+import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
+import { authorized } from '../access-check.js'
 
 // ConsumerGroupDescribe (key 69), v0-1: what kafka-consumer-groups --describe shows for a consumer-protocol group
 // (KIP-848): epochs, assignor, and per member its subscription, assignment and target assignment with topic names.
 // A group that does not exist, or is a classic group, is GROUP_ID_NOT_FOUND (Kafka: "Group X is not a consumer
-// group"). v1 adds memberType (KIP-1099); every member here is a consumer member (1).
+// group"). v1 adds memberType (KIP-1099); every member here is a consumer member (1). A group the caller may not
+// DESCRIBE answers GROUP_AUTHORIZATION_FAILED, and those answers come first, before the groups described, as
+// KafkaApis.handleConsumerGroupDescribe puts them.
 
 type Req = Infer<typeof ConsumerGroupDescribe.request>
 type Res = InferInput<typeof ConsumerGroupDescribe.response>
@@ -20,12 +24,15 @@ export const consumerGroupDescribeHandler = serve<Req>(ConsumerGroupDescribe, '0
   const named = (list: TopicPartitionsById[]): { topicPartitions: Array<{ topicId: string, topicName: string, partitions: number[] }> } => ({
     topicPartitions: list.map(t => ({ topicId: t.topicId, topicName: cluster.topicById(t.topicId)?.name ?? '', partitions: t.partitions }))
   })
-  const groups = body.groupIds.map(groupId => {
-    const none = { groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [], authorizedOperations: -2147483648 }
+  const none = (groupId: string): { groupId: string, groupState: string, groupEpoch: number, assignmentEpoch: number, assignorName: string, members: [], authorizedOperations: number } =>
+    ({ groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [], authorizedOperations: -2147483648 })
+  const describable = (groupId: string): boolean => authorized(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, groupId)
+  const refused = body.groupIds.filter(g => !describable(g)).map(groupId => ({ ...none(groupId), errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null }))
+  const groups = body.groupIds.filter(describable).map(groupId => {
     const error = groupId === '' ? ErrorCode.INVALID_GROUP_ID : coordinatorError(ctx, groupId)
-    if (error !== ErrorCode.NONE) return { ...none, errorCode: error, errorMessage: null }
+    if (error !== ErrorCode.NONE) return { ...none(groupId), errorCode: error, errorMessage: null }
     const g = cluster.consumerGroups.describe(groupId)
-    if (g === undefined) return { ...none, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} not found.` }
+    if (g === undefined) return { ...none(groupId), errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} not found.` }
     return {
       errorCode: ErrorCode.NONE,
       errorMessage: null,
@@ -50,5 +57,5 @@ export const consumerGroupDescribeHandler = serve<Req>(ConsumerGroupDescribe, '0
       authorizedOperations: -2147483648
     }
   })
-  return { throttleTimeMs: 0, groups }
+  return { throttleTimeMs: 0, groups: [...refused, ...groups] }
 })

@@ -3,12 +3,16 @@ import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { ClusterState } from '../cluster-state.js'
 import { serve } from '../handler.js'
+import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
+import { authorized } from '../access-check.js'
 
 // DescribeTopicPartitions (key 75), v0: topics and their partitions in pages (KIP-966). Topics come sorted by
 // name (an empty list means all); an answer holds at most responsePartitionLimit partitions (and never more than
 // Kafka's max.request.partition.size.limit, 2000) and says in nextCursor where the next page starts. The ISR is
 // the replicas on live brokers, as in Metadata; the fake broker keeps no eligible-leader-replica (ELR) state, so
-// those lists are empty.
+// those lists are empty. Authorization as Kafka's DescribeTopicPartitionsRequestHandler (as Metadata): a topic
+// the caller may not DESCRIBE is left out of an all-topics answer; a named one answers TOPIC_AUTHORIZATION_FAILED
+// (zero topic id, no partitions) after the others, whether it exists or not, outside the page's budget.
 
 type Req = Infer<typeof DescribeTopicPartitions.request>
 type Res = InferInput<typeof DescribeTopicPartitions.response>
@@ -19,8 +23,14 @@ const MAX_PARTITIONS = 2000
 
 export const describeTopicPartitionsHandler = serve<Req>(DescribeTopicPartitions, '0', (ctx): Res => {
   const { body, cluster } = ctx
-  const names = (body.topics.length === 0 ? [...cluster.topics.keys()] : [...new Set(body.topics.map(t => t.name))]).sort()
   const cursor = body.cursor
+  const asked = (body.topics.length === 0 ? [...cluster.topics.keys()] : [...new Set(body.topics.map(t => t.name))]).sort()
+  const describable = (name: string): boolean => authorized(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, name)
+  const names = asked.filter(describable)
+  const refused: TopicRes[] = body.topics.length === 0
+    ? []
+    : asked.filter(name => !describable(name) && (cursor === null || name >= cursor.topicName))
+      .map(name => ({ errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name, topicId: ZERO_UUID, isInternal: false, partitions: [] }))
   let budget = Math.max(1, Math.min(body.responsePartitionLimit, MAX_PARTITIONS))
   const up = (id: number): boolean => cluster.broker(id)?.up === true
   const topics: TopicRes[] = []
@@ -57,5 +67,5 @@ export const describeTopicPartitionsHandler = serve<Req>(DescribeTopicPartitions
     })
     if (until < topic.partitions.length) { nextCursor = { topicName: name, partitionIndex: until }; break }
   }
-  return { throttleTimeMs: 0, topics, nextCursor }
+  return { throttleTimeMs: 0, topics: [...topics, ...refused], nextCursor }
 })
