@@ -140,8 +140,8 @@ t.test('a two-member Java consumer group (classic protocol) splits the partition
   t.match(admin.get('describeTopics'), /^ok fresh internal=false p0@[123]\/1\/1 p1@[123]\/1\/1 p2@[123]\/1\/1$/)
   // By id: Metadata v12+ with the topic id and the name left at "" (the fake broker once looked the name up).
   t.equal(admin.get('describeTopicsById'), 'ok fresh partitions=3 sameId=true zeroId=false')
-  // Features come from ApiVersions; the fake broker advertises none (no KRaft feature levels).
-  t.equal(admin.get('describeFeatures'), 'ok finalized=[] supported=[]')
+  // Features come from ApiVersions; the fake broker has one, transaction.version (2, as a new Kafka 4.x cluster).
+  t.equal(admin.get('describeFeatures'), 'ok finalized=[transaction.version] supported=[transaction.version]')
   const nodes = cluster.state.brokers.map(b => `${b.id}@127.0.0.1:${b.port},`).join('')
   t.match(admin.get('describeCluster'), new RegExp(`^ok clusterId=\\S+ controller=[123] nodes=${nodes}$`))
   // Partition 0 holds timestamps 1_700_000_000_000 + 0..49; the largest is the last record's.
