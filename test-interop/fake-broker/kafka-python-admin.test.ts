@@ -35,8 +35,9 @@ print(json.dumps(['topics', sorted(admin.list_topics()), [[t['topic'], t['error_
 # is in it, then lists its offsets and deletes it once the member has left.
 from kafka import KafkaProducer, KafkaConsumer, TopicPartition
 producer = KafkaProducer(bootstrap_servers=sys.argv[1].split(','))
+# t1 is compacted by now (alter_configs above): Kafka refuses keyless records there, so each has a key.
 for i in range(3):
-    producer.send('t1', value=b'v%d' % i, partition=0)
+    producer.send('t1', key=b'k%d' % i, value=b'v%d' % i, partition=0)
 producer.flush()
 producer.close()
 consumer = KafkaConsumer('t1', group_id='kp-group', client_id='kp-member', bootstrap_servers=sys.argv[1].split(','), auto_offset_reset='earliest', enable_auto_commit=False)

@@ -7,7 +7,7 @@ import { kafkaJars, realKafkaFor, realKafkaSkip, PeerUnavailable } from '../real
 import { runProcess } from '../fake-broker/helpers.js'
 import { javaMemberCommand, note, startMember, until, type Seen } from './member-processes.js'
 import { RequestCapture, checkSentFrom } from '../real-kafka/request-capture.js'
-import { describeGroup, listGroups } from '../../consumer/group/group-admin.js'
+import { describeGroup, listGroups } from '../../consumer/admin/index.js'
 
 // Our group consumer in groups with the Java client's KafkaConsumer on real Apache Kafka 4.x (classic protocol),
 // for each assignor both offer: two Java members and ours split six partitions; while the group is stable each
