@@ -1,5 +1,6 @@
 import t from 'tap'
 import { Admin } from '../../consumer/admin/index.js'
+import { KafkaError } from '../../protocol/errors.js'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { realKafkaFor, realKafkaSkip } from './start-kafka.js'
 import { RequestCapture, checkSentFrom } from './request-capture.js'
@@ -92,5 +93,37 @@ t.test('the Admin client works against real Kafka 4.x, and the fake broker answe
     users = await admin.describeScramUsers(['adm-user'])
   }
   t.same(users.map(u => [u.user, u.error, u.credentials]), [['adm-user', null, [{ mechanism: 'SCRAM-SHA-256', iterations: 8192 }]]], 'and described')
+  // The group, ACL, quota, producer and replica calls: their answers are compared with the fake broker's in
+  // admin-groups.test.ts, acls.test.ts, replica-admin.test.ts and differential/quotas-producers.test.ts; here they
+  // are sent once more through the capture so that each request is seen at its negotiated version.
+  const answer = async (what: string, call: () => Promise<unknown>): Promise<string> => {
+    try {
+      const r = await call()
+      const errors = (Array.isArray(r) ? r : [r]).map(x => (x as { error?: KafkaError | null } | undefined)?.error?.errorName ?? null).filter(e => e !== null)
+      return errors.length === 0 ? 'ok' : errors.join(',')
+    } catch (err) {
+      if (err instanceof KafkaError) return err.errorName
+      throw new Error(`${what}: ${String(err)}`)
+    }
+  }
+  t.equal(await answer('listGroups', async () => await admin.listGroups()), 'ok', 'ListGroups')
+  t.match(await answer('describeGroups', async () => await admin.describeGroups(['adm-none'])), /^(ok|GROUP_ID_NOT_FOUND)$/, 'ConsumerGroupDescribe, then DescribeGroups')
+  const tp = { topic: 'adm-records', partition: 0 }
+  t.equal(await answer('alterGroupOffsets', async () => await admin.alterGroupOffsets('adm-g', 'earliest', { partitions: [tp] })), 'ok', 'an empty group\'s offset committed')
+  t.equal(await answer('deleteGroupOffsets', async () => await admin.deleteGroupOffsets('adm-g', [tp])), 'ok', 'OffsetDelete')
+  t.equal(await answer('deleteGroups', async () => await admin.deleteGroups(['adm-g'])), 'ok', 'DeleteGroups')
+  // This broker runs without an authorizer: the ACL APIs answer SECURITY_DISABLED, after decoding the request.
+  const acl = { resourceType: 'TOPIC', resourceName: 'adm-records', patternType: 'LITERAL', principal: 'User:alice', host: '*', operation: 'READ', permissionType: 'ALLOW' } as const
+  t.equal(await answer('createAcls', async () => await admin.createAcls([acl])), 'SECURITY_DISABLED', 'CreateAcls')
+  t.equal(await answer('describeAcls', async () => await admin.describeAcls({})), 'SECURITY_DISABLED', 'DescribeAcls')
+  t.equal(await answer('deleteAcls', async () => await admin.deleteAcls([{}])), 'SECURITY_DISABLED', 'DeleteAcls')
+  t.equal(await answer('alterClientQuotas', async () => await admin.alterClientQuotas([{ entity: { 'client-id': 'adm' }, ops: { producer_byte_rate: 1024 } }])), 'ok', 'AlterClientQuotas')
+  t.equal(await answer('describeClientQuotas', async () => await admin.describeClientQuotas()), 'ok', 'DescribeClientQuotas')
+  t.equal(await answer('describeProducers', async () => await admin.describeProducers([tp])), 'ok', 'DescribeProducers')
+  t.equal(await answer('describeLogDirs', async () => await admin.describeLogDirs()), 'ok', 'DescribeLogDirs')
+  t.equal(await answer('describeQuorum', async () => await admin.describeQuorum()), 'ok', 'DescribeQuorum')
+  t.equal(await answer('listPartitionReassignments', async () => await admin.listPartitionReassignments()), 'ok', 'ListPartitionReassignments')
+  t.equal(await answer('electLeaders', async () => await admin.electLeaders('preferred', [tp])), 'ELECTION_NOT_NEEDED', 'ElectLeaders: one replica, already the leader')
+  t.match(await answer('alterPartitionReassignments', async () => await admin.alterPartitionReassignments([{ ...tp, replicas: null }])), /^NO_REASSIGNMENT_IN_PROGRESS$/, 'AlterPartitionReassignments: nothing to cancel')
   await checkSentFrom(t, capture, kafka.brokers[0].port, 'consumer/admin/')
 })
