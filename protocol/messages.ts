@@ -95,9 +95,7 @@ export function decodeRequest (frame: Buffer, trace?: Reader['trace'], opts: Dec
   }
   const { clientId } = readRequestHeaderRest(r, requestHeaderVersion(api, start.apiVersion))
   const body = compileMessage(api, start.apiVersion, 'request').read(r)
-  // A broker ignores bytes after a request's last field (Kafka's RequestContext.parseRequest reads the body and
-  // never checks what is left), and librdkafka 2.x leaves some (three zero bytes after a Metadata v12 request for
-  // all topics): a broker that serves it must ignore them too. Everywhere else they are an error.
+  // Counted, not refused, only when the caller asks (see DecodeRequestOptions): the fake broker logs them.
   const trailingBytes = opts.ignoreTrailingBytes === true ? r.end - r.offset : 0
   if (trailingBytes === 0) expectEnd(r)
   return { api, header: { ...start, clientId }, body, trailingBytes }
