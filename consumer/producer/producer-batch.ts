@@ -1,7 +1,7 @@
-import type { RecordInput } from '../../protocol/records/index.js'
+import { RecordBatchBuilder, type BufferPool, type BuilderFinishOptions, type RecordInput } from '../../protocol/records/index.js'
 
-// A batch is the unit a producer sends: records for one partition, encoded as one record batch (magic 2) when it
-// is first sent. Once sent by an idempotent producer, a batch keeps its producer id, epoch and base sequence on
+// A batch is the unit a producer sends: records for one partition, encoded into one record batch (magic 2) as they
+// are added and finished (header, compression, CRC) when it is first sent. Once sent by an idempotent producer, a batch keeps its producer id, epoch and base sequence on
 // every retry, so the broker can recognise a retry of a batch it already wrote (KIP-98); only an epoch bump
 // (KIP-360) gives the unsent and rejected batches new sequence numbers.
 
@@ -30,17 +30,21 @@ function byteLength (v: Buffer | string | null | undefined): number {
 }
 
 export class ProducerBatch {
-  /** The records, until the batch is encoded: then dropped unless their reports need their timestamps. */
-  readonly records: RecordInput[] = []
-  /** How many records the batch holds (kept when `records` is emptied). */
-  recordCount = 0
+  /**
+   * The records, encoded as they are added (so the caller's objects are let go at once); null once the batch has
+   * been finished into `encoded`.
+   */
+  builder: RecordBatchBuilder | null
   /** Per-record reports, created with the first record that has one (most high-volume callers pass none). */
   reports: Array<DeliveryReport | undefined> | null = null
+  /** Each record's create time, kept only while some record has a report (which says the timestamp). */
+  timestamps: Array<bigint | number> | null = null
+  /** Bytes counted against buffer.memory (`recordSize` of each record). */
   bytes = 0
   readonly createdAt: number
   /**
-   * The encoded batch, built on first send; a new epoch or sequence rewrites its header (on a copy), so the
-   * records need not be kept to encode it again.
+   * The encoded batch, finished on first send; a new epoch or sequence rewrites its header (on a copy), so the
+   * batch never needs its records again.
    */
   encoded: Buffer | null = null
   producerId = -1n
@@ -58,31 +62,79 @@ export class ProducerBatch {
   maybeWritten = false
   /** Sent with the transactional flag (inside a transaction). */
   transactional = false
+  private count = 0
 
-  constructor (readonly topic: string, readonly partition: number, now: number) {
+  /**
+   * The (batch.size or larger) buffer whose bytes `encoded` is a view of: the producer may reuse it once the broker has
+   * acknowledged the batch (and so has read every byte of it).
+   */
+  recyclable: Buffer | null = null
+
+  /**
+   * `batchSize` is the size the batch's buffer doubles up to (batch.size); `initial`, a buffer to write into from
+   * the start (a recycled one).
+   */
+  constructor (readonly topic: string, readonly partition: number, now: number, batchSize: number, initial?: Buffer, pool?: BufferPool) {
     this.createdAt = now
+    this.builder = new RecordBatchBuilder(batchSize, initial, pool)
   }
 
-  add (record: RecordInput, size: number, report: DeliveryReport | undefined): void {
-    if (report !== undefined && this.reports === null) this.reports = new Array(this.records.length).fill(undefined)
-    this.records.push(record)
-    this.recordCount++
-    if (this.reports !== null) this.reports.push(report)
+  /** How many records the batch holds. */
+  get recordCount (): number { return this.count }
+
+  /** The batch's encoded size so far (uncompressed). */
+  get encodedBytes (): number { return this.builder === null ? (this.encoded as Buffer).length : this.builder.sizeInBytes }
+
+  /**
+   * Encodes a record into the batch. False (adding nothing) when the batch has records and this one would take it
+   * past `limit` encoded bytes (batch.size); throws EncodeError (adding nothing) for a bad timestamp.
+   */
+  add (record: RecordInput, timestamp: bigint | number, size: number, report: DeliveryReport | undefined, limit: number): boolean {
+    if ((this.builder as RecordBatchBuilder).append(record.key, record.value, record.headers, timestamp, limit) === 0) return false
+    if (report !== undefined && this.reports === null) {
+      this.reports = new Array(this.count).fill(undefined)
+      this.timestamps = new Array(this.count).fill(-1n)
+    }
+    if (this.reports !== null) {
+      this.reports.push(report)
+      ;(this.timestamps as Array<bigint | number>).push(timestamp)
+    }
+    this.count++
     this.bytes += size
+    return true
+  }
+
+  /**
+   * Finishes the encoded batch (once): its header, compression and CRC. Returns the buffer the records were
+   * written into when the batch did not end up as a view of it (compressed, or copied out of a mostly empty
+   * buffer): it is free at once.
+   */
+  finish (opts: BuilderFinishOptions): Buffer | null {
+    const builder = this.builder as RecordBatchBuilder
+    const backing = builder.buffer
+    const encoded = builder.finish(opts)
+    this.encoded = encoded
+    this.builder = null
+    if (encoded.buffer === backing.buffer && encoded.byteOffset === backing.byteOffset) {
+      this.recyclable = backing
+      return null
+    }
+    return backing
   }
 
   /** Reports every record as written, from `baseOffset` on (-1 for all when unknown). */
   succeed (baseOffset: bigint, logAppendTime: bigint): void {
     if (this.reports === null) return
-    for (let i = 0; i < this.records.length; i++) {
+    const timestamps = this.timestamps as Array<bigint | number>
+    for (let i = 0; i < this.reports.length; i++) {
       const report = this.reports[i]
       if (report === undefined) continue
-      const ts = this.records[i].timestamp
+      const ts = timestamps[i]
       report(null, {
         topic: this.topic,
         partition: this.partition,
         offset: baseOffset < 0n ? -1n : baseOffset + BigInt(i),
-        timestamp: logAppendTime >= 0n ? logAppendTime : typeof ts === 'bigint' ? ts : BigInt(ts ?? -1)
+        timestamp: logAppendTime >= 0n ? logAppendTime : typeof ts === 'bigint' ? ts : BigInt(ts)
       })
     }
   }
@@ -115,6 +167,8 @@ export class PartitionQueue {
   acked = false
   /** Added to the current transaction (AddPartitionsToTxn answered). */
   inTransaction = false
+  /** The encoded size of the partition's last closed batch: when it filled half of batch.size, the next gets a whole buffer at once. */
+  lastBatchBytes = 0
 
   constructor (readonly topic: string, readonly partition: number) {}
 

@@ -2,13 +2,14 @@ import { ConnectionError, KafkaError, TimeoutError } from '../../protocol/errors
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { Produce, type ProduceResponse } from '../../protocol/apis/produce.js'
 import { InitProducerId, type InitProducerIdResponse } from '../../protocol/apis/init-producer-id.js'
-import { encodeRecordBatch, rewriteBatchHeader, type RecordInput } from '../../protocol/records/index.js'
+import { rewriteBatchHeader, type RecordInput } from '../../protocol/records/index.js'
 import { crc32 } from '../../protocol/records/crc32.js'
 import { KafkaClient } from '../cluster.js'
 import type { ConfigInput } from '../config.js'
 import { backoffMs, isRetriable, needsMetadataRefresh } from '../retry.js'
 import { parseProducerConfig, type ProducerConfig } from './producer-config.js'
 import { PartitionQueue, ProducerBatch, recordSize, type DeliveryReport, type RecordMetadata } from './producer-batch.js'
+import type { BufferPool } from '../../protocol/records/index.js'
 import { ProducerClosedError, RecordTooLargeError } from './producer-errors.js'
 import { partitionForKey } from './murmur2.js'
 
@@ -45,6 +46,18 @@ export class Producer {
   private readonly openQueues = new Set<PartitionQueue>()
   private readonly stickyPartition = new Map<string, number>()
   private bufferedBytes = 0
+  /**
+   * Buffers of batch.size or more from acknowledged batches, reused for new ones (as the Java client's BufferPool
+   * does): a busy producer otherwise leaves a batch's worth of dead buffers per batch to the garbage collector,
+   * which frees such off-heap memory only tens of MiB at a time. A record larger than batch.size gets a pooled
+   * buffer that fits it, so a stream of large records reuses one or two. At most buffer.memory of them are kept.
+   */
+  private readonly freeBuffers: Buffer[] = []
+  private freeBytes = 0
+  private readonly pool: BufferPool = {
+    take: bytes => this.takeBuffer(bytes),
+    give: buf => this.recycle(buf)
+  }
   /** Records given to `produce` that are not yet delivered or failed, by batch. */
   private unfinishedBatches = 0
   private readonly idleWaiters: Array<() => void> = []
@@ -183,22 +196,67 @@ export class Producer {
     const partition = this.choosePartition(record, count)
     const q = (this.queues.get(record.topic) as PartitionQueue[])[partition]
     const now = Date.now()
-    if (q.open === null) {
-      q.open = new ProducerBatch(record.topic, partition, now)
-      q.open.transactional = this.transactionalBatches
+    let fresh = q.open === null
+    if (q.open === null) q.open = this.newBatch(q, now)
+    // The create time is fixed now, as the Java client does. The record is encoded into its batch at once, so the
+    // caller may reuse its key, value and header buffers as soon as `produce` returns.
+    const timestamp = record.timestamp ?? now
+    try {
+      if (!q.open.add(record, timestamp, size, report, this.config.batchSize)) {
+        // It would take the batch past batch.size: the batch goes as it is, and the record starts the next one.
+        this.closeBatch(q)
+        q.open = this.newBatch(q, now)
+        fresh = true
+        q.open.add(record, timestamp, size, report, this.config.batchSize)
+      }
+    } catch (err) {
+      if (fresh) q.open = null
+      throw err
+    }
+    if (fresh) {
       this.openQueues.add(q)
       this.unfinishedBatches++
       this.armTimer(now + this.config.lingerMs)
     }
-    // The create time is fixed now, as the Java client does, not when the batch is encoded. A record that has one
-    // is kept as given (the caller must not change it until it is delivered).
-    q.open.add(record.timestamp === undefined ? { key: record.key, value: record.value, headers: record.headers, timestamp: now } : record, size, report)
     this.bufferedBytes += size
-    if (q.open.bytes >= this.config.batchSize || q.open.recordCount >= this.config.batchRecords) {
+    if (q.open.encodedBytes >= this.config.batchSize || q.open.recordCount >= this.config.batchRecords) {
       this.closeBatch(q)
       // Sticky partitioning (KIP-480): unkeyed records fill one partition's batch, then move on.
       if (record.partition === undefined && record.key == null && this.stickyPartition.get(record.topic) === partition) this.stickyPartition.delete(record.topic)
     }
+  }
+
+  private newBatch (q: PartitionQueue, now: number): ProducerBatch {
+    // A partition whose last batch filled half of batch.size will likely fill this one too: it gets a whole
+    // buffer at once (a recycled one if there is one) instead of doubling up to it; others start small.
+    const batchSize = this.config.batchSize
+    const initial = q.lastBatchBytes * 2 >= batchSize && q.lastBatchBytes <= batchSize ? this.takeBuffer(batchSize) ?? Buffer.allocUnsafe(batchSize) : undefined
+    const b = new ProducerBatch(q.topic, q.partition, now, batchSize, initial, this.pool)
+    b.transactional = this.transactionalBatches
+    return b
+  }
+
+  /** The smallest free buffer of at least `bytes` (and at most twice that, so a small batch does not pin a large one). */
+  private takeBuffer (bytes: number): Buffer | undefined {
+    let best = -1
+    for (let i = 0; i < this.freeBuffers.length; i++) {
+      const len = this.freeBuffers[i].length
+      if (len >= bytes && len <= 2 * bytes && (best < 0 || len < this.freeBuffers[best].length)) best = i
+    }
+    if (best < 0) return undefined
+    const buf = this.freeBuffers[best]
+    this.freeBuffers[best] = this.freeBuffers[this.freeBuffers.length - 1]
+    this.freeBuffers.pop()
+    this.freeBytes -= buf.length
+    return buf
+  }
+
+  private recycle (buf: Buffer): void {
+    if (buf.length < this.config.batchSize) return
+    // Past buffer.memory of free buffers, the newest is let go: the pool never holds more than a full buffer would.
+    if (this.freeBytes + buf.length > this.config.bufferMemory) return
+    this.freeBuffers.push(buf)
+    this.freeBytes += buf.length
   }
 
   private choosePartition (record: ProducerRecord, count: number): number {
@@ -223,6 +281,7 @@ export class Producer {
 
   private closeBatch (q: PartitionQueue): void {
     if (q.open === null) return
+    q.lastBatchBytes = q.open.encodedBytes
     q.ready.push(q.open)
     q.open = null
     this.openQueues.delete(q)
@@ -400,8 +459,8 @@ export class Producer {
   }
 
   /**
-   * Encodes a batch on its first send, into one buffer of its exact size; its records are then let go (unless
-   * their reports need them), so a batch in flight holds its bytes once. A batch renumbered under a new epoch
+   * Finishes a batch on its first send (its records were encoded as they were added), so a batch in flight holds
+   * its bytes once. A batch renumbered under a new epoch
    * (baseSequence reset to -1) gets its header rewritten on a copy: the old bytes may still be in a socket write.
    */
   private encode (b: ProducerBatch, q: PartitionQueue): void {
@@ -417,16 +476,17 @@ export class Producer {
       const copy = Buffer.from(b.encoded)
       rewriteBatchHeader(copy, { producerId: b.producerId, producerEpoch: b.producerEpoch, baseSequence: b.baseSequence })
       b.encoded = copy
+      b.recyclable = null
       return
     }
-    b.encoded = encodeRecordBatch(b.records, {
+    const free = b.finish({
       compression: this.config.compression,
       producerId: b.producerId,
       producerEpoch: b.producerEpoch,
       baseSequence: b.baseSequence,
       transactional: b.transactional
     })
-    if (b.reports === null) b.records.length = 0
+    if (free !== null) this.recycle(free)
   }
 
   private sendRequest (leader: number, batches: ProducerBatch[]): void {
@@ -546,6 +606,10 @@ export class Producer {
   private finishOk (b: ProducerBatch, q: PartitionQueue, baseOffset: bigint, logAppendTime: bigint): void {
     q.inFlight--
     q.acked = true
+    // The broker answered, so it read every byte of the batch. Only a batch sent once: an earlier attempt that
+    // timed out might still be queued for writing on another connection. With acks=0 nothing was answered.
+    if (b.recyclable !== null && b.attempts === 1 && this.config.acks !== 0) this.recycle(b.recyclable)
+    b.recyclable = null
     this.release(b, q)
     this.stats.deliveredRecords += b.recordCount
     b.succeed(baseOffset, logAppendTime)

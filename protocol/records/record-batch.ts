@@ -208,16 +208,30 @@ function makeClock (): () => bigint {
   return () => (now ??= BigInt(Date.now()))
 }
 
+/** A codec's attribute bits; EncodeError for an unknown one. */
+export function codecAttribute (compression: CompressionCodec): number {
+  try {
+    return codecId(compression)
+  } catch {
+    throw encodeError('compression', `unknown codec ${String(compression)}`)
+  }
+}
+
+/** A records section compressed as one block; a codec's failure is an EncodeError naming it. */
+export function compressRecords (compression: CompressionCodec, records: Buffer): Buffer {
+  try {
+    return compress(compression, records)
+  } catch (err) {
+    if (err instanceof CompressionError) throw encodeError('records', `${compression} compression failed: ${err.message}`)
+    throw err
+  }
+}
+
 /** Encodes one record batch (magic 2) with its CRC-32C set. */
 export function encodeRecordBatch (records: RecordInput[], opts: BatchOptions = {}): Buffer {
   if (records.length === 0) throw encodeError('records', 'a record batch holds at least one record')
   const compression = opts.compression ?? 'none'
-  let attributes: number
-  try {
-    attributes = codecId(compression)
-  } catch {
-    throw encodeError('compression', `unknown codec ${String(compression)}`)
-  }
+  let attributes = codecAttribute(compression)
   if (opts.timestampType === 'logAppend') attributes |= ATTR_LOG_APPEND_TIME
   if (opts.transactional === true) attributes |= ATTR_TRANSACTIONAL
   if (opts.isControl === true) attributes |= ATTR_CONTROL
@@ -241,31 +255,54 @@ export function encodeRecordBatch (records: RecordInput[], opts: BatchOptions = 
   } else {
     const w = new Writer(bytes + WRITER_SLACK)
     writeRecords(w, records, sizes, deltas)
-    let packed: Buffer
-    try {
-      packed = compress(compression, w.finish())
-    } catch (err) {
-      if (err instanceof CompressionError) throw encodeError('records', `${compression} compression failed: ${err.message}`)
-      throw err
-    }
+    const packed = compressRecords(compression, w.finish())
     out = Buffer.allocUnsafe(V2_HEADER_BYTES + packed.length)
     out.set(packed, V2_HEADER_BYTES)
   }
 
-  out.writeBigInt64BE(opts.baseOffset ?? 0n, V2_BASE_OFFSET)
-  out.writeInt32BE(out.length - 12, V2_BATCH_LENGTH)
-  out.writeInt32BE(opts.partitionLeaderEpoch ?? -1, V2_LEADER_EPOCH)
-  out.writeInt8(2, V2_MAGIC)
-  out.writeInt16BE(attributes, V2_ATTRIBUTES)
-  out.writeInt32BE(lastOffsetDelta, V2_LAST_OFFSET_DELTA)
-  out.writeBigInt64BE(baseTimestamp, V2_BASE_TIMESTAMP)
-  out.writeBigInt64BE(maxTimestamp, V2_MAX_TIMESTAMP)
-  out.writeBigInt64BE(opts.producerId ?? -1n, V2_PRODUCER_ID)
-  out.writeInt16BE(opts.producerEpoch ?? -1, V2_PRODUCER_EPOCH)
-  out.writeInt32BE(opts.baseSequence ?? -1, V2_BASE_SEQUENCE)
-  out.writeInt32BE(records.length, V2_RECORDS_COUNT)
-  out.writeUInt32BE(crc32c(out, V2_ATTRIBUTES, out.length), V2_CRC)
+  writeV2Header(out, {
+    baseOffset: opts.baseOffset ?? 0n,
+    partitionLeaderEpoch: opts.partitionLeaderEpoch ?? -1,
+    attributes,
+    lastOffsetDelta,
+    baseTimestamp,
+    maxTimestamp,
+    producerId: opts.producerId ?? -1n,
+    producerEpoch: opts.producerEpoch ?? -1,
+    baseSequence: opts.baseSequence ?? -1,
+    recordsCount: records.length
+  })
   return out
+}
+
+export interface V2Header {
+  baseOffset: bigint
+  partitionLeaderEpoch: number
+  attributes: number
+  lastOffsetDelta: number
+  baseTimestamp: bigint
+  maxTimestamp: bigint
+  producerId: bigint
+  producerEpoch: number
+  baseSequence: number
+  recordsCount: number
+}
+
+/** Fills the 61-byte header of a batch whose records section is already in place after it, CRC last. */
+export function writeV2Header (out: Buffer, h: V2Header): void {
+  out.writeBigInt64BE(h.baseOffset, V2_BASE_OFFSET)
+  out.writeInt32BE(out.length - 12, V2_BATCH_LENGTH)
+  out.writeInt32BE(h.partitionLeaderEpoch, V2_LEADER_EPOCH)
+  out.writeInt8(2, V2_MAGIC)
+  out.writeInt16BE(h.attributes, V2_ATTRIBUTES)
+  out.writeInt32BE(h.lastOffsetDelta, V2_LAST_OFFSET_DELTA)
+  out.writeBigInt64BE(h.baseTimestamp, V2_BASE_TIMESTAMP)
+  out.writeBigInt64BE(h.maxTimestamp, V2_MAX_TIMESTAMP)
+  out.writeBigInt64BE(h.producerId, V2_PRODUCER_ID)
+  out.writeInt16BE(h.producerEpoch, V2_PRODUCER_EPOCH)
+  out.writeInt32BE(h.baseSequence, V2_BASE_SEQUENCE)
+  out.writeInt32BE(h.recordsCount, V2_RECORDS_COUNT)
+  out.writeUInt32BE(crc32c(out, V2_ATTRIBUTES, out.length), V2_CRC)
 }
 
 const HEADER_PLACEHOLDER = Buffer.alloc(V2_HEADER_BYTES)

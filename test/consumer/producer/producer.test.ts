@@ -213,3 +213,45 @@ t.test('max.in.flight.requests.per.connection caps the Produce requests awaiting
   t.equal(most, 2, 'at most two requests in flight, and the cap was reached')
   t.same(readLog(cluster, 'out', 0).values, Array.from({ length: 100 }, (_, i) => `v${i}`), 'in order (the broker answers in order)')
 })
+
+t.test('a record is copied when produce takes it: the caller may reuse its buffers at once', async t => {
+  const cluster = await setup(t, 1)
+  const p = producer(t, cluster, { 'linger.ms': 20 })
+  const value = Buffer.alloc(8)
+  const key = Buffer.alloc(4)
+  for (let i = 0; i < 50; i++) {
+    value.write(`value-${String(i).padStart(2, '0')}`.slice(0, 8))
+    key.writeUInt32BE(i)
+    const w = p.produce({ topic: 'out', key, value, headers: [{ key: 'i', value }] })
+    if (w !== undefined) await w
+  }
+  value.fill(0)
+  await p.flush()
+  const blob = cluster.partitionState('out', 0).log.read(0, 1 << 30, true)
+  const records = [...iterateRecords(blob)]
+  t.same(records.map(r => String(r.value)), Array.from({ length: 50 }, (_, i) => `value-${String(i).padStart(2, '0')}`.slice(0, 8)))
+  t.same(records.map(r => (r.key as Buffer).readUInt32BE(0)), Array.from({ length: 50 }, (_, i) => i))
+  t.same(records.map(r => String(r.headers[0].value)), records.map(r => String(r.value)))
+})
+
+t.test('batch.size is a limit: a record that would overflow a batch starts the next one', async t => {
+  const cluster = await setup(t, 1)
+  const p = producer(t, cluster, { 'linger.ms': 1000, 'batch.size': 1024 })
+  const results = await produceAll(p, Array.from({ length: 100 }, (_, i) => ({ topic: 'out', value: Buffer.alloc(100, i) })))
+  t.ok(results.every(r => !(r instanceof Error)))
+  const blob = cluster.partitionState('out', 0).log.read(0, 1 << 30, true)
+  const sizes = scanBatches(blob).batches.map(b => b.end - b.start)
+  t.ok(sizes.length >= 10, `${sizes.length} batches`)
+  t.ok(sizes.every(n => n <= 1024), `every batch within 1024 bytes: ${sizes.join(', ')}`)
+  // Whole batch.size buffers are reused after each acknowledged batch: the data stays intact through the reuse.
+  t.same([...iterateRecords(blob)].map(r => (r.value as Buffer)[0]), Array.from({ length: 100 }, (_, i) => i))
+})
+
+t.test('a stream of records larger than batch.size goes through, each in its own batch, intact', async t => {
+  const cluster = await setup(t, 1)
+  const p = producer(t, cluster, { 'batch.size': 1024 })
+  const results = await produceAll(p, Array.from({ length: 30 }, (_, i) => ({ topic: 'out', value: Buffer.alloc(5000 + (i % 3) * 100, i) })))
+  t.ok(results.every(r => !(r instanceof Error)))
+  const records = [...iterateRecords(cluster.partitionState('out', 0).log.read(0, 1 << 30, true))]
+  t.same(records.map(r => [(r.value as Buffer).length, (r.value as Buffer)[0], (r.value as Buffer).at(-1)]), Array.from({ length: 30 }, (_, i) => [5000 + (i % 3) * 100, i, i]))
+})

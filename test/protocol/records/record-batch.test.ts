@@ -4,51 +4,10 @@ import fc from 'fast-check'
 import { encodeRecordBatch, iterateRecords, rewriteBatchHeader, scanBatches } from '../../../protocol/records/index.js'
 import { controlRecord, encodeEmptyRecordBatch } from '../../../protocol/records/record-batch.js'
 import { CorruptRecordError, EncodeError } from '../../../protocol/errors.js'
-import { bitwiseCrc, CRC32C_POLY, expected, hex, plain, recordArb } from './helpers.js'
+import { bitwiseCrc, CRC32C_POLY, expected, GOLDEN_RECORDS, GOLDEN_V2, hex, plain, recordArb } from './helpers.js'
 
 const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const
 
-// Written from the protocol guide's "Record Batch" section, field by field; only the CRC is computed, by the
-// bitwise reference over bytes 21..end as the guide defines it.
-const GOLDEN_V2 = hex(`
-  00 00 00 00 00 00 00 2a   # baseOffset 42
-  00 00 00 45               # batchLength 69 (81 bytes - 12)
-  00 00 00 07               # partitionLeaderEpoch 7
-  02                        # magic 2
-  00 00 00 00               # crc (patched below)
-  00 00                     # attributes: no compression, CreateTime, not transactional, not control
-  00 00 00 01               # lastOffsetDelta 1
-  00 00 00 00 00 00 03 e8   # baseTimestamp 1000
-  00 00 00 00 00 00 03 ed   # maxTimestamp 1005
-  00 00 00 00 00 00 00 05   # producerId 5
-  00 02                     # producerEpoch 2
-  00 00 00 09               # baseSequence 9
-  00 00 00 02               # records count 2
-  # record 0
-  18                        # length 12 (zigzag 24)
-  00                        # attributes
-  00                        # timestampDelta 0
-  00                        # offsetDelta 0
-  02 6b                     # key length 1, "k"
-  02 76                     # value length 1, "v"
-  02                        # 1 header
-  02 68                     # header key length 1, "h"
-  02 78                     # header value length 1, "x"
-  # record 1
-  0c                        # length 6
-  00                        # attributes
-  0a                        # timestampDelta 5
-  02                        # offsetDelta 1
-  01                        # key length -1: null
-  00                        # value length 0: empty
-  00                        # no headers
-`)
-GOLDEN_V2.writeUInt32BE(bitwiseCrc(CRC32C_POLY, GOLDEN_V2, 21), 17)
-
-const GOLDEN_RECORDS = [
-  { key: 'k', value: 'v', headers: [{ key: 'h', value: 'x' }], timestamp: 1000n },
-  { key: null, value: Buffer.alloc(0), timestamp: 1005n }
-]
 const GOLDEN_OPTS = { baseOffset: 42n, partitionLeaderEpoch: 7, producerId: 5n, producerEpoch: 2, baseSequence: 9 }
 
 t.test('encodes a small batch exactly as the specification lays it out', async t => {

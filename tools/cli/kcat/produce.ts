@@ -80,14 +80,26 @@ async function produceLines (producer: Producer, o: ProduceCliOptions): Promise<
       })
     }
     sent++
-    // Views into the input chunk, not copies: a stream never reuses a chunk it has handed out. The timestamp is
-    // set here so the producer can keep this object as it is. No per-record report: failures are counted by the
-    // producer (`producer.stats`), which spares an object per delivered record.
+    // Views into the input chunk (or the joined line), not copies: the producer encodes the record into its batch
+    // when it takes it, before the returned promise (if any) settles. No per-record report: failures are counted
+    // by the producer (`producer.stats`), which spares an object per delivered record.
     return producer.produce({ topic: o.topic, partition: o.partition, key, value, headers, timestamp: Date.now() })
   }
 
-  // A line longer than a chunk is collected chunk by chunk and joined once, not re-concatenated per chunk.
+  // A line longer than a chunk is collected chunk by chunk and joined once, not re-concatenated per chunk, into
+  // one buffer reused from line to line: the producer has copied a line by the time the next one is joined, so a
+  // stream of 8 MB lines needs one 8 MB buffer here, not a new one per line for the garbage collector.
   const partial: Buffer[] = []
+  let joined = Buffer.alloc(0)
+  const join = (last?: Buffer): Buffer => {
+    if (last !== undefined) partial.push(last)
+    let n = 0
+    for (const p of partial) n += p.length
+    if (joined.length < n) joined = Buffer.allocUnsafe(n)
+    let at = 0
+    for (const p of partial.splice(0)) { p.copy(joined, at); at += p.length }
+    return joined.subarray(0, n)
+  }
   let more = true
   for await (const chunk of o.stdin) {
     let buf = chunk as Buffer
@@ -95,7 +107,7 @@ async function produceLines (producer: Producer, o: ProduceCliOptions): Promise<
     if (delim.length > 1 && partial.length > 0) buf = Buffer.concat([...partial.splice(0), buf])
     let at: number
     while (more && (at = buf.indexOf(delim)) >= 0) {
-      const line = partial.length === 0 ? buf.subarray(0, at) : Buffer.concat([...partial.splice(0), buf.subarray(0, at)])
+      const line = partial.length === 0 ? buf.subarray(0, at) : join(buf.subarray(0, at))
       const wait = add(line)
       if (wait !== undefined) await wait
       more = sent < limit
@@ -104,7 +116,7 @@ async function produceLines (producer: Producer, o: ProduceCliOptions): Promise<
     if (!more) break
     if (buf.length > 0) partial.push(buf)
   }
-  if (more && partial.length > 0) await add(Buffer.concat(partial))
+  if (more && partial.length > 0) await add(join())
   await producer.flush()
   const { failedRecords, firstError } = producer.stats
   if (failedRecords > 0) {
