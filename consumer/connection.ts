@@ -1,6 +1,7 @@
 import * as net from 'node:net'
 import * as tls from 'node:tls'
 import type { Duplex } from 'node:stream'
+import { clientThrottles } from '../protocol/client-throttle.js'
 import { ConfigError, ConnectionError, KafkaDirectError, NotKafkaError, ProtocolError, TimeoutError } from '../protocol/errors.js'
 import type { ApiSchema } from '../protocol/schema/define.js'
 import { decodeResponse, encodeRequestChunks, type DecodedResponse } from '../protocol/messages.js'
@@ -69,6 +70,11 @@ export interface ConnectionOptions {
   log?: (line: string) => void
   /** Told once when the connection is gone, with the reason. */
   onClose?: (err: Error | undefined) => void
+  /**
+   * How a quota throttle (KIP-219) is waited out before the next request goes: default a timer of that many ms.
+   * Tests pass virtual time.
+   */
+  throttleWait?: (ms: number) => Promise<void>
 }
 
 export interface RequestOptions {
@@ -107,6 +113,15 @@ export class BrokerConnection {
   private readonly log: (line: string) => void
   /** The versions negotiated with this broker. */
   versions: VersionTable
+  /**
+   * While a broker's quota throttle runs (KIP-219), the promise requests wait on before they are written: the
+   * broker has muted the connection, and a request written now would sit unread with its timeout running.
+   */
+  private throttleGate: Promise<void> | null = null
+  private throttledUntil = 0
+  private openGate: (() => void) | null = null
+  /** Throttle time this connection's responses have asked it to wait, in total (ms). */
+  throttledMs = 0
 
   private constructor (private readonly opts: ConnectionOptions, socket: Duplex, reads: ReadTarget) {
     this.broker = `${opts.host}:${opts.port}`
@@ -221,6 +236,8 @@ export class BrokerConnection {
   }
 
   private async send<T>(api: ApiSchema, v: number, body: object | ((version: number) => object), opts: RequestOptions): Promise<DecodedResponse<T>> {
+    // Requests made while throttled wait their turn in order (they resume in the order they began to wait).
+    while (this.throttleGate !== null && !this.isClosed) await this.throttleGate
     if (this.isClosed) throw new ConnectionError(this.broker, `connection is closed${this.closedWith === undefined ? '' : `: ${this.closedWith.message}`}`, { cause: this.closedWith })
     const correlationId = this.nextCorrelationId
     // Correlation ids are int32; wrap before overflow, skipping 0 so a zeroed frame is never mistaken for ours.
@@ -313,12 +330,30 @@ export class BrokerConnection {
     this.pending.delete(correlationId)
     if (p.timer !== undefined) clearTimeout(p.timer)
     try {
-      p.resolve(decodeResponse(p.api, p.version, frame))
+      const res = decodeResponse(p.api, p.version, frame)
+      const throttleMs = throttleTimeOf(res.body)
+      if (throttleMs > 0 && clientThrottles(p.api.key, p.version)) this.throttle(throttleMs)
+      p.resolve(res)
     } catch (err) {
       // The frame was well delimited, so the stream is still in sync: only this request fails.
       if (err instanceof ProtocolError) UNDECODABLE.add(err)
       p.reject(err as Error)
     }
+  }
+
+  /** Holds back the next requests for `ms` (unless an earlier throttle already lasts longer). */
+  private throttle (ms: number): void {
+    this.throttledMs += ms
+    const until = Date.now() + ms
+    if (until <= this.throttledUntil && this.throttleGate !== null) return
+    this.throttledUntil = until
+    // The timer does not keep the process alive by itself; closing the connection opens the gate at once.
+    const wait = this.opts.throttleWait ?? (async (n: number) => await new Promise<void>(resolve => { setTimeout(resolve, n).unref() }))
+    const gate: Promise<void> = new Promise<void>(resolve => {
+      this.openGate = resolve
+      wait(ms).then(resolve, resolve)
+    }).then(() => { if (this.throttleGate === gate) { this.throttleGate = null; this.openGate = null } })
+    this.throttleGate = gate
   }
 
   /** Closes the connection; requests in flight fail with a ConnectionError. */
@@ -337,6 +372,7 @@ export class BrokerConnection {
     if (this.isClosed) return
     this.isClosed = true
     this.closedWith = reason
+    this.openGate?.()
     this.parser.reset()
     this.socket.destroy()
     const err = reason instanceof KafkaDirectError ? reason : new ConnectionError(this.broker, reason.message, { cause: reason })
@@ -402,4 +438,11 @@ function connectSocket (opts: ConnectionOptions, reads: ReadTarget, timeoutMs: n
       resolve(socket)
     })
   })
+}
+
+/** A response's throttleTimeMs, 0 when it has none (every API has one from some version on). */
+function throttleTimeOf (body: unknown): number {
+  if (typeof body !== 'object' || body === null || !('throttleTimeMs' in body)) return 0
+  const ms = body.throttleTimeMs
+  return typeof ms === 'number' && ms > 0 ? ms : 0
 }

@@ -37,6 +37,8 @@ export interface KafkaDefinitions {
   version: string
   /** By message name, e.g. "ListOffsetsRequest". */
   messages: Map<string, KafkaMessage>
+  /** Each definition's text as written, comments included (they say what changed in each version). */
+  texts: Map<string, string>
 }
 
 /** Resolves kafka-clients `version` from Maven and reads every message definition in it. */
@@ -45,13 +47,16 @@ export async function loadKafkaDefinitions (version: string): Promise<KafkaDefin
   const jar = jars.find(j => j.endsWith(`kafka-clients-${version}.jar`))
   if (jar === undefined) throw new Error(`Maven resolved no kafka-clients-${version}.jar (got ${jars.join(', ')})`)
   const messages = new Map<string, KafkaMessage>()
+  const texts = new Map<string, string>()
   for (const [name, data] of readJarEntries(jar, 'common/message/')) {
     if (!name.endsWith('.json')) continue
-    const message = JSON.parse(stripLineComments(data.toString('utf8'))) as KafkaMessage
+    const text = data.toString('utf8')
+    const message = JSON.parse(stripLineComments(text)) as KafkaMessage
     messages.set(message.name, message)
+    texts.set(message.name, text)
   }
   if (messages.size === 0) throw new Error(`kafka-clients-${version}.jar holds no common/message/*.json definitions`)
-  return { version, messages }
+  return { version, messages, texts }
 }
 
 /**
