@@ -8,6 +8,7 @@ import { parseOptions, type KcatOptions } from '../kcat/options.js'
 import { renderMetadataJson, renderMetadataText } from '../kcat/metadata-list.js'
 import { runConsume } from '../kcat/consume.js'
 import { runProduce } from '../kcat/produce.js'
+import { inputChunks } from '../kcat/file-chunks.js'
 import { runBalancedConsume } from '../kcat/balanced-consume.js'
 import { Producer } from '../../../consumer/producer/producer.js'
 import { TransactionalProducer } from '../../../consumer/producer/transactional-producer.js'
@@ -189,7 +190,7 @@ export async function run (argv: string[], io: Io = { stdin: process.stdin, stdo
             headers: o.headers,
             nullString: o.nullString,
             count: o.count,
-            stdin: io.stdin,
+            stdin: inputChunks(io.stdin),
             stderr: io.stderr
           })
         } finally {

@@ -20,7 +20,8 @@ export interface ProduceCliOptions {
   headers: Array<{ key: string, value: string | null }>
   nullString: boolean
   count: number | undefined
-  stdin: Readable
+  /** The input: a stream, or chunks that are only valid until the next one is asked for (file-chunks.ts). */
+  stdin: Readable | AsyncIterable<Buffer>
   /** The largest message (key, value and headers) accepted, as librdkafka's message.max.bytes. */
   messageMaxBytes: number
   stderr: Writable
@@ -80,43 +81,51 @@ async function produceLines (producer: Producer, o: ProduceCliOptions): Promise<
       })
     }
     sent++
-    // Views into the input chunk (or the joined line), not copies: the producer encodes the record into its batch
+    // Views into the input chunk (or the carried line), not copies: the producer encodes the record into its batch
     // when it takes it, before the returned promise (if any) settles. No per-record report: failures are counted
     // by the producer (`producer.stats`), which spares an object per delivered record.
     return producer.produce({ topic: o.topic, partition: o.partition, key, value, headers, timestamp: Date.now() })
   }
 
-  // A line longer than a chunk is collected chunk by chunk and joined once, not re-concatenated per chunk, into
-  // one buffer reused from line to line: the producer has copied a line by the time the next one is joined, so a
-  // stream of 8 MB lines needs one 8 MB buffer here, not a new one per line for the garbage collector.
-  const partial: Buffer[] = []
-  let joined = Buffer.alloc(0)
-  const join = (last?: Buffer): Buffer => {
-    if (last !== undefined) partial.push(last)
-    let n = 0
-    for (const p of partial) n += p.length
-    if (joined.length < n) joined = Buffer.allocUnsafe(n)
-    let at = 0
-    for (const p of partial.splice(0)) { p.copy(joined, at); at += p.length }
-    return joined.subarray(0, n)
+  // Lines are views into the chunk they end in; the unfinished end of a chunk is copied into `carry`, one buffer
+  // reused from line to line (the producer copies a record when it takes it), so chunks may be reused by their
+  // source once the loop asks for the next one, and a stream of 8 MB lines needs one 8 MB buffer here.
+  let carry = Buffer.alloc(0)
+  let carried = 0
+  const keep = (bytes: Buffer): void => {
+    if (carried + bytes.length > carry.length) {
+      const grown = Buffer.allocUnsafe(Math.max(carried + bytes.length, carry.length * 2, 4096))
+      carry.copy(grown, 0, 0, carried)
+      carry = grown
+    }
+    bytes.copy(carry, carried)
+    carried += bytes.length
   }
   let more = true
   for await (const chunk of o.stdin) {
     let buf = chunk as Buffer
-    // A delimiter of several bytes may straddle two chunks: then join the pending bytes with the new chunk.
-    if (delim.length > 1 && partial.length > 0) buf = Buffer.concat([...partial.splice(0), buf])
+    // A delimiter of several bytes may straddle two chunks: then the chunk joins the carried bytes, and lines are
+    // cut from the carry buffer (its unfinished end is moved to the front afterwards).
+    const fromCarry = delim.length > 1 && carried > 0
+    if (fromCarry) { keep(buf); buf = carry.subarray(0, carried); carried = 0 }
     let at: number
     while (more && (at = buf.indexOf(delim)) >= 0) {
-      const line = partial.length === 0 ? buf.subarray(0, at) : join(buf.subarray(0, at))
+      let line = buf.subarray(0, at)
+      if (carried > 0) { keep(line); line = carry.subarray(0, carried); carried = 0 }
       const wait = add(line)
       if (wait !== undefined) await wait
       more = sent < limit
       buf = buf.subarray(at + delim.length)
     }
     if (!more) break
-    if (buf.length > 0) partial.push(buf)
+    if (fromCarry) {
+      buf.copy(carry, 0)
+      carried = buf.length
+    } else if (buf.length > 0) {
+      keep(buf)
+    }
   }
-  if (more && partial.length > 0) await add(join())
+  if (more && carried > 0) await add(carry.subarray(0, carried))
   await producer.flush()
   const { failedRecords, firstError } = producer.stats
   if (failedRecords > 0) {

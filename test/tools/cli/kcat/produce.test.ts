@@ -3,6 +3,14 @@ import { runKcat } from '../run-kcat.js'
 import { FakeCluster } from '../../../../tools/fake-broker/index.js'
 import { scanBatches, iterateRecords } from '../../../../protocol/records/index.js'
 import { crc32 } from '../../../../protocol/records/crc32.js'
+import fc from 'fast-check'
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { Producer } from '../../../../consumer/producer/producer.js'
+import { runProduce } from '../../../../tools/cli/kcat/produce.js'
+import { fileChunks, inputChunks } from '../../../../tools/cli/kcat/file-chunks.js'
 
 // kafka-direct -P through the producer: -X producer properties, kcat's partitioner, long lines, delivery
 // failures, and -X transactional.id making the run one transaction.
@@ -72,4 +80,62 @@ t.test('-X transactional.id: the run is one transaction, committed at the end of
   t.same(after.slice(5), [], 'its only batch was refused; nothing was added to the transaction, so no marker either')
   const again = await runKcat(['-b', cluster.bootstrap, '-C', '-t', 'p', '-e', '-q', '-X', 'isolation.level=read_committed'])
   t.equal(again.stdout.split('\n').filter(Boolean).length, 35)
+})
+
+t.test('lines are cut right from chunks their source reuses, whatever the cut points and delimiters', async t => {
+  const cluster = await setup(t)
+  let run = 0
+  await fc.assert(fc.asyncProperty(
+    fc.array(fc.stringMatching(/^[a-z|]{1,40}$/), { minLength: 1, maxLength: 30 }),
+    fc.constantFrom('\n', '||', '<=>'),
+    fc.array(fc.integer({ min: 1, max: 16 }), { minLength: 1, maxLength: 8 }),
+    async (lines, delim, cuts) => {
+      const kept = lines.filter(l => !l.includes(delim) && !l.includes(delim[0]))
+      if (kept.length === 0) return
+      const input = Buffer.from(kept.join(delim) + (run % 2 === 0 ? delim : ''))
+      // One buffer, overwritten for every chunk: what the splitter keeps of a chunk it must copy.
+      const shared = Buffer.alloc(16)
+      async function * chunks (): AsyncGenerator<Buffer> {
+        let at = 0
+        for (let i = 0; at < input.length; i++) {
+          const n = Math.min(cuts[i % cuts.length], input.length - at)
+          input.copy(shared, 0, at, at + n)
+          yield shared.subarray(0, n)
+          shared.fill(0x21)
+          at += n
+        }
+      }
+      const topic = `lines-${run++}`
+      cluster.createTopic(topic, 1)
+      const producer = new Producer({ bootstrapServers: cluster.bootstrap })
+      try {
+        const code = await runProduce(producer, { topic, partition: 0, keyDelimiter: undefined, messageDelimiter: delim, fixedKey: undefined, headers: [], nullString: false, count: undefined, stdin: chunks(), messageMaxBytes: 1_000_000, stderr: process.stderr })
+        t.equal(code, 0)
+      } finally {
+        await producer.close()
+      }
+      const got = [...iterateRecords(cluster.partitionState(topic, 0).log.read(0, 1 << 30, true))].map(r => String(r.value))
+      t.same(got, kept)
+    }), { numRuns: 40 })
+})
+
+t.test('fileChunks reads a file in chunks of one reused buffer', async t => {
+  const dir = mkdtempSync(join(tmpdir(), 'kd-chunks-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const path = join(dir, 'in')
+  const data = Buffer.from(Array.from({ length: 1000 }, (_, i) => `line ${i}`).join('\n'))
+  writeFileSync(path, data)
+  const fd = openSync(path, 'r')
+  t.teardown(() => closeSync(fd))
+  const seen: Buffer[] = []
+  const backing = new Set<ArrayBufferLike>()
+  for await (const chunk of fileChunks(fd, 1000)) {
+    t.ok(chunk.length <= 1000)
+    seen.push(Buffer.from(chunk))
+    backing.add(chunk.buffer)
+  }
+  t.same(Buffer.concat(seen), data)
+  t.equal(seen.length, Math.ceil(data.length / 1000))
+  t.equal(backing.size, 1, 'one buffer for every chunk')
+  t.equal(inputChunks(Readable.from([])) instanceof Readable, true, 'a stream other than stdin is read as it is')
 })
