@@ -194,7 +194,7 @@ function table (target: Target, results: PeerResult[], load: [number, number]): 
     'generate them. Java: Kafka\'s own ProducerPerformance (kafka-tools 4.4, -Xmx512m, its defaults: batch.size 16 KiB, linger.ms 5). ' +
     'kafkajs: sends of 1000 messages, 5 outstanding; @platformatic/kafka: sends of 1000 messages, one at a time (with more outstanding its ' +
     'idempotent sequences arrive out of order and it fails). "txn per 10k": a transactional producer committing every 10,000 records ' +
-    '(kcat, ProducerPerformance and the CLI have no such mode: the CLI writes one transaction per input). ' +
+    '(kcat has no transactions; ProducerPerformance commits by time (--transaction-duration-ms), not per record count; the CLI writes one transaction per input). ' +
     `Peak RSS is the child's (${GNU_TIME !== undefined ? 'GNU time %M' : 'process.resourceUsage().maxRSS'}). The machine is shared ` +
     `and has ${os.cpus().length} cores: the broker and the producer compete for them. Load average (1 min) ${load[0].toFixed(1)} before, ${load[1].toFixed(1)} after.`,
     '',
