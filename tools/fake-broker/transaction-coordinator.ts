@@ -24,6 +24,9 @@ import type { PartitionLog } from './partition-log.js'
 export type TxnStateName = 'Empty' | 'Ongoing' | 'PrepareCommit' | 'PrepareAbort' | 'CompleteCommit' | 'CompleteAbort' | 'Dead' | 'PrepareEpochFence'
 const STATES: ReadonlySet<string> = new Set(['Empty', 'Ongoing', 'PrepareCommit', 'PrepareAbort', 'CompleteCommit', 'CompleteAbort', 'Dead', 'PrepareEpochFence'])
 
+/** The states of a transaction that has begun and not yet ended: the ones a duration filter counts as running. */
+const OPEN: ReadonlySet<string> = new Set(['Ongoing', 'PrepareCommit', 'PrepareAbort', 'PrepareEpochFence'])
+
 /** Kafka's transaction.max.timeout.ms default: 15 minutes. */
 export const MAX_TRANSACTION_TIMEOUT_MS = 900_000
 /** Epochs are int16; Kafka starts a new producer id rather than reach the top (ProducerIdAndEpoch). */
@@ -138,13 +141,26 @@ export class TransactionCoordinator {
     if (t.state === 'Ongoing') {
       this.bump(t)
       this.complete(t, false)
+      this.bump(t)
+      t.lastEpoch = -1
+    } else if (producerId < 0n) {
+      this.bump(t)
+      t.lastEpoch = -1
+    } else if (producerEpoch === t.epoch) {
+      // KIP-360: the producer goes on after an error; the epoch it had is remembered, so a retry of this request
+      // (which did not see the answer) is recognised below.
+      t.lastEpoch = t.epoch
+      this.bump(t)
     }
-    const epoch = this.bump(t)
-    t.lastEpoch = -1
+    // Else the producer names the epoch before the last bump: a retry of its InitProducerId, or a producer whose
+    // transaction timed out (the timeout's bump recorded its epoch). Kafka's prepareIncrementProducerEpoch answers
+    // the current epoch without another bump, as many times as asked (checked against Kafka 4.4 in
+    // test-interop/producer/transaction-timeout-differential.test.ts).
     t.timeoutMs = timeoutMs
     t.state = 'Empty'
+    t.startTimeMs = -1
     this.save()
-    return { errorCode: ErrorCode.NONE, producerId: t.producerId, producerEpoch: epoch }
+    return { errorCode: ErrorCode.NONE, producerId: t.producerId, producerEpoch: t.epoch }
   }
 
   /** The error for a request naming this transactional id, producer id and epoch, or NONE. */
@@ -240,10 +256,9 @@ export class TransactionCoordinator {
       return this.current(t)
     }
     if (t !== undefined && t.clientVersion >= TRANSACTION_V2) return this.endV2(t, producerId, producerEpoch, commit, version)
-    // A producer whose transaction timed out learns it here: its epoch was bumped when the coordinator aborted.
-    if (t !== undefined && t.producerId === producerId && producerEpoch === t.lastEpoch && t.state === 'CompleteAbort') {
-      return commit ? endFailure(fencedCode) : this.current(t)
-    }
+    // A v1 producer whose transaction timed out learns it here: the coordinator bumped its epoch when it aborted,
+    // so its EndTxn, commit or abort alike, is fenced (Kafka 4.4 answers both so; it only recovers with
+    // InitProducerId naming its old epoch, KIP-360).
     const { errorCode, t: found } = this.check(transactionalId, producerId, producerEpoch, fencedCode)
     if (found === undefined) return endFailure(errorCode)
     switch (found.state) {
@@ -339,7 +354,7 @@ export class TransactionCoordinator {
     const transactions = [...this.txns.values()].filter(t =>
       (states.size === 0 || states.has(t.state)) &&
       (pids.size === 0 || pids.has(t.producerId)) &&
-      (durationFilterMs < 0n || (t.startTimeMs >= 0 && BigInt(now - t.startTimeMs) > durationFilterMs)) &&
+      (durationFilterMs < 0n || (OPEN.has(t.state) && BigInt(now - t.startTimeMs) > durationFilterMs)) &&
       (pattern === null || pattern.test(t.transactionalId))
     ).map(t => ({ transactionalId: t.transactionalId, producerId: t.producerId, transactionState: t.state }))
     return { unknownStateFilters: stateFilters.filter(s => !STATES.has(s)), transactions }
@@ -402,8 +417,9 @@ export class TransactionCoordinator {
     t.partitions.clear()
     t.groups.clear()
     t.pendingOffsets.clear()
+    // The start time stays, as in Kafka's prepareComplete: DescribeTransactions reports it until the next
+    // InitProducerId or transaction.
     t.state = commit ? 'CompleteCommit' : 'CompleteAbort'
-    t.startTimeMs = -1
   }
 
   private load (): void {
