@@ -133,7 +133,17 @@ async function scenario (bootstrap: string, createTopic: boolean, topic: string,
     out.push(['fresh init', ...summary(fresh)])
     // KIP-360 again, with the current epoch this time: bumped once, and a retry of it is answered the same.
     out.push(['init with the current id and epoch', ...summary(await init(pid, fresh.producerEpoch))])
-    out.push(['init with the same id and epoch again', ...summary(await init(pid, fresh.producerEpoch))])
+    const current = await init(pid, fresh.producerEpoch)
+    out.push(['init with the same id and epoch again', ...summary(current)])
+    // One more transaction, committed in time; then InitProducerId naming the epoch it ran under. Under v2 the
+    // commit bumped the epoch, and Kafka remembers the one before as a producer's last (KIP-360 recovery after an
+    // EndTxn whose answer was lost); under v1 the epoch is still the current one, and is bumped.
+    if (p.addPartitions) await conn.request<AddRes>(AddPartitionsToTxn, 3, { v3AndBelowTransactionalId: txId, v3AndBelowProducerId: pid, v3AndBelowProducerEpoch: current.producerEpoch, v3AndBelowTopics: [{ name: topic, partitions: [0] }] })
+    out.push(['produce in time', await produce(current.producerEpoch, 0, 'y')])
+    const committed = await end(current.producerEpoch, true)
+    out.push(['commit in time', committed.errorCode, p.end >= 5 ? committed.producerEpoch - a.producerEpoch : 'no epoch before v5'])
+    out.push(['init with the epoch the commit ran under', ...summary(await init(pid, current.producerEpoch))])
+    out.push(['fetch at the end', ...fetched(await until(fetchPartition, f => f.lastStableOffset === f.highWatermark))])
     out.push(['describe at the end', ...described(await describe())])
     return out
   } finally {

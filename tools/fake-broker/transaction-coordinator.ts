@@ -44,7 +44,11 @@ interface TxnEntry {
   transactionalId: string
   producerId: bigint
   epoch: number
-  /** The epoch before the last bump the producer did not ask for (a timeout), so it may recover (KIP-360). */
+  /**
+   * The epoch before the last bump that a producer may still name in InitProducerId and get the current epoch
+   * without another bump (KIP-360): set by a timeout's abort, by InitProducerId naming the current epoch and by
+   * a v2 end; -1 after an InitProducerId without an epoch (Kafka's lastProducerEpoch).
+   */
   lastEpoch: number
   /** The producer id before an epoch overflow gave the transactional id a new one at the end of a v2 transaction. */
   previousProducerId: bigint
@@ -404,7 +408,13 @@ export class TransactionCoordinator {
    */
   private complete (t: TxnEntry, commit: boolean, bumpEpoch = false): void {
     const before = t.producerId
-    if (bumpEpoch) this.bump(t)
+    if (bumpEpoch) {
+      // The epoch before the bump is remembered as the producer's last, as Kafka's prepareAbortOrCommit does: an
+      // InitProducerId naming it (the producer lost EndTxn's answer) gets the new epoch without another bump.
+      const last = t.epoch
+      this.bump(t)
+      if (t.producerId === before) t.lastEpoch = last
+    }
     // Markers carry the current epoch: after a fencing bump, the new one.
     const [markerId, markerEpoch] = t.producerId === before ? [t.producerId, t.epoch] : [before, MAX_EPOCH + 1]
     for (const [topic, ps] of t.partitions) {
