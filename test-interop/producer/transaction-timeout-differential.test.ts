@@ -2,6 +2,8 @@ import t from 'tap'
 import { realKafkaFor, realKafkaSkip } from '../real-kafka/start-kafka.js'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { KafkaClient } from '../../consumer/cluster.js'
+import { TransactionalProducer } from '../../consumer/producer/transactional-producer.js'
+import { TransactionError } from '../../consumer/producer/producer-errors.js'
 import type { BrokerConnection } from '../../consumer/connection.js'
 import { AddPartitionsToTxn, CreateTopics, DescribeTransactions, EndTxn, Fetch, InitProducerId, ListTransactions, Produce } from '../../protocol/apis/index.js'
 import type { Infer } from '../../protocol/schema/define.js'
@@ -151,9 +153,58 @@ async function scenario (bootstrap: string, createTopic: boolean, topic: string,
   }
 }
 
+/**
+ * Our TransactionalProducer lets a transaction time out, then recovers: the late send fails, the commit fails
+ * abortably, the abort bumps the epoch (v1: InitProducerId naming the old epoch, since Kafka fences an EndTxn
+ * with it; v2: EndTxn v5, taken for a retry of the coordinator's abort), and the next transaction commits.
+ */
+async function producerScenario (bootstrap: string, createTopic: boolean, topic: string, txId: string, p: Protocol): Promise<Array<[string, ...unknown[]]>> {
+  const client = new KafkaClient({ bootstrapServers: bootstrap })
+  const producer = new TransactionalProducer({ bootstrapServers: bootstrap, 'transactional.id': txId, 'transaction.timeout.ms': TIMEOUT_MS, 'linger.ms': 0, maxVersions: p.end < 5 ? { EndTxn: p.end } : {} })
+  try {
+    const md = await client.metadata([])
+    if (createTopic) {
+      const any = await client.connection(md.brokers[0].nodeId)
+      await any.request(CreateTopics, undefined, { topics: [{ name: topic, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 30_000, validateOnly: false })
+    }
+    const out: Array<[string, ...unknown[]]> = []
+    await producer.initTransactions()
+    out.push(['protocol', producer.transactionProtocol])
+    const first = producer.producerIdAndEpoch
+    producer.beginTransaction()
+    await client.withRetries('send', async () => await producer.send({ topic, partition: 0, value: 'too slow' }))
+    const conn = await client.connection(await client.withRetries('FindCoordinator', async () => await new CoordinatorLookup(client, KEY_TYPE_TRANSACTION, txId).node()))
+    const state = async (): Promise<string> => (await conn.request<DescribeRes>(DescribeTransactions, 0, { transactionalIds: [txId] })).body.transactionStates[0].transactionState
+    out.push(['coordinator state', await until(state, s => s === 'CompleteAbort')])
+    const late = await producer.send({ topic, partition: 0, value: 'late' }).then(() => 'delivered', (e: unknown) => e instanceof Error ? 'failed' : 'odd')
+    out.push(['late send', late])
+    const commit = await producer.commitTransaction().then(() => 'committed', (e: unknown) => e instanceof TransactionError ? (e.abortable ? 'abortable' : 'fatal') : 'odd')
+    out.push(['commit', commit])
+    await producer.abortTransaction()
+    const recovered = producer.producerIdAndEpoch
+    out.push(['after the abort', recovered.producerId === first.producerId, recovered.producerEpoch - first.producerEpoch])
+    producer.beginTransaction()
+    await producer.send({ topic, partition: 0, value: 'on time' })
+    await producer.commitTransaction()
+    const leader = await client.connection((await client.partitionInfo(topic, 0)).leader)
+    const fetchOnce = async (): Promise<FetchRes['responses'][number]['partitions'][number]> => (await leader.request<FetchRes>(Fetch, 11, {
+      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 1, sessionId: 0, sessionEpoch: -1, rackId: '', forgottenTopicsData: [],
+      topics: [{ topic, partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1, logStartOffset: -1n }] }]
+    })).body.responses[0].partitions[0]
+    const f = await until(fetchOnce, f => f.lastStableOffset === f.highWatermark && f.highWatermark >= 4n)
+    const values = [...iterateRecords(f.records ?? Buffer.alloc(0))].map(r => r.value?.toString())
+    // The records as the log holds them (the aborted one too: a read_committed reader drops it by the aborted list).
+    out.push(['read_committed', f.highWatermark, (f.abortedTransactions ?? []).map(x => x.firstOffset), values])
+    return out
+  } finally {
+    await producer.close()
+    await client.close()
+  }
+}
+
 t.test('a timed-out transaction: the fake broker aborts it as real Kafka 4.4 does', { skip }, async t => {
   const kafka = await realKafkaFor(t, { brokers: 1, config: { 'transaction.abort.timed.out.transaction.cleanup.interval.ms': CHECK_INTERVAL_MS } })
-  const cluster = await FakeCluster.start({ topics: [{ name: 'tt1', partitions: 1 }, { name: 'tt2', partitions: 1 }], transactionTimeoutCheckIntervalMs: CHECK_INTERVAL_MS })
+  const cluster = await FakeCluster.start({ topics: ['tt1', 'tt2', 'tp1', 'tp2'].map(name => ({ name, partitions: 1 })), transactionTimeoutCheckIntervalMs: CHECK_INTERVAL_MS })
   t.teardown(() => cluster.stop())
   for (const [p, topic] of [[V1, 'tt1'], [V2, 'tt2']] as const) {
     await t.test(`transaction protocol ${p.name}`, async t => {
@@ -162,6 +213,15 @@ t.test('a timed-out transaction: the fake broker aborts it as real Kafka 4.4 doe
       const fake = await scenario(cluster.bootstrap, false, topic, `timeout-${p.name}`, p)
       t.equal(fake.length, real.length, 'as many steps')
       for (let i = 0; i < real.length; i++) t.same(fake[i], real[i], `step ${real[i][0]}`)
+    })
+  }
+  for (const [p, topic] of [[V1, 'tp1'], [V2, 'tp2']] as const) {
+    await t.test(`our TransactionalProducer recovers from a timeout alike on both (protocol ${p.name})`, async t => {
+      const real = await producerScenario(kafka.bootstrap, true, topic, `producer-${p.name}`, p)
+      t.comment(JSON.stringify(real, (_k, v: unknown) => typeof v === 'bigint' ? String(v) : v))
+      const fake = await producerScenario(cluster.bootstrap, false, topic, `producer-${p.name}`, p)
+      t.same(fake, real)
+      t.same(real.at(-1), ['read_committed', 4n, [0n], ['too slow', 'on time']], 'the timed-out record is aborted, the one in time is not')
     })
   }
 })
