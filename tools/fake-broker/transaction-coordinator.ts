@@ -10,9 +10,11 @@ import type { PartitionLog } from './partition-log.js'
 // record what the transaction touches; TxnOffsetCommit stages a group's offsets; EndTxn writes a commit or abort
 // marker into every partition touched and, on commit, makes the staged offsets the group's committed offsets.
 // Kafka writes markers asynchronously (PrepareCommit, then CompleteCommit); here they are written before EndTxn
-// answers, so the Prepare states are never observed. A transaction open longer than its timeout is aborted and
-// its epoch bumped, so its producer is fenced (Kafka's transactional.id.expiration: TransactionStateManager's
-// abortTimedOutTransactions). State is kept in transactions.json under --data.
+// answers, so the Prepare states are never observed. A transaction open longer than its timeout is aborted on a
+// timer (Kafka's transaction.abort.timed.out.transaction.cleanup.interval.ms and abortTimedOutTransactions) and
+// its epoch bumped once, so its producer is fenced; the producer may recover with InitProducerId naming its old
+// epoch (KIP-360). Compared with Kafka 4.4 in test-interop/producer/transaction-timeout-differential.test.ts.
+// State is kept in transactions.json under --data.
 //
 // Transaction protocol v2 (KIP-890 part 2) is chosen per request, as Kafka does: a transactional Produce v12 adds
 // its partition to the transaction itself (no AddPartitionsToTxn), TxnOffsetCommit v5 adds its group (no
