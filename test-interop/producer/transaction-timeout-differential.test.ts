@@ -17,7 +17,8 @@ import { encodeRecordBatch, iterateRecords, scanBatches } from '../../protocol/r
 // ListTransactions say, and what the timed-out producer's next requests get. Once under transaction protocol v1
 // (InitProducerId v4, AddPartitionsToTxn v3, Produce v11, EndTxn v4) and once under v2 (Produce v12 adds the
 // partition, EndTxn v5). Both run on one real Kafka, whose timeout check runs every 500 ms
-// (transaction.abort.timed.out.transaction.cleanup.interval.ms, 10 s by default), as the fake's does here.
+// (transaction.abort.timed.out.transaction.cleanup.interval.ms, 10 s by default), as the fake's does here. Then our
+// TransactionalProducer goes through the same timeout on both, and must come out of it alike.
 //
 // Normalised, because they legitimately differ between two brokers: producer ids (compared as "the same id as the
 // first InitProducerId gave" or not), epochs (as the difference from the first InitProducerId's epoch), and
