@@ -84,6 +84,12 @@ export class TransactionalProducer extends Producer {
   private started = false
   /** The epoch must be bumped after the abort (a sequence gap, or an epoch the coordinator moved on from). */
   private bumpOnAbort = false
+  /**
+   * A write was refused with INVALID_PRODUCER_EPOCH: the coordinator bumped the epoch, which under protocol v1 it
+   * does only as it aborts the transaction itself (a timeout, or a newer instance). Its EndTxn with the old epoch
+   * would be PRODUCER_FENCED (Kafka 4.4 answers so, commit or abort), so the abort goes straight to InitProducerId.
+   */
+  private abortedByCoordinator = false
   /** Transaction protocol v2 (KIP-890 part 2), decided at initTransactions. */
   private v2 = false
 
@@ -222,7 +228,8 @@ export class TransactionalProducer extends Producer {
     await this.flush()
     this.checkUsable()
     let bumped = false
-    if (this.started) bumped = await this.guard('EndTxn', async () => await this.endTxn(false))
+    // Under v2 an EndTxn v5 abort with the old epoch is taken for a retry of the coordinator's abort, and answered.
+    if (this.started && !(this.abortedByCoordinator && !this.v2)) bumped = await this.guard('EndTxn', async () => await this.endTxn(false))
     // EndTxn v5 has bumped the epoch already; otherwise InitProducerId does (KIP-360).
     if (this.bumpOnAbort && !bumped) {
       // KIP-360: the same producer id with a new epoch; sequences start again at 0.
@@ -230,6 +237,7 @@ export class TransactionalProducer extends Producer {
       this.setProducerIdAndEpoch(res.producerId, res.producerEpoch)
     }
     this.bumpOnAbort = false
+    this.abortedByCoordinator = false
     this.finishTransaction()
   }
 
@@ -347,7 +355,8 @@ export class TransactionalProducer extends Producer {
   /**
    * A batch refused for its epoch. PRODUCER_FENCED: a newer instance owns the transactional id: fatal.
    * INVALID_PRODUCER_EPOCH: the coordinator moved on (a timeout aborted the transaction): abortable, and the abort
-   * bumps the epoch (KIP-588); a newer instance, if there is one, fences the abort.
+   * bumps the epoch with InitProducerId naming the old one, which Kafka answers with the epoch its timeout gave
+   * (KIP-360, KIP-588); a newer instance, if there is one, fences that.
    */
   protected override onFenced (err: KafkaError): void {
     if (err.errorCode === ErrorCode.PRODUCER_FENCED) {
@@ -356,6 +365,7 @@ export class TransactionalProducer extends Producer {
       return
     }
     this.bumpOnAbort = true
+    this.abortedByCoordinator = true
     this.enterAbortable(new TransactionError('produce', true, { cause: err }))
   }
 

@@ -82,6 +82,8 @@ export interface ClusterStateOptions {
   groupConsumerMigrationPolicy: MigrationPolicy
   /** The finalized transaction.version feature level (0-2) ApiVersions reports. */
   transactionVersion: number
+  /** How often open transactions are checked against their timeout (see TransactionCoordinatorOptions.expiryCheckMs). */
+  transactionTimeoutCheckIntervalMs?: number
   /** Partitions the whole cluster may hold; creating more is refused (see handlers/19-create-topics.ts). */
   maxPartitions: number
   /** Where recovery of damaged log files is reported. */
@@ -178,7 +180,8 @@ export class ClusterState {
         for (const o of offsets) this.groups.commit(group, o.topic, o.partition, o.committed)
         this.groups.committedBatch()
       },
-      file: options.dataDir === undefined ? undefined : join(options.dataDir, 'transactions.json')
+      file: options.dataDir === undefined ? undefined : join(options.dataDir, 'transactions.json'),
+      expiryCheckMs: options.transactionTimeoutCheckIntervalMs
     })
     if (saved !== undefined && options.clusterId !== undefined && saved.clusterId !== options.clusterId) {
       // Kafka refuses to start on a log directory formatted for another cluster (INCONSISTENT_CLUSTER_ID).

@@ -75,6 +75,12 @@ export interface FakeClusterOptions {
    */
   transactionVersion?: 0 | 1 | 2
   /**
+   * transaction.abort.timed.out.transaction.cleanup.interval.ms: how often open transactions are checked against
+   * their timeout, on a timer as Kafka does, and aborted when past it. Default 100 (Kafka's is 10000), so that
+   * tests of a timeout are quick.
+   */
+  transactionTimeoutCheckIntervalMs?: number
+  /**
    * Partitions the cluster may hold in all; CreateTopics past it answers POLICY_VIOLATION and auto-creation stops.
    * Kafka has no such cap, but a broker in a test process must not grow without bound. Default 100,000.
    */
@@ -212,6 +218,7 @@ export class FakeCluster {
       groupConsumerHeartbeatIntervalMs: opts.groupConsumerHeartbeatIntervalMs ?? 5000,
       groupConsumerMigrationPolicy: opts.groupConsumerMigrationPolicy ?? 'bidirectional',
       transactionVersion: opts.transactionVersion ?? 2,
+      transactionTimeoutCheckIntervalMs: opts.transactionTimeoutCheckIntervalMs ?? 100,
       maxPartitions: opts.maxPartitions ?? DEFAULT_MAX_PARTITIONS,
       log: opts.log,
       clusterId: opts.clusterId,

@@ -10,9 +10,11 @@ import type { PartitionLog } from './partition-log.js'
 // record what the transaction touches; TxnOffsetCommit stages a group's offsets; EndTxn writes a commit or abort
 // marker into every partition touched and, on commit, makes the staged offsets the group's committed offsets.
 // Kafka writes markers asynchronously (PrepareCommit, then CompleteCommit); here they are written before EndTxn
-// answers, so the Prepare states are never observed. A transaction open longer than its timeout is aborted and
-// its epoch bumped, so its producer is fenced (Kafka's transactional.id.expiration: TransactionStateManager's
-// abortTimedOutTransactions). State is kept in transactions.json under --data.
+// answers, so the Prepare states are never observed. A transaction open longer than its timeout is aborted on a
+// timer (Kafka's transaction.abort.timed.out.transaction.cleanup.interval.ms and abortTimedOutTransactions) and
+// its epoch bumped once, so its producer is fenced; the producer may recover with InitProducerId naming its old
+// epoch (KIP-360). Compared with Kafka 4.4 in test-interop/producer/transaction-timeout-differential.test.ts.
+// State is kept in transactions.json under --data.
 //
 // Transaction protocol v2 (KIP-890 part 2) is chosen per request, as Kafka does: a transactional Produce v12 adds
 // its partition to the transaction itself (no AddPartitionsToTxn), TxnOffsetCommit v5 adds its group (no
@@ -23,6 +25,9 @@ import type { PartitionLog } from './partition-log.js'
 
 export type TxnStateName = 'Empty' | 'Ongoing' | 'PrepareCommit' | 'PrepareAbort' | 'CompleteCommit' | 'CompleteAbort' | 'Dead' | 'PrepareEpochFence'
 const STATES: ReadonlySet<string> = new Set(['Empty', 'Ongoing', 'PrepareCommit', 'PrepareAbort', 'CompleteCommit', 'CompleteAbort', 'Dead', 'PrepareEpochFence'])
+
+/** The states of a transaction that has begun and not yet ended: the ones a duration filter counts as running. */
+const OPEN: ReadonlySet<string> = new Set(['Ongoing', 'PrepareCommit', 'PrepareAbort', 'PrepareEpochFence'])
 
 /** Kafka's transaction.max.timeout.ms default: 15 minutes. */
 export const MAX_TRANSACTION_TIMEOUT_MS = 900_000
@@ -41,7 +46,11 @@ interface TxnEntry {
   transactionalId: string
   producerId: bigint
   epoch: number
-  /** The epoch before the last bump the producer did not ask for (a timeout), so it may recover (KIP-360). */
+  /**
+   * The epoch before the last bump that a producer may still name in InitProducerId and get the current epoch
+   * without another bump (KIP-360): set by a timeout's abort, by InitProducerId naming the current epoch and by
+   * a v2 end; -1 after an InitProducerId without an epoch (Kafka's lastProducerEpoch).
+   */
   lastEpoch: number
   /** The producer id before an epoch overflow gave the transactional id a new one at the end of a v2 transaction. */
   previousProducerId: bigint
@@ -138,13 +147,26 @@ export class TransactionCoordinator {
     if (t.state === 'Ongoing') {
       this.bump(t)
       this.complete(t, false)
+      this.bump(t)
+      t.lastEpoch = -1
+    } else if (producerId < 0n) {
+      this.bump(t)
+      t.lastEpoch = -1
+    } else if (producerEpoch === t.epoch) {
+      // KIP-360: the producer goes on after an error; the epoch it had is remembered, so a retry of this request
+      // (which did not see the answer) is recognised below.
+      t.lastEpoch = t.epoch
+      this.bump(t)
     }
-    const epoch = this.bump(t)
-    t.lastEpoch = -1
+    // Else the producer names the epoch before the last bump: a retry of its InitProducerId, or a producer whose
+    // transaction timed out (the timeout's bump recorded its epoch). Kafka's prepareIncrementProducerEpoch answers
+    // the current epoch without another bump, as many times as asked (checked against Kafka 4.4 in
+    // test-interop/producer/transaction-timeout-differential.test.ts).
     t.timeoutMs = timeoutMs
     t.state = 'Empty'
+    t.startTimeMs = -1
     this.save()
-    return { errorCode: ErrorCode.NONE, producerId: t.producerId, producerEpoch: epoch }
+    return { errorCode: ErrorCode.NONE, producerId: t.producerId, producerEpoch: t.epoch }
   }
 
   /** The error for a request naming this transactional id, producer id and epoch, or NONE. */
@@ -240,10 +262,9 @@ export class TransactionCoordinator {
       return this.current(t)
     }
     if (t !== undefined && t.clientVersion >= TRANSACTION_V2) return this.endV2(t, producerId, producerEpoch, commit, version)
-    // A producer whose transaction timed out learns it here: its epoch was bumped when the coordinator aborted.
-    if (t !== undefined && t.producerId === producerId && producerEpoch === t.lastEpoch && t.state === 'CompleteAbort') {
-      return commit ? endFailure(fencedCode) : this.current(t)
-    }
+    // A v1 producer whose transaction timed out learns it here: the coordinator bumped its epoch when it aborted,
+    // so its EndTxn, commit or abort alike, is fenced (Kafka 4.4 answers both so; it only recovers with
+    // InitProducerId naming its old epoch, KIP-360).
     const { errorCode, t: found } = this.check(transactionalId, producerId, producerEpoch, fencedCode)
     if (found === undefined) return endFailure(errorCode)
     switch (found.state) {
@@ -339,7 +360,7 @@ export class TransactionCoordinator {
     const transactions = [...this.txns.values()].filter(t =>
       (states.size === 0 || states.has(t.state)) &&
       (pids.size === 0 || pids.has(t.producerId)) &&
-      (durationFilterMs < 0n || (t.startTimeMs >= 0 && BigInt(now - t.startTimeMs) > durationFilterMs)) &&
+      (durationFilterMs < 0n || (OPEN.has(t.state) && BigInt(now - t.startTimeMs) > durationFilterMs)) &&
       (pattern === null || pattern.test(t.transactionalId))
     ).map(t => ({ transactionalId: t.transactionalId, producerId: t.producerId, transactionState: t.state }))
     return { unknownStateFilters: stateFilters.filter(s => !STATES.has(s)), transactions }
@@ -389,7 +410,13 @@ export class TransactionCoordinator {
    */
   private complete (t: TxnEntry, commit: boolean, bumpEpoch = false): void {
     const before = t.producerId
-    if (bumpEpoch) this.bump(t)
+    if (bumpEpoch) {
+      // The epoch before the bump is remembered as the producer's last, as Kafka's prepareAbortOrCommit does: an
+      // InitProducerId naming it (the producer lost EndTxn's answer) gets the new epoch without another bump.
+      const last = t.epoch
+      this.bump(t)
+      if (t.producerId === before) t.lastEpoch = last
+    }
     // Markers carry the current epoch: after a fencing bump, the new one.
     const [markerId, markerEpoch] = t.producerId === before ? [t.producerId, t.epoch] : [before, MAX_EPOCH + 1]
     for (const [topic, ps] of t.partitions) {
@@ -402,8 +429,9 @@ export class TransactionCoordinator {
     t.partitions.clear()
     t.groups.clear()
     t.pendingOffsets.clear()
+    // The start time stays, as in Kafka's prepareComplete: DescribeTransactions reports it until the next
+    // InitProducerId or transaction.
     t.state = commit ? 'CompleteCommit' : 'CompleteAbort'
-    t.startTimeMs = -1
   }
 
   private load (): void {

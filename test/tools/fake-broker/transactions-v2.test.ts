@@ -164,3 +164,29 @@ t.test('when the epochs run out, EndTxn v5 gives a new producer id; the retry of
   ;({ client } = await setup(t, { dataDir: dir }))
   t.equal((await end(client, { producerId: c.producerId, producerEpoch: 0 }, false)).errorCode, ErrorCode.NONE, 'after a restart the v2 state is kept: the retry is known')
 })
+
+t.test('after a v2 end, InitProducerId naming the epoch the transaction ran under gets the new one, unbumped (KIP-360)', async t => {
+  const { client } = await setup(t)
+  const p = await init(client)
+  t.equal(await produce(client, p, 0, 0, 'x'), 0)
+  const committed = await end(client, p, true)
+  t.equal(committed.producerEpoch, p.producerEpoch + 1)
+  // The producer lost EndTxn's answer and recovers with the epoch it knows, as against Kafka 4.4.
+  const recover = async (epoch: number): Promise<{ errorCode: number, producerEpoch: number }> => await client.request(InitProducerId, 5, { transactionalId: 'tx', transactionTimeoutMs: 60_000, producerId: p.producerId, producerEpoch: epoch })
+  t.match(await recover(p.producerEpoch), { errorCode: 0, producerEpoch: p.producerEpoch + 1 })
+  t.match(await recover(p.producerEpoch), { errorCode: 0, producerEpoch: p.producerEpoch + 1 }, 'as often as asked')
+  t.match(await recover(p.producerEpoch - 1), { errorCode: ErrorCode.PRODUCER_FENCED }, 'an older epoch is fenced')
+})
+
+t.test('a v2 transaction past its timeout: one bump, the abort marker carries it, a retried abort with the old epoch succeeds', async t => {
+  const { client, cluster } = await setup(t, { transactionTimeoutCheckIntervalMs: 20 })
+  const res = await client.request(InitProducerId, 5, { transactionalId: 'slow', transactionTimeoutMs: 50, producerId: -1n, producerEpoch: -1 })
+  const p = { producerId: res.producerId, producerEpoch: res.producerEpoch }
+  t.equal(await produce(client, p, 0, 0, 'x', 12, 'slow'), 0)
+  const deadline = Date.now() + 5000
+  while (markers(cluster, 0).length === 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
+  t.same(markers(cluster, 0), [{ producerId: p.producerId, producerEpoch: p.producerEpoch + 1 }], 'written by the timer, no request needed')
+  t.equal((await end(client, p, true, 5, 'slow')).errorCode, ErrorCode.INVALID_TXN_STATE, 'a commit of what was aborted')
+  t.match(await end(client, p, false, 5, 'slow'), { errorCode: 0, producerId: p.producerId, producerEpoch: p.producerEpoch + 1 }, 'an abort is taken for a retry of the end')
+  t.equal(await produce(client, p, 0, 1, 'late', 12, 'slow'), ErrorCode.INVALID_PRODUCER_EPOCH)
+})

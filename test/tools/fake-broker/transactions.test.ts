@@ -145,12 +145,32 @@ t.test('a transaction past its timeout is aborted and its producer fenced', asyn
   const described = await client.request(DescribeTransactions, 0, { transactionalIds: ['slow'] })
   t.equal(described.transactionStates[0].transactionState, 'CompleteAbort')
   t.equal(described.transactionStates[0].producerEpoch, p.epoch + 1, 'the epoch was bumped')
+  t.ok(described.transactionStates[0].transactionStartTimeMs > 0n, 'the start time stays after the abort, as Kafka keeps it')
   t.equal(await endTxn(client, 'slow', p, true), ErrorCode.PRODUCER_FENCED)
+  t.equal(await endTxn(client, 'slow', p, false, 4), ErrorCode.PRODUCER_FENCED, 'an abort with the old epoch is fenced too (Kafka 4.4)')
+  t.equal(await endTxn(client, 'slow', p, false, 1), ErrorCode.INVALID_PRODUCER_EPOCH, 'before v2 fencing is INVALID_PRODUCER_EPOCH')
   t.equal(await produce(client, 'slow', p, 0, ['late']), ErrorCode.INVALID_PRODUCER_EPOCH)
   t.same((await fetch(client, 0, 1)).values, [])
-  const recovered = await client.request(InitProducerId, 4, { transactionalId: 'slow', transactionTimeoutMs: 1000, producerId: p.id, producerEpoch: p.epoch })
+  const recover = async (): Promise<{ errorCode: number, producerEpoch: number }> => await client.request(InitProducerId, 4, { transactionalId: 'slow', transactionTimeoutMs: 1000, producerId: p.id, producerEpoch: p.epoch })
+  const recovered = await recover()
   t.equal(recovered.errorCode, 0, 'the producer may recover with its last epoch (KIP-360)')
-  t.equal(recovered.producerEpoch, p.epoch + 2)
+  t.equal(recovered.producerEpoch, p.epoch + 1, 'the epoch the timeout gave, without another bump (Kafka 4.4)')
+  t.match(await recover(), { errorCode: 0, producerEpoch: p.epoch + 1 }, 'and again: a retry is answered the same')
+  const after = await client.request(DescribeTransactions, 0, { transactionalIds: ['slow'] })
+  t.match(after.transactionStates[0], { transactionState: 'Empty', transactionStartTimeMs: -1n, transactionTimeoutMs: 1000 })
+})
+
+t.test('InitProducerId with the current epoch bumps it once; a retry with that epoch gets the same answer (KIP-360)', async t => {
+  const { client } = await setup(t)
+  const p = await init(client, 'kip360')
+  const again = async (epoch: number): Promise<{ errorCode: number, producerEpoch: number }> => await client.request(InitProducerId, 4, { transactionalId: 'kip360', transactionTimeoutMs: 1000, producerId: p.id, producerEpoch: epoch })
+  t.match(await again(p.epoch), { errorCode: 0, producerEpoch: p.epoch + 1 })
+  t.match(await again(p.epoch), { errorCode: 0, producerEpoch: p.epoch + 1 }, 'the retry')
+  t.match(await again(p.epoch + 1), { errorCode: 0, producerEpoch: p.epoch + 2 }, 'the new epoch bumps again')
+  t.match(await again(p.epoch), { errorCode: ErrorCode.PRODUCER_FENCED }, 'two behind is fenced')
+  const fresh = await init(client, 'kip360')
+  t.equal(fresh.epoch, p.epoch + 3)
+  t.match(await again(p.epoch + 2), { errorCode: ErrorCode.PRODUCER_FENCED }, 'a fresh InitProducerId forgets the epoch before it')
 })
 
 t.test('DescribeTransactions and ListTransactions report state, partitions and filters', async t => {
@@ -171,6 +191,13 @@ t.test('DescribeTransactions and ListTransactions report state, partitions and f
   t.same(byPattern.transactionStates.map((x: any) => x.transactionalId), ['app-b'])
   const bad = await client.request(ListTransactions, 2, { stateFilters: [], producerIdFilters: [], durationFilter: -1n, transactionalIdPattern: '(' })
   t.equal(bad.errorCode, ErrorCode.INVALID_REGULAR_EXPRESSION)
+  // A duration filter counts running transactions only; a finished one keeps its start time but is not running.
+  await new Promise(resolve => setTimeout(resolve, 20))
+  const running = await client.request(ListTransactions, 1, { stateFilters: [], producerIdFilters: [], durationFilter: 10n })
+  t.same(running.transactionStates.map((x: any) => x.transactionalId), ['app-a'])
+  t.equal(await endTxn(client, 'app-a', a, true), 0)
+  const finished = await client.request(ListTransactions, 1, { stateFilters: [], producerIdFilters: [], durationFilter: 10n })
+  t.same(finished.transactionStates, [])
 })
 
 t.test('with --data, transactions, producer state and aborted spans survive a restart', async t => {
