@@ -6,7 +6,7 @@ import type { DecodedResponse } from '../protocol/messages.js'
 import { Metadata } from '../protocol/apis/metadata.js'
 import { BrokerConnection, type RequestOptions } from './connection.js'
 import { parseConsumerConfig, parseHostPort, type ConfigInput, type ConsumerConfig } from './config.js'
-import { clusterMetadataFrom, findPartition, type BrokerInfo, type ClusterMetadata, type PartitionInfo, type TopicInfo } from './cluster-metadata.js'
+import { ZERO_UUID, clusterMetadataFrom, findPartition, type BrokerInfo, type ClusterMetadata, type PartitionInfo, type TopicInfo } from './cluster-metadata.js'
 import { backoffMs, delay, isOutage, isRetriable, needsMetadataRefresh } from './retry.js'
 
 // The cluster as a client sees it: a pool of broker connections (one per broker address) and a metadata cache
@@ -152,6 +152,14 @@ export class KafkaClient {
 
   /** The last metadata response seen. */
   get cachedMetadata (): ClusterMetadata | undefined { return this.lastMetadata }
+
+  /**
+   * The topic's id from the cached metadata (stale or not, no request), or the zero uuid when it is unknown: never
+   * looked up, or a broker older than Metadata v10 (KIP-516).
+   */
+  cachedTopicId (name: string): string {
+    return this.topics.get(name)?.topicId ?? ZERO_UUID
+  }
 
   /** Marks a topic's cached metadata stale, so the next lookup refreshes it. */
   invalidate (topic: string): void {
