@@ -196,7 +196,9 @@ export class KafkaClient {
     const out = new Map<string, TopicInfo>()
     const missing: string[] = []
     const waits = new Set<Promise<ClusterMetadata>>()
-    for (const name of new Set(names)) {
+    // Read once: `names` may be an iterator (a Map's keys), which a second loop would find empty.
+    const unique = new Set(names)
+    for (const name of unique) {
       const t = this.fresh(name)
       if (t !== undefined) { out.set(name, t); continue }
       const shared = this.refreshing.get(name)
@@ -211,7 +213,7 @@ export class KafkaClient {
     const answers = await Promise.all(waits)
     const byName = new Map<string, TopicInfo>()
     for (const md of answers) for (const t of md.topics) byName.set(t.name, t)
-    for (const name of new Set(names)) {
+    for (const name of unique) {
       if (out.has(name)) continue
       const t = byName.get(name)
       if (t === undefined || t.errorCode !== ErrorCode.NONE) throw new KafkaError(t?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${name}"`)

@@ -120,7 +120,8 @@ export class TransactionalProducer extends Producer {
     const res = await this.guard('InitProducerId', async () => await this.initProducerId(false))
     this.setProducerIdAndEpoch(res.producerId, res.producerEpoch)
     this.v2 = await this.guard('ApiVersions', async () => await this.coordinatorSpeaksV2())
-    this.produceVersionCap = this.v2 ? PRODUCE_V2_VERSION : PRODUCE_MAX_VERSION
+    // Under protocol v2 every Produce version from v12 up speaks it (v13 adds topic ids): no cap.
+    this.produceVersionCap = this.v2 ? Infinity : PRODUCE_MAX_VERSION
     this.state = 'ready'
   }
 
