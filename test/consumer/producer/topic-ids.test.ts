@@ -1,6 +1,8 @@
 import t from 'tap'
 import { FakeCluster } from '../../../tools/fake-broker/index.js'
 import { Producer } from '../../../consumer/producer/producer.js'
+import { produce } from '../../../consumer/producer.js'
+import { KafkaClient } from '../../../consumer/cluster.js'
 import { TransactionalProducer } from '../../../consumer/producer/transactional-producer.js'
 import { TransactionError } from '../../../consumer/producer/producer-errors.js'
 import { KafkaError } from '../../../protocol/errors.js'
@@ -171,4 +173,19 @@ t.test('a commit whose id stays unknown past the retries fails the transaction w
   const err = await p.sendOffsetsToTransaction([{ topic: 'in', partition: 0, offset: 1n }], 'g').catch((e: unknown) => e)
   t.ok(err instanceof TransactionError && err.cause instanceof KafkaError && err.cause.errorCode === ErrorCode.UNKNOWN_TOPIC_ID)
   await p.abortTransaction()
+})
+
+t.test('the minimal produce() (the CLI\'s -P) sends v13 by id, v12 without ids, and retries a stale id', async t => {
+  const { cluster, lines } = await setup(t)
+  const client = new KafkaClient({ bootstrapServers: cluster.bootstrap, retryBackoffMs: 10, retryBackoffMaxMs: 50 })
+  t.teardown(async () => await client.close())
+  t.equal(await produce(client, 'out', 0, [{ value: 'm1' }]), 0n)
+  recreate(cluster, 'out')
+  t.equal(await produce(client, 'out', 0, [{ value: 'm2' }]), 0n, 'UNKNOWN_TOPIC_ID, then the new id')
+  t.same(values(cluster, 'out'), ['m2'])
+  const old = new KafkaClient({ bootstrapServers: cluster.bootstrap, maxVersions: { Metadata: 9 } })
+  t.teardown(async () => await old.close())
+  t.equal(await produce(old, 'out', 0, [{ value: 'm3' }]), 1n)
+  t.same(sent(lines, 'Produce'), ['Produce v13', 'Produce v13', 'Produce v13', 'Produce v12'])
+  t.match(lines.filter(l => / Produce v13 #/.test(l))[1], /UNKNOWN_TOPIC_ID/)
 })
