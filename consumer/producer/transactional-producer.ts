@@ -213,7 +213,7 @@ export class TransactionalProducer extends Producer {
           await delay(backoffMs(attempt, this.client.config.retryBackoffMs, this.client.config.retryBackoffMaxMs))
           continue
         }
-        if (code !== 0) throw new KafkaError(code, `TxnOffsetCommit ${g.groupId}`)
+        if (code !== ErrorCode.NONE) throw new KafkaError(code, `TxnOffsetCommit ${g.groupId}`)
         return
       }
     })
