@@ -47,7 +47,9 @@ t.test('the producer sends Produce v13 with the topic id Metadata gave', async t
   const md = await p.send({ topic: 'out', value: 'a' })
   t.equal(md.offset, 0n)
   t.same(sent(lines, 'Produce'), ['Produce v13'])
-  t.equal(p.client.cachedTopicId('out'), cluster.state.topics.get('out')?.id)
+  const id = cluster.state.topics.get('out')?.id
+  t.equal(p.client.cachedTopicId('out'), id)
+  t.ok(lines.some(l => l.includes(` Produce v13 #`) && l.includes(`${id ?? 'none'}[0]`)), 'the request log names the topic by its id')
   t.same(values(cluster, 'out'), ['a'])
 })
 
