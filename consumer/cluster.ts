@@ -6,7 +6,7 @@ import type { DecodedResponse } from '../protocol/messages.js'
 import { Metadata } from '../protocol/apis/metadata.js'
 import { BrokerConnection, type RequestOptions } from './connection.js'
 import { parseConsumerConfig, parseHostPort, type ConfigInput, type ConsumerConfig } from './config.js'
-import { clusterMetadataFrom, findPartition, type BrokerInfo, type ClusterMetadata, type PartitionInfo, type TopicInfo } from './cluster-metadata.js'
+import { ZERO_UUID, clusterMetadataFrom, findPartition, type BrokerInfo, type ClusterMetadata, type PartitionInfo, type TopicInfo } from './cluster-metadata.js'
 import { backoffMs, delay, isOutage, isRetriable, needsMetadataRefresh } from './retry.js'
 
 // The cluster as a client sees it: a pool of broker connections (one per broker address) and a metadata cache
@@ -153,6 +153,14 @@ export class KafkaClient {
   /** The last metadata response seen. */
   get cachedMetadata (): ClusterMetadata | undefined { return this.lastMetadata }
 
+  /**
+   * The topic's id from the cached metadata (stale or not, no request), or the zero uuid when it is unknown: never
+   * looked up, or a broker older than Metadata v10 (KIP-516).
+   */
+  cachedTopicId (name: string): string {
+    return this.topics.get(name)?.topicId ?? ZERO_UUID
+  }
+
   /** Marks a topic's cached metadata stale, so the next lookup refreshes it. */
   invalidate (topic: string): void {
     this.topicAge.delete(topic)
@@ -188,7 +196,9 @@ export class KafkaClient {
     const out = new Map<string, TopicInfo>()
     const missing: string[] = []
     const waits = new Set<Promise<ClusterMetadata>>()
-    for (const name of new Set(names)) {
+    // Read once: `names` may be an iterator (a Map's keys), which a second loop would find empty.
+    const unique = new Set(names)
+    for (const name of unique) {
       const t = this.fresh(name)
       if (t !== undefined) { out.set(name, t); continue }
       const shared = this.refreshing.get(name)
@@ -203,7 +213,7 @@ export class KafkaClient {
     const answers = await Promise.all(waits)
     const byName = new Map<string, TopicInfo>()
     for (const md of answers) for (const t of md.topics) byName.set(t.name, t)
-    for (const name of new Set(names)) {
+    for (const name of unique) {
       if (out.has(name)) continue
       const t = byName.get(name)
       if (t === undefined || t.errorCode !== ErrorCode.NONE) throw new KafkaError(t?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${name}"`)

@@ -5,6 +5,10 @@ import { encodeRecordBatch, type RecordInput } from '../protocol/records/index.j
 import type { CompressionCodec } from '../protocol/compression/codec.js'
 import type { KafkaClient } from './cluster.js'
 import { isRetriable, needsMetadataRefresh } from './retry.js'
+import { ZERO_UUID } from './cluster-metadata.js'
+
+/** Produce v13 names topics by id instead of name (KIP-516). */
+const PRODUCE_TOPIC_ID_VERSION = 13
 
 // A minimal producer: one record batch (magic 2) per call, sent to the partition's leader. It exists for the CLI's
 // `-P` and for tests; it is not idempotent (producerId -1), so a retry after a lost response may duplicate the
@@ -28,14 +32,17 @@ export async function produce (client: KafkaClient, topic: string, partition: nu
   return await client.withRetries('Produce', async () => {
     const info = await client.partitionInfo(topic, partition)
     const conn = await client.connection(info.leader)
+    // v13 names the topic by the id Metadata gave (KIP-516); without one (a broker below Metadata v10), v12 by name.
+    const topicId = client.cachedTopicId(topic)
     const res = await conn.request<ProduceResponse>(Produce, undefined, {
       transactionalId: null,
       acks,
       timeoutMs: opts.timeoutMs ?? client.config.requestTimeoutMs,
-      topicData: [{ name: topic, partitionData: [{ index: partition, records: batch }] }]
-    }, { noResponse: acks === 0 })
+      topicData: [{ name: topic, topicId, partitionData: [{ index: partition, records: batch }] }]
+    }, { noResponse: acks === 0, maxVersion: topicId === ZERO_UUID ? PRODUCE_TOPIC_ID_VERSION - 1 : undefined })
     if (acks === 0) return -1n
-    const p = res.body.responses.find(r => r.name === topic)?.partitionResponses.find(x => x.index === partition)
+    const byId = res.version >= PRODUCE_TOPIC_ID_VERSION
+    const p = res.body.responses.find(r => byId ? r.topicId === topicId : r.name === topic)?.partitionResponses.find(x => x.index === partition)
     if (p === undefined) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Produce ${topic}[${partition}]: partition missing from the response`)
     if (p.errorCode !== ErrorCode.NONE) {
       const err = new KafkaError(p.errorCode, `Produce ${topic}[${partition}]${p.errorMessage === null ? '' : `: ${p.errorMessage}`}`)

@@ -5,6 +5,7 @@ import { InitProducerId, type InitProducerIdResponse } from '../../protocol/apis
 import { rewriteBatchHeader, type RecordInput } from '../../protocol/records/index.js'
 import { crc32 } from '../../protocol/records/crc32.js'
 import { KafkaClient } from '../cluster.js'
+import { ZERO_UUID } from '../cluster-metadata.js'
 import type { ConfigInput } from '../config.js'
 import { backoffMs, isRetriable, needsMetadataRefresh } from '../retry.js'
 import { parseProducerConfig, type ProducerConfig } from './producer-config.js'
@@ -32,6 +33,9 @@ export interface ProducerRecord extends RecordInput {
   topic: string
   partition?: number
 }
+
+/** Produce v13 names topics by id instead of name (KIP-516). */
+const PRODUCE_TOPIC_ID_VERSION = 13
 
 /** Errors that come after the leader appended the batch: a retry may find it already written. */
 const CODES_MAYBE_WRITTEN = new Set<number>([ErrorCode.REQUEST_TIMED_OUT, ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND])
@@ -508,14 +512,20 @@ export class Producer {
       if (list === undefined) byTopic.set(b.topic, list = [])
       list.push({ index: b.partition, records: b.encoded as Buffer })
     }
+    // v13 names topics by the ids Metadata gave; a topic whose id we do not know (a broker older than Metadata v10)
+    // sends the whole request as v12, by name, as Kafka's producer does.
+    const ids = new Map([...byTopic.keys()].map(name => [name, this.client.cachedTopicId(name)]))
+    const allIds = [...ids.values()].every(id => id !== ZERO_UUID)
+    let version = 0
     let res
     try {
       const conn = await this.client.connection(leader)
-      res = await conn.request<ProduceResponse>(Produce, Math.min(conn.versionFor(Produce), this.produceVersionCap), {
+      version = Math.min(conn.versionFor(Produce), this.produceVersionCap, allIds ? Infinity : PRODUCE_TOPIC_ID_VERSION - 1)
+      res = await conn.request<ProduceResponse>(Produce, version, {
         transactionalId: this.transactionalId,
         acks,
         timeoutMs: this.client.config.requestTimeoutMs,
-        topicData: [...byTopic].map(([name, partitionData]) => ({ name, partitionData }))
+        topicData: [...byTopic].map(([name, partitionData]) => ({ name, topicId: ids.get(name), partitionData }))
       }, { noResponse: acks === 0 })
     } catch (err) {
       // No answer: the batches may or may not have been written.
@@ -531,9 +541,12 @@ export class Producer {
       for (const b of batches) this.finishOk(b, this.queueOf(b), -1n, -1n)
       return
     }
+    // From v13 the response names each topic by the id the request gave (an unknown one answered UNKNOWN_TOPIC_ID).
+    const byId = version >= PRODUCE_TOPIC_ID_VERSION
     for (const b of batches) {
       const q = this.queueOf(b)
-      const p = res.body.responses.find(r => r.name === b.topic)?.partitionResponses.find(x => x.index === b.partition)
+      const topic = res.body.responses.find(r => byId ? r.topicId === ids.get(b.topic) : r.name === b.topic)
+      const p = topic?.partitionResponses.find(x => x.index === b.partition)
       if (p === undefined) {
         this.retryOrFail(b, q, new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, `Produce ${b.topic}[${b.partition}]: partition missing from the response`), true, true)
         continue

@@ -8,6 +8,8 @@ import { EndTxn, type EndTxnResponse } from '../../protocol/apis/end-txn.js'
 import type { ApiSchema } from '../../protocol/schema/define.js'
 import { Produce } from '../../protocol/apis/produce.js'
 import type { KafkaClient } from '../cluster.js'
+import { ZERO_UUID } from '../cluster-metadata.js'
+import { backoffMs, delay } from '../retry.js'
 import type { ConfigInput } from '../config.js'
 import { Producer, type ProducerRecord } from './producer.js'
 import type { DeliveryReport, PartitionQueue } from './producer-batch.js'
@@ -33,7 +35,8 @@ import { TransactionError, TransactionStateError, isFatalTransactionError } from
 // transaction.version feature at 2 or more (Kafka 4.x's default for new clusters), as the Java client decides it:
 //
 //   send               no AddPartitionsToTxn: Produce v12 adds the partition to the transaction itself.
-//   sendOffsets...     no AddOffsetsToTxn: TxnOffsetCommit v5 adds the group itself.
+//   sendOffsets...     no AddOffsetsToTxn: TxnOffsetCommit v5 adds the group itself (v6, by topic ids, when
+//                      the coordinator speaks it and every topic's id is known).
 //   commit / abort     EndTxn v5 bumps the epoch and answers the new one (a new producer id when the epoch runs
 //                      out); the next transaction uses it, sequences from 0. A late write of the finished
 //                      transaction carries the old epoch and is refused, and an abort needs no InitProducerId to
@@ -68,9 +71,11 @@ const ADD_PARTITIONS_MAX_VERSION = 3
 const END_TXN_MAX_VERSION = 4
 const TXN_OFFSET_COMMIT_MAX_VERSION = 4
 const PRODUCE_MAX_VERSION = 11
-/** Transaction protocol v2: its first versions of each request. TxnOffsetCommit v6 names topics by id (KIP-1319). */
+/** Transaction protocol v2: its first versions of each request. */
 const END_TXN_V2_VERSION = 5
 const TXN_OFFSET_COMMIT_V2_VERSION = 5
+/** TxnOffsetCommit v6 names topics by id (KIP-1319); used under protocol v2 when every topic's id is known. */
+const TXN_OFFSET_COMMIT_TOPIC_ID_VERSION = 6
 const PRODUCE_V2_VERSION = 12
 /** The feature that tells which transaction protocol the cluster speaks, and the level of protocol v2. */
 export const TRANSACTION_VERSION_FEATURE = 'transaction.version'
@@ -121,7 +126,8 @@ export class TransactionalProducer extends Producer {
     const res = await this.guard('InitProducerId', async () => await this.initProducerId(false))
     this.setProducerIdAndEpoch(res.producerId, res.producerEpoch)
     this.v2 = await this.guard('ApiVersions', async () => await this.coordinatorSpeaksV2())
-    this.produceVersionCap = this.v2 ? PRODUCE_V2_VERSION : PRODUCE_MAX_VERSION
+    // Under protocol v2 every Produce version from v12 up speaks it (v13 adds topic ids): no cap.
+    this.produceVersionCap = this.v2 ? Infinity : PRODUCE_MAX_VERSION
     this.state = 'ready'
   }
 
@@ -183,22 +189,50 @@ export class TransactionalProducer extends Producer {
     // With protocol v2 the commit may open the transaction, so from here on it has to be ended.
     if (this.v2) this.started = true
     await this.guard('TxnOffsetCommit', async () => {
-      const { body } = await groupCoordinator.request<TxnOffsetCommitResponse>('TxnOffsetCommit', TxnOffsetCommit, this.v2 ? TXN_OFFSET_COMMIT_V2_VERSION : TXN_OFFSET_COMMIT_MAX_VERSION, () => ({
-        transactionalId,
-        groupId: g.groupId,
-        producerId: this.producerId,
-        producerEpoch: this.producerEpoch,
-        generationIdOrMemberEpoch: g.generationId ?? -1,
-        memberId: g.memberId ?? '',
-        groupInstanceId: g.groupInstanceId ?? null,
-        topics: [...byTopic].map(([name, list]) => ({
-          name,
-          partitions: list.map(o => ({ partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: o.leaderEpoch ?? -1, committedMetadata: o.metadata ?? null }))
-        }))
-      }), r => firstError(r.topics.flatMap(t => t.partitions.map(p => p.errorCode))))
-      const code = firstError(body.topics.flatMap(t => t.partitions.map(p => p.errorCode)))
-      if (code !== 0) throw new KafkaError(code, `TxnOffsetCommit ${g.groupId}`)
+      for (let attempt = 0; ; attempt++) {
+        // v6 names topics by id (KIP-1319); when an id is unknown (a topic Metadata cannot find, an old broker) the
+        // commit names topics (v5) and the coordinator answers for each.
+        const ids = this.v2 ? await this.topicIds(byTopic.keys()) : new Map<string, string>()
+        const byId = [...byTopic.keys()].every(name => (ids.get(name) ?? ZERO_UUID) !== ZERO_UUID)
+        const maxVersion = !this.v2 ? TXN_OFFSET_COMMIT_MAX_VERSION : byId ? TXN_OFFSET_COMMIT_TOPIC_ID_VERSION : TXN_OFFSET_COMMIT_V2_VERSION
+        const codeOf = (r: TxnOffsetCommitResponse): number => firstError(r.topics.flatMap(t => t.partitions.map(p => p.errorCode)))
+        const { body } = await groupCoordinator.request<TxnOffsetCommitResponse>('TxnOffsetCommit', TxnOffsetCommit, maxVersion, () => ({
+          transactionalId,
+          groupId: g.groupId,
+          producerId: this.producerId,
+          producerEpoch: this.producerEpoch,
+          generationIdOrMemberEpoch: g.generationId ?? -1,
+          memberId: g.memberId ?? '',
+          groupInstanceId: g.groupInstanceId ?? null,
+          topics: [...byTopic].map(([name, list]) => ({
+            name,
+            topicId: ids.get(name),
+            partitions: list.map(o => ({ partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: o.leaderEpoch ?? -1, committedMetadata: o.metadata ?? null }))
+          }))
+          // A stale topic id is not retried with the same id: it is handled below, after a metadata refresh.
+        }), r => codeOf(r) === ErrorCode.UNKNOWN_TOPIC_ID ? ErrorCode.NONE : codeOf(r))
+        const code = codeOf(body)
+        // UNKNOWN_TOPIC_ID is retriable (Kafka's client refreshes metadata and retries): the topic was deleted, or
+        // recreated under a new id, since our metadata was fetched.
+        if (code === ErrorCode.UNKNOWN_TOPIC_ID && attempt < this.client.config.retries) {
+          for (const name of byTopic.keys()) this.client.invalidate(name)
+          await delay(backoffMs(attempt, this.client.config.retryBackoffMs, this.client.config.retryBackoffMaxMs))
+          continue
+        }
+        if (code !== ErrorCode.NONE) throw new KafkaError(code, `TxnOffsetCommit ${g.groupId}`)
+        return
+      }
     })
+  }
+
+  /** Topic ids from the client's metadata (refreshed if stale); none for a topic Metadata does not find. */
+  private async topicIds (names: Iterable<string>): Promise<Map<string, string>> {
+    try {
+      return new Map([...await this.client.topicsByName(names)].map(([name, t]) => [name, t.topicId]))
+    } catch (err) {
+      if (err instanceof KafkaError) return new Map()
+      throw err
+    }
   }
 
   /**

@@ -8,12 +8,14 @@ import { array, defineApi, field, struct, type Infer, type InferInput } from '..
 // first flexible version (KIP-482). v10 adds currentLeader and nodeEndpoints as tagged fields, so a producer that
 // hits NOT_LEADER_OR_FOLLOWER learns the new leader without a metadata round trip (KIP-951). v11 may answer
 // TRANSACTION_ABORTABLE (KIP-890). v12 (Kafka 4.0) is the same wire format as v11: it tells the broker the client
-// runs the KIP-890 part 2 transaction protocol (partitions are added to the transaction implicitly).
+// runs the KIP-890 part 2 transaction protocol (partitions are added to the transaction implicitly). v13 (Kafka 4.1,
+// KIP-516) names each topic by its id instead of its name, in the request and the response; a broker that does not
+// know the id answers its partitions UNKNOWN_TOPIC_ID.
 // acks 0 means the broker sends no response at all (protocol guide, "Produce API").
 export const Produce = defineApi({
   key: 0,
   name: 'Produce',
-  versions: '0-12',
+  versions: '0-13',
   flexible: '9+',
   about: 'Kafka marks v0-6 deprecated; Kafka 4.0 brokers reject v0-2 (KIP-896).',
   request: [
@@ -21,7 +23,8 @@ export const Produce = defineApi({
     field('acks', 'int16', { about: 'Acknowledgments required: 0 none, 1 the leader only, -1 the full ISR.' }),
     field('timeoutMs', 'int32', { about: 'The timeout to await a response in milliseconds.' }),
     field('topicData', array([
-      field('name', 'string', { about: 'The topic name.' }),
+      field('name', 'string', { versions: '0-12', about: 'The topic name.', entity: 'topicName' }),
+      field('topicId', 'uuid', { versions: '13+', about: 'The topic id (KIP-516).' }),
       field('partitionData', array([
         field('index', 'int32', { about: 'The partition index.' }),
         field('records', 'records', { nullable: '0+', about: 'The record data to be produced.' })
@@ -30,7 +33,8 @@ export const Produce = defineApi({
   ],
   response: [
     field('responses', array([
-      field('name', 'string', { about: 'The topic name.' }),
+      field('name', 'string', { versions: '0-12', about: 'The topic name.', entity: 'topicName' }),
+      field('topicId', 'uuid', { versions: '13+', about: 'The topic id (KIP-516).' }),
       field('partitionResponses', array([
         field('index', 'int32', { about: 'The partition index.' }),
         field('errorCode', 'int16', { about: 'The error code, or 0 if there was no error.' }),

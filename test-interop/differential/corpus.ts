@@ -95,6 +95,22 @@ export const CORPUS: Case[] = [
     }
   },
   {
+    name: 'Produce v13 by topic id, with an unknown topic id, and to a partition the topic lacks',
+    run: async s => {
+      await createTopic(s, 'pr-ids')
+      const topicId = (await metadata(s, 'pr-ids', false)).topics[0].topicId
+      const byId = async (id: string, index = 0): Promise<unknown> => await s.request(Produce, 13, {
+        transactionalId: null, acks: -1, timeoutMs: 30_000, topicData: [{ topicId: id, partitionData: [{ index, records: batch(FIRST_BATCH) }] }]
+      })
+      return {
+        byId: await byId(topicId),
+        unknownId: await byId('0123abcd-0000-4000-8000-00000000beef'),
+        missingPartition: await byId(topicId, 5),
+        afterwards: await listOffsets(s, 'pr-ids', -1n)
+      }
+    }
+  },
+  {
     name: 'Produce: a good batch, a bad CRC, an empty record set, a record over max.message.bytes',
     run: async s => {
       await createTopic(s, 'pr-errors')

@@ -98,7 +98,8 @@ t.test('the fake broker\'s transaction coordinator answers a request sequence as
 
 // Transaction protocol version 2 (KIP-890 part 2), as a client sees it when the broker finalizes
 // transaction.version 2: Produce v12 adds a partition to the transaction by itself (no AddPartitionsToTxn),
-// TxnOffsetCommit v5 adds the group by itself (no AddOffsetsToTxn), and EndTxn v5 bumps the epoch at every end and
+// TxnOffsetCommit v5 adds the group by itself (no AddOffsetsToTxn), v13 and v6 do the same by topic id (an unknown
+// id is UNKNOWN_TOPIC_ID), and EndTxn v5 bumps the epoch at every end and
 // returns it; a retry of the end with the epoch before the bump succeeds, a write with that old epoch is fenced.
 async function scenarioV2 (bootstrap: string, createTopic: boolean): Promise<unknown[]> {
   const client = new KafkaClient({ bootstrapServers: bootstrap })
@@ -119,12 +120,14 @@ async function scenarioV2 (bootstrap: string, createTopic: boolean): Promise<unk
     const groupConn: BrokerConnection = await client.connection(await client.withRetries('FindCoordinator', async () => await new CoordinatorLookup(client, KEY_TYPE_GROUP, 'diff-g2').node()))
     const leader = await client.connection((await client.partitionInfo('dt2', 0)).leader)
     const init = async (): Promise<{ errorCode: number, producerId: bigint, producerEpoch: number }> => await settled(async () => (await conn.request(InitProducerId, 5, { transactionalId: 'diff-tx2', transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 })).body as any, r => r.errorCode)
+    // Produce v13 and TxnOffsetCommit v6 name the topic by id (KIP-516, KIP-1319); `topicId` overrides dt2's.
+    const dt2Id = (await client.topicsByName(['dt2'])).get('dt2')?.topicId
     const produce = async (pid: bigint, epoch: number, seq: number, value: string, version = 12): Promise<number> => {
       const records = encodeRecordBatch([{ value }], { producerId: pid, producerEpoch: epoch, baseSequence: seq, transactional: true })
-      return await settled(async () => ((await leader.request(Produce, version, { transactionalId: 'diff-tx2', acks: -1, timeoutMs: 5000, topicData: [{ name: 'dt2', partitionData: [{ index: 0, records }] }] })).body as any).responses[0].partitionResponses[0].errorCode, c => c)
+      return await settled(async () => ((await leader.request(Produce, version, { transactionalId: 'diff-tx2', acks: -1, timeoutMs: 5000, topicData: [{ name: 'dt2', topicId: dt2Id, partitionData: [{ index: 0, records }] }] })).body as any).responses[0].partitionResponses[0].errorCode, c => c)
     }
     const end = async (pid: bigint, epoch: number, committed: boolean, version = 5): Promise<{ errorCode: number, producerId: bigint, producerEpoch: number }> => await settled(async () => (await conn.request(EndTxn, version, { transactionalId: 'diff-tx2', producerId: pid, producerEpoch: epoch, committed })).body as any, r => r.errorCode)
-    const offsets = async (pid: bigint, epoch: number, offset: bigint, version = 5): Promise<number> => await settled(async () => ((await groupConn.request(TxnOffsetCommit, version, { transactionalId: 'diff-tx2', groupId: 'diff-g2', producerId: pid, producerEpoch: epoch, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, topics: [{ name: 'dt2', partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null }] }] })).body as any).topics[0].partitions[0].errorCode, c => c)
+    const offsets = async (pid: bigint, epoch: number, offset: bigint, version = 5, topicId = dt2Id): Promise<number> => await settled(async () => ((await groupConn.request(TxnOffsetCommit, version, { transactionalId: 'diff-tx2', groupId: 'diff-g2', producerId: pid, producerEpoch: epoch, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, topics: [{ name: 'dt2', topicId, partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null }] }] })).body as any).topics[0].partitions[0].errorCode, c => c)
     const committedOffset = async (): Promise<bigint> => ((await groupConn.request(OffsetFetch, 7, { groupId: 'diff-g2', topics: [{ name: 'dt2', partitionIndexes: [0] }], requireStable: false })).body as any).topics[0].partitions[0].committedOffset
     const fetch = async (): Promise<unknown> => await fetchCommitted(leader, 'dt2')
     const summary = (r: { errorCode: number, producerId: bigint, producerEpoch: number }, pid: bigint, epoch: number): unknown[] => [r.errorCode, r.producerId === pid, r.producerEpoch - epoch]
@@ -146,6 +149,9 @@ async function scenarioV2 (bootstrap: string, createTopic: boolean): Promise<unk
     out.push(['produce v11 with the new epoch, no AddPartitionsToTxn', await produce(pid, c1.producerEpoch, 0, 'v11', 11)])
     out.push(['produce v12 with the new epoch', await produce(pid, c1.producerEpoch, 0, 'y')])
     out.push(['txn offset commit v5 in the second transaction', await offsets(pid, c1.producerEpoch, 2n)])
+    out.push(['produce v13 by topic id', await produce(pid, c1.producerEpoch, 1, 'y13', 13)])
+    out.push(['txn offset commit v6 by topic id', await offsets(pid, c1.producerEpoch, 3n, 6)])
+    out.push(['txn offset commit v6 with an unknown topic id', await offsets(pid, c1.producerEpoch, 4n, 6, '0123abcd-0000-4000-8000-00000000beef')])
     const a2 = await end(pid, c1.producerEpoch, false)
     out.push(['abort v5', ...summary(a2, pid, c1.producerEpoch)])
     await markers()

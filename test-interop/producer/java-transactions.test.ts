@@ -11,8 +11,8 @@ import { runProcess } from '../fake-broker/helpers.js'
 // transactional.id commits, aborts, commits consumer offsets with sendOffsetsToTransaction, and is fenced as a
 // zombie; its read_committed KafkaConsumer sees exactly the committed records, ours and its own. Twice: with the
 // fake finalizing transaction.version 2 (as Kafka 4.4 does), where the Java client uses transaction protocol v2
-// (Produce v12 and TxnOffsetCommit v5 without AddPartitionsToTxn / AddOffsetsToTxn, EndTxn v5), and at level 1,
-// where it keeps to protocol v1; the broker's request log shows which.
+// (Produce v13 and TxnOffsetCommit v6, by topic id, without AddPartitionsToTxn / AddOffsetsToTxn, EndTxn v5), and at
+// level 1, where it keeps to protocol v1; the broker's request log shows which.
 
 let java: { classpath: string[], classes: string } | string
 try {
@@ -69,7 +69,8 @@ for (const tv of [2, 1] as const) {
     const sent = [...requests]
     const has = (prefix: string): boolean => sent.some(r => r.startsWith(prefix))
     if (tv === 2) {
-      t.ok(has('EndTxn v5') && has('Produce v12') && has('TxnOffsetCommit v5'), `the Java client used protocol v2: ${sent.sort().join(', ')}`)
+      // Kafka 4.4's client names topics by id where the broker serves it: Produce v13 and TxnOffsetCommit v6.
+      t.ok(has('EndTxn v5') && has('Produce v13') && has('TxnOffsetCommit v6'), `the Java client used protocol v2, topics by id: ${sent.sort().join(', ')}`)
       t.notOk(has('AddPartitionsToTxn') || has('AddOffsetsToTxn') || has('EndTxn v4'), 'and none of protocol v1\'s requests')
     } else {
       t.ok(has('AddPartitionsToTxn') && has('AddOffsetsToTxn') && has('EndTxn v4'), `the Java client used protocol v1: ${sent.sort().join(', ')}`)

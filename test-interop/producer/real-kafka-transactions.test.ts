@@ -22,14 +22,15 @@ const skip = await realKafkaSkip()
 /**
  * Versions below the negotiated ones that the producer sends on purpose: transaction protocol v1 (the second
  * producer below pins EndTxn to v4, as against a broker without transaction.version 2) sends Produce v11, EndTxn
- * v4 and AddPartitionsToTxn v3 (v4+ are the brokers' versions, KIP-890 part 1); v2 sends TxnOffsetCommit v5, as v6
- * names topics by id, which the producer does not use yet.
+ * v4, TxnOffsetCommit v4 and AddPartitionsToTxn v3 (v4+ are the brokers' versions, KIP-890 part 1). The plain
+ * producer and transaction protocol v2 send the negotiated versions: Produce v13 and TxnOffsetCommit v6, which name
+ * topics by id (KIP-516, KIP-1319).
  */
 const CAPS: Record<string, VersionCap> = {
   Produce: { max: 11, why: 'transactional batches of transaction protocol v1; v2 and the idempotent producer send the newest', alsoNegotiated: true },
   AddPartitionsToTxn: { max: 3, why: 'v4+ are the brokers\' versions' },
   EndTxn: { max: 4, why: 'transaction protocol v1 (max.versions EndTxn=4); v2 sends v5', alsoNegotiated: true },
-  TxnOffsetCommit: { max: 5, why: 'v6 names topics by id, not used yet' }
+  TxnOffsetCommit: { max: 4, why: 'transaction protocol v1 (max.versions EndTxn=4); v2 sends the newest', alsoNegotiated: true }
 }
 
 async function createTopic (bootstrap: string, name: string, partitions: number): Promise<void> {
@@ -65,7 +66,8 @@ t.test('our transactional producer against real Kafka: read_committed readers se
   t.teardown(() => p.close())
   await p.initTransactions()
   // Kafka 4.4 finalizes transaction.version 2 on a new cluster: transaction protocol v2 (KIP-890 part 2), where
-  // every EndTxn v5 bumps the epoch and Produce v12 / TxnOffsetCommit v5 add partitions and groups themselves.
+  // every EndTxn v5 bumps the epoch and Produce v13 / TxnOffsetCommit v6 (by topic id) add partitions and groups
+  // themselves.
   t.equal(p.transactionProtocol, 2, 'transaction protocol v2 against Kafka 4.4')
   const initial = p.producerIdAndEpoch
   p.beginTransaction()
@@ -105,6 +107,7 @@ t.test('our transactional producer against real Kafka: read_committed readers se
   await v1.commitTransaction()
 
   await checkSentFrom(t, capture, kafka.brokers[0].port, 'consumer/producer/', CAPS)
+  t.ok(capture.sent.has('Produce v13') && capture.sent.has('TxnOffsetCommit v6'), 'Produce v13 and TxnOffsetCommit v6 (topic ids) went to Kafka 4.4')
 
   const client = new KafkaClient({ bootstrapServers: b })
   t.teardown(() => client.close())

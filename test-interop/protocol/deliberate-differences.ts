@@ -22,9 +22,6 @@ export const DELIBERATE_DIFFERENCES: ReadonlyMap<string, string> = new Map([
 
   // Versions Kafka added that we do not speak yet. The client negotiates its highest version from the schema
   // (consumer/versions.ts), so a version is declared only when the client and the fake broker can use it.
-  ['Produce: ours lacks v13 of Kafka 4.4.0',
-    'v13 names topics by id instead of by name (KIP-516); the producer (issue 16) would have to look topic ids up first. ' +
-    'Left to that work.'],
   ['OffsetCommit: ours lacks v10 of Kafka 4.4.0',
     'v10 names topics by id instead of by name (KIP-848); committing by id needs the group consumer\'s topic-id ' +
     'bookkeeping (issue 14). Left to that work.'],

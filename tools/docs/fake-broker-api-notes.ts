@@ -8,7 +8,7 @@ export interface ApiNote {
 }
 
 export const FAKE_BROKER_API_NOTES: ReadonlyMap<number, ApiNote> = new Map<number, ApiNote>([
-  [0, { modelled: 'acks 0/1/all, LogValidator checks, idempotent and transactional state, min.insync.replicas, max.message.bytes, timestamp policies; v0-2 message sets up-converted; v12 adds a transactional partition by itself (KIP-890 part 2)', notModelled: 'produce purgatory (acks=all answers at once)' }],
+  [0, { modelled: 'acks 0/1/all, LogValidator checks, idempotent and transactional state, min.insync.replicas, max.message.bytes, timestamp policies; v0-2 message sets up-converted; v12 adds a transactional partition by itself (KIP-890 part 2); v13 topics by id (UNKNOWN_TOPIC_ID)', notModelled: 'produce purgatory (acks=all answers at once)' }],
   [1, { modelled: 'long polls (maxWaitMs/minBytes), KIP-74 byte limits, fetch sessions (KIP-227), read_committed (LSO, aborted list), topic ids, v0-3 down-conversion', notModelled: 'follower fetching (KIP-392), tiered storage' }],
   [2, { modelled: 'every special timestamp (-1 to -5), by time, v0 offset lists, read_committed', notModelled: '' }],
   [3, { modelled: 'brokers, racks, replicas/ISR/offline replicas, leader epochs, topic ids, auto-creation', notModelled: 'authorized operations (always unset)' }],
@@ -31,7 +31,7 @@ export const FAKE_BROKER_API_NOTES: ReadonlyMap<number, ApiNote> = new Map<numbe
   [24, { modelled: 'v4+ batched and verifyOnly', notModelled: '' }],
   [25, { modelled: 'the group\'s offsets partition joins the transaction', notModelled: '' }],
   [26, { modelled: 'commit and abort markers written before the answer, timeouts abort; v5 bumps the epoch per transaction (transaction protocol v2)', notModelled: '' }],
-  [28, { modelled: 'offsets pending until the transaction ends; v5 adds the group by itself', notModelled: '' }],
+  [28, { modelled: 'offsets pending until the transaction ends; v5 adds the group by itself; v6 topics by id (UNKNOWN_TOPIC_ID)', notModelled: '' }],
   [29, { modelled: 'StandardAuthorizer filters (ANY, MATCH, LITERAL, PREFIXED), SECURITY_DISABLED without an authorizer', notModelled: 'persistence with --data' }],
   [30, { modelled: 'Kafka\'s binding checks (a malformed binding fails the whole request), principal parsing', notModelled: 'principals other than User:' }],
   [31, { modelled: 'matching ACLs removed and returned per filter', notModelled: '' }],

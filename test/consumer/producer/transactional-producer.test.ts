@@ -188,8 +188,8 @@ t.test('protocol v2 sends no AddPartitionsToTxn or AddOffsetsToTxn and moves the
     t.equal(cluster.state.groups.committed('g', 'in', 0)?.offset, 3n)
     const sent = new Set(lines.map(l => / (\w+) v(\d+) #/.exec(l)).filter(m => m !== null).map(m => `${m[1]} v${m[2]}`))
     const expected = tv === 2
-      ? { has: ['Produce v12', 'EndTxn v5', 'TxnOffsetCommit v5'], not: ['AddPartitionsToTxn', 'AddOffsetsToTxn', 'EndTxn v4', 'InitProducerId'] }
-      : { has: ['Produce v11', 'EndTxn v4', 'TxnOffsetCommit v4', 'AddPartitionsToTxn v3', 'AddOffsetsToTxn v4'], not: ['Produce v12', 'EndTxn v5'] }
+      ? { has: ['Produce v13', 'EndTxn v5', 'TxnOffsetCommit v6'], not: ['AddPartitionsToTxn', 'AddOffsetsToTxn', 'EndTxn v4', 'InitProducerId', 'Produce v12', 'TxnOffsetCommit v5'] }
+      : { has: ['Produce v11', 'EndTxn v4', 'TxnOffsetCommit v4', 'AddPartitionsToTxn v3', 'AddOffsetsToTxn v4'], not: ['Produce v12', 'Produce v13', 'EndTxn v5', 'TxnOffsetCommit v5', 'TxnOffsetCommit v6'] }
     for (const s of expected.has) t.ok(sent.has(s), `v${tv} sends ${s}`)
     // InitProducerId only once: at initTransactions, before the log is read here.
     const inits = [...lines].filter(l => l.includes(' InitProducerId ')).length

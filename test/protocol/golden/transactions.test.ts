@@ -290,6 +290,39 @@ const vectors: Vector[] = [
     }
   },
   {
+    name: 'TxnOffsetCommit v6 request (topics by id, KIP-1319)',
+    api: TxnOffsetCommit, version: 6, kind: 'request',
+    frame: hex(
+      '00 1c', // apiKey: 28
+      '00 06', // apiVersion: 6
+      '00 00 00 09', // correlationId: 9
+      '00 02 6b 64', // clientId: "kd"
+      '00', // header tagged fields
+      '03 74 78', // transactionalId: "tx"
+      '02 67', // groupId: "g"
+      '00 00 00 00 00 00 00 05', // producerId: 5
+      '00 01', // producerEpoch: 1
+      'ff ff ff ff', // generationIdOrMemberEpoch: -1 (no group metadata)
+      '01', // memberId: ""
+      '00', // groupInstanceId: null
+      '02', // topics: 1 element
+      '00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff', //   topicId (v6+; no name)
+      '02', //   partitions: 1 element
+      '00 00 00 02', //     partitionIndex: 2
+      '00 00 00 00 00 00 00 2a', //     committedOffset: 42
+      '00 00 00 07', //     committedLeaderEpoch: 7
+      '01', //     committedMetadata: ""
+      '00', //     partition tagged fields
+      '00', //   topic tagged fields
+      '00' // body tagged fields
+    ),
+    body: {
+      transactionalId: 'tx', groupId: 'g', producerId: 5n, producerEpoch: 1,
+      generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null,
+      topics: [{ name: '', topicId: '00112233-4455-6677-8899-aabbccddeeff', partitions: [{ partitionIndex: 2, committedOffset: 42n, committedLeaderEpoch: 7, committedMetadata: '' }] }]
+    }
+  },
+  {
     name: 'TxnOffsetCommit v6 response (topics by id, KIP-1319)',
     api: TxnOffsetCommit, version: 6, kind: 'response',
     frame: hex(

@@ -12,7 +12,7 @@ import { CorruptRecordError, CompressionError } from '../../../protocol/errors.j
 import { scanBatches } from '../../../protocol/records/index.js'
 import { ATTR_TRANSACTIONAL, V2_ATTRIBUTES, V2_HEADER_BYTES, V2_MAGIC, V2_PRODUCER_EPOCH, V2_PRODUCER_ID } from '../../../protocol/records/record-batch.js'
 
-// Produce (key 0), v0-12: appends record batches. v0-2 carry legacy message sets, which Kafka 4.0 removed
+// Produce (key 0), v0-13: appends record batches. v0-2 carry legacy message sets, which Kafka 4.0 removed
 // (KIP-896) but librdkafka 2.0 still needs advertised to enable compression; they are up-converted to magic 2
 // (../up-convert.ts). acks 0 gets no response at all; acks 1 and -1 are the same here, since the fake keeps one copy
 // that is at once the leader's and every follower's. Errors are per partition: unknown topic, not the leader
@@ -22,32 +22,41 @@ import { ATTR_TRANSACTIONAL, V2_ATTRIBUTES, V2_HEADER_BYTES, V2_MAGIC, V2_PRODUC
 // which is how a fenced zombie learns it) and the partition must be in its open transaction (else
 // INVALID_TXN_STATE, TRANSACTION_ABORTABLE from v11). From v12 (transaction protocol v2, KIP-890 part 2) a
 // transactional batch adds its partition to the transaction instead, as Kafka's broker does on the producer's
-// behalf. A client over its producer_byte_rate quota is answered with a throttle time and muted
+// behalf. v13 names topics by id (KIP-516): an id the cluster does not know is answered UNKNOWN_TOPIC_ID for each of
+// its partitions before any other check, and the response echoes the id (KafkaApis.handleProduceRequest, Kafka 4.x).
+// A client over its producer_byte_rate quota is answered with a throttle time and muted
 // (../quotas/).
 
 type Req = Infer<typeof Produce.request>
 type Res = InferInput<typeof Produce.response>
 type PartitionRes = NonNullable<NonNullable<Res['responses']>[number]['partitionResponses']>[number]
 
-export const produceHandler = serve<Req>(Produce, '0-12', (ctx): Res | typeof NO_RESPONSE => {
-  const { body } = ctx
+export const produceHandler = serve<Req>(Produce, '0-13', (ctx): Res | typeof NO_RESPONSE => {
+  const { body, cluster } = ctx
   const leaders = new Set<number>()
   const acksValid = body.acks === 0 || body.acks === 1 || body.acks === -1
+  // The topic each entry names: by id from v13, undefined when the cluster does not know the id.
+  const names = body.topicData.map(t => ctx.version >= 13 ? cluster.topicById(t.topicId)?.name : t.name)
   // Authorization (KafkaApis.handleProduceRequest): transactional records need WRITE on the transactional id, else
   // every partition is answered TRANSACTIONAL_ID_AUTHORIZATION_FAILED; each topic needs WRITE.
   const txnRefused = body.topicData.some(t => t.partitionData.some(pd => isTransactional(pd.records))) &&
     (body.transactionalId === null || !authorized(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, body.transactionalId))
-  const writable = authorizedNames(ctx, AclOperation.WRITE, ResourceType.TOPIC, body.topicData.map(t => t.name))
+  const writable = authorizedNames(ctx, AclOperation.WRITE, ResourceType.TOPIC, names.filter(n => n !== undefined))
   const refuse = (index: number, errorCode: number): PartitionRes => ({ index, errorCode, baseOffset: -1n })
-  const responses = body.topicData.map(t => ({
-    name: t.name,
-    partitionResponses: t.partitionData.map(pd => txnRefused
-      ? refuse(pd.index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
-      : !writable.has(t.name)
-          ? refuse(pd.index, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
-          : acksValid
-            ? produceOne(ctx, t.name, pd.index, pd.records, leaders)
-            : refuse(pd.index, ErrorCode.INVALID_REQUIRED_ACKS))
+  const answer = (name: string | undefined, index: number, records: Buffer | null): PartitionRes =>
+    txnRefused
+      ? refuse(index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+      : name === undefined
+        ? refuse(index, ErrorCode.UNKNOWN_TOPIC_ID)
+        : !writable.has(name)
+            ? refuse(index, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
+            : acksValid
+              ? produceOne(ctx, name, index, records, leaders)
+              : refuse(index, ErrorCode.INVALID_REQUIRED_ACKS)
+  const responses = body.topicData.map((t, i) => ({
+    name: names[i] ?? '',
+    topicId: t.topicId,
+    partitionResponses: t.partitionData.map(pd => answer(names[i], pd.index, pd.records))
   }))
   // producer_byte_rate is charged the request's size once it is handled, whatever its partitions' outcome
   // (KafkaApis.handleProduceRequest); acks 0 is throttled by muting alone, there being no response to carry the time.
