@@ -46,7 +46,9 @@ export async function runTimed (cmd: string, args: string[], opts: ChildOptions 
   const out = openSync(outFile, 'w')
   const [file, argv] = GNU_TIME !== undefined ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args]
   const start = performance.now()
-  const child = spawn(file, argv, { stdio: ['ignore', out, 'pipe'], env: opts.env ?? process.env })
+  // Its own process group, so a timeout kills what it started too: GNU time, a shell, and the JVM under them
+  // (killing only the first left ProducerPerformance running, holding stderr open, and this wait never ended).
+  const child = spawn(file, argv, { stdio: ['ignore', out, 'pipe'], env: opts.env ?? process.env, detached: true })
   closeSync(out)
   let stderr = ''
   let stderrMatches = 0
@@ -61,7 +63,10 @@ export async function runTimed (cmd: string, args: string[], opts: ChildOptions 
   })
   const timeoutMs = opts.timeoutMs ?? 600_000
   let timedOut = false
-  const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL') }, timeoutMs)
+  const timer = setTimeout(() => {
+    timedOut = true
+    try { if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL') } catch { child.kill('SIGKILL') }
+  }, timeoutMs)
   const exitCode = await new Promise<number | null>(resolve => {
     child.once('error', err => { stderr += `\nspawn failed: ${err.message}`; resolve(null) })
     child.once('close', code => resolve(code))
