@@ -83,6 +83,8 @@ interface Target {
   written: (topic: string) => Promise<bigint | undefined>
   drop: (topic: string) => Promise<void>
   stop: () => Promise<void>
+  /** Peers not run on this broker, by name, with the reason (a failure measured before, that costs minutes to repeat). */
+  skip?: Record<string, string>
 }
 
 async function fakeTarget (): Promise<Target> {
@@ -130,7 +132,11 @@ async function mockTarget (): Promise<Target> {
     newTopic: async () => MOCK_TOPIC,
     written: async () => undefined,
     drop: async () => {},
-    stop: async () => { await mock.stop() }
+    stop: async () => { await mock.stop() },
+    skip: {
+      // Measured 2026-12-06: every send blocks max.block.ms (60 s) and fails, so a run lasts until the harness's timeout.
+      'Java KafkaProducer 4.4 (ProducerPerformance)': 'the Java client never sees the mock\'s topic ("Topic bench not present in metadata after 60000 ms")'
+    }
   }
 }
 
@@ -148,7 +154,7 @@ async function runOn (target: Target, list: Peer[], input: string): Promise<Peer
   for (let i = 0; i < RUNS; i++) {
     for (const [k, peer] of list.entries()) {
       const acc = samples[k]
-      if (peer.missing !== undefined || acc.failure !== undefined) continue
+      if (peer.missing !== undefined || target.skip?.[peer.name] !== undefined || acc.failure !== undefined) continue
       const topic = await target.newTopic()
       const r = await runTimed(peer.cmd, peer.args(target.bootstrap, topic, input), { timeoutMs: Math.max(180_000, RECORDS / 2) })
       const written = r.ok ? await target.written(topic) : undefined
@@ -168,7 +174,8 @@ async function runOn (target: Target, list: Peer[], input: string): Promise<Peer
   return list.map((peer, k) => {
     const acc = samples[k]
     const empty = { name: peer.name, unitsPerSec: 0, runs: [], seconds: 0, maxRssMiB: null }
-    if (peer.missing !== undefined) return { ...empty, status: `not run: ${peer.missing.slice(0, 200)}` }
+    const missing = peer.missing ?? target.skip?.[peer.name]
+    if (missing !== undefined) return { ...empty, status: `not run: ${missing.slice(0, 200)}` }
     if (acc.failure !== undefined) return { ...empty, status: acc.failure }
     return { name: peer.name, unitsPerSec: median(acc.rates), runs: acc.rates, seconds: median(acc.secs), maxRssMiB: acc.rss.length > 0 ? median(acc.rss) : null, status: 'ok' }
   })

@@ -102,27 +102,30 @@ async function produceLines (producer: Producer, o: ProduceCliOptions): Promise<
     carried += bytes.length
   }
   let more = true
+  const byte = delim.length === 1 ? delim[0] : -1
   for await (const chunk of o.stdin) {
     let buf = chunk as Buffer
     // A delimiter of several bytes may straddle two chunks: then the chunk joins the carried bytes, and lines are
     // cut from the carry buffer (its unfinished end is moved to the front afterwards).
     const fromCarry = delim.length > 1 && carried > 0
     if (fromCarry) { keep(buf); buf = carry.subarray(0, carried); carried = 0 }
+    // The hot loop of -P: one view per line and no other allocation (a one-byte delimiter is searched as a byte).
+    let start = 0
     let at: number
-    while (more && (at = buf.indexOf(delim)) >= 0) {
-      let line = buf.subarray(0, at)
+    while (more && (at = byte >= 0 ? buf.indexOf(byte, start) : buf.indexOf(delim, start)) >= 0) {
+      let line = buf.subarray(start, at)
       if (carried > 0) { keep(line); line = carry.subarray(0, carried); carried = 0 }
       const wait = add(line)
       if (wait !== undefined) await wait
       more = sent < limit
-      buf = buf.subarray(at + delim.length)
+      start = at + delim.length
     }
     if (!more) break
     if (fromCarry) {
-      buf.copy(carry, 0)
-      carried = buf.length
-    } else if (buf.length > 0) {
-      keep(buf)
+      buf.copy(carry, 0, start)
+      carried = buf.length - start
+    } else if (start < buf.length) {
+      keep(buf.subarray(start))
     }
   }
   if (more && carried > 0) await add(carry.subarray(0, carried))
