@@ -1,5 +1,5 @@
 import os from 'node:os'
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { appendFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -18,9 +18,11 @@ import { Admin } from '../../consumer/admin/admin.js'
 // mock cluster. Each run writes to a fresh topic, which is checked to hold exactly N records afterwards and then
 // deleted (the mock has one topic and keeps only its last ~5 MiB per partition: there a run counts when the
 // producer exits 0). The transactional producers (ours, kafkajs) also run with one transaction per 10,000 records.
-// Then, on the fake broker, the peak memory of writing 20 records of 8 MB from stdin (ours and kcat).
+// Then, on the fake broker, the CLI and kcat over 5M lines (past start-up), and the peak memory of writing 20
+// records of 8 MB from stdin (ours and kcat).
 //
 //   KD_BENCH_RECORDS (default 1,000,000)  KD_BENCH_RUNS (default 3)  KD_BENCH_TARGETS (default fake,real,mock)
+//   KD_BENCH_LONG_RECORDS (default 5,000,000, a multiple of 10,000)
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = repoRoot()
@@ -35,6 +37,8 @@ const MOCK_TOPIC = 'bench'
 /** The large-record case: 20 records of 8 MB, as lines on stdin. */
 const BIG_RECORDS = 20
 const BIG_BYTES = 8_000_000
+/** The long run of the CLI and kcat, to see past start-up. */
+const LONG_RECORDS = Number(process.env.KD_BENCH_LONG_RECORDS ?? 5_000_000)
 const node = process.execPath
 const script = (file: string): string => join(here, 'produce-peers', file)
 
@@ -243,6 +247,57 @@ async function bigRecords (dir: string): Promise<Table> {
   return { title: `Peak memory writing ${BIG_RECORDS} records of ${(BIG_BYTES / 1e6).toFixed(0)} MB`, unit: 'records', rows: [], note }
 }
 
+/**
+ * The CLI and kcat over a longer input (LONG_RECORDS lines from a file) on the fake broker, interleaved: at 1M records
+ * the whole run is ~0.6 s, of which Node's start-up and the bundle's load take ~0.1 s and kcat's ~0.005 s, so the
+ * 1M figures weigh start-up; this shows the rate once both are running.
+ */
+async function longRun (dir: string): Promise<Table> {
+  const input = join(dir, 'long-lines')
+  const block = ('a'.repeat(VALUE_BYTES) + '\n').repeat(10_000)
+  writeFileSync(input, '')
+  for (let i = 0; i < LONG_RECORDS / 10_000; i++) appendFileSync(input, block)
+  const cluster = await FakeCluster.start({ topics: [] })
+  const cli = join(root, 'dist/kafka-direct.cjs')
+  const cases = [
+    { name: 'kafka-direct CLI -P', cmd: `exec "${node}" "${cli}" -b ${cluster.bootstrap} -P -t TOPIC -X acks=all -X enable.idempotence=true < "${input}"` },
+    { name: 'kcat -P (librdkafka)', cmd: `exec kcat -b ${cluster.bootstrap} -P -t TOPIC -X acks=all -X enable.idempotence=true < "${input}"`, missing: !haveCommand('kcat') }
+  ]
+  const secs: number[][] = cases.map(() => [])
+  const rss: number[][] = cases.map(() => [])
+  let n = 0
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      for (const [i, c] of cases.entries()) {
+        if (c.missing === true) continue
+        const topic = `long-${n++}`
+        cluster.createTopic(topic, PARTITIONS)
+        const r = await runTimed('sh', ['-c', c.cmd.replace('TOPIC', topic)], { timeoutMs: 300_000 })
+        let written = 0n
+        for (let p = 0; p < PARTITIONS; p++) written += cluster.highWatermark(topic, p)
+        cluster.state.deleteTopic(topic)
+        if (!r.ok || written !== BigInt(LONG_RECORDS)) throw new Error(`${c.name}: exit ${String(r.exitCode)}, ${written} of ${LONG_RECORDS} written: ${r.stderrTail}`)
+        secs[i].push(r.seconds)
+        if (r.maxRssMiB !== undefined) rss[i].push(r.maxRssMiB)
+        process.stderr.write(`long run: ${c.name}: run ${run + 1}: ${r.seconds.toFixed(2)} s\n`)
+      }
+    }
+  } finally {
+    await cluster.stop()
+  }
+  const kcatRate = secs[1].length > 0 ? LONG_RECORDS / median(secs[1]) : undefined
+  const lines = ['| producer | records/s (median) | wall s (median) | peak RSS MiB | × kcat |', '|---|---:|---:|---:|---:|']
+  for (const [i, c] of cases.entries()) {
+    if (secs[i].length === 0) { lines.push(`| ${c.name} | – | – | – | not installed |`); continue }
+    const rate = LONG_RECORDS / median(secs[i])
+    lines.push(`| ${c.name} | ${fmt(rate)} | ${median(secs[i]).toFixed(2)} | ${median(rss[i]).toFixed(0)} | ${kcatRate === undefined ? '–' : (rate / kcatRate).toFixed(2)} |`)
+  }
+  const note = `${LONG_RECORDS.toLocaleString('en')} lines of ${VALUE_BYTES} bytes from a file to ${PARTITIONS} partitions of the fake broker, ` +
+    `acks=all, idempotent, median of ${RUNS} interleaved runs, whole process. Over 1M records start-up weighs (Node and the bundle ~0.1 s, kcat ~0.005 s); ` +
+    'over this many the rate once running decides.\n\n' + lines.join('\n')
+  return { title: `Produce ${LONG_RECORDS.toLocaleString('en')} records from a file: the CLI and kcat once running`, unit: 'records', rows: [], note }
+}
+
 async function main (): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kd-produce-bench-'))
   const input = join(dir, 'lines')
@@ -273,7 +328,10 @@ async function main (): Promise<void> {
         await target.stop()
       }
     }
-    if (TARGETS.includes('fake')) tables.push(await bigRecords(dir))
+    if (TARGETS.includes('fake')) {
+      tables.push(await longRun(dir))
+      tables.push(await bigRecords(dir))
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
