@@ -1,9 +1,7 @@
 import t from 'tap'
 import { ALL_APIS } from '../../protocol/apis/index.js'
 import { clientThrottles } from '../../protocol/client-throttle.js'
-import { KAFKA_3_VERSION, KAFKA_VERSION } from '../peers/maven.js'
-import { PeerUnavailable } from '../peers/cache.js'
-import { loadKafkaDefinitions, type KafkaDefinitions } from './kafka-definitions.js'
+import { loadDefinitionsOrSkip } from './kafka-definitions.js'
 
 // The versions from which our client waits out a quota throttle itself (protocol/client-throttle.ts, KIP-219)
 // against what Kafka's message definitions say: "Starting in version N, on quota violation, brokers send out
@@ -14,16 +12,8 @@ import { loadKafkaDefinitions, type KafkaDefinitions } from './kafka-definitions
 const SAID = /Starting in version (\d+),? on quota violation,? brokers send out\s*(?:\/\/\s*)?responses before throttling/
 
 t.test('the client waits out throttles from the versions Kafka\'s message definitions name', async t => {
-  let defs: KafkaDefinitions[]
-  try {
-    defs = [await loadKafkaDefinitions(KAFKA_VERSION), await loadKafkaDefinitions(KAFKA_3_VERSION)]
-  } catch (err) {
-    if (!(err instanceof PeerUnavailable)) throw err
-    const why = `Kafka's message definitions are unavailable: ${err.message}`
-    if (process.env.KAFKA_DIRECT_REQUIRE_REAL_KAFKA === '1') throw new Error(`${why} (KAFKA_DIRECT_REQUIRE_REAL_KAFKA=1)`, { cause: err })
-    t.skip(why, () => {})
-    return
-  }
+  const defs = await loadDefinitionsOrSkip(t)
+  if (defs === undefined) return
   let checked = 0
   for (const api of ALL_APIS) {
     const name = `${api.name}Response`

@@ -1,4 +1,5 @@
-import { kafkaClientsCoordinates, resolveJars } from '../peers/maven.js'
+import { KAFKA_3_VERSION, KAFKA_VERSION, kafkaClientsCoordinates, resolveJars } from '../peers/maven.js'
+import { PeerUnavailable } from '../peers/cache.js'
 import { readJarEntries } from '../peers/jar.js'
 
 // Kafka's own message definitions, read at test time from the kafka-clients jar that Maven resolves (Kafka packages
@@ -82,4 +83,21 @@ export function stripLineComments (text: string): string {
     }
   }
   return out
+}
+
+/**
+ * Kafka 4.4's and 3.9's definitions (versions 4.x removed are compared with 3.9's), or undefined after a skip when
+ * Maven cannot resolve them. CI installs Java and Maven and sets KAFKA_DIRECT_REQUIRE_REAL_KAFKA: there, a skip
+ * would hide the check, so it fails instead.
+ */
+export async function loadDefinitionsOrSkip (t: { skip: (why: string, fn: () => void) => unknown }): Promise<KafkaDefinitions[] | undefined> {
+  try {
+    return [await loadKafkaDefinitions(KAFKA_VERSION), await loadKafkaDefinitions(KAFKA_3_VERSION)]
+  } catch (err) {
+    if (!(err instanceof PeerUnavailable)) throw err
+    const why = `Kafka's message definitions are unavailable: ${err.message}`
+    if (process.env.KAFKA_DIRECT_REQUIRE_REAL_KAFKA === '1') throw new Error(`${why} (KAFKA_DIRECT_REQUIRE_REAL_KAFKA=1)`, { cause: err })
+    t.skip(why, () => {})
+    return undefined
+  }
 }
