@@ -32,7 +32,7 @@ export const FAKE_BROKER_API_NOTES: ReadonlyMap<number, ApiNote> = new Map<numbe
   [25, { modelled: 'the group\'s offsets partition joins the transaction', notModelled: '' }],
   [26, { modelled: 'commit and abort markers written before the answer, timeouts abort; v5 bumps the epoch per transaction (transaction protocol v2)', notModelled: '' }],
   [28, { modelled: 'offsets pending until the transaction ends; v5 adds the group by itself; v6 topics by id (UNKNOWN_TOPIC_ID)', notModelled: '' }],
-  [29, { modelled: 'StandardAuthorizer filters (ANY, MATCH, LITERAL, PREFIXED), SECURITY_DISABLED without an authorizer', notModelled: 'persistence with --data' }],
+  [29, { modelled: 'StandardAuthorizer filters (ANY, MATCH, LITERAL, PREFIXED), SECURITY_DISABLED without an authorizer; ACLs kept with --data', notModelled: 'authorized-operation bit sets' }],
   [30, { modelled: 'Kafka\'s binding checks (a malformed binding fails the whole request), principal parsing', notModelled: 'principals other than User:' }],
   [31, { modelled: 'matching ACLs removed and returned per filter', notModelled: '' }],
   [32, { modelled: 'topics and brokers, sources, synonyms, read-only flags, types and docs; v0 (removed in Kafka 4, still sent by Sarama 1.2x) with isDefault', notModelled: 'BROKER_LOGGER, GROUP, CLIENT_METRICS resources' }],

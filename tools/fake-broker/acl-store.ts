@@ -90,6 +90,9 @@ function keyOf (a: AclBinding): string {
 export class AclStore {
   private readonly acls = new Map<string, AclBinding>()
 
+  /** `onChange` is told after every create or delete that changed something (the cluster saves itself, `--data`). */
+  constructor (private readonly onChange: () => void = () => {}) {}
+
   /** Every ACL, in creation order. */
   all (): AclBinding[] { return [...this.acls.values()] }
 
@@ -98,8 +101,16 @@ export class AclStore {
   /** Adds one ACL, or says why not (INVALID_REQUEST with Kafka's message). */
   create (acl: AclBinding): AclResult {
     const result = validateNewAcl(acl)
-    if (result.errorCode === ErrorCode.NONE) this.acls.set(keyOf(acl), { ...acl })
+    if (result.errorCode === ErrorCode.NONE) {
+      this.acls.set(keyOf(acl), { ...acl })
+      this.onChange()
+    }
     return result
+  }
+
+  /** Puts saved ACLs back (without reporting a change); one that would not be accepted now is left out. */
+  restore (saved: readonly AclBinding[]): void {
+    for (const acl of saved) if (validateNewAcl(acl).errorCode === ErrorCode.NONE) this.acls.set(keyOf(acl), { ...acl })
   }
 
   /** The ACLs `filter` selects (DescribeAcls). */
@@ -119,6 +130,7 @@ export class AclStore {
     for (const [k, a] of this.acls) {
       if (filterMatches(filter, a)) { deleted.push(a); this.acls.delete(k) }
     }
+    if (deleted.length > 0) this.onChange()
     return { ...OK, deleted }
   }
 }

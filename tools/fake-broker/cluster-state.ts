@@ -16,7 +16,7 @@ import { ScramCredentials } from './scram-credentials.js'
 import { QuotaStore } from './quotas/quota-store.js'
 import { ClientQuotas } from './quotas/client-quotas.js'
 import type { RateWindowConfig } from './quotas/quota-rate.js'
-import { AclStore } from './acl-store.js'
+import { AclStore, type AclBinding } from './acl-store.js'
 import { Authorizer, type AuthorizerOptions } from './authorizer.js'
 
 // The cluster as the handlers see it: brokers, topics, partitions with their leaders and logs, and the group
@@ -119,6 +119,7 @@ interface SavedCluster {
   offsets: Array<{ group: string, topic: string, partition: number, offset: string, leaderEpoch: number, metadata: string | null }>
   configs?: ReturnType<ConfigStore['snapshot']>
   quotas?: ReturnType<QuotaStore['snapshot']>
+  acls?: AclBinding[]
 }
 
 export class ClusterState {
@@ -134,7 +135,8 @@ export class ClusterState {
   /** Client quotas (AlterClientQuotas) and their enforcement on Produce and Fetch. */
   readonly quotas: ClientQuotas
   /** The ACLs (CreateAcls, DescribeAcls, DeleteAcls), enforced when `authorizer` is set. */
-  readonly acls = new AclStore()
+  /** ACLs (CreateAcls/DeleteAcls), kept with `--data` as Kafka keeps them in its metadata log. */
+  readonly acls = new AclStore(() => { this.save() })
   /** Set when the cluster was started with `authorizer`: see access-check.ts. */
   readonly authorizer: Authorizer | undefined
   /** Groups of the consumer protocol (KIP-848); their committed offsets are kept by `groups`. */
@@ -192,6 +194,7 @@ export class ClusterState {
     if (saved === undefined) this.save()
     if (saved?.configs !== undefined) this.configs.restore(saved.configs.topics, saved.configs.brokers)
     if (saved?.quotas !== undefined) this.quotas.store.restore(saved.quotas)
+    if (saved?.acls !== undefined) this.acls.restore(saved.acls)
     if (saved !== undefined) {
       this.nextProducerId = BigInt(saved.nextProducerId)
       for (const t of saved.topics) this.addTopic(t.name, t.partitions, t.timestampType, t.id)
@@ -478,7 +481,8 @@ export class ClusterState {
         group, topic, partition, offset: String(committed.offset), leaderEpoch: committed.leaderEpoch, metadata: committed.metadata
       })),
       configs: this.configs.snapshot(),
-      quotas: this.quotas.store.snapshot()
+      quotas: this.quotas.store.snapshot(),
+      acls: this.acls.all()
     }
     // Written aside and renamed, so a crash never leaves half a file.
     writeFileSync(`${file}.tmp`, JSON.stringify(saved, null, 1))
