@@ -133,7 +133,8 @@ export class ClassicMembership {
         await this.backoffOrThrow(new KafkaError(synced.errorCode, `SyncGroup ${group}`), attempt, signal)
         continue
       }
-      return { generationId: this.generationId, memberId: this.memberId, protocolName, leaderId: joined.leader, assignment: synced.assignment }
+      // A null assignment (only ever seen with an error, from librdkafka's mock) is an empty one.
+      return { generationId: this.generationId, memberId: this.memberId, protocolName, leaderId: joined.leader, assignment: synced.assignment ?? Buffer.alloc(0) }
     }
   }
 

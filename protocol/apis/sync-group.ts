@@ -27,7 +27,9 @@ export const SyncGroup = defineApi({
     field('errorCode', 'int16', { about: 'The error code, or 0 if there was no error.' }),
     field('protocolType', 'string', { versions: '5+', nullable: '5+', default: null, about: 'The group protocol type.' }),
     field('protocolName', 'string', { versions: '5+', nullable: '5+', default: null, about: 'The group protocol name.' }),
-    field('assignment', 'bytes', { about: 'The member assignment.' })
+    // Not nullable in Kafka's definition, but librdkafka 2.0's mock writes -1 here in its error answers
+    // (REBALANCE_IN_PROGRESS): read as null, so the error code is seen and the member rejoins.
+    field('assignment', 'bytes', { nullable: '0+', about: 'The member assignment.' })
   ]
 })
 export type SyncGroupRequest = InferInput<typeof SyncGroup.request>
