@@ -71,8 +71,17 @@ async function script (bootstrap: string): Promise<Record<string, unknown>> {
     out.nothingInProgress = await admin.listPartitionReassignments()
 
     // Log directories: which broker holds which partition (paths and sizes are each cluster's own).
-    const dirs = await admin.describeLogDirs(undefined, [{ topic: 'ra', partition: 0 }, { topic: 'ra', partition: 1 }])
-    out.logDirs = [b0, b1, b2].map(b => dirs.filter(d => d.broker === b).flatMap(d => d.partitions.map(p => `${p.topic}-${p.partition}`)).sort())
+    // A removed replica's log goes when that broker applies the metadata change, which can trail the controller's
+    // "reassignment done": wait (bounded) until each broker holds exactly what the settled layout says.
+    const afterMoveReplicas = (await admin.describeTopics(['ra']))[0].partitions.sort((x, y) => x.partition - y.partition).map(p => p.replicas)
+    const holders = (b: number): string[] => ['ra-0', 'ra-1'].filter((_, i) => (afterMoveReplicas[i] ?? []).includes(b))
+    let dirs = await admin.describeLogDirs(undefined, [{ topic: 'ra', partition: 0 }, { topic: 'ra', partition: 1 }])
+    const held = (): string[][] => [b0, b1, b2].map(b => dirs.filter(d => d.broker === b).flatMap(d => d.partitions.map(p => `${p.topic}-${p.partition}`)).sort())
+    for (let i = 0; i < 100 && JSON.stringify(held()) !== JSON.stringify([b0, b1, b2].map(holders)); i++) {
+      await sleep(100)
+      dirs = await admin.describeLogDirs(undefined, [{ topic: 'ra', partition: 0 }, { topic: 'ra', partition: 1 }])
+    }
+    out.logDirs = held()
     out.logDirShape = dirs.map(d => [d.error, d.logDir.startsWith('/'), d.totalBytes > 0n, d.usableBytes >= 0n, d.isCordoned])
 
     const quorum = await admin.describeQuorum()
