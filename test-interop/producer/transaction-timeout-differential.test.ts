@@ -1,4 +1,5 @@
 import t from 'tap'
+import { until as pollUntil } from './poll-until.js'
 import { realKafkaFor, realKafkaSkip } from '../real-kafka/start-kafka.js'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { KafkaClient } from '../../consumer/cluster.js'
@@ -49,14 +50,9 @@ async function settled <R> (send: () => Promise<R>, code: (r: R) => number): Pro
   }
 }
 
-/** Polls `probe` until `done` says yes, or the deadline passes (then the last value is returned and compared). */
+/** Polls with the deadline above. */
 async function until <R> (probe: () => Promise<R>, done: (r: R) => boolean): Promise<R> {
-  const deadline = Date.now() + DEADLINE_MS
-  for (;;) {
-    const r = await probe()
-    if (done(r) || Date.now() > deadline) return r
-    await new Promise(resolve => setTimeout(resolve, 100))
-  }
+  return await pollUntil(probe, done, DEADLINE_MS)
 }
 
 interface Protocol { name: string, init: number, produce: number, end: number, addPartitions: boolean }

@@ -183,7 +183,8 @@ export class ClusterState {
         this.groups.committedBatch()
       },
       file: options.dataDir === undefined ? undefined : join(options.dataDir, 'transactions.json'),
-      expiryCheckMs: options.transactionTimeoutCheckIntervalMs
+      expiryCheckMs: options.transactionTimeoutCheckIntervalMs,
+      now: () => this.now()
     })
     if (saved !== undefined && options.clusterId !== undefined && saved.clusterId !== options.clusterId) {
       // Kafka refuses to start on a log directory formatted for another cluster (INCONSISTENT_CLUSTER_ID).
@@ -333,6 +334,25 @@ export class ClusterState {
   /** The broker's time now, in epoch ms (the `clock` option). */
   now (): number {
     return (this.options.clock ?? Date.now)()
+  }
+
+  /** A broker config's value (brokers share one configuration here) as a number. */
+  brokerNumber (name: string): number {
+    return Number(this.configs.brokerValue(String(this.brokers[0].id), name))
+  }
+
+  /** Every partition forgets producers idle past producer.id.expiration.ms; returns how many were forgotten. */
+  expireProducerIds (): number {
+    const expirationMs = this.brokerNumber('producer.id.expiration.ms')
+    const now = this.now()
+    let removed = 0
+    for (const t of this.topics.values()) for (const p of t.partitions) removed += p.log.removeExpiredProducers(now, expirationMs)
+    return removed
+  }
+
+  /** The transaction coordinator forgets transactional ids idle past transactional.id.expiration.ms. */
+  expireTransactionalIds (): number {
+    return this.transactions.removeExpiredTransactionalIds(this.brokerNumber('transactional.id.expiration.ms'))
   }
 
   /** The topic's min.insync.replicas (its override, else the broker's). */

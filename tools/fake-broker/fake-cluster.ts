@@ -203,6 +203,8 @@ export class FakeCluster {
   private readonly servers = new Map<number, BrokerServer[]>()
   private retentionTimer: NodeJS.Timeout | undefined
   private cleanerTimer: NodeJS.Timeout | undefined
+  private producerIdTimer: NodeJS.Timeout | undefined
+  private transactionalIdTimer: NodeJS.Timeout | undefined
   private stopped = false
 
   private constructor (private readonly opts: FakeClusterOptions, brokers: BrokerInfo[], listeners: Listener[]) {
@@ -290,6 +292,10 @@ export class FakeCluster {
       const interval = opts.retentionCheckIntervalMs ?? 300_000
       if (!Number.isInteger(interval) || interval < 1) throw new ConfigError('retentionCheckIntervalMs', `must be a positive integer, got ${interval}`)
       cluster.retentionTimer = setInterval(() => { cluster.enforceRetention() }, interval).unref()
+      // As Kafka loads producer state without the producers that expired while it was down, then checks on a timer.
+      cluster.expireProducerIds()
+      cluster.producerIdTimer = setInterval(() => { cluster.expireProducerIds() }, cluster.state.brokerNumber('producer.id.expiration.check.interval.ms')).unref()
+      cluster.transactionalIdTimer = setInterval(() => { cluster.expireTransactionalIds() }, cluster.state.brokerNumber('transaction.remove.expired.transaction.cleanup.interval.ms')).unref()
       const backoff = opts.logCleanerBackoffMs ?? 15_000
       if (!Number.isInteger(backoff) || backoff < 1) throw new ConfigError('logCleanerBackoffMs', `must be a positive integer, got ${backoff}`)
       cluster.cleanerTimer = setInterval(() => {
@@ -320,6 +326,8 @@ export class FakeCluster {
     if (this.stopped) return
     this.stopped = true
     clearInterval(this.retentionTimer)
+    clearInterval(this.producerIdTimer)
+    clearInterval(this.transactionalIdTimer)
     clearInterval(this.cleanerTimer)
     this.state.groups.close()
     await Promise.all([...this.servers.values()].flat().map(s => s.close()))
@@ -352,6 +360,24 @@ export class FakeCluster {
    */
   enforceRetention (): number {
     return enforceRetention(this.state, this.state.now())
+  }
+
+  /**
+   * Applies producer.id.expiration.ms now (by the cluster's clock), as the check every
+   * producer.id.expiration.check.interval.ms does: partitions forget producers idle that long with no transaction
+   * open. Returns how many producer states went.
+   */
+  expireProducerIds (): number {
+    return this.state.expireProducerIds()
+  }
+
+  /**
+   * Applies transactional.id.expiration.ms now, as the check every
+   * transaction.remove.expired.transaction.cleanup.interval.ms does: transactional ids idle that long with no
+   * transaction open are forgotten, and their next InitProducerId gets a new producer id. Returns how many went.
+   */
+  expireTransactionalIds (): number {
+    return this.state.expireTransactionalIds()
   }
 
   /**

@@ -180,6 +180,22 @@ export class PartitionLog {
     }))
   }
 
+  /**
+   * Forgets producers idle for `expirationMs` (producer.id.expiration.ms) with no transaction open here, as Kafka's
+   * ProducerStateManager.removeExpiredProducers does: idle is measured from the producer's last batch or marker
+   * timestamp. A forgotten producer is new again: its next batch is taken at any sequence, so a retry that comes
+   * after the expiry is not recognised as a duplicate. Returns how many were forgotten.
+   */
+  removeExpiredProducers (nowMs: number, expirationMs: number): number {
+    let removed = 0
+    for (const [id, e] of this.producers) {
+      if (this.ongoing.has(id) || BigInt(nowMs) - e.lastTimestamp < BigInt(expirationMs)) continue
+      this.producers.delete(id)
+      removed++
+    }
+    return removed
+  }
+
   /** The producer's epoch as this partition last saw it, or undefined. */
   producerEpoch (producerId: bigint): number | undefined {
     return this.producers.get(producerId)?.epoch

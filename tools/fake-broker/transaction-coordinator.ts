@@ -29,6 +29,9 @@ const STATES: ReadonlySet<string> = new Set(['Empty', 'Ongoing', 'PrepareCommit'
 /** The states of a transaction that has begun and not yet ended: the ones a duration filter counts as running. */
 const OPEN: ReadonlySet<string> = new Set(['Ongoing', 'PrepareCommit', 'PrepareAbort', 'PrepareEpochFence'])
 
+/** The states whose transactional id may expire: no transaction open (TransactionState.isExpirationAllowed). */
+const EXPIRABLE: ReadonlySet<string> = new Set(['Empty', 'CompleteCommit', 'CompleteAbort'])
+
 /** Kafka's transaction.max.timeout.ms default: 15 minutes. */
 export const MAX_TRANSACTION_TIMEOUT_MS = 900_000
 /** Epochs are int16; Kafka starts a new producer id rather than reach the top (ProducerIdAndEpoch). */
@@ -59,6 +62,8 @@ interface TxnEntry {
   state: TxnStateName
   timeoutMs: number
   startTimeMs: number
+  /** When the transaction last changed state (Kafka's txnLastUpdateTimestamp): transactional id expiry counts from it. */
+  lastUpdateMs: number
   partitions: Map<string, Set<number>>
   groups: Set<string>
   pendingOffsets: Map<string, Array<{ topic: string, partition: number, committed: CommittedOffset }>>
@@ -102,6 +107,7 @@ interface SavedTxn {
   state: TxnStateName
   timeoutMs: number
   startTimeMs: number
+  lastUpdateMs?: number
   partitions: Array<[string, number[]]>
   groups: string[]
   pendingOffsets: Array<[string, Array<{ topic: string, partition: number, offset: string, leaderEpoch: number, metadata: string | null }>]>
@@ -130,7 +136,7 @@ export class TransactionCoordinator {
       if (producerId >= 0n) return fail(ErrorCode.INVALID_PRODUCER_ID_MAPPING)
       t = {
         transactionalId, producerId: this.opts.allocateProducerId(), epoch: 0, lastEpoch: -1, previousProducerId: -1n, clientVersion: 0, state: 'Empty', timeoutMs,
-        startTimeMs: -1, partitions: new Map(), groups: new Set(), pendingOffsets: new Map()
+        startTimeMs: -1, lastUpdateMs: this.now(), partitions: new Map(), groups: new Set(), pendingOffsets: new Map()
       }
       this.txns.set(transactionalId, t)
       this.save()
@@ -165,6 +171,7 @@ export class TransactionCoordinator {
     t.timeoutMs = timeoutMs
     t.state = 'Empty'
     t.startTimeMs = -1
+    t.lastUpdateMs = this.now()
     this.save()
     return { errorCode: ErrorCode.NONE, producerId: t.producerId, producerEpoch: t.epoch }
   }
@@ -381,11 +388,30 @@ export class TransactionCoordinator {
     if (changed) this.save()
   }
 
+  /**
+   * Forgets transactional ids idle for `expirationMs` (transactional.id.expiration.ms) with no transaction open, as
+   * Kafka's TransactionStateManager.removeExpiredTransactionalIds does (Empty, CompleteCommit and CompleteAbort
+   * expire; the others never do). The id's next InitProducerId starts afresh, with a new producer id. Returns how
+   * many were forgotten.
+   */
+  removeExpiredTransactionalIds (expirationMs: number): number {
+    const now = this.now()
+    let removed = 0
+    for (const [id, t] of this.txns) {
+      if (!EXPIRABLE.has(t.state) || t.lastUpdateMs > now - expirationMs) continue
+      this.txns.delete(id)
+      removed++
+    }
+    if (removed > 0) this.save()
+    return removed
+  }
+
   /** Opens a transaction unless one is open; `clientVersion` is the protocol of the request that opened it. */
   private begin (t: TxnEntry, clientVersion: number): void {
     if (t.state !== 'Ongoing') {
       t.state = 'Ongoing'
       t.startTimeMs = this.now()
+      t.lastUpdateMs = t.startTimeMs
       t.clientVersion = clientVersion
     }
   }
@@ -422,7 +448,7 @@ export class TransactionCoordinator {
     for (const [topic, ps] of t.partitions) {
       for (const p of ps) {
         const target = this.opts.partition(topic, p)
-        target?.log.writeMarker(markerId, markerEpoch, commit, 0, target.leaderEpoch)
+        target?.log.writeMarker(markerId, markerEpoch, commit, 0, target.leaderEpoch, this.now())
       }
     }
     if (commit) for (const [group, offsets] of t.pendingOffsets) this.opts.commitOffsets(group, offsets)
@@ -432,6 +458,7 @@ export class TransactionCoordinator {
     // The start time stays, as in Kafka's prepareComplete: DescribeTransactions reports it until the next
     // InitProducerId or transaction.
     t.state = commit ? 'CompleteCommit' : 'CompleteAbort'
+    t.lastUpdateMs = this.now()
   }
 
   private load (): void {
@@ -454,6 +481,8 @@ export class TransactionCoordinator {
         state: s.state,
         timeoutMs: s.timeoutMs,
         startTimeMs: s.startTimeMs,
+        // A state file from before expiry was kept counts from the restart.
+        lastUpdateMs: s.lastUpdateMs ?? this.now(),
         partitions: new Map(s.partitions.map(([topic, ps]) => [topic, new Set(ps)])),
         groups: new Set(s.groups),
         pendingOffsets: new Map(s.pendingOffsets.map(([group, list]) => [group, list.map(o => ({
@@ -476,6 +505,7 @@ export class TransactionCoordinator {
       state: t.state,
       timeoutMs: t.timeoutMs,
       startTimeMs: t.startTimeMs,
+      lastUpdateMs: t.lastUpdateMs,
       partitions: [...t.partitions].map(([topic, ps]): [string, number[]] => [topic, [...ps]]),
       groups: [...t.groups],
       pendingOffsets: [...t.pendingOffsets].map(([group, list]): SavedTxn['pendingOffsets'][number] => [group, list.map(o => ({

@@ -32,7 +32,7 @@ const USAGE = `Usage: kafka-direct fake-broker [--brokers N] [--topic NAME:PARTI
                                 [--tls-ca-out FILE] [--first-broker-id N] [--advertised-host HOST]
                                 [--cluster-id ID] [--authorizer] [--super-users 'User:a;User:b']
                                 [--allow-everyone-if-no-acl-found]
-                                [--group-consumer-migration-policy POLICY]
+                                [--group-consumer-migration-policy POLICY] [--override NAME=VALUE ...]
 
 Runs a fake Kafka cluster on 127.0.0.1 until SIGINT/SIGTERM; prints the bootstrap list as the first line.
   --brokers N              number of brokers (default 1), listening on P, P+1, ...
@@ -67,6 +67,9 @@ Runs a fake Kafka cluster on 127.0.0.1 until SIGINT/SIGTERM; prints the bootstra
   --group-consumer-migration-policy POLICY  group.consumer.migration.policy: which way a group with members
                            may change protocol (KIP-848 <-> classic): bidirectional (default), upgrade,
                            downgrade or disabled
+  --override NAME=VALUE    a static broker config, as in server.properties (repeatable), e.g.
+                           log.retention.ms=60000 or producer.id.expiration.ms=10000; DescribeConfigs reports
+                           it as STATIC_BROKER_CONFIG
 
 ${CONTROL_HELP}
 `
@@ -182,6 +185,7 @@ function parseOptions (argv: string[], log: (line: string) => void): CliOptions 
       'super-users': { type: 'string' },
       'allow-everyone-if-no-acl-found': { type: 'boolean', default: false },
       'group-consumer-migration-policy': { type: 'string', default: 'bidirectional' },
+      override: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
@@ -209,6 +213,12 @@ function parseOptions (argv: string[], log: (line: string) => void): CliOptions 
   const authorizer = values.authorizer === true || superUsers !== undefined || allowEveryone
     ? { superUsers: superUsers ?? [], allowEveryoneIfNoAclFound: allowEveryone }
     : undefined
+  const brokerConfigs: Record<string, string> = {}
+  for (const spec of values.override ?? []) {
+    const at = spec.indexOf('=')
+    if (at <= 0) throw new ConfigError('--override', `expected NAME=VALUE, got ${JSON.stringify(spec)}`)
+    brokerConfigs[spec.slice(0, at).trim()] = spec.slice(at + 1).trim()
+  }
   const policy = MIGRATION_POLICIES.find(p => p === values['group-consumer-migration-policy']!.toLowerCase())
   if (policy === undefined) throw new ConfigError('--group-consumer-migration-policy', `expected one of ${MIGRATION_POLICIES.join(', ')}, got ${JSON.stringify(values['group-consumer-migration-policy'])}`)
   return {
@@ -231,6 +241,7 @@ function parseOptions (argv: string[], log: (line: string) => void): CliOptions 
     reassignmentDelayMs: integer('--reassignment-delay', values['reassignment-delay']!, 0),
     maxPartitions: integer('--max-partitions', values['max-partitions']!, 1),
     groupConsumerMigrationPolicy: policy,
+    brokerConfigs: Object.keys(brokerConfigs).length === 0 ? undefined : brokerConfigs,
     log,
     control: values.control === true
   }

@@ -48,6 +48,12 @@ export const BROKER_CONFIGS: readonly BrokerConfigDef[] = [
   b('broker.id', 'INT', '-1', false, { doc: 'The broker\'s id (node.id in KRaft).' }),
   b('default.replication.factor', 'INT', '1', false, { doc: 'The replication factor of topics created without one.' }),
   b('num.partitions', 'INT', '1', false, { min: 1, doc: 'The partition count of topics created without one.' }),
+  // Producer and transactional id expiry (TransactionLogConfig, TransactionStateManagerConfig); only the first is
+  // reconfigurable at run time (DynamicProducerStateManagerConfig).
+  b('producer.id.expiration.ms', 'INT', '86400000', true, { min: 1, doc: 'How long a partition keeps an idle producer\'s state (its epoch and last sequences) after its last write; never while it has a transaction open.' }),
+  b('producer.id.expiration.check.interval.ms', 'INT', '600000', false, { min: 1, doc: 'How often partitions drop producers idle longer than producer.id.expiration.ms.' }),
+  b('transactional.id.expiration.ms', 'INT', '604800000', false, { min: 1, doc: 'How long the transaction coordinator keeps a transactional id with no transaction open after its last state change.' }),
+  b('transaction.remove.expired.transaction.cleanup.interval.ms', 'INT', '3600000', false, { min: 1, doc: 'How often the transaction coordinator removes transactional ids idle longer than transactional.id.expiration.ms.' }),
   ...synonymConfigs()
 ].sort((x, y) => x.name < y.name ? -1 : 1)
 

@@ -103,6 +103,12 @@ export class ConfigStore {
     return defs.map(d => this.describeTopicConfig(d, topic, String(brokerId), synonyms, docs))
   }
 
+  /** A broker config's value as the broker uses it: its own dynamic value, the cluster default, static, built-in. */
+  brokerValue (brokerId: string, name: string): string | null {
+    const def = BROKER_CONFIG_BY_NAME.get(name)
+    return def === undefined ? null : this.brokerChain(def, brokerId, 1)[0]?.value ?? null
+  }
+
   /**
    * DescribeConfigs for a broker: `brokerId` is the broker's own id (every config, whatever its source) or "" for
    * the cluster default resource (only the configs set there, as Kafka lists them).

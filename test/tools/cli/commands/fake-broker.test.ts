@@ -196,3 +196,28 @@ t.test('--group-consumer-migration-policy: disabled keeps a classic group with m
   t.equal(await run(['--group-consumer-migration-policy', 'sideways'], { stderr: { write: s => err.push(s) } }), 2)
   t.match(err.join(''), /--group-consumer-migration-policy.*bidirectional, upgrade, downgrade, disabled, got "sideways"/)
 })
+
+t.test('--override sets static broker configs, as server.properties does; a bad one is refused with a reason', async t => {
+  const ac = new AbortController()
+  let cluster: FakeCluster | undefined
+  let started!: () => void
+  const up = new Promise<void>(resolve => { started = resolve })
+  const exit = run(['--override', 'producer.id.expiration.ms=5000', '--override', ' log.retention.ms = 60000'], {
+    stdout: { write: () => {} },
+    stderr: { write: () => {} },
+    signal: ac.signal,
+    onStart: c => { cluster = c; started() }
+  })
+  await up
+  const id = String(cluster!.state.brokers[0].id)
+  t.same([cluster!.state.configs.brokerValue(id, 'producer.id.expiration.ms'), cluster!.state.configs.brokerValue(id, 'log.retention.ms')], ['5000', '60000'])
+  t.equal(cluster!.state.configs.brokerValue(id, 'no.such.config'), null)
+  ac.abort()
+  t.equal(await exit, 0)
+  const err: string[] = []
+  t.equal(await run(['--override', 'producer.id.expiration.ms'], { stderr: { write: s => err.push(s) } }), 2)
+  t.match(err.join(''), /--override.*expected NAME=VALUE, got "producer.id.expiration.ms"/)
+  const bad: string[] = []
+  t.equal(await run(['--override', 'producer.id.expiration.ms=0'], { stderr: { write: s => bad.push(s) } }), 1)
+  t.match(bad.join(''), /brokerConfigs.*at least 1/)
+})
