@@ -152,7 +152,7 @@ export class ClusterState {
 
   constructor (brokers: BrokerInfo[], readonly options: ClusterStateOptions) {
     this.brokers = brokers
-    this.quotas = new ClientQuotas(new QuotaStore(() => { this.save() }), options.quotaWindows)
+    this.quotas = new ClientQuotas(new QuotaStore(() => { this.save() }), options.quotaWindows, () => this.now())
     this.reassignments = new Reassignments(this, options.reassignmentDelayMs ?? 0)
     this.quorum = new MetadataQuorum(this)
     this.authorizer = options.authorizer === undefined ? undefined : new Authorizer(options.authorizer, this.acls)

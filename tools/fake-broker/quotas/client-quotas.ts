@@ -1,39 +1,31 @@
 import { ConfigError } from '../../../protocol/errors.js'
 import { KAFKA_QUOTA_WINDOWS, throttleTimeMs, WindowedRate, type RateWindowConfig } from './quota-rate.js'
+import { ControllerMutationQuotas } from './controller-mutation-quota.js'
+import { QuotaEntities, type Tags } from './quota-entities.js'
 import type { QuotaStore } from './quota-store.js'
 
 // Enforcement of the byte-rate quotas, as Kafka's ClientQuotaManager does with its DefaultQuotaCallback. Each
 // request is charged to a (user, client id) pair: Produce its request size against producer_byte_rate, Fetch its
-// response size against consumer_byte_rate. The quota that applies is the most specific one set, in this order
-// (Kafka's docs, "Quotas"):
-//   1 /config/users/<user>/clients/<client-id>    5 /config/users/<default>/clients/<default>
-//   2 /config/users/<user>/clients/<default>      6 /config/users/<default>
-//   3 /config/users/<user>                        7 /config/clients/<client-id>
-//   4 /config/users/<default>/clients/<client-id> 8 /config/clients/<default>
-// and clients that share the entity share its rate: every client id of a user with a user quota (level 3) is
-// measured together. As in Kafka, each broker measures and enforces on its own: a quota is per broker, so a client
-// spread over three brokers may send three times the rate in all. When the measured rate goes over the bound the request is still served, but answered with a
-// throttle time (KIP-219) and the connection is not read from for that long.
+// response size against consumer_byte_rate, under the entity that applies (quota-entities.ts). As in Kafka, each
+// broker measures and enforces on its own: a quota is per broker, so a client spread over three brokers may send
+// three times the rate in all. When the measured rate goes over the bound the request is still served, but
+// answered with a throttle time (KIP-219) and the connection is not read from for that long.
 
 /** The user of an unauthenticated connection (KafkaPrincipal.ANONYMOUS), whose quotas are user ANONYMOUS's. */
 export const ANONYMOUS_USER = 'ANONYMOUS'
 
 export type ByteRateQuota = 'producer_byte_rate' | 'consumer_byte_rate'
 
-/** Who a rate is measured for: the metric tags of Kafka's quota sensor, '' for a part that does not apply. */
-interface Tags { user: string, clientId: string }
-
-export class ByteRateQuotas {
+export class ByteRateQuotas extends QuotaEntities {
   private readonly sensors = new Map<string, WindowedRate>()
 
   constructor (
-    private readonly store: QuotaStore,
+    store: QuotaStore,
     readonly key: ByteRateQuota,
     private readonly windows: RateWindowConfig = KAFKA_QUOTA_WINDOWS
-  ) {}
-
-  /** Whether any entity has this quota set; without one nothing is measured (Kafka's QuotaTypes.NoQuotas). */
-  get enabled (): boolean { return this.store.hasAny(this.key) }
+  ) {
+    super(store, key)
+  }
 
   /**
    * Charges `bytes` to the pair at `nowMs` and returns the throttle time in ms (0 within quota): Kafka's
@@ -76,50 +68,21 @@ export class ByteRateQuotas {
     }
     return rate
   }
-
-  private set (user: string | null | undefined, clientId: string | null | undefined): boolean {
-    return this.value(user, clientId) !== undefined
-  }
-
-  /** The quota set on exactly the entity (undefined: that part absent; null: the default entity). */
-  private value (user: string | null | undefined, clientId: string | null | undefined): number | undefined {
-    const parts = new Map<string, string | null>()
-    if (user !== undefined) parts.set('user', user)
-    if (clientId !== undefined) parts.set('client-id', clientId)
-    return this.store.value(parts, this.key)
-  }
-
-  /** DefaultQuotaCallback.quotaMetricTags: which entity level applies, as the tags of the shared sensor. */
-  private tags (user: string, clientId: string): Tags {
-    if (this.set(user, clientId) || this.set(user, null)) return { user, clientId }
-    if (this.set(user, undefined)) return { user, clientId: '' }
-    if (this.set(null, clientId) || this.set(null, null)) return { user, clientId }
-    if (this.set(null, undefined)) return { user, clientId: '' }
-    return { user: '', clientId }
-  }
-
-  /** DefaultQuotaCallback.quotaLimit: the bound for the tags, walking the precedence order from the most specific. */
-  private bound (tags: Tags): number | undefined {
-    const { user, clientId } = tags
-    if (user !== '' && clientId !== '') {
-      return this.value(user, clientId) ?? this.value(user, null) ?? this.value(null, clientId) ?? this.value(null, null)
-    }
-    if (user !== '') return this.value(user, undefined) ?? this.value(null, undefined)
-    if (clientId !== '') return this.value(undefined, clientId) ?? this.value(undefined, null)
-    return undefined
-  }
 }
 
-/** The two byte-rate quota managers of a cluster. */
+/** The quota managers of a cluster: the two byte rates, and the controller's mutation rate. */
 export class ClientQuotas {
   readonly produce: ByteRateQuotas
   readonly fetch: ByteRateQuotas
+  readonly controllerMutation: ControllerMutationQuotas
 
-  constructor (readonly store: QuotaStore, windows: RateWindowConfig = KAFKA_QUOTA_WINDOWS) {
+  constructor (readonly store: QuotaStore, windows: RateWindowConfig = KAFKA_QUOTA_WINDOWS, now: () => number = Date.now) {
     // Kafka's ConfigDef: quota.window.num and quota.window.size.seconds are ints, at least 1.
     if (!Number.isInteger(windows.samples) || windows.samples < 1) throw new ConfigError('quotaWindows.samples', `must be an integer of at least 1, got ${windows.samples}`)
     if (!Number.isInteger(windows.windowMs) || windows.windowMs < 1) throw new ConfigError('quotaWindows.windowMs', `must be an integer of at least 1, got ${windows.windowMs}`)
     this.produce = new ByteRateQuotas(store, 'producer_byte_rate', windows)
     this.fetch = new ByteRateQuotas(store, 'consumer_byte_rate', windows)
+    // controller.quota.window.num and controller.quota.window.size.seconds have the same defaults (11, 1 s).
+    this.controllerMutation = new ControllerMutationQuotas(store, KAFKA_QUOTA_WINDOWS, now)
   }
 }
