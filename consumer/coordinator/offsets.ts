@@ -34,7 +34,7 @@ export interface CommitIdentity {
 export const SIMPLE_COMMIT: CommitIdentity = { generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null }
 
 /** The first OffsetCommit and OffsetFetch version that names topics by id (KIP-848). */
-export const OFFSETS_TOPIC_ID_VERSION = 10
+const OFFSETS_TOPIC_ID_VERSION = 10
 
 /** A committed offset as OffsetFetch returns it; offset -1 where the group has none. */
 export interface CommittedOffset { offset: bigint, leaderEpoch: number, metadata: string | null }
