@@ -161,6 +161,23 @@ export class KafkaClient {
     return this.topics.get(name)?.topicId ?? ZERO_UUID
   }
 
+  /**
+   * Each topic's id, from the metadata (looked up when missing or stale, as topicsByName does); a topic Metadata
+   * does not find, or a broker older than Metadata v10, gives the zero uuid. For requests that name topics by id
+   * when every id is known (Produce v13, OffsetCommit v10, ...) and by name otherwise.
+   */
+  async topicIds (names: Iterable<string>): Promise<Map<string, string>> {
+    const unique = [...new Set(names)]
+    try {
+      const found = await this.topicsByName(unique)
+      return new Map(unique.map(name => [name, found.get(name)?.topicId ?? ZERO_UUID]))
+    } catch (err) {
+      // One missing topic fails the lookup: the others keep what the cache holds (a deleted topic is dropped from it).
+      if (!(err instanceof KafkaError)) throw err
+      return new Map(unique.map(name => [name, this.cachedTopicId(name)]))
+    }
+  }
+
   /** Marks a topic's cached metadata stale, so the next lookup refreshes it. */
   invalidate (topic: string): void {
     this.topicAge.delete(topic)

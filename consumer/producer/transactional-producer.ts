@@ -192,7 +192,7 @@ export class TransactionalProducer extends Producer {
       for (let attempt = 0; ; attempt++) {
         // v6 names topics by id (KIP-1319); when an id is unknown (a topic Metadata cannot find, an old broker) the
         // commit names topics (v5) and the coordinator answers for each.
-        const ids = this.v2 ? await this.topicIds(byTopic.keys()) : new Map<string, string>()
+        const ids = this.v2 ? await this.client.topicIds(byTopic.keys()) : new Map<string, string>()
         const byId = [...byTopic.keys()].every(name => (ids.get(name) ?? ZERO_UUID) !== ZERO_UUID)
         const maxVersion = !this.v2 ? TXN_OFFSET_COMMIT_MAX_VERSION : byId ? TXN_OFFSET_COMMIT_TOPIC_ID_VERSION : TXN_OFFSET_COMMIT_V2_VERSION
         const codeOf = (r: TxnOffsetCommitResponse): number => firstError(r.topics.flatMap(t => t.partitions.map(p => p.errorCode)))
@@ -223,16 +223,6 @@ export class TransactionalProducer extends Producer {
         return
       }
     })
-  }
-
-  /** Topic ids from the client's metadata (refreshed if stale); none for a topic Metadata does not find. */
-  private async topicIds (names: Iterable<string>): Promise<Map<string, string>> {
-    try {
-      return new Map([...await this.client.topicsByName(names)].map(([name, t]) => [name, t.topicId]))
-    } catch (err) {
-      if (err instanceof KafkaError) return new Map()
-      throw err
-    }
   }
 
   /**

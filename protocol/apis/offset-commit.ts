@@ -6,11 +6,12 @@ import { array, defineApi, field, type Infer, type InferInput } from '../schema/
 // throttling (KIP-219). v5 drops retentionTimeMs: the broker's offsets.retention.minutes decides (KIP-211). v6
 // adds committedLeaderEpoch (KIP-320). v7 adds groupInstanceId for static membership (KIP-345). v8 is the first
 // flexible version (KIP-482). v9 is the same wire format, usable with the consumer group protocol of KIP-848
-// (the generation field then carries the member epoch).
+// (the generation field then carries the member epoch). v10 names each topic by its id instead of its name, in the
+// request and the response (KIP-848); a broker that does not know an id answers its partitions UNKNOWN_TOPIC_ID.
 export const OffsetCommit = defineApi({
   key: 8,
   name: 'OffsetCommit',
-  versions: '0-9',
+  versions: '0-10',
   flexible: '8+',
   about: 'Kafka marks v0-1 deprecated; Kafka 4.0 brokers reject them (KIP-896).',
   request: [
@@ -20,7 +21,8 @@ export const OffsetCommit = defineApi({
     field('groupInstanceId', 'string', { versions: '7+', nullable: '7+', default: null, about: 'The static member id given by the user, or null (KIP-345).' }),
     field('retentionTimeMs', 'int64', { versions: '2-4', default: -1n, about: 'How long to retain the offset in ms, or -1 for the broker default.' }),
     field('topics', array([
-      field('name', 'string', { about: 'The topic name.' }),
+      field('name', 'string', { versions: '0-9', about: 'The topic name.', entity: 'topicName' }),
+      field('topicId', 'uuid', { versions: '10+', about: 'The topic id (KIP-848).' }),
       field('partitions', array([
         field('partitionIndex', 'int32', { about: 'The partition index.' }),
         field('committedOffset', 'int64', { about: 'The offset to commit: the next offset to consume.' }),
@@ -33,7 +35,8 @@ export const OffsetCommit = defineApi({
   response: [
     field('throttleTimeMs', 'int32', { versions: '3+', about: 'Throttle time in ms due to a quota violation, or zero.' }),
     field('topics', array([
-      field('name', 'string', { about: 'The topic name.' }),
+      field('name', 'string', { versions: '0-9', about: 'The topic name.', entity: 'topicName' }),
+      field('topicId', 'uuid', { versions: '10+', about: 'The topic id (KIP-848).' }),
       field('partitions', array([
         field('partitionIndex', 'int32', { about: 'The partition index.' }),
         field('errorCode', 'int16', { about: 'The error code, or 0 if there was no error.' })

@@ -6,11 +6,13 @@ import { array, defineApi, field, type Infer, type InferInput } from '../schema/
 // violations before throttling (KIP-219). v5 adds committedLeaderEpoch (KIP-320). v6 is the first flexible
 // version (KIP-482). v7 adds requireStable: the broker answers UNSTABLE_OFFSET_COMMIT while a transaction's
 // offsets are pending (KIP-447). v8 batches several groups in `groups`, answered per group (KIP-709); the
-// single-group fields end at v7. v9 adds memberId and memberEpoch for the consumer group protocol (KIP-848).
+// single-group fields end at v7. v9 adds memberId and memberEpoch for the consumer group protocol (KIP-848). v10
+// names each topic of `groups` by its id instead of its name, in the request and the response (KIP-848); an id the
+// broker does not know is answered UNKNOWN_TOPIC_ID, and an all-topics answer leaves out topics deleted since.
 export const OffsetFetch = defineApi({
   key: 9,
   name: 'OffsetFetch',
-  versions: '0-9',
+  versions: '0-10',
   flexible: '6+',
   about: 'Kafka marks v0 deprecated; Kafka 4.0 brokers reject it (KIP-896).',
   request: [
@@ -24,7 +26,8 @@ export const OffsetFetch = defineApi({
       field('memberId', 'string', { versions: '9+', nullable: '9+', default: null, about: 'The member ID, with the consumer group protocol (KIP-848).' }),
       field('memberEpoch', 'int32', { versions: '9+', default: -1, about: 'The member epoch, with the consumer group protocol (KIP-848).' }),
       field('topics', array([
-        field('name', 'string', { about: 'The topic name.' }),
+        field('name', 'string', { versions: '8-9', about: 'The topic name.', entity: 'topicName' }),
+        field('topicId', 'uuid', { versions: '10+', about: 'The topic id (KIP-848).' }),
         field('partitionIndexes', array('int32'), { about: 'The partition indexes to fetch offsets for.' })
       ], 'OffsetFetchRequestTopics'), { nullable: '8+', about: 'The topics to fetch offsets for, or null for all topics.' })
     ], 'OffsetFetchRequestGroup'), { versions: '8+', about: 'Each group to fetch offsets for (KIP-709).' }),
@@ -46,7 +49,8 @@ export const OffsetFetch = defineApi({
     field('groups', array([
       field('groupId', 'string', { about: 'The group ID.' }),
       field('topics', array([
-        field('name', 'string', { about: 'The topic name.' }),
+        field('name', 'string', { versions: '8-9', about: 'The topic name.', entity: 'topicName' }),
+        field('topicId', 'uuid', { versions: '10+', about: 'The topic id (KIP-848).' }),
         field('partitions', array([
           field('partitionIndex', 'int32', { about: 'The partition index.' }),
           field('committedOffset', 'int64', { about: 'The committed offset, or -1 if none.' }),

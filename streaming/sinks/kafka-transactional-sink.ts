@@ -7,15 +7,12 @@
 //    last committed batch, so the batch is computed again from the same offsets and written again, once.
 // The offsets live in Kafka with the output, so the job needs no checkpoint for them; a checkpoint could even be
 // ahead of or behind them, which is why the word count refuses --checkpoint with this sink.
-import { KafkaError } from '../../protocol/errors.js'
-import { ErrorCode } from '../../protocol/error-codes.js'
-import { OffsetFetch } from '../../protocol/apis/offset-fetch.js'
 import type { ConfigInput } from '../../consumer/config.js'
 import type { TopicPartition } from '../../consumer/simple-consumer.js'
 import { TransactionalProducer } from '../../consumer/producer/transactional-producer.js'
 import type { ProducerRecord } from '../../consumer/producer/producer.js'
 import { TransactionError } from '../../consumer/producer/producer-errors.js'
-import { CoordinatorLookup, KEY_TYPE_GROUP } from '../../consumer/producer/coordinator-lookup.js'
+import { GroupOffsets } from '../../consumer/coordinator/offsets.js'
 import { tpKey, type OffsetRange } from '../offset-range.js'
 
 export interface KafkaTransactionalSinkOptions {
@@ -28,12 +25,13 @@ export interface KafkaTransactionalSinkOptions {
 export class KafkaTransactionalSink {
   readonly producer: TransactionalProducer
   readonly groupId: string
-  private readonly group: CoordinatorLookup
+  /** The group's committed offsets, read at its coordinator (OffsetFetch, by topic id where the coordinator can). */
+  private readonly offsets: GroupOffsets
 
   constructor (opts: KafkaTransactionalSinkOptions) {
     this.producer = new TransactionalProducer(opts.producer)
     this.groupId = opts.groupId
-    this.group = new CoordinatorLookup(this.producer.client, KEY_TYPE_GROUP, opts.groupId)
+    this.offsets = new GroupOffsets(this.producer.client)
   }
 
   /** Registers the transactional id: fences earlier instances and aborts what they left open. Call before reading offsets. */
@@ -68,29 +66,8 @@ export class KafkaTransactionalSink {
    * coordinator answer UNSTABLE_OFFSET_COMMIT, retried here, while a transaction with offsets is still completing.
    */
   async committedOffsets (tps: readonly TopicPartition[]): Promise<Map<string, bigint>> {
-    const byTopic = new Map<string, number[]>()
-    for (const tp of tps) {
-      let list = byTopic.get(tp.topic)
-      if (list === undefined) byTopic.set(tp.topic, list = [])
-      list.push(tp.partition)
-    }
-    const topics = [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }))
-    type Part = { partitionIndex: number, committedOffset: bigint, errorCode: number }
-    type Answer = { errorCode: number, topics: Array<{ name: string, partitions: Part[] }> }
-    type Body = Answer & { groups: Answer[] }
-    const answerOf = (body: Body): Answer | undefined => body.groups.length > 0 ? body.groups[0] : body
-    const firstError = (a: Answer | undefined): number => a === undefined ? ErrorCode.COORDINATOR_NOT_AVAILABLE : a.errorCode !== ErrorCode.NONE ? a.errorCode : (a.topics.flatMap(t => t.partitions).find(p => p.errorCode !== ErrorCode.NONE)?.errorCode ?? ErrorCode.NONE)
-    // v8+ asks for many groups at once (KIP-709); earlier versions for one.
-    const { body } = await this.group.request<Body>('OffsetFetch', OffsetFetch, Infinity, v => v >= 8
-      ? { groups: [{ groupId: this.groupId, memberId: null, memberEpoch: -1, topics }], requireStable: true }
-      : { groupId: this.groupId, topics, requireStable: true }, b => firstError(answerOf(b)))
-    const answer = answerOf(body)
-    const code = firstError(answer)
-    if (code !== ErrorCode.NONE || answer === undefined) throw new KafkaError(code, `OffsetFetch ${this.groupId}`)
-    const out = new Map<string, bigint>()
-    for (const tp of tps) out.set(tpKey(tp.topic, tp.partition), -1n)
-    for (const t of answer.topics) for (const p of t.partitions) out.set(tpKey(t.name, p.partitionIndex), p.committedOffset)
-    return out
+    const committed = await this.offsets.fetch(this.groupId, tps, true)
+    return new Map(tps.map(tp => [tpKey(tp.topic, tp.partition), committed.get(tpKey(tp.topic, tp.partition))?.offset ?? -1n]))
   }
 
   async close (): Promise<void> {

@@ -1,9 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { ApiVersions, CreateAcls, CreateTopics, DeleteAcls, DeleteRecords, DescribeAcls, Fetch, ListOffsets, Metadata, Produce } from '../../protocol/apis/index.js'
+import { ApiVersions, CreateAcls, CreateTopics, DeleteAcls, DeleteRecords, DescribeAcls, Fetch, ListOffsets, Metadata, OffsetCommit, OffsetFetch, Produce } from '../../protocol/apis/index.js'
 import { decodeRequest, encodeRequest } from '../../protocol/messages.js'
 import {
-  FIRST_BATCH, SECOND_BATCH, T0, batch, commit, createTopic, fetch, filledTopic, findCoordinator, joinGroup,
+  COORDINATOR_NOT_READY, FIRST_BATCH, SECOND_BATCH, T0, batch, commit, createTopic, fetch, filledTopic, findCoordinator, joinGroup,
   listOffsets, metadata, partitionOf, produce, stableGroup, waitForLeaders, withMaxTimestamp
 } from './requests.js'
 import type { Session } from './session.js'
@@ -240,6 +240,35 @@ export const CORPUS: Case[] = [
         simpleWithGeneration: await commit(s, 'oc-simple-2', 'oc', 3, 'somebody'),
         simpleWithGenerationV2: await commit(s, 'oc-simple-3', 'oc', 3, 'somebody', 2),
         v2WrongGeneration: await commit(s, 'oc-group', 'oc', generationId + 5, memberId, 2)
+      }
+    }
+  },
+  {
+    name: 'OffsetCommit v10 and OffsetFetch v10 by topic id: an unknown id, a partition the topic lacks, a member error, every topic',
+    run: async s => {
+      await createTopic(s, 'oc-ids', 2)
+      const topicId = (await metadata(s, 'oc-ids', false)).topics[0].topicId
+      const unknown = '0123abcd-0000-4000-8000-00000000beef'
+      const part = (partitionIndex: number, committedOffset: bigint): unknown => ({ partitionIndex, committedOffset, committedLeaderEpoch: -1, committedMetadata: `m${partitionIndex}` })
+      const commitById = async (groupId: string, topics: unknown[], generation = -1, memberId = ''): Promise<any> => {
+        await findCoordinator(s, groupId)
+        // Kafka's coordinator may still be loading the group's partition of __consumer_offsets: asked again.
+        for (let i = 0; ; i++) {
+          const res = await s.request(OffsetCommit, 10, { groupId, generationIdOrMemberEpoch: generation, memberId, groupInstanceId: null, topics })
+          const codes = res.topics.flatMap((t: any) => t.partitions.map((p: any) => p.errorCode))
+          if (!codes.some((c: number) => COORDINATOR_NOT_READY.has(c)) || i === 300) return res
+          await new Promise(resolve => setTimeout(resolve, 100))
+        }
+      }
+      const fetchById = async (groupId: string, topics: unknown[] | null): Promise<unknown> =>
+        await s.request(OffsetFetch, 10, { groups: [{ groupId, memberId: null, memberEpoch: -1, topics }], requireStable: false })
+      return {
+        committed: await commitById('oc-ids-g', [{ topicId, partitions: [part(0, 5n), part(7, 1n), part(1, 9n)] }, { topicId: unknown, partitions: [part(0, 3n)] }]),
+        unknownOnly: await commitById('oc-ids-g', [{ topicId: unknown, partitions: [part(0, 1n)] }]),
+        unknownGroupWithGeneration: await commitById('oc-ids-none', [{ topicId, partitions: [part(0, 1n)] }, { topicId: unknown, partitions: [part(1, 1n)] }], 3, 'nobody'),
+        fetched: await fetchById('oc-ids-g', [{ topicId: unknown, partitionIndexes: [0] }, { topicId, partitionIndexes: [0, 1, 7] }]),
+        every: await fetchById('oc-ids-g', null),
+        byName: await s.request(OffsetFetch, 9, { groups: [{ groupId: 'oc-ids-g', memberId: null, memberEpoch: -1, topics: [{ name: 'oc-ids', partitionIndexes: [0, 1] }] }], requireStable: false })
       }
     }
   },

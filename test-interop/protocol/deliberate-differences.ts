@@ -22,11 +22,6 @@ export const DELIBERATE_DIFFERENCES: ReadonlyMap<string, string> = new Map([
 
   // Versions Kafka added that we do not speak yet. The client negotiates its highest version from the schema
   // (consumer/versions.ts), so a version is declared only when the client and the fake broker can use it.
-  ['OffsetCommit: ours lacks v10 of Kafka 4.4.0',
-    'v10 names topics by id instead of by name (KIP-848); committing by id needs the group consumer\'s topic-id ' +
-    'bookkeeping (issue 14). Left to that work.'],
-  ['OffsetFetch: ours lacks v10 of Kafka 4.4.0',
-    'v10 names topics by id instead of by name (KIP-848), like OffsetCommit v10 (issue 14).'],
 
   // Leniency towards a peer that writes what Kafka's definitions do not allow.
   ['SyncGroup response assignment: nullable versions: ours 0-5, Kafka none',

@@ -11,7 +11,8 @@ export function topicPartitions (body: unknown): string {
     if (Array.isArray(v)) { for (const x of v) visit(x); return }
     if (v === null || typeof v !== 'object' || Buffer.isBuffer(v)) return
     const o = v as Record<string, unknown>
-    // Versions that name topics by id (Fetch v13+, Produce v13+, TxnOffsetCommit v6+) leave the name empty: the id.
+    // Versions that name topics by id (Fetch v13+, Produce v13+, TxnOffsetCommit v6+, OffsetCommit and OffsetFetch
+    // v10+) leave the name empty: the id.
     const named = typeof o.topic === 'string' ? o.topic : typeof o.name === 'string' ? o.name : undefined
     const topic = named === '' && typeof o.topicId === 'string' ? o.topicId : named
     const parts = o.partitions ?? o.partitionData ?? o.partitionIndexes ?? o.partitionResponses
