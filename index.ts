@@ -23,6 +23,7 @@ export {
   DescribeAcls, CreateAcls, DeleteAcls, type DescribeAclsRequest, type DescribeAclsResponse, type CreateAclsRequest,
   type CreateAclsResponse, type DeleteAclsRequest, type DeleteAclsResponse,
   ResourceType, PatternType, AclOperation, AclPermissionType, aclCodeName,
+  encodeAuthorizedOperations, decodeAuthorizedOperations,
   type ResourceTypeName, type PatternTypeName, type AclOperationName, type AclPermissionTypeName,
   type ApiVersionsRequest, type ApiVersionsResponse, type ConsumerGroupHeartbeatRequest, type ConsumerGroupHeartbeatResponse,
   type ConsumerGroupDescribeRequest, type ConsumerGroupDescribeResponse,
