@@ -84,7 +84,7 @@ export {
   NoOffsetForPartitionError, systemTimers, type Timers, rangeAssignor, roundRobinAssignor, cooperativeStickyAssignor,
   type Assignor, type MemberSubscription, type TopicPartitions, type RebalanceProtocol, listGroups, describeGroup,
   type ListedGroup, type GroupDescription, type DescribedMember, type PartitionLag,
-  Admin, type ClusterDescription, type NewTopic, type CreatedTopic, type TopicResult, type AdminCallOptions,
+  Admin, type ClusterDescription, type AuthorizedOperationsOption, type DescribedTopic, type DescribeGroupsOptions, type NewTopic, type CreatedTopic, type TopicResult, type AdminCallOptions,
   type ConfigResource, type ConfigResourceType, type ConfigEntry, type DescribedConfigs,
   type ConfigResourceResult, type ConfigOp, type DescribeConfigsOptions, type PartitionOffset, type PartitionOffsetResult, type OffsetSpec,
   type ScramUser, type ScramChange,
