@@ -6,8 +6,7 @@ import { Admin } from '../../consumer/admin/index.js'
 import { OffsetCommit } from '../../protocol/apis/index.js'
 import { AclOperation as Op, AclPermissionType as Perm, PatternType as Pat, ResourceType as Res } from '../../protocol/acl-codes.js'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
-import { PeerUnavailable } from '../peers/cache.js'
-import { javaClient, type JavaClient } from '../peers/java-client.js'
+import { javaClientOrSkip } from '../peers/java-client.js'
 import { runProcess } from './helpers.js'
 
 // The Java AdminClient (kafka-clients 4.x) asks the fake broker for authorized operations (KIP-430):
@@ -17,14 +16,7 @@ import { runProcess } from './helpers.js'
 
 t.setTimeout(600_000)
 
-let java: JavaClient | undefined
-let skip: string | false = false
-try {
-  java = await javaClient()
-} catch (err) {
-  if (!(err instanceof PeerUnavailable)) throw err
-  skip = `Java client unavailable: ${err.message}`
-}
+const { java, skip } = await javaClientOrSkip()
 
 const USERS = { admin: 'admin-secret', alice: 's3cret' }
 

@@ -147,3 +147,18 @@ t.test('describeTopics: a top-level Metadata error is thrown', async t => {
   t.teardown(() => admin.close())
   await t.rejects(admin.describeTopics(['x'], { includeAuthorizedOperations: true }), { errorName: 'REBOOTSTRAP_REQUIRED' })
 })
+
+t.test('describeCluster: a DescribeCluster that fails otherwise than unsupported is not retried with Metadata', async t => {
+  let port = 0
+  let metadataCalls = 0
+  const b = await broker(t, [[3, 0, 12], [60, 0, 1]], req => {
+    if (req.api.name === 'Metadata') { metadataCalls++; req.reply(metadataBody(port)) }
+    // DescribeCluster: no answer at all, so the request times out.
+  })
+  port = b.port
+  const admin = await Admin.connect({ bootstrapServers: b.address, retries: 0, requestTimeoutMs: 300 })
+  t.teardown(() => admin.close())
+  const before = metadataCalls
+  await t.rejects(admin.describeCluster({ includeAuthorizedOperations: true }), { name: 'TimeoutError' })
+  t.equal(metadataCalls, before, 'no fall-back to Metadata')
+})
