@@ -8,6 +8,8 @@ import { authorized } from '../access-check.js'
 // CreatePartitions (key 37), v0-3: raises a topic's partition count (KIP-195), with the checks Kafka's controller
 // makes (ReplicationControlManager.createPartitions) in its order: the topic exists, the count grows, the manual
 // assignment has one entry per new partition, names registered brokers, and keeps the topic's replica count.
+// The cluster's partition cap (maxPartitions) bounds the new partitions as it bounds CreateTopics' (POLICY_VIOLATION,
+// as a policy would): Kafka has no such cap, but without it one request could make the fake allocate without end.
 
 type Req = Infer<typeof CreatePartitions.request>
 type Res = InferInput<typeof CreatePartitions.response>
@@ -31,6 +33,9 @@ export const createPartitionsHandler = serve<Req>(CreatePartitions, '0-3', (ctx)
       const current = topic.partitions.length
       if (t.count < current) return fail(ErrorCode.INVALID_PARTITIONS, `The topic ${t.name} currently has ${current} partition(s); ${t.count} would not be an increase.`)
       if (t.count === current) return fail(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partition(s).`)
+      if (t.count - current > cluster.options.maxPartitions - cluster.partitionCount) {
+        return fail(ErrorCode.POLICY_VIOLATION, `The fake broker holds at most ${cluster.options.maxPartitions} partitions (maxPartitions); ${t.count - current} more would exceed it.`)
+      }
       const assignments = t.assignments?.map(a => a.brokerIds)
       if (assignments !== undefined) {
         const added = t.count - current
