@@ -26,7 +26,7 @@ export {
   rangeAssignor, roundRobinAssignor, cooperativeStickyAssignor, type Assignor, type MemberSubscription, type TopicPartitions, type RebalanceProtocol
 } from './group/index.js'
 export {
-  Admin, type ClusterDescription, type NewTopic, type CreatedTopic, type TopicResult, type AdminCallOptions,
+  Admin, type ClusterDescription, type AuthorizedOperationsOption, type DescribedTopic, type DescribeGroupsOptions, type NewTopic, type CreatedTopic, type TopicResult, type AdminCallOptions,
   type ConfigResource, type ConfigResourceType, type ConfigEntry, type DescribedConfigs,
   type ConfigResourceResult, type ConfigOp, type DescribeConfigsOptions, type PartitionOffset, type PartitionOffsetResult, type OffsetSpec,
   type ScramUser, type ScramChange,

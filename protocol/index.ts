@@ -10,6 +10,7 @@ export {
   ResourceType, PatternType, AclOperation, AclPermissionType, aclCodeName,
   type ResourceTypeName, type PatternTypeName, type AclOperationName, type AclPermissionTypeName
 } from './acl-codes.js'
+export { encodeAuthorizedOperations, decodeAuthorizedOperations } from './authorized-operations.js'
 export { Reader, type TraceEvent } from './reader.js'
 export { Writer } from './writer.js'
 

@@ -11,7 +11,10 @@ import { deleteRecords, listOffsets, type OffsetSpec, type PartitionOffset, type
 import { alterClientQuotas, describeClientQuotas, type DescribedQuota, type QuotaAlteration, type QuotaAlterResult, type QuotaFilter } from './quotas.js'
 import { describeProducers, type PartitionProducers } from './producers.js'
 import { createPartitions, createTopics, deleteTopics, type AdminCallOptions, type CreatedTopic, type NewTopic, type TopicResult } from './topics.js'
-import { deleteGroups, describeGroups, listGroups, type DescribedGroup, type ListedGroup, type ListGroupsOptions } from './groups.js'
+import { deleteGroups, describeGroups, listGroups, type DescribedGroup, type DescribeGroupsOptions, type ListedGroup, type ListGroupsOptions } from './groups.js'
+import { describeClusterWithOperations, describeTopicsWithOperations, type DescribedTopic } from './authorized-operations.js'
+import type { AclOperationName } from '../../protocol/acl-codes.js'
+import { CoordinatorCache } from '../coordinator/find-coordinator.js'
 import { listGroupOffsets, type PartitionLag } from './group-lag.js'
 import { alterGroupOffsets, deleteGroupOffsets, type AlterGroupOffsetsOptions, type GroupOffsetResult, type GroupOffsetSpec } from './group-offsets.js'
 
@@ -28,6 +31,13 @@ export interface ClusterDescription {
   clusterId: string | null
   controllerId: number
   brokers: ClusterMetadata['brokers']
+  /** With includeAuthorizedOperations: what the caller may do to the cluster (empty without DESCRIBE on it). */
+  authorizedOperations?: Set<AclOperationName>
+}
+
+/** Ask for the caller's authorized operations (KIP-430), as the Java Admin's options of the same name. */
+export interface AuthorizedOperationsOption {
+  includeAuthorizedOperations?: boolean
 }
 
 export class Admin {
@@ -55,8 +65,12 @@ export class Admin {
     if (this.ownsClient) await this.client.close()
   }
 
-  /** Brokers, cluster id and controller, from Metadata. */
-  async describeCluster (): Promise<ClusterDescription> {
+  /**
+   * Brokers, cluster id and controller, from Metadata; with includeAuthorizedOperations, from DescribeCluster (or
+   * Metadata v8-10 from a broker without it) together with what the caller may do to the cluster.
+   */
+  async describeCluster (opts: AuthorizedOperationsOption = {}): Promise<ClusterDescription> {
+    if (opts.includeAuthorizedOperations === true) return await describeClusterWithOperations(this.client, await this.anyNode())
     const md = await this.client.metadata([])
     return { clusterId: md.clusterId, controllerId: md.controllerId, brokers: md.brokers }
   }
@@ -66,8 +80,12 @@ export class Admin {
     return (await this.client.metadata()).topics.filter(t => t.errorCode === ErrorCode.NONE).map(t => t.name).sort()
   }
 
-  /** Topics with their partitions, leaders, replicas and ISR (Metadata); a missing topic carries its errorCode. */
-  async describeTopics (names?: string[]): Promise<TopicInfo[]> {
+  /**
+   * Topics with their partitions, leaders, replicas and ISR (Metadata); a missing topic carries its errorCode. With
+   * includeAuthorizedOperations each topic the broker describes also says what the caller may do to it (Metadata v8+).
+   */
+  async describeTopics (names?: string[], opts: AuthorizedOperationsOption = {}): Promise<DescribedTopic[]> {
+    if (opts.includeAuthorizedOperations === true) return await describeTopicsWithOperations(this.client, await this.anyNode(), names)
     return (await this.client.metadata(names)).topics
   }
 
@@ -128,9 +146,12 @@ export class Admin {
     return await listGroups(this.client, opts)
   }
 
-  /** Groups' state, assignor and members with their subscriptions and assignments; one result per group. */
-  async describeGroups (groupIds: readonly string[]): Promise<DescribedGroup[]> {
-    return await describeGroups(this.client, groupIds)
+  /**
+   * Groups' state, assignor and members with their subscriptions and assignments; one result per group. With
+   * includeAuthorizedOperations, also what the caller may do to each group.
+   */
+  async describeGroups (groupIds: readonly string[], opts: DescribeGroupsOptions = {}): Promise<DescribedGroup[]> {
+    return await describeGroups(this.client, groupIds, new CoordinatorCache(this.client), opts)
   }
 
   /** Deletes empty groups with their committed offsets; NON_EMPTY_GROUP for a group with members. */

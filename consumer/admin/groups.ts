@@ -9,6 +9,8 @@ import type { KafkaClient } from '../cluster.js'
 import { CoordinatorCache } from '../coordinator/find-coordinator.js'
 import { isRetriable } from '../retry.js'
 import { resourceError } from './resource-error.js'
+import { decodeAuthorizedOperations } from '../../protocol/authorized-operations.js'
+import type { AclOperationName } from '../../protocol/acl-codes.js'
 
 // Groups as kafka-consumer-groups.sh --list / --describe / --delete see them. ListGroups is asked of every broker
 // (each lists the groups it coordinates). A group is described at its coordinator: a consumer-protocol group
@@ -56,6 +58,22 @@ export interface DescribedGroup {
   /** A consumer-protocol group's epoch; -1 for a classic group. */
   groupEpoch: number
   members: DescribedMember[]
+  /**
+   * What the caller may do to the group (KIP-430), when asked (includeAuthorizedOperations) and the coordinator
+   * told: READ, DESCRIBE, DELETE, DESCRIBE_CONFIGS, ALTER_CONFIGS. Absent otherwise (DescribeGroups before v3).
+   */
+  authorizedOperations?: Set<AclOperationName>
+}
+
+export interface DescribeGroupsOptions {
+  /** Ask the coordinator for the caller's authorized operations on each group (Java's includeAuthorizedOperations). */
+  includeAuthorizedOperations?: boolean
+}
+
+/** The decoded bit set as an optional field: left out when the broker did not say (INT32_MIN). */
+function withOperations (bits: number): { authorizedOperations?: Set<AclOperationName> } {
+  const ops = decodeAuthorizedOperations(bits)
+  return ops === null ? {} : { authorizedOperations: ops }
 }
 
 /** The state shown when the coordinator cannot describe groups (no DescribeGroups API). */
@@ -82,10 +100,11 @@ export async function listGroups (client: KafkaClient, opts: ListGroupsOptions =
 }
 
 /** Groups by id, each from its coordinator; in the order asked. */
-export async function describeGroups (client: KafkaClient, groupIds: readonly string[], coordinators = new CoordinatorCache(client)): Promise<DescribedGroup[]> {
+export async function describeGroups (client: KafkaClient, groupIds: readonly string[], coordinators = new CoordinatorCache(client), opts: DescribeGroupsOptions = {}): Promise<DescribedGroup[]> {
+  const asked = opts.includeAuthorizedOperations === true
   return await Promise.all(groupIds.map(async groupId => {
     return await coordinators.withCoordinator(groupId, 'DescribeGroups', async nodeId =>
-      await describeConsumerProtocolGroup(client, nodeId, groupId) ?? await describeClassicGroup(client, nodeId, groupId))
+      await describeConsumerProtocolGroup(client, nodeId, groupId, asked) ?? await describeClassicGroup(client, nodeId, groupId, asked))
   }))
 }
 
@@ -97,10 +116,10 @@ function emptyGroup (groupId: string, error: KafkaError | null): DescribedGroup 
  * The group as ConsumerGroupDescribe (69) shows it, or undefined when it is not a consumer-protocol group (the
  * coordinator answers GROUP_ID_NOT_FOUND) or the broker predates KIP-848.
  */
-async function describeConsumerProtocolGroup (client: KafkaClient, nodeId: number, groupId: string): Promise<DescribedGroup | undefined> {
+async function describeConsumerProtocolGroup (client: KafkaClient, nodeId: number, groupId: string, includeAuthorizedOperations: boolean): Promise<DescribedGroup | undefined> {
   let res
   try {
-    res = await client.request(nodeId, ConsumerGroupDescribe, { groupIds: [groupId], includeAuthorizedOperations: false })
+    res = await client.request(nodeId, ConsumerGroupDescribe, { groupIds: [groupId], includeAuthorizedOperations })
   } catch (err) {
     if (err instanceof UnsupportedVersionError) return undefined
     throw err
@@ -128,14 +147,15 @@ async function describeConsumerProtocolGroup (client: KafkaClient, nodeId: numbe
       topics: m.subscribedTopicNames,
       assignment: m.assignment.topicPartitions.flatMap(tp => tp.partitions.map(partition => ({ topic: tp.topicName, partition }))),
       memberEpoch: m.memberEpoch
-    }))
+    })),
+    ...withOperations(g.authorizedOperations)
   }
 }
 
-async function describeClassicGroup (client: KafkaClient, nodeId: number, groupId: string): Promise<DescribedGroup> {
+async function describeClassicGroup (client: KafkaClient, nodeId: number, groupId: string, includeAuthorizedOperations: boolean): Promise<DescribedGroup> {
   let res
   try {
-    res = await client.request(nodeId, DescribeGroups, { groups: [groupId], includeAuthorizedOperations: false })
+    res = await client.request(nodeId, DescribeGroups, { groups: [groupId], includeAuthorizedOperations })
   } catch (err) {
     // A coordinator without DescribeGroups (librdkafka 2.0's mock cluster): the offsets can still be shown.
     if (err instanceof UnsupportedVersionError) return { ...emptyGroup(groupId, null), state: UNKNOWN_STATE }
@@ -159,7 +179,7 @@ async function describeClassicGroup (client: KafkaClient, nodeId: number, groupI
     }
     return { memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost, topics, assignment, memberEpoch: -1 }
   })
-  return { groupId, error: null, type: 'classic', state: g.groupState, protocolType: g.protocolType, protocol: g.protocolData, groupEpoch: -1, members }
+  return { groupId, error: null, type: 'classic', state: g.groupState, protocolType: g.protocolType, protocol: g.protocolData, groupEpoch: -1, members, ...withOperations(g.authorizedOperations) }
 }
 
 /** Deletes empty groups with their offsets (DeleteGroups, KIP-229); NON_EMPTY_GROUP while a group has members. */

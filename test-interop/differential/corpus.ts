@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { ApiVersions, CreateAcls, CreateTopics, DeleteAcls, DeleteRecords, DescribeAcls, Fetch, ListOffsets, Metadata, OffsetCommit, OffsetFetch, Produce } from '../../protocol/apis/index.js'
+import { ApiVersions, ConsumerGroupDescribe, CreateAcls, CreateTopics, DeleteAcls, DeleteRecords, DescribeAcls, DescribeCluster, DescribeGroups, DescribeTopicPartitions, Fetch, ListOffsets, Metadata, OffsetCommit, OffsetFetch, Produce } from '../../protocol/apis/index.js'
 import { decodeRequest, encodeRequest } from '../../protocol/messages.js'
 import {
   COORDINATOR_NOT_READY, FIRST_BATCH, SECOND_BATCH, T0, batch, commit, createTopic, fetch, filledTopic, findCoordinator, joinGroup,
@@ -304,6 +304,31 @@ export const CORPUS: Case[] = [
         out[`deleteV${v}`] = await s.request(DeleteAcls, v, { filters: [filter, filter] })
       }
       return out
+    }
+  },
+  {
+    name: 'Authorized operations (KIP-430) asked and not asked, without an authorizer; DescribeCluster',
+    run: async s => {
+      await createTopic(s, 'ao-topic')
+      const topics = [{ name: 'ao-topic' }, { name: 'ao-missing' }]
+      const md = async (version: number, asked: boolean): Promise<unknown> =>
+        await s.request(Metadata, version, { topics, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: asked, includeClusterAuthorizedOperations: asked })
+      const dc = async (version: number, body: Record<string, unknown>): Promise<unknown> => await s.request(DescribeCluster, version, { includeClusterAuthorizedOperations: false, ...body })
+      return {
+        metadataV12Asked: await md(12, true),
+        metadataV12NotAsked: await md(12, false),
+        metadataV10Asked: await md(10, true),
+        metadataV8NotAsked: await md(8, false),
+        describeGroupsV5Asked: await s.request(DescribeGroups, 5, { groups: ['ao-group'], includeAuthorizedOperations: true }),
+        describeGroupsV6Asked: await s.request(DescribeGroups, 6, { groups: ['ao-group'], includeAuthorizedOperations: true }),
+        consumerGroupDescribeAsked: await s.request(ConsumerGroupDescribe, 1, { groupIds: ['ao-group'], includeAuthorizedOperations: true }),
+        describeTopicPartitions: await s.request(DescribeTopicPartitions, 0, { topics: topics.map(t => ({ name: t.name })), responsePartitionLimit: 100, cursor: null }),
+        describeClusterV0: await dc(0, {}),
+        describeClusterV1Asked: await dc(1, { includeClusterAuthorizedOperations: true, endpointType: 1 }),
+        describeClusterV2Fenced: await dc(2, { endpointType: 1, includeFencedBrokers: true }),
+        describeClusterControllers: await dc(1, { endpointType: 2 }),
+        describeClusterUnknownEndpoint: await dc(1, { endpointType: 9 })
+      }
     }
   },
   {

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { compileJava, kafkaClientsCoordinates, resolveJars } from './maven.js'
+import { PeerUnavailable } from './cache.js'
 import { interopSourceDir } from './source-dir.js'
 
 // Our own Java programs (test-interop/java/*.java, one main class each) compiled against the Java client,
@@ -21,5 +22,15 @@ export async function javaClient (): Promise<JavaClient> {
   return {
     // The client logs warnings and up only (slf4j-simple), to stderr, so that stdout holds just our lines.
     args: (main, args, jvm = []) => ['-cp', classpath, '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', ...jvm, main, ...args]
+  }
+}
+
+/** The Java client, or the reason a test file skips without it (a missing peer skips rather than fails). */
+export async function javaClientOrSkip (): Promise<{ java: JavaClient | undefined, skip: string | false }> {
+  try {
+    return { java: await javaClient(), skip: false }
+  } catch (err) {
+    if (!(err instanceof PeerUnavailable)) throw err
+    return { java: undefined, skip: `Java client unavailable: ${err.message}` }
   }
 }

@@ -2,7 +2,7 @@ import t from 'tap'
 import { Admin, type Acl, type AclFilter } from '../../consumer/admin/index.js'
 import { KafkaClient } from '../../consumer/cluster.js'
 import {
-  AlterClientQuotas, AlterConfigs, AlterPartitionReassignments, ConsumerGroupDescribe, ConsumerGroupHeartbeat, CreatePartitions,
+  AlterClientQuotas, AlterConfigs, AlterPartitionReassignments, ConsumerGroupDescribe, ConsumerGroupHeartbeat, CreatePartitions, DescribeCluster,
   CreateTopics, DeleteGroups, DeleteRecords, DescribeAcls, DescribeClientQuotas, DescribeConfigs, DescribeGroups,
   DescribeLogDirs, DescribeProducers, DescribeQuorum, DescribeTopicPartitions, DescribeTransactions,
   DescribeUserScramCredentials, ElectLeaders, Fetch, FindCoordinator, InitProducerId, JoinGroup, ListGroups, ListOffsets,
@@ -146,6 +146,7 @@ async function script (bootstrap: string): Promise<Record<string, unknown>> {
     const scram = await ask(DescribeUserScramCredentials, 0, { users: [{ name: 'alice' }] })
     out.describeScram = [scram.errorCode, scram.results.map((r: { user: string, errorCode: number }) => [r.user, r.errorCode])]
     await adminApis(ask, out)
+    await authorizedOperations(ask, admin, Admin.over(alice), out)
 
     const deleted = await admin.deleteAcls([{ principal: 'User:alice', operation: 'WRITE' }, { resourceType: 'GROUP' }, { resourceType: 'USER' }])
     out.deleted = deleted.map(d => [d.error?.errorName ?? null, sorted(d.deleted.map(x => x.acl))])
@@ -199,6 +200,31 @@ async function adminApis (ask: Ask, out: Record<string, unknown>): Promise<void>
   out.heartbeatAllowed = await heartbeat('g-848', ['acl-t'])
   const groups = await ask(ConsumerGroupDescribe, 0, { groupIds: ['g-848', 'h'], includeAuthorizedOperations: false })
   out.consumerGroupDescribe = groups.groups.map((g: { groupId: string, errorCode: number }) => [g.groupId, g.errorCode])
+}
+
+/**
+ * KIP-430 bit sets for alice (READ on acl-t, WRITE on acl-* but DENY WRITE on acl-secret, READ on g-*, nothing on
+ * the cluster) and for the super user: raw per API, and through our Admin's includeAuthorizedOperations.
+ */
+async function authorizedOperations (ask: Ask, admin: Admin, alice: Admin, out: Record<string, unknown>): Promise<void> {
+  const topics = ['acl-t', 'acl-secret', 'nope'].map(name => ({ name, topicId: ZERO_UUID }))
+  const md = await ask(Metadata, 10, { topics, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: true, includeClusterAuthorizedOperations: true })
+  out.opsMetadata = [md.clusterAuthorizedOperations, md.topics.map((x: { name: string, errorCode: number, topicAuthorizedOperations: number }) => [x.name, x.errorCode, x.topicAuthorizedOperations])]
+  out.opsMetadataNotAsked = (await ask(Metadata, 12, { topics, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })).topics.map((x: { topicAuthorizedOperations: number }) => x.topicAuthorizedOperations)
+  const groups = await ask(DescribeGroups, 5, { groups: ['g-1', 'h'], includeAuthorizedOperations: true })
+  out.opsDescribeGroups = groups.groups.map((g: { groupId: string, errorCode: number, authorizedOperations: number }) => [g.groupId, g.errorCode, g.authorizedOperations])
+  const cgd = await ask(ConsumerGroupDescribe, 0, { groupIds: ['g-848', 'h'], includeAuthorizedOperations: true })
+  out.opsConsumerGroupDescribe = cgd.groups.map((g: { groupId: string, errorCode: number, authorizedOperations: number }) => [g.groupId, g.errorCode, g.authorizedOperations])
+  const dtp = await ask(DescribeTopicPartitions, 0, { topics: topics.map(x => ({ name: x.name })), responsePartitionLimit: 100, cursor: null })
+  out.opsDescribeTopicPartitions = dtp.topics.map((x: { name: string, topicAuthorizedOperations: number }) => [x.name, x.topicAuthorizedOperations])
+  out.opsDescribeCluster = (await ask(DescribeCluster, 1, { includeClusterAuthorizedOperations: true, endpointType: 1 })).clusterAuthorizedOperations
+  const decoded = async (who: Admin): Promise<unknown> => ({
+    topics: (await who.describeTopics(['acl-t', 'acl-secret'], { includeAuthorizedOperations: true })).map(x => [x.name, [...x.authorizedOperations ?? []]]),
+    cluster: [...(await who.describeCluster({ includeAuthorizedOperations: true })).authorizedOperations ?? []],
+    groups: (await who.describeGroups(['g-1', 'g-848'], { includeAuthorizedOperations: true })).map(g => [g.groupId, g.error?.errorName ?? null, [...g.authorizedOperations ?? []]])
+  })
+  out.opsAdminAsAlice = await decoded(alice)
+  out.opsAdminAsSuperUser = await decoded(admin)
 }
 
 t.test('the same ACLs give the same answers and the same authorization errors from real Kafka and the fake broker', { skip }, async t => {

@@ -49,8 +49,8 @@ t.test('an unknown API key closes the connection, as Kafka does', async t => {
 
 t.test('a known API at a version we do not serve closes the connection', async t => {
   const { cluster } = await setup(t)
-  // DescribeCluster v0 (key 60): in our schemas, but the fake broker has no handler for it.
-  const w = new Writer().sizePrefix().int16(60).int16(0).int32(1).nullableString('x').uvarint(0).bool(false).uvarint(0)
+  // DescribeCluster v3 (key 60): the fake broker serves v0-2.
+  const w = new Writer().sizePrefix().int16(60).int16(3).int32(1).nullableString('x').uvarint(0).bool(false).uvarint(0)
   await expectClosed(t, cluster, w.finish())
 })
 

@@ -189,3 +189,13 @@ t.test('with a data directory, topic overrides and broker configs survive a rest
   t.same(Object.fromEntries(second.state.configs.topicOverridesOf('a')), { 'retention.ms': '1234' })
   t.same(Object.fromEntries(second.state.configs.brokerOverridesOf('')), { 'min.insync.replicas': '1', 'log.retention.bytes': '99' })
 })
+
+t.test('CreatePartitions within the cluster\'s partition cap (maxPartitions): beyond it POLICY_VIOLATION, nothing allocated', async t => {
+  const { cluster, client } = await setup(t, { topics: [{ name: 'a', partitions: 2 }], maxPartitions: 10 })
+  const create = async (count: number, validateOnly = false): Promise<any> => (await client.request(CreatePartitions, 3, { topics: [{ name: 'a', count, assignments: null }], timeoutMs: 1000, validateOnly })).results[0]
+  t.same(await create(640_020_066, true), { name: 'a', errorCode: ErrorCode.POLICY_VIOLATION, errorMessage: 'The fake broker holds at most 10 partitions (maxPartitions); 640020064 more would exceed it.' }, 'a count found by the fuzz test')
+  t.equal((await create(11)).errorCode, ErrorCode.POLICY_VIOLATION)
+  t.equal(cluster.state.topics.get('a')!.partitions.length, 2, 'nothing added')
+  t.equal((await create(10)).errorCode, ErrorCode.NONE, 'up to the cap')
+  t.equal(cluster.state.partitionCount, 10)
+})

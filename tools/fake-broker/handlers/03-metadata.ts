@@ -5,6 +5,7 @@ import { advertisedPort, ClusterState, type TopicState } from '../cluster-state.
 import { serve, type RequestContext } from '../handler.js'
 import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
 import { authorized, clusterAuthorized } from '../access-check.js'
+import { authorizedOperationsIf, clusterAuthorizedOperations } from '../authorized-operations.js'
 
 // Metadata (key 3), v0-13: live brokers, topics, partitions with leaders, replicas and leader epochs.
 // v0 asks for all topics with an empty list, v1+ with null. v4+ says whether the broker may auto-create the
@@ -15,6 +16,9 @@ import { authorized, clusterAuthorized } from '../access-check.js'
 // has no null default), so looking the name up would answer INVALID_TOPIC_EXCEPTION for a topic that exists. When
 // any id is given, Kafka serves the request by ids alone: entries without one are ignored, unknown ids answer
 // UNKNOWN_TOPIC_ID with a null name.
+// Authorized operations (v8+, KIP-430), when asked, as KafkaApis sets them: on every topic the caller may DESCRIBE,
+// found or not (UNKNOWN_TOPIC_OR_PARTITION included), and on none of the refused ones nor unknown ids, which keep
+// INT32_MIN; the cluster's (v8-10) is 0 without DESCRIBE on the cluster.
 
 type Req = Infer<typeof Metadata.request>
 type Res = InferInput<typeof Metadata.response>
@@ -50,11 +54,17 @@ export const metadataHandler = serve<Req>(Metadata, '0-13', (ctx): Res => {
     brokers: live.map(b => ({ nodeId: b.id, host: b.host, port: advertisedPort(b, ctx.listener), rack: null })),
     clusterId: cluster.clusterId,
     controllerId: live[0]?.id ?? -1,
-    topics
+    topics,
+    clusterAuthorizedOperations: clusterAuthorizedOperations(version >= 8 && version <= 10 && body.includeClusterAuthorizedOperations, ctx)
   }
 })
 
 type TopicReq = NonNullable<Req['topics']>[number]
+
+/** The topic's authorized operations when the request asks (v8+), else INT32_MIN. */
+function topicOperations (ctx: RequestContext<Req>, name: string): number {
+  return authorizedOperationsIf(ctx.version >= 8 && ctx.body.includeTopicAuthorizedOperations, ctx, ResourceType.TOPIC, name)
+}
 
 function topicsById (ctx: RequestContext<Req>, requested: TopicReq[]): TopicRes[] {
   return requested.map(req => {
@@ -87,7 +97,8 @@ function topicsByName (ctx: RequestContext<Req>, requested: TopicReq[]): TopicRe
       errorCode: req.name === null ? ErrorCode.UNKNOWN_TOPIC_ID : invalid ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
       name: req.name,
       topicId: req.topicId ?? ZERO_UUID,
-      partitions: []
+      partitions: [],
+      ...(req.name !== null ? { topicAuthorizedOperations: topicOperations(ctx, req.name) } : {})
     }]
   })
   return [...described, ...refusedCreate, ...refusedDescribe]
@@ -95,13 +106,15 @@ function topicsByName (ctx: RequestContext<Req>, requested: TopicReq[]): TopicRe
 
 function describeTopic (ctx: RequestContext<Req>, t: TopicState): TopicRes {
   const injected = ctx.injectedError(t.name)
-  if (injected !== ErrorCode.NONE) return { errorCode: injected, name: t.name, topicId: t.id, partitions: [] }
+  const topicAuthorizedOperations = topicOperations(ctx, t.name)
+  if (injected !== ErrorCode.NONE) return { errorCode: injected, name: t.name, topicId: t.id, partitions: [], topicAuthorizedOperations }
   const up = (id: number): boolean => ctx.cluster.broker(id)?.up === true
   return {
     errorCode: ErrorCode.NONE,
     name: t.name,
     topicId: t.id,
     isInternal: false,
+    topicAuthorizedOperations,
     partitions: t.partitions.map(p => ({
       errorCode: ctx.injectedError(t.name, p.index) || (p.leaderId < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE),
       partitionIndex: p.index,

@@ -10,7 +10,9 @@ import { mutationQuota, mutationThrottle } from '../quotas/throttle.js'
 // makes (ReplicationControlManager.createPartitions) in its order: the topic exists, the count grows, the manual
 // assignment has one entry per new partition, names registered brokers, and keeps the topic's replica count. The
 // new partitions are taken from the controller mutation quota (KIP-599) between the assignment's size check and
-// its broker checks, as Kafka's controller does; strict from v3.
+// its broker checks, as Kafka's controller does; strict from v3. The cluster's partition cap (maxPartitions)
+// bounds the new partitions as it bounds CreateTopics' (POLICY_VIOLATION, as a policy would): Kafka has no such
+// cap, but without it one request could make the fake allocate without end.
 
 /** The first CreatePartitions version that may be refused THROTTLING_QUOTA_EXCEEDED (KIP-599). */
 const CREATE_PARTITIONS_STRICT_QUOTA_VERSION = 3
@@ -36,6 +38,9 @@ export const createPartitionsHandler = serve<Req>(CreatePartitions, '0-3', (ctx)
     const current = topic.partitions.length
     if (t.count < current) return fail(ErrorCode.INVALID_PARTITIONS, `The topic ${t.name} currently has ${current} partition(s); ${t.count} would not be an increase.`)
     if (t.count === current) return fail(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partition(s).`)
+    if (t.count - current > cluster.options.maxPartitions - cluster.partitionCount) {
+      return fail(ErrorCode.POLICY_VIOLATION, `The fake broker holds at most ${cluster.options.maxPartitions} partitions (maxPartitions); ${t.count - current} more would exceed it.`)
+    }
     const assignments = t.assignments?.map(a => a.brokerIds)
     const added = t.count - current
     if (assignments !== undefined && assignments.length !== added) {

@@ -6,13 +6,16 @@ import type { TopicPartitionsById } from '../consumer-group-coordinator.js'
 import { coordinatorError } from './coordinator-check.js'
 import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
 import { authorized } from '../access-check.js'
+import { AUTHORIZED_OPERATIONS_OMITTED } from '../../../protocol/authorized-operations.js'
+import { authorizedOperationsIf } from '../authorized-operations.js'
 
 // ConsumerGroupDescribe (key 69), v0-1: what kafka-consumer-groups --describe shows for a consumer-protocol group
 // (KIP-848): epochs, assignor, and per member its subscription, assignment and target assignment with topic names.
 // A group that does not exist, or is a classic group, is GROUP_ID_NOT_FOUND (Kafka: "Group X is not a consumer
 // group"). v1 adds memberType (KIP-1099); every member here is a consumer member (1). A group the caller may not
 // DESCRIBE answers GROUP_AUTHORIZATION_FAILED, and those answers come first, before the groups described, as
-// KafkaApis.handleConsumerGroupDescribe puts them.
+// KafkaApis.handleConsumerGroupDescribe puts them. Asked (includeAuthorizedOperations), the groups described
+// carry the caller's authorized operations on them (KIP-430); the others keep INT32_MIN.
 
 type Req = Infer<typeof ConsumerGroupDescribe.request>
 type Res = InferInput<typeof ConsumerGroupDescribe.response>
@@ -25,7 +28,7 @@ export const consumerGroupDescribeHandler = serve<Req>(ConsumerGroupDescribe, '0
     topicPartitions: list.map(t => ({ topicId: t.topicId, topicName: cluster.topicById(t.topicId)?.name ?? '', partitions: t.partitions }))
   })
   const none = (groupId: string): { groupId: string, groupState: string, groupEpoch: number, assignmentEpoch: number, assignorName: string, members: [], authorizedOperations: number } =>
-    ({ groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [], authorizedOperations: -2147483648 })
+    ({ groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [], authorizedOperations: AUTHORIZED_OPERATIONS_OMITTED })
   const describable = (groupId: string): boolean => authorized(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, groupId)
   const refused = body.groupIds.filter(g => !describable(g)).map(groupId => ({ ...none(groupId), errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null }))
   const groups = body.groupIds.filter(describable).map(groupId => {
@@ -54,7 +57,7 @@ export const consumerGroupDescribeHandler = serve<Req>(ConsumerGroupDescribe, '0
         targetAssignment: named(m.targetAssignment),
         memberType: CONSUMER_MEMBER
       })),
-      authorizedOperations: -2147483648
+      authorizedOperations: authorizedOperationsIf(body.includeAuthorizedOperations, ctx, ResourceType.GROUP, groupId)
     }
   })
   return { throttleTimeMs: 0, groups: [...refused, ...groups] }

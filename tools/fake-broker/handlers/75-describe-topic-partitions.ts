@@ -5,6 +5,7 @@ import { ClusterState } from '../cluster-state.js'
 import { serve } from '../handler.js'
 import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
 import { authorized } from '../access-check.js'
+import { authorizedOperations } from '../authorized-operations.js'
 
 // DescribeTopicPartitions (key 75), v0: topics and their partitions in pages (KIP-966). Topics come sorted by
 // name (an empty list means all); an answer holds at most responsePartitionLimit partitions (and never more than
@@ -13,6 +14,8 @@ import { authorized } from '../access-check.js'
 // those lists are empty. Authorization as Kafka's DescribeTopicPartitionsRequestHandler (as Metadata): a topic
 // the caller may not DESCRIBE is left out of an all-topics answer; a named one answers TOPIC_AUTHORIZATION_FAILED
 // (zero topic id, no partitions) after the others, whether it exists or not, outside the page's budget.
+// The request has no flag for authorized operations: every topic answered, found or not, carries the caller's
+// (KIP-430 bit set), the refused ones INT32_MIN.
 
 type Req = Infer<typeof DescribeTopicPartitions.request>
 type Res = InferInput<typeof DescribeTopicPartitions.response>
@@ -41,7 +44,7 @@ export const describeTopicPartitionsHandler = serve<Req>(DescribeTopicPartitions
     const injected = ctx.injectedError(name)
     if (topic === undefined || injected !== ErrorCode.NONE) {
       const errorCode = injected !== ErrorCode.NONE ? injected : ClusterState.topicNameError(name) !== ErrorCode.NONE ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
-      topics.push({ errorCode, name, topicId: ZERO_UUID, partitions: [] })
+      topics.push({ errorCode, name, topicId: ZERO_UUID, partitions: [], topicAuthorizedOperations: authorizedOperations(ctx, ResourceType.TOPIC, name) })
       continue
     }
     if (budget === 0) { nextCursor = { topicName: name, partitionIndex: 0 }; break }
@@ -53,6 +56,7 @@ export const describeTopicPartitionsHandler = serve<Req>(DescribeTopicPartitions
       name,
       topicId: topic.id,
       isInternal: false,
+      topicAuthorizedOperations: authorizedOperations(ctx, ResourceType.TOPIC, name),
       partitions: topic.partitions.slice(from, until).map(p => ({
         errorCode: p.leaderId < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
         partitionIndex: p.index,

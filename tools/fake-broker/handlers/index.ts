@@ -48,6 +48,7 @@ import { listPartitionReassignmentsHandler } from './46-list-partition-reassignm
 import { describeQuorumHandler } from './55-describe-quorum.js'
 import { consumerGroupHeartbeatHandler } from './68-consumer-group-heartbeat.js'
 import { consumerGroupDescribeHandler } from './69-consumer-group-describe.js'
+import { describeClusterHandler } from './60-describe-cluster.js'
 
 // Every API the fake broker serves, by key. ApiVersions advertises exactly these, each with its handler's range.
 export const HANDLERS: ReadonlyMap<number, Handler> = new Map([
@@ -62,7 +63,7 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   describeClientQuotasHandler, alterClientQuotasHandler, describeProducersHandler,
   consumerGroupHeartbeatHandler, consumerGroupDescribeHandler,
   describeLogDirsHandler, electLeadersHandler, alterPartitionReassignmentsHandler, listPartitionReassignmentsHandler,
-  describeQuorumHandler,
+  describeQuorumHandler, describeClusterHandler,
   describeAclsHandler, createAclsHandler, deleteAclsHandler
 ].map((h: Handler) => [h.api.key, h]))
 
