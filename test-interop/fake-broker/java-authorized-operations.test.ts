@@ -44,10 +44,11 @@ t.test('the Java AdminClient reads the authorized operations the fake broker com
   acl(Res.TOPIC, 'orders', Op.READ)
   acl(Res.TOPIC, 'orders', Op.ALTER_CONFIGS)
   acl(Res.GROUP, 'g', Op.DELETE)
-  // The group exists (classic, Empty) once the super user commits an offset for it.
+  // The group exists (classic, Empty) once the super user commits an offset for it (by name: v10 names topics by
+  // id only).
   const admin = await Admin.connect({ 'bootstrap.servers': cluster.bootstrap, 'security.protocol': 'sasl_plaintext', 'sasl.mechanism': 'PLAIN', 'sasl.username': 'admin', 'sasl.password': USERS.admin })
   t.teardown(() => admin.close())
-  await admin.client.request(admin.client.knownBrokers()[0].nodeId, OffsetCommit, { groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 0n, committedLeaderEpoch: -1, committedMetadata: null }] }] })
+  await admin.client.request(admin.client.knownBrokers()[0].nodeId, OffsetCommit, { groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 0n, committedLeaderEpoch: -1, committedMetadata: null }] }] }, { maxVersion: 9 })
 
   const su = await calls(t, cluster.bootstrap, 'admin')
   const topicOps = '[ALTER, ALTER_CONFIGS, CREATE, DELETE, DESCRIBE, DESCRIBE_CONFIGS, READ, WRITE]'
