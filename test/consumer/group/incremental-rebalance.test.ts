@@ -46,11 +46,11 @@ function unowned (events: string[]): string[] {
 
 const records = (events: string[]): string[] => events.filter(e => e.startsWith('record ')).map(e => e.split(' ').slice(1, 3).join(':'))
 
-async function committed (c: FakeCluster, partitions: number): Promise<bigint[]> {
+async function committed (c: FakeCluster, partitions: number, topic = 't'): Promise<bigint[]> {
   const client = new KafkaClient({ bootstrapServers: c.bootstrap })
   try {
-    const got = await new GroupOffsets(client).fetch('g', Array.from({ length: partitions }, (_, partition) => ({ topic: 't', partition })))
-    return Array.from({ length: partitions }, (_, p) => got.get(`t:${p}`)?.offset ?? -99n)
+    const got = await new GroupOffsets(client).fetch('g', Array.from({ length: partitions }, (_, partition) => ({ topic, partition })))
+    return Array.from({ length: partitions }, (_, p) => got.get(`${topic}:${p}`)?.offset ?? -99n)
   } finally { await client.close() }
 }
 
@@ -178,4 +178,30 @@ t.test('consumer protocol (KIP-848): kept partitions are read on while the group
   c.faults.clear()
   await Promise.all([a.m.close(), slow.m.close(), third.m.close()])
   await Promise.all([a.loop, slow.loop, third.loop])
+})
+
+t.test('cooperative-sticky: before rejoining, what was processed is committed and topics no longer subscribed are revoked', async t => {
+  const c = await cluster(t, 2, 0)
+  c.createTopic('u', 2)
+  for (const topic of ['t', 'u']) for (const p of [0, 1]) c.produce(topic, p, [{ value: '1' }, { value: '2' }, { value: '3' }])
+  const events: string[] = []
+  // No automatic commit within the test: what is committed comes from the rejoin.
+  const m = member(t, c, { 'partition.assignment.strategy': 'cooperative-sticky', 'auto.commit.interval.ms': 600_000 }, {
+    rebalanceListener: { onPartitionsRevoked: tps => { events.push(...tps.map(tp => `revoked ${tp.topic}:${tp.partition}`)) } }
+  })
+  m.subscribe(['t', 'u'])
+  let count = 0
+  const loop = (async () => { for await (const r of m) { events.push(`record ${r.topic}:${r.partition}`); count++ } })()
+  await eventually(() => count === 12, 20_000, 'every record')
+  m.subscribe(['t'])
+  await eventually(() => events.filter(e => e.startsWith('revoked')).length === 2, 20_000, 'u revoked')
+  t.same(events.filter(e => e.startsWith('revoked')).sort(), ['revoked u:0', 'revoked u:1'], 'only the unsubscribed topic\'s partitions')
+  t.same([...await committed(c, 2, 't'), ...await committed(c, 2, 'u')], [3n, 3n, 3n, 3n], 'everything processed was committed before the join')
+  for (const topic of ['t', 'u']) for (const p of [0, 1]) c.produce(topic, p, [{ value: 'later' }])
+  await eventually(() => count === 14, 20_000, 't\'s new records')
+  const revokedAt = events.findIndex(e => e.startsWith('revoked'))
+  t.same(events.slice(revokedAt).filter(e => e.startsWith('record u')), [], 'nothing of u after its revocation')
+  t.same(m.assignment().map(tp => tp.topic), ['t', 't'])
+  await m.close()
+  await loop
 })
