@@ -7,7 +7,7 @@ import type { ConfigInput } from '../config.js'
 import { CoordinatorCache } from '../coordinator/find-coordinator.js'
 import { GroupOffsets } from '../coordinator/offsets.js'
 import { OffsetOutOfRangeError } from '../errors.js'
-import { delay } from '../retry.js'
+import { delay, isRetriable } from '../retry.js'
 import { SimpleConsumer, tpKey, type FetchedPartition, type RawRecords, type TopicPartition } from '../simple-consumer.js'
 import { assignorsByName, byTopic, rebalanceProtocolOf, type Assignor, type MemberSubscription, type RebalanceProtocol, type TopicPartitions } from './assignors/index.js'
 import { systemTimers, type Timers } from './clock.js'
@@ -332,9 +332,9 @@ export class GroupConsumer {
   private async leaveInOrder (): Promise<void> {
     if (this.fatal !== undefined) return
     if (this.rejoin !== undefined && this.membership instanceof ClassicMembership) {
-      // Closing in the middle of a cooperative rebalance: the generation is ending, so the Java client neither
-      // commits nor revokes, it reports the partitions lost and leaves. LeaveGroup goes on the heartbeat
-      // connection: the group connection waits behind the JoinGroup or SyncGroup that the coordinator holds.
+      // Closing in the middle of a cooperative rebalance: the generation is ending, so the Java client's commit is
+      // refused (no stable generation) and it reports the partitions lost, then leaves. LeaveGroup goes on the
+      // heartbeat connection: the group connection waits behind the JoinGroup or SyncGroup the coordinator holds.
       await this.losePartitions()
       await this.membership.leave('the consumer is closing', 'heartbeat')
       return
@@ -445,8 +445,9 @@ export class GroupConsumer {
       if (this.owned.size > 0) await this.revoke([...this.owned.values()])
     } else if (this.group.enableAutoCommit && this.membership.inGeneration && this.owned.size > 0) {
       // As the Java client's onJoinPrepare: commit what was processed with the generation that is ending, since
-      // no automatic commit can run until the rebalance is over. A failure is ignored: the rebalance goes on.
-      await this.commitNow(this.processedOffsets()).catch(err => { if (!(err instanceof KafkaError)) throw err })
+      // no automatic commit can run until the rebalance is over. A refused or unreachable commit is ignored, as
+      // there: the rebalance goes on, and revoke() or the next auto-commit stores the positions.
+      await this.commitNow(this.processedOffsets()).catch(err => { if (!(err instanceof KafkaError) && !isRetriable(err)) throw err })
       if (this.lostNeeded) { this.lostNeeded = false; await this.losePartitions() }
     }
     if (this.subscribedTopics.length === 0 || this.rejoinNeeded) await this.resolveTopics()

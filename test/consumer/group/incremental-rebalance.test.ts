@@ -3,9 +3,7 @@ import { ErrorCode } from '../../../protocol/error-codes.js'
 import { CommitFailedError, type GroupConsumer } from '../../../consumer/group/index.js'
 import type { FakeCluster } from '../../../tools/fake-broker/index.js'
 import type { TopicPartition } from '../../../consumer/simple-consumer.js'
-import { GroupOffsets } from '../../../consumer/coordinator/index.js'
-import { KafkaClient } from '../../../consumer/cluster.js'
-import { cluster, eventually, member } from './helpers.js'
+import { cluster, committed, eventually, member } from './helpers.js'
 
 // Incremental rebalancing (KIP-429 over the classic protocol, KIP-848's consumer protocol): while the group
 // rebalances, a member goes on reading the partitions it keeps, and only the revoked ones stop, after
@@ -45,14 +43,6 @@ function unowned (events: string[]): string[] {
 }
 
 const records = (events: string[]): string[] => events.filter(e => e.startsWith('record ')).map(e => e.split(' ').slice(1, 3).join(':'))
-
-async function committed (c: FakeCluster, partitions: number, topic = 't'): Promise<bigint[]> {
-  const client = new KafkaClient({ bootstrapServers: c.bootstrap })
-  try {
-    const got = await new GroupOffsets(client).fetch('g', Array.from({ length: partitions }, (_, partition) => ({ topic, partition })))
-    return Array.from({ length: partitions }, (_, p) => got.get(`${topic}:${p}`)?.offset ?? -99n)
-  } finally { await client.close() }
-}
 
 for (const strategy of ['cooperative-sticky', 'range']) {
   t.test(`${strategy}: records produced while the rebalance is held open by a slow member`, async t => {
