@@ -195,3 +195,23 @@ t.test('cooperative-sticky: before rejoining, what was processed is committed an
   await m.close()
   await loop
 })
+
+t.test('cooperative-sticky: a pre-join commit answered ILLEGAL_GENERATION means the partitions are lost, not revoked', async t => {
+  const c = await cluster(t, 2, 4)
+  const events: string[] = []
+  const log = (what: string) => (tps: TopicPartition[]) => { events.push(`${what} ${tps.length}`) }
+  const m = member(t, c, { 'partition.assignment.strategy': 'cooperative-sticky', 'auto.commit.interval.ms': 600_000 }, {
+    rebalanceListener: { onPartitionsAssigned: log('assigned'), onPartitionsRevoked: log('revoked'), onPartitionsLost: log('lost') }
+  })
+  m.subscribe(['t'])
+  let count = 0
+  const loop = (async () => { for await (const r of m) { void r; count++ } })()
+  await eventually(() => count === 4, 20_000, 'every record')
+  // The generation ended under the member: its commit before rejoining is refused, so it owns nothing any more.
+  c.faults.failNext('OffsetCommit', 1, ErrorCode.ILLEGAL_GENERATION)
+  m.subscribe(['t'])
+  await eventually(() => events.includes('lost 2') && m.assignment().length === 2, 20_000, 'lost, then assigned again')
+  t.same(events, ['assigned 2', 'lost 2', 'assigned 2'])
+  await m.close()
+  await loop
+})
