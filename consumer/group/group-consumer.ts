@@ -743,6 +743,7 @@ export class GroupConsumer {
       return
     }
     let code: number
+    const sent = { generationId: this.membership.generationId, memberId: this.membership.memberId }
     try {
       code = this.membership instanceof ConsumerMembership
         ? await this.membership.heartbeat('heartbeat', this.subscribedTopics, this.assignment())
@@ -752,6 +753,11 @@ export class GroupConsumer {
       return
     }
     if (code === ErrorCode.NONE) return
+    if (this.membership instanceof ClassicMembership && (this.state !== 'stable' || sent.generationId !== this.membership.generationId || sent.memberId !== this.membership.memberId)) {
+      // The answer to a heartbeat sent before the loop rejoined (the generation it names may be over by now): the
+      // Java client ignores such errors rather than fence the member's new generation or start another rebalance.
+      return
+    }
     if (code === ErrorCode.REBALANCE_IN_PROGRESS) { this.rejoinNeeded = true; return }
     if (code === ErrorCode.FENCED_MEMBER_EPOCH) { this.lostNeeded = true; return }
     if (MEMBER_FENCED.has(code)) {

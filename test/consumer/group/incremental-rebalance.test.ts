@@ -11,6 +11,7 @@ import { cluster, committed, eventually, member } from './helpers.js'
 // its heartbeats) so that records produced meanwhile can be seen delivered before the rebalance has completed.
 
 const JOIN_GROUP = 11
+const HEARTBEAT = 12
 const LEAVE_GROUP = 13
 const CONSUMER_GROUP_HEARTBEAT = 68
 
@@ -212,6 +213,37 @@ t.test('cooperative-sticky: a pre-join commit answered ILLEGAL_GENERATION means 
   m.subscribe(['t'])
   await eventually(() => events.includes('lost 2') && m.assignment().length === 2, 20_000, 'lost, then assigned again')
   t.same(events, ['assigned 2', 'lost 2', 'assigned 2'])
+  await m.close()
+  await loop
+})
+
+t.test('the answer to a heartbeat sent in the generation before a rejoin does not fence the new one (as Java ignores it)', async t => {
+  const c = await cluster(t, 2, 0)
+  const events: string[] = []
+  const log = (what: string) => (tps: TopicPartition[]) => { events.push(`${what} ${tps.length}`) }
+  const m = member(t, c, { 'client.id': 'a', 'partition.assignment.strategy': 'cooperative-sticky' }, {
+    rebalanceListener: { onPartitionsAssigned: log('assigned'), onPartitionsRevoked: log('revoked'), onPartitionsLost: log('lost') }
+  })
+  m.subscribe(['t'])
+  const loop = (async () => { for await (const r of m) void r })()
+  await eventually(() => m.assignment().length === 2, 20_000, 'assigned')
+  // Every heartbeat now reaches the coordinator 400 ms late: one is in flight with generation 1 while the member
+  // rejoins (its own subscribe()), and is answered ILLEGAL_GENERATION once generation 2 exists.
+  let stale = 0
+  const generation = m.generationId
+  c.faults.intercept(req => {
+    if (req.clientId !== 'a' || req.apiKey !== HEARTBEAT) return undefined
+    const body = req.body
+    if (typeof body === 'object' && body !== null && 'generationId' in body && body.generationId === generation) stale++
+    return { delayMs: 400 }
+  })
+  await new Promise(resolve => setTimeout(resolve, 100))
+  m.subscribe(['t'])
+  await eventually(() => m.generationId > generation, 20_000, 'rejoined')
+  await new Promise(resolve => setTimeout(resolve, 1000))
+  t.ok(stale > 0, 'a heartbeat of the old generation was answered late')
+  t.same(events, ['assigned 2', 'assigned 0'], 'nothing lost, no further rebalance')
+  t.equal(m.generationId, generation + 1)
   await m.close()
   await loop
 })
