@@ -30,6 +30,19 @@ function reading (t: Test, c: FakeCluster, name: string, config: Record<string, 
   return { m, loop }
 }
 
+/** A member alone on topic t, reading; `events` counts what each callback was given ("assigned 2"). */
+function counting (t: Test, c: FakeCluster, config: Record<string, unknown>): { m: GroupConsumer, events: string[], read: () => number, loop: Promise<void> } {
+  const events: string[] = []
+  const log = (what: string) => (tps: TopicPartition[]) => { events.push(`${what} ${tps.length}`) }
+  const m = member(t, c, { 'partition.assignment.strategy': 'cooperative-sticky', ...config }, {
+    rebalanceListener: { onPartitionsAssigned: log('assigned'), onPartitionsRevoked: log('revoked'), onPartitionsLost: log('lost') }
+  })
+  m.subscribe(['t'])
+  let count = 0
+  const loop = (async () => { for await (const r of m) { void r; count++ } })()
+  return { m, events, read: () => count, loop }
+}
+
 /** Records handed out while the member did not own their partition (per its own callbacks): must be none. */
 function unowned (events: string[]): string[] {
   const owned = new Set<string>()
@@ -199,15 +212,8 @@ t.test('cooperative-sticky: before rejoining, what was processed is committed an
 
 t.test('cooperative-sticky: a pre-join commit answered ILLEGAL_GENERATION means the partitions are lost, not revoked', async t => {
   const c = await cluster(t, 2, 4)
-  const events: string[] = []
-  const log = (what: string) => (tps: TopicPartition[]) => { events.push(`${what} ${tps.length}`) }
-  const m = member(t, c, { 'partition.assignment.strategy': 'cooperative-sticky', 'auto.commit.interval.ms': 600_000 }, {
-    rebalanceListener: { onPartitionsAssigned: log('assigned'), onPartitionsRevoked: log('revoked'), onPartitionsLost: log('lost') }
-  })
-  m.subscribe(['t'])
-  let count = 0
-  const loop = (async () => { for await (const r of m) { void r; count++ } })()
-  await eventually(() => count === 4, 20_000, 'every record')
+  const { m, events, read, loop } = counting(t, c, { 'auto.commit.interval.ms': 600_000 })
+  await eventually(() => read() === 4, 20_000, 'every record')
   // The generation ended under the member: its commit before rejoining is refused, so it owns nothing any more.
   c.faults.failNext('OffsetCommit', 1, ErrorCode.ILLEGAL_GENERATION)
   m.subscribe(['t'])
@@ -219,13 +225,7 @@ t.test('cooperative-sticky: a pre-join commit answered ILLEGAL_GENERATION means 
 
 t.test('the answer to a heartbeat sent in the generation before a rejoin does not fence the new one (as Java ignores it)', async t => {
   const c = await cluster(t, 2, 0)
-  const events: string[] = []
-  const log = (what: string) => (tps: TopicPartition[]) => { events.push(`${what} ${tps.length}`) }
-  const m = member(t, c, { 'client.id': 'a', 'partition.assignment.strategy': 'cooperative-sticky' }, {
-    rebalanceListener: { onPartitionsAssigned: log('assigned'), onPartitionsRevoked: log('revoked'), onPartitionsLost: log('lost') }
-  })
-  m.subscribe(['t'])
-  const loop = (async () => { for await (const r of m) void r })()
+  const { m, events, loop } = counting(t, c, { 'client.id': 'a' })
   await eventually(() => m.assignment().length === 2, 20_000, 'assigned')
   // Every heartbeat now reaches the coordinator 400 ms late: one is in flight with generation 1 while the member
   // rejoins (its own subscribe()), and is answered ILLEGAL_GENERATION once generation 2 exists.
