@@ -7,7 +7,7 @@ import type { ConfigInput } from '../config.js'
 import { CoordinatorCache } from '../coordinator/find-coordinator.js'
 import { GroupOffsets } from '../coordinator/offsets.js'
 import { OffsetOutOfRangeError } from '../errors.js'
-import { delay } from '../retry.js'
+import { delay, isRetriable } from '../retry.js'
 import { SimpleConsumer, tpKey, type FetchedPartition, type RawRecords, type TopicPartition } from '../simple-consumer.js'
 import { assignorsByName, byTopic, rebalanceProtocolOf, type Assignor, type MemberSubscription, type RebalanceProtocol, type TopicPartitions } from './assignors/index.js'
 import { systemTimers, type Timers } from './clock.js'
@@ -15,7 +15,7 @@ import { CoordinatorLink } from './coordinator-link.js'
 import { CommitFailedError, MEMBER_FENCED, NoOffsetForPartitionError } from './errors.js'
 import { parseGroupConfig, type GroupConfig } from './group-config.js'
 import { GroupRecord } from './group-record.js'
-import { ClassicMembership, type LeaderInput } from './membership.js'
+import { ClassicMembership, type JoinedGeneration, type LeaderInput } from './membership.js'
 import { ConsumerMembership } from './consumer-membership.js'
 import type { RebalanceListener } from './rebalance-listener.js'
 
@@ -32,13 +32,17 @@ import type { RebalanceListener } from './rebalance-listener.js'
 // what was processed (auto-commit) and calls onPartitionsRevoked before the partitions go, so the next owner
 // starts exactly where this member stopped: no record is skipped, at most the unprocessed ones are read twice.
 //
-// Eager assignors (range, roundrobin) revoke every partition before rejoining. Cooperative-sticky (KIP-429)
-// keeps its partitions through the join and revokes only those missing from the new assignment, then rejoins
-// once more so that the second round hands them to their new owners.
+// Eager assignors (range, roundrobin) revoke every partition before rejoining, so nothing is read during the
+// join. Cooperative-sticky (KIP-429) keeps its partitions through the join and revokes only those missing from
+// the new assignment, then rejoins once more so that the second round hands them to their new owners; while its
+// JoinGroup and SyncGroup are in flight (the coordinator may hold them for the whole rebalance), the loop goes on
+// fetching and handing out what the member owns, as the Java client's poll() does, and applies the new
+// assignment once the join has finished.
 //
 // With group.protocol=consumer (KIP-848) the same loop reconciles with the assignment the coordinator computes
 // and sends in ConsumerGroupHeartbeat answers (consumer-membership.ts) instead of joining and syncing: revoke
-// what went, take what came, acknowledge at once; commits and positions work as above.
+// what went, take what came, acknowledge at once; commits and positions work as above. Kept partitions are read
+// on throughout: only the revoked ones stop.
 
 /** One partition's records from one fetch round. */
 export interface GroupBatch {
@@ -119,6 +123,11 @@ export class GroupConsumer {
   private lostNeeded = false
   private fatal: Error | undefined
   private readonly buffered: Array<{ fetched: FetchedPartition, epoch: number }> = []
+  /**
+   * A cooperative rejoin (JoinGroup, SyncGroup) running beside the loop, which meanwhile reads the partitions the
+   * member owns; `done` once it settled and its result waits for the loop to apply it.
+   */
+  private rejoin: { joined: Promise<JoinedGeneration>, done: boolean } | undefined
   private heartbeatTimer: unknown
   private autoCommitTimer: unknown
   private lastPollAt: number
@@ -223,7 +232,7 @@ export class GroupConsumer {
             if (i < batch.records.length) {
               const r = batch.records[i] as KafkaRecord
               // A rebalance to join, a seek, a revoke or a pause since the fetch: the rest waits for the next round.
-              if (this.rejoinNeeded || this.lostNeeded || owned.paused || owned.epoch !== epoch || this.closing !== undefined) {
+              if (this.membershipChangeWaiting || this.lostNeeded || owned.paused || owned.epoch !== epoch || this.closing !== undefined) {
                 if (owned.epoch === epoch) owned.fetchPos = r.offset
                 current = undefined
               } else {
@@ -321,13 +330,30 @@ export class GroupConsumer {
 
   /** close()'s orderly part: commit what was processed, onPartitionsRevoked, LeaveGroup. */
   private async leaveInOrder (): Promise<void> {
-    if (this.state !== 'stable' || !this.membership.inGeneration || this.fatal !== undefined) return
+    if (this.fatal !== undefined) return
+    if (this.rejoin !== undefined && this.membership instanceof ClassicMembership) {
+      // Closing in the middle of a cooperative rebalance: the generation is ending, so the Java client's commit is
+      // refused (no stable generation) and it reports the partitions lost, then leaves. LeaveGroup goes on the
+      // heartbeat connection: the group connection waits behind the JoinGroup or SyncGroup the coordinator holds.
+      await this.losePartitions()
+      await this.membership.leave('the consumer is closing', 'heartbeat')
+      return
+    }
+    if (this.state !== 'stable' || !this.membership.inGeneration) return
     if (this.group.enableAutoCommit) await this.commitNow(this.processedOffsets()).catch(() => {})
     if (this.owned.size > 0) await this.listener.onPartitionsRevoked?.(this.assignment())
     await this.membership.leave('the consumer is closing')
   }
 
   // ---- The loop ---------------------------------------------------------------------------------------------
+
+  /**
+   * Whether the loop has membership work to do before handing out more records: a rejoin to start, or a finished
+   * cooperative rejoin to apply. A rejoin asked for while one is in flight waits for it: the records keep coming.
+   */
+  private get membershipChangeWaiting (): boolean {
+    return this.rejoin === undefined ? this.rejoinNeeded : this.rejoin.done
+  }
 
   /** The next partition's batch, after bringing the membership up to date; undefined once closing. */
   private async nextBatch (emptyBatches = false, signal?: AbortSignal): Promise<{ batch: GroupBatch, owned: Owned, epoch: number } | undefined> {
@@ -402,21 +428,59 @@ export class GroupConsumer {
     }
     await this.checkSubscribedTopics()
     if (this.membership instanceof ConsumerMembership) { await this.reconcile(this.membership); return }
+    if (this.rejoin !== undefined) {
+      // A cooperative rejoin is in flight: read on until it has finished, then apply its assignment.
+      if (!this.rejoin.done) return
+      const { joined } = this.rejoin
+      this.rejoin = undefined
+      await this.applyJoin(await joined)
+      return
+    }
     if (!this.rejoinNeeded && this.membership.inGeneration) return
     this.stopHeartbeats()
     this.state = 'joining'
-    this.buffered.length = 0
-    if (this.rebalanceProtocol === 'eager' && this.owned.size > 0) await this.revoke([...this.owned.values()])
+    const eager = this.rebalanceProtocol === 'eager'
+    if (eager) {
+      this.buffered.length = 0
+      if (this.owned.size > 0) await this.revoke([...this.owned.values()])
+    } else if (this.group.enableAutoCommit && this.membership.inGeneration && this.owned.size > 0) {
+      // As the Java client's onJoinPrepare: commit what was processed with the generation that is ending, since
+      // no automatic commit can run until the rebalance is over. A refused or unreachable commit is ignored, as
+      // there: the rebalance goes on, and revoke() or the next auto-commit stores the positions.
+      await this.commitNow(this.processedOffsets()).catch(err => { if (!(err instanceof KafkaError) && !isRetriable(err)) throw err })
+      if (this.lostNeeded) { this.lostNeeded = false; await this.losePartitions() }
+    }
     if (this.subscribedTopics.length === 0 || this.rejoinNeeded) await this.resolveTopics()
     this.rejoinNeeded = false
+    if (!eager) {
+      // Cooperative: partitions of topics no longer subscribed are given up before the join (Java does the same),
+      // so that they are not read during it.
+      const topics = new Set(this.subscribedTopics)
+      const unsubscribed = [...this.owned.values()].filter(o => !topics.has(o.topic))
+      if (unsubscribed.length > 0) await this.revoke(unsubscribed)
+    }
     const protocols = this.assignors.map(a => ({ name: a.name, metadata: this.subscriptionBytes() }))
-    const joined = await (this.membership as ClassicMembership).join(protocols, async input => await this.assign(input), this.abort.signal)
+    const joined = (this.membership as ClassicMembership).join(protocols, async input => await this.assign(input), this.abort.signal)
+    if (!eager && this.owned.size > 0) {
+      // KIP-429's point: no stop-the-world. The join runs beside the loop, which reads on what the member owns.
+      const rejoin = { joined, done: false }
+      const settled = (): void => { rejoin.done = true }
+      joined.then(settled, settled)
+      this.rejoin = rejoin
+      return
+    }
+    await this.applyJoin(await joined)
+  }
+
+  /** A finished join: revoke what moved (cooperative), take what is new, positions, and the member is stable. */
+  private async applyJoin (joined: JoinedGeneration): Promise<void> {
     const assignment = decodeAssignment(joined.assignment)
     const now = new Set<string>()
     for (const tp of assignment.assignedPartitions) for (const p of tp.partitions) now.add(tpKey(tp.topic, p))
     const revoked = [...this.owned.values()].filter(o => !now.has(tpKey(o.topic, o.partition)))
     if (revoked.length > 0) {
-      // Cooperative: give up what moves, then rejoin so the second round hands it over (KIP-429).
+      // Cooperative: give up what moves, then rejoin so the second round hands it over (KIP-429). The commit in
+      // revoke() carries the new generation, which the coordinator accepts now that the group is stable again.
       await this.revoke(revoked)
       this.rejoinNeeded = true
     }
@@ -679,6 +743,7 @@ export class GroupConsumer {
       return
     }
     let code: number
+    const sent = { generationId: this.membership.generationId, memberId: this.membership.memberId }
     try {
       code = this.membership instanceof ConsumerMembership
         ? await this.membership.heartbeat('heartbeat', this.subscribedTopics, this.assignment())
@@ -688,6 +753,11 @@ export class GroupConsumer {
       return
     }
     if (code === ErrorCode.NONE) return
+    if (this.membership instanceof ClassicMembership && (this.state !== 'stable' || sent.generationId !== this.membership.generationId || sent.memberId !== this.membership.memberId)) {
+      // The answer to a heartbeat sent before the loop rejoined (the generation it names may be over by now): the
+      // Java client ignores such errors rather than fence the member's new generation or start another rebalance.
+      return
+    }
     if (code === ErrorCode.REBALANCE_IN_PROGRESS) { this.rejoinNeeded = true; return }
     if (code === ErrorCode.FENCED_MEMBER_EPOCH) { this.lostNeeded = true; return }
     if (MEMBER_FENCED.has(code)) {

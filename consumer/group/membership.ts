@@ -7,7 +7,7 @@ import { LeaveGroup, type LeaveGroupResponse } from '../../protocol/apis/leave-g
 import { CONSUMER_PROTOCOL_TYPE } from '../../protocol/group/consumer-protocol.js'
 import { coordinatorMoved } from '../coordinator/find-coordinator.js'
 import { backoffMs, delay, isRetriable } from '../retry.js'
-import type { CoordinatorLink } from './coordinator-link.js'
+import type { Channel, CoordinatorLink } from './coordinator-link.js'
 import { FencedInstanceIdError } from './errors.js'
 import type { GroupConfig } from './group-config.js'
 
@@ -161,14 +161,15 @@ export class ClassicMembership {
   /**
    * Leaves the group so that it rebalances at once rather than after the session timeout. A static member does
    * not leave on close (KIP-345): the coordinator keeps its partitions for it until session.timeout.ms, so a
-   * restart keeps its assignment. Errors are ignored: the session timeout removes the member anyway.
+   * restart keeps its assignment. Errors are ignored: the session timeout removes the member anyway. `channel`:
+   * the heartbeat connection when the group connection waits for a JoinGroup that the coordinator holds.
    */
-  async leave (reason: string): Promise<void> {
+  async leave (reason: string, channel: Channel = 'group'): Promise<void> {
     if (this.memberId === '' || this.cfg.groupInstanceId !== null) { this.resetGeneration(true); return }
     const memberId = this.memberId
     this.resetGeneration(true)
     try {
-      await this.link.request<LeaveGroupResponse>('group', LeaveGroup, (v: number) => v >= 3
+      await this.link.request<LeaveGroupResponse>(channel, LeaveGroup, (v: number) => v >= 3
         ? { groupId: this.cfg.groupId, members: [{ memberId, groupInstanceId: null, reason }] }
         : { groupId: this.cfg.groupId, memberId })
     } catch {}

@@ -1,7 +1,5 @@
 import t from 'tap'
-import { cluster, eventually, member } from './helpers.js'
-import { GroupOffsets } from '../../../consumer/coordinator/index.js'
-import { KafkaClient } from '../../../consumer/cluster.js'
+import { cluster, committed, eventually, member } from './helpers.js'
 import type { GroupConsumer } from '../../../consumer/group/index.js'
 import type { TopicPartition } from '../../../consumer/simple-consumer.js'
 
@@ -9,14 +7,6 @@ import type { TopicPartition } from '../../../consumer/simple-consumer.js'
 // assigns, members reconcile, a partition never has two owners, commits carry the member epoch, and a member
 // that goes silent loses its partitions after the session timeout. (Against real Kafka 4.x:
 // test-interop/group/real-kafka-kip848.test.ts.)
-
-async function committed (bootstrap: string, partitions: number): Promise<bigint[]> {
-  const client = new KafkaClient({ bootstrapServers: bootstrap })
-  try {
-    const got = await new GroupOffsets(client).fetch('g', Array.from({ length: partitions }, (_, partition) => ({ topic: 't', partition })))
-    return Array.from({ length: partitions }, (_, p) => got.get(`t:${p}`)?.offset ?? -99n)
-  } finally { await client.close() }
-}
 
 function reader (m: GroupConsumer, name: string, seen: Map<string, string[]>): Promise<void> {
   return (async () => {
@@ -57,7 +47,7 @@ for (const assignor of ['uniform', 'range']) {
     await Promise.all([a.close(), b.close()])
     await Promise.all([loopA, loopB])
     t.equal(c.state.consumerGroups.describe('g')!.members.length, 0, 'both left with epoch -1')
-    t.same(await committed(c.bootstrap, 4), [100n, 100n, 100n, 100n], 'commits with the member epoch were accepted')
+    t.same(await committed(c, 4), [100n, 100n, 100n, 100n], 'commits with the member epoch were accepted')
   })
 }
 

@@ -2,6 +2,8 @@ import type { Test } from 'tap'
 import { FakeCluster } from '../../../tools/fake-broker/index.js'
 import { GroupConsumer, type GroupConsumerOptions } from '../../../consumer/group/index.js'
 import type { ConfigInput } from '../../../consumer/config.js'
+import { KafkaClient } from '../../../consumer/cluster.js'
+import { GroupOffsets } from '../../../consumer/coordinator/index.js'
 
 // Shared by the group consumer's tests: a fake cluster with one topic, and members that close in teardown.
 
@@ -26,6 +28,15 @@ export function member (t: Test, c: FakeCluster, config: ConfigInput = {}, optio
   }, options)
   t.teardown(async () => { await m.close() })
   return m
+}
+
+/** Group g's committed offsets for a topic's partitions 0..partitions-1 (-99 where there is none). */
+export async function committed (c: FakeCluster, partitions: number, topic = 't'): Promise<bigint[]> {
+  const client = new KafkaClient({ bootstrapServers: c.bootstrap })
+  try {
+    const got = await new GroupOffsets(client).fetch('g', Array.from({ length: partitions }, (_, partition) => ({ topic, partition })))
+    return Array.from({ length: partitions }, (_, p) => got.get(`${topic}:${p}`)?.offset ?? -99n)
+  } finally { await client.close() }
 }
 
 /** Reads with the iterator until `until` says stop; returns "partition:offset" of every record seen. */
