@@ -107,6 +107,7 @@ t.test('the Admin client works against real Kafka 4.x, and the fake broker answe
     }
   }
   t.equal(await answer('listGroups', async () => await admin.listGroups()), 'ok', 'ListGroups')
+  t.equal(await answer('describeCluster', async () => await admin.describeCluster({ includeAuthorizedOperations: true })), 'ok', 'DescribeCluster, with the cluster\'s authorized operations')
   t.match(await answer('describeGroups', async () => await admin.describeGroups(['adm-none'])), /^(ok|GROUP_ID_NOT_FOUND)$/, 'ConsumerGroupDescribe, then DescribeGroups')
   const tp = { topic: 'adm-records', partition: 0 }
   t.equal(await answer('alterGroupOffsets', async () => await admin.alterGroupOffsets('adm-g', 'earliest', { partitions: [tp] })), 'ok', 'an empty group\'s offset committed')
