@@ -243,7 +243,9 @@ export class TransactionCoordinator {
    * (transaction protocol v2) adds the group to the transaction, beginning one if none is open.
    */
   stageOffsets (transactionalId: string, producerId: bigint, producerEpoch: number, groupId: string, offsets: Array<{ topic: string, partition: number, committed: CommittedOffset }>, version: number): number {
-    const { errorCode, t } = this.check(transactionalId, producerId, producerEpoch, ErrorCode.PRODUCER_FENCED)
+    // An older epoch is INVALID_PRODUCER_EPOCH here, not PRODUCER_FENCED: Kafka 4.4 answers so at v3-v6
+    // (test-interop/differential/txn-corpus.ts).
+    const { errorCode, t } = this.check(transactionalId, producerId, producerEpoch, ErrorCode.INVALID_PRODUCER_EPOCH)
     if (t === undefined) return errorCode
     if (version >= TXN_OFFSET_COMMIT_V2_VERSION) {
       t.groups.add(groupId)

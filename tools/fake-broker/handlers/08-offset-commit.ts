@@ -5,6 +5,7 @@ import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
 import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
 import { authorizedNames, groupAuthError } from '../access-check.js'
+import { TopicAnswers, answer } from './topic-answers.js'
 
 // OffsetCommit (key 8), v0-10: stores a group's consumed positions. v0 commits without a generation (a "simple"
 // commit); v1+ carry the generation and member id, checked against the group so that a member evicted by a
@@ -23,7 +24,6 @@ import { authorizedNames, groupAuthError } from '../access-check.js'
 type Req = Infer<typeof OffsetCommit.request>
 type Res = InferInput<typeof OffsetCommit.response>
 type ReqTopic = Req['topics'][number]
-type ResTopic = { name: string, topicId: string, partitions: Array<{ partitionIndex: number, errorCode: number }> }
 
 /** offset.metadata.max.bytes: Kafka's default limit on the metadata string stored with an offset. */
 const MAX_METADATA_CHARS = 4096
@@ -40,7 +40,7 @@ export const offsetCommitHandler = serve<Req>(OffsetCommit, '0-10', (ctx): Res =
   }
   const readable = authorizedNames(ctx, AclOperation.READ, ResourceType.TOPIC, names.filter(n => n !== undefined))
   // Checked before the coordinator: refused partitions go into the answer first, the rest to the coordinator.
-  const refused = new TopicAnswers(version)
+  const refused = new TopicAnswers(version >= BY_TOPIC_ID_VERSION)
   const passed: Array<{ topic: ReqTopic, name: string, partitions: ReqTopic['partitions'] }> = []
   body.topics.forEach((t, i) => {
     const name = names[i]
@@ -77,34 +77,6 @@ export const offsetCommitHandler = serve<Req>(OffsetCommit, '0-10', (ctx): Res =
   if (committed) groups.committedBatch()
   return { throttleTimeMs: 0, topics: refused.topics }
 })
-
-/** A topic of the answer, named as the request named it (by id from v10, echoing the id it gave). */
-function answer (t: ReqTopic, name: string | undefined, partitions: ResTopic['partitions']): ResTopic {
-  return { name: name ?? '', topicId: t.topicId, partitions }
-}
-
-/** The answer's topics, one entry per topic (keyed by id from v10, by name before), in order of first mention. */
-class TopicAnswers {
-  readonly topics: ResTopic[] = []
-
-  constructor (private readonly version: number) {}
-
-  add (topic: ResTopic, partitionIndex: number, errorCode: number): void {
-    this.entry(topic).partitions.push({ partitionIndex, errorCode })
-  }
-
-  /** Adds a topic's partitions to its entry, or the topic at the end (OffsetCommitResponse.Builder.merge). */
-  merge (topic: ResTopic): void {
-    this.entry(topic).partitions.push(...topic.partitions)
-  }
-
-  private entry (topic: ResTopic): ResTopic {
-    const key = (t: ResTopic): string => this.version >= BY_TOPIC_ID_VERSION ? t.topicId : t.name
-    let found = this.topics.find(t => key(t) === key(topic))
-    if (found === undefined) this.topics.push(found = { ...topic, partitions: [] })
-    return found
-  }
-}
 
 /**
  * Before v9 a client cannot understand the KIP-848 errors: Kafka answers them as the classic protocol's
