@@ -119,9 +119,17 @@ export class GroupOffsets {
 
   private async fetchOnce (groupId: string, tps: ReadonlyArray<{ topic: string, partition: number }> | null, requireStable: boolean, member: FetchingMember | undefined): Promise<Map<string, CommittedOffset>> {
     const byTopic = tps === null ? null : groupByTopic(tps, tp => tp.partition)
+    // The ids the coordinator answered UNKNOWN_TOPIC_ID for, by topic. Java's new consumer retries such a fetch
+    // until its deadline and then takes the partition for one with no committed offset, so auto.offset.reset
+    // moves a consumer that may well have a committed offset (re-reading or skipping records); throwing, as we
+    // did, stops the consumer over a coordinator whose metadata lags. Kafka keeps committed offsets by topic
+    // name, so when the refreshed metadata still gives the id the coordinator did not know, the topic is asked for
+    // by name (v9) instead: the answer is the group's real committed offset, or -1 where there is none.
+    const unknownIds = new Map<string, string>()
     return await this.coordinators.withCoordinator(groupId, 'OffsetFetch', async nodeId => {
       // Every topic (a null list) is asked for by name: the answer would name topics by ids we may never have seen.
-      const ids = byTopic === null ? new Map<string, string>() : await this.client.topicIds(byTopic.keys())
+      const known = byTopic === null ? new Map<string, string>() : await this.client.topicIds(byTopic.keys())
+      const ids = new Map([...known].map(([name, id]) => [name, unknownIds.get(name) === id ? ZERO_UUID : id]))
       const topics = byTopic === null ? null : [...byTopic].map(([name, partitionIndexes]) => ({ name, topicId: ids.get(name), partitionIndexes }))
       // v8 asks for many groups at once (KIP-709); before, for one. v0-1 cannot ask for "all topics".
       const res = await this.client.request(nodeId, OffsetFetch, (v: number) => v >= 8
@@ -132,6 +140,7 @@ export class GroupOffsets {
       if (answer.errorCode !== ErrorCode.NONE) throw new KafkaError(answer.errorCode, `OffsetFetch ${groupId}`)
       const names = namesOf(ids, res.version)
       const results = answer.topics.flatMap(t => t.partitions.map(p => ({ topic: names(t), partition: p.partitionIndex, errorCode: p.errorCode, p })))
+      for (const r of results) if (r.errorCode === ErrorCode.UNKNOWN_TOPIC_ID) unknownIds.set(r.topic, ids.get(r.topic) ?? ZERO_UUID)
       await this.refreshUnknownIds(results)
       const out = new Map<string, CommittedOffset>()
       for (const { topic, partition, errorCode, p } of results) {

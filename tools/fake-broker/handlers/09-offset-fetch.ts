@@ -84,7 +84,8 @@ function offsetsOf (ctx: RequestContext<Req>, groupId: string, requested: Array<
         committedOffset: c?.offset ?? -1n,
         committedLeaderEpoch: c?.leaderEpoch ?? -1,
         metadata: c === undefined ? '' : (c.metadata ?? ''),
-        errorCode
+        // A test's fault may answer one partition with an error (a coordinator whose metadata lags, say).
+        errorCode: errorCode || ctx.injectedError(t.name, partitionIndex)
       }
     })
   })), ...refused]
