@@ -3,7 +3,7 @@ import { realKafkaFor, realKafkaSkip } from '../real-kafka/start-kafka.js'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { KafkaClient } from '../../consumer/cluster.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
-import { session, until, V1, V2, type Protocol } from './txn-session.js'
+import { sameSteps, session, until, V1, V2, type Protocol, type Steps } from './txn-session.js'
 
 // InitProducerId naming the producer's current id and epoch while its transaction is still open (KIP-360: a
 // producer that goes on after an error), against real Kafka 4.4 and against the fake broker, compared step by
@@ -24,11 +24,11 @@ const CHECK_INTERVAL_MS = 500
 /** The last epoch a producer may use: Kafka keeps Short.MAX_VALUE for fencing (TransactionMetadata.isEpochExhausted). */
 const LAST_EPOCH = 0x7fff - 1
 
-async function fenceScenario (bootstrap: string, createTopic: boolean, topic: string, txId: string, p: Protocol): Promise<Array<[string, ...unknown[]]>> {
+async function fenceScenario (bootstrap: string, createTopic: boolean, topic: string, txId: string, p: Protocol): Promise<Steps> {
   const client = new KafkaClient({ bootstrapServers: bootstrap })
   try {
     const { a, pid, init, initOnce, summary, addPartition, produce, end, describe, described, fetchPartition, fetched } = await session(client, createTopic, topic, txId, p, TIMEOUT_MS)
-    const out: Array<[string, ...unknown[]]> = []
+    const out: Steps = []
     out.push(['init', ...summary(a)])
     if (p.addPartitions) out.push(['add partition', await addPartition(a.producerEpoch)])
     out.push(['produce', await produce(a.producerEpoch, 0, 'x')])
@@ -48,11 +48,11 @@ async function fenceScenario (bootstrap: string, createTopic: boolean, topic: st
   }
 }
 
-async function exhaustedScenario (bootstrap: string, createTopic: boolean, topic: string, txId: string, p: Protocol, comment: (s: string) => void): Promise<Array<[string, ...unknown[]]>> {
+async function exhaustedScenario (bootstrap: string, createTopic: boolean, topic: string, txId: string, p: Protocol, comment: (s: string) => void): Promise<Steps> {
   const client = new KafkaClient({ bootstrapServers: bootstrap })
   try {
     const { a, pid, init, initOnce, summary, addPartition, produce, end, describe, described, fetchPartition, fetched } = await session(client, createTopic, topic, txId, p, SHORT_TIMEOUT_MS)
-    const out: Array<[string, ...unknown[]]> = []
+    const out: Steps = []
     const started = Date.now()
     let epoch = a.producerEpoch
     while (epoch < LAST_EPOCH) {
@@ -85,20 +85,14 @@ t.test('InitProducerId naming the current epoch of an open transaction: the fake
   t.teardown(() => cluster.stop())
   for (const [p, topic] of [[V1, 'tf1'], [V2, 'tf2']] as const) {
     await t.test(`transaction protocol ${p.name}`, async t => {
-      const real = await fenceScenario(kafka.bootstrap, true, topic, `fence-${p.name}`, p)
-      t.comment(JSON.stringify(real, (_k, v: unknown) => typeof v === 'bigint' ? String(v) : v))
-      const fake = await fenceScenario(cluster.bootstrap, false, topic, `fence-${p.name}`, p)
-      t.equal(fake.length, real.length, 'as many steps')
-      for (let i = 0; i < real.length; i++) t.same(fake[i], real[i], `step ${real[i][0]}`)
+      await sameSteps(t, async (bootstrap, create) => await fenceScenario(bootstrap, create, topic, `fence-${p.name}`, p), kafka.bootstrap, cluster.bootstrap)
     })
   }
   for (const [p, topic] of [[V1, 'te1'], [V2, 'te2']] as const) {
     await t.test(`a timeout at the last epoch, transaction protocol ${p.name}`, async t => {
-      const real = await exhaustedScenario(kafka.bootstrap, true, topic, `exhausted-${p.name}`, p, s => t.comment(`real Kafka: ${s}`))
-      t.comment(JSON.stringify(real, (_k, v: unknown) => typeof v === 'bigint' ? String(v) : v))
-      const fake = await exhaustedScenario(cluster.bootstrap, false, topic, `exhausted-${p.name}`, p, s => t.comment(`fake: ${s}`))
-      t.equal(fake.length, real.length, 'as many steps')
-      for (let i = 0; i < real.length; i++) t.same(fake[i], real[i], `step ${real[i][0]}`)
+      const run = async (bootstrap: string, create: boolean): Promise<Steps> =>
+        await exhaustedScenario(bootstrap, create, topic, `exhausted-${p.name}`, p, s => t.comment(`${create ? 'real Kafka' : 'fake'}: ${s}`))
+      await sameSteps(t, run, kafka.bootstrap, cluster.bootstrap)
     })
   }
 })

@@ -7,7 +7,7 @@ import { TransactionError } from '../../consumer/producer/producer-errors.js'
 import { CreateTopics, DescribeTransactions, Fetch } from '../../protocol/apis/index.js'
 import { CoordinatorLookup, KEY_TYPE_TRANSACTION } from '../../consumer/producer/coordinator-lookup.js'
 import { iterateRecords } from '../../protocol/records/index.js'
-import { session, until, V1, V2, type DescribeRes, type FetchRes, type Protocol } from './txn-session.js'
+import { sameSteps, session, until, V1, V2, type DescribeRes, type FetchRes, type Protocol } from './txn-session.js'
 
 // A transaction the producer lets run past its transactionTimeoutMs, against real Kafka 4.4 and against the fake
 // broker, compared step by step: the abort marker the coordinator writes (control type, producer id, epoch), the
@@ -128,11 +128,7 @@ t.test('a timed-out transaction: the fake broker aborts it as real Kafka 4.4 doe
   t.teardown(() => cluster.stop())
   for (const [p, topic] of [[V1, 'tt1'], [V2, 'tt2']] as const) {
     await t.test(`transaction protocol ${p.name}`, async t => {
-      const real = await scenario(kafka.bootstrap, true, topic, `timeout-${p.name}`, p)
-      t.comment(JSON.stringify(real, (_k, v: unknown) => typeof v === 'bigint' ? String(v) : v))
-      const fake = await scenario(cluster.bootstrap, false, topic, `timeout-${p.name}`, p)
-      t.equal(fake.length, real.length, 'as many steps')
-      for (let i = 0; i < real.length; i++) t.same(fake[i], real[i], `step ${real[i][0]}`)
+      await sameSteps(t, async (bootstrap, create) => await scenario(bootstrap, create, topic, `timeout-${p.name}`, p), kafka.bootstrap, cluster.bootstrap)
     })
   }
   for (const [p, topic] of [[V1, 'tp1'], [V2, 'tp2']] as const) {

@@ -116,3 +116,21 @@ export async function session (client: KafkaClient, createTopic: boolean, topic:
   return { conn, a, pid, init, initOnce, summary, addPartition, produce, end, describe, described, list, fetchPartition, fetched }
 }
 
+
+export type Steps = Array<[string, ...unknown[]]>
+
+/** The part of a tap test sameSteps uses. */
+interface StepChecks {
+  comment: (...args: unknown[]) => void
+  equal: (found: unknown, wanted: unknown, message?: string) => void
+  same: (found: unknown, wanted: unknown, message?: string) => void
+}
+
+/** Runs a scenario on real Kafka (creating its topic), then on the fake broker, and compares them step by step. */
+export async function sameSteps (t: StepChecks, run: (bootstrap: string, createTopic: boolean) => Promise<Steps>, kafkaBootstrap: string, fakeBootstrap: string): Promise<void> {
+  const real = await run(kafkaBootstrap, true)
+  t.comment(JSON.stringify(real, (_k, v: unknown) => typeof v === 'bigint' ? String(v) : v))
+  const fake = await run(fakeBootstrap, false)
+  t.equal(fake.length, real.length, 'as many steps')
+  for (let i = 0; i < real.length; i++) t.same(fake[i], real[i], `step ${real[i][0]}`)
+}

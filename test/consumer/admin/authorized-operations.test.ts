@@ -19,7 +19,8 @@ const names = (ops: Set<string> | undefined): string[] | undefined => ops === un
 
 async function makeGroups (admin: Admin): Promise<void> {
   const node = admin.client.knownBrokers()[0].nodeId
-  const commit = await admin.client.request(node, OffsetCommit, { groupId: 'classic', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 0n, committedLeaderEpoch: -1, committedMetadata: null }] }] })
+  // By name: v10 names topics by id, and this body gives none (the fake would answer UNKNOWN_TOPIC_ID).
+  const commit = await admin.client.request(node, OffsetCommit, { groupId: 'classic', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 0n, committedLeaderEpoch: -1, committedMetadata: null }] }] }, { maxVersion: 9 })
   if (commit.body.topics[0].partitions[0].errorCode !== ErrorCode.NONE) throw new Error('commit failed')
   const hb = await admin.client.request(node, ConsumerGroupHeartbeat, { groupId: 'kip848', memberId: 'm1', memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 30000, subscribedTopicNames: ['orders'], subscribedTopicRegex: null, serverAssignor: null, topicPartitions: [] })
   if (hb.body.errorCode !== ErrorCode.NONE) throw new Error('heartbeat failed')

@@ -5,7 +5,7 @@ import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
 import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
 import { authorizedNames, groupAuthError, transactionalIdAuthError } from '../access-check.js'
-import { TopicAnswers, answer } from './topic-answers.js'
+import { answer, refuseBeforeCoordinator } from './topic-answers.js'
 
 // TxnOffsetCommit (key 28), v0-6: a transactional producer stages a group's offsets with the group coordinator;
 // they become the group's committed offsets when the transaction commits. Up to v4 the group must have been added
@@ -25,7 +25,6 @@ import { TopicAnswers, answer } from './topic-answers.js'
 
 type Req = Infer<typeof TxnOffsetCommit.request>
 type Res = InferInput<typeof TxnOffsetCommit.response>
-type ReqTopic = Req['topics'][number]
 
 const MAX_METADATA_CHARS = 4096
 const BY_TOPIC_ID_VERSION = 6
@@ -39,19 +38,7 @@ export const txnOffsetCommitHandler = serve<Req>(TxnOffsetCommit, '0-6', (ctx): 
     return { throttleTimeMs: 0, topics: body.topics.map((t, i) => answer(t, names[i], t.partitions.map(p => ({ partitionIndex: p.partitionIndex, errorCode: refusedAll })))) }
   }
   const readable = authorizedNames(ctx, AclOperation.READ, ResourceType.TOPIC, names.filter(n => n !== undefined))
-  const refused = new TopicAnswers(version >= BY_TOPIC_ID_VERSION)
-  const passed: Array<{ topic: ReqTopic, name: string, partitions: ReqTopic['partitions'] }> = []
-  body.topics.forEach((t, i) => {
-    const name = names[i]
-    const topicError = name === undefined ? ErrorCode.UNKNOWN_TOPIC_ID : !readable.has(name) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : ErrorCode.NONE
-    if (name === undefined || topicError !== ErrorCode.NONE) {
-      for (const p of t.partitions) refused.add(answer(t, name, []), p.partitionIndex, topicError)
-      return
-    }
-    const known = t.partitions.filter(p => cluster.partition(name, p.partitionIndex) !== undefined)
-    for (const p of t.partitions) if (!known.includes(p)) refused.add(answer(t, name, []), p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-    if (known.length > 0) passed.push({ topic: t, name, partitions: known })
-  })
+  const { refused, passed } = refuseBeforeCoordinator(body.topics, names, readable, (name, p) => cluster.partition(name, p) !== undefined, version >= BY_TOPIC_ID_VERSION)
   if (passed.length === 0) return { throttleTimeMs: 0, topics: refused.topics }
   const tooLarge = (m: string | null): boolean => (m?.length ?? 0) > MAX_METADATA_CHARS
   let errorCode = coordinatorError(ctx, body.groupId)

@@ -3,6 +3,8 @@
 // answers are merged in, each topic keeping one entry (keyed by id when the request names topics by id, by name
 // before) in the order of its first mention.
 
+import { ErrorCode } from '../../../protocol/error-codes.js'
+
 export interface ResTopic { name: string, topicId: string, partitions: Array<{ partitionIndex: number, errorCode: number }> }
 
 /** A topic of the answer, named as the request named it (echoing the id it gave; '' for an id nobody knows). */
@@ -31,4 +33,31 @@ export class TopicAnswers {
     if (found === undefined) this.topics.push(found = { ...topic, partitions: [] })
     return found
   }
+}
+
+interface ReqTopic { topicId: string, partitions: Array<{ partitionIndex: number }> }
+
+/**
+ * The checks Kafka's KafkaApis makes on each topic of an offset commit before its coordinator sees it: an id the
+ * cluster does not know (`names[i]` undefined) is UNKNOWN_TOPIC_ID, a topic not in `readable` is
+ * TOPIC_AUTHORIZATION_FAILED, a partition the topic lacks is UNKNOWN_TOPIC_OR_PARTITION. The refused partitions go
+ * into the answer first; the rest are passed on, per topic.
+ */
+export function refuseBeforeCoordinator<T extends ReqTopic> (
+  topics: T[], names: Array<string | undefined>, readable: ReadonlySet<string>, exists: (name: string, partition: number) => boolean, byId: boolean
+): { refused: TopicAnswers, passed: Array<{ topic: T, name: string, partitions: Array<T['partitions'][number]> }> } {
+  const refused = new TopicAnswers(byId)
+  const passed: Array<{ topic: T, name: string, partitions: Array<T['partitions'][number]> }> = []
+  topics.forEach((t, i) => {
+    const name = names[i]
+    if (name === undefined || !readable.has(name)) {
+      const topicError = name === undefined ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.TOPIC_AUTHORIZATION_FAILED
+      for (const p of t.partitions) refused.add(answer(t, name, []), p.partitionIndex, topicError)
+      return
+    }
+    const known = t.partitions.filter(p => exists(name, p.partitionIndex))
+    for (const p of t.partitions) if (!known.includes(p)) refused.add(answer(t, name, []), p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+    if (known.length > 0) passed.push({ topic: t, name, partitions: known })
+  })
+  return { refused, passed }
 }
