@@ -5,7 +5,7 @@ import { OffsetFetch } from '../../protocol/apis/offset-fetch.js'
 import type { KafkaClient } from '../cluster.js'
 import { ZERO_UUID } from '../cluster-metadata.js'
 import { tpKey } from '../simple-consumer.js'
-import { isRetriable } from '../retry.js'
+import { backoffMs, delay, isRetriable } from '../retry.js'
 import { CoordinatorCache } from './find-coordinator.js'
 
 // A group's committed offsets, read (OffsetFetch) and written (OffsetCommit) at its coordinator. Two callers: a
@@ -32,6 +32,12 @@ export interface CommitIdentity {
 }
 
 export const SIMPLE_COMMIT: CommitIdentity = { generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null }
+
+/**
+ * A KIP-848 member reading its group's offsets: OffsetFetch v9+ carries its id and epoch, so the coordinator can
+ * refuse a member that left or was fenced (UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH).
+ */
+export interface FetchingMember { memberId: string, memberEpoch: number }
 
 /** The first OffsetCommit and OffsetFetch version that names topics by id (KIP-848). */
 const OFFSETS_TOPIC_ID_VERSION = 10
@@ -92,23 +98,49 @@ export class GroupOffsets {
   /**
    * The group's committed offsets for the partitions (all of the group's when `tps` is null), keyed by tpKey.
    * `requireStable` (KIP-447) makes the broker answer UNSTABLE_OFFSET_COMMIT (retried) while a transaction's
-   * offsets are pending, as a read_committed consumer needs.
+   * offsets are pending, as a read_committed consumer needs. `member` gives a KIP-848 member's id and current epoch
+   * (undefined while it is not in the group), sent from OffsetFetch v9 and read again for each retry.
    */
-  async fetch (groupId: string, tps: ReadonlyArray<{ topic: string, partition: number }> | null, requireStable = false): Promise<Map<string, CommittedOffset>> {
+  async fetch (groupId: string, tps: ReadonlyArray<{ topic: string, partition: number }> | null, requireStable = false, member?: () => FetchingMember | undefined): Promise<Map<string, CommittedOffset>> {
+    const cfg = this.client.config
+    for (let stale = 0; ; stale++) {
+      try {
+        return await this.fetchOnce(groupId, tps, requireStable, member?.())
+      } catch (err) {
+        // As Java's new consumer (CommitRequestManager): STALE_MEMBER_EPOCH while the member is still in the group
+        // is retried with its latest epoch, which its heartbeat brings; a member that is no longer in the group,
+        // or UNKNOWN_MEMBER_ID, fails the fetch.
+        const retry = err instanceof KafkaError && err.errorCode === ErrorCode.STALE_MEMBER_EPOCH && member?.() !== undefined && stale < cfg.retries
+        if (!retry) throw err
+        await delay(backoffMs(stale, cfg.retryBackoffMs, cfg.retryBackoffMaxMs))
+      }
+    }
+  }
+
+  private async fetchOnce (groupId: string, tps: ReadonlyArray<{ topic: string, partition: number }> | null, requireStable: boolean, member: FetchingMember | undefined): Promise<Map<string, CommittedOffset>> {
     const byTopic = tps === null ? null : groupByTopic(tps, tp => tp.partition)
+    // The ids the coordinator answered UNKNOWN_TOPIC_ID for, by topic. Java's new consumer retries such a fetch
+    // until its deadline and then takes the partition for one with no committed offset, so auto.offset.reset
+    // moves a consumer that may well have a committed offset (re-reading or skipping records); throwing, as we
+    // did, stops the consumer over a coordinator whose metadata lags. Kafka keeps committed offsets by topic
+    // name, so when the refreshed metadata still gives the id the coordinator did not know, the topic is asked for
+    // by name (v9) instead: the answer is the group's real committed offset, or -1 where there is none.
+    const unknownIds = new Map<string, string>()
     return await this.coordinators.withCoordinator(groupId, 'OffsetFetch', async nodeId => {
       // Every topic (a null list) is asked for by name: the answer would name topics by ids we may never have seen.
-      const ids = byTopic === null ? new Map<string, string>() : await this.client.topicIds(byTopic.keys())
+      const known = byTopic === null ? new Map<string, string>() : await this.client.topicIds(byTopic.keys())
+      const ids = new Map([...known].map(([name, id]) => [name, unknownIds.get(name) === id ? ZERO_UUID : id]))
       const topics = byTopic === null ? null : [...byTopic].map(([name, partitionIndexes]) => ({ name, topicId: ids.get(name), partitionIndexes }))
       // v8 asks for many groups at once (KIP-709); before, for one. v0-1 cannot ask for "all topics".
       const res = await this.client.request(nodeId, OffsetFetch, (v: number) => v >= 8
-        ? { groups: [{ groupId, memberId: null, memberEpoch: -1, topics }], requireStable }
+        ? { groups: [{ groupId, memberId: member?.memberId ?? null, memberEpoch: member?.memberEpoch ?? -1, topics }], requireStable }
         : { groupId, topics: topics ?? (v < 2 ? [] : null), requireStable }, { maxVersion: byTopic === null ? OFFSETS_TOPIC_ID_VERSION - 1 : byIdVersionCap(ids) })
       const answer = res.version >= 8 ? res.body.groups[0] : res.body
       if (answer === undefined) throw new KafkaError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `OffsetFetch ${groupId}: empty answer`)
       if (answer.errorCode !== ErrorCode.NONE) throw new KafkaError(answer.errorCode, `OffsetFetch ${groupId}`)
       const names = namesOf(ids, res.version)
       const results = answer.topics.flatMap(t => t.partitions.map(p => ({ topic: names(t), partition: p.partitionIndex, errorCode: p.errorCode, p })))
+      for (const r of results) if (r.errorCode === ErrorCode.UNKNOWN_TOPIC_ID) unknownIds.set(r.topic, ids.get(r.topic) ?? ZERO_UUID)
       await this.refreshUnknownIds(results)
       const out = new Map<string, CommittedOffset>()
       for (const { topic, partition, errorCode, p } of results) {

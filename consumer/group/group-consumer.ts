@@ -638,7 +638,13 @@ export class GroupConsumer {
   /** Starting positions: the committed offset, or auto.offset.reset where there is none. */
   private async initPositions (partitions: Owned[]): Promise<void> {
     if (partitions.length === 0) return
-    const committed = await this.offsets.fetch(this.group.groupId, partitions, this.client.config.isolationLevel === 'read_committed')
+    // A KIP-848 member reads as itself (OffsetFetch v9+ member id and epoch), as Java's new consumer does; a classic
+    // member sends neither, as Java's classic coordinator does not.
+    const membership = this.membership
+    const member = membership instanceof ConsumerMembership
+      ? () => membership.generationId > 0 ? { memberId: membership.memberId, memberEpoch: membership.generationId } : undefined
+      : undefined
+    const committed = await this.offsets.fetch(this.group.groupId, partitions, this.client.config.isolationLevel === 'read_committed', member)
     const reset: Owned[] = []
     for (const o of partitions) {
       const c = committed.get(tpKey(o.topic, o.partition))

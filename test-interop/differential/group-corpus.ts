@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { ConsumerGroupHeartbeat, Heartbeat, JoinGroup, LeaveGroup, Metadata, OffsetCommit, SyncGroup } from '../../protocol/apis/index.js'
+import { ConsumerGroupHeartbeat, Heartbeat, JoinGroup, LeaveGroup, Metadata, OffsetCommit, OffsetFetch, SyncGroup } from '../../protocol/apis/index.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { encodeSubscription } from '../../protocol/group/consumer-protocol.js'
 import type { Case } from './corpus.js'
@@ -184,6 +184,34 @@ export const GROUP_CORPUS: Case[] = [
       out.firstReleased = await cgh(s, g, { topic, memberId: a, memberEpoch: e, owned: [{ topicId: id, partitions: kept }] })
       out.secondCollects = await cgh(s, g, { topic, memberId: b, memberEpoch: out.secondJoins.memberEpoch, owned: [] })
       return out
+    }
+  },
+  {
+    name: 'KIP-848: OffsetFetch v9 with the member id and epoch: current, older, newer, none, an unknown member; a classic group',
+    run: async s => {
+      const g = 'dg-848-fetch'
+      const topic = 'dg-t-848-fetch'
+      await createTopic(s, topic, 1)
+      await findCoordinator(s, g)
+      const a = randomUUID()
+      const joined = await cghFirst(s, g, { topic, memberId: a, memberEpoch: 0 })
+      const e: number = joined.memberEpoch
+      const fetch = async (group: string, memberId: string | null, memberEpoch: number): Promise<unknown> =>
+        (await s.request(OffsetFetch, 9, { groups: [{ groupId: group, memberId, memberEpoch, topics: [{ name: topic, partitionIndexes: [0] }] }], requireStable: false })).groups[0]
+      await findCoordinator(s, 'dg-classic-fetch')
+      return {
+        joined,
+        current: await fetch(g, a, e),
+        older: await fetch(g, a, e - 1),
+        newer: await fetch(g, a, e + 1),
+        noEpoch: await fetch(g, a, -1),
+        admin: await fetch(g, null, -1),
+        nullMemberWithEpoch: await fetch(g, null, e),
+        emptyMemberNoEpoch: await fetch(g, '', -1),
+        unknownMember: await fetch(g, randomUUID(), e),
+        noGroup: await fetch('dg-no-such-group', a, e),
+        classicGroupMember: await fetch('dg-classic-fetch', a, 3)
+      }
     }
   },
   {

@@ -1,16 +1,13 @@
 import t from 'tap'
-import { until as pollUntil } from './poll-until.js'
 import { realKafkaFor, realKafkaSkip } from '../real-kafka/start-kafka.js'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { KafkaClient } from '../../consumer/cluster.js'
 import { TransactionalProducer } from '../../consumer/producer/transactional-producer.js'
 import { TransactionError } from '../../consumer/producer/producer-errors.js'
-import type { BrokerConnection } from '../../consumer/connection.js'
-import { AddPartitionsToTxn, CreateTopics, DescribeTransactions, EndTxn, Fetch, InitProducerId, ListTransactions, Produce } from '../../protocol/apis/index.js'
-import type { Infer } from '../../protocol/schema/define.js'
-import { ErrorCode } from '../../protocol/error-codes.js'
+import { CreateTopics, DescribeTransactions, Fetch } from '../../protocol/apis/index.js'
 import { CoordinatorLookup, KEY_TYPE_TRANSACTION } from '../../consumer/producer/coordinator-lookup.js'
-import { encodeRecordBatch, iterateRecords, scanBatches } from '../../protocol/records/index.js'
+import { iterateRecords } from '../../protocol/records/index.js'
+import { sameSteps, session, until, V1, V2, type DescribeRes, type FetchRes, type Protocol } from './txn-session.js'
 
 // A transaction the producer lets run past its transactionTimeoutMs, against real Kafka 4.4 and against the fake
 // broker, compared step by step: the abort marker the coordinator writes (control type, producer id, epoch), the
@@ -28,88 +25,14 @@ import { encodeRecordBatch, iterateRecords, scanBatches } from '../../protocol/r
 const skip = await realKafkaSkip()
 const TIMEOUT_MS = 1000
 const CHECK_INTERVAL_MS = 500
-/** How long the abort may take to show: the timeout, a check, writing the markers, with room for a busy machine. */
-const DEADLINE_MS = 15_000
-
-type InitRes = Infer<typeof InitProducerId.response>
-type EndRes = Infer<typeof EndTxn.response>
-type DescribeRes = Infer<typeof DescribeTransactions.response>
-type ListRes = Infer<typeof ListTransactions.response>
-type FetchRes = Infer<typeof Fetch.response>
-type ProduceRes = Infer<typeof Produce.response>
-type AddRes = Infer<typeof AddPartitionsToTxn.response>
-
-/** Retries answers that only say "not yet" (coordinator loading or moving, markers still being written). */
-const RETRIABLE: ReadonlySet<number> = new Set([ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.NOT_COORDINATOR, ErrorCode.CONCURRENT_TRANSACTIONS])
-async function settled <R> (send: () => Promise<R>, code: (r: R) => number): Promise<R> {
-  const deadline = Date.now() + DEADLINE_MS
-  for (;;) {
-    const r = await send()
-    if (!RETRIABLE.has(code(r)) || Date.now() > deadline) return r
-    await new Promise(resolve => setTimeout(resolve, 100))
-  }
-}
-
-/** Polls with the deadline above. */
-async function until <R> (probe: () => Promise<R>, done: (r: R) => boolean): Promise<R> {
-  return await pollUntil(probe, done, DEADLINE_MS)
-}
-
-interface Protocol { name: string, init: number, produce: number, end: number, addPartitions: boolean }
-const V1: Protocol = { name: 'v1', init: 4, produce: 11, end: 4, addPartitions: true }
-const V2: Protocol = { name: 'v2', init: 5, produce: 12, end: 5, addPartitions: false }
 
 async function scenario (bootstrap: string, createTopic: boolean, topic: string, txId: string, p: Protocol): Promise<Array<[string, ...unknown[]]>> {
   const client = new KafkaClient({ bootstrapServers: bootstrap })
   try {
-    const md = await client.metadata([])
-    if (createTopic) {
-      const any = await client.connection(md.brokers[0].nodeId)
-      await any.request(CreateTopics, undefined, { topics: [{ name: topic, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 30_000, validateOnly: false })
-    }
-    const lookup = new CoordinatorLookup(client, KEY_TYPE_TRANSACTION, txId)
-    const conn: BrokerConnection = await client.connection(await client.withRetries('FindCoordinator', async () => await lookup.node()))
-    const leader = await client.withRetries('partitionInfo', async () => await client.connection((await client.partitionInfo(topic, 0)).leader))
+    const { a, pid, init, summary, addPartition, produce, end, describe, described, list, fetchPartition, fetched } = await session(client, createTopic, topic, txId, p, TIMEOUT_MS)
     const out: Array<[string, ...unknown[]]> = []
-
-    const init = async (pid = -1n, epoch = -1): Promise<InitRes> => await settled(async () => (await conn.request<InitRes>(InitProducerId, p.init, { transactionalId: txId, transactionTimeoutMs: TIMEOUT_MS, producerId: pid, producerEpoch: epoch })).body, r => r.errorCode)
-    const a = await init()
-    const pid = a.producerId
-    /** An InitProducerId or EndTxn answer, normalised: error, whether the id is the first one, epoch change. */
-    const summary = (r: InitRes | EndRes): unknown[] => [r.errorCode, r.producerId === pid ? 'same id' : String(r.producerId), r.producerId < 0n ? r.producerEpoch : r.producerEpoch - a.producerEpoch]
-    const produce = async (epoch: number, seq: number, value: string): Promise<number> => {
-      const records = encodeRecordBatch([{ value }], { producerId: pid, producerEpoch: epoch, baseSequence: seq, transactional: true })
-      // A topic just created on real Kafka may not have its leader ready yet: that, too, is only "not yet".
-      const send = async (): Promise<number> => (await leader.request<ProduceRes>(Produce, p.produce, { transactionalId: txId, acks: -1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] })).body.responses[0].partitionResponses[0].errorCode
-      return await settled(send, c => c === ErrorCode.NOT_LEADER_OR_FOLLOWER || c === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ? ErrorCode.COORDINATOR_NOT_AVAILABLE : c)
-    }
-    const end = async (epoch: number, committed: boolean): Promise<EndRes> => await settled(async () => (await conn.request<EndRes>(EndTxn, p.end, { transactionalId: txId, producerId: pid, producerEpoch: epoch, committed })).body, r => r.errorCode)
-    const describe = async (): Promise<DescribeRes['transactionStates'][number]> => (await conn.request<DescribeRes>(DescribeTransactions, 0, { transactionalIds: [txId] })).body.transactionStates[0]
-    const described = (d: DescribeRes['transactionStates'][number]): unknown[] => [
-      d.errorCode, d.transactionState, d.transactionTimeoutMs, d.transactionStartTimeMs < 0n ? -1 : 'set',
-      d.producerId === pid ? 'same id' : String(d.producerId), d.producerEpoch - a.producerEpoch, d.topics.map(x => [x.topic, x.partitions])
-    ]
-    const list = async (): Promise<unknown[]> => {
-      const r = (await conn.request<ListRes>(ListTransactions, 1, { stateFilters: [], producerIdFilters: [pid], durationFilter: -1n })).body
-      return [r.errorCode, r.transactionStates.map(s => [s.transactionalId, s.producerId === pid, s.transactionState])]
-    }
-    const fetchPartition = async (): Promise<FetchRes['responses'][number]['partitions'][number]> => (await leader.request<FetchRes>(Fetch, 11, {
-      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 1, sessionId: 0, sessionEpoch: -1, rackId: '', forgottenTopicsData: [],
-      topics: [{ topic, partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1, logStartOffset: -1n }] }]
-    })).body.responses[0].partitions[0]
-    /** A read_committed Fetch from offset 0: offsets, aborted transactions, and every batch, markers with their type. */
-    const fetched = (f: FetchRes['responses'][number]['partitions'][number]): unknown[] => {
-      const records = f.records ?? Buffer.alloc(0)
-      const controlTypes = [...iterateRecords(records, { includeControl: true })].filter(r => r.isControl).map(r => r.key?.readInt16BE(2) === 0 ? 'abort' : 'commit')
-      const batches = scanBatches(records).batches.map(b => [String(b.baseOffset), b.isTransactional, b.isControl, b.producerId === pid ? 'same id' : String(b.producerId), b.producerEpoch - a.producerEpoch])
-      return [f.errorCode, f.highWatermark, f.lastStableOffset, (f.abortedTransactions ?? []).map(x => [x.producerId === pid ? 'same id' : String(x.producerId), x.firstOffset]), batches, controlTypes]
-    }
-
     out.push(['init', ...summary(a)])
-    if (p.addPartitions) {
-      const added = await settled(async () => (await conn.request<AddRes>(AddPartitionsToTxn, 3, { v3AndBelowTransactionalId: txId, v3AndBelowProducerId: pid, v3AndBelowProducerEpoch: a.producerEpoch, v3AndBelowTopics: [{ name: topic, partitions: [0] }] })).body, r => r.resultsByTopicV3AndBelow[0].resultsByPartition[0].partitionErrorCode)
-      out.push(['add partition', added.resultsByTopicV3AndBelow[0].resultsByPartition[0].partitionErrorCode])
-    }
+    if (p.addPartitions) out.push(['add partition', await addPartition(a.producerEpoch)])
     out.push(['produce', await produce(a.producerEpoch, 0, 'x')])
     out.push(['fetch while open', ...fetched(await fetchPartition())])
     out.push(['describe while open', ...described(await describe())])
@@ -137,7 +60,7 @@ async function scenario (bootstrap: string, createTopic: boolean, topic: string,
     // One more transaction, committed in time; then InitProducerId naming the epoch it ran under. Under v2 the
     // commit bumped the epoch, and Kafka remembers the one before as a producer's last (KIP-360 recovery after an
     // EndTxn whose answer was lost); under v1 the epoch is still the current one, and is bumped.
-    if (p.addPartitions) await conn.request<AddRes>(AddPartitionsToTxn, 3, { v3AndBelowTransactionalId: txId, v3AndBelowProducerId: pid, v3AndBelowProducerEpoch: current.producerEpoch, v3AndBelowTopics: [{ name: topic, partitions: [0] }] })
+    if (p.addPartitions) await addPartition(current.producerEpoch)
     out.push(['produce in time', await produce(current.producerEpoch, 0, 'y')])
     const committed = await end(current.producerEpoch, true)
     out.push(['commit in time', committed.errorCode, p.end >= 5 ? committed.producerEpoch - a.producerEpoch : 'no epoch before v5'])
@@ -205,11 +128,7 @@ t.test('a timed-out transaction: the fake broker aborts it as real Kafka 4.4 doe
   t.teardown(() => cluster.stop())
   for (const [p, topic] of [[V1, 'tt1'], [V2, 'tt2']] as const) {
     await t.test(`transaction protocol ${p.name}`, async t => {
-      const real = await scenario(kafka.bootstrap, true, topic, `timeout-${p.name}`, p)
-      t.comment(JSON.stringify(real, (_k, v: unknown) => typeof v === 'bigint' ? String(v) : v))
-      const fake = await scenario(cluster.bootstrap, false, topic, `timeout-${p.name}`, p)
-      t.equal(fake.length, real.length, 'as many steps')
-      for (let i = 0; i < real.length; i++) t.same(fake[i], real[i], `step ${real[i][0]}`)
+      await sameSteps(t, async (bootstrap, create) => await scenario(bootstrap, create, topic, `timeout-${p.name}`, p), kafka.bootstrap, cluster.bootstrap)
     })
   }
   for (const [p, topic] of [[V1, 'tp1'], [V2, 'tp2']] as const) {

@@ -465,10 +465,10 @@ export class ConsumerGroupCoordinator {
    * ConsumerGroup.validateOffsetCommit). A commit with epoch -1 and no member is an admin commit, allowed only
    * while the group is empty.
    */
-  commitError (groupId: string, memberEpoch: number, memberId: string, fetch = false): number {
+  commitError (groupId: string, memberEpoch: number, memberId: string): number {
     const g = this.groups.get(groupId)
     if (g === undefined) return ErrorCode.NONE
-    if (memberEpoch < 0 && memberId === '') return fetch || g.members.size === 0 ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID
+    if (memberEpoch < 0 && memberId === '') return g.members.size === 0 ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID
     const m = g.members.get(memberId)
     if (m === undefined) return ErrorCode.UNKNOWN_MEMBER_ID
     // A classic member commits with its generation, the member epoch: any other is ILLEGAL_GENERATION.
@@ -476,6 +476,23 @@ export class ConsumerGroupCoordinator {
     if (memberEpoch > m.memberEpoch) return ErrorCode.FENCED_MEMBER_EPOCH
     if (memberEpoch < m.memberEpoch) return ErrorCode.STALE_MEMBER_EPOCH
     return ErrorCode.NONE
+  }
+
+  /**
+   * OffsetFetch v9+ naming a member (Kafka 4.4's ConsumerGroup.validateOffsetFetch): no member id and epoch -1 is
+   * an admin tool, always answered; otherwise the member must exist (UNKNOWN_MEMBER_ID; an empty id is no member)
+   * and the epoch must be its current one, older or newer alike (STALE_MEMBER_EPOCH; ILLEGAL_GENERATION for a
+   * classic member). A null id with an epoch is UNKNOWN_SERVER_ERROR: Kafka looks the member up by the null id and
+   * fails (compared with Kafka 4.4 in test-interop/differential/group-corpus.ts).
+   */
+  fetchError (groupId: string, memberEpoch: number, memberId: string | null): number {
+    const g = this.groups.get(groupId)
+    if (g === undefined || (memberId === null && memberEpoch < 0)) return ErrorCode.NONE
+    if (memberId === null) return ErrorCode.UNKNOWN_SERVER_ERROR
+    const m = g.members.get(memberId)
+    if (m === undefined) return ErrorCode.UNKNOWN_MEMBER_ID
+    if (memberEpoch === m.memberEpoch) return ErrorCode.NONE
+    return m.classic !== null ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.STALE_MEMBER_EPOCH
   }
 
   describe (groupId: string): DescribedConsumerGroup | undefined {

@@ -142,20 +142,25 @@ export class TransactionCoordinator {
       this.save()
       return { errorCode: ErrorCode.NONE, producerId: t.producerId, producerEpoch: t.epoch }
     }
-    // A producer that passes its id and epoch (v3+, KIP-360) must be the current one, or the one a timeout fenced.
-    if (producerId >= 0n && !(producerId === t.producerId && (producerEpoch === t.epoch || producerEpoch === t.lastEpoch))) {
-      return fail(version >= 4 ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH)
-    }
-    // A new instance takes over: whatever the old one left open is aborted under a bumped epoch, so its late
-    // writes are refused, and the new instance gets the epoch after that (Kafka fences with epoch+1, answers
-    // CONCURRENT_TRANSACTIONS while it writes the abort markers, and the retry bumps again: epoch+2 in all, as the
-    // differential test against Kafka 4.4 shows).
+    const fenced = fail(version >= 4 ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH)
+    // A producer that passes its id and epoch (v3+, KIP-360) must name the current producer id, or the one before
+    // it with the last epoch (a retry of the request that ran the epochs out and got a new id; Kafka's
+    // isValidProducerId).
+    const previousAtLast = producerId === t.previousProducerId && producerEpoch >= MAX_EPOCH
+    if (producerId >= 0n && producerId !== t.producerId && !previousAtLast) return fenced
+    // An open transaction is aborted first, whoever asks (the epoch is not checked then, as in Kafka): its epoch is
+    // bumped, the abort markers carry the new one, and the answer is CONCURRENT_TRANSACTIONS, so the producer
+    // retries once the abort is done (Kafka 4.4 answers so, test-interop/producer/transaction-fence-differential).
+    // The epoch it had is remembered, as a timeout's abort does: a retry naming it gets the fenced epoch without
+    // another bump; a new instance (no id) bumps again.
     if (t.state === 'Ongoing') {
-      this.bump(t)
-      this.complete(t, false)
-      this.bump(t)
-      t.lastEpoch = -1
-    } else if (producerId < 0n) {
+      this.fence(t)
+      this.save()
+      return fail(ErrorCode.CONCURRENT_TRANSACTIONS)
+    }
+    if (producerId >= 0n && producerEpoch !== t.epoch && producerEpoch !== t.lastEpoch) return fenced
+    const before = t.producerId
+    if (producerId < 0n) {
       this.bump(t)
       t.lastEpoch = -1
     } else if (producerEpoch === t.epoch) {
@@ -164,10 +169,14 @@ export class TransactionCoordinator {
       t.lastEpoch = t.epoch
       this.bump(t)
     }
+    const rotated = t.producerId !== before
     // Else the producer names the epoch before the last bump: a retry of its InitProducerId, or a producer whose
     // transaction timed out (the timeout's bump recorded its epoch). Kafka's prepareIncrementProducerEpoch answers
     // the current epoch without another bump, as many times as asked (checked against Kafka 4.4 in
     // test-interop/producer/transaction-timeout-differential.test.ts).
+    // Kafka remembers the producer id before a rotation only until the next transition (its prevProducerId is the
+    // id the transition started from): a second retry naming the old id is fenced (Kafka 4.4 answers so).
+    if (!rotated) t.previousProducerId = t.producerId
     t.timeoutMs = timeoutMs
     t.state = 'Empty'
     t.startTimeMs = -1
@@ -234,7 +243,9 @@ export class TransactionCoordinator {
    * (transaction protocol v2) adds the group to the transaction, beginning one if none is open.
    */
   stageOffsets (transactionalId: string, producerId: bigint, producerEpoch: number, groupId: string, offsets: Array<{ topic: string, partition: number, committed: CommittedOffset }>, version: number): number {
-    const { errorCode, t } = this.check(transactionalId, producerId, producerEpoch, ErrorCode.PRODUCER_FENCED)
+    // An older epoch is INVALID_PRODUCER_EPOCH here, not PRODUCER_FENCED: Kafka 4.4 answers so at v3-v6
+    // (test-interop/differential/txn-corpus.ts).
+    const { errorCode, t } = this.check(transactionalId, producerId, producerEpoch, ErrorCode.INVALID_PRODUCER_EPOCH)
     if (t === undefined) return errorCode
     if (version >= TXN_OFFSET_COMMIT_V2_VERSION) {
       t.groups.add(groupId)
@@ -379,10 +390,7 @@ export class TransactionCoordinator {
     let changed = false
     for (const t of this.txns.values()) {
       if (t.state !== 'Ongoing' || t.startTimeMs < 0 || now - t.startTimeMs <= t.timeoutMs) continue
-      const old = t.epoch
-      this.bump(t)
-      t.lastEpoch = old
-      this.complete(t, false)
+      this.fence(t)
       changed = true
     }
     if (changed) this.save()
@@ -406,9 +414,21 @@ export class TransactionCoordinator {
     return removed
   }
 
+  /**
+   * Aborts the open transaction under a bumped epoch, so its producer is fenced (Kafka's prepareFenceProducerEpoch
+   * and the abort after it): a timeout and an InitProducerId meeting an open transaction do this.
+   */
+  private fence (t: TxnEntry): void {
+    const [owner, old] = [t.producerId, t.epoch]
+    this.bump(t)
+    t.lastEpoch = old
+    this.complete(t, false, false, owner)
+  }
+
   /** Opens a transaction unless one is open; `clientVersion` is the protocol of the request that opened it. */
   private begin (t: TxnEntry, clientVersion: number): void {
     if (t.state !== 'Ongoing') {
+      t.previousProducerId = t.producerId
       t.state = 'Ongoing'
       t.startTimeMs = this.now()
       t.lastUpdateMs = t.startTimeMs
@@ -432,10 +452,10 @@ export class TransactionCoordinator {
    * Writes the markers, applies or drops the staged offsets, and closes the transaction. With `bumpEpoch`
    * (EndTxn v5) the epoch moves on first, so the markers carry the new one and fence the finished epoch; when the
    * bump runs out of epochs the transactional id gets a new producer id, and the old one's markers carry the epoch
-   * past its last, which fences it all the same.
+   * past its last, which fences it all the same. `before` is the producer id whose transaction ends, when a fencing
+   * bump has already moved the transactional id on (to a new producer id, at the last epoch).
    */
-  private complete (t: TxnEntry, commit: boolean, bumpEpoch = false): void {
-    const before = t.producerId
+  private complete (t: TxnEntry, commit: boolean, bumpEpoch = false, before = t.producerId): void {
     if (bumpEpoch) {
       // The epoch before the bump is remembered as the producer's last, as Kafka's prepareAbortOrCommit does: an
       // InitProducerId naming it (the producer lost EndTxn's answer) gets the new epoch without another bump.

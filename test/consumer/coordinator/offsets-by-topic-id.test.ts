@@ -105,3 +105,16 @@ t.test('an id that stays unknown fails after the retries with UNKNOWN_TOPIC_ID',
   t.match((err as KafkaError).message, /OffsetCommit g u\[0\]/, 'named by topic, not by id')
   t.same(sent(lines, 'OffsetCommit'), ['OffsetCommit v10', 'OffsetCommit v10'])
 })
+
+t.test('a fetch whose id stays unknown after the refresh asks by name (v9) and reads the offsets Kafka keeps by name', async t => {
+  const { cluster, client, lines, offsets } = await setup(t, { retries: 2 })
+  await offsets.commit('g', [{ topic: 'u', partition: 0, offset: 6n }])
+  // A coordinator whose metadata lags answers UNKNOWN_TOPIC_ID for an id the cluster's metadata still gives.
+  cluster.faults.failNext('OffsetFetch', 1, ErrorCode.UNKNOWN_TOPIC_ID, { topic: 'u', partition: 0 })
+  const got = await offsets.fetch('g', [{ topic: 'u', partition: 0 }, { topic: 't', partition: 1 }])
+  t.same([...got].map(([k, c]) => [k, c.offset]), [['u:0', 6n], ['t:1', -1n]], 'the committed offset, not an error and not "none"')
+  t.same(sent(lines, 'OffsetFetch'), ['OffsetFetch v10', 'OffsetFetch v9'])
+  // The next fetch tries by id again: the fallback is per call.
+  await offsets.fetch('g', [{ topic: 'u', partition: 0 }])
+  t.same(sent(lines, 'OffsetFetch').slice(2), ['OffsetFetch v10'])
+})

@@ -220,6 +220,7 @@ t.test('the transaction APIs need WRITE on the transactional id, then READ on th
   const offsets = (transactionalId: string): unknown => ({ transactionalId, groupId: 'g', ...pid, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null }] }] })
   t.equal((await client.request(TxnOffsetCommit, 3, offsets('other'))).topics[0].partitions[0].errorCode, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
   t.equal((await client.request(TxnOffsetCommit, 3, offsets('tx'))).topics[0].partitions[0].errorCode, ErrorCode.GROUP_AUTHORIZATION_FAILED)
+  t.same((await client.request(TxnOffsetCommit, 3, { ...offsets('tx') as object, transactionalId: 'other' })).topics.map((x: { name: string }) => x.name), ['orders'], 'an answer naming every topic asked')
   const add = async (transactionalId: string): Promise<Array<[string, number]>> => {
     const r = await client.request(AddPartitionsToTxn, 3, { v3AndBelowTransactionalId: transactionalId, v3AndBelowProducerId: 5n, v3AndBelowProducerEpoch: 0, v3AndBelowTopics: ['orders', 'secret'].map(name => ({ name, partitions: [0] })) })
     return r.resultsByTopicV3AndBelow.map((x: { name: string, resultsByPartition: Array<{ partitionErrorCode: number }> }) => [x.name, x.resultsByPartition[0].partitionErrorCode])
@@ -228,4 +229,24 @@ t.test('the transaction APIs need WRITE on the transactional id, then READ on th
   t.same(await add('tx'), [['orders', ErrorCode.OPERATION_NOT_ATTEMPTED], ['secret', ErrorCode.TOPIC_AUTHORIZATION_FAILED]])
   const verify = await client.request(AddPartitionsToTxn, 4, { transactions: [{ transactionalId: 'tx', ...pid, verifyOnly: true, topics: [{ name: 'orders', partitions: [0] }] }] })
   t.equal(verify.errorCode, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, 'v4+ is for brokers: CLUSTER_ACTION')
+})
+
+t.test('TxnOffsetCommit: topics refused before the coordinator (no READ, unknown) come first; with none left the coordinator is not asked', async t => {
+  const { client } = await setup(t, { authorizer: {} }, [
+    { resourceType: Res.TRANSACTIONAL_ID, resourceName: 'tx', operation: Op.WRITE }, { resourceType: Res.GROUP, resourceName: 'g', operation: Op.READ }, { operation: Op.READ }
+  ])
+  const part = (partitionIndex: number): unknown => ({ partitionIndex, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null })
+  const commit = async (topics: unknown[], producerEpoch: number): Promise<Array<[string, Array<[number, number]>]>> => {
+    const r = await client.request(TxnOffsetCommit, 3, { transactionalId: 'tx', groupId: 'g', producerId: 5n, producerEpoch, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, topics })
+    return r.topics.map((x: { name: string, partitions: Array<{ partitionIndex: number, errorCode: number }> }) => [x.name, x.partitions.map(p => [p.partitionIndex, p.errorCode])])
+  }
+  t.same(await commit([{ name: 'orders', partitions: [part(0), part(3)] }, { name: 'secret', partitions: [part(0)] }, { name: 'missing', partitions: [part(0)] }], 0), [
+    ['orders', [[3, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION], [0, ErrorCode.INVALID_PRODUCER_ID_MAPPING]]],
+    ['secret', [[0, ErrorCode.TOPIC_AUTHORIZATION_FAILED]]],
+    ['missing', [[0, ErrorCode.TOPIC_AUTHORIZATION_FAILED]]]
+  ], 'an unknown topic without READ is TOPIC_AUTHORIZATION_FAILED, as Kafka filters by authorization first')
+  t.same(await commit([{ name: 'secret', partitions: [part(0)] }, { name: 'orders', partitions: [part(9)] }], 0), [
+    ['secret', [[0, ErrorCode.TOPIC_AUTHORIZATION_FAILED]]],
+    ['orders', [[9, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]]]
+  ], 'no producer check: nothing reached the coordinator')
 })

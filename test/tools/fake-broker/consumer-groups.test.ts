@@ -241,6 +241,10 @@ t.test('OffsetCommit/OffsetFetch v9 check the member epoch: STALE_MEMBER_EPOCH, 
   t.same([ok.errorCode, ok.topics[0].partitions[0].committedOffset], [0, 7n])
   t.equal((await fetch('b', 2)).groups[0].errorCode, ErrorCode.STALE_MEMBER_EPOCH)
   t.equal((await fetch(null, -1)).groups[0].errorCode, 0, 'an admin read')
+  t.equal((await fetch('a', 4)).groups[0].errorCode, ErrorCode.STALE_MEMBER_EPOCH, 'a newer epoch is stale too for a read (Kafka 4.4)')
+  t.equal((await fetch('', -1)).groups[0].errorCode, ErrorCode.UNKNOWN_MEMBER_ID, 'an empty member id is no member')
+  t.equal((await fetch('nobody', 2)).groups[0].errorCode, ErrorCode.UNKNOWN_MEMBER_ID)
+  t.equal((await fetch(null, 2)).groups[0].errorCode, ErrorCode.UNKNOWN_SERVER_ERROR, 'no member id with an epoch: Kafka 4.4 fails the lookup')
 })
 
 t.test('ConsumerGroupDescribe shows epochs, assignor, subscriptions and assignments with topic names', async t => {

@@ -91,9 +91,9 @@ t.test('a transaction by ids: Produce v13 and TxnOffsetCommit v6 add to it; an u
     ]
   })
   t.same(commit.topics.map(x => [x.topicId, x.partitions]), [
-    [id, [{ partitionIndex: 0, errorCode: ErrorCode.NONE }, { partitionIndex: 5, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }]],
+    [id, [{ partitionIndex: 5, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }, { partitionIndex: 0, errorCode: ErrorCode.NONE }]],
     [unknown, [{ partitionIndex: 0, errorCode: ErrorCode.UNKNOWN_TOPIC_ID }]]
-  ])
+  ], 'refused partitions first, then the coordinator\'s, one entry per topic (as Kafka 4.4 answers)')
   const end = await client.request(EndTxn, 5, { transactionalId: 'tx', ...ids, committed: true })
   t.equal(end.errorCode, ErrorCode.NONE)
   const fetched = await client.request(OffsetFetch, 7, { groupId: 'g', topics: [{ name: 't', partitionIndexes: [0] }], requireStable: false })

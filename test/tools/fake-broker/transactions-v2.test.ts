@@ -107,6 +107,8 @@ t.test('an abort v5 with nothing open bumps the epoch; an Ongoing v2 transaction
   t.equal((await end(client, ab, true)).errorCode, ErrorCode.INVALID_TXN_STATE, 'a commit of nothing')
   t.equal(await produce(client, ab, 0, 0, 'x'), ErrorCode.NONE)
   t.equal((await end(client, a, true)).errorCode, ErrorCode.PRODUCER_FENCED, 'an old epoch while a transaction is open')
+  const meeting = await client.request(InitProducerId, 5, { transactionalId: 'tx', transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 })
+  t.equal(meeting.errorCode, ErrorCode.CONCURRENT_TRANSACTIONS, 'the open transaction is aborted first (Kafka answers so, the client retries)')
   const z = await init(client)
   t.equal(z.producerEpoch, ab.producerEpoch + 2, 'a new instance fences the open transaction (abort under epoch+1, then epoch+2)')
   t.equal((await end(client, ab, true)).errorCode, ErrorCode.PRODUCER_FENCED, 'the zombie')

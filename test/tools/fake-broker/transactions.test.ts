@@ -86,6 +86,8 @@ t.test('a new instance fences the old one and aborts what it left open', async t
   const zombie = await init(client, 'tx')
   await addPartitions(client, 'tx', zombie, [0, 1])
   t.equal(await produce(client, 'tx', zombie, 0, ['z']), 0)
+  const first = await client.request(InitProducerId, 4, { transactionalId: 'tx', transactionTimeoutMs: 60_000 })
+  t.match(first, { errorCode: ErrorCode.CONCURRENT_TRANSACTIONS, producerId: -1n, producerEpoch: -1 }, 'Kafka answers CONCURRENT_TRANSACTIONS while it aborts the open transaction')
   const fresh = await init(client, 'tx')
   t.equal(fresh.id, zombie.id)
   t.equal(fresh.epoch, zombie.epoch + 2, 'one bump fences the zombie (its abort markers carry it), the next is the new instance\'s')
@@ -98,6 +100,24 @@ t.test('a new instance fences the old one and aborts what it left open', async t
   t.equal(read.aborted.length, 1)
   const stale = await client.request(InitProducerId, 4, { transactionalId: 'tx', transactionTimeoutMs: 1000, producerId: zombie.id, producerEpoch: zombie.epoch })
   t.equal(stale.errorCode, ErrorCode.PRODUCER_FENCED, 'InitProducerId v3+ with a stale epoch is fenced too')
+  const v3 = await client.request(InitProducerId, 3, { transactionalId: 'tx', transactionTimeoutMs: 1000, producerId: zombie.id, producerEpoch: zombie.epoch })
+  t.equal(v3.errorCode, ErrorCode.INVALID_PRODUCER_EPOCH, 'v3 says INVALID_PRODUCER_EPOCH')
+  const other = await client.request(InitProducerId, 4, { transactionalId: 'tx', transactionTimeoutMs: 1000, producerId: zombie.id + 100n, producerEpoch: 0 })
+  t.equal(other.errorCode, ErrorCode.PRODUCER_FENCED, 'another producer id is fenced')
+})
+
+t.test('InitProducerId naming the current epoch of an open transaction aborts it first (KIP-360)', async t => {
+  const { client } = await setup(t)
+  const p = await init(client, 'tx')
+  await addPartitions(client, 'tx', p, [0])
+  t.equal(await produce(client, 'tx', p, 0, ['open']), 0)
+  const named = { transactionalId: 'tx', transactionTimeoutMs: 60_000, producerId: p.id, producerEpoch: p.epoch }
+  t.match(await client.request(InitProducerId, 4, named), { errorCode: ErrorCode.CONCURRENT_TRANSACTIONS }, 'the abort comes first')
+  t.match(await client.request(InitProducerId, 4, named), { errorCode: 0, producerId: p.id, producerEpoch: p.epoch + 1 }, 'the retry gets the fencing epoch, not another bump')
+  t.match(await client.request(InitProducerId, 4, named), { errorCode: 0, producerEpoch: p.epoch + 1 }, 'and again')
+  const read = await fetch(client, 0, 1)
+  t.same(read.values, [], 'the open transaction was aborted')
+  t.equal(await produce(client, 'tx', p, 0, ['late']), ErrorCode.INVALID_PRODUCER_EPOCH)
 })
 
 t.test('produce-side verification: transactional data needs AddPartitionsToTxn first', async t => {

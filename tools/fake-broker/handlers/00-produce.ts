@@ -100,7 +100,13 @@ function produceOne (ctx: RequestContext<Req>, name: string, index: number, reco
   }
   if (records === null || records.length === 0) return fail(ErrorCode.INVALID_RECORD, 'no records')
   if (isTransactional(records)) {
-    const code = ctx.cluster.transactions.verifyProduce(ctx.body.transactionalId, records.readBigInt64BE(V2_PRODUCER_ID), records.readInt16BE(V2_PRODUCER_EPOCH), name, index, ctx.version)
+    const producerId = records.readBigInt64BE(V2_PRODUCER_ID)
+    const producerEpoch = records.readInt16BE(V2_PRODUCER_EPOCH)
+    // The partition's own producer state answers first: an epoch older than the one its last marker carried is
+    // INVALID_PRODUCER_EPOCH even when the transactional id has moved to another producer id since (Kafka 4.4 does
+    // so after a timeout at the last epoch, test-interop/producer/transaction-fence-differential.test.ts).
+    if (producerEpoch < (p.log.producerEpoch(producerId) ?? producerEpoch)) return fail(ErrorCode.INVALID_PRODUCER_EPOCH, `producer epoch ${producerEpoch} is older than the partition's ${p.log.producerEpoch(producerId) ?? ''}`)
+    const code = ctx.cluster.transactions.verifyProduce(ctx.body.transactionalId, producerId, producerEpoch, name, index, ctx.version)
     if (code !== 0) {
       return fail(code, code === ErrorCode.INVALID_TXN_STATE || code === ErrorCode.TRANSACTION_ABORTABLE
         ? `${name}[${index}] is not in the producer's open transaction (AddPartitionsToTxn first)`

@@ -5,6 +5,7 @@ import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
 import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
 import { authorizedNames, groupAuthError } from '../access-check.js'
+import { answer, refuseBeforeCoordinator } from './topic-answers.js'
 
 // OffsetCommit (key 8), v0-10: stores a group's consumed positions. v0 commits without a generation (a "simple"
 // commit); v1+ carry the generation and member id, checked against the group so that a member evicted by a
@@ -22,8 +23,6 @@ import { authorizedNames, groupAuthError } from '../access-check.js'
 
 type Req = Infer<typeof OffsetCommit.request>
 type Res = InferInput<typeof OffsetCommit.response>
-type ReqTopic = Req['topics'][number]
-type ResTopic = { name: string, topicId: string, partitions: Array<{ partitionIndex: number, errorCode: number }> }
 
 /** offset.metadata.max.bytes: Kafka's default limit on the metadata string stored with an offset. */
 const MAX_METADATA_CHARS = 4096
@@ -40,19 +39,7 @@ export const offsetCommitHandler = serve<Req>(OffsetCommit, '0-10', (ctx): Res =
   }
   const readable = authorizedNames(ctx, AclOperation.READ, ResourceType.TOPIC, names.filter(n => n !== undefined))
   // Checked before the coordinator: refused partitions go into the answer first, the rest to the coordinator.
-  const refused = new TopicAnswers(version)
-  const passed: Array<{ topic: ReqTopic, name: string, partitions: ReqTopic['partitions'] }> = []
-  body.topics.forEach((t, i) => {
-    const name = names[i]
-    const topicError = name === undefined ? ErrorCode.UNKNOWN_TOPIC_ID : !readable.has(name) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : ErrorCode.NONE
-    if (name === undefined || topicError !== ErrorCode.NONE) {
-      for (const p of t.partitions) refused.add(answer(t, name, []), p.partitionIndex, topicError)
-      return
-    }
-    const known = t.partitions.filter(p => cluster.partition(name, p.partitionIndex) !== undefined)
-    for (const p of t.partitions) if (!known.includes(p)) refused.add(answer(t, name, []), p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-    if (known.length > 0) passed.push({ topic: t, name, partitions: known })
-  })
+  const { refused, passed } = refuseBeforeCoordinator(body.topics, names, readable, (name, p) => cluster.partition(name, p) !== undefined, version >= BY_TOPIC_ID_VERSION)
   if (passed.length === 0) return { throttleTimeMs: 0, topics: refused.topics }
   // The coordinator: the member's generation or epoch, then each offset's metadata size.
   const groupError = coordinatorError(ctx, body.groupId) ||
@@ -77,34 +64,6 @@ export const offsetCommitHandler = serve<Req>(OffsetCommit, '0-10', (ctx): Res =
   if (committed) groups.committedBatch()
   return { throttleTimeMs: 0, topics: refused.topics }
 })
-
-/** A topic of the answer, named as the request named it (by id from v10, echoing the id it gave). */
-function answer (t: ReqTopic, name: string | undefined, partitions: ResTopic['partitions']): ResTopic {
-  return { name: name ?? '', topicId: t.topicId, partitions }
-}
-
-/** The answer's topics, one entry per topic (keyed by id from v10, by name before), in order of first mention. */
-class TopicAnswers {
-  readonly topics: ResTopic[] = []
-
-  constructor (private readonly version: number) {}
-
-  add (topic: ResTopic, partitionIndex: number, errorCode: number): void {
-    this.entry(topic).partitions.push({ partitionIndex, errorCode })
-  }
-
-  /** Adds a topic's partitions to its entry, or the topic at the end (OffsetCommitResponse.Builder.merge). */
-  merge (topic: ResTopic): void {
-    this.entry(topic).partitions.push(...topic.partitions)
-  }
-
-  private entry (topic: ResTopic): ResTopic {
-    const key = (t: ResTopic): string => this.version >= BY_TOPIC_ID_VERSION ? t.topicId : t.name
-    let found = this.topics.find(t => key(t) === key(topic))
-    if (found === undefined) this.topics.push(found = { ...topic, partitions: [] })
-    return found
-  }
-}
 
 /**
  * Before v9 a client cannot understand the KIP-848 errors: Kafka answers them as the classic protocol's

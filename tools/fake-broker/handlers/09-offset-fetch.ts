@@ -30,10 +30,10 @@ export const offsetFetchHandler = serve<Req>(OffsetFetch, '0-10', (ctx): Res => 
     return {
       throttleTimeMs: 0,
       groups: body.groups.map(g => {
-        // v9: a consumer-protocol member reads with its id and epoch, checked as for a commit (KIP-848); without a
-        // member id (an admin tool) anyone may read.
+        // v9: a consumer-protocol member reads with its id and epoch, checked against the consumer group (KIP-848);
+        // without a member id and epoch (an admin tool) anyone may read. A classic group checks nothing.
         const errorCode = groupAuthError(ctx, AclOperation.DESCRIBE, g.groupId) || coordinatorError(ctx, g.groupId) ||
-          (g.memberId !== null && ctx.cluster.consumerGroups.has(g.groupId) ? ctx.cluster.consumerGroups.commitError(g.groupId, g.memberEpoch, g.memberId, true) : 0)
+          ctx.cluster.consumerGroups.fetchError(g.groupId, g.memberEpoch, g.memberId)
         return { groupId: g.groupId, topics: errorCode !== ErrorCode.NONE ? [] : offsetsOf(ctx, g.groupId, g.topics, 0), errorCode }
       })
     }
@@ -84,7 +84,8 @@ function offsetsOf (ctx: RequestContext<Req>, groupId: string, requested: Array<
         committedOffset: c?.offset ?? -1n,
         committedLeaderEpoch: c?.leaderEpoch ?? -1,
         metadata: c === undefined ? '' : (c.metadata ?? ''),
-        errorCode
+        // A test's fault may answer one partition with an error (a coordinator whose metadata lags, say).
+        errorCode: errorCode || ctx.injectedError(t.name, partitionIndex)
       }
     })
   })), ...refused]

@@ -5,6 +5,7 @@ import { serve } from '../handler.js'
 import { coordinatorError } from './coordinator-check.js'
 import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
 import { authorizedNames, groupAuthError, transactionalIdAuthError } from '../access-check.js'
+import { answer, refuseBeforeCoordinator } from './topic-answers.js'
 
 // TxnOffsetCommit (key 28), v0-6: a transactional producer stages a group's offsets with the group coordinator;
 // they become the group's committed offsets when the transaction commits. Up to v4 the group must have been added
@@ -13,50 +14,47 @@ import { authorizedNames, groupAuthError, transactionalIdAuthError } from '../ac
 // zombie that lost its partitions in a rebalance cannot commit. v6 names topics by id (KIP-1319): an id the cluster
 // does not know is answered UNKNOWN_TOPIC_ID for its partitions, and the response echoes the ids.
 
+//
+// As Kafka 4.4's KafkaApis.handleTxnOffsetCommitRequest: WRITE on the transactional id, then READ on the group (each
+// failing every partition); then each topic is checked before the coordinator sees it: an id the cluster does not
+// know is UNKNOWN_TOPIC_ID, a topic without READ is TOPIC_AUTHORIZATION_FAILED, a topic or partition the cluster
+// lacks is UNKNOWN_TOPIC_OR_PARTITION. Only the partitions that pass reach the coordinator (member, producer and
+// transaction, metadata size); with none left it is not asked at all. The answer lists the refused partitions
+// first and merges in the coordinator's per topic, as TxnOffsetCommitResponse.Builder does (compared with Kafka 4.4
+// in test-interop/differential/txn-corpus.ts).
+
 type Req = Infer<typeof TxnOffsetCommit.request>
 type Res = InferInput<typeof TxnOffsetCommit.response>
 
 const MAX_METADATA_CHARS = 4096
+const BY_TOPIC_ID_VERSION = 6
 
 export const txnOffsetCommitHandler = serve<Req>(TxnOffsetCommit, '0-6', (ctx): Res => {
-  const { body, cluster } = ctx
+  const { body, cluster, version } = ctx
   // The topic each entry names: by id from v6, undefined when the cluster does not know the id.
-  const names = body.topics.map(t => ctx.version >= 6 ? cluster.topicById(t.topicId)?.name : t.name)
-  // WRITE on the transactional id, READ on the group (each failing every partition), READ on each topic
-  // (KafkaApis.handleTxnOffsetCommitRequest).
-  let errorCode = transactionalIdAuthError(ctx, body.transactionalId) || groupAuthError(ctx, AclOperation.READ, body.groupId) || coordinatorError(ctx, body.groupId)
+  const names = body.topics.map(t => version >= BY_TOPIC_ID_VERSION ? cluster.topicById(t.topicId)?.name : t.name)
+  const refusedAll = transactionalIdAuthError(ctx, body.transactionalId) || groupAuthError(ctx, AclOperation.READ, body.groupId)
+  if (refusedAll !== ErrorCode.NONE) {
+    return { throttleTimeMs: 0, topics: body.topics.map((t, i) => answer(t, names[i], t.partitions.map(p => ({ partitionIndex: p.partitionIndex, errorCode: refusedAll })))) }
+  }
   const readable = authorizedNames(ctx, AclOperation.READ, ResourceType.TOPIC, names.filter(n => n !== undefined))
-  if (errorCode === ErrorCode.NONE && ctx.version >= 3 && body.generationIdOrMemberEpoch >= 0) {
+  const { refused, passed } = refuseBeforeCoordinator(body.topics, names, readable, (name, p) => cluster.partition(name, p) !== undefined, version >= BY_TOPIC_ID_VERSION)
+  if (passed.length === 0) return { throttleTimeMs: 0, topics: refused.topics }
+  const tooLarge = (m: string | null): boolean => (m?.length ?? 0) > MAX_METADATA_CHARS
+  let errorCode = coordinatorError(ctx, body.groupId)
+  if (errorCode === ErrorCode.NONE && version >= 3 && body.generationIdOrMemberEpoch >= 0) {
     errorCode = cluster.groups.commitError(body.groupId, body.generationIdOrMemberEpoch, body.memberId)
   }
-  const tooLarge = (m: string | null): boolean => (m?.length ?? 0) > MAX_METADATA_CHARS
-  const partitionError = (name: string | undefined, p: Req['topics'][number]['partitions'][number]): number =>
-    name === undefined
-      ? ErrorCode.UNKNOWN_TOPIC_ID
-      : !readable.has(name)
-          ? ErrorCode.TOPIC_AUTHORIZATION_FAILED
-          : cluster.partition(name, p.partitionIndex) === undefined
-            ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
-            : tooLarge(p.committedMetadata) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : ErrorCode.NONE
   if (errorCode === ErrorCode.NONE) {
-    const offsets = body.topics.flatMap((t, i) => {
-      const topic = names[i]
-      return topic === undefined
-        ? []
-        : t.partitions.filter(p => partitionError(topic, p) === ErrorCode.NONE)
-          .map(p => ({ topic, partition: p.partitionIndex, committed: { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata } }))
-    })
-    errorCode = cluster.transactions.stageOffsets(body.transactionalId, body.producerId, body.producerEpoch, body.groupId, offsets, ctx.version)
+    const offsets = passed.flatMap(({ name, partitions }) => partitions.filter(p => !tooLarge(p.committedMetadata))
+      .map(p => ({ topic: name, partition: p.partitionIndex, committed: { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata } })))
+    errorCode = cluster.transactions.stageOffsets(body.transactionalId, body.producerId, body.producerEpoch, body.groupId, offsets, version)
   }
-  return {
-    throttleTimeMs: 0,
-    topics: body.topics.map((t, i) => ({
-      name: names[i] ?? '',
-      topicId: t.topicId,
-      partitions: t.partitions.map(p => ({
-        partitionIndex: p.partitionIndex,
-        errorCode: errorCode !== ErrorCode.NONE ? errorCode : partitionError(names[i], p)
-      }))
-    }))
+  for (const { topic, name, partitions } of passed) {
+    refused.merge(answer(topic, name, partitions.map(p => ({
+      partitionIndex: p.partitionIndex,
+      errorCode: errorCode !== ErrorCode.NONE ? errorCode : tooLarge(p.committedMetadata) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : ErrorCode.NONE
+    }))))
   }
+  return { throttleTimeMs: 0, topics: refused.topics }
 })
