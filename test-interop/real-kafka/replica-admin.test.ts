@@ -25,18 +25,22 @@ async function script (bootstrap: string): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {}
     const created = await admin.createTopics([{ name: 'ra', assignments: { 0: [b0, b1], 1: [b1, b2] } }])
     out.created = created.map(c => c.error?.errorName ?? null)
-    const layout = async (): Promise<unknown> => {
+    // `target`: replica lists a reassignment asked for. The broker that answers Metadata may apply the controller's
+    // change a moment after the reassignment is listed as done, so wait (bounded) until it shows them (and `leaders`).
+    const layout = async (target: Record<number, number[]> = {}, leaders: Record<number, number> = {}): Promise<unknown> => {
       for (let i = 0; ; i++) {
         const [topic] = await admin.describeTopics(['ra'])
-        const ready = topic.partitions.length === 2 && topic.partitions.every(p => p.leader >= 0 && p.isr.length === p.replicas.length)
+        const ready = topic.partitions.length === 2 && topic.partitions.every(p => p.leader >= 0 && p.isr.length === p.replicas.length &&
+          (target[p.partition] === undefined || target[p.partition].join() === p.replicas.join()) &&
+          (leaders[p.partition] === undefined || leaders[p.partition] === p.leader))
         if (ready || i === 100) return topic.partitions.map(p => ({ partition: p.partition, leader: rank(p.leader), replicas: ranks(p.replicas), isr: ranks([...p.isr].sort((a, b) => a - b)) }))
         await sleep(100)
       }
     }
-    const settled = async (): Promise<unknown> => {
+    const settled = async (target: Record<number, number[]> = {}, leaders: Record<number, number> = {}): Promise<unknown> => {
       // A reassignment completes when the new replicas have caught up: bounded wait until none is listed.
       for (let i = 0; i < 200 && (await admin.listPartitionReassignments()).length > 0; i++) await sleep(100)
-      return await layout()
+      return await layout(target, leaders)
     }
     out.initial = await layout()
     const errors = (rs: Array<{ topic: string, partition: number, error: { errorName: string, message: string } | null }>): unknown =>
@@ -59,15 +63,15 @@ async function script (bootstrap: string): Promise<Record<string, unknown>> {
 
     // p0 [b0,b1] -> [b1,b0]: a reorder; the leader stays b0, no longer the preferred one.
     out.reorder = errors(await admin.alterPartitionReassignments([{ topic: 'ra', partition: 0, replicas: [b1, b0] }]))
-    out.afterReorder = await settled()
+    out.afterReorder = await settled({ 0: [b1, b0] })
     const elected = await admin.electLeaders('preferred', [{ topic: 'ra', partition: 0 }, { topic: 'ra', partition: 1 }, { topic: 'ra', partition: 9 }, { topic: 'ghost', partition: 0 }])
     out.preferred = errors(elected)
-    out.afterPreferred = await settled()
+    out.afterPreferred = await settled({ 0: [b1, b0] }, { 0: b1 })
     out.unclean = errors(await admin.electLeaders('unclean', [{ topic: 'ra', partition: 0 }]))
 
     // p1 [b1,b2] -> [b0,b2]: b1 (the leader) is removed, b0 added.
     out.move = errors(await admin.alterPartitionReassignments([{ topic: 'ra', partition: 1, replicas: [b0, b2] }]))
-    out.afterMove = await settled()
+    out.afterMove = await settled({ 0: [b1, b0], 1: [b0, b2] }, { 0: b1, 1: b0 })
     out.nothingInProgress = await admin.listPartitionReassignments()
 
     // Log directories: which broker holds which partition (paths and sizes are each cluster's own).
