@@ -15,7 +15,7 @@ import { Session } from './session.js'
 
 const CLASSIC = { sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, protocolType: 'consumer', reason: null }
 
-function join (s: Session, group: string, memberId: string, extra: { instanceId?: string, protocol?: string, protocolType?: string, sessionTimeoutMs?: number, topic?: string } = {}): Promise<any> {
+export function join (s: Session, group: string, memberId: string, extra: { instanceId?: string, protocol?: string, protocolType?: string, sessionTimeoutMs?: number, topic?: string } = {}): Promise<any> {
   const metadata = extra.topic === undefined ? RANGE_METADATA : encodeSubscription({ topics: [extra.topic], userData: null }, 1)
   return s.request(JoinGroup, 9, {
     ...CLASSIC, groupId: group, memberId, groupInstanceId: extra.instanceId ?? null,
@@ -24,7 +24,7 @@ function join (s: Session, group: string, memberId: string, extra: { instanceId?
   })
 }
 
-function sync (s: Session, group: string, generationId: number, memberId: string, assignments: Array<{ memberId: string, assignment: Buffer }> = [], protocolName = 'range', instanceId: string | null = null): Promise<any> {
+export function sync (s: Session, group: string, generationId: number, memberId: string, assignments: Array<{ memberId: string, assignment: Buffer }> = [], protocolName = 'range', instanceId: string | null = null): Promise<any> {
   return s.request(SyncGroup, 5, { groupId: group, generationId, memberId, groupInstanceId: instanceId, protocolType: 'consumer', protocolName, assignments })
 }
 
@@ -40,7 +40,7 @@ function commitAt (s: Session, group: string, generation: number, memberId: stri
 
 interface CghArgs { topic: string, memberId: string, memberEpoch: number, topics?: string[] | null, owned?: Array<{ topicId: string, partitions: number[] }> | null, assignor?: string | null, instanceId?: string | null }
 
-function cgh (s: Session, group: string, a: CghArgs): Promise<any> {
+export function cgh (s: Session, group: string, a: CghArgs): Promise<any> {
   return s.request(ConsumerGroupHeartbeat, 1, {
     groupId: group, memberId: a.memberId, memberEpoch: a.memberEpoch, instanceId: a.instanceId ?? null, rackId: null,
     rebalanceTimeoutMs: a.memberEpoch === 0 ? 30_000 : -1,
@@ -51,7 +51,7 @@ function cgh (s: Session, group: string, a: CghArgs): Promise<any> {
 }
 
 /** The first ConsumerGroupHeartbeat of a group, again while Kafka's coordinator is still loading. */
-async function cghFirst (s: Session, group: string, a: CghArgs): Promise<any> {
+export async function cghFirst (s: Session, group: string, a: CghArgs): Promise<any> {
   for (let i = 0; ; i++) {
     const res = await cgh(s, group, a)
     if (!COORDINATOR_NOT_READY.has(res.errorCode) || i === 300) return res
@@ -59,7 +59,7 @@ async function cghFirst (s: Session, group: string, a: CghArgs): Promise<any> {
   }
 }
 
-async function topicId (s: Session, topic: string): Promise<string> {
+export async function topicId (s: Session, topic: string): Promise<string> {
   return (await s.request(Metadata, 12, { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: topic }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })).topics[0].topicId
 }
 

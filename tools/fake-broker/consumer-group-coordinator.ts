@@ -77,9 +77,12 @@ export interface DescribedConsumerMember {
   clientId: string
   clientHost: string
   subscribedTopicNames: string[]
-  subscribedTopicRegex: string | null
+  /** "" for a member that subscribes by names: Kafka keeps no regex as an empty one and describes it so. */
+  subscribedTopicRegex: string
   assignment: TopicPartitionsById[]
   targetAssignment: TopicPartitionsById[]
+  /** A classic member of this consumer group (JoinGroup/SyncGroup/Heartbeat), which Kafka 4 allows. */
+  classic: boolean
 }
 
 export interface DescribedConsumerGroup {
@@ -512,9 +515,10 @@ export class ConsumerGroupCoordinator {
         clientId: m.clientId,
         clientHost: m.clientHost,
         subscribedTopicNames: m.subscribedTopicNames,
-        subscribedTopicRegex: m.subscribedTopicRegex,
+        subscribedTopicRegex: m.subscribedTopicRegex ?? '',
         assignment: toById(m.assigned),
-        targetAssignment: toById(g.target.get(m.memberId) ?? new Set())
+        targetAssignment: toById(g.target.get(m.memberId) ?? new Set()),
+        classic: m.classic !== null
       }))
     }
   }

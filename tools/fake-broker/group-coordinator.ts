@@ -446,6 +446,9 @@ export class GroupCoordinator {
     return ms >= this.options.minSessionTimeoutMs && ms <= this.options.maxSessionTimeoutMs
   }
 
+  /** Whether a classic group of this id exists, if only for its committed offsets. */
+  has (groupId: string): boolean { return this.groups.has(groupId) }
+
   /** Whether the group has members now (a consumer-protocol member joining it must convert it first). */
   hasMembers (groupId: string): boolean { return (this.groups.get(groupId)?.members.size ?? 0) > 0 }
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ConsumerGroupDescribe, ConsumerGroupHeartbeat, DeleteGroups, JoinGroup, ListGroups, OffsetCommit, OffsetFetch } from '../../../protocol/apis/index.js'
+import { ConsumerGroupDescribe, ConsumerGroupHeartbeat, DeleteGroups, DescribeGroups, JoinGroup, ListGroups, OffsetCommit, OffsetFetch } from '../../../protocol/apis/index.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import { FakeCluster } from '../../../tools/fake-broker/index.js'
 import { RawClient } from './raw-client.js'
@@ -257,11 +257,38 @@ t.test('ConsumerGroupDescribe shows epochs, assignor, subscriptions and assignme
     const [g, missing, empty] = r.groups
     t.same([g.errorCode, g.groupState, g.groupEpoch, g.assignmentEpoch, g.assignorName], [0, 'Reconciling', 3, 3, 'uniform'])
     const a = g.members.find((m: any) => m.memberId === 'a')
-    t.same([a.instanceId, a.memberEpoch, a.clientId, a.subscribedTopicNames, a.memberType], ['ia', 2, 'raw-client', ['t'], version >= 1 ? 1 : -1])
+    // Subscribed by names: Kafka 4.4 describes the regex as "", not null.
+    t.same([a.instanceId, a.memberEpoch, a.clientId, a.subscribedTopicNames, a.subscribedTopicRegex, a.memberType], ['ia', 2, 'raw-client', ['t'], '', version >= 1 ? 1 : -1])
     t.same(a.assignment.topicPartitions, [{ topicId: t0, topicName: 't', partitions: [0, 1, 2, 3] }])
     t.equal(a.targetAssignment.topicPartitions[0].partitions.length, 2)
-    t.equal(missing.errorCode, ErrorCode.GROUP_ID_NOT_FOUND)
+    t.same([missing.errorCode, missing.errorMessage], [ErrorCode.GROUP_ID_NOT_FOUND, 'Group nope not found.'])
     t.equal(empty.errorCode, ErrorCode.INVALID_GROUP_ID)
+  }
+})
+
+t.test('a consumer group is not a classic group, nor a classic group a consumer group: the two describe APIs, as Kafka 4.4', async t => {
+  const { c } = await setup(t)
+  await hb(c, { memberId: 'a', memberEpoch: 0 })
+  // A classic group that only has committed offsets (no member ever joined) is a classic group too.
+  const commit = await c.request(OffsetCommit, 8, {
+    groupId: 'classic', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1,
+    topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null }] }]
+  })
+  t.equal(commit.topics[0].partitions[0].errorCode, 0)
+  const cgd = (await c.request(ConsumerGroupDescribe, 1, { groupIds: ['classic'], includeAuthorizedOperations: false })).groups[0]
+  t.same([cgd.errorCode, cgd.errorMessage, cgd.groupState, cgd.members], [ErrorCode.GROUP_ID_NOT_FOUND, 'Group classic is not a consumer group.', '', []])
+  t.equal((await c.request(DescribeGroups, 6, { groups: ['classic'], includeAuthorizedOperations: false })).groups[0].groupState, 'Empty')
+  // DescribeGroups looks for a classic group: a consumer group, with members or empty, is Dead before v6 (with the
+  // caller's operations when asked, as for any group answered without an error) and not found at v6.
+  for (const when of ['with a member', 'empty']) {
+    for (const version of [0, 3, 5]) {
+      const g = (await c.request(DescribeGroups, version, { groups: [GROUP], includeAuthorizedOperations: true })).groups[0]
+      t.same([g.errorCode, g.groupState, g.protocolType, g.protocolData, g.members], [0, 'Dead', '', '', []], `${when}, v${version}`)
+      if (version >= 3) t.not(g.authorizedOperations, -2147483648)
+    }
+    const v6 = (await c.request(DescribeGroups, 6, { groups: [GROUP], includeAuthorizedOperations: true })).groups[0]
+    t.same([v6.errorCode, v6.errorMessage, v6.groupState, v6.authorizedOperations], [ErrorCode.GROUP_ID_NOT_FOUND, `Group ${GROUP} is not a classic group.`, 'Dead', -2147483648], when)
+    await hb(c, { memberId: 'a', memberEpoch: -1, owned: null })
   }
 })
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ConsumerGroupHeartbeat, Heartbeat, JoinGroup, LeaveGroup, OffsetCommit, SyncGroup } from '../../../protocol/apis/index.js'
+import { ConsumerGroupDescribe, ConsumerGroupHeartbeat, DescribeGroups, Heartbeat, JoinGroup, LeaveGroup, OffsetCommit, SyncGroup } from '../../../protocol/apis/index.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import { decodeAssignment, encodeAssignment, encodeSubscription } from '../../../protocol/group/consumer-protocol.js'
 import { FakeCluster } from '../../../tools/fake-broker/index.js'
@@ -92,6 +92,15 @@ t.test('a classic member joins a consumer group: a follower at the member epoch,
   t.equal(await heartbeat(c, 3, b), ErrorCode.NONE)
   const d = cluster.state.consumerGroups.describe(GROUP)!
   t.same([d.groupState, d.members.length], ['Stable', 2])
+  // ConsumerGroupDescribe v1 tells the classic member (memberType 0) from the consumer one (1), as Kafka 4.4;
+  // DescribeGroups, which looks for a classic group, does not find it (v6) or calls it Dead (before v6).
+  const described = (await c.request(ConsumerGroupDescribe, 1, { groupIds: [GROUP], includeAuthorizedOperations: false })).groups[0]
+  t.same(described.members.map((m: any) => [m.memberId === b ? 'b' : m.memberId, m.memberType, m.subscribedTopicNames, m.subscribedTopicRegex]).sort(),
+    [['a', 1, ['t'], ''], ['b', 0, ['t'], '']])
+  const v6 = (await c.request(DescribeGroups, 6, { groups: [GROUP], includeAuthorizedOperations: false })).groups[0]
+  t.same([v6.errorCode, v6.errorMessage, v6.groupState, v6.members], [ErrorCode.GROUP_ID_NOT_FOUND, `Group ${GROUP} is not a classic group.`, 'Dead', []])
+  const v5 = (await c.request(DescribeGroups, 5, { groups: [GROUP], includeAuthorizedOperations: false })).groups[0]
+  t.same([v5.errorCode, v5.groupState, v5.protocolType, v5.members], [0, 'Dead', '', []])
 
   // Its generation is its member epoch for commits too; another is ILLEGAL_GENERATION.
   const commit = async (generation: number, memberId: string): Promise<number> => (await c.request(OffsetCommit, 8, {

@@ -11,8 +11,10 @@ import { authorizedOperationsIf } from '../authorized-operations.js'
 
 // ConsumerGroupDescribe (key 69), v0-1: what kafka-consumer-groups --describe shows for a consumer-protocol group
 // (KIP-848): epochs, assignor, and per member its subscription, assignment and target assignment with topic names.
-// A group that does not exist, or is a classic group, is GROUP_ID_NOT_FOUND (Kafka: "Group X is not a consumer
-// group"). v1 adds memberType (KIP-1099); every member here is a consumer member (1). A group the caller may not
+// A group that does not exist is GROUP_ID_NOT_FOUND, "Group X not found."; so is a classic group, even one that only
+// has committed offsets, "Group X is not a consumer group." (GroupMetadataManager.consumerGroup, checked against
+// Kafka 4.4). v1 adds memberType (KIP-1099): 1 for a consumer member, 0 for a classic member of the group (a mixed
+// group; -1, unknown, is what v0 decodes to). A member subscribed by names has the regex "". A group the caller may not
 // DESCRIBE answers GROUP_AUTHORIZATION_FAILED, and those answers come first, before the groups described, as
 // KafkaApis.handleConsumerGroupDescribe puts them. Asked (includeAuthorizedOperations), the groups described
 // carry the caller's authorized operations on them (KIP-430); the others keep INT32_MIN.
@@ -20,6 +22,7 @@ import { authorizedOperationsIf } from '../authorized-operations.js'
 type Req = Infer<typeof ConsumerGroupDescribe.request>
 type Res = InferInput<typeof ConsumerGroupDescribe.response>
 
+const CLASSIC_MEMBER = 0
 const CONSUMER_MEMBER = 1
 
 export const consumerGroupDescribeHandler = serve<Req>(ConsumerGroupDescribe, '0-1', (ctx): Res => {
@@ -35,7 +38,10 @@ export const consumerGroupDescribeHandler = serve<Req>(ConsumerGroupDescribe, '0
     const error = groupId === '' ? ErrorCode.INVALID_GROUP_ID : coordinatorError(ctx, groupId)
     if (error !== ErrorCode.NONE) return { ...none(groupId), errorCode: error, errorMessage: null }
     const g = cluster.consumerGroups.describe(groupId)
-    if (g === undefined) return { ...none(groupId), errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} not found.` }
+    if (g === undefined) {
+      const errorMessage = cluster.groups.has(groupId) ? `Group ${groupId} is not a consumer group.` : `Group ${groupId} not found.`
+      return { ...none(groupId), errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage }
+    }
     return {
       errorCode: ErrorCode.NONE,
       errorMessage: null,
@@ -55,7 +61,7 @@ export const consumerGroupDescribeHandler = serve<Req>(ConsumerGroupDescribe, '0
         subscribedTopicRegex: m.subscribedTopicRegex,
         assignment: named(m.assignment),
         targetAssignment: named(m.targetAssignment),
-        memberType: CONSUMER_MEMBER
+        memberType: m.classic ? CLASSIC_MEMBER : CONSUMER_MEMBER
       })),
       authorizedOperations: authorizedOperationsIf(body.includeAuthorizedOperations, ctx, ResourceType.GROUP, groupId)
     }
