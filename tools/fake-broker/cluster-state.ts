@@ -257,10 +257,15 @@ export class ClusterState {
     return topic
   }
 
-  /** Creates a topic on first use when auto-creation is on (auto.create.topics.enable); else undefined. */
-  autoCreate (name: string): TopicState | undefined {
+  /**
+   * Creates a topic on first use when auto-creation is on (auto.create.topics.enable); else undefined. `charge`
+   * takes its partitions from the asker's controller mutation quota, last, as Kafka's controller does; false
+   * (the quota refused them) leaves the topic uncreated.
+   */
+  autoCreate (name: string, charge: (partitions: number) => boolean): TopicState | undefined {
     if (!this.options.autoCreateTopics || ClusterState.topicNameError(name) !== ErrorCode.NONE) return undefined
     if (this.options.defaultPartitions > this.options.maxPartitions - this.partitions) return undefined
+    if (!charge(this.options.defaultPartitions)) return undefined
     return this.createTopic(name, this.options.defaultPartitions)
   }
 

@@ -6,6 +6,8 @@ import { serve, type RequestContext } from '../handler.js'
 import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
 import { authorized, clusterAuthorized } from '../access-check.js'
 import { authorizedOperationsIf, clusterAuthorizedOperations } from '../authorized-operations.js'
+import type { MutationQuota } from '../quotas/controller-mutation-quota.js'
+import { mutationQuota } from '../quotas/throttle.js'
 
 // Metadata (key 3), v0-13: live brokers, topics, partitions with leaders, replicas and leader epochs.
 // v0 asks for all topics with an empty list, v1+ with null. v4+ says whether the broker may auto-create the
@@ -19,12 +21,20 @@ import { authorizedOperationsIf, clusterAuthorizedOperations } from '../authoriz
 // Authorized operations (v8+, KIP-430), when asked, as KafkaApis sets them: on every topic the caller may DESCRIBE,
 // found or not (UNKNOWN_TOPIC_OR_PARTITION included), and on none of the refused ones nor unknown ids, which keep
 // INT32_MIN; the cluster's (v8-10) is 0 without DESCRIBE on the cluster.
+// Auto-creation counts against controller_mutation_rate (KIP-599): Kafka's broker forwards it to the controller as
+// a CreateTopics of its own version (strict, v6+) in the asker's name (principal and client id), so the new
+// partitions are charged to the asker's bucket, and while that bucket is empty the topic is refused and not
+// created; the Metadata answer is then UNKNOWN_TOPIC_OR_PARTITION, unthrottled (the controller's throttle time
+// goes back to the broker, not the client), and the next Metadata tries again. Checked against Kafka 4.4
+// (test-interop/differential/auto-create-mutation-quota.test.ts).
 
 type Req = Infer<typeof Metadata.request>
 type Res = InferInput<typeof Metadata.response>
 type TopicRes = NonNullable<Res['topics']>[number]
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000'
+/** The broker's CreateTopics to the controller is strict whatever the Metadata version. */
+const ALWAYS_STRICT = 0
 
 export const metadataHandler = serve<Req>(Metadata, '0-13', (ctx): Res => {
   const { body, version, cluster } = ctx
@@ -86,11 +96,13 @@ function topicsByName (ctx: RequestContext<Req>, requested: TopicReq[]): TopicRe
   const refusedDescribe: TopicRes[] = []
   const refuse = (list: TopicRes[], name: string): void => { list.push({ errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name, topicId: ZERO_UUID, isInternal: false, partitions: [] }) }
   const mayCreate = (name: string): boolean => clusterAuthorized(ctx, AclOperation.CREATE) || authorized(ctx, AclOperation.CREATE, ResourceType.TOPIC, name)
+  let quota: MutationQuota | undefined
+  const charge = (partitions: number): boolean => (quota ??= mutationQuota(ctx, ALWAYS_STRICT)).record(partitions)
   const described = requested.flatMap((req): TopicRes[] => {
     if (req.name !== null && !authorized(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, req.name)) { refuse(refusedDescribe, req.name); return [] }
     let topic = req.name !== null ? cluster.topics.get(req.name) : cluster.topicById(req.topicId)
     if (topic === undefined && req.name !== null && allowAuto && cluster.options.autoCreateTopics && !mayCreate(req.name)) { refuse(refusedCreate, req.name); return [] }
-    if (topic === undefined && req.name !== null && allowAuto) topic = cluster.autoCreate(req.name)
+    if (topic === undefined && req.name !== null && allowAuto) topic = cluster.autoCreate(req.name, charge)
     if (topic !== undefined) return [describeTopic(ctx, topic)]
     const invalid = req.name !== null && ClusterState.topicNameError(req.name) !== ErrorCode.NONE
     return [{

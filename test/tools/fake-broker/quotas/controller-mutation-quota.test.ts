@@ -1,5 +1,5 @@
 import t from 'tap'
-import { AlterClientQuotas, CreatePartitions, CreateTopics, DeleteTopics } from '../../../../protocol/apis/index.js'
+import { AlterClientQuotas, CreatePartitions, CreateTopics, DeleteTopics, Metadata } from '../../../../protocol/apis/index.js'
 import { ErrorCode } from '../../../../protocol/error-codes.js'
 import { FakeCluster } from '../../../../tools/fake-broker/index.js'
 import { TokenBucket } from '../../../../tools/fake-broker/quotas/controller-mutation-quota.js'
@@ -129,4 +129,29 @@ t.test('CreatePartitions takes the partitions it adds: strict from v3, permissiv
   t.same([refused.results[0].errorCode, refused.results[0].errorMessage, refused.throttleTimeMs], [ErrorCode.THROTTLING_QUOTA_EXCEEDED, THROTTLED, 1000])
   const permissive = await client.request(CreatePartitions, 2, { topics: [{ name: 'existing', count: 15, assignments: null }], timeoutMs: 1000, validateOnly: false }, 'admin')
   t.same([permissive.results[0].errorCode, permissive.throttleTimeMs], [ErrorCode.NONE, 2000])
+})
+
+t.test('auto-created topics (Metadata) are charged to the asker and refused while its bucket is empty, as Kafka 4.4', async t => {
+  const clock = { now: 1_700_000_000_000 }
+  const waits: number[] = []
+  const cluster = await FakeCluster.start({ autoCreateTopics: true, defaultPartitions: 20, clock: () => clock.now, throttleWait: async ms => { waits.push(ms) } })
+  t.teardown(() => cluster.stop())
+  const client = await RawClient.connect(cluster.bootstrap)
+  t.teardown(() => { client.close() })
+  await client.request(AlterClientQuotas, 1, { entries: [{ entity: [{ entityType: 'client-id', entityName: 'admin' }], ops: [{ key: 'controller_mutation_rate', value: 1, remove: false }] }], validateOnly: false })
+  const autoCreate = async (name: string, version = 12, clientId = 'admin'): Promise<{ throttleTimeMs: number, errorCode: number, partitions: number }> => {
+    const res = await client.request(Metadata, version, { topics: [{ name }], allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false }, clientId)
+    return { throttleTimeMs: res.throttleTimeMs ?? 0, errorCode: res.topics[0].errorCode, partitions: res.topics[0].partitions.length }
+  }
+  // A full bucket (11) takes the 20 partitions, whatever the Metadata version: the controller's CreateTopics is strict.
+  t.same(await autoCreate('first', 1), { throttleTimeMs: 0, errorCode: ErrorCode.NONE, partitions: 20 })
+  // Now at -9: the same client's CreateTopics v7 is refused, and so is its next auto-creation, unthrottled.
+  t.same((await create(client, 7, [topic('explicit', 1)])).codes, [['explicit', ErrorCode.THROTTLING_QUOTA_EXCEEDED, THROTTLED]])
+  t.same(await autoCreate('second'), { throttleTimeMs: 0, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, partitions: 0 })
+  t.notOk(cluster.state.topics.has('second'), 'not created')
+  t.same(await autoCreate('elsewhere', 12, 'another-client'), { throttleTimeMs: 0, errorCode: ErrorCode.NONE, partitions: 20 }, 'another client id has its own bucket')
+  // Refilled to 0 after 9 s: asked again, it is created.
+  clock.now += 9000
+  t.same(await autoCreate('second'), { throttleTimeMs: 0, errorCode: ErrorCode.NONE, partitions: 20 })
+  t.same(waits, [1000 * 9], 'only the CreateTopics answer muted the connection')
 })
