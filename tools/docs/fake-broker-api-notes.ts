@@ -11,7 +11,7 @@ export const FAKE_BROKER_API_NOTES: ReadonlyMap<number, ApiNote> = new Map<numbe
   [0, { modelled: 'acks 0/1/all, LogValidator checks, idempotent and transactional state, min.insync.replicas, max.message.bytes, timestamp policies; v0-2 message sets up-converted; v12 adds a transactional partition by itself (KIP-890 part 2); v13 topics by id (UNKNOWN_TOPIC_ID)', notModelled: 'produce purgatory (acks=all answers at once)' }],
   [1, { modelled: 'long polls (maxWaitMs/minBytes), KIP-74 byte limits, fetch sessions (KIP-227), read_committed (LSO, aborted list), topic ids, v0-3 down-conversion', notModelled: 'follower fetching (KIP-392), tiered storage' }],
   [2, { modelled: 'every special timestamp (-1 to -5), by time, v0 offset lists, read_committed', notModelled: '' }],
-  [3, { modelled: 'brokers, racks, replicas/ISR/offline replicas, leader epochs, topic ids, auto-creation, authorized operations (KIP-430)', notModelled: '' }],
+  [3, { modelled: 'brokers, racks, replicas/ISR/offline replicas, leader epochs, topic ids, auto-creation (charged to the asker\'s controller_mutation_rate), authorized operations (KIP-430)', notModelled: '' }],
   [8, { modelled: 'generations and member ids checked (classic and KIP-848); v10 topics by id (UNKNOWN_TOPIC_ID)', notModelled: 'offset retention (offsets.retention.minutes)' }],
   [9, { modelled: 'per group and batched (v8+), require-stable (pending transactional offsets); v10 topics by id (UNKNOWN_TOPIC_ID)', notModelled: '' }],
   [10, { modelled: 'group and transaction coordinators, batched keys (v4+)', notModelled: 'share coordinators' }],
@@ -19,7 +19,7 @@ export const FAKE_BROKER_API_NOTES: ReadonlyMap<number, ApiNote> = new Map<numbe
   [12, { modelled: 'session timeouts, REBALANCE_IN_PROGRESS, fencing', notModelled: '' }],
   [13, { modelled: 'batched leaves (v3+), static members', notModelled: '' }],
   [14, { modelled: 'leader assignment, protocol type/name checks', notModelled: '' }],
-  [15, { modelled: 'members with their metadata and assignments, states, authorized operations', notModelled: '' }],
+  [15, { modelled: 'members with their metadata and assignments, states, authorized operations, consumer-protocol groups as Kafka 4 answers them (Dead; GROUP_ID_NOT_FOUND at v6)', notModelled: '' }],
   [16, { modelled: 'state and type filters', notModelled: '' }],
   [17, { modelled: 'PLAIN, SCRAM-SHA-256/512; v0 raw tokens (kafka-python 2.0)', notModelled: 'GSSAPI, OAUTHBEARER' }],
   [18, { modelled: 'exactly the served ranges, KIP-511 fallback for unknown versions, v5 cluster/node checks (REBOOTSTRAP_REQUIRED, KIP-1242), the transaction.version feature (KIP-584)', notModelled: 'client software name/version validation' }],
@@ -55,7 +55,7 @@ export const FAKE_BROKER_API_NOTES: ReadonlyMap<number, ApiNote> = new Map<numbe
   [61, { modelled: 'per-partition producer state: epoch, last sequence and timestamp, coordinator epoch, open transaction start', notModelled: 'producer id expiry' }],
   [65, { modelled: 'state, timeout, partitions of each transactional id', notModelled: '' }],
   [66, { modelled: 'state, producer id and duration filters', notModelled: '' }],
-  [68, { modelled: 'KIP-848 epochs, server-side uniform and range assignors, reconciliation, fencing, regex subscriptions', notModelled: 'rack-aware assignment' }],
-  [69, { modelled: 'members, epochs, target and current assignments, authorized operations', notModelled: '' }],
+  [68, { modelled: 'KIP-848 epochs, server-side uniform and range assignors (not rack-aware, as in Kafka 4.4), reconciliation, fencing, regex subscriptions', notModelled: '' }],
+  [69, { modelled: 'members (classic ones of a mixed group as memberType 0), epochs, target and current assignments, authorized operations', notModelled: '' }],
   [75, { modelled: 'sorted topics, partition limit, cursor paging, ISR and offline replicas, authorized operations', notModelled: 'ELR lists (always empty)' }]
 ])
