@@ -43,22 +43,27 @@ function byRole (res: any, roles: Record<string, string>): any {
   }
 }
 
+/** A consumer-protocol group of one member that owns both partitions of a new topic: the member and its epoch. */
+async function oneMemberGroup (s: Session, g: string, topic: string): Promise<{ memberId: string, epoch: number, joined: unknown }> {
+  await createTopic(s, topic, 2)
+  await findCoordinator(s, g)
+  const id = await topicId(s, topic)
+  const memberId = randomUUID()
+  const joined = await cghFirst(s, g, { topic, memberId, memberEpoch: 0 })
+  await cgh(s, g, { topic, memberId, memberEpoch: joined.memberEpoch, owned: [{ topicId: id, partitions: [0, 1] }] })
+  return { memberId, epoch: joined.memberEpoch, joined }
+}
+
 export const DESCRIBE_GROUPS_CORPUS: Case[] = [
   {
     name: 'DescribeGroups v0-6 of a consumer-protocol group (with offsets), then empty, and of a missing group',
     run: async s => {
       const g = 'dd-848'
       const topic = 'dd-t-848'
-      await createTopic(s, topic, 2)
-      await findCoordinator(s, g)
-      const id = await topicId(s, topic)
-      const a = randomUUID()
-      const joined = await cghFirst(s, g, { topic, memberId: a, memberEpoch: 0 })
-      const e: number = joined.memberEpoch
-      await cgh(s, g, { topic, memberId: a, memberEpoch: e, owned: [{ topicId: id, partitions: [0, 1] }] })
+      const { memberId: a, epoch, joined } = await oneMemberGroup(s, g, topic)
       const out: Record<string, unknown> = { joined }
       out.commit = await s.request(OffsetCommit, 9, {
-        groupId: g, generationIdOrMemberEpoch: e, memberId: a, groupInstanceId: null,
+        groupId: g, generationIdOrMemberEpoch: epoch, memberId: a, groupInstanceId: null,
         topics: [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null }] }]
       })
       out.stable = await everyVersion(s, g)
@@ -73,12 +78,7 @@ export const DESCRIBE_GROUPS_CORPUS: Case[] = [
     run: async s => {
       const g = 'dd-mixed'
       const topic = 'dd-t-mixed'
-      await createTopic(s, topic, 2)
-      await findCoordinator(s, g)
-      const id = await topicId(s, topic)
-      const a = randomUUID()
-      const joinedA = await cghFirst(s, g, { topic, memberId: a, memberEpoch: 0 })
-      await cgh(s, g, { topic, memberId: a, memberEpoch: joinedA.memberEpoch, owned: [{ topicId: id, partitions: [0, 1] }] })
+      const { memberId: a } = await oneMemberGroup(s, g, topic)
       const required = await join(s, g, '', { topic })
       const joined = await join(s, g, required.memberId, { topic })
       const out: Record<string, unknown> = { joined }
