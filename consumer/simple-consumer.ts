@@ -499,9 +499,11 @@ export class SimpleConsumer {
       for (const [key, pos] of asked) {
         if (named.has(key)) continue
         const marks = session.marks(key)
-        // Left out of an incremental answer: nothing new since the marks the broker sent last. Never answered in
-        // this session (a throttled answer leaves every partition out): asked again by the caller's retry.
+        // Left out of an incremental answer: nothing new since the marks the broker sent last. Without marks (never
+        // answered in this session, or last answered with an error, which a broker must answer again): asked again
+        // by the caller's retry, in a full fetch, which answers every partition.
         if (marks !== undefined) out.set(key, this.nothingNew(pos, marks, isolationLevel === 1, leader))
+        else session.failed()
       }
     }
     if (retriable !== undefined) throw retriable
