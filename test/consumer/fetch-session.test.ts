@@ -4,6 +4,9 @@ import { sessionCacheFor } from '../../tools/fake-broker/fetch-sessions.js'
 import { SimpleConsumer, parseConsumerConfig, tpKey, type FetchedPartition } from '../../consumer/index.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { KafkaError } from '../../protocol/errors.js'
+import { encodeRecordBatch } from '../../protocol/records/index.js'
+import { FetchSession, nextEpoch, type SessionPartition } from '../../consumer/fetch-session.js'
+import { replyClusterOfOne, startRawBroker, type RawRequest } from './raw-broker.js'
 
 // Incremental fetch sessions (KIP-227) in the SimpleConsumer, against the fake broker (which serves them as Kafka
 // 4.x does), checked on the wire through the fake's request hook: the first fetch to a broker is full (epoch 0), the
@@ -217,4 +220,104 @@ t.test('a partition error that is not retried fails the fetch; the next fetch st
   remove()
   await consumer.fetchOnce([pos(0, 5n)])
   t.match(seen.slice(1), [{ sessionEpoch: 1 }, { sessionId: seen[1].sessionId, sessionEpoch: 0 }], 'a failed answer\'s marks are not trusted: full again')
+})
+
+// What a broker may do that the fake broker does not: close a session in an incremental answer, refuse a full fetch
+// with a session error, answer in bytes that do not decode. A hand-driven broker (Fetch v4-12) plays each.
+
+type FetchAnswer = (req: RawRequest, n: number) => object | Buffer
+async function rawSetup (t: any, answer: FetchAnswer, consumer: Record<string, unknown> = {}) {
+  const fetches: Array<[number, number, number]> = []
+  let port = 0
+  const broker = await startRawBroker(req => {
+    if (replyClusterOfOne(req, port)) return
+    if (req.api.name !== 'Fetch') return
+    fetches.push([req.header.apiVersion, req.body.sessionId, req.body.sessionEpoch])
+    const reply = answer(req, fetches.length)
+    if (Buffer.isBuffer(reply)) req.socket.write(reply)
+    else req.reply(reply)
+  })
+  port = broker.port
+  t.teardown(async () => await broker.close())
+  const c = new SimpleConsumer({ bootstrapServers: broker.address, ...FAST, ...consumer })
+  t.teardown(async () => await c.close())
+  return { consumer: c, fetches }
+}
+
+const BATCH = encodeRecordBatch([{ value: 'a' }, { value: 'b' }], { baseOffset: 0n })
+const partitionAnswer = (records: Buffer) => ({ topic: 't', partitions: [{ partitionIndex: 0, errorCode: 0, highWatermark: 2n, lastStableOffset: 2n, logStartOffset: 0n, abortedTransactions: null, preferredReadReplica: -1, records }] })
+
+t.test('a broker that closes the session in an incremental answer (session id 0): full fetches from then on', async t => {
+  const { consumer, fetches } = await rawSetup(t, (req, n) => ({
+    errorCode: 0,
+    // Opens session 77, then closes it with an answer naming nothing; later full fetches are declined.
+    sessionId: n === 1 ? 77 : 0,
+    responses: n === 2 ? [] : [partitionAnswer(req.body.topics[0]?.partitions[0].fetchOffset === 0n ? BATCH : Buffer.alloc(0))]
+  }))
+  t.same((await consumer.fetchOnce([pos(0, 0n)])).get(tpKey('t', 0))?.records.map(r => String(r.value)), ['a', 'b'])
+  const round = await consumer.fetchOnce([pos(0, 2n)])
+  t.same(marks(round.get(tpKey('t', 0))), [2n, 2n, 2n, 0n], 'answered by the full fetch that followed')
+  await consumer.fetchOnce([pos(0, 2n)])
+  t.same(fetches, [[12, 0, 0], [12, 77, 1], [12, 0, 0], [12, 0, 0]], 'each full fetch asks for a session again')
+})
+
+t.test('a session error on the full fetch that follows one fails the fetch (bounded), as a KafkaError', async t => {
+  const { consumer, fetches } = await rawSetup(t, (req, n) => n === 1
+    ? { errorCode: 0, sessionId: 5, responses: [partitionAnswer(BATCH)] }
+    : { errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] }, { retries: 0 })
+  await consumer.fetchOnce([pos(0, 0n)])
+  await t.rejects(consumer.fetchOnce([pos(0, 2n)]), { errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND })
+  t.same(fetches, [[12, 0, 0], [12, 5, 1], [12, 0, 0]], 'one transparent retry, full, then the error')
+})
+
+t.test('another top-level error fails the fetch; the next fetch closes the session and opens a new one', async t => {
+  const { consumer, fetches } = await rawSetup(t, (req, n) => n === 2
+    ? { errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, sessionId: 0, responses: [] }
+    : { errorCode: 0, sessionId: 5, responses: [partitionAnswer(BATCH)] }, { retries: 0 })
+  await consumer.fetchOnce([pos(0, 0n)])
+  await t.rejects(consumer.fetchOnce([pos(0, 2n)]), { errorCode: ErrorCode.UNKNOWN_SERVER_ERROR })
+  await consumer.fetchOnce([pos(0, 2n)])
+  t.same(fetches, [[12, 0, 0], [12, 5, 1], [12, 5, 0]])
+})
+
+t.test('an answer that does not decode at the session\'s version: sent again lower without the session, then a new one', async t => {
+  const { consumer, fetches } = await rawSetup(t, (req, n) => {
+    const body = { errorCode: 0, sessionId: 9, responses: [partitionAnswer(BATCH)] }
+    // Answer 2 is written as v4 while v12 was asked: it does not decode, and the client falls back to v11.
+    if (n === 2) req.reply(body, 4)
+    return n === 2 ? Buffer.alloc(0) : body
+  }, { log: () => {} })
+  await consumer.fetchOnce([pos(0, 0n)])
+  t.same((await consumer.fetchOnce([pos(0, 0n)])).get(tpKey('t', 0))?.records.length, 2)
+  await consumer.fetchOnce([pos(0, 2n)])
+  t.same(fetches, [[12, 0, 0], [12, 9, 1], [11, 0, -1], [11, 9, 0]])
+})
+
+// The session's own table, without a broker.
+
+const part = (partition: number, fetchOffset: bigint, topicId = 'id-1'): SessionPartition =>
+  ({ topic: 't', topicId, partition, currentLeaderEpoch: 0, fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 100 })
+const wantedOf = (...ps: SessionPartition[]) => new Map(ps.map(p => [tpKey(p.topic, p.partition), p]))
+
+t.test('epochs run 1, 2, ... INT32_MAX, then wrap to 1; -1 stays -1 (FetchMetadata.nextEpoch)', async t => {
+  t.same([nextEpoch(0), nextEpoch(1), nextEpoch(0x7ffffffe), nextEpoch(0x7fffffff), nextEpoch(-1)], [1, 2, 0x7fffffff, 1, -1])
+})
+
+t.test('a session starts over (full, naming its id) when topic ids change or the version stops using them', async t => {
+  const conn = {}
+  const s = new FetchSession()
+  t.match(s.plan(wantedOf(part(0, 0n)), true, conn), { sessionId: 0, sessionEpoch: 0, incremental: false })
+  t.equal(s.answered(s.plan(wantedOf(part(0, 0n)), true, conn), ErrorCode.NONE, 42), true)
+  t.equal(s.id, 42)
+  t.equal(s.nextEpoch, 1)
+  t.match(s.plan(wantedOf(part(0, 1n)), true, conn), { sessionId: 42, sessionEpoch: 1, incremental: true, toSend: [{ fetchOffset: 1n }] })
+  s.answered({ sessionId: 42, sessionEpoch: 1, incremental: true, toSend: [], toForget: [] }, ErrorCode.NONE, 42)
+  t.equal(s.nextEpoch, 2)
+  t.match(s.plan(wantedOf(part(0, 1n, 'id-2')), true, conn), { sessionId: 42, sessionEpoch: 0, incremental: false }, 'a recreated topic')
+  s.answered({ sessionId: 42, sessionEpoch: 0, incremental: false, toSend: [], toForget: [] }, ErrorCode.NONE, 43)
+  t.match(s.plan(wantedOf(part(0, 1n, 'id-2')), false, conn), { sessionId: 43, sessionEpoch: 0, incremental: false }, 'names instead of ids')
+  s.answered({ sessionId: 43, sessionEpoch: 0, incremental: false, toSend: [], toForget: [] }, ErrorCode.NONE, 44)
+  t.match(s.plan(wantedOf(part(0, 1n, 'id-2')), false, {}), { sessionId: 44, sessionEpoch: 0, incremental: false }, 'another connection')
+  s.record('t:9', ErrorCode.NONE, { highWatermark: 1n, lastStableOffset: 1n, logStartOffset: 0n })
+  t.equal(s.marks('t:9'), undefined, 'marks of a partition outside the session are not kept')
 })
