@@ -6,7 +6,7 @@ import { KafkaClient } from '../../consumer/cluster.js'
 import { SimpleConsumer, tpKey } from '../../consumer/simple-consumer.js'
 import { produce } from '../../consumer/producer.js'
 import { Fetch, type FetchResponse } from '../../protocol/apis/fetch.js'
-import { decodeRequest } from '../../protocol/messages.js'
+import { decodeRequest, decodeResponse } from '../../protocol/messages.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { FINAL_EPOCH } from '../../consumer/fetch-session.js'
 import { realKafkaFor, realKafkaSkip } from './start-kafka.js'
@@ -23,13 +23,34 @@ const skip = await realKafkaSkip()
 const TOPIC = 'sessions'
 const PARTITIONS = 3
 
-interface SentFetch { sessionId: number, sessionEpoch: number, named: number[], forgotten: number[] }
+interface SentFetch {
+  sessionId: number
+  sessionEpoch: number
+  named: number[]
+  forgotten: number[]
+  /** What Kafka answered: its session id and the partitions its answer names (undefined until it comes). */
+  answer?: { sessionId: number, errorCode: number, partitions: number[] }
+}
 
-/** A createSocket that decodes every Fetch request written through it. */
+/** A createSocket that decodes every Fetch request written through it, and Kafka's answer to it. */
 function fetchCapture (sent: SentFetch[]): (opts: { host: string, port: number }) => Duplex {
   return ({ host, port }) => {
     const socket = net.connect({ host, port })
     socket.setNoDelay(true)
+    // Fetch requests by correlation id, with their version, so that the answers can be decoded.
+    const asked = new Map<number, { version: number, fetch: SentFetch }>()
+    let incoming = Buffer.alloc(0)
+    socket.on('data', (chunk: Buffer) => {
+      incoming = incoming.length === 0 ? Buffer.from(chunk) : Buffer.concat([incoming, chunk])
+      while (incoming.length >= 4 && incoming.length >= 4 + incoming.readInt32BE(0)) {
+        const frame = incoming.subarray(4, 4 + incoming.readInt32BE(0))
+        incoming = incoming.subarray(4 + frame.length)
+        const request = asked.get(frame.readInt32BE(0))
+        if (request === undefined) continue
+        const body = decodeResponse(Fetch, request.version, Buffer.from(frame)).body as FetchResponse
+        request.fetch.answer = { sessionId: body.sessionId, errorCode: body.errorCode, partitions: body.responses.flatMap(x => x.partitions.map(p => p.partitionIndex)) }
+      }
+    })
     let pending = Buffer.alloc(0)
     const write = socket.write.bind(socket) as (chunk: Buffer, ...rest: unknown[]) => boolean
     socket.write = ((chunk: Buffer, ...rest: unknown[]) => {
@@ -38,13 +59,16 @@ function fetchCapture (sent: SentFetch[]): (opts: { host: string, port: number }
         const frame = pending.subarray(4, 4 + pending.readInt32BE(0))
         pending = pending.subarray(4 + frame.length)
         if (frame.readInt16BE(0) !== Fetch.key) continue
-        const body = decodeRequest(frame).body as { sessionId: number, sessionEpoch: number, topics: Array<{ partitions: Array<{ partition: number }> }>, forgottenTopicsData: Array<{ partitions: number[] }> }
-        sent.push({
+        const request = decodeRequest(frame)
+        const body = request.body as { sessionId: number, sessionEpoch: number, topics: Array<{ partitions: Array<{ partition: number }> }>, forgottenTopicsData: Array<{ partitions: number[] }> }
+        const fetch: SentFetch = {
           sessionId: body.sessionId,
           sessionEpoch: body.sessionEpoch,
           named: body.topics.flatMap(x => x.partitions.map(p => p.partition)),
           forgotten: body.forgottenTopicsData.flatMap(x => x.partitions)
-        })
+        }
+        sent.push(fetch)
+        asked.set(request.header.correlationId, { version: request.header.apiVersion, fetch })
       }
       return write(chunk, ...rest)
     }) as typeof socket.write
@@ -86,6 +110,7 @@ t.test('fetch sessions with real Kafka', { skip }, async t => {
   t.match(sent[0], { sessionId: 0, sessionEpoch: 0, named: [0, 1, 2] }, 'the first fetch is full and asks for a session')
   const first = sent[1].sessionId
   t.not(first, 0, 'Kafka gave a session id')
+  t.same(sent[0].answer, { sessionId: first, errorCode: ErrorCode.NONE, partitions: [0, 1, 2] }, 'in a full answer naming every partition')
   t.ok(sent.length > 3, `several rounds (${sent.length})`)
   t.same(sent.slice(1).map(s => [s.sessionId, s.sessionEpoch]), sent.slice(1).map((_, i) => [first, i + 1]), 'then incremental: epochs 1, 2, ...')
   t.ok(sent.some(s => s.forgotten.includes(0)), 'a partition read to its end is forgotten')
@@ -96,7 +121,7 @@ t.test('fetch sessions with real Kafka', { skip }, async t => {
   const atEnd = ends().map((end, p) => ({ topic: TOPIC, partition: p, fromOffset: BigInt(end) }))
   await consumer.fetchOnce(atEnd, { maxWaitMs: 0 })
   const quiet = await consumer.fetchOnce(atEnd, { maxWaitMs: 0 })
-  t.match(sent[sent.length - 1], { sessionId: first, named: [], forgotten: [] }, 'nothing changed, nothing named')
+  t.match(sent[sent.length - 1], { sessionId: first, named: [], forgotten: [], answer: { sessionId: first, partitions: [] } }, 'nothing changed: nothing named, nothing answered')
   for (let p = 0; p < PARTITIONS; p++) {
     const got = quiet.get(tpKey(TOPIC, p))
     t.same([got?.records.length, got?.nextOffset, got?.highWatermark, got?.logStartOffset], [0, BigInt(expected[p].length), BigInt(expected[p].length), 0n], `partition ${p}: its marks`)
@@ -114,7 +139,10 @@ t.test('fetch sessions with real Kafka', { skip }, async t => {
   let mark = sent.length
   await append(1)
   await readAll(from)
-  t.match(sent.slice(mark, mark + 2), [{ sessionId: first }, { sessionId: 0, sessionEpoch: 0, named: [0, 1, 2] }], 'the refused fetch, then a full one')
+  t.match(sent.slice(mark, mark + 2), [
+    { sessionId: first, answer: { errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND } },
+    { sessionId: 0, sessionEpoch: 0, named: [0, 1, 2] }
+  ], 'the refused fetch, then a full one')
   const second = sent[mark + 2]?.sessionId
   t.ok(second !== undefined && second !== 0 && second !== first, 'a new session')
 
@@ -126,7 +154,10 @@ t.test('fetch sessions with real Kafka', { skip }, async t => {
   mark = sent.length
   await append(1)
   await readAll(from)
-  t.match(sent.slice(mark, mark + 2), [{ sessionId: second, sessionEpoch: last.sessionEpoch + 1 }, { sessionId: second, sessionEpoch: 0, named: [0, 1, 2] }])
+  t.match(sent.slice(mark, mark + 2), [
+    { sessionId: second, sessionEpoch: last.sessionEpoch + 1, answer: { errorCode: ErrorCode.INVALID_FETCH_SESSION_EPOCH } },
+    { sessionId: second, sessionEpoch: 0, named: [0, 1, 2] }
+  ])
   const third = sent[mark + 2]?.sessionId
   t.ok(third !== undefined && third !== 0 && third !== second, 'a new session')
 
