@@ -18,6 +18,8 @@
 // The session is per broker and strictly sequential: epochs order the requests, so one fetch at a time may use it.
 
 import { ErrorCode } from '../protocol/error-codes.js'
+import type { Fetch } from '../protocol/apis/fetch.js'
+import type { Infer } from '../protocol/schema/define.js'
 
 /** Session id 0: no session (FetchMetadata.INVALID_SESSION_ID). */
 export const INVALID_SESSION_ID = 0
@@ -33,17 +35,11 @@ export function nextEpoch (epoch: number): number {
   return epoch === INT32_MAX ? 1 : epoch + 1
 }
 
-/** One partition as a Fetch request names it: what a session remembers was last sent. */
-export interface SessionPartition {
-  topic: string
-  topicId: string
-  partition: number
-  currentLeaderEpoch: number
-  fetchOffset: bigint
-  lastFetchedEpoch: number
-  logStartOffset: bigint
-  partitionMaxBytes: number
-}
+/** A partition of a Fetch request as the schema types it, without the fields only followers send. */
+type RequestPartition = Omit<Infer<typeof Fetch.request>['topics'][number]['partitions'][number], 'replicaDirectoryId' | 'highWatermark'>
+
+/** One partition as a Fetch request names it, with its topic: what a session remembers was last sent. */
+export interface SessionPartition extends RequestPartition { topic: string, topicId: string }
 
 /** The marks a broker last sent for a partition: what an incremental answer that leaves the partition out means. */
 export interface PartitionMarks { highWatermark: bigint, lastStableOffset: bigint, logStartOffset: bigint }
