@@ -161,7 +161,10 @@ export class FetchSession {
   record (key: string, errorCode: number, marks: PartitionMarks): void {
     const e = this.partitions.get(key)
     if (e === undefined) return
-    e.marks = errorCode === ErrorCode.NONE ? { highWatermark: marks.highWatermark, lastStableOffset: marks.lastStableOffset, logStartOffset: marks.logStartOffset } : undefined
+    if (errorCode !== ErrorCode.NONE) { e.marks = undefined; return }
+    // Updated in place: one object per partition for the session's life, not one per answer.
+    if (e.marks === undefined) e.marks = { highWatermark: marks.highWatermark, lastStableOffset: marks.lastStableOffset, logStartOffset: marks.logStartOffset }
+    else { e.marks.highWatermark = marks.highWatermark; e.marks.lastStableOffset = marks.lastStableOffset; e.marks.logStartOffset = marks.logStartOffset }
   }
 
   /** The last marks the broker sent for a partition in this session, if it has sent any since the session began. */
