@@ -424,18 +424,8 @@ export class SimpleConsumer {
         // Without a session: sessionId 0 with epoch -1 asks for a full, sessionless fetch.
         sessionId: p?.sessionId ?? INVALID_SESSION_ID,
         sessionEpoch: p?.sessionEpoch ?? FINAL_EPOCH,
-        topics: byTopic(p?.toSend ?? wanted.values(), (t, partitions) => ({
-          topic: t.topic,
-          topicId: t.topicId,
-          partitions: partitions.map(x => ({
-            partition: x.partition,
-            currentLeaderEpoch: x.currentLeaderEpoch,
-            fetchOffset: x.fetchOffset,
-            lastFetchedEpoch: x.lastFetchedEpoch,
-            logStartOffset: x.logStartOffset,
-            partitionMaxBytes: x.partitionMaxBytes
-          }))
-        })),
+        // The partitions as they are: the encoder writes the schema's fields and passes over topic and topicId.
+        topics: byTopic(p?.toSend ?? wanted.values(), (t, partitions) => ({ topic: t.topic, topicId: t.topicId, partitions })),
         forgottenTopicsData: byTopic(p?.toForget ?? [], (t, partitions) => ({ topic: t.topic, topicId: t.topicId, partitions: partitions.map(x => x.partition) })),
         rackId: ''
       })
