@@ -88,6 +88,13 @@ export interface ConsumerConfig extends ClientConfig {
   checkCrcs: boolean
   /** Ceiling for a partition's fetch size when a single record is bigger than `maxPartitionFetchBytes` (KIP-74). */
   maxRecordBytes: number
+  /**
+   * `enable.fetch.sessions` (kafka-direct's own key): incremental fetch sessions (KIP-227) with each leader that
+   * speaks Fetch v7+, as the Java consumer always uses them: after the first fetch, requests name only the partitions
+   * whose position changed and answers only the partitions with something new. Default true; false sends every
+   * fetch in full, without a session (as librdkafka does).
+   */
+  enableFetchSessions: boolean
 }
 
 /** Input: any subset of the camelCase keys, or dotted keys as strings/numbers/booleans. */
@@ -138,7 +145,8 @@ const KEYS: KeySpec[] = [
   { camel: 'maxPartitionFetchBytes', dotted: ['max.partition.fetch.bytes', 'fetch.message.max.bytes'], kind: 'int', min: 1, max: INT32_MAX },
   { camel: 'isolationLevel', dotted: ['isolation.level'], kind: 'isolation' },
   { camel: 'checkCrcs', dotted: ['check.crcs'], kind: 'bool' },
-  { camel: 'maxRecordBytes', dotted: [], kind: 'int', min: 1, max: INT32_MAX }
+  { camel: 'maxRecordBytes', dotted: [], kind: 'int', min: 1, max: INT32_MAX },
+  { camel: 'enableFetchSessions', dotted: ['enable.fetch.sessions'], kind: 'bool' }
 ]
 
 const BY_NAME = new Map<string, KeySpec>()
@@ -173,7 +181,8 @@ export const CONSUMER_DEFAULTS: Omit<ConsumerConfig, 'bootstrapServers'> = {
   maxPartitionFetchBytes: 1_048_576,
   isolationLevel: 'read_uncommitted',
   checkCrcs: true,
-  maxRecordBytes: 64 * 1024 * 1024
+  maxRecordBytes: 64 * 1024 * 1024,
+  enableFetchSessions: true
 }
 
 /** Parses one "host:port" bootstrap entry; IPv6 hosts are written in brackets, "[::1]:9092". */

@@ -4,11 +4,14 @@ import { Fetch, type FetchResponse } from '../protocol/apis/fetch.js'
 import { ListOffsets } from '../protocol/apis/list-offsets.js'
 import { iterateRecords, scanBatches, type KafkaRecord } from '../protocol/records/index.js'
 import type { IterateOptions } from '../protocol/records/types.js'
-import { KafkaClient, type ResponseOf } from './cluster.js'
+import { KafkaClient } from './cluster.js'
 import type { ConfigInput, ConsumerConfig } from './config.js'
 import type { ClusterMetadata, PartitionInfo, TopicInfo } from './cluster-metadata.js'
 import { ZERO_UUID } from './cluster-metadata.js'
 import { OffsetOutOfRangeError } from './errors.js'
+import type { BrokerConnection } from './connection.js'
+import type { DecodedResponse } from '../protocol/messages.js'
+import { FetchSession, FINAL_EPOCH, INVALID_SESSION_ID, type FetchPlan, type PartitionMarks, type SessionPartition } from './fetch-session.js'
 import { backoffMs, delay, isRetriable, needsMetadataRefresh } from './retry.js'
 
 // The simple consumer: no group, no committed offsets, just "give me these offsets of these partitions", the way
@@ -100,6 +103,11 @@ export interface FetchOptions {
 
 interface PartitionLimits { maxBytes: number }
 
+/** Top-level errors of a session the broker no longer takes: reset, and send the fetch again at once (full). */
+const SESSION_ERRORS = new Set<number>([ErrorCode.FETCH_SESSION_ID_NOT_FOUND, ErrorCode.INVALID_FETCH_SESSION_EPOCH, ErrorCode.FETCH_SESSION_TOPIC_ID_ERROR])
+/** Partition errors meaning the topic id the session holds is stale (deleted or recreated topic, KIP-516). */
+const TOPIC_ID_ERRORS = new Set<number>([ErrorCode.UNKNOWN_TOPIC_ID, ErrorCode.INCONSISTENT_TOPIC_ID])
+
 const LATEST = -1n
 const EARLIEST = -2n
 
@@ -108,6 +116,8 @@ export class SimpleConsumer {
   readonly config: ConsumerConfig
   /** Per-partition byte limits grown by KIP-74 retries, so a partition with big records stays fast. */
   private readonly limits = new Map<string, PartitionLimits>()
+  /** Incremental fetch sessions by leader node id (KIP-227; fetch-session.ts). */
+  private readonly sessions = new Map<number, FetchSession>()
 
   constructor (config: ConfigInput | ConsumerConfig | KafkaClient) {
     this.client = config instanceof KafkaClient ? config : new KafkaClient(config)
@@ -337,68 +347,174 @@ export class SimpleConsumer {
     leader: number, group: FetchPosition[], infos: Map<string, PartitionInfo>, out: Map<string, FetchedPartition>, opts: FetchOptions
   ): Promise<void> {
     const conn = await this.client.connection(leader)
-    const cfg = this.config
     // Fetch v13+ names topics by id (KIP-516); without ids from Metadata v10+, stay at v12.
     const topicIds = new Map<string, string>()
     for (const [name, t] of await this.client.topicsByName(group.map(p => p.topic))) topicIds.set(name, t.topicId)
     const maxVersion = [...topicIds.values()].some(id => id === ZERO_UUID) ? 12 : undefined
-    const byTopic = new Map<string, FetchPosition[]>()
-    // The reply is matched to the request by key: a scan per partition would make 10,000 partitions quadratic.
+    // What each partition's request says, and the position it came from: the reply is matched to the request by
+    // key, since a scan per partition would make 10,000 partitions quadratic.
+    const wanted = new Map<string, SessionPartition>()
     const asked = new Map<string, FetchPosition>()
     for (const p of group) {
-      let list = byTopic.get(p.topic)
-      if (list === undefined) byTopic.set(p.topic, list = [])
-      list.push(p)
-      asked.set(tpKey(p.topic, p.partition), p)
+      const key = tpKey(p.topic, p.partition)
+      asked.set(key, p)
+      wanted.set(key, {
+        topic: p.topic,
+        topicId: topicIds.get(p.topic) ?? ZERO_UUID,
+        partition: p.partition,
+        currentLeaderEpoch: infos.get(key)?.leaderEpoch ?? -1,
+        fetchOffset: p.fromOffset,
+        lastFetchedEpoch: -1,
+        logStartOffset: -1n,
+        partitionMaxBytes: this.limitFor(key).maxBytes
+      })
     }
-    const maxWaitMs = opts.maxWaitMs ?? cfg.fetchWaitMaxMs
-    const isolationLevel = cfg.isolationLevel === 'read_committed' ? 1 : 0
-    const res = await conn.request<ResponseOf<typeof Fetch>>(Fetch, undefined, {
-      replicaId: -1,
-      maxWaitMs,
-      minBytes: opts.minBytes ?? cfg.fetchMinBytes,
-      maxBytes: cfg.fetchMaxBytes,
-      isolationLevel,
-      // No incremental fetch session (KIP-227): sessionId 0 with epoch -1 asks for a full, sessionless fetch.
-      sessionId: 0,
-      sessionEpoch: -1,
-      topics: [...byTopic].map(([topic, parts]) => ({
-        topic,
-        topicId: topicIds.get(topic),
-        partitions: parts.map(p => ({
-          partition: p.partition,
-          currentLeaderEpoch: infos.get(tpKey(p.topic, p.partition))?.leaderEpoch ?? -1,
-          fetchOffset: p.fromOffset,
-          lastFetchedEpoch: -1,
-          logStartOffset: -1n,
-          partitionMaxBytes: this.limitFor(tpKey(p.topic, p.partition)).maxBytes
-        }))
-      })),
-      forgottenTopicsData: [],
-      rackId: ''
-    }, { timeoutMs: cfg.requestTimeoutMs + maxWaitMs, maxVersion })
-    if (res.body.errorCode !== ErrorCode.NONE) throw new KafkaError(res.body.errorCode, `Fetch from broker ${leader}`)
-    const nameById = new Map([...topicIds].map(([name, id]) => [id, name]))
-    let retriable: unknown
-    for (const t of res.body.responses) {
-      const topic = res.version >= 13 ? nameById.get(t.topicId) : t.topic
-      if (topic === undefined) continue
-      for (const p of t.partitions) {
-        const pos = asked.get(tpKey(topic, p.partitionIndex))
-        if (pos === undefined) continue
-        if (p.errorCode !== ErrorCode.NONE) {
-          if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) await this.throwOutOfRange(pos)
-          const err = new KafkaError(p.errorCode, `Fetch ${topic}[${p.partitionIndex}] from broker ${leader}`)
-          if (!isRetriable(err)) throw err
-          if (needsMetadataRefresh(p.errorCode)) this.client.invalidate(topic)
-          retriable = err
-          continue
+    const version = Math.min(conn.versionFor(Fetch), maxVersion ?? Number.MAX_SAFE_INTEGER)
+    const session = this.sessionFor(leader, version)
+    if (session !== undefined) session.busy = true
+    try {
+      // A session error (evicted, wrong epoch) resets the session; the full fetch sent again cannot meet one.
+      for (let attempt = 0; ; attempt++) {
+        const { res, plan } = await this.sendFetch(conn, version, session, wanted, opts)
+        if (res.body.errorCode !== ErrorCode.NONE) {
+          if (plan !== undefined && session !== undefined) {
+            session.answered(plan, res.body.errorCode, res.body.sessionId)
+            if (attempt === 0 && SESSION_ERRORS.has(res.body.errorCode)) continue
+          }
+          throw new KafkaError(res.body.errorCode, `Fetch from broker ${leader}`)
         }
-        const fetched = this.decodePartition(pos, p, isolationLevel === 1, leader, opts.lazy === true || opts.raw === true, opts.raw === true)
-        if (fetched !== null) out.set(tpKey(topic, p.partitionIndex), fetched)
+        const answer = plan !== undefined && session !== undefined && session.answered(plan, ErrorCode.NONE, res.body.sessionId) ? { plan, session } : undefined
+        await this.takeFetchResponse(res, leader, topicIds, asked, out, opts, answer)
+        return
+      }
+    } finally {
+      if (session !== undefined) session.busy = false
+    }
+  }
+
+  /**
+   * This consumer's fetch session with a leader (KIP-227), when one can be used: enabled, Fetch v7+, and not in use
+   * by another fetch to the same broker (which then goes without it: epochs order a session's requests).
+   */
+  private sessionFor (leader: number, version: number): FetchSession | undefined {
+    if (!this.config.enableFetchSessions || version < 7) return undefined
+    let session = this.sessions.get(leader)
+    if (session === undefined) this.sessions.set(leader, session = new FetchSession())
+    return session.busy ? undefined : session
+  }
+
+  /**
+   * Sends one Fetch: in the session when one is given (what it plans: maybe only what changed), else a full,
+   * sessionless one. `plan` is undefined when the request went without the session.
+   */
+  private async sendFetch (
+    conn: BrokerConnection, version: number, session: FetchSession | undefined, wanted: Map<string, SessionPartition>, opts: FetchOptions
+  ): Promise<{ res: DecodedResponse<FetchResponse>, plan: FetchPlan | undefined }> {
+    const cfg = this.config
+    let plan: FetchPlan | undefined
+    try {
+      plan = session?.plan(wanted, version >= 13, conn)
+      const maxWaitMs = opts.maxWaitMs ?? cfg.fetchWaitMaxMs
+      const body = (p: FetchPlan | undefined): object => ({
+        replicaId: -1,
+        maxWaitMs,
+        minBytes: opts.minBytes ?? cfg.fetchMinBytes,
+        maxBytes: cfg.fetchMaxBytes,
+        isolationLevel: cfg.isolationLevel === 'read_committed' ? 1 : 0,
+        // Without a session: sessionId 0 with epoch -1 asks for a full, sessionless fetch.
+        sessionId: p?.sessionId ?? INVALID_SESSION_ID,
+        sessionEpoch: p?.sessionEpoch ?? FINAL_EPOCH,
+        // The partitions as they are: the encoder writes the schema's fields and passes over topic and topicId.
+        topics: byTopic(p?.toSend ?? wanted.values(), (t, partitions) => ({ topic: t.topic, topicId: t.topicId, partitions })),
+        forgottenTopicsData: byTopic(p?.toForget ?? [], (t, partitions) => ({ topic: t.topic, topicId: t.topicId, partitions: partitions.map(x => x.partition) })),
+        rackId: ''
+      })
+      const planned = body(plan)
+      const res = await conn.request<FetchResponse>(Fetch, undefined, v => {
+        if (v === version) return planned
+        // The connection fell back to a lower version (an answer at `version` did not decode): the broker did
+        // take the planned request, so the session's epoch is unknown. Without it now; the next fetch starts over.
+        session?.failed()
+        return body(undefined)
+      }, { timeoutMs: cfg.requestTimeoutMs + maxWaitMs, maxVersion: version })
+      return { res, plan: res.version === version ? plan : undefined }
+    } catch (err) {
+      // Lost connection, timeout: whether the broker took the request is unknown (FetchSessionHandler.handleError).
+      session?.failed()
+      throw err
+    }
+  }
+
+  /** Turns a Fetch answer into results; `answer` when it was an answer in a session, which may leave partitions out. */
+  private async takeFetchResponse (
+    res: DecodedResponse<FetchResponse>, leader: number, topicIds: Map<string, string>, asked: Map<string, FetchPosition>,
+    out: Map<string, FetchedPartition>, opts: FetchOptions, answer: { plan: FetchPlan, session: FetchSession } | undefined
+  ): Promise<void> {
+    const session = answer?.session
+    const isolationLevel = this.config.isolationLevel === 'read_committed' ? 1 : 0
+    const nameById = new Map([...topicIds].map(([name, id]) => [id, name]))
+    // Partitions an incremental answer named; the others had nothing new.
+    const named = answer?.plan.incremental === true ? new Set<string>() : undefined
+    let retriable: unknown
+    try {
+      for (const t of res.body.responses) {
+        const topic = res.version >= 13 ? nameById.get(t.topicId) : t.topic
+        if (topic === undefined) continue
+        for (const p of t.partitions) {
+          const key = tpKey(topic, p.partitionIndex)
+          const pos = asked.get(key)
+          if (pos === undefined) continue
+          named?.add(key)
+          session?.record(key, p.errorCode, p)
+          if (p.errorCode !== ErrorCode.NONE) {
+            if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) await this.throwOutOfRange(pos)
+            const err = new KafkaError(p.errorCode, `Fetch ${topic}[${p.partitionIndex}] from broker ${leader}`)
+            if (!isRetriable(err)) throw err
+            if (needsMetadataRefresh(p.errorCode)) this.client.invalidate(topic)
+            // The topic was deleted or recreated: its id changes, and a session holds the old one.
+            if (TOPIC_ID_ERRORS.has(p.errorCode)) session?.failed()
+            retriable = err
+            continue
+          }
+          const fetched = this.decodePartition(pos, p, isolationLevel === 1, leader, opts.lazy === true || opts.raw === true, opts.raw === true)
+          if (fetched !== null) out.set(key, fetched)
+        }
+      }
+    } catch (err) {
+      // Partitions after the one that failed were not recorded: their marks are unknown, so start over.
+      session?.failed()
+      throw err
+    }
+    if (named !== undefined && session !== undefined) {
+      for (const [key, pos] of asked) {
+        if (named.has(key)) continue
+        const marks = session.marks(key)
+        // Left out of an incremental answer: nothing new since the marks the broker sent last. Without marks (never
+        // answered in this session, or last answered with an error, which a broker must answer again): asked again
+        // by the caller's retry, in a full fetch, which answers every partition.
+        if (marks !== undefined) out.set(key, this.nothingNew(pos, marks, isolationLevel === 1, leader))
+        else session.failed()
       }
     }
     if (retriable !== undefined) throw retriable
+  }
+
+  /** The result for a partition an incremental answer left out: no records, the position unchanged, the last marks. */
+  private nothingNew (pos: FetchPosition, marks: PartitionMarks, readCommitted: boolean, broker: number): FetchedPartition {
+    return new PartitionRecords(pos, undefined, this.iterateOptions(pos, readCommitted, [], this.config.checkCrcs),
+      pos.fromOffset, marks.highWatermark, marks.lastStableOffset, marks.logStartOffset, broker)
+  }
+
+  private iterateOptions (pos: FetchPosition, readCommitted: boolean, abortedTransactions: IterateOptions['abortedTransactions'], verifyCrc: boolean): IterateOptions {
+    return {
+      fromOffset: pos.fromOffset,
+      verifyCrc,
+      topic: pos.topic,
+      partition: pos.partition,
+      isolation: readCommitted ? 'read_committed' : 'read_uncommitted',
+      abortedTransactions,
+      maxDecompressedBytes: this.config.maxRecordBytes
+    }
   }
 
   /** Turns one partition's response into records and the next position; null when the fetch must be retried larger. */
@@ -426,16 +542,8 @@ export class SimpleConsumer {
       if (last.lastOffset + 1n > nextOffset) nextOffset = last.lastOffset + 1n
       if (pos.untilOffset !== undefined && nextOffset > pos.untilOffset) nextOffset = pos.untilOffset
     }
-    const fetched = new PartitionRecords(pos, complete, {
-      fromOffset: pos.fromOffset,
-      // Checked by scanBatches above when asked to (checkNow), so not again at each decoding.
-      verifyCrc: this.config.checkCrcs && !verifyNow,
-      topic: pos.topic,
-      partition: pos.partition,
-      isolation: readCommitted ? 'read_committed' : 'read_uncommitted',
-      abortedTransactions: p.abortedTransactions ?? [],
-      maxDecompressedBytes: this.config.maxRecordBytes
-    }, nextOffset, p.highWatermark, p.lastStableOffset, p.logStartOffset, broker)
+    // CRCs checked by scanBatches above when asked to (checkNow), so not again at each decoding.
+    const fetched = new PartitionRecords(pos, complete, this.iterateOptions(pos, readCommitted, p.abortedTransactions ?? [], this.config.checkCrcs && !verifyNow), nextOffset, p.highWatermark, p.lastStableOffset, p.logStartOffset, broker)
     // Decoded here unless asked otherwise, so a corrupt batch fails the fetch as it always has.
     if (!lazy) void fetched.records
     return fetched
@@ -513,4 +621,15 @@ function * untilOffset (records: Iterator<KafkaRecord>, until: bigint): Generato
     if (r.value.offset >= until) return
     yield r.value
   }
+}
+
+/** Partitions grouped by topic, in the order topics first appear (a Fetch names each topic once). */
+function byTopic<T> (partitions: Iterable<SessionPartition>, make: (topic: SessionPartition, partitions: SessionPartition[]) => T): T[] {
+  const groups = new Map<string, SessionPartition[]>()
+  for (const p of partitions) {
+    const list = groups.get(p.topic)
+    if (list === undefined) groups.set(p.topic, [p])
+    else list.push(p)
+  }
+  return [...groups.values()].map(list => make(list[0], list))
 }

@@ -95,6 +95,35 @@ export const CORPUS: Case[] = [
     }
   },
   {
+    name: 'Fetch session (KIP-227): full, incremental with nothing new, a partition error, the partition answered again after it',
+    run: async s => {
+      await filledTopic(s, 'fe-session')
+      const body = (sessionId: number, sessionEpoch: number, partitions: Array<{ currentLeaderEpoch: number, fetchOffset: bigint }>): unknown => ({
+        replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId, sessionEpoch,
+        topics: partitions.length === 0 ? [] : [{ topic: 'fe-session', partitions: partitions.map(p => ({ partition: 0, ...p, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20 })) }],
+        forgottenTopicsData: [], rackId: ''
+      })
+      // Session ids are random: compared as "one was given" and "the same one goes on".
+      const full = await s.request(Fetch, 12, body(0, 0, [{ currentLeaderEpoch: -1, fetchOffset: 0n }]))
+      const id: number = full.sessionId
+      const step = async (epoch: number, partitions: Array<{ currentLeaderEpoch: number, fetchOffset: bigint }>): Promise<unknown> => {
+        const res = await s.request(Fetch, 12, body(id, epoch, partitions))
+        return { ...res, sessionId: res.sessionId === id ? 'same session' : res.sessionId }
+      }
+      return {
+        full: { ...full, sessionId: id !== 0 ? 'a session' : 0 },
+        // Moved to the high watermark: nothing new, left out.
+        atEnd: await step(1, [{ currentLeaderEpoch: -1, fetchOffset: 4n }]),
+        unchanged: await step(2, []),
+        // Far past the end: OFFSET_OUT_OF_RANGE for the partition.
+        outOfRange: await step(3, [{ currentLeaderEpoch: -1, fetchOffset: 1000n }]),
+        // Back to no epoch: nothing new, but answered, since the error left the partition's marks unknown.
+        afterError: await step(4, [{ currentLeaderEpoch: -1, fetchOffset: 4n }]),
+        quietAgain: await step(5, [])
+      }
+    }
+  },
+  {
     name: 'Produce v13 by topic id, with an unknown topic id, and to a partition the topic lacks',
     run: async s => {
       await createTopic(s, 'pr-ids')

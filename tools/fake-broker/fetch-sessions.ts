@@ -78,6 +78,10 @@ export class FetchSession {
       p.highWatermark = res.highWatermark
       p.lastStableOffset = res.lastStableOffset
       p.sentLogStartOffset = res.logStartOffset
+    } else {
+      // Kafka sets the cached high watermark to -1 on an error, "so that when the error goes away, we re-send the
+      // partition" (FetchSession.scala, CachedPartition.maybeUpdateResponseData): the client has no marks for it.
+      p.highWatermark = -1n
     }
     if (changed && incremental) {
       this.partitions.delete(key)

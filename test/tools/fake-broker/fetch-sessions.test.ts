@@ -130,3 +130,15 @@ t.test('the session cache evicts its least recently used session when full', asy
   t.same(cache.newContext(second.id, 1, false, [], [], 2), { kind: 'error', errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND }, 'the least recently used went')
   t.equal(cache.newContext(first.id, 2, false, [], [], 2).kind, 'incremental')
 })
+
+t.test('a partition answered with an error is answered again once the error is gone, as Kafka does (cached high watermark -1)', async t => {
+  const { cluster, c } = await setup(t)
+  const b0 = [{ topic: 'b', topicId: '', partitions: [{ partition: 0, fetchOffset: 0n }] }]
+  const full = await c.request(Fetch, 12, fetchBody(12, 0, 0, b0))
+  t.same(summary(full), ['b/0:0:empty'])
+  cluster.faults.failNext('Fetch', 1, ErrorCode.NOT_LEADER_OR_FOLLOWER, { topic: 'b', partition: 0 })
+  t.same(summary(await c.request(Fetch, 12, fetchBody(12, full.sessionId, 1, []))), [`b/0:${ErrorCode.NOT_LEADER_OR_FOLLOWER}:empty`])
+  // Nothing new on b-0 and its high watermark unchanged, yet answered: the client could not keep marks from an error.
+  t.same(summary(await c.request(Fetch, 12, fetchBody(12, full.sessionId, 2, []))), ['b/0:0:empty'])
+  t.same(summary(await c.request(Fetch, 12, fetchBody(12, full.sessionId, 3, []))), [], 'and then left out again')
+})
