@@ -95,6 +95,25 @@ export const CORPUS: Case[] = [
     }
   },
   {
+    name: 'Fetch v12, v15 and v17 with a leader epoch the broker does not know yet (UNKNOWN_LEADER_EPOCH, no leader hint)',
+    run: async s => {
+      await filledTopic(s, 'fe-epoch')
+      const topicId = (await metadata(s, 'fe-epoch', false)).topics[0].topicId
+      const body = (currentLeaderEpoch: number): unknown => ({
+        replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+        topics: [{ topic: 'fe-epoch', topicId, partitions: [{ partition: 0, currentLeaderEpoch, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
+        forgottenTopicsData: [], rackId: ''
+      })
+      // KIP-951's currentLeader is filled for NOT_LEADER_OR_FOLLOWER and FENCED_LEADER_EPOCH from v16 only.
+      return {
+        v12: await s.request(Fetch, 12, body(7)),
+        v15: await s.request(Fetch, 15, body(7)),
+        v17: await s.request(Fetch, 17, body(7)),
+        current: await s.request(Fetch, 17, body(0))
+      }
+    }
+  },
+  {
     name: 'Fetch session (KIP-227): full, incremental with nothing new, a partition error, the partition answered again after it',
     run: async s => {
       await filledTopic(s, 'fe-session')

@@ -135,6 +135,53 @@ t.test('only the leader accepts Produce and Fetch; others answer NOT_LEADER_OR_F
   t.same(res.nodeEndpoints.map((n: any) => n.nodeId), [leader])
   const f = await client.request(Fetch, 11, fetchBody('orders', 0, 0n))
   t.equal(f.responses[0].partitions[0].errorCode, ErrorCode.NOT_LEADER_OR_FOLLOWER)
+
+  // Fetch names the leader from v16 only, though v12-15 have the tagged field (KafkaApis.handleFetchRequest).
+  const md = await client.request(Metadata, 12, { topics: [{ name: 'orders', topicId: '00000000-0000-0000-0000-000000000000' }] })
+  const body: any = fetchBody('orders', 0, 0n)
+  body.topics[0].topicId = md.topics[0].topicId
+  const epoch = cluster.state.partition('orders', 0)!.leaderEpoch
+  const v15 = await client.request(Fetch, 15, body)
+  t.equal(v15.responses[0].partitions[0].errorCode, ErrorCode.NOT_LEADER_OR_FOLLOWER)
+  t.same(v15.responses[0].partitions[0].currentLeader, { leaderId: -1, leaderEpoch: -1 }, 'v15: no leader hint')
+  const v16 = await client.request(Fetch, 16, body)
+  t.same(v16.responses[0].partitions[0].currentLeader, { leaderId: leader, leaderEpoch: epoch }, 'v16: the leader and its epoch')
+  t.same(v16.nodeEndpoints.map((n: any) => n.nodeId), [leader])
+
+  // On the leader: FENCED_LEADER_EPOCH names it too; UNKNOWN_LEADER_EPOCH (the client is ahead) does not.
+  const onLeader = await RawClient.connect(`127.0.0.1:${cluster.state.broker(leader)!.port}`)
+  t.teardown(() => { onLeader.close() })
+  const withEpoch = (e: number): unknown => ({ ...body, topics: [{ ...body.topics[0], partitions: [{ ...body.topics[0].partitions[0], currentLeaderEpoch: e }] }] })
+  cluster.state.moveLeader('orders', 0, leader) // same leader, a new epoch: the client's is now one behind
+  const fenced = await onLeader.request(Fetch, 16, withEpoch(epoch))
+  t.equal(fenced.responses[0].partitions[0].errorCode, ErrorCode.FENCED_LEADER_EPOCH)
+  t.same(fenced.responses[0].partitions[0].currentLeader, { leaderId: leader, leaderEpoch: epoch + 1 })
+  t.same(fenced.nodeEndpoints.map((n: any) => n.nodeId), [leader])
+  const ahead = await onLeader.request(Fetch, 16, withEpoch(epoch + 5))
+  t.equal(ahead.responses[0].partitions[0].errorCode, ErrorCode.UNKNOWN_LEADER_EPOCH)
+  t.same(ahead.responses[0].partitions[0].currentLeader, { leaderId: -1, leaderEpoch: -1 })
+  t.same(ahead.nodeEndpoints, [])
+})
+
+t.test('Produce and Fetch answer LEADER_NOT_AVAILABLE without a leader hint, as Kafka fills it only for NOT_LEADER_OR_FOLLOWER (and FENCED_LEADER_EPOCH in Fetch)', async t => {
+  const cluster = await FakeCluster.start({ brokers: 2 })
+  t.teardown(() => cluster.stop())
+  cluster.state.createTopic('orders', 1, 'create', { replicationFactor: 1 })
+  const leader = cluster.state.partition('orders', 0)!.leaderId
+  const other = cluster.state.brokers.find(b => b.id !== leader)!
+  const client = await RawClient.connect(`127.0.0.1:${other.port}`)
+  t.teardown(() => { client.close() })
+  const md = await client.request(Metadata, 12, { topics: [{ name: 'orders', topicId: '00000000-0000-0000-0000-000000000000' }] })
+  await cluster.stopBroker(leader)
+  t.equal(cluster.state.partition('orders', 0)!.leaderId, -1, 'the only replica is down: no leader')
+  const res = await client.request(Produce, 10, produceBody('orders', 0, encodeRecordBatch([{ value: 'x' }])))
+  t.equal(res.responses[0].partitionResponses[0].errorCode, ErrorCode.LEADER_NOT_AVAILABLE)
+  t.same(res.responses[0].partitionResponses[0].currentLeader, { leaderId: -1, leaderEpoch: -1 })
+  const body: any = fetchBody('orders', 0, 0n)
+  body.topics[0].topicId = md.topics[0].topicId
+  const f = await client.request(Fetch, 17, body)
+  t.equal(f.responses[0].partitions[0].errorCode, ErrorCode.LEADER_NOT_AVAILABLE)
+  t.same(f.responses[0].partitions[0].currentLeader, { leaderId: -1, leaderEpoch: -1 })
 })
 
 t.test('Fetch v0-3 get records down-converted to message sets of magic 0 and 1', async t => {

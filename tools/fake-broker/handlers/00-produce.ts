@@ -4,7 +4,7 @@ import type { Infer, InferInput } from '../../../protocol/schema/define.js'
 import { NO_RESPONSE, serve, type RequestContext } from '../handler.js'
 import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
 import { authorized, authorizedNames } from '../access-check.js'
-import { leaderEndpoints } from './leader-hint.js'
+import { leaderEndpoints, leaderHint } from './leader-hint.js'
 import { chargeAndThrottle } from '../quotas/throttle.js'
 import { upConvertMessageSet } from '../up-convert.js'
 import { produceConfigError } from '../topic-policy.js'
@@ -95,8 +95,8 @@ function produceOne (ctx: RequestContext<Req>, name: string, index: number, reco
   if (p === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
   const leaderError = ctx.cluster.leaderError(p, ctx.broker.id)
   if (leaderError !== ErrorCode.NONE) {
-    if (p.leaderId >= 0) leaders.add(p.leaderId)
-    return { ...fail(leaderError), currentLeader: { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch } }
+    const currentLeader = leaderHint('produce', ctx.version, leaderError, p, leaders)
+    return currentLeader === undefined ? fail(leaderError) : { ...fail(leaderError), currentLeader }
   }
   if (records === null || records.length === 0) return fail(ErrorCode.INVALID_RECORD, 'no records')
   if (isTransactional(records)) {

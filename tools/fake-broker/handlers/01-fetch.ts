@@ -9,7 +9,7 @@ import { FetchSession, FetchSessionCache, sessionCacheFor, type RequestTopic, ty
 import { chargeAndThrottle, quotaIdentity } from '../quotas/throttle.js'
 import { encodeResponseChunks } from '../../../protocol/messages.js'
 import { responseHeaderVersion } from '../../../protocol/headers.js'
-import { leaderEndpoints } from './leader-hint.js'
+import { leaderEndpoints, leaderHint } from './leader-hint.js'
 import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
 import { authorizedNames } from '../access-check.js'
 
@@ -146,12 +146,11 @@ function build (ctx: RequestContext<Req>, topics: readonly RequestTopic[], maxBy
       const injected = ctx.injectedError(name, fp.partition)
       if (injected !== ErrorCode.NONE) return fail(injected)
       const leaderError = cluster.leaderError(p, ctx.broker.id)
-      if (leaderError !== ErrorCode.NONE) {
-        if (p.leaderId >= 0) out.leaders.add(p.leaderId)
-        return fail(leaderError, { currentLeader: { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch } })
+      const fencing = leaderError !== ErrorCode.NONE ? leaderError : ClusterState.epochError(p, fp.currentLeaderEpoch)
+      if (fencing !== ErrorCode.NONE) {
+        const currentLeader = leaderHint('fetch', version, fencing, p, out.leaders)
+        return fail(fencing, currentLeader === undefined ? {} : { currentLeader })
       }
-      const epochError = ClusterState.epochError(p, fp.currentLeaderEpoch)
-      if (epochError !== ErrorCode.NONE) return fail(epochError, { currentLeader: { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch } })
       const log = p.log
       const hw = log.highWatermark
       const lso = log.lastStableOffset
