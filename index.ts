@@ -66,7 +66,7 @@ export {
 
 // The client: connections, negotiation, metadata, the simple consumer, a small producer (consumer/index.ts).
 export {
-  FrameParser, type FrameParserOptions, BufferPool, BrokerConnection, type ConnectionOptions, type RequestOptions,
+  FrameParser, type FrameParserOptions, BufferPool, BrokerConnection, type Authenticate, type Authenticated, type ConnectionOptions, type RequestOptions,
   VersionTable, negotiateVersions, ourRange,
   parseConsumerConfig, parseHostPort, CONSUMER_DEFAULTS, type ClientConfig, type ConsumerConfig, type ConfigInput, type IsolationLevel,
   type BrokerInfo, type ClusterMetadata, type PartitionInfo, type TopicInfo,
@@ -77,7 +77,7 @@ export {
   Producer, type ProducerRecord, TransactionalProducer, type GroupMetadata, type TransactionOffset,
   parseProducerConfig, PRODUCER_DEFAULTS, type ProducerConfig, type Acks, type PartitionerName, type RecordMetadata,
   type DeliveryReport, RecordTooLargeError, ProducerClosedError, TransactionError, TransactionStateError, murmur2,
-  partitionForKey, ResponseCutShortError, findCoordinator, CoordinatorType, type CoordinatorTypeValue, GroupOffsets,
+  partitionForKey, ResponseCutShortError, ReauthenticationError, findCoordinator, CoordinatorType, type CoordinatorTypeValue, GroupOffsets,
   type CommitIdentity, type CommittedOffset, type OffsetToCommit, GroupConsumer, type GroupBatch,
   type GroupConsumerOptions, type CommitOptions, GroupRecord, type RebalanceListener, parseGroupConfig,
   GROUP_DEFAULTS, type GroupConfig, type AutoOffsetReset, CommitFailedError, FencedInstanceIdError,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import type * as tls from 'node:tls'
 import type { Duplex } from 'node:stream'
 import { ConfigError } from '../protocol/errors.js'
-import type { BrokerConnection } from './connection.js'
+import type { Authenticate, BrokerConnection } from './connection.js'
 import { parseMechanism, saslAuthenticator, type SaslMechanism } from './sasl/authenticate.js'
 
 // Client and consumer configuration. Keys are accepted in two spellings: our camelCase (`fetchMaxBytes`) and the
@@ -72,7 +72,7 @@ export interface ClientConfig {
    * The authentication step run on every new connection after the version handshake. Set from the sasl.* keys for
    * sasl_plaintext and sasl_ssl; may be given directly for other schemes (not together with the sasl.* keys).
    */
-  authenticate?: (conn: BrokerConnection) => Promise<void>
+  authenticate?: Authenticate
   createSocket?: (opts: { host: string, port: number }) => Duplex
 }
 

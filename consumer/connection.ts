@@ -6,9 +6,11 @@ import { ConfigError, ConnectionError, KafkaDirectError, NotKafkaError, Protocol
 import type { ApiSchema } from '../protocol/schema/define.js'
 import { decodeResponse, encodeRequestChunks, type DecodedResponse } from '../protocol/messages.js'
 import { ApiVersions, type ApiVersionsResponse } from '../protocol/apis/api-versions.js'
+import { SaslAuthenticate } from '../protocol/apis/sasl-authenticate.js'
+import { SaslHandshake } from '../protocol/apis/sasl-handshake.js'
 import type { BufferPool } from './buffer-pool.js'
 import { FrameParser } from './frame-parser.js'
-import { ResponseCutShortError } from './errors.js'
+import { ReauthenticationError, ResponseCutShortError } from './errors.js'
 import { negotiateVersions, VersionTable } from './versions.js'
 
 // One TCP (or TLS) connection to one broker. Kafka lets a client keep many requests in flight on one connection
@@ -26,6 +28,9 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
 export const DEFAULT_MAX_RESPONSE_BYTES = 100_000_000
 /** Kafka's default message.max.bytes is ~1 MB; requests are usually tiny, a Produce can be large. */
 export const DEFAULT_MAX_REQUEST_BYTES = 100_000_000
+
+/** SaslHandshake and SaslAuthenticate: the requests a re-authentication sends while the others wait. */
+const SASL_API_KEYS: ReadonlySet<number> = new Set([SaslHandshake.key, SaslAuthenticate.key])
 
 /** ProtocolErrors raised decoding a whole, well-framed response (not a bad frame size): the version fallback's cue. */
 const UNDECODABLE = new WeakSet<ProtocolError>()
@@ -54,9 +59,14 @@ export interface ConnectionOptions {
   maxVersions?: Partial<Record<string, number>>
   /**
    * Called after the handshake and before the connection is handed out: the seam for SASL (SaslHandshake +
-   * SaslAuthenticate run over `conn.request`).
+   * SaslAuthenticate run over `conn.request`). When it reports a session lifetime (KIP-368), it is called again on
+   * the same connection before the session expires (see `reauthenticate` below).
    */
-  authenticate?: (conn: BrokerConnection) => Promise<void>
+  authenticate?: Authenticate
+  /** The clock re-authentication is scheduled by (epoch ms); default Date.now. Tests pass virtual time. */
+  now?: () => number
+  /** Where in the re-authentication window a session is renewed, in [0, 1); default Math.random. */
+  random?: () => number
   /** Replaces socket creation (tests, proxies). */
   createSocket?: (opts: { host: string, port: number }) => Duplex
   /** Where large response frames are allocated, so that callers can hand them back for reuse (buffer-pool.ts). */
@@ -76,6 +86,22 @@ export interface ConnectionOptions {
    */
   throttleWait?: (ms: number) => Promise<void>
 }
+
+/** What an authentication step reports: the broker's session lifetime (SaslAuthenticate v1+; 0 = no expiry). */
+export interface Authenticated {
+  sessionLifetimeMs: number
+}
+
+/** A connection's authentication step; it may run again on the same connection to re-authenticate (KIP-368). */
+export type Authenticate = (conn: BrokerConnection) => Promise<Authenticated | undefined | void>
+
+/**
+ * A session is renewed at a random point between 85% and 95% of its lifetime, as the Java client does
+ * (SaslClientAuthenticator.ReauthInfo): late enough not to re-authenticate needlessly, early enough for network
+ * latency and clock drift, and spread so that many connections authenticated together do not renew together.
+ */
+const REAUTH_AT = 0.85
+const REAUTH_JITTER = 0.10
 
 export interface RequestOptions {
   /** Overrides the connection's request timeout (a Fetch adds its maxWaitMs). */
@@ -122,6 +148,14 @@ export class BrokerConnection {
   private openGate: (() => void) | null = null
   /** Throttle time this connection's responses have asked it to wait, in total (ms). */
   throttledMs = 0
+  /** When the session must be renewed (epoch ms by `now`); undefined: it does not expire. */
+  private reauthAt: number | undefined = undefined
+  /** While a re-authentication waits for in-flight requests or runs: the promise other requests wait on. */
+  private reauthGate: Promise<void> | null = null
+  /** Called when no request is in flight any more (a re-authentication waits for that). */
+  private onIdle: (() => void) | null = null
+  /** Re-authentications done on this connection. */
+  reauthentications = 0
 
   private constructor (private readonly opts: ConnectionOptions, socket: Duplex, reads: ReadTarget) {
     this.broker = `${opts.host}:${opts.port}`
@@ -173,7 +207,7 @@ export class BrokerConnection {
           { maxVersions: opts.maxVersions, where: `broker ${conn.broker}`, log: conn.log })
       }
       if (opts.undecodable !== undefined) conn.versions.remember(opts.undecodable)
-      if (opts.authenticate !== undefined) await opts.authenticate(conn)
+      if (opts.authenticate !== undefined) conn.scheduleReauthentication(await opts.authenticate(conn))
     } catch (err) {
       // A request failed because the connection went (the deadline above, a peer that is not Kafka): report why it
       // went rather than the failed request.
@@ -236,8 +270,21 @@ export class BrokerConnection {
   }
 
   private async send<T>(api: ApiSchema, v: number, body: object | ((version: number) => object), opts: RequestOptions): Promise<DecodedResponse<T>> {
-    // Requests made while throttled wait their turn in order (they resume in the order they began to wait).
-    while (this.throttleGate !== null && !this.isClosed) await this.throttleGate
+    // Requests made while throttled wait their turn in order (they resume in the order they began to wait), and
+    // so do requests made while the session is renewed; the renewal's own SASL requests go through.
+    for (;;) {
+      if (this.isClosed) break
+      if (this.throttleGate !== null) { await this.throttleGate; continue }
+      if (SASL_API_KEYS.has(api.key)) break
+      if (this.reauthGate !== null) { await this.reauthGate; continue }
+      if (this.reauthAt !== undefined && this.now() >= this.reauthAt) {
+        // Cleared asynchronously (a `finally` callback always is), so never before it is set here.
+        const gate: Promise<void> = this.reauthenticate().finally(() => { if (this.reauthGate === gate) this.reauthGate = null })
+        this.reauthGate = gate
+        continue
+      }
+      break
+    }
     if (this.isClosed) throw new ConnectionError(this.broker, `connection is closed${this.closedWith === undefined ? '' : `: ${this.closedWith.message}`}`, { cause: this.closedWith })
     const correlationId = this.nextCorrelationId
     // Correlation ids are int32; wrap before overflow, skipping 0 so a zeroed frame is never mistaken for ours.
@@ -260,6 +307,7 @@ export class BrokerConnection {
         p.timer = setTimeout(() => {
           this.pending.delete(correlationId)
           this.abandoned.add(correlationId)
+          this.settled()
           const err = new TimeoutError(`${api.name} v${v} request to ${this.broker}`, timeoutMs)
           // A response cut short on the wire: part of a frame is here and the rest has not come within the
           // timeout. Responses arrive in order, so every later one is stuck behind it: close the connection (as
@@ -277,6 +325,47 @@ export class BrokerConnection {
       this.pending.set(correlationId, p)
       this.writeFrame(frame)
     })
+  }
+
+  private now (): number { return (this.opts.now ?? Date.now)() }
+
+  /** Sets when the session is to be renewed, from what the authentication step reported. */
+  private scheduleReauthentication (result: Authenticated | undefined | void): void {
+    const lifetime = result?.sessionLifetimeMs ?? 0
+    if (lifetime <= 0) { this.reauthAt = undefined; return }
+    const share = REAUTH_AT + (this.opts.random ?? Math.random)() * REAUTH_JITTER
+    this.reauthAt = this.now() + Math.floor(lifetime * share)
+  }
+
+  /**
+   * KIP-368 re-authentication, begun by the first request sent after the renewal time (not by a timer: an idle
+   * connection is left alone, and the broker closes it if it is used after expiry without renewal, as with Java).
+   * Requests in flight are answered first, the authentication step runs again on this connection, then the
+   * requests that waited are sent. A failure closes the connection with a ReauthenticationError, and the requests
+   * that waited fail with a ConnectionError, which callers retry on a new connection.
+   */
+  private async reauthenticate (): Promise<void> {
+    const authenticate = this.opts.authenticate
+    this.reauthAt = undefined
+    try {
+      while (this.pending.size > 0 && !this.isClosed) await new Promise<void>(resolve => { this.onIdle = resolve })
+      if (this.isClosed || authenticate === undefined) return
+      this.scheduleReauthentication(await authenticate(this))
+      this.reauthentications++
+    } catch (err) {
+      this.destroy(new ReauthenticationError(this.broker, err as Error))
+    } finally {
+      this.onIdle = null
+    }
+  }
+
+  /** Tells a waiting re-authentication that nothing is in flight any more. */
+  private settled (): void {
+    if (this.pending.size === 0 && this.onIdle !== null) {
+      const idle = this.onIdle
+      this.onIdle = null
+      idle()
+    }
   }
 
   /** Writes a frame's chunks as one gathered write (cork/uncork); `done` is called once the last is written. */
@@ -339,6 +428,7 @@ export class BrokerConnection {
       if (err instanceof ProtocolError) UNDECODABLE.add(err)
       p.reject(err as Error)
     }
+    this.settled()
   }
 
   /** Holds back the next requests for `ms` (unless an earlier throttle already lasts longer). */
@@ -373,6 +463,7 @@ export class BrokerConnection {
     this.isClosed = true
     this.closedWith = reason
     this.openGate?.()
+    this.onIdle?.()
     this.parser.reset()
     this.socket.destroy()
     const err = reason instanceof KafkaDirectError ? reason : new ConnectionError(this.broker, reason.message, { cause: reason })

@@ -30,3 +30,14 @@ export class ResponseCutShortError extends ConnectionError {
     super(broker, `response cut short: ${receivedBytes} bytes of a frame arrived, then nothing for ${timeoutMs} ms (socket.timeout.ms)`, options)
   }
 }
+
+/**
+ * Renewing the SASL session of a connection failed (KIP-368): the broker refused it (a changed password, a user
+ * removed) or the connection went meanwhile. The connection is closed; requests that waited for the renewal fail with
+ * a ConnectionError and are retried on a new connection, whose authentication reports a lasting refusal as such.
+ */
+export class ReauthenticationError extends ConnectionError {
+  constructor (broker: string, readonly reason: Error) {
+    super(broker, `SASL re-authentication failed: ${reason.message}`, { cause: reason })
+  }
+}

@@ -2,7 +2,7 @@
 // group consumer.
 export { FrameParser, type FrameParserOptions } from './frame-parser.js'
 export { BufferPool } from './buffer-pool.js'
-export { BrokerConnection, type ConnectionOptions, type RequestOptions } from './connection.js'
+export { BrokerConnection, type Authenticate, type Authenticated, type ConnectionOptions, type RequestOptions } from './connection.js'
 export { VersionTable, negotiateVersions, ourRange } from './versions.js'
 export { parseConsumerConfig, parseHostPort, CONSUMER_DEFAULTS, type ClientConfig, type ConsumerConfig, type ConfigInput, type IsolationLevel } from './config.js'
 export type { BrokerInfo, ClusterMetadata, PartitionInfo, TopicInfo } from './cluster-metadata.js'
@@ -15,7 +15,7 @@ export { parseProducerConfig, PRODUCER_DEFAULTS, type ProducerConfig, type Acks,
 export type { RecordMetadata, DeliveryReport } from './producer/producer-batch.js'
 export { RecordTooLargeError, ProducerClosedError, TransactionError, TransactionStateError } from './producer/producer-errors.js'
 export { murmur2, partitionForKey } from './producer/murmur2.js'
-export { OffsetOutOfRangeError, ResponseCutShortError } from './errors.js'
+export { OffsetOutOfRangeError, ReauthenticationError, ResponseCutShortError } from './errors.js'
 export { isRetriable, backoffMs } from './retry.js'
 // Coordinators and consumer groups.
 export { findCoordinator, CoordinatorType, type CoordinatorTypeValue, GroupOffsets, type CommitIdentity, type CommittedOffset, type OffsetToCommit } from './coordinator/index.js'

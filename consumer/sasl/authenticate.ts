@@ -3,14 +3,16 @@ import type { SaslAuthenticateResponse } from '../../protocol/apis/sasl-authenti
 import type { SaslHandshakeResponse } from '../../protocol/apis/sasl-handshake.js'
 import { ConfigError, KafkaError, UnsupportedVersionError } from '../../protocol/errors.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
-import type { BrokerConnection } from '../connection.js'
+import type { Authenticated, BrokerConnection } from '../connection.js'
 import { plainToken } from './plain.js'
 import { ScramClient, type ScramMechanism } from './scram.js'
 
 // Authentication of a new connection (KIP-43, KIP-152): SaslHandshake v1 names the mechanism, then each SASL
 // message travels in a SaslAuthenticate request and the broker's reply in its response. Kafka 4.0 no longer serves
 // SaslHandshake v0 (raw tokens after the handshake, KIP-896), and neither does this client. Runs as the
-// connection's `authenticate` step, after ApiVersions and before the connection is handed out.
+// connection's `authenticate` step, after ApiVersions and before the connection is handed out. Its result is the
+// session lifetime of SaslAuthenticate v1+ (KIP-368): the connection runs the same step again, on the same
+// connection and without a new ApiVersions, before the session expires.
 
 export type SaslMechanism = 'PLAIN' | ScramMechanism
 export const SASL_MECHANISMS: readonly SaslMechanism[] = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']
@@ -30,7 +32,7 @@ export function parseMechanism (value: string, key = 'sasl.mechanism'): SaslMech
 }
 
 /** The authenticate step for a connection: throws KafkaError (UNSUPPORTED_SASL_MECHANISM, SASL_AUTHENTICATION_FAILED ...). */
-export function saslAuthenticator (opts: SaslOptions): (conn: BrokerConnection) => Promise<void> {
+export function saslAuthenticator (opts: SaslOptions): (conn: BrokerConnection) => Promise<Authenticated> {
   return async conn => {
     const who = `SASL ${opts.mechanism} as "${opts.username}" at ${conn.broker}`
     // Without an ApiVersions handshake (api.version.request=false) nothing is known: v1, the version we speak.
@@ -42,17 +44,21 @@ export function saslAuthenticator (opts: SaslOptions): (conn: BrokerConnection) 
       throw new KafkaError(hs.errorCode, `${who}: the broker enables ${hs.mechanisms.length === 0 ? 'no mechanism' : hs.mechanisms.join(', ')}`)
     }
     const version = conn.versions.pick(SaslAuthenticate)
+    // The last response's lifetime is the session's (v0 has none: 0, no expiry known, no re-authentication).
+    let sessionLifetimeMs = 0
     const round = async (authBytes: Buffer): Promise<Buffer> => {
       const res = (await conn.request<SaslAuthenticateResponse>(SaslAuthenticate, version, { authBytes })).body
       if (res.errorCode !== ErrorCode.NONE) throw new KafkaError(res.errorCode, `${who}${res.errorMessage === null ? '' : `: ${res.errorMessage}`}`)
+      sessionLifetimeMs = Number(res.sessionLifetimeMs)
       return res.authBytes
     }
     if (opts.mechanism === 'PLAIN') {
       await round(plainToken(opts.username, opts.password))
-      return
+      return { sessionLifetimeMs }
     }
     const scram = new ScramClient(opts.mechanism, opts.username, opts.password, undefined, who)
     const serverFirst = await round(scram.first())
     scram.verify(await round(await scram.final(serverFirst)))
+    return { sessionLifetimeMs }
   }
 }

@@ -262,6 +262,12 @@ export class Connection {
         this.logLine(`${api.name} v${header.apiVersion} request from ${header.clientId ?? '(no client id)'} has ${req.trailingBytes} bytes after its last field; ignored, as Kafka ignores them (logged once)`)
       }
     }
+    // KIP-368: once the session has expired, only a SaslHandshake that begins a re-authentication is read; anything
+    // else closes the connection, as Kafka's SocketServer does ("Disconnecting expired channel").
+    if (sasl !== undefined && sasl.expired() && !(header.apiKey === SaslHandshake.key && sasl.mayReauthenticate())) {
+      this.close(`SASL session of ${sasl.user ?? '?'} expired (connections.max.reauth.ms); ${api.name} request instead of a re-authentication`)
+      return
+    }
     if (sasl !== undefined && !sasl.authenticated && !BEFORE_AUTHENTICATION.has(header.apiKey)) {
       this.close(`${api.name} request before SASL authentication`)
       return
@@ -303,6 +309,10 @@ export class Connection {
     }
     if (response === NO_RESPONSE) {
       this.logRequest(header, api.name, `${topicPartitions(req.body)} -> (no response)`)
+      if (sasl?.failed === true) {
+        this.close(`SASL ${sasl.mechanism ?? ''} re-authentication failed`)
+        return
+      }
       await this.mute(throttleTimeMs)
       return
     }

@@ -234,7 +234,10 @@ export class FakeCluster {
     })
     this.faults = new ClusterFaults(this)
     this.listeners = listeners
-    const sasl = opts.sasl === undefined ? undefined : new SaslServer(opts.sasl, this.state.scram)
+    const sasl = opts.sasl === undefined ? undefined : new SaslServer(opts.sasl, this.state.scram, {
+      now: () => this.state.now(),
+      maxReauthMs: () => this.state.brokerNumber('connections.max.reauth.ms')
+    })
     if (sasl !== undefined) this.state.scram.seed(Object.keys(opts.sasl!.users), sasl.mechanisms.filter((m): m is ScramMechanism => m !== 'PLAIN'), MIN_ITERATIONS)
     const unservedReported = new Set<string>()
     let tls = opts.tls

@@ -12,6 +12,13 @@ import { deriveKeys, hashOf, hmac, newNonce, parseAttributes, sameBytes, unescap
 // SaslAuthenticate requests, with v0 as raw size-prefixed tokens (the pre-KIP-152 way, which Kafka 4.0 removed but
 // kafka-python 2.0 still uses). Mechanisms: PLAIN and SCRAM-SHA-256/512 (SCRAM credentials are derived from each
 // user's password at start-up, with a random salt and 4096 iterations, as kafka-configs would store them).
+//
+// Re-authentication (KIP-368): with connections.max.reauth.ms above 0, a successful SaslAuthenticate v1+ tells the
+// client its session lifetime. After it, the connection may send nothing but a SaslHandshake that starts a new
+// exchange (the broker closes it otherwise, as Kafka's SocketServer closes "expired" channels). A client may
+// re-authenticate at any time, at most once a second (KafkaChannel.maybeBeginServerReauthentication), with the same
+// mechanism and as the same user (SaslServerAuthenticator.ReauthInfo). Expiry is checked when a request arrives,
+// by the cluster's clock: no timer per connection.
 
 export interface SaslServerOptions {
   /** user name -> password. */
@@ -19,6 +26,18 @@ export interface SaslServerOptions {
   /** Enabled mechanisms (sasl.enabled.mechanisms). Default: PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512. */
   mechanisms?: readonly string[]
 }
+
+/** Where sessions' lifetimes come from: the broker's clock and its connections.max.reauth.ms. */
+export interface SaslSessionPolicy {
+  now: () => number
+  /** connections.max.reauth.ms; 0 or less: sessions do not expire. */
+  maxReauthMs: () => number
+}
+
+/** Kafka's KafkaChannel.MIN_REAUTH_INTERVAL_ONE_SECOND_NANOS: re-authentications start at most once a second. */
+export const MIN_REAUTH_INTERVAL_MS = 1000
+
+const NO_EXPIRY: SaslSessionPolicy = { now: Date.now, maxReauthMs: () => 0 }
 
 interface ScramCredential { salt: Buffer, iterations: number, storedKey: Buffer, serverKey: Buffer }
 
@@ -28,7 +47,7 @@ export class SaslServer {
   private readonly scram = new Map<string, Promise<ScramCredential>>()
 
   /** `runtime`: credentials changed by AlterUserScramCredentials, consulted before the configured users. */
-  constructor (private readonly opts: SaslServerOptions, private readonly runtime?: ScramCredentials) {
+  constructor (private readonly opts: SaslServerOptions, private readonly runtime?: ScramCredentials, readonly policy: SaslSessionPolicy = NO_EXPIRY) {
     this.mechanisms = (opts.mechanisms ?? SASL_MECHANISMS).map(m => parseMechanism(m, 'sasl.mechanisms'))
     if (this.mechanisms.length === 0) throw new ConfigError('sasl.mechanisms', 'at least one mechanism is needed')
     if (Object.keys(opts.users).length === 0) throw new ConfigError('sasl.users', 'at least one user is needed')
@@ -62,6 +81,8 @@ export interface SaslStep {
   authBytes: Buffer
   /** The exchange ended in success: the connection may now send any request. */
   authenticated: boolean
+  /** On success, how long the session lasts (ms; 0: no expiry), answered in SaslAuthenticate v1+. */
+  sessionLifetimeMs: number
 }
 
 const EMPTY = Buffer.alloc(0)
@@ -77,15 +98,49 @@ export class SaslSession {
   user: string | undefined = undefined
   /** The last step failed: the connection is closed once its answer is sent. */
   failed = false
+  /**
+   * The failure is not answered: the connection closes without a response, as Kafka's REAUTH_BAD_MECHANISM state
+   * does for the SaslAuthenticate after a re-authentication handshake that named another mechanism.
+   */
+  silentFailure = false
+  /** When the session expires (policy clock, ms); undefined: never. */
+  expiresAt: number | undefined = undefined
+  /** When the last re-authentication began, for the once-a-second limit. */
+  private lastReauthStart: number | undefined = undefined
+  /** While re-authenticating: the mechanism and user of the session being renewed. */
+  private previous: { mechanism: SaslMechanism, user: string } | undefined = undefined
   private scramState: { user: string, clientFirstBare: string, serverFirst: string, nonce: string, credential: ScramCredential } | undefined
 
   constructor (readonly server: SaslServer) {}
 
   get authenticated (): boolean { return this.state === 'done' }
 
-  /** SaslHandshake: UNSUPPORTED_SASL_MECHANISM for a mechanism not enabled, ILLEGAL_SASL_STATE out of turn. */
+  /** Whether the session has expired (Kafka: strictly after its expiration time). */
+  expired (): boolean {
+    return this.state === 'done' && this.expiresAt !== undefined && this.server.policy.now() > this.expiresAt
+  }
+
+  /**
+   * Whether a SaslHandshake now would begin a re-authentication: the session has a lifetime (Kafka re-authenticates
+   * only sessions that expire) and the last re-authentication began a second or more ago.
+   */
+  mayReauthenticate (): boolean {
+    if (this.state !== 'done' || this.expiresAt === undefined) return false
+    return this.lastReauthStart === undefined || this.server.policy.now() - this.lastReauthStart >= MIN_REAUTH_INTERVAL_MS
+  }
+
+  /**
+   * SaslHandshake: UNSUPPORTED_SASL_MECHANISM for a mechanism not enabled, ILLEGAL_SASL_STATE out of turn. On an
+   * authenticated connection it begins a re-authentication when mayReauthenticate(); otherwise ILLEGAL_SASL_STATE,
+   * as KafkaApis answers a SaslHandshake after authentication.
+   */
   handshake (mechanism: string, version: number): { errorCode: number, mechanisms: string[] } {
     const mechanisms = [...this.server.mechanisms]
+    if (this.state === 'done' && this.user !== undefined && this.mechanism !== undefined && this.mayReauthenticate()) {
+      this.previous = { mechanism: this.mechanism, user: this.user }
+      this.lastReauthStart = this.server.policy.now()
+      this.state = 'handshake'
+    }
     if (this.state !== 'handshake') return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms }
     const m = this.server.mechanisms.find(x => x === mechanism)
     if (m === undefined) return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms }
@@ -98,6 +153,11 @@ export class SaslSession {
   /** One SASL message from the client. */
   async step (token: Buffer): Promise<SaslStep> {
     if (this.state !== 'exchange' || this.mechanism === undefined) return failure(ErrorCode.ILLEGAL_SASL_STATE, 'no SaslHandshake before SaslAuthenticate')
+    if (this.previous !== undefined && this.previous.mechanism !== this.mechanism) {
+      // Kafka accepts the handshake and fails at the first token, closing the connection without an answer.
+      this.silentFailure = true
+      return this.fail(`SASL mechanism '${this.mechanism}' requested by client is not supported for re-authentication of mechanism '${this.previous.mechanism}'`)
+    }
     if (this.mechanism === 'PLAIN') return this.plain(token)
     return await this.scramStep(this.mechanism, token)
   }
@@ -127,7 +187,7 @@ export class SaslSession {
       const nonce = clientNonce + newNonce()
       const serverFirst = `r=${nonce},s=${credential.salt.toString('base64')},i=${credential.iterations}`
       this.scramState = { user, clientFirstBare: m[1], serverFirst, nonce, credential }
-      return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: Buffer.from(serverFirst, 'utf8'), authenticated: false }
+      return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: Buffer.from(serverFirst, 'utf8'), authenticated: false, sessionLifetimeMs: 0 }
     }
     const s = this.scramState
     let attrs: Map<string, string>
@@ -151,10 +211,20 @@ export class SaslSession {
   }
 
   private succeed (user: string, authBytes: Buffer): SaslStep {
+    if (this.previous !== undefined && this.previous.user !== user) {
+      // Kafka's ReauthInfo.ensurePrincipalUnchanged, its message word for word (principal type "User").
+      return this.fail(`Cannot change principals during re-authentication from User.${this.previous.user}: User.${user}`)
+    }
     this.user = user
     this.state = 'done'
     this.scramState = undefined
-    return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes, authenticated: true }
+    this.previous = undefined
+    // The lifetime is the broker's connections.max.reauth.ms: PLAIN and SCRAM credentials do not expire (only
+    // OAUTHBEARER tokens would cap it, and the fake broker does not serve that mechanism).
+    const max = this.server.policy.maxReauthMs()
+    const sessionLifetimeMs = max > 0 ? max : 0
+    this.expiresAt = sessionLifetimeMs > 0 ? this.server.policy.now() + sessionLifetimeMs : undefined
+    return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes, authenticated: true, sessionLifetimeMs }
   }
 
   private fail (message: string): SaslStep {
@@ -167,5 +237,5 @@ export class SaslSession {
 }
 
 function failure (errorCode: number, errorMessage: string): SaslStep {
-  return { errorCode, errorMessage, authBytes: EMPTY, authenticated: false }
+  return { errorCode, errorMessage, authBytes: EMPTY, authenticated: false, sessionLifetimeMs: 0 }
 }

@@ -46,6 +46,9 @@ function synonymConfigs (): BrokerConfigDef[] {
 export const BROKER_CONFIGS: readonly BrokerConfigDef[] = [
   b('auto.create.topics.enable', 'BOOLEAN', 'true', false, { doc: 'Whether a topic is created when a client first names it.' }),
   b('broker.id', 'INT', '-1', false, { doc: 'The broker\'s id (node.id in KRaft).' }),
+  // KIP-368 (BrokerSecurityConfigs): the longest a SASL session lasts before the client must re-authenticate on
+  // the same connection; 0, Kafka's default, means sessions never expire. Not reconfigurable at run time here.
+  b('connections.max.reauth.ms', 'LONG', '0', false, { doc: 'The most a SASL session may last (ms) before the client must re-authenticate on its connection; 0: sessions do not expire (KIP-368).' }),
   b('default.replication.factor', 'INT', '1', false, { doc: 'The replication factor of topics created without one.' }),
   b('num.partitions', 'INT', '1', false, { min: 1, doc: 'The partition count of topics created without one.' }),
   // Producer and transactional id expiry (TransactionLogConfig, TransactionStateManagerConfig); only the first is
