@@ -120,7 +120,7 @@ t.test('a connection kept busy across many lifetimes (SCRAM) is never closed by 
   t.ok(conn.reauthentications >= 6, `renewed ${conn.reauthentications} times in 20 s of 3 s sessions`)
 })
 
-t.test('an idle connection is not renewed by a timer: used after expiry, the broker closes it', async t => {
+t.test('an idle connection is not renewed by a timer; used again after expiry, it renews before its request', async t => {
   const { conn, clock, logs } = await setup(t, '10000')
   // Past the renewal point and past expiry: the next request renews first, so it still works.
   clock.now += 20_000
@@ -148,6 +148,21 @@ t.test('a refused renewal closes the connection with a ReauthenticationError; wa
   t.ok(cause instanceof KafkaError)
   t.equal((cause as KafkaError).errorCode, ErrorCode.SASL_AUTHENTICATION_FAILED)
   t.match(reason?.message, /SASL re-authentication failed: SASL PLAIN as "alice"/)
+})
+
+t.test('closing the connection while a renewal waits for requests in flight fails them all, without a renewal', async t => {
+  const { cluster, conn, clock, inFlightAtAuth } = await setup(t, '10000')
+  const removeLatency = cluster.faults.addLatency(300, 'Metadata')
+  t.teardown(removeLatency)
+  const slow = conn.request(Metadata, 12, METADATA)
+  clock.now += 9500
+  const waiting = conn.request(Metadata, 12, METADATA)
+  const failed = [t.rejects(slow, ConnectionError), t.rejects(waiting, ConnectionError)]
+  await new Promise(resolve => setTimeout(resolve, 50))
+  await conn.close()
+  await Promise.all(failed)
+  t.same(inFlightAtAuth, [0], 'the renewal never began')
+  t.equal(conn.reauthentications, 0)
 })
 
 t.test('a lifetime of 0 (connections.max.reauth.ms unset on the broker) never renews', async t => {
