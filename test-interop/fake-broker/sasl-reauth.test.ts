@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
-import { javaClient, type JavaClient } from '../peers/java-client.js'
-import { PeerUnavailable, peerMissing } from '../peers/cache.js'
+import { javaClientOrSkip } from '../peers/java-client.js'
+import { peerMissing } from '../peers/cache.js'
 import { runProcess, which } from './helpers.js'
 
 // KIP-368 between the fake broker (connections.max.reauth.ms) and clients we did not write, as real Kafka 4.4 does
@@ -22,14 +22,7 @@ t.setTimeout(600_000)
 const require = createRequire(import.meta.url)
 const kcat = which('kcat')
 
-let java: JavaClient | undefined
-let javaSkip: string | false = false
-try {
-  java = await javaClient()
-} catch (err) {
-  if (!(err instanceof PeerUnavailable)) throw err
-  javaSkip = `Java client unavailable: ${err.message}`
-}
+const { java, skip: javaSkip } = await javaClientOrSkip()
 
 async function reauthCluster (t: any, lifetimeMs: number, logs: string[]): Promise<FakeCluster> {
   const cluster = await FakeCluster.start({
