@@ -38,7 +38,7 @@ export const FAKE_BROKER_API_NOTES: ReadonlyMap<number, ApiNote> = new Map<numbe
   [32, { modelled: 'topics and brokers, sources, synonyms, read-only flags, types and docs; v0 (removed in Kafka 4, still sent by Sarama 1.2x) with isDefault', notModelled: 'BROKER_LOGGER, GROUP, CLIENT_METRICS resources' }],
   [33, { modelled: 'replaces the dynamic set, per-resource errors, validateOnly', notModelled: 'as DescribeConfigs' }],
   [35, { modelled: 'one log dir per broker (--data\'s, or a fixed path), partition sizes from the log, volume totals', notModelled: 'future logs, offset lag (always 0)' }],
-  [36, { modelled: 'PLAIN, SCRAM-SHA-256/512, run-time SCRAM users', notModelled: 'session lifetimes (KIP-368)' }],
+  [36, { modelled: 'PLAIN, SCRAM-SHA-256/512, run-time SCRAM users, session lifetimes and re-authentication (KIP-368, `connections.max.reauth.ms`)', notModelled: '' }],
   [37, { modelled: 'automatic or manual placement, validateOnly, Kafka\'s checks, controller_mutation_rate (THROTTLING_QUOTA_EXCEEDED from v3)', notModelled: '' }],
   [42, { modelled: 'GROUP_NOT_EMPTY, GROUP_ID_NOT_FOUND, both group types', notModelled: '' }],
   [43, { modelled: 'PREFERRED and UNCLEAN elections with the controller\'s rules and errors, leader epochs bumped', notModelled: 'eligible leader replicas (KIP-966)' }],
