@@ -13,6 +13,7 @@ import type { BrokerConnection } from './connection.js'
 import type { DecodedResponse } from '../protocol/messages.js'
 import { FetchSession, FINAL_EPOCH, INVALID_SESSION_ID, type FetchPlan, type PartitionMarks, type SessionPartition } from './fetch-session.js'
 import { backoffMs, delay, isRetriable, needsMetadataRefresh } from './retry.js'
+import { ReadReplicas } from './read-replicas.js'
 
 // The simple consumer: no group, no committed offsets, just "give me these offsets of these partitions", the way
 // Kafka's old SimpleConsumer and Spark's direct stream read. Every request goes to the partition's leader, one
@@ -29,6 +30,8 @@ import { backoffMs, delay, isRetriable, needsMetadataRefresh } from './retry.js'
 // - OFFSET_OUT_OF_RANGE: an OffsetOutOfRangeError carrying the partition's valid range.
 // - Stale metadata (NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, ...), dropped connections and timeouts: refresh
 //   the leader and retry, bounded by `retries`.
+// - With `client.rack`, a leader may name a preferredReadReplica (KIP-392): the partition's later fetches go to
+//   that follower until it fails or the choice expires (read-replicas.ts).
 
 export interface TopicPartition { topic: string, partition: number }
 
@@ -66,7 +69,7 @@ export interface FetchedPartition {
   /** -1 when the broker did not say (Fetch < v4). */
   lastStableOffset: bigint
   logStartOffset: bigint
-  /** The node id of the leader that served the fetch. */
+  /** The node id of the broker that served the fetch: the leader, or a follower chosen for `client.rack` (KIP-392). */
   broker: number
 }
 
@@ -118,10 +121,13 @@ export class SimpleConsumer {
   private readonly limits = new Map<string, PartitionLimits>()
   /** Incremental fetch sessions by leader node id (KIP-227; fetch-session.ts). */
   private readonly sessions = new Map<number, FetchSession>()
+  /** Followers the leaders chose for this consumer's rack, by partition (KIP-392). */
+  private readonly readReplicas: ReadReplicas
 
   constructor (config: ConfigInput | ConsumerConfig | KafkaClient) {
     this.client = config instanceof KafkaClient ? config : new KafkaClient(config)
     this.config = this.client.config
+    this.readReplicas = new ReadReplicas(this.config.metadataMaxAgeMs)
   }
 
   async connect (): Promise<void> { await this.client.connect() }
@@ -229,16 +235,23 @@ export class SimpleConsumer {
     return out
   }
 
-  /** Looks up each partition's leader (one Metadata request for all topics not cached); groups partitions by leader. */
-  private async groupByLeader<T extends TopicPartition>(tps: T[]): Promise<{ byLeader: Map<number, T[]>, infos: Map<string, PartitionInfo> }> {
+  /**
+   * Looks up each partition's leader (one Metadata request for all topics not cached); groups partitions by leader,
+   * or with `readReplicas` by the broker to fetch from (a follower chosen for this consumer's rack, KIP-392).
+   */
+  private async groupByLeader<T extends TopicPartition>(tps: T[], readReplicas?: ReadReplicas): Promise<{ byLeader: Map<number, T[]>, infos: Map<string, PartitionInfo> }> {
     const byLeader = new Map<number, T[]>()
     const infos = new Map<string, PartitionInfo>()
     const topics = await this.client.topicsByName(tps.map(tp => tp.topic))
+    // Without a choice on record (no client.rack, or no redirect yet) the lookup is skipped.
+    const redirects = readReplicas !== undefined && readReplicas.size > 0 ? readReplicas : undefined
     for (const tp of tps) {
       const info = this.client.checkPartition(topics.get(tp.topic) as TopicInfo, tp.partition)
-      infos.set(tpKey(tp.topic, tp.partition), info)
-      let g = byLeader.get(info.leader)
-      if (g === undefined) byLeader.set(info.leader, g = [])
+      const key = tpKey(tp.topic, tp.partition)
+      infos.set(key, info)
+      const node = redirects === undefined ? info.leader : redirects.target(key, info, id => this.client.hasBroker(id))
+      let g = byLeader.get(node)
+      if (g === undefined) byLeader.set(node, g = [])
       g.push(tp)
     }
     return { byLeader, infos }
@@ -319,13 +332,15 @@ export class SimpleConsumer {
     const out = new Map<string, FetchedPartition>()
     let todo = positions
     await this.client.withRetries('Fetch', async () => {
-      const { byLeader, infos } = await this.groupByLeader(todo)
+      const { byLeader, infos } = await this.groupByLeader(todo, this.readReplicas)
       const failed: FetchPosition[] = []
       let lastErr: unknown
       await Promise.all([...byLeader].map(async ([leader, group]) => {
         try {
           await this.fetchFromLeader(leader, group, infos, out, opts)
         } catch (err) {
+          // A follower that cannot be reached sends its partitions back to their leader (handleFetchFailure).
+          for (const p of group) this.readReplicas.clear(tpKey(p.topic, p.partition), leader)
           if (!isRetriable(err)) throw err
           lastErr = err
         }
@@ -427,7 +442,7 @@ export class SimpleConsumer {
         // The partitions as they are: the encoder writes the schema's fields and passes over topic and topicId.
         topics: byTopic(p?.toSend ?? wanted.values(), (t, partitions) => ({ topic: t.topic, topicId: t.topicId, partitions })),
         forgottenTopicsData: byTopic(p?.toForget ?? [], (t, partitions) => ({ topic: t.topic, topicId: t.topicId, partitions: partitions.map(x => x.partition) })),
-        rackId: ''
+        rackId: cfg.clientRack
       })
       const planned = body(plan)
       const res = await conn.request<FetchResponse>(Fetch, undefined, v => {
@@ -467,15 +482,20 @@ export class SimpleConsumer {
           named?.add(key)
           session?.record(key, p.errorCode, p)
           if (p.errorCode !== ErrorCode.NONE) {
-            if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) await this.throwOutOfRange(pos)
+            // An error from a follower: back to the leader, which knows best (a follower's log may lag, so its
+            // OFFSET_OUT_OF_RANGE is not the partition's: the Java consumer retries at the leader too).
+            const fromFollower = this.readReplicas.clear(key, leader)
+            if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE && !fromFollower) await this.throwOutOfRange(pos)
             const err = new KafkaError(p.errorCode, `Fetch ${topic}[${p.partitionIndex}] from broker ${leader}`)
-            if (!isRetriable(err)) throw err
+            if (!isRetriable(err) && !fromFollower) throw err
             if (needsMetadataRefresh(p.errorCode)) this.client.invalidate(topic)
             // The topic was deleted or recreated: its id changes, and a session holds the old one.
             if (TOPIC_ID_ERRORS.has(p.errorCode)) session?.failed()
             retriable = err
             continue
           }
+          // The leader sends this consumer to a replica in its rack, with no records: fetched there from now on.
+          if (p.preferredReadReplica >= 0 && p.preferredReadReplica !== leader) this.readReplicas.set(key, p.preferredReadReplica)
           const fetched = this.decodePartition(pos, p, isolationLevel === 1, leader, opts.lazy === true || opts.raw === true, opts.raw === true)
           if (fetched !== null) out.set(key, fetched)
         }
