@@ -332,20 +332,28 @@ export class SimpleConsumer {
     const out = new Map<string, FetchedPartition>()
     let todo = positions
     await this.client.withRetries('Fetch', async () => {
-      const { byLeader, infos } = await this.groupByLeader(todo, this.readReplicas)
       const failed: FetchPosition[] = []
       let lastErr: unknown
-      await Promise.all([...byLeader].map(async ([leader, group]) => {
-        try {
-          await this.fetchFromLeader(leader, group, infos, out, opts)
-        } catch (err) {
-          // A follower that cannot be reached sends its partitions back to their leader (handleFetchFailure).
-          for (const p of group) this.readReplicas.clear(tpKey(p.topic, p.partition), leader)
-          if (!isRetriable(err)) throw err
-          lastErr = err
-        }
-        for (const p of group) if (!out.has(tpKey(p.topic, p.partition))) failed.push(p)
-      }))
+      // Partitions a leader sent to a follower (KIP-392), or a follower's error sent back to the leader, are fetched
+      // again at once, in a second pass, so a redirect costs a round trip and not an empty round.
+      let pass = todo
+      for (let round = 0; round < 2 && pass.length > 0; round++) {
+        const moved: FetchPosition[] | undefined = round === 0 ? [] : undefined
+        const { byLeader, infos } = await this.groupByLeader(pass, this.readReplicas)
+        await Promise.all([...byLeader].map(async ([leader, group]) => {
+          try {
+            await this.fetchFromLeader(leader, group, infos, out, opts, moved)
+          } catch (err) {
+            // A follower that cannot be reached sends its partitions back to their leader (handleFetchFailure).
+            for (const p of group) this.readReplicas.clear(tpKey(p.topic, p.partition), leader)
+            if (!isRetriable(err)) throw err
+            lastErr = err
+          }
+        }))
+        const again = new Set(moved)
+        for (const p of pass) if (!out.has(tpKey(p.topic, p.partition)) && !again.has(p)) failed.push(p)
+        pass = moved ?? []
+      }
       todo = failed
       if (failed.length > 0) throw lastErr ?? new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'Fetch: partitions missing from the response')
     }, positions.map(p => p.topic))
@@ -359,7 +367,8 @@ export class SimpleConsumer {
   }
 
   private async fetchFromLeader (
-    leader: number, group: FetchPosition[], infos: Map<string, PartitionInfo>, out: Map<string, FetchedPartition>, opts: FetchOptions
+    leader: number, group: FetchPosition[], infos: Map<string, PartitionInfo>, out: Map<string, FetchedPartition>, opts: FetchOptions,
+    moved?: FetchPosition[]
   ): Promise<void> {
     const conn = await this.client.connection(leader)
     // Fetch v13+ names topics by id (KIP-516); without ids from Metadata v10+, stay at v12.
@@ -399,7 +408,7 @@ export class SimpleConsumer {
           throw new KafkaError(res.body.errorCode, `Fetch from broker ${leader}`)
         }
         const answer = plan !== undefined && session !== undefined && session.answered(plan, ErrorCode.NONE, res.body.sessionId) ? { plan, session } : undefined
-        await this.takeFetchResponse(res, leader, topicIds, asked, out, opts, answer)
+        await this.takeFetchResponse(res, leader, topicIds, asked, out, opts, answer, moved)
         return
       }
     } finally {
@@ -463,7 +472,8 @@ export class SimpleConsumer {
   /** Turns a Fetch answer into results; `answer` when it was an answer in a session, which may leave partitions out. */
   private async takeFetchResponse (
     res: DecodedResponse<FetchResponse>, leader: number, topicIds: Map<string, string>, asked: Map<string, FetchPosition>,
-    out: Map<string, FetchedPartition>, opts: FetchOptions, answer: { plan: FetchPlan, session: FetchSession } | undefined
+    out: Map<string, FetchedPartition>, opts: FetchOptions, answer: { plan: FetchPlan, session: FetchSession } | undefined,
+    moved: FetchPosition[] | undefined
   ): Promise<void> {
     const session = answer?.session
     const isolationLevel = this.config.isolationLevel === 'read_committed' ? 1 : 0
@@ -483,11 +493,15 @@ export class SimpleConsumer {
           session?.record(key, p.errorCode, p)
           if (p.errorCode !== ErrorCode.NONE) {
             // An error from a follower: back to the leader, which knows best (a follower's log may lag, so its
-            // OFFSET_OUT_OF_RANGE is not the partition's: the Java consumer retries at the leader too).
-            const fromFollower = this.readReplicas.clear(key, leader)
-            if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE && !fromFollower) await this.throwOutOfRange(pos)
+            // OFFSET_OUT_OF_RANGE is not the partition's: the Java consumer retries at the leader too). Asked again
+            // in this call, or (after a redirect already) by the caller's retry.
+            if (this.readReplicas.clear(key, leader)) {
+              moved?.push(pos)
+              continue
+            }
+            if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) await this.throwOutOfRange(pos)
             const err = new KafkaError(p.errorCode, `Fetch ${topic}[${p.partitionIndex}] from broker ${leader}`)
-            if (!isRetriable(err) && !fromFollower) throw err
+            if (!isRetriable(err)) throw err
             if (needsMetadataRefresh(p.errorCode)) this.client.invalidate(topic)
             // The topic was deleted or recreated: its id changes, and a session holds the old one.
             if (TOPIC_ID_ERRORS.has(p.errorCode)) session?.failed()
@@ -495,7 +509,10 @@ export class SimpleConsumer {
             continue
           }
           // The leader sends this consumer to a replica in its rack, with no records: fetched there from now on.
-          if (p.preferredReadReplica >= 0 && p.preferredReadReplica !== leader) this.readReplicas.set(key, p.preferredReadReplica)
+          if (p.preferredReadReplica >= 0 && p.preferredReadReplica !== leader) {
+            this.readReplicas.set(key, p.preferredReadReplica)
+            if (moved !== undefined) { moved.push(pos); continue }
+          }
           const fetched = this.decodePartition(pos, p, isolationLevel === 1, leader, opts.lazy === true || opts.raw === true, opts.raw === true)
           if (fetched !== null) out.set(key, fetched)
         }
