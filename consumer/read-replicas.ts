@@ -39,6 +39,11 @@ export class ReadReplicas {
     return r.node
   }
 
+  /** Whether `node` is partition `key`'s read replica (a follower), not its leader. */
+  isReadReplica (key: string, node: number): boolean {
+    return this.byPartition.get(key)?.node === node
+  }
+
   /**
    * Forgets partition `key`'s read replica when it is `node` (whatever went wrong there: fetch from the leader
    * again); true when there was one, so the caller knows the failure came from a follower.

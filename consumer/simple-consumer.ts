@@ -287,10 +287,9 @@ export class SimpleConsumer {
         const until = pos.untilOffset as bigint
         if (got.nextOffset > pos.fromOffset) progressed = true
         if (got.nextOffset >= until) continue
-        if (got.nextOffset === pos.fromOffset && got.records.length === 0 && until > got.highWatermark && got.highWatermark >= 0n) {
-          // Caught up with the log, and the range wants more than it holds.
-          throw new OffsetOutOfRangeError(pos.topic, pos.partition, until, got.logStartOffset >= 0n ? got.logStartOffset : undefined, got.highWatermark)
-        }
+        // Caught up with the log, and the range wants more than it holds.
+        const end = await this.pastEnd(pos.fromOffset, until, got)
+        if (end !== undefined) throw new OffsetOutOfRangeError(pos.topic, pos.partition, until, got.logStartOffset >= 0n ? got.logStartOffset : undefined, end)
         next.push({ ...pos, fromOffset: got.nextOffset })
       }
       // No partition moved (waiting on an open transaction under read_committed): the broker already waited
@@ -314,13 +313,26 @@ export class SimpleConsumer {
       const got = round.get(tpKey(topic, partition))
       if (got === undefined) continue
       for (const r of got.records) yield r
-      if (untilOffset !== undefined && got.nextOffset === pos && got.records.length === 0 && untilOffset > got.highWatermark && got.highWatermark >= 0n) {
-        throw new OffsetOutOfRangeError(topic, partition, untilOffset, got.logStartOffset >= 0n ? got.logStartOffset : undefined, got.highWatermark)
-      }
+      const end = untilOffset === undefined ? undefined : await this.pastEnd(pos, untilOffset, got)
+      if (end !== undefined) throw new OffsetOutOfRangeError(topic, partition, untilOffset as bigint, got.logStartOffset >= 0n ? got.logStartOffset : undefined, end)
       idleRounds = got.nextOffset > pos ? 0 : idleRounds + 1
       if (idleRounds > 1 && (opts.maxWaitMs ?? this.config.fetchWaitMaxMs) < 10) await delay(this.config.retryBackoffMs)
       pos = got.nextOffset
     }
+  }
+
+  /**
+   * The high watermark that puts `until` out of reach when a round read from `from` shows it (nothing new, and the
+   * log ends before `until`), else undefined. A follower's high watermark may lag its leader's for a moment (KIP-392:
+   * it learns it from the leader), so when a follower served the round, the leader's is looked up first.
+   */
+  private async pastEnd (from: bigint, until: bigint, got: FetchedPartition): Promise<bigint | undefined> {
+    if (got.nextOffset !== from || got.records.length > 0 || until <= got.highWatermark || got.highWatermark < 0n) return undefined
+    const key = tpKey(got.topic, got.partition)
+    if (!this.readReplicas.isReadReplica(key, got.broker)) return got.highWatermark
+    const leaderEnd = (await this.latestOffsets([got])).get(key) ?? got.highWatermark
+    // Within the leader's log: the follower will catch up, and the caller fetches again.
+    return until > leaderEnd ? leaderEnd : undefined
   }
 
   /**

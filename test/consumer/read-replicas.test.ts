@@ -118,6 +118,27 @@ t.test('an error from the follower sends the partition back to the leader, which
   }
 })
 
+t.test('a range past the end, read at a follower, is checked against the leader\'s end', async t => {
+  const { cluster, consumer, fetches } = await setup(t)
+  await readRounds(consumer, 0, 0, 5)
+  // Past the end everywhere: the error names the leader's high watermark.
+  const err = await consumer.fetch([{ topic: 'orders', partition: 0, fromOffset: 5n, untilOffset: BigInt(PER_PARTITION + 5) }]).catch((e: unknown) => e)
+  t.match(err, { name: 'OffsetOutOfRangeError', highWatermark: BigInt(PER_PARTITION) })
+  // A follower behind its leader (here: records appended as the leader is asked for its end) is waited for.
+  let listOffsets = 0
+  cluster.faults.intercept(req => {
+    if (req.apiName === 'ListOffsets' && listOffsets++ === 0) produce(cluster, 0, PER_PARTITION, PER_PARTITION + 5)
+    return undefined
+  })
+  const from = fetches.length
+  const got = await consumer.fetch([{ topic: 'orders', partition: 0, fromOffset: BigInt(PER_PARTITION), untilOffset: BigInt(PER_PARTITION + 5) }])
+  t.same(got.get(tpKey('orders', 0))!.map(r => String(r.value)), expected(0, PER_PARTITION, PER_PARTITION + 5))
+  t.equal(listOffsets, 1, 'the leader was asked once')
+  t.ok(fetches.slice(from).every(f => f.broker === 2), 'and the follower kept serving')
+  const it = consumer.records('orders', 1, BigInt(PER_PARTITION), BigInt(PER_PARTITION + 1))
+  await t.rejects(it.next(), { name: 'OffsetOutOfRangeError' }, 'the records iterator checks the same way')
+})
+
 t.test('without client.rack every fetch goes to the leaders, naming no rack', async t => {
   const { consumer, fetches } = await setup(t, {})
   const got = await consumer.fetch([0, 1, 2].map(p => ({ topic: 'orders', partition: p, fromOffset: 0n, untilOffset: BigInt(PER_PARTITION) })))
