@@ -90,7 +90,7 @@ t.test('when the follower stops, the partition goes back to its leader without l
 })
 
 t.test('a follower that leaves the ISR is used until the choice expires (metadata.max.age.ms), then the leader serves', async t => {
-  const { cluster, consumer } = await setup(t, { clientRack: 'b', metadataMaxAgeMs: 300 })
+  const { cluster, consumer } = await setup(t, { 'client.rack': 'b', 'metadata.max.age.ms': '300' })
   t.equal((await readRounds(consumer, 0, 0, 5)).brokers.at(-1), 2)
   cluster.faults.shrinkIsr('orders', 0, [2])
   t.same((await readRounds(consumer, 0, 5, 10)).brokers, [2], 'still the follower: Kafka lets an out-of-sync follower serve')
