@@ -245,11 +245,12 @@ export class SimpleConsumer {
     const topics = await this.client.topicsByName(tps.map(tp => tp.topic))
     // Without a choice on record (no client.rack, or no redirect yet) the lookup is skipped.
     const redirects = readReplicas !== undefined && readReplicas.size > 0 ? readReplicas : undefined
+    const known = (id: number): boolean => this.client.hasBroker(id)
     for (const tp of tps) {
       const info = this.client.checkPartition(topics.get(tp.topic) as TopicInfo, tp.partition)
       const key = tpKey(tp.topic, tp.partition)
       infos.set(key, info)
-      const node = redirects === undefined ? info.leader : redirects.target(key, info, id => this.client.hasBroker(id))
+      const node = redirects === undefined ? info.leader : redirects.target(key, info, known)
       let g = byLeader.get(node)
       if (g === undefined) byLeader.set(node, g = [])
       g.push(tp)
@@ -336,9 +337,9 @@ export class SimpleConsumer {
   }
 
   /**
-   * One fetch round: for each position, the records the leader returns from `fromOffset` (at most one response's
-   * worth). Retriable failures are retried within the call (bounded by `retries`), so every position comes back
-   * with a result or the call fails.
+   * One fetch round: for each position, the records its broker (the leader, or a follower for `client.rack`) returns
+   * from `fromOffset` (at most one response's worth). Retriable failures are retried within the call (bounded by
+   * `retries`), so every position comes back with a result or the call fails.
    */
   async fetchOnce (positions: FetchPosition[], opts: FetchOptions = {}): Promise<Map<string, FetchedPartition>> {
     const out = new Map<string, FetchedPartition>()
