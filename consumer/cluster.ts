@@ -82,6 +82,11 @@ export class KafkaClient {
     }))
   }
 
+  /** Whether a broker is in the last metadata response (a node a request can be sent to). */
+  hasBroker (nodeId: number): boolean {
+    return this.brokers.has(nodeId)
+  }
+
   /** Brokers known from the last metadata response. */
   knownBrokers (): BrokerInfo[] {
     return [...this.brokers.values()]

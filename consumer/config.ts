@@ -95,6 +95,12 @@ export interface ConsumerConfig extends ClientConfig {
    * fetch in full, without a session (as librdkafka does).
    */
   enableFetchSessions: boolean
+  /**
+   * `client.rack`: the rack this consumer runs in, sent in every Fetch (v11+). A broker with a rack-aware
+   * `replica.selector.class` then sends the consumer to an in-sync replica in that rack (KIP-392; read-replicas.ts).
+   * Default '' (none: every fetch goes to the leader), as the Java client.
+   */
+  clientRack: string
 }
 
 /** Input: any subset of the camelCase keys, or dotted keys as strings/numbers/booleans. */
@@ -146,7 +152,8 @@ const KEYS: KeySpec[] = [
   { camel: 'isolationLevel', dotted: ['isolation.level'], kind: 'isolation' },
   { camel: 'checkCrcs', dotted: ['check.crcs'], kind: 'bool' },
   { camel: 'maxRecordBytes', dotted: [], kind: 'int', min: 1, max: INT32_MAX },
-  { camel: 'enableFetchSessions', dotted: ['enable.fetch.sessions'], kind: 'bool' }
+  { camel: 'enableFetchSessions', dotted: ['enable.fetch.sessions'], kind: 'bool' },
+  { camel: 'clientRack', dotted: ['client.rack'], kind: 'string' }
 ]
 
 const BY_NAME = new Map<string, KeySpec>()
@@ -182,7 +189,8 @@ export const CONSUMER_DEFAULTS: Omit<ConsumerConfig, 'bootstrapServers'> = {
   isolationLevel: 'read_uncommitted',
   checkCrcs: true,
   maxRecordBytes: 64 * 1024 * 1024,
-  enableFetchSessions: true
+  enableFetchSessions: true,
+  clientRack: ''
 }
 
 /** Parses one "host:port" bootstrap entry; IPv6 hosts are written in brackets, "[::1]:9092". */

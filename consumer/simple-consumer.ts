@@ -13,6 +13,7 @@ import type { BrokerConnection } from './connection.js'
 import type { DecodedResponse } from '../protocol/messages.js'
 import { FetchSession, FINAL_EPOCH, INVALID_SESSION_ID, type FetchPlan, type PartitionMarks, type SessionPartition } from './fetch-session.js'
 import { backoffMs, delay, isRetriable, needsMetadataRefresh } from './retry.js'
+import { ReadReplicas } from './read-replicas.js'
 
 // The simple consumer: no group, no committed offsets, just "give me these offsets of these partitions", the way
 // Kafka's old SimpleConsumer and Spark's direct stream read. Every request goes to the partition's leader, one
@@ -29,6 +30,8 @@ import { backoffMs, delay, isRetriable, needsMetadataRefresh } from './retry.js'
 // - OFFSET_OUT_OF_RANGE: an OffsetOutOfRangeError carrying the partition's valid range.
 // - Stale metadata (NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, ...), dropped connections and timeouts: refresh
 //   the leader and retry, bounded by `retries`.
+// - With `client.rack`, a leader may name a preferredReadReplica (KIP-392): the partition's later fetches go to
+//   that follower until it fails or the choice expires (read-replicas.ts).
 
 export interface TopicPartition { topic: string, partition: number }
 
@@ -66,7 +69,7 @@ export interface FetchedPartition {
   /** -1 when the broker did not say (Fetch < v4). */
   lastStableOffset: bigint
   logStartOffset: bigint
-  /** The node id of the leader that served the fetch. */
+  /** The node id of the broker that served the fetch: the leader, or a follower chosen for `client.rack` (KIP-392). */
   broker: number
 }
 
@@ -118,10 +121,13 @@ export class SimpleConsumer {
   private readonly limits = new Map<string, PartitionLimits>()
   /** Incremental fetch sessions by leader node id (KIP-227; fetch-session.ts). */
   private readonly sessions = new Map<number, FetchSession>()
+  /** Followers the leaders chose for this consumer's rack, by partition (KIP-392). */
+  private readonly readReplicas: ReadReplicas
 
   constructor (config: ConfigInput | ConsumerConfig | KafkaClient) {
     this.client = config instanceof KafkaClient ? config : new KafkaClient(config)
     this.config = this.client.config
+    this.readReplicas = new ReadReplicas(this.config.metadataMaxAgeMs)
   }
 
   async connect (): Promise<void> { await this.client.connect() }
@@ -229,16 +235,24 @@ export class SimpleConsumer {
     return out
   }
 
-  /** Looks up each partition's leader (one Metadata request for all topics not cached); groups partitions by leader. */
-  private async groupByLeader<T extends TopicPartition>(tps: T[]): Promise<{ byLeader: Map<number, T[]>, infos: Map<string, PartitionInfo> }> {
+  /**
+   * Looks up each partition's leader (one Metadata request for all topics not cached); groups partitions by leader,
+   * or with `readReplicas` by the broker to fetch from (a follower chosen for this consumer's rack, KIP-392).
+   */
+  private async groupByLeader<T extends TopicPartition>(tps: T[], readReplicas?: ReadReplicas): Promise<{ byLeader: Map<number, T[]>, infos: Map<string, PartitionInfo> }> {
     const byLeader = new Map<number, T[]>()
     const infos = new Map<string, PartitionInfo>()
     const topics = await this.client.topicsByName(tps.map(tp => tp.topic))
+    // Without a choice on record (no client.rack, or no redirect yet) the lookup is skipped.
+    const redirects = readReplicas !== undefined && readReplicas.size > 0 ? readReplicas : undefined
+    const known = (id: number): boolean => this.client.hasBroker(id)
     for (const tp of tps) {
       const info = this.client.checkPartition(topics.get(tp.topic) as TopicInfo, tp.partition)
-      infos.set(tpKey(tp.topic, tp.partition), info)
-      let g = byLeader.get(info.leader)
-      if (g === undefined) byLeader.set(info.leader, g = [])
+      const key = tpKey(tp.topic, tp.partition)
+      infos.set(key, info)
+      const node = redirects === undefined ? info.leader : redirects.target(key, info, known)
+      let g = byLeader.get(node)
+      if (g === undefined) byLeader.set(node, g = [])
       g.push(tp)
     }
     return { byLeader, infos }
@@ -274,10 +288,9 @@ export class SimpleConsumer {
         const until = pos.untilOffset as bigint
         if (got.nextOffset > pos.fromOffset) progressed = true
         if (got.nextOffset >= until) continue
-        if (got.nextOffset === pos.fromOffset && got.records.length === 0 && until > got.highWatermark && got.highWatermark >= 0n) {
-          // Caught up with the log, and the range wants more than it holds.
-          throw new OffsetOutOfRangeError(pos.topic, pos.partition, until, got.logStartOffset >= 0n ? got.logStartOffset : undefined, got.highWatermark)
-        }
+        // Caught up with the log, and the range wants more than it holds.
+        const end = await this.pastEnd(pos.fromOffset, until, got)
+        if (end !== undefined) throw new OffsetOutOfRangeError(pos.topic, pos.partition, until, got.logStartOffset >= 0n ? got.logStartOffset : undefined, end)
         next.push({ ...pos, fromOffset: got.nextOffset })
       }
       // No partition moved (waiting on an open transaction under read_committed): the broker already waited
@@ -301,9 +314,8 @@ export class SimpleConsumer {
       const got = round.get(tpKey(topic, partition))
       if (got === undefined) continue
       for (const r of got.records) yield r
-      if (untilOffset !== undefined && got.nextOffset === pos && got.records.length === 0 && untilOffset > got.highWatermark && got.highWatermark >= 0n) {
-        throw new OffsetOutOfRangeError(topic, partition, untilOffset, got.logStartOffset >= 0n ? got.logStartOffset : undefined, got.highWatermark)
-      }
+      const end = untilOffset === undefined ? undefined : await this.pastEnd(pos, untilOffset, got)
+      if (end !== undefined) throw new OffsetOutOfRangeError(topic, partition, untilOffset as bigint, got.logStartOffset >= 0n ? got.logStartOffset : undefined, end)
       idleRounds = got.nextOffset > pos ? 0 : idleRounds + 1
       if (idleRounds > 1 && (opts.maxWaitMs ?? this.config.fetchWaitMaxMs) < 10) await delay(this.config.retryBackoffMs)
       pos = got.nextOffset
@@ -311,26 +323,50 @@ export class SimpleConsumer {
   }
 
   /**
-   * One fetch round: for each position, the records the leader returns from `fromOffset` (at most one response's
-   * worth). Retriable failures are retried within the call (bounded by `retries`), so every position comes back
-   * with a result or the call fails.
+   * The high watermark that puts `until` out of reach when a round read from `from` shows it (nothing new, and the
+   * log ends before `until`), else undefined. A follower's high watermark may lag its leader's for a moment (KIP-392:
+   * it learns it from the leader), so when a follower served the round, the leader's is looked up first.
+   */
+  private async pastEnd (from: bigint, until: bigint, got: FetchedPartition): Promise<bigint | undefined> {
+    if (got.nextOffset !== from || got.records.length > 0 || until <= got.highWatermark || got.highWatermark < 0n) return undefined
+    const key = tpKey(got.topic, got.partition)
+    if (!this.readReplicas.isReadReplica(key, got.broker)) return got.highWatermark
+    const leaderEnd = (await this.latestOffsets([got])).get(key) ?? got.highWatermark
+    // Within the leader's log: the follower will catch up, and the caller fetches again.
+    return until > leaderEnd ? leaderEnd : undefined
+  }
+
+  /**
+   * One fetch round: for each position, the records its broker (the leader, or a follower for `client.rack`) returns
+   * from `fromOffset` (at most one response's worth). Retriable failures are retried within the call (bounded by
+   * `retries`), so every position comes back with a result or the call fails.
    */
   async fetchOnce (positions: FetchPosition[], opts: FetchOptions = {}): Promise<Map<string, FetchedPartition>> {
     const out = new Map<string, FetchedPartition>()
     let todo = positions
     await this.client.withRetries('Fetch', async () => {
-      const { byLeader, infos } = await this.groupByLeader(todo)
       const failed: FetchPosition[] = []
       let lastErr: unknown
-      await Promise.all([...byLeader].map(async ([leader, group]) => {
-        try {
-          await this.fetchFromLeader(leader, group, infos, out, opts)
-        } catch (err) {
-          if (!isRetriable(err)) throw err
-          lastErr = err
-        }
-        for (const p of group) if (!out.has(tpKey(p.topic, p.partition))) failed.push(p)
-      }))
+      // Partitions a leader sent to a follower (KIP-392), or a follower's error sent back to the leader, are fetched
+      // again at once, in a second pass, so a redirect costs a round trip and not an empty round.
+      let pass = todo
+      for (let round = 0; round < 2 && pass.length > 0; round++) {
+        const moved: FetchPosition[] | undefined = round === 0 ? [] : undefined
+        const { byLeader, infos } = await this.groupByLeader(pass, this.readReplicas)
+        await Promise.all([...byLeader].map(async ([leader, group]) => {
+          try {
+            await this.fetchFromLeader(leader, group, infos, out, opts, moved)
+          } catch (err) {
+            // A follower that cannot be reached sends its partitions back to their leader (handleFetchFailure).
+            for (const p of group) this.readReplicas.clear(tpKey(p.topic, p.partition), leader)
+            if (!isRetriable(err)) throw err
+            lastErr = err
+          }
+        }))
+        const again = new Set(moved)
+        for (const p of pass) if (!out.has(tpKey(p.topic, p.partition)) && !again.has(p)) failed.push(p)
+        pass = moved ?? []
+      }
       todo = failed
       if (failed.length > 0) throw lastErr ?? new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'Fetch: partitions missing from the response')
     }, positions.map(p => p.topic))
@@ -344,7 +380,8 @@ export class SimpleConsumer {
   }
 
   private async fetchFromLeader (
-    leader: number, group: FetchPosition[], infos: Map<string, PartitionInfo>, out: Map<string, FetchedPartition>, opts: FetchOptions
+    leader: number, group: FetchPosition[], infos: Map<string, PartitionInfo>, out: Map<string, FetchedPartition>, opts: FetchOptions,
+    moved?: FetchPosition[]
   ): Promise<void> {
     const conn = await this.client.connection(leader)
     // Fetch v13+ names topics by id (KIP-516); without ids from Metadata v10+, stay at v12.
@@ -384,7 +421,7 @@ export class SimpleConsumer {
           throw new KafkaError(res.body.errorCode, `Fetch from broker ${leader}`)
         }
         const answer = plan !== undefined && session !== undefined && session.answered(plan, ErrorCode.NONE, res.body.sessionId) ? { plan, session } : undefined
-        await this.takeFetchResponse(res, leader, topicIds, asked, out, opts, answer)
+        await this.takeFetchResponse(res, leader, topicIds, asked, out, opts, answer, moved)
         return
       }
     } finally {
@@ -427,7 +464,7 @@ export class SimpleConsumer {
         // The partitions as they are: the encoder writes the schema's fields and passes over topic and topicId.
         topics: byTopic(p?.toSend ?? wanted.values(), (t, partitions) => ({ topic: t.topic, topicId: t.topicId, partitions })),
         forgottenTopicsData: byTopic(p?.toForget ?? [], (t, partitions) => ({ topic: t.topic, topicId: t.topicId, partitions: partitions.map(x => x.partition) })),
-        rackId: ''
+        rackId: cfg.clientRack
       })
       const planned = body(plan)
       const res = await conn.request<FetchResponse>(Fetch, undefined, v => {
@@ -448,7 +485,8 @@ export class SimpleConsumer {
   /** Turns a Fetch answer into results; `answer` when it was an answer in a session, which may leave partitions out. */
   private async takeFetchResponse (
     res: DecodedResponse<FetchResponse>, leader: number, topicIds: Map<string, string>, asked: Map<string, FetchPosition>,
-    out: Map<string, FetchedPartition>, opts: FetchOptions, answer: { plan: FetchPlan, session: FetchSession } | undefined
+    out: Map<string, FetchedPartition>, opts: FetchOptions, answer: { plan: FetchPlan, session: FetchSession } | undefined,
+    moved: FetchPosition[] | undefined
   ): Promise<void> {
     const session = answer?.session
     const isolationLevel = this.config.isolationLevel === 'read_committed' ? 1 : 0
@@ -467,6 +505,13 @@ export class SimpleConsumer {
           named?.add(key)
           session?.record(key, p.errorCode, p)
           if (p.errorCode !== ErrorCode.NONE) {
+            // An error from a follower: back to the leader, which knows best (a follower's log may lag, so its
+            // OFFSET_OUT_OF_RANGE is not the partition's: the Java consumer retries at the leader too). Asked again
+            // in this call, or (after a redirect already) by the caller's retry.
+            if (this.readReplicas.clear(key, leader)) {
+              moved?.push(pos)
+              continue
+            }
             if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) await this.throwOutOfRange(pos)
             const err = new KafkaError(p.errorCode, `Fetch ${topic}[${p.partitionIndex}] from broker ${leader}`)
             if (!isRetriable(err)) throw err
@@ -475,6 +520,11 @@ export class SimpleConsumer {
             if (TOPIC_ID_ERRORS.has(p.errorCode)) session?.failed()
             retriable = err
             continue
+          }
+          // The leader sends this consumer to a replica in its rack, with no records: fetched there from now on.
+          if (p.preferredReadReplica >= 0 && p.preferredReadReplica !== leader) {
+            this.readReplicas.set(key, p.preferredReadReplica)
+            if (moved !== undefined) { moved.push(pos); continue }
           }
           const fetched = this.decodePartition(pos, p, isolationLevel === 1, leader, opts.lazy === true || opts.raw === true, opts.raw === true)
           if (fetched !== null) out.set(key, fetched)

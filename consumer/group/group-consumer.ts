@@ -139,7 +139,8 @@ export class GroupConsumer {
     this.group = group
     this.assignors = assignorsByName(group.partitionAssignmentStrategy, options.assignors)
     this.rebalanceProtocol = rebalanceProtocolOf(this.assignors)
-    this.client = new KafkaClient(rest)
+    // client.rack serves the group (rack-aware assignors) and the fetches (KIP-392) alike.
+    this.client = new KafkaClient(group.clientRack === null ? rest : { ...rest, clientRack: group.clientRack })
     this.simple = new SimpleConsumer(this.client)
     this.coordinators = new CoordinatorCache(this.client)
     this.offsets = new GroupOffsets(this.client, this.coordinators)

@@ -177,8 +177,9 @@ t.test('the Java consumer follows a leader move in the middle of its reads', { s
   const id = cluster.state.topics.get('moving')!.id
   const from = cluster.state.partition('moving', 1)!.leaderId
   const to = from % 3 + 1
-  // On the second fetch that reads partition 1, its leadership moves (and its leader epoch goes up): the old leader
-  // answers NOT_LEADER_OR_FOLLOWER from then on, and the client must find the new one and go on where it was.
+  // On the second fetch that reads partition 1, its leadership moves (and its leader epoch goes up): the old leader,
+  // now a follower, turns fetches with the old epoch away (FENCED_LEADER_EPOCH, as a Kafka follower does since
+  // KIP-392 lets followers serve consumers), and the client must find the new leader and go on where it was.
   let fetches = 0
   cluster.faults.intercept(req => {
     const body = req.body as { topics?: Array<{ topicId?: string, topic?: string, partitions: Array<{ partition: number }> }> }
@@ -194,7 +195,7 @@ t.test('the Java consumer follows a leader move in the middle of its reads', { s
   }
   t.same(got, expected, 'every record once, in order, across the move')
   t.equal(cluster.state.partition('moving', 1)!.leaderId, to, 'the leader moved')
-  t.ok(log.some(l => l.includes(`broker ${from}:`) && l.includes('Fetch') && l.includes('NOT_LEADER_OR_FOLLOWER')), 'the old leader turned a fetch away')
+  t.ok(log.some(l => l.includes(`broker ${from}:`) && l.includes('Fetch') && l.includes('FENCED_LEADER_EPOCH')), 'the old leader turned a fetch away')
   t.ok(log.some(l => l.includes(`broker ${to}:`) && / Fetch v\d+ #\d+ \S*\[[\d,]*1[\d,]*\] -> ok/.test(l)), 'the new leader served partition 1')
   // KIP-320: with a new leader epoch the client checks its position against the new leader before fetching on.
   t.ok(log.some(l => l.includes(`broker ${to}:`) && l.includes('OffsetForLeaderEpoch') && l.includes('-> ok')), 'its position was validated with OffsetForLeaderEpoch')

@@ -26,6 +26,8 @@ export interface RealKafkaOptions {
   listeners?: ListenerName[]
   /** Extra server.properties, applied last: `{ 'auto.create.topics.enable': false }`. */
   config?: Record<string, string | number | boolean>
+  /** Extra server.properties of one node (ids 1..brokers), applied after `config`: `id => ({ 'broker.rack': \`r${id}\` })`. */
+  nodeConfig?: (nodeId: number) => Record<string, string | number | boolean>
   /** SASL users (PLAIN and SCRAM-SHA-256/512), name to password. */
   users?: Record<string, string>
   /**
@@ -170,7 +172,7 @@ export async function startRealKafka (opts: RealKafkaOptions = {}): Promise<Real
     const propsFile = join(dir, 'server.properties')
     const logFile = join(dir, 'server.log')
     mkdirSync(node.dataDir, { recursive: true })
-    writeFileSync(propsFile, serverProperties({ node, nodes: layouts, listeners, users, pemKeystore, extra: { ...authorizerProperties(opts.authorizer), ...opts.config } }))
+    writeFileSync(propsFile, serverProperties({ node, nodes: layouts, listeners, users, pemKeystore, extra: { ...authorizerProperties(opts.authorizer), ...opts.config, ...opts.nodeConfig?.(node.nodeId) } }))
     const log4j = log4jProperties(logFile)
     writeFileSync(join(dir, 'log4j.properties'), log4j.log4j1)
     writeFileSync(join(dir, 'log4j2.properties'), log4j.log4j2)

@@ -31,6 +31,8 @@ export interface BrokerInfo {
   up: boolean
   /** The port of each listener by name, when the broker has several (FakeClusterOptions.listeners). */
   readonly listenerPorts?: Map<string, number>
+  /** broker.rack (FakeClusterOptions.racks): answered in Metadata and used by the rack-aware replica selector. */
+  readonly rack?: string | null
 }
 
 /**

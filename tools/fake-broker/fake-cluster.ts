@@ -15,6 +15,7 @@ import { SaslServer, type SaslServerOptions } from './sasl.js'
 import type { AuthorizerOptions } from './authorizer.js'
 import { generateSelfSignedCert } from './self-signed-cert.js'
 import type { MigrationPolicy } from './group-migration.js'
+import { checkRacks, checkReplicaSelector, REPLICA_SELECTOR_CONFIG } from './replica-selector.js'
 
 // A Kafka cluster in the test process: N brokers, each a real TCP listener on 127.0.0.1, sharing one cluster
 // state (topics, logs, groups). Unmodified clients (librdkafka/kcat, kafkajs, kafka-python, @platformatic/kafka,
@@ -30,6 +31,12 @@ export interface FakeClusterOptions {
   brokers?: number
   /** The first broker's id; many client test suites assume brokers 0..n-1. Default 1. */
   firstBrokerId?: number
+  /**
+   * Each broker's `broker.rack`, in broker order (one entry per broker; null for none), as Metadata answers it. With
+   * `brokerConfigs['replica.selector.class']` set to Kafka's RackAwareReplicaSelector, a consumer naming its rack in
+   * Fetch v11+ is sent to a replica in that rack (KIP-392; see replica-selector.ts). Default: no racks.
+   */
+  racks?: Array<string | null>
   /** The host name brokers advertise in Metadata and FindCoordinator (they listen on 127.0.0.1). Default 127.0.0.1. */
   advertisedHost?: string
   /** A fixed cluster id (Metadata's clusterId), for tests that compare it. Default: a random one. */
@@ -278,9 +285,11 @@ export class FakeCluster {
     const defaultProtocol = opts.tls === undefined ? (opts.sasl === undefined ? 'PLAINTEXT' : 'SASL_PLAINTEXT') : (opts.sasl === undefined ? 'SSL' : 'SASL_SSL')
     const listeners = resolveListeners(opts.listeners ?? [{ securityProtocol: defaultProtocol, port }], n)
     if (listeners.some(l => l.sasl) && opts.sasl === undefined) throw new ConfigError('sasl', 'a SASL listener needs `sasl` (its users)')
+    const racks = checkRacks(opts.racks, n)
+    checkReplicaSelector(opts.brokerConfigs?.[REPLICA_SELECTOR_CONFIG])
     const brokers: BrokerInfo[] = Array.from({ length: n }, (_, i) => {
       const ports = new Map(listeners.map((l): [string, number] => [l.name, listenerPort(l, i, listeners.length)]))
-      return { id: first + i, host, port: ports.get(listeners[0].name)!, up: false, listenerPorts: ports }
+      return { id: first + i, host, port: ports.get(listeners[0].name)!, up: false, listenerPorts: ports, rack: racks?.[i] ?? null }
     })
     // Without a certificate every handshake would fail, far from the cause: refuse the options instead.
     if (opts.tls !== undefined && opts.tls.pfx === undefined && opts.tls.SNICallback === undefined && (opts.tls.key === undefined || opts.tls.cert === undefined)) {

@@ -66,7 +66,8 @@ export class FetchSession {
   /** Whether mustRespond would answer the partition, without recording anything (for sizing an answer first). */
   wouldRespond (key: string, res: SentPartition, incremental: boolean): boolean {
     const p = this.partitions.get(key)
-    return p === undefined || !incremental || (res.records?.length ?? 0) > 0 || res.errorCode !== ErrorCode.NONE ||
+    // A preferred read replica (KIP-392) is always sent, as Kafka's CachedPartition.maybeUpdateResponseData does.
+    return p === undefined || !incremental || (res.records?.length ?? 0) > 0 || res.errorCode !== ErrorCode.NONE || res.preferredReadReplica >= 0 ||
       res.highWatermark !== p.highWatermark || res.lastStableOffset !== p.lastStableOffset || res.logStartOffset !== p.sentLogStartOffset
   }
 
@@ -92,7 +93,7 @@ export class FetchSession {
 }
 
 /** What an answer carried for a partition, as far as a session tracks it. */
-export interface SentPartition { errorCode: number, highWatermark: bigint, lastStableOffset: bigint, logStartOffset: bigint, records: Buffer | null }
+export interface SentPartition { errorCode: number, highWatermark: bigint, lastStableOffset: bigint, logStartOffset: bigint, records: Buffer | null, preferredReadReplica: number }
 
 export interface RequestPartition {
   partition: number

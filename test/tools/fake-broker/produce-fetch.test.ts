@@ -122,7 +122,9 @@ t.test('Produce with acks 0 gets no response and the next request is answered no
 })
 
 t.test('only the leader accepts Produce and Fetch; others answer NOT_LEADER_OR_FOLLOWER with the leader (KIP-951)', async t => {
-  const cluster = await FakeCluster.start({ brokers: 2, topics: [{ name: 'orders', partitions: 1 }] })
+  // One replica: a follower would serve consumer fetches v11+ (KIP-392, replica-selector.test.ts); a broker that
+  // holds no replica never does.
+  const cluster = await FakeCluster.start({ brokers: 2, topics: [{ name: 'orders', partitions: 1 }], brokerConfigs: { 'default.replication.factor': '1' } })
   t.teardown(() => cluster.stop())
   const leader = cluster.state.partition('orders', 0)!.leaderId
   const other = cluster.state.brokers.find(b => b.id !== leader)!

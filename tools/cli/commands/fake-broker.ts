@@ -33,6 +33,7 @@ const USAGE = `Usage: kafka-direct fake-broker [--brokers N] [--topic NAME:PARTI
                                 [--cluster-id ID] [--authorizer] [--super-users 'User:a;User:b']
                                 [--allow-everyone-if-no-acl-found]
                                 [--group-consumer-migration-policy POLICY] [--override NAME=VALUE ...]
+                                [--racks RACK,RACK,...]
 
 Runs a fake Kafka cluster on 127.0.0.1 until SIGINT/SIGTERM; prints the bootstrap list as the first line.
   --brokers N              number of brokers (default 1), listening on P, P+1, ...
@@ -70,6 +71,9 @@ Runs a fake Kafka cluster on 127.0.0.1 until SIGINT/SIGTERM; prints the bootstra
   --override NAME=VALUE    a static broker config, as in server.properties (repeatable), e.g.
                            log.retention.ms=60000 or producer.id.expiration.ms=10000; DescribeConfigs reports
                            it as STATIC_BROKER_CONFIG
+  --racks LIST             broker.rack of each broker, comma-separated in broker order (KIP-392; with
+                           --override replica.selector.class=org.apache.kafka.common.replica.RackAwareReplicaSelector
+                           a consumer with client.rack reads from a replica in its rack)
 
 ${CONTROL_HELP}
 `
@@ -186,6 +190,7 @@ function parseOptions (argv: string[], log: (line: string) => void): CliOptions 
       'allow-everyone-if-no-acl-found': { type: 'boolean', default: false },
       'group-consumer-migration-policy': { type: 'string', default: 'bidirectional' },
       override: { type: 'string', multiple: true, default: [] },
+      racks: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
@@ -242,6 +247,7 @@ function parseOptions (argv: string[], log: (line: string) => void): CliOptions 
     maxPartitions: integer('--max-partitions', values['max-partitions']!, 1),
     groupConsumerMigrationPolicy: policy,
     brokerConfigs: Object.keys(brokerConfigs).length === 0 ? undefined : brokerConfigs,
+    racks: values.racks?.split(',').map(r => r.trim()),
     log,
     control: values.control === true
   }

@@ -51,6 +51,8 @@ export const BROKER_CONFIGS: readonly BrokerConfigDef[] = [
   b('connections.max.reauth.ms', 'LONG', '0', false, { doc: 'The most a SASL session may last (ms) before the client must re-authenticate on its connection; 0: sessions do not expire (KIP-368).' }),
   b('default.replication.factor', 'INT', '1', false, { doc: 'The replication factor of topics created without one.' }),
   b('num.partitions', 'INT', '1', false, { min: 1, doc: 'The partition count of topics created without one.' }),
+  // KIP-392: which replica a consumer is sent to read from (replica-selector.ts); read at startup only.
+  b('replica.selector.class', 'CLASS', null, false, { doc: 'The ReplicaSelector that picks the replica a consumer reads from: the leader when unset.' }),
   // Producer and transactional id expiry (TransactionLogConfig, TransactionStateManagerConfig); only the first is
   // reconfigurable at run time (DynamicProducerStateManagerConfig).
   b('producer.id.expiration.ms', 'INT', '86400000', true, { min: 1, doc: 'How long a partition keeps an idle producer\'s state (its epoch and last sequences) after its last write; never while it has a transaction open.' }),

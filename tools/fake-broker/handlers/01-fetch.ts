@@ -12,6 +12,7 @@ import { responseHeaderVersion } from '../../../protocol/headers.js'
 import { leaderEndpoints, leaderHint } from './leader-hint.js'
 import { AclOperation, ResourceType } from '../../../protocol/acl-codes.js'
 import { authorizedNames } from '../access-check.js'
+import { NO_PREFERRED_REPLICA, preferredReadReplica } from '../replica-selector.js'
 
 // Fetch (key 1), v0-17: reads stored batches. The answer is built from views over the partition logs (no
 // re-encoding, no copy: the writer keeps large views by reference). Long poll: when fewer than minBytes are
@@ -24,7 +25,9 @@ import { authorizedNames } from '../access-check.js'
 // what changed and are answered with only what changed. read_committed (isolationLevel 1, v4+) reads only up to
 // the last stable offset and gets the aborted transactions overlapping what it read, so the client can drop their
 // records (KIP-98). A client over its consumer_byte_rate quota gets an empty answer with a throttle time, and is
-// muted (../quotas/).
+// muted (../quotas/). Fetching from the closest replica (KIP-392, v11+): a consumer's fetch names its rack, the
+// leader may answer preferredReadReplica (../replica-selector.ts) with no records, at once, and a follower serves
+// such a consumer from its copy of the log (the fake's replicas share the leader's, so up to the same high watermark).
 
 type Req = Infer<typeof Fetch.request>
 type Res = InferInput<typeof Fetch.response>
@@ -37,6 +40,8 @@ interface Built {
   bytes: number
   /** An error answers at once: Kafka's DelayedFetch completes as soon as a partition fails. */
   anyError: boolean
+  /** So does a preferred read replica (ReplicaManager.fetchMessages: hasPreferredReadReplica). */
+  redirected: boolean
   logs: PartitionLog[]
   leaders: Set<number>
 }
@@ -58,7 +63,7 @@ export const fetchHandler = serve<Req>(Fetch, '0-17', async (ctx): Promise<Res> 
   const minBytes = Math.min(body.minBytes, maxBytes)
   let built = build(ctx, topics, maxBytes)
   let closed = false
-  while (!built.anyError && built.bytes < minBytes && !closed) {
+  while (!built.anyError && !built.redirected && built.bytes < minBytes && !closed) {
     const left = deadline - Date.now()
     if (left <= 0) break
     // One wait for whichever comes first: an append to a fetched partition, the deadline, or the close. Every
@@ -74,7 +79,7 @@ export const fetchHandler = serve<Req>(Fetch, '0-17', async (ctx): Promise<Res> 
   }
   const incremental = context.kind === 'incremental'
   const sent = (t: Built['responses'][number], p: PartitionRes): [string, SentPartition] => [FetchSession.key(usesTopicIds, t.topic, t.topicId, p.partitionIndex ?? -1), {
-    errorCode: p.errorCode ?? 0, highWatermark: p.highWatermark ?? -1n, lastStableOffset: p.lastStableOffset ?? -1n, logStartOffset: p.logStartOffset ?? -1n, records: p.records ?? null
+    errorCode: p.errorCode ?? 0, highWatermark: p.highWatermark ?? -1n, lastStableOffset: p.lastStableOffset ?? -1n, logStartOffset: p.logStartOffset ?? -1n, records: p.records ?? null, preferredReadReplica: p.preferredReadReplica ?? NO_PREFERRED_REPLICA
   }]
   // consumer_byte_rate is charged the answer's size (KafkaApis.handleFetchRequest, FetchResponse.sizeOf). Over the
   // quota, the answer is empty, carries the throttle time, and costs nothing (the size is taken back); the session
@@ -124,8 +129,11 @@ function fetchResponseBytes (version: number, responses: Res['responses']): numb
 function build (ctx: RequestContext<Req>, topics: readonly RequestTopic[], maxBytes: number): Built {
   const { version, cluster } = ctx
   const body = ctx.body
-  const out: Built = { responses: [], bytes: 0, anyError: false, logs: [], leaders: new Set() }
+  const out: Built = { responses: [], bytes: 0, anyError: false, redirected: false, logs: [], leaders: new Set() }
   let budget = version >= 3 ? maxBytes : Number.MAX_SAFE_INTEGER
+  // Kafka gives a consumer's fetch client metadata (its rack) from v11, and then lets followers answer it
+  // (FetchParams.fetchOnlyLeader); a follower replica's own fetch (replicaId >= 0) still needs the leader.
+  const consumerV11 = version >= 11 && (version >= 15 ? body.replicaState.replicaId : body.replicaId) < 0
   const readable = authorizedNames(ctx, AclOperation.READ, ResourceType.TOPIC, topics.map(t => (version >= 13 ? cluster.topicById(t.topicId)?.name : undefined) ?? t.topic))
   for (const t of topics) {
     const topic = version >= 13 ? cluster.topicById(t.topicId) : cluster.topics.get(t.topic)
@@ -146,7 +154,8 @@ function build (ctx: RequestContext<Req>, topics: readonly RequestTopic[], maxBy
       const injected = ctx.injectedError(name, fp.partition)
       if (injected !== ErrorCode.NONE) return fail(injected)
       const leaderError = cluster.leaderError(p, ctx.broker.id)
-      const fencing = leaderError !== ErrorCode.NONE ? leaderError : ClusterState.epochError(p, fp.currentLeaderEpoch)
+      const follower = leaderError === ErrorCode.NOT_LEADER_OR_FOLLOWER && consumerV11 && p.replicas.includes(ctx.broker.id)
+      const fencing = leaderError !== ErrorCode.NONE && !follower ? leaderError : ClusterState.epochError(p, fp.currentLeaderEpoch)
       if (fencing !== ErrorCode.NONE) {
         const currentLeader = leaderHint('fetch', version, fencing, p, out.leaders)
         return fail(fencing, currentLeader === undefined ? {} : { currentLeader })
@@ -159,6 +168,12 @@ function build (ctx: RequestContext<Req>, topics: readonly RequestTopic[], maxBy
       // Out of range, Kafka's read fails before it looks at the log's offsets: the marks are -1 (unknown), and a
       // consumer asks ListOffsets where the valid range is.
       if (fp.fetchOffset < log.logStartOffset || fp.fetchOffset > hw) return fail(ErrorCode.OFFSET_OUT_OF_RANGE)
+      // Only the leader chooses a replica, and then reads nothing (ReplicaManager.readFromLog skips the read).
+      const preferred = consumerV11 && !follower ? preferredReadReplica(cluster, p, body.rackId) : NO_PREFERRED_REPLICA
+      if (preferred !== NO_PREFERRED_REPLICA) {
+        out.redirected = true
+        return { partitionIndex: fp.partition, errorCode: ErrorCode.NONE, ...marks, abortedTransactions: null, preferredReadReplica: preferred, records: EMPTY }
+      }
       out.logs.push(log)
       const limit = Math.max(0, Math.min(fp.partitionMaxBytes, budget))
       const offset = Number(fp.fetchOffset)
@@ -178,7 +193,7 @@ function build (ctx: RequestContext<Req>, topics: readonly RequestTopic[], maxBy
         abortedTransactions: committedOnly
           ? log.abortedTransactions(offset, offset + recordSpan(records)).map(a => ({ producerId: a.producerId, firstOffset: BigInt(a.firstOffset) }))
           : null,
-        preferredReadReplica: -1,
+        preferredReadReplica: NO_PREFERRED_REPLICA,
         records
       }
     })

@@ -61,7 +61,7 @@ export const metadataHandler = serve<Req>(Metadata, '0-13', (ctx): Res => {
   const live = cluster.liveBrokers()
   return {
     throttleTimeMs: 0,
-    brokers: live.map(b => ({ nodeId: b.id, host: b.host, port: advertisedPort(b, ctx.listener), rack: null })),
+    brokers: live.map(b => ({ nodeId: b.id, host: b.host, port: advertisedPort(b, ctx.listener), rack: b.rack ?? null })),
     clusterId: cluster.clusterId,
     controllerId: live[0]?.id ?? -1,
     topics,

@@ -38,7 +38,7 @@ export const describeClusterHandler = serve<Req>(DescribeCluster, '0-2', (ctx): 
     endpointType: BROKER_ENDPOINT,
     clusterId: cluster.clusterId,
     controllerId: cluster.liveBrokers()[0]?.id ?? -1,
-    brokers: listed.map(b => ({ brokerId: b.id, host: b.host, port: advertisedPort(b, ctx.listener), rack: null, isFenced: !b.up })),
+    brokers: listed.map(b => ({ brokerId: b.id, host: b.host, port: advertisedPort(b, ctx.listener), rack: b.rack ?? null, isFenced: !b.up })),
     clusterAuthorizedOperations: clusterAuthorized
   }
 })

@@ -19,11 +19,11 @@ export function leaderHint (
   return { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch }
 }
 
-export function leaderEndpoints (cluster: ClusterState, ids: Set<number>, listener?: string): Array<{ nodeId: number, host: string, port: number, rack: null }> {
-  const out: Array<{ nodeId: number, host: string, port: number, rack: null }> = []
+export function leaderEndpoints (cluster: ClusterState, ids: Set<number>, listener?: string): Array<{ nodeId: number, host: string, port: number, rack: string | null }> {
+  const out: Array<{ nodeId: number, host: string, port: number, rack: string | null }> = []
   for (const id of ids) {
     const b = cluster.broker(id)
-    if (b?.up === true) out.push({ nodeId: b.id, host: b.host, port: advertisedPort(b, listener), rack: null })
+    if (b?.up === true) out.push({ nodeId: b.id, host: b.host, port: advertisedPort(b, listener), rack: b.rack ?? null })
   }
   return out
 }

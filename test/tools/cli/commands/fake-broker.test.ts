@@ -221,3 +221,29 @@ t.test('--override sets static broker configs, as server.properties does; a bad 
   t.equal(await run(['--override', 'producer.id.expiration.ms=0'], { stderr: { write: s => bad.push(s) } }), 1)
   t.match(bad.join(''), /brokerConfigs.*at least 1/)
 })
+
+t.test('--racks gives each broker its broker.rack (answered in Metadata); a wrong count or an unknown selector is refused', async t => {
+  const ac = new AbortController()
+  const out: string[] = []
+  let started!: () => void
+  const up = new Promise<void>(resolve => { started = resolve })
+  const exit = run(['--brokers', '2', '--racks', 'east, west', '--override', 'replica.selector.class=org.apache.kafka.common.replica.RackAwareReplicaSelector'], {
+    stdout: { write: s => out.push(s) },
+    stderr: { write: () => {} },
+    signal: ac.signal,
+    onStart: () => { started() }
+  })
+  await up
+  const c = await RawClient.connect(out.join('').split('\n')[0])
+  const md = await c.request(Metadata, 1, { topics: null }, 'cli-test')
+  c.close()
+  t.same(md.brokers.map((b: any) => b.rack), ['east', 'west'])
+  ac.abort()
+  t.equal(await exit, 0)
+  const err: string[] = []
+  t.equal(await run(['--brokers', '2', '--racks', 'east'], { stderr: { write: s => err.push(s) } }), 1)
+  t.match(err.join(''), /racks.*one rack per broker: 2 brokers, 1 racks/)
+  const bad: string[] = []
+  t.equal(await run(['--override', 'replica.selector.class=com.example.Nearest'], { stderr: { write: s => bad.push(s) } }), 1)
+  t.match(bad.join(''), /replica\.selector\.class.*got "com\.example\.Nearest"/)
+})
