@@ -130,7 +130,8 @@ export class SaslSession {
   }
 
   /**
-   * SaslHandshake: UNSUPPORTED_SASL_MECHANISM for a mechanism not enabled, ILLEGAL_SASL_STATE out of turn. On an
+   * SaslHandshake: UNSUPPORTED_SASL_MECHANISM for a mechanism not enabled (the connection closes after the answer, as
+   * Kafka's), ILLEGAL_SASL_STATE out of turn. On an
    * authenticated connection it begins a re-authentication when mayReauthenticate(); otherwise ILLEGAL_SASL_STATE,
    * as KafkaApis answers a SaslHandshake after authentication.
    */
@@ -143,7 +144,12 @@ export class SaslSession {
     }
     if (this.state !== 'handshake') return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms }
     const m = this.server.mechanisms.find(x => x === mechanism)
-    if (m === undefined) return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms }
+    if (m === undefined) {
+      // Kafka answers, then closes the connection (SaslServerAuthenticator throws UnsupportedSaslMechanismException
+      // after sending the answer): the client learns the enabled mechanisms and must reconnect to try another.
+      this.failed = true
+      return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms }
+    }
     this.mechanism = m
     this.raw = version === 0
     this.state = 'exchange'

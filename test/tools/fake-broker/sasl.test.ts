@@ -65,6 +65,15 @@ t.test('a mechanism the broker does not enable is UNSUPPORTED_SASL_MECHANISM nam
   const cluster = await saslCluster(t, ['SCRAM-SHA-512'])
   const c = consumer(t, cluster, { 'sasl.mechanism': 'PLAIN', 'sasl.username': 'alice', 'sasl.password': 's3cret' })
   await t.rejects(c.metadata(['t']), { name: 'KafkaError', errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, message: /enables SCRAM-SHA-512/ })
+
+  // On the wire: the answer names the enabled mechanisms, then the broker closes the connection, as Kafka does.
+  const raw = await RawClient.connect(cluster.bootstrap)
+  t.teardown(() => raw.socket.destroy())
+  const res = await raw.request(SaslHandshake, 1, { mechanism: 'PLAIN' })
+  t.equal(res.errorCode, ErrorCode.UNSUPPORTED_SASL_MECHANISM)
+  t.same(res.mechanisms, ['SCRAM-SHA-512'])
+  await raw.closed
+  t.pass('closed after the answer')
 })
 
 t.test('a client without SASL is disconnected at its first other request; ApiVersions lists the SASL APIs', async t => {
