@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { GroupConsumer, roundRobinAssignor } from '../../consumer/group/index.js'
 import { runProcess } from '../fake-broker/helpers.js'
+import { decodeAssignment } from '../../protocol/group/consumer-protocol.js'
 
 // Mixed consumer groups on our fake broker: kcat -G (librdkafka 2.0), kafka-python 2.0 and our GroupConsumer in
 // one group, all offering range and roundrobin, so whoever leads, the others must read its assignment and it
@@ -103,7 +104,16 @@ t.test(`kcat -G, kafka-python and ours in one group, ${oursFirst ? 'ours' : 'kca
   if (!oursFirst) startOurs()
 
   const describe = (): ReturnType<typeof cluster.state.groups.describe> => cluster.state.groups.describe(GROUP)
-  await until(() => describe().groupState === 'Stable' && describe().members.length === 3 && ours.assignment().length > 0, 'a stable group of three')
+  // Whether our member owns exactly what the coordinator's current generation assigned to it: the group turns Stable
+  // when the leader's SyncGroup arrives, and the other members apply their share a moment later.
+  const oursApplied = (): boolean => {
+    const me = describe().members.find(m => m.memberId === ours.memberId)
+    if (me === undefined || me.memberAssignment.length === 0) return false
+    const given = decodeAssignment(me.memberAssignment).assignedPartitions.flatMap(tp => tp.partitions.map(p => `${tp.topic}:${p}`)).sort()
+    const owned = ours.assignment().map(tp => `${tp.topic}:${tp.partition}`).sort()
+    return given.join() === owned.join()
+  }
+  await until(() => describe().groupState === 'Stable' && describe().members.length === 3 && oursApplied(), 'a stable group of three')
   t.equal(describe().protocolData, 'range')
   t.equal(ours.assignment().length, 2, 'range gives each of three members two of six partitions')
 
@@ -114,7 +124,7 @@ t.test(`kcat -G, kafka-python and ours in one group, ${oursFirst ? 'ours' : 'kca
   t.same(phase1.filter(k => (seen.get(k) ?? []).length !== 1), [], 'no record read twice while stable')
 
   python.kill('SIGKILL')
-  await until(() => describe().groupState === 'Stable' && describe().members.length === 2, 'the group to drop the killed member', 60_000)
+  await until(() => describe().groupState === 'Stable' && describe().members.length === 2 && oursApplied(), 'the group to drop the killed member', 60_000)
   t.equal(ours.assignment().length, 3, 'the survivors split the six partitions')
   const phase2 = produce(cluster, 300, 300)
   await until(() => phase2.every(k => seen.has(k)), 'every record of phase 2')
