@@ -272,6 +272,17 @@ export class KafkaClient {
   }
 
   /**
+   * The pooled connection to a broker when one is already open, without connecting: for courtesy requests on close
+   * (ending fetch sessions) that are not worth a new connection, as the Java client skips nodes it is not connected to.
+   */
+  async existingConnection (nodeId: number): Promise<BrokerConnection | undefined> {
+    const b = this.brokers.get(nodeId)
+    const e = b === undefined ? undefined : this.pool.get(`${b.host}:${b.port}`)
+    if (this.closed || e === undefined || e.conn === null) return undefined
+    try { return await e.conn } catch { return undefined }
+  }
+
+  /**
    * Sends a request to a broker by node id. The response's type follows from the schema: `request(id, OffsetFetch,
    * ...)` resolves to an OffsetFetch response body, whose fields outside the version used hold their defaults.
    * (`ApiSchema<any, any>`: any API; the response type is inferred from the one passed.)

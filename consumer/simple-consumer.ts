@@ -132,7 +132,48 @@ export class SimpleConsumer {
 
   async connect (): Promise<void> { await this.client.connect() }
 
-  async close (): Promise<void> { await this.client.close() }
+  /** Ends this consumer's fetch sessions (see closeSessions), then closes every connection. */
+  async close (options: { timeoutMs?: number } = {}): Promise<void> {
+    try { await this.closeSessions(options.timeoutMs) } finally { await this.client.close() }
+  }
+
+  /**
+   * Tells each broker this consumer has a fetch session with that the session is over: a Fetch naming the session
+   * with epoch -1 and no partitions, as the Java consumer does on close (AbstractFetch.prepareCloseFetchSessionRequests).
+   * Kafka keeps sessions after their connection closes, in a cache of max.incremental.fetch.session.cache.slots
+   * (1000 by default) shared by every client; one that is never closed holds its slot until evicted, and many
+   * short-lived consumers would crowd out long-lived ones. Only brokers with an open connection are asked, a session
+   * with a fetch in flight is left to the broker, and the whole step is bounded by `timeoutMs` (default: the
+   * request timeout, at most 5 s); failures are ignored: the broker evicts what it is not told about.
+   */
+  async closeSessions (timeoutMs = Math.min(this.config.requestTimeoutMs, 5000)): Promise<void> {
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 0) throw new ConfigError('timeoutMs', `close timeout must be an integer >= 0, got ${timeoutMs}`)
+    const open = [...this.sessions].filter(([, s]) => s.id !== INVALID_SESSION_ID && !s.busy)
+    this.sessions.clear()
+    if (open.length === 0 || timeoutMs === 0) return
+    const deadline = Date.now() + timeoutMs
+    await Promise.all(open.map(async ([leader, session]) => {
+      try {
+        const conn = await this.client.existingConnection(leader)
+        const left = deadline - Date.now()
+        if (conn === undefined || left <= 0) return
+        const version = conn.versions.pick(Fetch)
+        if (version < 7) return
+        await conn.request<FetchResponse>(Fetch, version, {
+          replicaId: -1,
+          maxWaitMs: 0,
+          minBytes: 0,
+          maxBytes: this.config.fetchMaxBytes,
+          isolationLevel: 0,
+          sessionId: session.id,
+          sessionEpoch: FINAL_EPOCH,
+          topics: [],
+          forgottenTopicsData: [],
+          rackId: this.config.clientRack
+        }, { timeoutMs: left })
+      } catch {}
+    }))
+  }
 
   /** Brokers, topics, partitions, leaders and leader epochs: for `topics`, or every topic when omitted. */
   async metadata (topics?: string[]): Promise<ClusterMetadata> {

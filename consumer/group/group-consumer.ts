@@ -317,8 +317,11 @@ export class GroupConsumer {
       const orderly = this.leaveInOrder()
       // Once the deadline has passed, what is still in flight fails when the connections close: not an error.
       orderly.catch(() => {})
+      const started = Date.now()
       const deadline = new Promise<void>(resolve => { timer = this.timers.setTimeout(resolve, timeoutMs) })
       await Promise.race([orderly, deadline])
+      // Then the fetch sessions, as the Java consumer closes its fetcher after the coordinator, in what is left.
+      await this.simple.closeSessions(Math.max(0, Math.min(timeoutMs - (Date.now() - started), 5000)))
     } finally {
       this.timers.clearTimeout(timer)
       this.state = 'closed'

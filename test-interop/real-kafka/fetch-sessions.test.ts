@@ -16,7 +16,7 @@ import { realKafkaFor, realKafkaSkip } from './start-kafka.js'
 // the wire: Kafka gives a session id, later fetches are incremental and name only what changed, and every record of
 // several partitions is read exactly once, in order, also across the session's ends that Kafka causes: another
 // client closing it by id (FETCH_SESSION_ID_NOT_FOUND next) or moving its epoch on (INVALID_FETCH_SESSION_EPOCH
-// next), and our own reconnection.
+// next), and our own reconnection; and close() ends the session on Kafka.
 
 t.setTimeout(600_000)
 const skip = await realKafkaSkip()
@@ -169,4 +169,13 @@ t.test('fetch sessions with real Kafka', { skip }, async t => {
   await readAll(from)
   t.match(sent[mark], { sessionId: third, sessionEpoch: 0, named: [0, 1, 2] })
   t.equal((await poke(third, 1)).errorCode, ErrorCode.FETCH_SESSION_ID_NOT_FOUND, 'the old session is gone')
+
+  // close() ends the session on Kafka (epoch -1, nothing named), as the Java consumer does: it frees the slot in
+  // Kafka's session cache at once instead of leaving it to eviction.
+  const fourth = sent[sent.length - 1].sessionId
+  t.not(fourth, 0)
+  mark = sent.length
+  await consumer.close()
+  t.match(sent.slice(mark), [{ sessionId: fourth, sessionEpoch: FINAL_EPOCH, named: [], answer: { errorCode: ErrorCode.NONE, sessionId: 0 } }], 'one closing fetch, answered')
+  t.equal((await poke(fourth, 1)).errorCode, ErrorCode.FETCH_SESSION_ID_NOT_FOUND, 'Kafka no longer has it')
 })

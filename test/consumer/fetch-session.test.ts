@@ -321,3 +321,67 @@ t.test('a session starts over (full, naming its id) when topic ids change or the
   s.record('t:9', ErrorCode.NONE, { highWatermark: 1n, lastStableOffset: 1n, logStartOffset: 0n })
   t.equal(s.marks('t:9'), undefined, 'marks of a partition outside the session are not kept')
 })
+
+// Closing: a consumer ends its sessions on the brokers it is connected to (a Fetch naming the session with epoch
+// -1 and no partitions), as the Java consumer does, so they do not hold the broker's cache slots until evicted.
+
+t.test('close() ends the session on the broker with a final-epoch fetch that names nothing', async t => {
+  const { cluster, consumer, seen } = await setup(t)
+  await consumer.fetchOnce([pos(0, 0n), pos(1, 0n)])
+  await consumer.fetchOnce([pos(0, 5n), pos(1, 5n)])
+  const sessionId = seen[1].sessionId
+  t.equal(sessionCacheFor(cluster.state, 1).size, 1)
+  await consumer.close()
+  t.equal(seen.length, 3)
+  t.match(seen[2], { sessionId, sessionEpoch: -1, named: [], forgotten: [] })
+  t.equal(sessionCacheFor(cluster.state, 1).size, 0, 'the broker no longer keeps it')
+  await consumer.close()
+  t.equal(seen.length, 3, 'a second close sends nothing')
+})
+
+t.test('close() sends nothing without a session, with timeout 0, or to a broker it is no longer connected to', async t => {
+  const off = await setup(t, { consumer: { enableFetchSessions: false } })
+  await off.consumer.fetchOnce([pos(0, 0n)])
+  await off.consumer.close()
+  t.same(off.seen.map(s => s.sessionEpoch), [-1], 'sessionless fetches only, and no close')
+
+  const zero = await setup(t)
+  await zero.consumer.fetchOnce([pos(0, 0n)])
+  await zero.consumer.close({ timeoutMs: 0 })
+  t.equal(zero.seen.length, 1)
+  t.equal(sessionCacheFor(zero.cluster.state, 1).size, 1, 'left to the broker to evict')
+
+  const gone = await setup(t)
+  await gone.consumer.fetchOnce([pos(0, 0n)])
+  await (await gone.consumer.client.connection(1)).close()
+  await gone.consumer.close()
+  t.equal(gone.seen.length, 1, 'no new connection just to close a session')
+
+  const bad = await setup(t)
+  await t.rejects(bad.consumer.closeSessions(-1), { name: 'ConfigError' })
+  await t.rejects(bad.consumer.close({ timeoutMs: 1.5 }), { name: 'ConfigError' })
+})
+
+t.test('a broker that does not answer the closing fetch: close() still ends, bounded by its timeout', async t => {
+  const { consumer, fetches } = await rawSetup(t, (req, n) => n <= 2
+    ? { errorCode: 0, sessionId: 5, responses: [partitionAnswer(BATCH)] }
+    : Buffer.alloc(0))
+  await consumer.fetchOnce([pos(0, 0n)])
+  await consumer.fetchOnce([pos(0, 2n)])
+  await consumer.close({ timeoutMs: 100 })
+  t.same(fetches, [[12, 0, 0], [12, 5, 1], [12, 5, -1]])
+})
+
+t.test('a group consumer ends its fetch sessions when it closes', async t => {
+  const { cluster, seen } = await setup(t)
+  const { GroupConsumer } = await import('../../consumer/group/index.js')
+  const member = new GroupConsumer({ bootstrapServers: cluster.bootstrap, ...FAST, 'group.id': 'g', 'auto.offset.reset': 'earliest' })
+  t.teardown(async () => await member.close())
+  member.subscribe(['t'])
+  let n = 0
+  for await (const r of member) { void r; if (++n === 15) break }
+  t.equal(sessionCacheFor(cluster.state, 1).size, 1, 'the member fetched in a session')
+  await member.close()
+  t.equal(sessionCacheFor(cluster.state, 1).size, 0)
+  t.match(seen.at(-1), { sessionEpoch: -1, named: [] })
+})
