@@ -114,6 +114,33 @@ export const CORPUS: Case[] = [
     }
   },
   {
+    name: 'Fetch v12 and v17 with lastFetchedEpoch (KIP-595 truncation detection): diverging, unknown epoch, below the log start',
+    run: async s => {
+      await filledTopic(s, 'fe-diverge')
+      const topicId = (await metadata(s, 'fe-diverge', false)).topics[0].topicId
+      const body = (lastFetchedEpoch: number, fetchOffset: bigint, sessionId = 0, sessionEpoch = -1): unknown => ({
+        replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId, sessionEpoch,
+        topics: [{ topic: 'fe-diverge', topicId, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset, lastFetchedEpoch, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
+        forgottenTopicsData: [], rackId: ''
+      })
+      // A session answers a diverging partition every time, even when nothing else about it changed.
+      const full = await s.request(Fetch, 12, body(0, 1000n, 0, 0))
+      const again = await s.request(Fetch, 12, { ...(body(0, 1000n, full.sessionId, 1) as object), topics: [] })
+      return {
+        // The leader's epoch 0 ends at the log end (4): fetching there is not a divergence, past it is.
+        atEnd: await s.request(Fetch, 12, body(0, 4n)),
+        pastEnd: await s.request(Fetch, 12, body(0, 1000n)),
+        pastEndV17: await s.request(Fetch, 17, body(0, 6n)),
+        // An epoch newer than any the leader knows: its end cannot be found, OFFSET_OUT_OF_RANGE.
+        unknownEpoch: await s.request(Fetch, 12, body(5, 2n)),
+        belowLogStart: await s.request(Fetch, 12, body(0, -3n)),
+        noEpoch: await s.request(Fetch, 12, body(-1, 1000n)),
+        sessionFull: { ...full, sessionId: full.sessionId !== 0 ? 'a session' : 0 },
+        sessionAgain: { ...again, sessionId: again.sessionId === full.sessionId ? 'same session' : again.sessionId }
+      }
+    }
+  },
+  {
     name: 'Fetch session (KIP-227): full, incremental with nothing new, a partition error, the partition answered again after it',
     run: async s => {
       await filledTopic(s, 'fe-session')

@@ -9,7 +9,7 @@ export interface ApiNote {
 
 export const FAKE_BROKER_API_NOTES: ReadonlyMap<number, ApiNote> = new Map<number, ApiNote>([
   [0, { modelled: 'acks 0/1/all, LogValidator checks, idempotent and transactional state, min.insync.replicas, max.message.bytes, timestamp policies; v0-2 message sets up-converted; v12 adds a transactional partition by itself (KIP-890 part 2); v13 topics by id (UNKNOWN_TOPIC_ID)', notModelled: 'produce purgatory (acks=all answers at once)' }],
-  [1, { modelled: 'long polls (maxWaitMs/minBytes), KIP-74 byte limits, fetch sessions (KIP-227), read_committed (LSO, aborted list), topic ids, v0-3 down-conversion, fetching from the closest replica (KIP-392: racks, RackAwareReplicaSelector, followers serve consumers)', notModelled: 'tiered storage; follower logs never lag (one shared log)' }],
+  [1, { modelled: 'long polls (maxWaitMs/minBytes), KIP-74 byte limits, fetch sessions (KIP-227), read_committed (LSO, aborted list), topic ids, v0-3 down-conversion, fetching from the closest replica (KIP-392: racks, RackAwareReplicaSelector, followers serve consumers), truncation detection (v12+ lastFetchedEpoch answers divergingEpoch, KIP-595)', notModelled: 'tiered storage; follower logs never lag (one shared log)' }],
   [2, { modelled: 'every special timestamp (-1 to -5), by time, v0 offset lists, read_committed', notModelled: '' }],
   [3, { modelled: 'brokers, racks, replicas/ISR/offline replicas, leader epochs, topic ids, auto-creation (charged to the asker\'s controller_mutation_rate), authorized operations (KIP-430)', notModelled: '' }],
   [8, { modelled: 'generations and member ids checked (classic and KIP-848); v10 topics by id (UNKNOWN_TOPIC_ID)', notModelled: 'offset retention (offsets.retention.minutes)' }],

@@ -4,8 +4,8 @@ import { ErrorCode } from '../../protocol/error-codes.js'
 // Fetch sessions (KIP-227), as Kafka 4.x's FetchManager serves them. A consumer that fetches many partitions
 // sends the whole list once (a full fetch, sessionEpoch 0) and gets a session id; later fetches (epoch 1, 2, ...)
 // name only the partitions whose fetch position changed, plus the ones to forget, and the answer lists only the
-// partitions with something new: records, an error, or a moved high watermark, last stable offset or log start
-// offset. Epoch -1 ends the session (and asks for a sessionless full fetch). Each broker keeps its own sessions.
+// partitions with something new: records, an error, a diverging epoch, a preferred read replica, or a moved high
+// watermark or log start offset (not the last stable offset alone, which Kafka does not compare). Epoch -1 ends the session (and asks for a sessionless full fetch). Each broker keeps its own sessions.
 //
 // Errors are the broker's: an unknown session id is FETCH_SESSION_ID_NOT_FOUND, a wrong epoch
 // INVALID_FETCH_SESSION_EPOCH, a session made with topic ids continued with names (or the reverse)
@@ -28,7 +28,6 @@ export interface SessionPartition {
   partitionMaxBytes: number
   /** Marks last sent to the client; -1 before the first answer. */
   highWatermark: bigint
-  lastStableOffset: bigint
   sentLogStartOffset: bigint
 }
 
@@ -51,7 +50,7 @@ export class FetchSession {
         const key = FetchSession.key(this.usesTopicIds, t.topic, t.topicId, p.partition)
         const known = this.partitions.get(key)
         if (known !== undefined) Object.assign(known, params(p))
-        else this.partitions.set(key, { topic: t.topic, topicId: t.topicId, partition: p.partition, ...params(p), highWatermark: -1n, lastStableOffset: -1n, sentLogStartOffset: -1n })
+        else this.partitions.set(key, { topic: t.topic, topicId: t.topicId, partition: p.partition, ...params(p), highWatermark: -1n, sentLogStartOffset: -1n })
       }
     }
     for (const f of forgotten) {
@@ -66,9 +65,11 @@ export class FetchSession {
   /** Whether mustRespond would answer the partition, without recording anything (for sizing an answer first). */
   wouldRespond (key: string, res: SentPartition, incremental: boolean): boolean {
     const p = this.partitions.get(key)
-    // A preferred read replica (KIP-392) is always sent, as Kafka's CachedPartition.maybeUpdateResponseData does.
+    // A preferred read replica (KIP-392) and a diverging epoch are always sent, as Kafka's
+    // CachedPartition.maybeUpdateResponseData does; a last stable offset that moved alone is not (Kafka does not
+    // compare it: a transaction's end writes a marker, which moves the high watermark too).
     return p === undefined || !incremental || (res.records?.length ?? 0) > 0 || res.errorCode !== ErrorCode.NONE || res.preferredReadReplica >= 0 ||
-      res.highWatermark !== p.highWatermark || res.lastStableOffset !== p.lastStableOffset || res.logStartOffset !== p.sentLogStartOffset
+      res.diverging || res.highWatermark !== p.highWatermark || res.logStartOffset !== p.sentLogStartOffset
   }
 
   mustRespond (key: string, res: SentPartition, incremental: boolean): boolean {
@@ -77,7 +78,6 @@ export class FetchSession {
     const changed = this.wouldRespond(key, res, incremental)
     if (res.errorCode === ErrorCode.NONE) {
       p.highWatermark = res.highWatermark
-      p.lastStableOffset = res.lastStableOffset
       p.sentLogStartOffset = res.logStartOffset
     } else {
       // Kafka sets the cached high watermark to -1 on an error, "so that when the error goes away, we re-send the
@@ -93,7 +93,7 @@ export class FetchSession {
 }
 
 /** What an answer carried for a partition, as far as a session tracks it. */
-export interface SentPartition { errorCode: number, highWatermark: bigint, lastStableOffset: bigint, logStartOffset: bigint, records: Buffer | null, preferredReadReplica: number }
+export interface SentPartition { errorCode: number, highWatermark: bigint, logStartOffset: bigint, records: Buffer | null, preferredReadReplica: number, diverging: boolean }
 
 export interface RequestPartition {
   partition: number

@@ -142,3 +142,16 @@ t.test('a partition answered with an error is answered again once the error is g
   t.same(summary(await c.request(Fetch, 12, fetchBody(12, full.sessionId, 2, []))), ['b/0:0:empty'])
   t.same(summary(await c.request(Fetch, 12, fetchBody(12, full.sessionId, 3, []))), [], 'and then left out again')
 })
+
+t.test('an incremental answer leaves out a partition whose last stable offset alone moved, as Kafka compares only the high watermark and log start', async t => {
+  const { FetchSession } = await import('../../../tools/fake-broker/fetch-sessions.js')
+  const s = new FetchSession(7, false)
+  s.update([{ topic: 'a', topicId: '', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 100 }] }], [])
+  const key = FetchSession.key(false, 'a', '', 0)
+  const sent = { errorCode: 0, highWatermark: 5n, logStartOffset: 0n, records: null, preferredReadReplica: -1, diverging: false }
+  t.ok(s.mustRespond(key, sent, true), 'first marks: answered')
+  t.notOk(s.mustRespond(key, sent, true), 'nothing new: left out')
+  t.ok(s.wouldRespond(key, { ...sent, diverging: true }, true), 'a diverging epoch is always answered')
+  t.ok(s.wouldRespond(key, { ...sent, preferredReadReplica: 2 }, true), 'so is a preferred read replica')
+  t.ok(s.wouldRespond(key, { ...sent, logStartOffset: 1n }, true), 'and a moved log start')
+})

@@ -141,6 +141,39 @@ t.test('a leader moved to a lagging replica truncates the log, and OffsetForLead
   t.equal(cluster.highWatermark('t', 0), 2n)
 })
 
+t.test('after truncation, a Fetch v12+ naming its lastFetchedEpoch gets the diverging epoch instead of records (KIP-595)', async t => {
+  const cluster = await start(t, 3)
+  const p0 = cluster.state.partition('t', 0)!
+  cluster.produce('t', 0, [{ value: '0' }, { value: '1' }, { value: '2' }])
+  cluster.produce('t', 0, [{ value: '3' }, { value: '4' }])
+  // A reader got offsets 0..4 in epoch 0; the new leader had 0..2 only, and writes 3..5 in epoch 1.
+  cluster.faults.moveLeaderToLaggingReplica('t', 0, p0.replicas[1], 3n)
+  cluster.produce('t', 0, [{ value: 'x' }, { value: 'y' }, { value: 'z' }])
+  const c = await client(t, cluster, p0.replicas[1])
+  const fetch = async (version: number, lastFetchedEpoch: number, fetchOffset: bigint, session: [number, number] = [0, -1]): Promise<any> => (await c.request(Fetch, version, {
+    replicaId: -1, maxWaitMs: 5000, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, sessionId: session[0], sessionEpoch: session[1],
+    topics: [{ topic: 't', topicId: cluster.state.topics.get('t')!.id, partitions: [{ partition: 0, currentLeaderEpoch: 1, fetchOffset, lastFetchedEpoch, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
+    forgottenTopicsData: [], rackId: ''
+  }))
+  const diverged = (await fetch(12, 0, 5n)).responses[0].partitions[0]
+  // Answered at once although minBytes is not met, with the marks and no records.
+  t.same([diverged.errorCode, diverged.divergingEpoch, diverged.records.length, diverged.highWatermark], [ErrorCode.NONE, { epoch: 0, endOffset: 3n }, 0, 6n])
+  t.same((await fetch(17, 0, 5n)).responses[0].partitions[0].divergingEpoch, { epoch: 0, endOffset: 3n }, 'by topic id too')
+  // In step: epoch 0 ends at 3 and the reader is at 3; epoch 1 is current, so any offset up to its end is fine.
+  const inStep = (await fetch(12, 0, 3n)).responses[0].partitions[0]
+  t.same([inStep.errorCode, inStep.divergingEpoch, inStep.records.length > 0], [ErrorCode.NONE, { epoch: -1, endOffset: -1n }, true])
+  t.same((await fetch(12, 1, 4n)).responses[0].partitions[0].divergingEpoch, { epoch: -1, endOffset: -1n })
+  t.equal((await fetch(12, 1, 7n)).responses[0].partitions[0].divergingEpoch.endOffset, 6n, 'past the current epoch\'s end')
+  t.equal((await fetch(12, 4, 2n)).responses[0].partitions[0].errorCode, ErrorCode.OFFSET_OUT_OF_RANGE, 'an epoch the leader never had')
+  const v11 = (await fetch(11, 0, 5n)).responses[0].partitions[0]
+  t.same([v11.errorCode, v11.records.length > 0], [ErrorCode.NONE, true], 'v11 has no lastFetchedEpoch: the new epoch\'s records, unnoticed')
+  // In a session, a diverging partition is answered every time, though nothing else about it changes.
+  const full = await fetch(12, 0, 5n, [0, 0])
+  t.ok(full.sessionId > 0)
+  const again = await c.request(Fetch, 12, { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: full.sessionId, sessionEpoch: 1, topics: [], forgottenTopicsData: [], rackId: '' })
+  t.same(again.responses[0]?.partitions[0].divergingEpoch, { epoch: 0, endOffset: 3n })
+})
+
 t.test('unclean leader election: an out-of-sync replica leads alone and what it lacked is lost', async t => {
   const cluster = await start(t, 3)
   const p0 = cluster.state.partition('t', 0)!

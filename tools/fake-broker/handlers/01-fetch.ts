@@ -40,7 +40,7 @@ interface Built {
   bytes: number
   /** An error answers at once: Kafka's DelayedFetch completes as soon as a partition fails. */
   anyError: boolean
-  /** So does a preferred read replica (ReplicaManager.fetchMessages: hasPreferredReadReplica). */
+  /** So does a preferred read replica or a diverging epoch (ReplicaManager.fetchMessages: hasPreferredReadReplica, hasDivergingEpoch). */
   redirected: boolean
   logs: PartitionLog[]
   leaders: Set<number>
@@ -79,7 +79,8 @@ export const fetchHandler = serve<Req>(Fetch, '0-17', async (ctx): Promise<Res> 
   }
   const incremental = context.kind === 'incremental'
   const sent = (t: Built['responses'][number], p: PartitionRes): [string, SentPartition] => [FetchSession.key(usesTopicIds, t.topic, t.topicId, p.partitionIndex ?? -1), {
-    errorCode: p.errorCode ?? 0, highWatermark: p.highWatermark ?? -1n, lastStableOffset: p.lastStableOffset ?? -1n, logStartOffset: p.logStartOffset ?? -1n, records: p.records ?? null, preferredReadReplica: p.preferredReadReplica ?? NO_PREFERRED_REPLICA
+    errorCode: p.errorCode ?? 0, highWatermark: p.highWatermark ?? -1n, logStartOffset: p.logStartOffset ?? -1n, records: p.records ?? null, preferredReadReplica: p.preferredReadReplica ?? NO_PREFERRED_REPLICA,
+    diverging: p.divergingEpoch !== undefined
   }]
   // consumer_byte_rate is charged the answer's size (KafkaApis.handleFetchRequest, FetchResponse.sizeOf). Over the
   // quota, the answer is empty, carries the throttle time, and costs nothing (the size is taken back); the session
@@ -165,6 +166,18 @@ function build (ctx: RequestContext<Req>, topics: readonly RequestTopic[], maxBy
       const lso = log.lastStableOffset
       const marks = { highWatermark: hw, lastStableOffset: lso, logStartOffset: log.logStartOffset }
       const committedOnly = version >= 4 && body.isolationLevel === 1
+      // Truncation detection (v12+, KIP-595's lastFetchedEpoch; Partition.readRecords): a fetcher that names the epoch
+      // of the last record it has learns, before any read, whether its log diverges from this one. Kafka checks it
+      // for consumers as well as followers; the Java consumer and franz-go send -1 (they use OffsetForLeaderEpoch).
+      if (version >= 12 && fp.lastFetchedEpoch >= 0) {
+        const end = log.endOffsetForEpoch(fp.lastFetchedEpoch, p.leaderEpoch)
+        if (end.leaderEpoch < 0 || end.endOffset < 0n || fp.fetchOffset < log.logStartOffset) return fail(ErrorCode.OFFSET_OUT_OF_RANGE)
+        if (end.leaderEpoch < fp.lastFetchedEpoch || end.endOffset < fp.fetchOffset) {
+          // Answered at once with no records, as ReplicaManager completes a fetch with a diverging epoch.
+          out.redirected = true
+          return { partitionIndex: fp.partition, errorCode: ErrorCode.NONE, ...marks, abortedTransactions: null, divergingEpoch: { epoch: end.leaderEpoch, endOffset: end.endOffset }, records: EMPTY }
+        }
+      }
       // Out of range, Kafka's read fails before it looks at the log's offsets: the marks are -1 (unknown), and a
       // consumer asks ListOffsets where the valid range is.
       if (fp.fetchOffset < log.logStartOffset || fp.fetchOffset > hw) return fail(ErrorCode.OFFSET_OUT_OF_RANGE)
