@@ -350,7 +350,7 @@ function applySecurity (cfg: ConsumerConfig, seen: Map<string, string>): void {
     cfg.tls = { ...cfg.tls, ...files }
   }
   if (!usesSasl) {
-    for (const k of [...PASSWORD_KEYS, ...OAUTHBEARER_KEYS, 'saslMechanism']) {
+    for (const k of ['saslMechanism', ...PASSWORD_KEYS, ...OAUTHBEARER_KEYS]) {
       const name = given(k)
       if (name !== undefined) throw new ConfigError(name, `given, but security.protocol is ${protocol} (no SASL)`)
     }
