@@ -6,6 +6,9 @@ import { parseUnsecuredTokenConfig, unsecuredJws, unsecuredTokenProvider } from 
 import { parseConsumerConfig } from '../../../consumer/config.js'
 import { OAuthBearerRefusedError } from '../../../consumer/errors.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
+import { BrokerConnection } from '../../../consumer/connection.js'
+import { saslAuthenticator } from '../../../consumer/sasl/authenticate.js'
+import { apiVersionsBody, startRawBroker } from '../raw-broker.js'
 
 // SASL OAUTHBEARER on the client's side (consumer/sasl/oauthbearer.ts, unsecured-jws.ts). The expected bytes are
 // written from RFC 7628 section 3.1 (client-resp = gs2-header kvsep *kvpair kvsep; kvpair = key "=" value kvsep;
@@ -168,4 +171,36 @@ t.test('OAUTHBEARER configuration: exactly one token source, no password keys, c
     t.equal(typeof cfg.authenticate, 'function')
     t.equal(typeof parseConsumerConfig(cfg).authenticate, 'function', 'a parsed configuration is accepted again')
   }
+})
+
+t.test('a broker that answers a JSON error and then accepts the kvsep still refuses: the error names its status', async t => {
+  // Not what Kafka does (it fails the kvsep), but the JSON already said no; a text that is not JSON is the status.
+  for (const [answer, status] of [['{"status":"invalid_token","openid-configuration":"https://x/"}', 'invalid_token'], ['no', 'no']]) {
+    const broker = await startRawBroker(req => {
+      if (req.api.name === 'ApiVersions') req.reply(apiVersionsBody([[18, 0, 3], [17, 1, 1], [36, 0, 2]]))
+      else if (req.api.name === 'SaslHandshake') req.reply({ errorCode: 0, mechanisms: ['OAUTHBEARER'] })
+      else {
+        const kvsep = (req.body as { authBytes: Buffer }).authBytes.equals(Buffer.from([1]))
+        req.reply({ errorCode: 0, errorMessage: null, authBytes: kvsep ? Buffer.alloc(0) : Buffer.from(answer), sessionLifetimeMs: 0n })
+      }
+    })
+    t.teardown(async () => await broker.close())
+    const err = await BrokerConnection.open({ host: '127.0.0.1', port: broker.port, authenticate: saslAuthenticator({ mechanism: 'OAUTHBEARER', provider: async () => ({ token: 't' }) }) }).catch((e: unknown) => e)
+    t.ok(err instanceof OAuthBearerRefusedError)
+    t.match(err, { status, cause: undefined })
+    t.same(broker.requests.map(r => r.api.name), ['ApiVersions', 'SaslHandshake', 'SaslAuthenticate', 'SaslAuthenticate'], 'the kvsep was sent')
+    if (status === 'invalid_token') t.equal((err as OAuthBearerRefusedError).openidConfiguration, 'https://x/')
+  }
+})
+
+t.test('a provider that rejects with a non-Error is reported with its text', async t => {
+  const broker = await startRawBroker(req => {
+    if (req.api.name === 'ApiVersions') req.reply(apiVersionsBody([[18, 0, 3], [17, 1, 1], [36, 0, 2]]))
+    else req.reply({ errorCode: 0, mechanisms: ['OAUTHBEARER'] })
+  })
+  t.teardown(async () => await broker.close())
+  // eslint-disable-next-line prefer-promise-reject-errors
+  const provider = async (): Promise<{ token: string }> => await Promise.reject('offline')
+  await t.rejects(BrokerConnection.open({ host: '127.0.0.1', port: broker.port, authenticate: saslAuthenticator({ mechanism: 'OAUTHBEARER', provider, providerKey: 'mine' }) }),
+    { name: 'ConfigError', key: 'mine', message: /the token provider failed: offline/ })
 })

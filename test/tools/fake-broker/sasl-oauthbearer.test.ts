@@ -102,6 +102,7 @@ t.test('the validator accepts and refuses tokens as Kafka\'s unsecured validator
   t.same(validateUnsecuredToken(jws({ sub: 'a', exp: nowS + 9, scope: 'kafka read' }), NOW, scoped), { status: 'insufficient_scope', scope: '[kafka, read]', reason: 'The provided scope (kafka read) was missing a required scope (kafka)' })
   t.match(validateUnsecuredToken(jws({ sub: 'a', exp: nowS + 9 }), NOW, { requiredScope: ['kafka'] }), { status: 'insufficient_scope', scope: '[kafka]' })
   t.same(validateUnsecuredToken(jws({ sub: 'a', exp: nowS + 9, scope: 'kafka' }), NOW, { requiredScope: ['kafka'] }), { principal: 'a', expiresAtMs: NOW + 9000 })
+  t.same(validateUnsecuredToken(jws({ sub: 'a', exp: nowS + 9, scope: [1, true, null, {}] }), NOW, { requiredScope: ['1', 'true', 'null'] }), { principal: 'a', expiresAtMs: NOW + 9000 }, 'list elements read as their text')
 })
 
 t.test('a valid token authenticates User:<sub> with an empty answer; the session lasts until the token expires', async t => {
