@@ -73,6 +73,12 @@ export interface ClientConfig {
    * "principal=admin scope=a,b lifeSeconds=600 extension_traceId=42"; for brokers with Kafka's default validator only.
    */
   saslOauthbearerConfig?: string
+  /**
+   * `enable.sasl.oauthbearer.unsecure.jwt` (librdkafka's): kcat needs it true to build tokens from
+   * sasl.oauthbearer.config; accepted here so that the same flags work, and then sasl.oauthbearer.config is required.
+   * False with sasl.oauthbearer.config is refused (there would be no token).
+   */
+  enableSaslOauthbearerUnsecureJwt?: boolean
   /** Called at every authentication and re-authentication (KIP-368) for a current token and its SASL extensions. */
   saslOauthbearerProvider?: OAuthBearerProvider
   /** PEM files for TLS: the CA to trust, and the client's certificate and key (librdkafka's ssl.*.location). */
@@ -155,6 +161,7 @@ const KEYS: KeySpec[] = [
   { camel: 'saslOauthbearerToken', dotted: ['sasl.oauthbearer.token'], kind: 'string' },
   { camel: 'saslOauthbearerConfig', dotted: ['sasl.oauthbearer.config'], kind: 'string' },
   { camel: 'saslOauthbearerProvider', dotted: [], kind: 'function' },
+  { camel: 'enableSaslOauthbearerUnsecureJwt', dotted: ['enable.sasl.oauthbearer.unsecure.jwt'], kind: 'bool' },
   { camel: 'sslCaLocation', dotted: ['ssl.ca.location'], kind: 'string' },
   { camel: 'sslCertificateLocation', dotted: ['ssl.certificate.location'], kind: 'string' },
   { camel: 'sslKeyLocation', dotted: ['ssl.key.location'], kind: 'string' },
@@ -350,7 +357,7 @@ function applySecurity (cfg: ConsumerConfig, seen: Map<string, string>): void {
     cfg.tls = { ...cfg.tls, ...files }
   }
   if (!usesSasl) {
-    for (const k of ['saslMechanism', ...PASSWORD_KEYS, ...OAUTHBEARER_KEYS]) {
+    for (const k of ['saslMechanism', ...PASSWORD_KEYS, ...OAUTHBEARER_KEYS, UNSECURE_JWT]) {
       const name = given(k)
       if (name !== undefined) throw new ConfigError(name, `given, but security.protocol is ${protocol} (no SASL)`)
     }
@@ -367,10 +374,11 @@ function applySecurity (cfg: ConsumerConfig, seen: Map<string, string>): void {
 
 const PASSWORD_KEYS = ['saslUsername', 'saslPassword']
 const OAUTHBEARER_KEYS = ['saslOauthbearerToken', 'saslOauthbearerConfig', 'saslOauthbearerProvider'] as const
+const UNSECURE_JWT = 'enableSaslOauthbearerUnsecureJwt'
 
 /** The mechanism's own keys, and none of the other mechanisms' (a password given to OAUTHBEARER is a mistake). */
 function saslOptions (cfg: ConsumerConfig, mechanism: SaslMechanism, given: (camel: string) => string | undefined): SaslOptions {
-  const misplaced = (mechanism === 'OAUTHBEARER' ? PASSWORD_KEYS : OAUTHBEARER_KEYS).map(given).find(k => k !== undefined)
+  const misplaced = (mechanism === 'OAUTHBEARER' ? PASSWORD_KEYS : [...OAUTHBEARER_KEYS, UNSECURE_JWT]).map(given).find(k => k !== undefined)
   if (misplaced !== undefined) throw new ConfigError(misplaced, `given, but sasl.mechanism is ${mechanism}`)
   if (mechanism !== 'OAUTHBEARER') {
     if (cfg.saslUsername === undefined || cfg.saslPassword === undefined) {
@@ -384,6 +392,12 @@ function saslOptions (cfg: ConsumerConfig, mechanism: SaslMechanism, given: (cam
       'OAUTHBEARER takes exactly one of sasl.oauthbearer.token, sasl.oauthbearer.config and saslOauthbearerProvider')
   }
   const key = given(sources[0]) as string
+  const unsecure = given(UNSECURE_JWT)
+  if (unsecure !== undefined && cfg.enableSaslOauthbearerUnsecureJwt !== (sources[0] === 'saslOauthbearerConfig')) {
+    throw new ConfigError(unsecure, cfg.enableSaslOauthbearerUnsecureJwt === true
+      ? 'true builds unsecured tokens from sasl.oauthbearer.config, which is not given'
+      : 'false, but sasl.oauthbearer.config is given, which only builds unsecured tokens')
+  }
   const timeout = { providerTimeoutMs: cfg.requestTimeoutMs, providerKey: key }
   if (cfg.saslOauthbearerProvider !== undefined) return { mechanism, provider: cfg.saslOauthbearerProvider, ...timeout }
   if (cfg.saslOauthbearerConfig !== undefined) return { mechanism, provider: unsecuredTokenProvider(parseUnsecuredTokenConfig(cfg.saslOauthbearerConfig)), ...timeout }

@@ -162,10 +162,14 @@ t.test('OAUTHBEARER configuration: exactly one token source, no password keys, c
     [{ 'sasl.oauthbearer.token': 'a', 'sasl.username': 'u' }, 'sasl.username', /sasl.mechanism is OAUTHBEARER/],
     [{ 'sasl.mechanism': 'PLAIN', 'sasl.username': 'u', 'sasl.password': 'p', 'sasl.oauthbearer.token': 'a' }, 'sasl.oauthbearer.token', /sasl.mechanism is PLAIN/],
     [{ 'security.protocol': 'plaintext', 'sasl.mechanism': undefined, 'sasl.oauthbearer.config': 'principal=a' }, 'sasl.oauthbearer.config', /no SASL/],
-    [{ saslOauthbearerProvider: 'token' }, 'saslOauthbearerProvider', /expected a function/]
+    [{ saslOauthbearerProvider: 'token' }, 'saslOauthbearerProvider', /expected a function/],
+    [{ 'sasl.oauthbearer.config': 'principal=a', 'enable.sasl.oauthbearer.unsecure.jwt': 'false' }, 'enable.sasl.oauthbearer.unsecure.jwt', /false, but sasl.oauthbearer.config/],
+    [{ 'sasl.oauthbearer.token': 'a', 'enable.sasl.oauthbearer.unsecure.jwt': 'true' }, 'enable.sasl.oauthbearer.unsecure.jwt', /not given/],
+    [{ 'sasl.mechanism': 'PLAIN', 'sasl.username': 'u', 'sasl.password': 'p', 'enable.sasl.oauthbearer.unsecure.jwt': 'true' }, 'enable.sasl.oauthbearer.unsecure.jwt', /sasl.mechanism is PLAIN/]
   ]
   for (const [extra, key, message] of bad) t.throws(() => parseConsumerConfig({ ...base, ...extra }), { name: 'ConfigError', key, message }, key)
-  for (const extra of [{ 'sasl.oauthbearer.token': 'a.b.' }, { saslOauthbearerConfig: 'principal=a' }, { saslOauthbearerProvider: provider }]) {
+  for (const extra of [{ 'sasl.oauthbearer.token': 'a.b.' }, { saslOauthbearerConfig: 'principal=a' }, { saslOauthbearerProvider: provider },
+    { 'sasl.oauthbearer.config': 'principal=a', 'enable.sasl.oauthbearer.unsecure.jwt': 'true' }]) {
     const cfg = parseConsumerConfig({ ...base, ...extra })
     t.equal(cfg.saslMechanism, 'OAUTHBEARER')
     t.equal(typeof cfg.authenticate, 'function')
