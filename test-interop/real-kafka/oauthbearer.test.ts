@@ -6,8 +6,11 @@ import { produce } from '../../consumer/producer.js'
 import { OAuthBearerRefusedError } from '../../consumer/errors.js'
 import { saslAuthenticator } from '../../consumer/sasl/authenticate.js'
 import { unsecuredJws } from '../../consumer/sasl/unsecured-jws.js'
-import { Metadata } from '../../protocol/apis/index.js'
+import { oauthBearerInitialResponse } from '../../consumer/sasl/oauthbearer.js'
+import { Metadata, SaslAuthenticate, SaslHandshake } from '../../protocol/apis/index.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
+import { FakeCluster } from '../../tools/fake-broker/index.js'
+import { RawClient } from '../../test/tools/fake-broker/raw-client.js'
 import { realKafkaFor, realKafkaSkip } from './start-kafka.js'
 
 // SASL OAUTHBEARER (KIP-255) between our client and one real Kafka 4.x node whose SASL_PLAINTEXT listener also
@@ -15,7 +18,8 @@ import { realKafkaFor, realKafkaSkip } from './start-kafka.js'
 // (unsecured JWS tokens: alg "none", `sub` the principal, `exp` required): produce and consume with tokens from
 // each source (a fixed token, librdkafka's sasl.oauthbearer.config, a provider with extensions), an expired token
 // refused with Kafka's JSON error, and KIP-368: Kafka caps the session at the token's remaining life, so a
-// connection used past it renews with a fresh token from the provider and is never closed.
+// connection used past it renews with a fresh token from the provider and is never closed. And the fake broker
+// side by side with Kafka: the same SASL messages, byte for byte, get the same answers from both.
 
 t.setTimeout(600_000)
 const skip = await realKafkaSkip()
@@ -36,6 +40,54 @@ t.test('OAUTHBEARER against real Kafka', { skip }, async t => {
   const bootstrap = kafka.listeners.SASL_PLAINTEXT!
   const [host, port] = bootstrap.split(',')[0].split(':')
   const base = { bootstrapServers: bootstrap, 'security.protocol': 'sasl_plaintext', 'sasl.mechanism': 'OAUTHBEARER' }
+
+  t.test('the fake broker answers each OAUTHBEARER message as Kafka does', async t => {
+    const fake = await FakeCluster.start({ sasl: { users: {}, mechanisms: ['OAUTHBEARER'] } })
+    t.teardown(async () => await fake.stop())
+    const b64 = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url')
+    const nowS = Date.now() / 1000
+    const jws = (claims: object, header: object = { alg: 'none' }, signature = ''): string => `${b64(header)}.${b64(claims)}.${signature}`
+    const message = (token: string, extensions?: Record<string, string>): Buffer => oauthBearerInitialResponse({ token, extensions })
+    const cases: Array<[string, Buffer[]]> = [
+      ['a valid token with extensions', [message(jws({ sub: 'alice', iat: nowS, exp: nowS + 120 }), { traceId: '42' })]],
+      ['an expired token, then the kvsep', [message(jws({ sub: 'alice', exp: nowS - 10 })), Buffer.from([1])]],
+      ['alg HS256, then the kvsep', [message(jws({ sub: 'alice', exp: nowS + 120 }, { alg: 'HS256' }, 'c2ln')), Buffer.from([1])]],
+      ['no sub, then the kvsep', [message(jws({ exp: nowS + 120 })), Buffer.from([1])]],
+      ['no exp, then the kvsep', [message(jws({ sub: 'alice' })), Buffer.from([1])]],
+      ['iat in the future, then the kvsep', [message(jws({ sub: 'alice', iat: nowS + 60, exp: nowS + 120 })), Buffer.from([1])]],
+      ['a string exp, then the kvsep', [message(jws({ sub: 'alice', exp: String(nowS + 120) })), Buffer.from([1])]],
+      ['standard base64 in a part, then the kvsep', [message(`${b64({ alg: 'none' })}.${Buffer.from(JSON.stringify({ sub: 'alice?>', exp: nowS + 120 })).toString('base64').replace(/=+$/, '')}.`), Buffer.from([1])]],
+      ['not a JWS, then the kvsep', [message('garbage'), Buffer.from([1])]],
+      ['an expired token, then a valid one', [message(jws({ sub: 'alice', exp: nowS - 10 })), message(jws({ sub: 'alice', exp: nowS + 120 }))]],
+      ['a malformed message', [Buffer.from('n,,\u0001auth=Bearer x\u0001')]],
+      ['a token with "=" inside', [Buffer.from(`n,,\u0001auth=Bearer ${b64({ alg: 'none' })}=.x.\u0001\u0001`)]],
+      ['a kvsep first', [Buffer.from([1])]],
+      ['a header without alg', [message(jws({ sub: 'alice', exp: nowS + 120 }, { typ: 'JWT' })), Buffer.from([1])]],
+      ['another authorization id', [Buffer.from(`n,a=bob,\u0001auth=Bearer ${jws({ sub: 'alice', exp: nowS + 120 })}\u0001\u0001`)]]
+    ]
+    type Answer = { errorCode: number, errorMessage: string | null, authBytes: string, lifetimeS: number } | 'closed without an answer'
+    const answers = async (address: string, messages: Buffer[]): Promise<Answer[]> => {
+      const c = await RawClient.connect(address)
+      try {
+        const hs = await c.request(SaslHandshake, 1, { mechanism: 'OAUTHBEARER' })
+        t.equal(hs.errorCode, ErrorCode.NONE)
+        const out: Answer[] = []
+        for (const authBytes of messages) {
+          const r = await c.request(SaslAuthenticate, 2, { authBytes }).catch(() => undefined)
+          if (r === undefined) { out.push('closed without an answer'); break }
+          // Lifetimes in whole seconds: the two brokers answer a few milliseconds apart.
+          out.push({ errorCode: r.errorCode, errorMessage: r.errorMessage, authBytes: r.authBytes.toString(), lifetimeS: Math.round(Number(r.sessionLifetimeMs) / 1000) })
+        }
+        return out
+      } finally {
+        c.close()
+      }
+    }
+    for (const [name, messages] of cases) {
+      const real = await answers(bootstrap.split(',')[0], messages)
+      t.same(await answers(fake.bootstrap, messages), real, `${name}: ${JSON.stringify(real)}`)
+    }
+  })
 
   t.test('produce and consume with each token source', async t => {
     const setup = new KafkaClient({ ...base, 'sasl.oauthbearer.config': 'principal=alice', retries: 10 })

@@ -107,6 +107,8 @@ export interface SaslStep {
 }
 
 const EMPTY = Buffer.alloc(0)
+/** Kafka leaves a successful step's ErrorMessage at its default, the empty string, not null (seen on Kafka 4.4). */
+const NO_MESSAGE = ''
 
 /** One connection's SASL exchange. */
 export class SaslSession {
@@ -206,9 +208,13 @@ export class SaslSession {
     const parsed = parseOAuthBearerInitialResponse(message)
     if (typeof parsed === 'string') return this.fail(this.genericFailure())
     const result = validateUnsecuredToken(parsed.token, this.server.policy.now(), this.server.oauthbearer)
+    if ('status' in result && result.unanswered === true) {
+      this.silentFailure = true
+      return this.fail(result.reason)
+    }
     if ('status' in result) {
       this.oauthbearerError = oauthBearerServerError(result).toString('utf8')
-      return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: Buffer.from(this.oauthbearerError, 'utf8'), authenticated: false, sessionLifetimeMs: 0 }
+      return { errorCode: ErrorCode.NONE, errorMessage: NO_MESSAGE, authBytes: Buffer.from(this.oauthbearerError, 'utf8'), authenticated: false, sessionLifetimeMs: 0 }
     }
     if (parsed.authzid !== '' && parsed.authzid !== result.principal) {
       return this.fail(`Authentication failed: Client requested an authorization id (${parsed.authzid}) that is different from the token's principal name (${result.principal})`)
@@ -250,7 +256,7 @@ export class SaslSession {
       const nonce = clientNonce + newNonce()
       const serverFirst = `r=${nonce},s=${credential.salt.toString('base64')},i=${credential.iterations}`
       this.scramState = { user, clientFirstBare: m[1], serverFirst, nonce, credential }
-      return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: Buffer.from(serverFirst, 'utf8'), authenticated: false, sessionLifetimeMs: 0 }
+      return { errorCode: ErrorCode.NONE, errorMessage: NO_MESSAGE, authBytes: Buffer.from(serverFirst, 'utf8'), authenticated: false, sessionLifetimeMs: 0 }
     }
     const s = this.scramState
     let attrs: Map<string, string>
@@ -297,7 +303,7 @@ export class SaslSession {
       else sessionLifetimeMs = zeroIfNegative(Math.min(credentialExpiresAt - now, max))
       this.expiresAt = now + sessionLifetimeMs
     }
-    return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes, authenticated: true, sessionLifetimeMs }
+    return { errorCode: ErrorCode.NONE, errorMessage: NO_MESSAGE, authBytes, authenticated: true, sessionLifetimeMs }
   }
 
   private fail (message: string): SaslStep {
