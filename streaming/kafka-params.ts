@@ -28,7 +28,8 @@ export interface ResolvedKafkaParams {
 
 /** Keys passed through to the consumer's configuration (consumer/config.ts checks their values and combinations). */
 const SECURITY = new Set(['security.protocol', 'sasl.mechanism', 'sasl.mechanisms', 'sasl.username', 'sasl.password',
-  'ssl.ca.location', 'ssl.certificate.location', 'ssl.key.location', 'enable.ssl.certificate.verification'])
+  'ssl.ca.location', 'ssl.certificate.location', 'ssl.key.location', 'enable.ssl.certificate.verification',
+  'sasl.oauthbearer.token', 'sasl.oauthbearer.config', 'enable.sasl.oauthbearer.unsecure.jwt'])
 
 /**
  * The consumer's keys for connection failures and outages: how long bootstrap may take, how long an outage is
@@ -94,6 +95,8 @@ export function resolveKafkaParams (params: KafkaParams): ResolvedKafkaParams {
       out.security[key] = value
     } else if (CONNECTION.has(key)) {
       out.connection[key] = value
+    } else if (key === 'sasl.jaas.config' && /OAuthBearerLoginModule\s+required/.test(value)) {
+      out.security['sasl.oauthbearer.config'] = unsecuredLoginConfig(value)
     } else if (key === 'sasl.jaas.config') {
       // The Java client's form: `...PlainLoginModule required username="u" password="p";` (also ScramLoginModule).
       const user = /\busername="([^"]*)"/.exec(value)
@@ -117,4 +120,27 @@ export function resolveKafkaParams (params: KafkaParams): ResolvedKafkaParams {
     parseConsumerConfig({ bootstrapServers: 'localhost:9092', ...out.security, ...out.connection })
   }
   return out
+}
+
+// The Java client's unsecured OAUTHBEARER login (OAuthBearerUnsecuredLoginCallbackHandler's JAAS options), as the
+// equivalent librdkafka sasl.oauthbearer.config, which the consumer turns into tokens: unsecuredLoginStringClaim_sub
+// (the principal), unsecuredLoginPrincipalClaimName, unsecuredLoginListClaim_scope (its first character separates
+// the items), unsecuredLoginLifetimeSeconds and unsecuredLoginExtension_<name>.
+const UNSECURED_LOGIN: Record<string, string> = {
+  unsecuredLoginStringClaim_sub: 'principal',
+  unsecuredLoginPrincipalClaimName: 'principalClaimName',
+  unsecuredLoginLifetimeSeconds: 'lifeSeconds'
+}
+
+function unsecuredLoginConfig (jaas: string): string {
+  const key = 'sasl.jaas.config'
+  const parts: string[] = []
+  for (const [, name, value] of jaas.matchAll(/(\w+)="([^"]*)"/g)) {
+    if (/\s/.test(value)) throw new ConfigError(key, `${name}: values with spaces are not understood`)
+    if (UNSECURED_LOGIN[name] !== undefined) parts.push(`${UNSECURED_LOGIN[name]}=${value}`)
+    else if (name === 'unsecuredLoginListClaim_scope') parts.push(`scope=${value.slice(1).split(value[0] ?? ',').join(',')}`)
+    else if (name.startsWith('unsecuredLoginExtension_')) parts.push(`extension_${name.slice('unsecuredLoginExtension_'.length)}=${value}`)
+    else throw new ConfigError(key, `OAuthBearerLoginModule option ${name} is not understood; unsecuredLoginStringClaim_sub, unsecuredLoginPrincipalClaimName, unsecuredLoginListClaim_scope, unsecuredLoginLifetimeSeconds and unsecuredLoginExtension_<name> are`)
+  }
+  return parts.join(' ')
 }
