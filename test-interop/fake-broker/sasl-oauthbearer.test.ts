@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import t from 'tap'
 import { FakeCluster, type FakeClusterOptions } from '../../tools/fake-broker/index.js'
 import { runKcat } from '../../test/tools/cli/run-kcat.js'
 import { javaClientOrSkip } from '../peers/java-client.js'
 import { peerMissing, PeerUnavailable } from '../peers/cache.js'
 import { kafkaJars } from '../real-kafka/start-kafka.js'
-import { produceDataset, runProcess, which } from './helpers.js'
+import { clientPropertiesFile, produceDataset, readDatasetWithKafkajs, reauthLoopOutput, runProcess, which } from './helpers.js'
 
 // SASL OAUTHBEARER (KIP-255) between the fake broker and clients we did not write, each with its own unsecured
 // token builder or provider, checked by the fake as Kafka's default unsecured validator checks them:
@@ -47,20 +44,16 @@ function handMadeToken (sub: string, lifeSeconds: number): string {
 
 t.test('the Java client authenticates with an unsecured token and keeps going across several sessions', { skip: javaSkip }, async t => {
   const { cluster, logs } = await oauthCluster(t, { topics: [{ name: 'r', partitions: 1 }], brokerConfigs: { 'connections.max.reauth.ms': '6000' } })
-  const dir = mkdtempSync(join(tmpdir(), 'kd-java-oauth-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const file = join(dir, 'client.properties')
-  writeFileSync(file, [
+  const file = clientPropertiesFile(t, [
     'security.protocol=SASL_PLAINTEXT',
     'sasl.mechanism=OAUTHBEARER',
     'sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="alice" unsecuredLoginExtension_traceId="42";'
-  ].join('\n') + '\n')
+  ])
   const r = await runProcess('java', java.java!.args('ReauthLoop', [cluster.bootstrap, 'r', '14000'], [`-Dkd.client.config=${file}`], jackson), { timeoutMs: 180_000 })
   t.equal(r.code, 0, 'ReauthLoop exits 0', { stderr: r.stderr.slice(-3000) })
-  const lines = r.stdout.toString().split('\n')
-  const sent = Number(lines.find(l => l.startsWith('sent '))?.split(' ')[1])
+  const { sent, read } = reauthLoopOutput(r.stdout)
   t.ok(sent > 10, `${sent} records sent`)
-  t.same(lines.filter(l => l.startsWith('record ')).map(l => l.slice('record '.length)), Array.from({ length: sent }, (_, i) => `j${i}`), 'every record read once, in order')
+  t.same(read, Array.from({ length: sent }, (_, i) => `j${i}`), 'every record read once, in order')
   const log = logs.join('\n')
   t.notMatch(log, /expired/, 'no connection was closed for an expired session')
   const ports = logs.map(l => / (127\.0\.0\.1:\d+) client=.* SaslHandshake v/.exec(l)?.[1]).filter((p): p is string => p !== undefined)
@@ -99,19 +92,7 @@ t.test('kafkajs authenticates with its oauthBearerProvider and reads the dataset
     logLevel: logLevel.NOTHING,
     retry: { retries: 0 }
   })
-  const consumer = kafka.consumer({ groupId: 'g-oauth', maxWaitTimeInMs: 50 })
-  await consumer.connect()
-  await consumer.subscribe({ topic: 'shared', fromBeginning: true })
-  const got: string[][] = [[], []]
-  await new Promise<void>((resolve, reject) => {
-    consumer.run({
-      eachMessage: async ({ partition, message }: { partition: number, message: { value: Buffer } }) => {
-        got[partition].push(message.value.toString())
-        if (got[0].length === expected[0].length && got[1].length === expected[1].length) resolve()
-      }
-    }).catch(reject)
-  })
-  await consumer.disconnect()
+  const got = await readDatasetWithKafkajs(kafka.consumer({ groupId: 'g-oauth', maxWaitTimeInMs: 50 }), 'shared', expected)
   t.same(got, expected)
   t.ok(calls >= 1, `the provider was asked ${calls} times`)
   t.notMatch(logs.join('\n'), /closing connection|expired/)
