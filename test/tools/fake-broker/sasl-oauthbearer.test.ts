@@ -1,5 +1,6 @@
 import t from 'tap'
-import { Metadata, SaslAuthenticate, SaslHandshake } from '../../../protocol/apis/index.js'
+import { AlterClientQuotas, Metadata, Produce, SaslAuthenticate, SaslHandshake } from '../../../protocol/apis/index.js'
+import { encodeRecordBatch } from '../../../protocol/records/index.js'
 import { AclOperation as Op, AclPermissionType as Perm, PatternType as Pat, ResourceType as Res } from '../../../protocol/acl-codes.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import { BrokerConnection } from '../../../consumer/connection.js'
@@ -270,6 +271,19 @@ t.test('ACLs apply to User:<sub>; OAUTHBEARER next to PLAIN on one listener', as
   await send(carol, valid({ sub: 'carol' }))
   const hidden = await carol.request(Metadata, 12, { ...METADATA, topics: [{ topicId: ZERO_UUID, name: 't' }] })
   t.equal(hidden.topics[0].errorCode, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'User:carol may not')
+})
+
+t.test('quotas apply to User:<sub>: a producer_byte_rate for alice throttles alice, not carol', async t => {
+  const { cluster } = await setup(t, { throttleWait: async () => {} })
+  const alice = await raw(t, cluster)
+  await send(alice, valid())
+  const set = await alice.request(AlterClientQuotas, 1, { entries: [{ entity: [{ entityType: 'user', entityName: 'alice' }], ops: [{ key: 'producer_byte_rate', value: 10, remove: false }] }], validateOnly: false })
+  t.equal(set.entries[0].errorCode, ErrorCode.NONE)
+  const produce = { transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [{ name: 't', partitionData: [{ index: 0, records: encodeRecordBatch([{ value: Buffer.alloc(1000) }]) }] }] }
+  const carol = await raw(t, cluster)
+  await send(carol, valid({ sub: 'carol' }))
+  t.equal((await carol.request(Produce, 9, produce)).throttleTimeMs, 0, 'carol has no quota')
+  t.ok((await alice.request(Produce, 9, produce)).throttleTimeMs > 0, 'alice is over hers')
 })
 
 t.test('configuration: OAUTHBEARER needs no users, the others still do; a negative clock skew is refused', async t => {
