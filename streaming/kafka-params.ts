@@ -2,6 +2,7 @@
 // Every key is accounted for: it is used, or known not to change what the stream reads (listed below with the
 // reason), or rejected by name. A key we do not understand is an error, because silently ignoring, say, an isolation
 // level or an auto-commit switch would change the job's semantics without telling anyone.
+import { unsecuredLoginConfig } from '../consumer/sasl/unsecured-jws.js'
 import { ConfigError } from '../protocol/errors.js'
 import { parseConsumerConfig } from '../consumer/config.js'
 
@@ -96,7 +97,7 @@ export function resolveKafkaParams (params: KafkaParams): ResolvedKafkaParams {
     } else if (CONNECTION.has(key)) {
       out.connection[key] = value
     } else if (key === 'sasl.jaas.config' && /OAuthBearerLoginModule\s+required/.test(value)) {
-      out.security['sasl.oauthbearer.config'] = unsecuredLoginConfig(value)
+      out.security['sasl.oauthbearer.config'] = unsecuredLoginConfig(value, key)
     } else if (key === 'sasl.jaas.config') {
       // The Java client's form: `...PlainLoginModule required username="u" password="p";` (also ScramLoginModule).
       const user = /\busername="([^"]*)"/.exec(value)
@@ -122,25 +123,3 @@ export function resolveKafkaParams (params: KafkaParams): ResolvedKafkaParams {
   return out
 }
 
-// The Java client's unsecured OAUTHBEARER login (OAuthBearerUnsecuredLoginCallbackHandler's JAAS options), as the
-// equivalent librdkafka sasl.oauthbearer.config, which the consumer turns into tokens: unsecuredLoginStringClaim_sub
-// (the principal), unsecuredLoginPrincipalClaimName, unsecuredLoginListClaim_scope (its first character separates
-// the items), unsecuredLoginLifetimeSeconds and unsecuredLoginExtension_<name>.
-const UNSECURED_LOGIN: Record<string, string> = {
-  unsecuredLoginStringClaim_sub: 'principal',
-  unsecuredLoginPrincipalClaimName: 'principalClaimName',
-  unsecuredLoginLifetimeSeconds: 'lifeSeconds'
-}
-
-function unsecuredLoginConfig (jaas: string): string {
-  const key = 'sasl.jaas.config'
-  const parts: string[] = []
-  for (const [, name, value] of jaas.matchAll(/(\w+)="([^"]*)"/g)) {
-    if (/\s/.test(value)) throw new ConfigError(key, `${name}: values with spaces are not understood`)
-    if (UNSECURED_LOGIN[name] !== undefined) parts.push(`${UNSECURED_LOGIN[name]}=${value}`)
-    else if (name === 'unsecuredLoginListClaim_scope') parts.push(`scope=${value.slice(1).split(value[0] ?? ',').join(',')}`)
-    else if (name.startsWith('unsecuredLoginExtension_')) parts.push(`extension_${name.slice('unsecuredLoginExtension_'.length)}=${value}`)
-    else throw new ConfigError(key, `OAuthBearerLoginModule option ${name} is not understood; unsecuredLoginStringClaim_sub, unsecuredLoginPrincipalClaimName, unsecuredLoginListClaim_scope, unsecuredLoginLifetimeSeconds and unsecuredLoginExtension_<name> are`)
-  }
-  return parts.join(' ')
-}

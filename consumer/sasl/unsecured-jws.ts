@@ -92,3 +92,27 @@ export function unsecuredTokenProvider (cfg: UnsecuredTokenConfig, now: () => nu
     return { token: unsecuredJws({ ...jws, nowMs: now() }), extensions }
   }
 }
+
+/**
+ * The Java client's unsecured OAUTHBEARER login (OAuthBearerUnsecuredLoginCallbackHandler's JAAS options) as the
+ * equivalent librdkafka sasl.oauthbearer.config, which the consumer turns into tokens: unsecuredLoginStringClaim_sub
+ * (the principal), unsecuredLoginPrincipalClaimName, unsecuredLoginListClaim_scope (its first character separates
+ * the items), unsecuredLoginLifetimeSeconds and unsecuredLoginExtension_<name>.
+ */
+const UNSECURED_LOGIN: Record<string, string> = {
+  unsecuredLoginStringClaim_sub: 'principal',
+  unsecuredLoginPrincipalClaimName: 'principalClaimName',
+  unsecuredLoginLifetimeSeconds: 'lifeSeconds'
+}
+
+export function unsecuredLoginConfig (jaas: string, key = 'sasl.jaas.config'): string {
+  const parts: string[] = []
+  for (const [, name, value] of jaas.matchAll(/(\w+)="([^"]*)"/g)) {
+    if (/\s/.test(value)) throw new ConfigError(key, `${name}: values with spaces are not understood`)
+    if (UNSECURED_LOGIN[name] !== undefined) parts.push(`${UNSECURED_LOGIN[name]}=${value}`)
+    else if (name === 'unsecuredLoginListClaim_scope') parts.push(`scope=${value.slice(1).split(value[0] ?? ',').join(',')}`)
+    else if (name.startsWith('unsecuredLoginExtension_')) parts.push(`extension_${name.slice('unsecuredLoginExtension_'.length)}=${value}`)
+    else throw new ConfigError(key, `OAuthBearerLoginModule option ${name} is not understood; unsecuredLoginStringClaim_sub, unsecuredLoginPrincipalClaimName, unsecuredLoginListClaim_scope, unsecuredLoginLifetimeSeconds and unsecuredLoginExtension_<name> are`)
+  }
+  return parts.join(' ')
+}
