@@ -72,7 +72,9 @@ export function validateUnsecuredToken (token: string, nowMs: number, opts: Unse
       return { status: 'insufficient_scope', scope: `[${(opts.requiredScope ?? []).join(', ')}]`, reason: `The provided scope (${scope.join(', ')}) was missing a required scope (${required})` }
     }
   }
-  return { principal: sub, expiresAtMs: Math.round(exp * 1000) }
+  // Java's Math.round saturates at Long.MAX_VALUE for an absurd exp (1e20, or 1e309 which parses as Infinity); we
+  // saturate at the largest integer a number holds exactly, so the lifetime still encodes as an int64.
+  return { principal: sub, expiresAtMs: Math.min(Math.round(exp * 1000), Number.MAX_SAFE_INTEGER) }
 }
 
 /** A part's JSON object as Kafka reads it (OAuthBearerUnsecuredJws.toMap), or why it cannot be read. */

@@ -1,4 +1,5 @@
 import t from 'tap'
+import fc from 'fast-check'
 import { AlterClientQuotas, Metadata, Produce, SaslAuthenticate, SaslHandshake } from '../../../protocol/apis/index.js'
 import { encodeRecordBatch } from '../../../protocol/records/index.js'
 import { AclOperation as Op, AclPermissionType as Perm, PatternType as Pat, ResourceType as Res } from '../../../protocol/acl-codes.js'
@@ -7,10 +8,10 @@ import { BrokerConnection } from '../../../consumer/connection.js'
 import { SimpleConsumer, tpKey } from '../../../consumer/index.js'
 import { OAuthBearerRefusedError } from '../../../consumer/errors.js'
 import { saslAuthenticator } from '../../../consumer/sasl/authenticate.js'
-import { oauthBearerInitialResponse } from '../../../consumer/sasl/oauthbearer.js'
 import { unsecuredJws } from '../../../consumer/sasl/unsecured-jws.js'
 import { FakeCluster, type FakeClusterOptions } from '../../../tools/fake-broker/index.js'
 import { validateUnsecuredToken } from '../../../tools/fake-broker/unsecured-token-validator.js'
+import { oauthBearerInitialResponse, parseOAuthBearerInitialResponse } from '../../../consumer/sasl/oauthbearer.js'
 import { RawClient } from './raw-client.js'
 
 // OAUTHBEARER on the fake broker (tools/fake-broker/sasl.ts, unsecured-token-validator.ts): tokens checked as
@@ -106,6 +107,26 @@ t.test('the validator accepts and refuses tokens as Kafka\'s unsecured validator
   t.same(validateUnsecuredToken(jws({ sub: 'a', exp: nowS + 9, scope: [1, true, null, {}] }), NOW, { requiredScope: ['1', 'true', 'null'] }), { principal: 'a', expiresAtMs: NOW + 9000 }, 'list elements read as their text')
 })
 
+t.test('hostile input: random messages and tokens are answered, never thrown on', async t => {
+  const part = fc.oneof(fc.base64String(), fc.json().map(j => b64(j)), fc.string())
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), bytes => {
+    const r = parseOAuthBearerInitialResponse(Buffer.from(bytes))
+    return typeof r === 'string' || typeof r.token === 'string'
+  }))
+  fc.assert(fc.property(part, part, fc.string({ maxLength: 5 }), (h, c, sig) => {
+    const r = validateUnsecuredToken(`${h}.${c}.${sig}`, NOW)
+    return 'principal' in r || r.status === 'invalid_token'
+  }))
+  fc.assert(fc.property(fc.record({ sub: fc.string(), exp: fc.double(), iat: fc.option(fc.double(), { nil: undefined }) }), claims => {
+    const r = validateUnsecuredToken(jws(claims), NOW)
+    return 'principal' in r ? Number.isSafeInteger(r.expiresAtMs) : r.status === 'invalid_token'
+  }))
+  fc.assert(fc.property(fc.dictionary(fc.string(), fc.jsonValue()), claims => {
+    const r = validateUnsecuredToken(jws(claims), NOW)
+    return 'principal' in r ? typeof r.principal === 'string' && Number.isFinite(r.expiresAtMs) : r.status === 'invalid_token'
+  }))
+})
+
 t.test('a valid token authenticates User:<sub> with an empty answer; the session lasts until the token expires', async t => {
   const { cluster } = await setup(t)
   const c = await raw(t, cluster)
@@ -114,6 +135,16 @@ t.test('a valid token authenticates User:<sub> with an empty answer; the session
   t.same(res.authBytes, Buffer.alloc(0))
   t.equal(res.sessionLifetimeMs, 60_000n, 'the token\'s remaining life, though connections.max.reauth.ms is unset')
   t.equal((await c.request(Metadata, 12, METADATA)).topics.length, 1)
+})
+
+t.test('an absurdly distant exp (1e20 s, or 1e309, which JSON reads as Infinity) gives a long session, not a crash', async t => {
+  const { cluster } = await setup(t)
+  for (const exp of ['1e20', '1e309']) {
+    const c = await raw(t, cluster)
+    const res = await send(c, `${b64({ alg: 'none' })}.${b64(`{"sub":"alice","exp":${exp}}`)}.`)
+    t.equal(res.errorCode, ErrorCode.NONE, exp)
+    t.equal(res.sessionLifetimeMs, BigInt(Number.MAX_SAFE_INTEGER - NOW), exp)
+  }
 })
 
 t.test('connections.max.reauth.ms and the token\'s expiry: the session lasts the shorter of the two', async t => {
