@@ -94,7 +94,8 @@ export {
   type QuotaAlteration, type QuotaAlterResult, type ActiveProducer, type PartitionProducers,
   type LogDirDescription, type LogDirPartition, type ElectionType, type PartitionResult, type ReassignmentChange,
   type OngoingReassignment, type QuorumInfo, type QuorumReplica, type TopicPartitionRef,
-  type Acl, type AclFilter, type AclCreateResult, type AclDeleteResult
+  type Acl, type AclFilter, type AclCreateResult, type AclDeleteResult,
+  OAuthBearerRefusedError, unsecuredJws, type UnsecuredJwsOptions, type OAuthBearerToken, type OAuthBearerProvider
 } from './consumer/index.js'
 
 // The streams: Spark Streaming's direct and receiver-based Kafka input, batches, rates, checkpoints (streaming/index.ts).

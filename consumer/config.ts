@@ -3,7 +3,9 @@ import type * as tls from 'node:tls'
 import type { Duplex } from 'node:stream'
 import { ConfigError } from '../protocol/errors.js'
 import type { Authenticate, BrokerConnection } from './connection.js'
-import { parseMechanism, saslAuthenticator, type SaslMechanism } from './sasl/authenticate.js'
+import { parseMechanism, saslAuthenticator, type SaslMechanism, type SaslOptions } from './sasl/authenticate.js'
+import { oauthBearerInitialResponse, type OAuthBearerProvider } from './sasl/oauthbearer.js'
+import { parseUnsecuredTokenConfig, unsecuredTokenProvider } from './sasl/unsecured-jws.js'
 
 // Client and consumer configuration. Keys are accepted in two spellings: our camelCase (`fetchMaxBytes`) and the
 // dotted names of librdkafka and the Java client (`fetch.max.bytes`), so a kcat `-X key=value` or a properties file
@@ -57,10 +59,28 @@ export interface ClientConfig {
    * sasl_ssl authenticate every connection with SASL (the sasl.* keys). Default plaintext, or ssl when `tls` is given.
    */
   securityProtocol: SecurityProtocol
-  /** `sasl.mechanism` (librdkafka `sasl.mechanisms`): PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512. */
+  /** `sasl.mechanism` (librdkafka `sasl.mechanisms`): PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER. */
   saslMechanism?: SaslMechanism
   saslUsername?: string
   saslPassword?: string
+  /**
+   * OAUTHBEARER takes exactly one of these three. `sasl.oauthbearer.token` (kafka-direct's own key): one fixed token
+   * (a JWS compact serialization), sent at every authentication.
+   */
+  saslOauthbearerToken?: string
+  /**
+   * `sasl.oauthbearer.config` (librdkafka's): builds an unsecured JWS ({"alg":"none"}) at every authentication from
+   * "principal=admin scope=a,b lifeSeconds=600 extension_traceId=42"; for brokers with Kafka's default validator only.
+   */
+  saslOauthbearerConfig?: string
+  /**
+   * `enable.sasl.oauthbearer.unsecure.jwt` (librdkafka's): kcat needs it true to build tokens from
+   * sasl.oauthbearer.config; accepted here so that the same flags work, and then sasl.oauthbearer.config is required.
+   * False with sasl.oauthbearer.config is refused (there would be no token).
+   */
+  enableSaslOauthbearerUnsecureJwt?: boolean
+  /** Called at every authentication and re-authentication (KIP-368) for a current token and its SASL extensions. */
+  saslOauthbearerProvider?: OAuthBearerProvider
   /** PEM files for TLS: the CA to trust, and the client's certificate and key (librdkafka's ssl.*.location). */
   sslCaLocation?: string
   sslCertificateLocation?: string
@@ -138,6 +158,10 @@ const KEYS: KeySpec[] = [
   { camel: 'saslMechanism', dotted: ['sasl.mechanism', 'sasl.mechanisms'], kind: 'mechanism' },
   { camel: 'saslUsername', dotted: ['sasl.username'], kind: 'string' },
   { camel: 'saslPassword', dotted: ['sasl.password'], kind: 'string' },
+  { camel: 'saslOauthbearerToken', dotted: ['sasl.oauthbearer.token'], kind: 'string' },
+  { camel: 'saslOauthbearerConfig', dotted: ['sasl.oauthbearer.config'], kind: 'string' },
+  { camel: 'saslOauthbearerProvider', dotted: [], kind: 'function' },
+  { camel: 'enableSaslOauthbearerUnsecureJwt', dotted: ['enable.sasl.oauthbearer.unsecure.jwt'], kind: 'bool' },
   { camel: 'sslCaLocation', dotted: ['ssl.ca.location'], kind: 'string' },
   { camel: 'sslCertificateLocation', dotted: ['ssl.certificate.location'], kind: 'string' },
   { camel: 'sslKeyLocation', dotted: ['ssl.key.location'], kind: 'string' },
@@ -333,7 +357,7 @@ function applySecurity (cfg: ConsumerConfig, seen: Map<string, string>): void {
     cfg.tls = { ...cfg.tls, ...files }
   }
   if (!usesSasl) {
-    for (const k of ['saslMechanism', 'saslUsername', 'saslPassword']) {
+    for (const k of ['saslMechanism', ...PASSWORD_KEYS, ...OAUTHBEARER_KEYS, UNSECURE_JWT]) {
       const name = given(k)
       if (name !== undefined) throw new ConfigError(name, `given, but security.protocol is ${protocol} (no SASL)`)
     }
@@ -343,12 +367,44 @@ function applySecurity (cfg: ConsumerConfig, seen: Map<string, string>): void {
   if (given('authenticate') !== undefined && !FROM_SASL_KEYS.has(cfg.authenticate as object)) {
     throw new ConfigError('authenticate', `given together with security.protocol ${protocol}: the sasl.* keys set it`)
   }
-  if (cfg.saslMechanism === undefined) throw new ConfigError('sasl.mechanism', `required with security.protocol ${protocol}: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512`)
-  if (cfg.saslUsername === undefined || cfg.saslPassword === undefined) {
-    throw new ConfigError(cfg.saslUsername === undefined ? 'sasl.username' : 'sasl.password', `required with security.protocol ${protocol}`)
-  }
-  cfg.authenticate = saslAuthenticator({ mechanism: cfg.saslMechanism, username: cfg.saslUsername, password: cfg.saslPassword })
+  if (cfg.saslMechanism === undefined) throw new ConfigError('sasl.mechanism', `required with security.protocol ${protocol}: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER`)
+  cfg.authenticate = saslAuthenticator(saslOptions(cfg, cfg.saslMechanism, given))
   FROM_SASL_KEYS.add(cfg.authenticate)
+}
+
+const PASSWORD_KEYS = ['saslUsername', 'saslPassword']
+const OAUTHBEARER_KEYS = ['saslOauthbearerToken', 'saslOauthbearerConfig', 'saslOauthbearerProvider'] as const
+const UNSECURE_JWT = 'enableSaslOauthbearerUnsecureJwt'
+
+/** The mechanism's own keys, and none of the other mechanisms' (a password given to OAUTHBEARER is a mistake). */
+function saslOptions (cfg: ConsumerConfig, mechanism: SaslMechanism, given: (camel: string) => string | undefined): SaslOptions {
+  const misplaced = (mechanism === 'OAUTHBEARER' ? PASSWORD_KEYS : [...OAUTHBEARER_KEYS, UNSECURE_JWT]).map(given).find(k => k !== undefined)
+  if (misplaced !== undefined) throw new ConfigError(misplaced, `given, but sasl.mechanism is ${mechanism}`)
+  if (mechanism !== 'OAUTHBEARER') {
+    if (cfg.saslUsername === undefined || cfg.saslPassword === undefined) {
+      throw new ConfigError(cfg.saslUsername === undefined ? 'sasl.username' : 'sasl.password', `required with security.protocol ${cfg.securityProtocol}`)
+    }
+    return { mechanism, username: cfg.saslUsername, password: cfg.saslPassword }
+  }
+  const sources = OAUTHBEARER_KEYS.filter(k => given(k) !== undefined)
+  if (sources.length !== 1) {
+    throw new ConfigError(sources.length === 0 ? 'sasl.oauthbearer.token' : given(sources[1]) as string,
+      'OAUTHBEARER takes exactly one of sasl.oauthbearer.token, sasl.oauthbearer.config and saslOauthbearerProvider')
+  }
+  const key = given(sources[0]) as string
+  const unsecure = given(UNSECURE_JWT)
+  if (unsecure !== undefined && cfg.enableSaslOauthbearerUnsecureJwt !== (sources[0] === 'saslOauthbearerConfig')) {
+    throw new ConfigError(unsecure, cfg.enableSaslOauthbearerUnsecureJwt === true
+      ? 'true builds unsecured tokens from sasl.oauthbearer.config, which is not given'
+      : 'false, but sasl.oauthbearer.config is given, which only builds unsecured tokens')
+  }
+  const timeout = { providerTimeoutMs: cfg.requestTimeoutMs, providerKey: key }
+  if (cfg.saslOauthbearerProvider !== undefined) return { mechanism, provider: cfg.saslOauthbearerProvider, ...timeout }
+  if (cfg.saslOauthbearerConfig !== undefined) return { mechanism, provider: unsecuredTokenProvider(parseUnsecuredTokenConfig(cfg.saslOauthbearerConfig)), ...timeout }
+  const token = { token: cfg.saslOauthbearerToken as string }
+  // A fixed token is checked now, not at the first connection.
+  oauthBearerInitialResponse(token, key)
+  return { mechanism, provider: async () => token, ...timeout }
 }
 
 /** Authentication steps this module made from sasl.* keys (told apart from ones a caller supplied). */

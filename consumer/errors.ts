@@ -1,5 +1,6 @@
 import { ConnectionError, KafkaError } from '../protocol/errors.js'
 import { ErrorCode } from '../protocol/error-codes.js'
+import type { OAuthBearerServerError } from './sasl/oauthbearer.js'
 
 /**
  * A fetch asked for offsets the partition does not hold: below the log start offset (deleted by retention or
@@ -39,5 +40,24 @@ export class ResponseCutShortError extends ConnectionError {
 export class ReauthenticationError extends ConnectionError {
   constructor (broker: string, readonly reason: Error) {
     super(broker, `SASL re-authentication failed: ${reason.message}`, { cause: reason })
+  }
+}
+
+/**
+ * The broker refused an OAUTHBEARER token (RFC 7628 section 3.2.2): `status` is its reason (`invalid_token`,
+ * `insufficient_scope` with the `scope` needed, ...), from the JSON it answered before failing the exchange with
+ * SASL_AUTHENTICATION_FAILED. A new token from the provider may succeed; the same one will not.
+ */
+export class OAuthBearerRefusedError extends KafkaError {
+  readonly status: string
+  readonly scope: string | undefined
+  readonly openidConfiguration: string | undefined
+
+  constructor (readonly broker: string, refusal: OAuthBearerServerError, options?: ErrorOptions) {
+    const scope = refusal.scope === undefined ? '' : ` (scope needed: ${refusal.scope})`
+    super(ErrorCode.SASL_AUTHENTICATION_FAILED, `SASL OAUTHBEARER at ${broker}: the broker refused the token: ${refusal.status}${scope}`, options)
+    this.status = refusal.status
+    this.scope = refusal.scope
+    this.openidConfiguration = refusal.openidConfiguration
   }
 }

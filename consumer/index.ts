@@ -15,7 +15,9 @@ export { parseProducerConfig, PRODUCER_DEFAULTS, type ProducerConfig, type Acks,
 export type { RecordMetadata, DeliveryReport } from './producer/producer-batch.js'
 export { RecordTooLargeError, ProducerClosedError, TransactionError, TransactionStateError } from './producer/producer-errors.js'
 export { murmur2, partitionForKey } from './producer/murmur2.js'
-export { OffsetOutOfRangeError, ReauthenticationError, ResponseCutShortError } from './errors.js'
+export { OffsetOutOfRangeError, ReauthenticationError, ResponseCutShortError, OAuthBearerRefusedError } from './errors.js'
+export { unsecuredJws, type UnsecuredJwsOptions } from './sasl/unsecured-jws.js'
+export type { OAuthBearerToken, OAuthBearerProvider } from './sasl/oauthbearer.js'
 export { isRetriable, backoffMs } from './retry.js'
 // Coordinators and consumer groups.
 export { findCoordinator, CoordinatorType, type CoordinatorTypeValue, GroupOffsets, type CommitIdentity, type CommittedOffset, type OffsetToCommit } from './coordinator/index.js'

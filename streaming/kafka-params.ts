@@ -2,6 +2,7 @@
 // Every key is accounted for: it is used, or known not to change what the stream reads (listed below with the
 // reason), or rejected by name. A key we do not understand is an error, because silently ignoring, say, an isolation
 // level or an auto-commit switch would change the job's semantics without telling anyone.
+import { unsecuredLoginConfig } from '../consumer/sasl/unsecured-jws.js'
 import { ConfigError } from '../protocol/errors.js'
 import { parseConsumerConfig } from '../consumer/config.js'
 
@@ -28,7 +29,8 @@ export interface ResolvedKafkaParams {
 
 /** Keys passed through to the consumer's configuration (consumer/config.ts checks their values and combinations). */
 const SECURITY = new Set(['security.protocol', 'sasl.mechanism', 'sasl.mechanisms', 'sasl.username', 'sasl.password',
-  'ssl.ca.location', 'ssl.certificate.location', 'ssl.key.location', 'enable.ssl.certificate.verification'])
+  'ssl.ca.location', 'ssl.certificate.location', 'ssl.key.location', 'enable.ssl.certificate.verification',
+  'sasl.oauthbearer.token', 'sasl.oauthbearer.config', 'enable.sasl.oauthbearer.unsecure.jwt'])
 
 /**
  * The consumer's keys for connection failures and outages: how long bootstrap may take, how long an outage is
@@ -94,6 +96,8 @@ export function resolveKafkaParams (params: KafkaParams): ResolvedKafkaParams {
       out.security[key] = value
     } else if (CONNECTION.has(key)) {
       out.connection[key] = value
+    } else if (key === 'sasl.jaas.config' && /OAuthBearerLoginModule\s+required/.test(value)) {
+      out.security['sasl.oauthbearer.config'] = unsecuredLoginConfig(value, key)
     } else if (key === 'sasl.jaas.config') {
       // The Java client's form: `...PlainLoginModule required username="u" password="p";` (also ScramLoginModule).
       const user = /\busername="([^"]*)"/.exec(value)
@@ -118,3 +122,4 @@ export function resolveKafkaParams (params: KafkaParams): ResolvedKafkaParams {
   }
   return out
 }
+

@@ -1,9 +1,11 @@
 import { SaslAuthenticate, SaslHandshake } from '../../protocol/apis/index.js'
 import type { SaslAuthenticateResponse } from '../../protocol/apis/sasl-authenticate.js'
 import type { SaslHandshakeResponse } from '../../protocol/apis/sasl-handshake.js'
-import { ConfigError, KafkaError, UnsupportedVersionError } from '../../protocol/errors.js'
+import { ConfigError, KafkaError, TimeoutError, UnsupportedVersionError } from '../../protocol/errors.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import type { Authenticated, BrokerConnection } from '../connection.js'
+import { OAuthBearerRefusedError } from '../errors.js'
+import { KVSEP, oauthBearerInitialResponse, parseOAuthBearerServerError, type OAuthBearerProvider } from './oauthbearer.js'
 import { plainToken } from './plain.js'
 import { ScramClient, type ScramMechanism } from './scram.js'
 
@@ -14,14 +16,29 @@ import { ScramClient, type ScramMechanism } from './scram.js'
 // session lifetime of SaslAuthenticate v1+ (KIP-368): the connection runs the same step again, on the same
 // connection and without a new ApiVersions, before the session expires.
 
-export type SaslMechanism = 'PLAIN' | ScramMechanism
-export const SASL_MECHANISMS: readonly SaslMechanism[] = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']
+export type SaslMechanism = 'PLAIN' | ScramMechanism | 'OAUTHBEARER'
+export const SASL_MECHANISMS: readonly SaslMechanism[] = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER']
 
-export interface SaslOptions {
-  mechanism: SaslMechanism
+/** PLAIN and SCRAM: a user name and password. */
+export interface SaslPasswordOptions {
+  mechanism: 'PLAIN' | ScramMechanism
   username: string
   password: string
 }
+
+/** OAUTHBEARER (KIP-255): a token provider, called for every authentication and re-authentication. */
+export interface SaslOAuthBearerOptions {
+  mechanism: 'OAUTHBEARER'
+  provider: OAuthBearerProvider
+  /** How long the provider may take before the authentication fails (default 30 s). */
+  providerTimeoutMs?: number
+  /** The configuration key the provider came from, named in errors about its tokens. */
+  providerKey?: string
+}
+
+export type SaslOptions = SaslPasswordOptions | SaslOAuthBearerOptions
+
+const DEFAULT_PROVIDER_TIMEOUT_MS = 30_000
 
 export function parseMechanism (value: string, key = 'sasl.mechanism'): SaslMechanism {
   const m = value.trim().toUpperCase()
@@ -34,7 +51,7 @@ export function parseMechanism (value: string, key = 'sasl.mechanism'): SaslMech
 /** The authenticate step for a connection: throws KafkaError (UNSUPPORTED_SASL_MECHANISM, SASL_AUTHENTICATION_FAILED ...). */
 export function saslAuthenticator (opts: SaslOptions): (conn: BrokerConnection) => Promise<Authenticated> {
   return async conn => {
-    const who = `SASL ${opts.mechanism} as "${opts.username}" at ${conn.broker}`
+    const who = opts.mechanism === 'OAUTHBEARER' ? `SASL OAUTHBEARER at ${conn.broker}` : `SASL ${opts.mechanism} as "${opts.username}" at ${conn.broker}`
     // Without an ApiVersions handshake (api.version.request=false) nothing is known: v1, the version we speak.
     const known = conn.versions.brokerRange(SaslHandshake) !== undefined || !conn.versions.has(SaslHandshake)
     const handshakeVersion = known ? conn.versions.pick(SaslHandshake) : 1
@@ -52,6 +69,17 @@ export function saslAuthenticator (opts: SaslOptions): (conn: BrokerConnection) 
       sessionLifetimeMs = Number(res.sessionLifetimeMs)
       return res.authBytes
     }
+    if (opts.mechanism === 'OAUTHBEARER') {
+      const token = await provide(opts, who)
+      const answer = await round(oauthBearerInitialResponse(token, opts.providerKey ?? 'saslOauthbearerProvider'))
+      if (answer.length === 0) return { sessionLifetimeMs }
+      // RFC 7628 section 3.2.3: the broker's answer is its error; the client ends the exchange with a kvsep, which
+      // Kafka answers SASL_AUTHENTICATION_FAILED (its message is the same JSON). The JSON names the reason.
+      const refusal = parseOAuthBearerServerError(answer)
+      let cause: Error | undefined
+      try { await round(Buffer.from(KVSEP)) } catch (err) { cause = err as Error }
+      throw new OAuthBearerRefusedError(conn.broker, refusal, cause === undefined ? undefined : { cause })
+    }
     if (opts.mechanism === 'PLAIN') {
       await round(plainToken(opts.username, opts.password))
       return { sessionLifetimeMs }
@@ -60,5 +88,22 @@ export function saslAuthenticator (opts: SaslOptions): (conn: BrokerConnection) 
     const serverFirst = await round(scram.first())
     scram.verify(await round(await scram.final(serverFirst)))
     return { sessionLifetimeMs }
+  }
+}
+
+/** The provider's token, within its time bound: a provider that never answers must not hold the connection. */
+async function provide (opts: SaslOAuthBearerOptions, who: string): Promise<Awaited<ReturnType<OAuthBearerProvider>>> {
+  const ms = opts.providerTimeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(`${who}: the token provider`, ms)), ms)
+  })
+  try {
+    return await Promise.race([opts.provider(), late])
+  } catch (err) {
+    if (err instanceof TimeoutError) throw err
+    throw new ConfigError(opts.providerKey ?? 'saslOauthbearerProvider', `${who}: the token provider failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+  } finally {
+    clearTimeout(timer)
   }
 }

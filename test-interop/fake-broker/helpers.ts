@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { FakeCluster } from '../../tools/fake-broker/index.js'
 
 // Shared by the interop tests: running peers as child processes, waiting for conditions driven by events, and one
@@ -61,4 +63,47 @@ export function produceDataset (cluster: FakeCluster, topic: string, partitions:
     }
   }
   return expected
+}
+
+/** The kafkajs consumer methods readDatasetWithKafkajs uses (kafkajs has no types here). */
+interface KafkajsConsumer {
+  connect: () => Promise<void>
+  subscribe: (o: { topic: string, fromBeginning: boolean }) => Promise<void>
+  run: (o: { eachMessage: (m: { partition: number, message: { value: Buffer } }) => Promise<void> }) => Promise<void>
+  disconnect: () => Promise<void>
+}
+
+/** Reads `topic` from the beginning with a kafkajs group consumer until it holds as many records as `expected`. */
+export async function readDatasetWithKafkajs (consumer: KafkajsConsumer, topic: string, expected: string[][]): Promise<string[][]> {
+  await consumer.connect()
+  await consumer.subscribe({ topic, fromBeginning: true })
+  const got: string[][] = expected.map(() => [])
+  await new Promise<void>((resolve, reject) => {
+    consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        got[partition].push(message.value.toString())
+        if (got.every((g, p) => g.length === expected[p].length)) resolve()
+      }
+    }).catch(reject)
+  })
+  await consumer.disconnect()
+  return got
+}
+
+/** Writes the Java client's properties to a file in a temporary folder removed at teardown; returns its path. */
+export function clientPropertiesFile (t: { teardown: (fn: () => void) => void }, lines: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kd-java-props-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const file = join(dir, 'client.properties')
+  writeFileSync(file, lines.join('\n') + '\n')
+  return file
+}
+
+/** What test-interop/java/ReauthLoop.java printed: how many records it sent, and the values it read, in order. */
+export function reauthLoopOutput (stdout: Buffer): { sent: number, read: string[] } {
+  const lines = stdout.toString().split('\n')
+  return {
+    sent: Number(lines.find(l => l.startsWith('sent '))?.split(' ')[1]),
+    read: lines.filter(l => l.startsWith('record ')).map(l => l.slice('record '.length))
+  }
 }

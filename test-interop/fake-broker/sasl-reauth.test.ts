@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import t from 'tap'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { javaClientOrSkip } from '../peers/java-client.js'
 import { peerMissing } from '../peers/cache.js'
-import { runProcess, which } from './helpers.js'
+import { clientPropertiesFile, reauthLoopOutput, runProcess, which } from './helpers.js'
 
 // KIP-368 between the fake broker (connections.max.reauth.ms) and clients we did not write, as real Kafka 4.4 does
 // it (test-interop/real-kafka/reauth.test.ts checks our client there):
@@ -48,20 +45,15 @@ t.test('the Java client renews its sessions and keeps producing and consuming ac
   // sent it. With 6 s sessions a JVM may lag up to 300 ms (5%) on a loaded machine before a renewal comes too late,
   // where 2 s sessions left it 100 ms, which CI once exceeded.
   const cluster = await reauthCluster(t, 6000, logs)
-  const dir = mkdtempSync(join(tmpdir(), 'kd-java-reauth-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const file = join(dir, 'client.properties')
-  writeFileSync(file, [
+  const file = clientPropertiesFile(t, [
     'security.protocol=SASL_PLAINTEXT',
     'sasl.mechanism=SCRAM-SHA-256',
     'sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="alice" password="s3cret";'
-  ].join('\n') + '\n')
+  ])
   const r = await runProcess('java', java!.args('ReauthLoop', [cluster.bootstrap, 'r', '20000'], [`-Dkd.client.config=${file}`]), { timeoutMs: 180_000 })
   t.equal(r.code, 0, 'ReauthLoop exits 0', { stderr: r.stderr.slice(-3000) })
-  const lines = r.stdout.toString().split('\n')
-  const sent = Number(lines.find(l => l.startsWith('sent '))?.split(' ')[1])
+  const { sent, read } = reauthLoopOutput(r.stdout)
   t.ok(sent > 20, `${sent} records sent`)
-  const read = lines.filter(l => l.startsWith('record ')).map(l => l.slice('record '.length))
   t.same(read, Array.from({ length: sent }, (_, i) => `j${i}`), 'every record read once, in order')
   t.notMatch(logs.join('\n'), /expired/, 'no connection was closed for an expired session')
   const h = handshakes(logs)

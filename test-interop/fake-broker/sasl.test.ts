@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
 import { runKcat } from '../../test/tools/cli/run-kcat.js'
 import { OPENSSL, selfSignedCert } from '../../test/consumer/tls-cert.js'
-import { produceDataset, runProcess, which } from './helpers.js'
+import { produceDataset, readDatasetWithKafkajs, runProcess, which } from './helpers.js'
 import { peerMissing } from '../peers/cache.js'
 
 // SASL between the fake broker and clients we did not write: kcat (librdkafka 2.0, SaslHandshake v1 +
@@ -69,19 +69,7 @@ t.test('kafkajs authenticates with each mechanism, reads the dataset, and is ref
     // A fresh object each time: kafkajs stores its authenticator, with the password, in the sasl object it is given.
     const sasl = (password: string): object => ({ mechanism: mechanism.toLowerCase(), username: 'alice', password })
     const kafka = new Kafka({ clientId: 'interop-sasl', brokers: cluster.bootstrap.split(','), sasl: sasl('s3cret'), logLevel: logLevel.NOTHING, retry: { retries: 0 } })
-    const consumer = kafka.consumer({ groupId: `g-${mechanism}`, maxWaitTimeInMs: 50 })
-    await consumer.connect()
-    await consumer.subscribe({ topic: 'shared', fromBeginning: true })
-    const got: string[][] = [[], []]
-    await new Promise<void>((resolve, reject) => {
-      consumer.run({
-        eachMessage: async ({ partition, message }: { partition: number, message: { value: Buffer } }) => {
-          got[partition].push(message.value.toString())
-          if (got[0].length === expected[0].length && got[1].length === expected[1].length) resolve()
-        }
-      }).catch(reject)
-    })
-    await consumer.disconnect()
+    const got = await readDatasetWithKafkajs(kafka.consumer({ groupId: `g-${mechanism}`, maxWaitTimeInMs: 50 }), 'shared', expected)
     t.same(got, expected, `kafkajs ${mechanism}`)
     const bad = new Kafka({ brokers: cluster.bootstrap.split(','), sasl: sasl('wrong'), logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin()
     const refused = await bad.connect().then(() => 'connected', (e: Error) => `${e.name}: ${e.message}`)

@@ -8,8 +8,11 @@ import { interopSourceDir } from './source-dir.js'
 // kafka-clients from Maven, for the interop tests and the consume benchmark.
 
 export interface JavaClient {
-  /** `java` arguments that run `main` (a class in test-interop/java/) with `args`, after JVM options `jvm`. */
-  args: (main: string, args: string[], jvm?: string[]) => string[]
+  /**
+   * `java` arguments that run `main` (a class in test-interop/java/) with `args`, after JVM options `jvm`;
+   * `extraJars` join the classpath (optional dependencies of kafka-clients, such as Jackson for OAUTHBEARER).
+   */
+  args: (main: string, args: string[], jvm?: string[], extraJars?: string[]) => string[]
 }
 
 /** Resolves kafka-clients, compiles our programs once (cached), and returns how to run them. */
@@ -21,7 +24,7 @@ export async function javaClient (): Promise<JavaClient> {
   const classpath = [classes, ...jars].join(':')
   return {
     // The client logs warnings and up only (slf4j-simple), to stderr, so that stdout holds just our lines.
-    args: (main, args, jvm = []) => ['-cp', classpath, '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', ...jvm, main, ...args]
+    args: (main, args, jvm = [], extraJars = []) => ['-cp', [classpath, ...extraJars].join(':'), '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', ...jvm, main, ...args]
   }
 }
 

@@ -21,7 +21,7 @@ export const FAKE_BROKER_API_NOTES: ReadonlyMap<number, ApiNote> = new Map<numbe
   [14, { modelled: 'leader assignment, protocol type/name checks', notModelled: '' }],
   [15, { modelled: 'members with their metadata and assignments, states, authorized operations, consumer-protocol groups as Kafka 4 answers them (Dead; GROUP_ID_NOT_FOUND at v6)', notModelled: '' }],
   [16, { modelled: 'state and type filters', notModelled: '' }],
-  [17, { modelled: 'PLAIN, SCRAM-SHA-256/512; v0 raw tokens (kafka-python 2.0)', notModelled: 'GSSAPI, OAUTHBEARER' }],
+  [17, { modelled: 'PLAIN, SCRAM-SHA-256/512, OAUTHBEARER (unsecured JWS, as Kafka\'s default validator); v0 raw tokens (kafka-python 2.0)', notModelled: 'GSSAPI; OAUTHBEARER with signed JWTs (JWKS)' }],
   [18, { modelled: 'exactly the served ranges, KIP-511 fallback for unknown versions, v5 cluster/node checks (REBOOTSTRAP_REQUIRED, KIP-1242), the transaction.version feature (KIP-584)', notModelled: 'client software name/version validation' }],
   [19, { modelled: 'configs validated and kept, validateOnly, manual assignments, Kafka\'s limits and messages, controller_mutation_rate (THROTTLING_QUOTA_EXCEEDED from v6)', notModelled: 'replication factor beyond the cluster\'s brokers' }],
   [20, { modelled: 'by name and by topic id, controller_mutation_rate (THROTTLING_QUOTA_EXCEEDED from v5)', notModelled: '' }],

@@ -2,7 +2,7 @@ import type { TlsOptions } from 'node:tls'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { ConfigError, KafkaError } from '../../protocol/errors.js'
 import { encodeRecordBatch, type BatchOptions, type RecordInput, type TimestampType } from '../../protocol/records/index.js'
-import { MIN_ITERATIONS, type ScramMechanism } from '../../consumer/sasl/scram.js'
+import { MIN_ITERATIONS } from '../../consumer/sasl/scram.js'
 import { BrokerServer } from './broker-server.js'
 import { ClusterState, type BrokerInfo, type PartitionState } from './cluster-state.js'
 import { Faults } from './faults.js'
@@ -245,7 +245,7 @@ export class FakeCluster {
       now: () => this.state.now(),
       maxReauthMs: () => this.state.brokerNumber('connections.max.reauth.ms')
     })
-    if (sasl !== undefined) this.state.scram.seed(Object.keys(opts.sasl!.users), sasl.mechanisms.filter((m): m is ScramMechanism => m !== 'PLAIN'), MIN_ITERATIONS)
+    if (sasl !== undefined) this.state.scram.seed(Object.keys(opts.sasl!.users), sasl.scramMechanisms, MIN_ITERATIONS)
     const unservedReported = new Set<string>()
     let tls = opts.tls
     if (tls === undefined && listeners.some(l => l.tls)) {

@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { ConfigError } from '../../protocol/errors.js'
-import { parseMechanism, SASL_MECHANISMS, type SaslMechanism } from '../../consumer/sasl/authenticate.js'
+import { parseMechanism, type SaslMechanism } from '../../consumer/sasl/authenticate.js'
+import { KVSEP, oauthBearerServerError, parseOAuthBearerInitialResponse } from '../../consumer/sasl/oauthbearer.js'
 import { parsePlainToken } from '../../consumer/sasl/plain.js'
+import { validateUnsecuredToken, type UnsecuredValidatorOptions } from './unsecured-token-validator.js'
 import type { ScramCredentials } from './scram-credentials.js'
 import { deriveKeys, hashOf, hmac, newNonce, parseAttributes, sameBytes, unescapeName, xor, MIN_ITERATIONS, type ScramKeys, type ScramMechanism } from '../../consumer/sasl/scram.js'
 
@@ -11,7 +13,9 @@ import { deriveKeys, hashOf, hmac, newNonce, parseAttributes, sameBytes, unescap
 // SaslHandshake and SaslAuthenticate. SaslHandshake names the mechanism; with v1 the SASL messages then travel in
 // SaslAuthenticate requests, with v0 as raw size-prefixed tokens (the pre-KIP-152 way, which Kafka 4.0 removed but
 // kafka-python 2.0 still uses). Mechanisms: PLAIN and SCRAM-SHA-256/512 (SCRAM credentials are derived from each
-// user's password at start-up, with a random salt and 4096 iterations, as kafka-configs would store them).
+// user's password at start-up, with a random salt and 4096 iterations, as kafka-configs would store them), and
+// OAUTHBEARER (KIP-255) with the checks of Kafka's default unsecured validator (unsecured-token-validator.ts): the
+// principal is the token's `sub`, and the session lasts no longer than the token (below).
 //
 // Re-authentication (KIP-368): with connections.max.reauth.ms above 0, a successful SaslAuthenticate v1+ tells the
 // client its session lifetime. After it, the connection may send nothing but a SaslHandshake that starts a new
@@ -21,11 +25,15 @@ import { deriveKeys, hashOf, hmac, newNonce, parseAttributes, sameBytes, unescap
 // by the cluster's clock: no timer per connection.
 
 export interface SaslServerOptions {
-  /** user name -> password. */
+  /** user name -> password (PLAIN and SCRAM; may be empty when only OAUTHBEARER is enabled). */
   users: Record<string, string>
-  /** Enabled mechanisms (sasl.enabled.mechanisms). Default: PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512. */
+  /** Enabled mechanisms (sasl.enabled.mechanisms). Default: PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512; OAUTHBEARER when listed. */
   mechanisms?: readonly string[]
+  /** OAUTHBEARER token checks (Kafka's unsecuredValidator* JAAS options): required scope, allowed clock skew. */
+  oauthbearer?: UnsecuredValidatorOptions
 }
+
+const DEFAULT_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']
 
 /** Where sessions' lifetimes come from: the broker's clock and its connections.max.reauth.ms. */
 export interface SaslSessionPolicy {
@@ -48,9 +56,22 @@ export class SaslServer {
 
   /** `runtime`: credentials changed by AlterUserScramCredentials, consulted before the configured users. */
   constructor (private readonly opts: SaslServerOptions, private readonly runtime?: ScramCredentials, readonly policy: SaslSessionPolicy = NO_EXPIRY) {
-    this.mechanisms = (opts.mechanisms ?? SASL_MECHANISMS).map(m => parseMechanism(m, 'sasl.mechanisms'))
+    this.mechanisms = (opts.mechanisms ?? DEFAULT_MECHANISMS).map(m => parseMechanism(m, 'sasl.mechanisms'))
     if (this.mechanisms.length === 0) throw new ConfigError('sasl.mechanisms', 'at least one mechanism is needed')
-    if (Object.keys(opts.users).length === 0) throw new ConfigError('sasl.users', 'at least one user is needed')
+    if (Object.keys(opts.users).length === 0 && this.mechanisms.some(m => m !== 'OAUTHBEARER')) {
+      throw new ConfigError('sasl.users', `at least one user is needed for ${this.mechanisms.filter(m => m !== 'OAUTHBEARER').join(', ')}`)
+    }
+    const skew = opts.oauthbearer?.allowableClockSkewMs
+    if (skew !== undefined && (!Number.isInteger(skew) || skew < 0)) throw new ConfigError('sasl.oauthbearer.allowableClockSkewMs', `must be a non-negative integer, got ${skew}`)
+  }
+
+  /** The scram mechanisms enabled, whose credentials are seeded for the users. */
+  get scramMechanisms (): ScramMechanism[] {
+    return this.mechanisms.filter((m): m is ScramMechanism => m.startsWith('SCRAM-'))
+  }
+
+  get oauthbearer (): UnsecuredValidatorOptions {
+    return this.opts.oauthbearer ?? {}
   }
 
   password (user: string): string | undefined {
@@ -86,6 +107,8 @@ export interface SaslStep {
 }
 
 const EMPTY = Buffer.alloc(0)
+/** Kafka leaves a successful step's ErrorMessage at its default, the empty string, not null (seen on Kafka 4.4). */
+const NO_MESSAGE = ''
 
 /** One connection's SASL exchange. */
 export class SaslSession {
@@ -110,6 +133,10 @@ export class SaslSession {
   /** While re-authenticating: the mechanism and user of the session being renewed. */
   private previous: { mechanism: SaslMechanism, user: string } | undefined = undefined
   private scramState: { user: string, clientFirstBare: string, serverFirst: string, nonce: string, credential: ScramCredential } | undefined
+  /** OAUTHBEARER: the JSON error answered to the last message; a kvsep from the client then fails the exchange. */
+  private oauthbearerError: string | undefined = undefined
+  /** OAUTHBEARER: the SASL extensions (KIP-342) of the token that authenticated the session. */
+  extensions: Record<string, string> = {}
 
   constructor (readonly server: SaslServer) {}
 
@@ -165,7 +192,43 @@ export class SaslSession {
       return this.fail(`SASL mechanism '${this.mechanism}' requested by client is not supported for re-authentication of mechanism '${this.previous.mechanism}'`)
     }
     if (this.mechanism === 'PLAIN') return this.plain(token)
+    if (this.mechanism === 'OAUTHBEARER') return this.oauthbearerStep(token)
     return await this.scramStep(this.mechanism, token)
+  }
+
+  /**
+   * Kafka's OAuthBearerSaslServer.evaluateResponse: a kvsep after an error fails the exchange with that error's JSON
+   * as the message; anything else is a client initial response, even after an error (Kafka lets the client try again).
+   * A malformed message is a SaslException, which Kafka answers with its generic message. A token that fails
+   * validation is answered with the JSON error and error code NONE: the exchange goes on until the client's kvsep.
+   */
+  private oauthbearerStep (message: Buffer): SaslStep {
+    if (message.length === 1 && message[0] === KVSEP.charCodeAt(0) && this.oauthbearerError !== undefined) return this.fail(this.oauthbearerError)
+    this.oauthbearerError = undefined
+    const parsed = parseOAuthBearerInitialResponse(message)
+    if (typeof parsed === 'string') return this.fail(this.genericFailure())
+    const result = validateUnsecuredToken(parsed.token, this.server.policy.now(), this.server.oauthbearer)
+    if ('status' in result && result.unanswered === true) {
+      this.silentFailure = true
+      return this.fail(result.reason)
+    }
+    if ('status' in result) {
+      this.oauthbearerError = oauthBearerServerError(result).toString('utf8')
+      return { errorCode: ErrorCode.NONE, errorMessage: NO_MESSAGE, authBytes: Buffer.from(this.oauthbearerError, 'utf8'), authenticated: false, sessionLifetimeMs: 0 }
+    }
+    if (parsed.authzid !== '' && parsed.authzid !== result.principal) {
+      return this.fail(`Authentication failed: Client requested an authorization id (${parsed.authzid}) that is different from the token's principal name (${result.principal})`)
+    }
+    // The unsecured validator accepts every extension (OAuthBearerExtensionsValidatorCallback.valid for each): they
+    // become the session's negotiated properties, which nothing else in the broker reads.
+    const step = this.succeed(result.principal, EMPTY, result.expiresAtMs)
+    if (step.authenticated) this.extensions = parsed.extensions
+    return step
+  }
+
+  /** Kafka's answer to a SaslException: it does not say why, so that nothing about users leaks. */
+  private genericFailure (): string {
+    return `Authentication failed during ${this.previous === undefined ? 'authentication' : 're-authentication'} due to invalid credentials with SASL mechanism ${this.mechanism ?? ''}`
   }
 
   private plain (token: Buffer): SaslStep {
@@ -193,7 +256,7 @@ export class SaslSession {
       const nonce = clientNonce + newNonce()
       const serverFirst = `r=${nonce},s=${credential.salt.toString('base64')},i=${credential.iterations}`
       this.scramState = { user, clientFirstBare: m[1], serverFirst, nonce, credential }
-      return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: Buffer.from(serverFirst, 'utf8'), authenticated: false, sessionLifetimeMs: 0 }
+      return { errorCode: ErrorCode.NONE, errorMessage: NO_MESSAGE, authBytes: Buffer.from(serverFirst, 'utf8'), authenticated: false, sessionLifetimeMs: 0 }
     }
     const s = this.scramState
     let attrs: Map<string, string>
@@ -216,7 +279,8 @@ export class SaslSession {
     return this.succeed(s.user, Buffer.from(serverFinal, 'utf8'))
   }
 
-  private succeed (user: string, authBytes: Buffer): SaslStep {
+  /** `credentialExpiresAt`: when the credential itself expires (an OAUTHBEARER token's exp, epoch ms by the policy clock). */
+  private succeed (user: string, authBytes: Buffer, credentialExpiresAt?: number): SaslStep {
     if (this.previous !== undefined && this.previous.user !== user) {
       // Kafka's ReauthInfo.ensurePrincipalUnchanged, its message word for word (principal type "User").
       return this.fail(`Cannot change principals during re-authentication from User.${this.previous.user}: User.${user}`)
@@ -225,12 +289,21 @@ export class SaslSession {
     this.state = 'done'
     this.scramState = undefined
     this.previous = undefined
-    // The lifetime is the broker's connections.max.reauth.ms: PLAIN and SCRAM credentials do not expire (only
-    // OAUTHBEARER tokens would cap it, and the fake broker does not serve that mechanism).
+    // SaslServerAuthenticator.calcCompletionTimesAndReturnSessionLifetimeMs: the lifetime is connections.max.reauth.ms,
+    // capped by the credential's remaining life when it has one (OAUTHBEARER; PLAIN and SCRAM credentials do not
+    // expire). A token's expiry alone gives the session a lifetime even when connections.max.reauth.ms is unset.
     const max = this.server.policy.maxReauthMs()
-    const sessionLifetimeMs = max > 0 ? max : 0
-    this.expiresAt = sessionLifetimeMs > 0 ? this.server.policy.now() + sessionLifetimeMs : undefined
-    return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes, authenticated: true, sessionLifetimeMs }
+    const now = this.server.policy.now()
+    const zeroIfNegative = (ms: number): number => Math.max(0, ms)
+    let sessionLifetimeMs = 0
+    this.expiresAt = undefined
+    if (credentialExpiresAt !== undefined || max > 0) {
+      if (credentialExpiresAt === undefined) sessionLifetimeMs = max
+      else if (max <= 0) sessionLifetimeMs = zeroIfNegative(credentialExpiresAt - now)
+      else sessionLifetimeMs = zeroIfNegative(Math.min(credentialExpiresAt - now, max))
+      this.expiresAt = now + sessionLifetimeMs
+    }
+    return { errorCode: ErrorCode.NONE, errorMessage: NO_MESSAGE, authBytes, authenticated: true, sessionLifetimeMs }
   }
 
   private fail (message: string): SaslStep {
@@ -238,6 +311,7 @@ export class SaslSession {
     this.failed = true
     this.state = 'handshake'
     this.scramState = undefined
+    this.oauthbearerError = undefined
     return failure(ErrorCode.SASL_AUTHENTICATION_FAILED, message)
   }
 }

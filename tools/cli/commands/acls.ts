@@ -4,6 +4,7 @@ import { AclOperation, CLUSTER_RESOURCE_NAME, type AclOperationName, type Patter
 import { KafkaDirectError } from '../../../protocol/errors.js'
 import { UsageError } from '../usage-error.js'
 import type { Io } from './topics.js'
+import { unsecuredLoginConfig } from '../../../consumer/sasl/unsecured-jws.js'
 
 // `kafka-direct acls`: Kafka's kafka-acls.sh over the Admin client, with its flags and output (AclCommand.scala):
 //   kafka-direct acls --bootstrap-server B --add --allow-principal User:alice --operation Read --topic orders
@@ -12,7 +13,8 @@ import type { Io } from './topics.js'
 // --producer and --consumer add the ACLs a producer (WRITE, DESCRIBE, CREATE on topics; WRITE, DESCRIBE on
 // transactional ids; IDEMPOTENT_WRITE on the cluster with --idempotent) or a consumer (READ, DESCRIBE on topics,
 // READ on groups) needs. --command-config names a properties file with the client's security settings
-// (security.protocol, sasl.mechanism, and sasl.username/sasl.password or a PLAIN/SCRAM sasl.jaas.config).
+// (security.protocol, sasl.mechanism, and sasl.username/sasl.password or a PLAIN/SCRAM sasl.jaas.config, or an
+// unsecured OAuthBearerLoginModule one).
 
 const USAGE = 'usage: kafka-direct acls --bootstrap-server BROKERS [--command-config FILE] (--add | --remove [--force] | --list [--principal P])\n' +
   '  [--topic T ...] [--group G ...] [--transactional-id ID ...] [--cluster] [--resource-pattern-type literal|prefixed|match|any]\n' +
@@ -64,7 +66,9 @@ export function readCommandConfig (file: string): Record<string, string> {
     if (eq <= 0) throw new UsageError(`--command-config ${file}: not key=value: ${s}`)
     const key = s.slice(0, eq).trim()
     const value = s.slice(eq + 1).trim()
-    if (key === 'sasl.jaas.config') {
+    if (key === 'sasl.jaas.config' && /OAuthBearerLoginModule\s+required/.test(value)) {
+      out['sasl.oauthbearer.config'] = unsecuredLoginConfig(value, `--command-config ${file}: sasl.jaas.config`)
+    } else if (key === 'sasl.jaas.config') {
       // PlainLoginModule / ScramLoginModule required username="..." password="...";
       const user = /username="([^"]*)"/.exec(value)
       const password = /password="([^"]*)"/.exec(value)

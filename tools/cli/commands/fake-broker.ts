@@ -28,6 +28,7 @@ export interface FakeBrokerIo {
 const USAGE = `Usage: kafka-direct fake-broker [--brokers N] [--topic NAME:PARTITIONS ...] [--port P] [--data DIR]
                                 [--verbose] [--auto-create] [--default-partitions N]
                                 [--sasl-user NAME:PASSWORD ...] [--sasl-mechanisms LIST]
+                                [--oauthbearer-required-scope LIST]
                                 [--listener PROTOCOL://:PORT ...] [--tls-cert PEM --tls-key PEM]
                                 [--tls-ca-out FILE] [--first-broker-id N] [--advertised-host HOST]
                                 [--cluster-id ID] [--authorizer] [--super-users 'User:a;User:b']
@@ -49,7 +50,9 @@ Runs a fake Kafka cluster on 127.0.0.1 until SIGINT/SIGTERM; prints the bootstra
   --max-partitions N       partitions the cluster may hold in all (default 100000)
   --control                read fault-injection commands from stdin (see below)
   --sasl-user NAME:PASSWORD  require SASL authentication (a SASL_PLAINTEXT listener); repeatable
-  --sasl-mechanisms LIST   enabled mechanisms (default PLAIN,SCRAM-SHA-256,SCRAM-SHA-512)
+  --sasl-mechanisms LIST   enabled mechanisms (default PLAIN,SCRAM-SHA-256,SCRAM-SHA-512); OAUTHBEARER
+                           checks unsecured JWS tokens as Kafka's default validator (no --sasl-user needed)
+  --oauthbearer-required-scope LIST  scope items every OAUTHBEARER token must carry (comma-separated)
   --listener PROTOCOL://:PORT  a listener on every broker (repeatable): PLAINTEXT, SSL, SASL_PLAINTEXT or
                            SASL_SSL; PORT is the first broker's (0: free ports), broker i takes
                            PORT + i * (number of listeners). Clients get the addresses of the listener they
@@ -178,6 +181,7 @@ function parseOptions (argv: string[], log: (line: string) => void): CliOptions 
       control: { type: 'boolean', default: false },
       'sasl-user': { type: 'string', multiple: true, default: [] },
       'sasl-mechanisms': { type: 'string' },
+      'oauthbearer-required-scope': { type: 'string' },
       listener: { type: 'string', multiple: true, default: [] },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
@@ -207,7 +211,14 @@ function parseOptions (argv: string[], log: (line: string) => void): CliOptions 
     users[spec.slice(0, at)] = spec.slice(at + 1)
   }
   const mechanisms = values['sasl-mechanisms']?.split(',').map(m => m.trim()).filter(m => m !== '')
-  if (mechanisms !== undefined && Object.keys(users).length === 0) throw new ConfigError('--sasl-mechanisms', 'needs at least one --sasl-user')
+  // OAUTHBEARER needs no users (tokens name their principal); the other mechanisms check passwords.
+  if (mechanisms !== undefined && Object.keys(users).length === 0 && mechanisms.some(m => m.toUpperCase() !== 'OAUTHBEARER')) {
+    throw new ConfigError('--sasl-mechanisms', 'needs at least one --sasl-user')
+  }
+  const requiredScope = values['oauthbearer-required-scope']?.split(',').map(s => s.trim()).filter(s => s !== '')
+  if (requiredScope !== undefined && !(mechanisms ?? []).some(m => m.toUpperCase() === 'OAUTHBEARER')) {
+    throw new ConfigError('--oauthbearer-required-scope', 'needs --sasl-mechanisms with OAUTHBEARER')
+  }
   const listeners = values.listener ?? []
   if (listeners.length > 0 && values.port !== '0') throw new ConfigError('--port', 'give the ports in --listener instead')
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new ConfigError('--tls-cert', '--tls-cert and --tls-key go together')
@@ -235,7 +246,7 @@ function parseOptions (argv: string[], log: (line: string) => void): CliOptions 
     firstBrokerId: integer('--first-broker-id', values['first-broker-id']!, 0),
     advertisedHost: values['advertised-host'],
     clusterId: values['cluster-id'],
-    sasl: Object.keys(users).length === 0 ? undefined : { users, mechanisms },
+    sasl: Object.keys(users).length === 0 && mechanisms === undefined ? undefined : { users, mechanisms, oauthbearer: requiredScope === undefined ? undefined : { requiredScope } },
     topics,
     port: listeners.length > 0 ? undefined : integer('--port', values.port!, 0),
     dataDir: values.data,

@@ -83,6 +83,25 @@ t.test('add, list and remove ACLs with kafka-acls.sh\'s output, as a super user 
   t.equal(await run([...b, '--add', '--allow-principal', 'User:alice', '--cluster', '--operation', 'Read', '--resource-pattern-type', 'literal'], c.io), 0)
 })
 
+t.test('an unsecured OAuthBearerLoginModule in --command-config authenticates as User:<sub>', async t => {
+  const cluster = await FakeCluster.start({ sasl: { users: {}, mechanisms: ['OAUTHBEARER'] }, authorizer: { superUsers: ['User:admin'] } })
+  t.teardown(() => cluster.stop())
+  const dir = mkdtempSync(join(tmpdir(), 'kd-acls-'))
+  const config = join(dir, 'oauth.properties')
+  const jaas = (sub: string): string => `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=OAUTHBEARER\nsasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="${sub}";\n`
+  writeFileSync(config, jaas('admin'))
+  t.same(readCommandConfig(config), { 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanism': 'OAUTHBEARER', 'sasl.oauthbearer.config': 'principal=admin' })
+  const b = ['--bootstrap-server', cluster.bootstrap, '--command-config', config]
+  let c = capture()
+  t.equal(await run([...b, '--add', '--allow-principal', 'User:alice', '--operation', 'Read', '--topic', 'orders'], c.io), 0, c.err())
+  writeFileSync(config, jaas('alice'))
+  c = capture()
+  t.equal(await run([...b, '--list'], c.io), 1, 'User:alice is not a super user')
+  t.match(c.err(), /CLUSTER_AUTHORIZATION_FAILED/)
+  writeFileSync(config, jaas('a b'))
+  t.throws(() => readCommandConfig(config), { name: 'ConfigError', message: /spaces/ })
+})
+
 t.test('a refused call prints kafka-acls.sh\'s error line and exits 1', async t => {
   const cluster = await FakeCluster.start({ authorizer: {} })
   t.teardown(() => cluster.stop())

@@ -121,6 +121,33 @@ t.test('--sasl-user makes the listener require SASL; our kcat mode authenticates
   t.match(err.join(''), /--sasl-user: expected NAME:PASSWORD[\s\S]*--sasl-mechanisms: needs at least one --sasl-user/)
 })
 
+t.test('--sasl-mechanisms OAUTHBEARER needs no users; --oauthbearer-required-scope is checked in every token', async t => {
+  const ac = new AbortController()
+  let cluster: FakeCluster | undefined
+  let started!: () => void
+  const up = new Promise<void>(resolve => { started = resolve })
+  const exit = run(['--topic', 't', '--sasl-mechanisms', 'OAUTHBEARER', '--oauthbearer-required-scope', 'kafka'], {
+    stdout: { write: () => {} }, stderr: { write: () => {} }, signal: ac.signal, onStart: c => { cluster = c; started() }
+  })
+  await up
+  cluster!.produce('t', 0, [{ value: 'hello' }])
+  const consume = async (config: string): Promise<KcatRun> => await runKcat(['-b', cluster!.bootstrap, '-C', '-t', 't', '-e', '-q', '-X', 'retries=0',
+    '-X', 'security.protocol=sasl_plaintext', '-X', 'sasl.mechanisms=OAUTHBEARER', '-X', `sasl.oauthbearer.config=${config}`])
+  const ok = await consume('principal=alice scope=kafka')
+  t.equal(ok.code, 0, ok.stderr)
+  t.equal(ok.stdout, 'hello\n')
+  const refused = await consume('principal=alice')
+  t.equal(refused.code, 1)
+  t.match(refused.stderr, /the broker refused the token: insufficient_scope \(scope needed: \[kafka\]\)/)
+  ac.abort()
+  t.equal(await exit, 0)
+
+  const err: string[] = []
+  t.equal(await run(['--oauthbearer-required-scope', 'kafka'], { stderr: { write: s => err.push(s) } }), 2)
+  t.equal(await run(['--sasl-mechanisms', 'PLAIN,OAUTHBEARER'], { stderr: { write: s => err.push(s) } }), 2)
+  t.match(err.join(''), /--oauthbearer-required-scope: needs --sasl-mechanisms with OAUTHBEARER[\s\S]*--sasl-mechanisms: needs at least one --sasl-user/)
+})
+
 t.test('--max-partitions caps the cluster: topics past it are refused at start with one error line', async t => {
   const err: string[] = []
   const code = await run(['--max-partitions', '4', '--topic', 'a:3', '--topic', 'b:2'], { stdout: { write: () => {} }, stderr: { write: s => err.push(s) }, signal: AbortSignal.abort() })
