@@ -25,7 +25,7 @@ const FAMILIES: Partial<Record<DebugContext, readonly string[]>> = {
 }
 
 /** The APIs whose requests and responses the contexts trace: all of them, some, or none. */
-function tracedApis (contexts: Set<DebugContext>): ((name: string) => boolean) | undefined {
+export function tracedApis (contexts: Set<DebugContext>): ((name: string) => boolean) | undefined {
   if (contexts.has('protocol')) return () => true
   const names = new Set<string>()
   for (const [context, apis] of Object.entries(FAMILIES)) if (contexts.has(context as DebugContext)) for (const a of apis) names.add(a)
