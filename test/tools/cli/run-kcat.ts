@@ -4,7 +4,7 @@ import { run } from '../../../tools/cli/commands/kcat.js'
 // The kcat-mode command run in this process, with stdin given and stdout/stderr collected: what the tests (and the
 // interop suites, to compare with kcat itself) see of a `kafka-direct -b ... -C ...` run.
 
-export interface KcatRun { code: number, stdout: string, stderr: string }
+export interface KcatRun { code: number, stdout: string, stderr: string, /** stdout as written (binary -s output) */ stdoutBytes: Buffer }
 
 export async function runKcat (args: string[], input = ''): Promise<KcatRun> {
   const stdin = new PassThrough()
@@ -16,5 +16,6 @@ export async function runKcat (args: string[], input = ''): Promise<KcatRun> {
   stdout.on('data', c => out.push(c))
   stderr.on('data', c => err.push(c))
   const code = await run(args, { stdin, stdout, stderr })
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }
+  const stdoutBytes = Buffer.concat(out)
+  return { code, stdout: stdoutBytes.toString(), stderr: Buffer.concat(err).toString(), stdoutBytes }
 }

@@ -103,9 +103,9 @@ export function renderRecord (tokens: Token[], r: KafkaRecord, ctx: FormatContex
       case 'partition': out.push(Buffer.from(String(ctx.partition))); break
       case 'offset': out.push(Buffer.from(String(r.offset))); break
       case 'timestamp': out.push(Buffer.from(String(r.timestamp))); break
-      // Empty and null print nothing, unless -Z asks for NULL for null ones.
-      case 'key': if (r.key !== null && r.key.length > 0) out.push(packed(r.key, 'key', ctx.keyPack)); else if (r.key === null && ctx.nullString) out.push(NULL); break
-      case 'value': if (r.value !== null && r.value.length > 0) out.push(packed(r.value, 'value', ctx.valuePack)); else if (r.value === null && ctx.nullString) out.push(NULL); break
+      // Empty and null print nothing, unless -Z asks for NULL: kcat tests the length, so an empty one prints NULL too.
+      case 'key': if (r.key !== null && r.key.length > 0) out.push(packed(r.key, 'key', ctx.keyPack)); else if (ctx.nullString) out.push(NULL); break
+      case 'value': if (r.value !== null && r.value.length > 0) out.push(packed(r.value, 'value', ctx.valuePack)); else if (ctx.nullString) out.push(NULL); break
       case 'keyLen': out.push(Buffer.from(String(r.key === null ? -1 : r.key.length))); break
       case 'valueLen': out.push(Buffer.from(String(r.value === null ? -1 : r.value.length))); break
       case 'headers': {
@@ -193,8 +193,9 @@ function compileSteps (steps: RecordPrinter[]): RecordPrinter {
 function step (t: Token, ctx: FormatContext): RecordPrinter {
   const nullString = ctx.nullString
   const bytesOrNull = (b: Buffer | null, out: OutputBuffer): void => {
-    // Empty and null print nothing, unless -Z asks for NULL for null ones.
-    if (b !== null) { if (b.length > 0) out.bytes(b) } else if (nullString) out.bytes(NULL)
+    // Empty and null print nothing, unless -Z asks for NULL: kcat tests the length (format.c, "if
+    // (rkmessage->key_len) ... else if (conf.flags & CONF_F_NULL)"), so an empty one prints NULL too.
+    if (b !== null && b.length > 0) out.bytes(b); else if (nullString) out.bytes(NULL)
   }
   switch (t.kind) {
     case 'text': {
