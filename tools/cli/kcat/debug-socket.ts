@@ -14,13 +14,18 @@ import type { DebugContext } from './debug-contexts.js'
 // Contexts for librdkafka's internals (generic, topic, queue, interceptor, plugin, mock, assignor, conf) are
 // accepted and print nothing: kafka-direct has no such parts to trace.
 
+const FETCH_APIS = ['Fetch', 'ListOffsets', 'OffsetForLeaderEpoch']
+const GROUP_APIS = ['FindCoordinator', 'JoinGroup', 'SyncGroup', 'Heartbeat', 'LeaveGroup', 'OffsetCommit', 'OffsetFetch', 'ConsumerGroupHeartbeat']
+
 const FAMILIES: Partial<Record<DebugContext, readonly string[]>> = {
   msg: ['Produce'],
-  fetch: ['Fetch', 'ListOffsets', 'OffsetForLeaderEpoch'],
+  fetch: FETCH_APIS,
   metadata: ['Metadata'],
   feature: ['ApiVersions'],
   security: ['SaslHandshake', 'SaslAuthenticate'],
-  cgrp: ['FindCoordinator', 'JoinGroup', 'SyncGroup', 'Heartbeat', 'LeaveGroup', 'OffsetCommit', 'OffsetFetch', 'ConsumerGroupHeartbeat'],
+  cgrp: GROUP_APIS,
+  // librdkafka's consumer context covers the consumer's group and fetch work.
+  consumer: [...GROUP_APIS, ...FETCH_APIS],
   eos: ['InitProducerId', 'AddPartitionsToTxn', 'AddOffsetsToTxn', 'EndTxn', 'TxnOffsetCommit']
 }
 
@@ -29,8 +34,6 @@ export function tracedApis (contexts: Set<DebugContext>): ((name: string) => boo
   if (contexts.has('protocol')) return () => true
   const names = new Set<string>()
   for (const [context, apis] of Object.entries(FAMILIES)) if (contexts.has(context as DebugContext)) for (const a of apis) names.add(a)
-  // librdkafka's consumer context covers the consumer's group and fetch work.
-  if (contexts.has('consumer')) for (const a of [...FAMILIES.cgrp ?? [], ...FAMILIES.fetch ?? []]) names.add(a)
   const others = new Set(Object.values(FAMILIES).flat())
   if (contexts.has('admin')) return name => names.has(name) || !others.has(name)
   return names.size === 0 ? undefined : name => names.has(name)

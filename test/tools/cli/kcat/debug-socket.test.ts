@@ -115,3 +115,42 @@ t.test('-d over TLS: the traced socket speaks TLS with the configuration\'s trus
   t.equal(bad.code, 1)
   t.match(bad.stderr, /\|FAIL\|.*Connect to 127\.0\.0\.1:\d+ failed: /)
 })
+
+t.test('the traced socket on its own: an API it does not know, a failure after connecting, a failed TLS handshake', async t => {
+  const { createServer } = await import('node:net')
+  const server = createServer(socket => {
+    socket.once('data', () => {
+      // A response to correlation id 5 (size 8: the id and 4 bytes).
+      socket.write(Buffer.from([0, 0, 0, 8, 0, 0, 0, 5, 1, 2, 3, 4]))
+    })
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => server.close())
+  const port = (server.address() as { port: number }).port
+  const lines: string[] = []
+  const factory = debugSocketFactory({ contexts: parseDebugContexts('broker,protocol'), tls: undefined, name: 'kafka-direct#consumer-1', write: l => lines.push(l) })
+  const socket = factory?.({ host: '127.0.0.1', port })
+  if (socket === undefined) throw new Error('a factory was expected')
+  socket.on('error', () => {})
+  // A request frame of API key 999, version 2, correlation id 5, and a body of 3 bytes.
+  socket.write(Buffer.from([0, 0, 0, 11, 0x03, 0xe7, 0, 2, 0, 0, 0, 5, 9, 9, 9]))
+  await new Promise(resolve => socket.once('data', resolve))
+  // The connection fails after it came up (as a reset would make it).
+  socket.destroy(new Error('connection reset by peer'))
+  await new Promise(resolve => socket.once('close', resolve))
+  const text = lines.join('')
+  t.match(text, /\|SEND\|.*: Sent Unknown-999Request \(v2, 15 bytes @ 0, CorrId 5\)\n/)
+  t.match(text, /\|RECV\|.*: Received Unknown-999Response \(v2, 12 bytes, CorrId 5, rtt \d+\.\d\dms\)\n/)
+  t.match(text, /\|FAIL\|.*: Disconnected: connection reset by peer\n/)
+  t.match(text, /\|DISCONNECT\|/)
+  // TLS to a plaintext port, by host name (sent as SNI): the handshake fails, reported as a failed connect.
+  const tlsLines: string[] = []
+  const tlsFactory = debugSocketFactory({ contexts: parseDebugContexts('broker'), tls: { rejectUnauthorized: true }, name: 'x', write: l => tlsLines.push(l) })
+  const tlsSocket = tlsFactory?.({ host: 'localhost', port })
+  if (tlsSocket === undefined) throw new Error('a factory was expected')
+  tlsSocket.on('error', () => {})
+  tlsSocket.write(Buffer.from([0, 0, 0, 8, 0, 18, 0, 0, 0, 0, 0, 1]))
+  await new Promise(resolve => tlsSocket.once('close', resolve))
+  t.match(tlsLines.join(''), /Connecting to localhost:\d+ \(ssl\)\n.*\|FAIL\|.*Connect to localhost:\d+ failed: /s)
+  t.notMatch(tlsLines.join(''), /DISCONNECT/, 'a connection that never came up is not reported as disconnected')
+})
