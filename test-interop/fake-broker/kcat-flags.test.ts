@@ -55,7 +55,10 @@ t.test('kcat flags: ours prints what kcat prints', { skip }, async t => {
       ['-s', 'value=b s'], ['-s', 'value=c s'], ['-s', 'value=i i'], ['-s', 'value=B$'], ['-s', 'value=ii$'],
       ['-E', '-s', 'value=i'], ['-E', '-s', 'H'], ['-E', '-s', 'value=I', '-f', '[%s]\\n'],
       ['-s', 'key=s', '-s', 'value=B', '-f', '%k|%K|%s|%S\\n'], ['-s', 'key=c', '-Z', '-f', '%k=%s\\n'],
-      ['-E', '-s', 'B', '-K', '#'], ['-E', '-s', 'key=h', '-Z', '-K', ':', '-D', ';']
+      ['-E', '-s', 'B', '-K', '#'], ['-E', '-s', 'key=h', '-Z', '-K', ':', '-D', ';'],
+      // -J prints keys and values as they are, -s or not (kcat applies only avro there). Records 2 and 3: -J of
+      // bytes that are not UTF-8 differs (kcat writes them raw, we write U+FFFD), which is not -s's business.
+      ['-s', 'value=B', '-J', '-o', '2', '-c', '2']
     ]
     for (const flags of cases) {
       const r = await both([...consume, ...flags])
