@@ -16,7 +16,7 @@ const cli = runKcat
 const record = (o: Partial<KafkaRecord>): KafkaRecord => ({ offset: 5n, timestamp: 1700n, key: null, value: null, headers: [], timestampType: 'create', leaderEpoch: 0, isControl: false, magic: 2, ...o })
 
 t.test('flags group and take attached or separate arguments, as getopt reads them', async t => {
-  const o = parseOptions(['-Ceq', '-tfoo', '-p', '3', '-X', 'fetch.wait.max.ms=10', '-o-5', '-Z'])
+  const o = parseOptions(['-Ceq', '-tfoo', '-p', '3', '-X', 'fetch.wait.max.ms=10', '-o-5', '-Z'], {})
   t.equal(o.mode, 'consume')
   t.ok(o.exitAtEnd && o.quiet && o.nullString)
   t.same(o.topics, ['foo'])

@@ -30,6 +30,8 @@ export interface Io {
   stdin: Readable
   stdout: Writable
   stderr: Writable & { isTTY?: boolean }
+  /** Where KCAT_CONFIG, KAFKACAT_CONFIG and HOME are read (the default configuration file): process.env by default. */
+  env?: NodeJS.ProcessEnv
 }
 
 /**
@@ -121,7 +123,7 @@ function traceConnections (config: ConfigInput, debug: Set<DebugContext>, mode: 
 export async function run (argv: string[], io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let consumer: SimpleConsumer | undefined
   try {
-    const o = parseOptions(argv)
+    const o = parseOptions(argv, io.env ?? process.env)
     for (const line of o.notices) io.stderr.write(line + '\n')
     // kcat picks producer mode when stdin is not a terminal and no mode is given, else consumer mode.
     const mode = o.mode ?? ((io.stdin as { isTTY?: boolean }).isTTY === true ? 'consume' : 'produce')
