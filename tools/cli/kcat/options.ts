@@ -173,7 +173,10 @@ export function parseOptions (argv: string[], env: NodeJS.ProcessEnv = process.e
           break
         }
         // kcat -m <seconds>: how long to wait for the first metadata (default 5): our bootstrap.timeout.ms.
-        case 'm': o.config['bootstrap.timeout.ms'] = String(parseInteger('-m', arg as string, 1) * 1000); break
+        case 'm':
+          o.config['bootstrap.timeout.ms'] = String(parseInteger('-m', arg as string, 1) * 1000)
+          delete o.configOrigin['bootstrap.timeout.ms']
+          break
         // -G group: kcat's balanced consumer, whatever other mode flag is given (kcat: "-G <group-id> topic1 ...").
         case 'G': o.group = arg; o.mode = 'balanced'; break
         default:
