@@ -140,7 +140,7 @@ async function produceLines (producer: Producer, o: ProduceCliOptions): Promise<
       more = sent < limit
       start = at + delim.length
     }
-    await flushTee()
+    if (tee.length > 0) await flushTee()
     if (!more) break
     if (fromCarry) {
       buf.copy(carry, 0, start)
