@@ -50,7 +50,9 @@ t.test('kcat flags: ours prints what kcat prints', { skip }, async t => {
       ['-E', '-s', 'B', '-K', '#'], ['-E', '-s', 'key=h', '-Z', '-K', ':', '-D', ';'],
       // -J prints keys and values as they are, -s or not (kcat applies only avro there). Records 2 and 3: -J of
       // bytes that are not UTF-8 differs (kcat writes them raw, we write U+FFFD), which is not -s's business.
-      ['-s', 'value=B', '-J', '-o', '2', '-c', '2']
+      ['-s', 'value=B', '-J', '-o', '2', '-c', '2'],
+      // kcat's delimiter escapes (\n \t \xHH) in the default format.
+      ['-E', '-s', 'value=B', '-K', '=', '-D', '\\n--\\x3e\\n']
     ]
     for (const flags of cases) {
       const r = await both([...consume, ...flags])
@@ -84,7 +86,8 @@ t.test('kcat flags: ours prints what kcat prints', { skip }, async t => {
       { flags: ['-K', ':', '-T'], input: 'k1:v1\n\nk2:v2\n:v3\nk4:' },
       { flags: ['-K', ':', '-T', '-Z', '-c', '3'], input: 'k1:v1\n\nk2:\n:v3\nk4:' },
       { flags: ['-T', '-D', ';'], input: 'a;b;;c' },
-      { flags: ['-l', '-T'], input: 'q1\nq2\n' }
+      { flags: ['-l', '-T'], input: 'q1\nq2\n' },
+      { flags: ['-D', '\\x1e', '-K', '\\t', '-T'], input: 'k\tv\x1eonly\x1e\x1e' }
     ]
     let n = 0
     for (const { flags, input } of cases) {

@@ -4,6 +4,7 @@ import { V2Record } from '../../../protocol/records/lazy-record.js'
 import type { OutputBuffer } from './output-buffer.js'
 import { KafkaDirectError } from '../../../protocol/errors.js'
 import { unpack, UnpackError, type PackToken } from './pack-format.js'
+import { parseDelimiter } from './delimiter.js'
 
 // kcat's output formats, reproduced from its documented behaviour (kcat -h, "Format string tokens") and checked
 // against kcat 1.7 output: `-f` strings with %t %p %o %k %K %s %S %T %h %%, backslash escapes (\n \t \r \xHH \NNN),
@@ -66,7 +67,7 @@ export function parseFormat (fmt: string): Token[] {
 export function textFormat (o: { format: string | undefined, keyDelimiter: string | undefined, messageDelimiter: string }): Token[] {
   if (o.format !== undefined) return parseFormat(o.format)
   const tokens = parseFormat(o.keyDelimiter !== undefined ? `%k${o.keyDelimiter}%s` : '%s')
-  tokens.push({ kind: 'text', bytes: Buffer.from(o.messageDelimiter) })
+  tokens.push({ kind: 'text', bytes: parseDelimiter('-D', o.messageDelimiter) })
   return tokens
 }
 

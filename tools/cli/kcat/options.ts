@@ -2,6 +2,7 @@ import { ConfigError } from '../../../protocol/errors.js'
 import { UsageError } from '../usage-error.js'
 import { defaultConfig, readConfigFile, type ConfigFileEntry } from './config-file.js'
 import { parsePackFormat, type PackToken } from './pack-format.js'
+import { parseDelimiter } from './delimiter.js'
 
 // kcat's command line, parsed the way its getopt does: flags may be grouped (-Ce), an option's argument may be
 // attached (-tfoo) or separate (-t foo), and options may repeat where kcat allows it (-t for -Q, -X, -H, -p).
@@ -126,9 +127,10 @@ export function parseOptions (argv: string[], env: NodeJS.ProcessEnv = process.e
         case 'v': o.verbosity++; break
         case 'J': o.json = true; break
         case 'f': o.format = arg; break
-        case 'K': o.keyDelimiter = arg; break
+        // Delimiters are checked here and read where they are used (delimiter.ts).
+        case 'K': parseDelimiter('-K', arg as string); o.keyDelimiter = arg; break
         case 'k': o.fixedKey = arg; break
-        case 'D': o.messageDelimiter = arg as string; break
+        case 'D': parseDelimiter('-D', arg as string); o.messageDelimiter = arg as string; break
         case 'z': o.codec = arg; break
         case 'Z': o.nullString = true; break
         case 'u': o.unbuffered = true; break

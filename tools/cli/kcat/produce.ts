@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream'
 import { ConfigError, KafkaError } from '../../../protocol/errors.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Producer } from '../../../consumer/producer/producer.js'
+import { parseDelimiter } from './delimiter.js'
 import { TransactionalProducer } from '../../../consumer/producer/transactional-producer.js'
 
 // kcat -P: one record per input line (or per -D delimiter), empty lines skipped, a key split off at the first -K
@@ -61,9 +62,9 @@ export async function runInTransaction (producer: Producer, stderr: Writable, wo
 }
 
 async function produceLines (producer: Producer, o: ProduceCliOptions): Promise<number> {
-  const delim = Buffer.from(o.messageDelimiter)
+  const delim = parseDelimiter('-D', o.messageDelimiter)
   if (delim.length === 0) throw new ConfigError('-D', 'the message delimiter is empty')
-  const keyDelim = o.keyDelimiter === undefined ? undefined : Buffer.from(o.keyDelimiter)
+  const keyDelim = o.keyDelimiter === undefined ? undefined : parseDelimiter('-K', o.keyDelimiter)
   const fixedKey = o.fixedKey === undefined ? null : Buffer.from(o.fixedKey)
   const headers = o.headers.length === 0 ? undefined : o.headers
   const headerBytes = o.headers.reduce((n, h) => n + Buffer.byteLength(h.key) + (h.value === null ? 0 : Buffer.byteLength(h.value)), 0)
