@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
-import { runKcat, type KcatRun } from '../../test/tools/cli/run-kcat.js'
+import { runKcatBytes } from '../../test/tools/cli/run-kcat.js'
 import { runProcess, which } from './helpers.js'
 import { peerMissing } from '../peers/cache.js'
 
@@ -15,7 +15,7 @@ import { peerMissing } from '../peers/cache.js'
 const KCAT = which('kcat')
 const skip = KCAT === undefined ? peerMissing('kcat is not installed') : false
 
-interface Both { kcat: { code: number | null, stdout: Buffer, stderr: string }, ours: KcatRun }
+interface Both { kcat: { code: number | null, stdout: Buffer, stderr: string }, ours: { code: number, stdoutBytes: Buffer, stdout: string, stderr: string } }
 
 t.test('kcat flags: ours prints what kcat prints', { skip }, async t => {
   const cluster = await FakeCluster.start({ topics: [{ name: 'bin', partitions: 1 }], autoCreateTopics: true })
@@ -26,7 +26,8 @@ t.test('kcat flags: ours prints what kcat prints', { skip }, async t => {
   const env = { ...process.env, HOME: dir, KCAT_CONFIG: '', KAFKACAT_CONFIG: '' }
   const both = async (args: string[], input = '', extraEnv: Record<string, string> = {}): Promise<Both> => {
     const kcat = await runProcess(KCAT as string, args, { input, env: { ...env, ...extraEnv }, timeoutMs: 30_000 })
-    return { kcat, ours: await runKcat(args, input, { ...env, ...extraEnv }) }
+    const ours = await runKcatBytes(args, input, { ...env, ...extraEnv })
+    return { kcat, ours: { ...ours, stdout: ours.stdoutBytes.toString() } }
   }
 
   // Binary keys and values without headers (see pack-format.ts on `c` past the end of a value).
