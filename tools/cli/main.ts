@@ -37,8 +37,8 @@ async function main (argv: string[]): Promise<number> {
 const USAGE = `Usage: kafka-direct <command> [options]
 
   kafka-direct -b BROKERS -L                      list brokers, topics and partitions (kcat -L)
-  kafka-direct -b BROKERS -C -t TOPIC [...]       consume (kcat -C flags: -p -o -e -c -f -J -q -X)
-  kafka-direct -b BROKERS -P -t TOPIC [...]       produce lines from stdin (kcat -P flags: -p -K -z)
+  kafka-direct -b BROKERS -C -t TOPIC [...]       consume (kcat -C flags: -p -o -e -c -f -J -q -s -E -X -F -d)
+  kafka-direct -b BROKERS -P -t TOPIC [FILE...]   produce lines from stdin, or files (kcat -P flags: -p -K -k -H -z -l -T)
   kafka-direct -b BROKERS -Q -t TOPIC:P:TS        offsets for times (kcat -Q)
   kafka-direct -b BROKERS -G GROUP TOPIC...       balanced consumer in a group (kcat -G; -f -J -o -e -q -X)
   kafka-direct groups --bootstrap-server BROKERS --list|--describe|--delete|--reset-offsets|--delete-offsets [--group G] ...

@@ -16,7 +16,7 @@ const cli = runKcat
 const record = (o: Partial<KafkaRecord>): KafkaRecord => ({ offset: 5n, timestamp: 1700n, key: null, value: null, headers: [], timestampType: 'create', leaderEpoch: 0, isControl: false, magic: 2, ...o })
 
 t.test('flags group and take attached or separate arguments, as getopt reads them', async t => {
-  const o = parseOptions(['-Ceq', '-tfoo', '-p', '3', '-X', 'fetch.wait.max.ms=10', '-o-5', '-Z'])
+  const o = parseOptions(['-Ceq', '-tfoo', '-p', '3', '-X', 'fetch.wait.max.ms=10', '-o-5', '-Z'], {})
   t.equal(o.mode, 'consume')
   t.ok(o.exitAtEnd && o.quiet && o.nullString)
   t.same(o.topics, ['foo'])
@@ -37,6 +37,10 @@ t.test('format tokens and escapes render as kcat renders them', async t => {
   const z: Buffer[] = []
   renderRecord(parseFormat('%k|%s|%K|%S'), record({}), { topic: 'tp', partition: 0, nullString: true }, z)
   t.equal(Buffer.concat(z).toString(), 'NULL|NULL|-1|-1')
+  // kcat tests the length, not the pointer: with -Z an empty key or value prints NULL too (seen from kcat 1.7.1).
+  const empty: Buffer[] = []
+  renderRecord(parseFormat('%k|%s|%K|%S'), record({ key: Buffer.alloc(0), value: Buffer.alloc(0) }), { topic: 'tp', partition: 0, nullString: true }, empty)
+  t.equal(Buffer.concat(empty).toString(), 'NULL|NULL|0|0')
   t.throws(() => parseFormat('%q'), ConfigError)
 })
 
@@ -163,4 +167,45 @@ t.test('-P refuses a message above message.max.bytes, as kcat does, after sendin
   const raised = await cli(['-b', cluster.bootstrap, '-P', '-t', 'lines', '-p', '0', '-X', 'message.max.bytes=3000000'], `${big}\n`)
   t.equal(raised.code, 0, raised.stderr)
   t.equal(cluster.highWatermark('lines', 0), 2n)
+})
+
+t.test('-s pack-strs in -C and -G: kcat\'s output, its error on a record that does not fit, -E to go on', async t => {
+  const cluster = await FakeCluster.start({ topics: [{ name: 'bin', partitions: 1 }] })
+  t.teardown(async () => await cluster.stop())
+  const b = cluster.bootstrap
+  cluster.produce('bin', 0, [
+    { key: Buffer.from([0, 7]), value: Buffer.from([0, 0, 0, 1]) },
+    { key: null, value: Buffer.from([0xff, 0xfe]) },
+    { key: Buffer.from('k'), value: Buffer.from([0x80, 0, 0, 0]) }
+  ])
+  const args = ['-b', b, '-C', '-t', 'bin', '-e', '-q']
+  const stops = await cli([...args, '-s', 'value=i', '-f', '[%s]\\n'])
+  t.equal(stops.code, 1)
+  t.equal(stops.stdout, '[1]\n[', 'the failing record\'s output up to the failing token, as kcat writes it')
+  t.equal(stops.stderr, '% ERROR: Failed to format message in bin [0] at offset 1: value truncated, expected 4 bytes to unpack i but only 2 bytes remaining: terminating\n')
+  const goesOn = await cli([...args, '-E', '-s', 'value=i'])
+  t.equal(goesOn.code, 0)
+  t.equal(goesOn.stdout, '1\n-2147483648\n', 'the default format\'s delimiter is skipped with the rest of the failed record')
+  t.equal(goesOn.stderr, '% ERROR: Failed to format message in bin [0] at offset 1: value truncated, expected 4 bytes to unpack i but only 2 bytes remaining\n')
+  const both = await cli([...args, '-s', 'key=h', '-s', 'value=B', '-Z', '-f', '%k|%s\\n', '-c', '2'])
+  t.equal(both.stdout, '7|0\nNULL|255\n', 'null keys are not unpacked; -Z prints NULL')
+  const group = await cli(['-b', b, '-G', 'g', 'bin', '-o', 'beginning', '-e', '-q', '-E', '-s', 'I', '-X', 'session.timeout.ms=6000'])
+  t.equal(group.code, 0, group.stderr)
+  t.equal(group.stdout, '1\n2147483648\n')
+  t.match(group.stderr, /at offset 1: value truncated/)
+  const groupStops = await cli(['-b', b, '-G', 'g2', 'bin', '-o', 'beginning', '-e', '-q', '-s', 'value=I', '-f', '<%s>'])
+  t.equal(groupStops.code, 1)
+  t.equal(groupStops.stdout, '<1><')
+  for (const [flags, message] of [
+    [['-P', '-s', 'i'], /config -s: deserializers are only available in the consumer/],
+    [['-C', '-s', 'avro'], /config -s: avro needs a schema registry \(-r\)/],
+    [['-C', '-s', 'key=avro'], /config -s: avro needs a schema registry/],
+    [['-C', '-r', 'http://registry:8081'], /config -r: schema registry \(Avro, -s avro\) is not supported/],
+    [['-C', '-s', 'value=iz'], /config -s: invalid token 'z' in value pack-format/],
+    [['-C', 'stray'], /config stray: unexpected argument: a file\/topic list is only allowed in producer \(-P\) and balanced consumer \(-G\) mode/]
+  ] as Array<[string[], RegExp]>) {
+    const r = await cli(['-b', b, '-t', 'bin', ...flags], '')
+    t.equal(r.code, 1, flags.join(' '))
+    t.match(r.stderr, message, flags.join(' '))
+  }
 })

@@ -14,23 +14,31 @@ import { Producer } from '../../../consumer/producer/producer.js'
 import { TransactionalProducer } from '../../../consumer/producer/transactional-producer.js'
 import { isProducerKey } from '../../../consumer/producer/producer-config.js'
 import { parseTimeQuery, runQuery } from '../kcat/query.js'
+import { parseConsumerConfig } from '../../../consumer/config.js'
+import { parseDebugContexts, type DebugContext } from '../kcat/debug-contexts.js'
+import { debugSocketFactory } from '../kcat/debug-socket.js'
+import { lineModeInput, produceFiles } from '../kcat/produce-files.js'
+import { runInTransaction } from '../kcat/produce.js'
 
 // kafka-direct's kcat mode: the same flags as kcat (https://github.com/edenhill/kcat, kcat -h) and, for those
 // flags, the same output line for line, so scripts can swap one for the other. Supported: -b, -L, -C (-t -p -o -e
-// -c -q -f -J -K -D -Z), -Q -t topic:partition:ts, -P (-t -p -K -k -H -z -D -c) and -X key=value for the
-// configuration keys consumer/config.ts knows (librdkafka's dotted names).
+// -c -q -f -J -K -D -Z -s -E), -G, -Q -t topic:partition:ts, -P (-t -p -K -k -H -z -D -c -l -T and file
+// arguments), -X key=value for the configuration keys consumer/config.ts knows (librdkafka's dotted names), -F
+// configuration files (and $KCAT_CONFIG, ~/.config/kcat.conf) and -d debug contexts.
 
 export interface Io {
   stdin: Readable
   stdout: Writable
   stderr: Writable & { isTTY?: boolean }
+  /** Where KCAT_CONFIG, KAFKACAT_CONFIG and HOME are read (the default configuration file): process.env by default. */
+  env?: NodeJS.ProcessEnv
 }
 
 /**
  * librdkafka settings that only tune librdkafka internals or logging: accepted and ignored, so that kcat command
  * lines keep working.
  */
-const IGNORED_X = new Set(['debug', 'enable.partition.eof', 'log_level', 'statistics.interval.ms', 'queued.min.messages',
+const IGNORED_X = new Set(['enable.partition.eof', 'log_level', 'statistics.interval.ms', 'queued.min.messages',
   'queued.max.messages.kbytes', 'broker.version.fallback', 'topic.metadata.refresh.interval.ms', 'socket.keepalive.enable',
   'enable.auto.commit', 'allow.auto.create.topics', 'sticky.partitioning.linger.ms', 'retry.backoff.max.ms'])
 
@@ -40,16 +48,21 @@ const LIBRDKAFKA_MESSAGE_MAX_BYTES = 1_000_000
 /** kcat's -m default: the first metadata may take 5 s in all before kcat gives up. */
 const KCAT_METADATA_TIMEOUT_MS = 5000
 
-function buildConfig (o: KcatOptions, stderr: Writable): { config: ConfigInput, producerConfig: ConfigInput, offsetReset: 'beginning' | 'end' | 'error' } {
+function buildConfig (o: KcatOptions, stderr: Writable): { config: ConfigInput, producerConfig: ConfigInput, offsetReset: 'beginning' | 'end' | 'error', debug: Set<DebugContext> } {
   const config: ConfigInput = {}
   // Producer settings (linger.ms, acks, compression.codec, transactional.id ...) go to the producer of -P; in the
   // other modes they are accepted and unused, as librdkafka accepts them in a consumer.
   const producerConfig: ConfigInput = {}
   let offsetReset: 'beginning' | 'end' | 'error' = 'end'
+  let debug = new Set<DebugContext>()
   // Group keys (session.timeout.ms, ...) are known too: -G hands them to the group consumer.
   const known = new Set([...configKeyNames(), ...groupConfigKeyNames()])
-  for (const [k, v] of Object.entries(o.config)) {
-    const key = k.startsWith('topic.') && k !== 'topic.metadata.refresh.interval.ms' ? k.slice(6) : k
+  for (const [name, v] of Object.entries(o.config)) {
+    // A property from a configuration file is named with its file and line in errors: "f.conf:3: fetch.max.byts".
+    const origin = o.configOrigin[name]
+    const k = origin === undefined ? name : `${origin}: ${name}`
+    const key = name.startsWith('topic.') && name !== 'topic.metadata.refresh.interval.ms' ? name.slice(6) : name
+    if (key === 'debug') { debug = parseDebugContexts(v, k); continue }
     if (key === 'auto.offset.reset') {
       if (['smallest', 'earliest', 'beginning'].includes(v)) offsetReset = 'beginning'
       else if (['largest', 'latest', 'end'].includes(v)) offsetReset = 'end'
@@ -90,19 +103,40 @@ function buildConfig (o: KcatOptions, stderr: Writable): { config: ConfigInput, 
     if (producerConfig['compression.codec'] !== undefined || producerConfig['compression.type'] !== undefined) throw new ConfigError('-z', 'given together with -X compression.codec')
     producerConfig['compression.codec'] = o.codec
   }
-  return { config, producerConfig, offsetReset }
+  return { config, producerConfig, offsetReset, debug }
+}
+
+/**
+ * -d: the connections are opened by debug-socket.ts, which prints what the contexts ask for on stderr. The TLS
+ * options come from the configuration as the library resolves it (only its own keys: group keys are the group
+ * consumer's).
+ */
+function traceConnections (config: ConfigInput, debug: Set<DebugContext>, mode: string, stderr: Writable): void {
+  if (debug.size === 0) return
+  const own = new Set(configKeyNames())
+  const { tls } = parseConsumerConfig(Object.fromEntries(Object.entries(config).filter(([k]) => own.has(k))))
+  const name = `kafka-direct#${mode === 'produce' || mode === 'list' ? 'producer' : 'consumer'}-1`
+  const createSocket = debugSocketFactory({ contexts: debug, tls, name, write: line => { stderr.write(line) } })
+  if (createSocket !== undefined) config.createSocket = createSocket
 }
 
 export async function run (argv: string[], io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let consumer: SimpleConsumer | undefined
   try {
-    const o = parseOptions(argv)
+    const o = parseOptions(argv, io.env ?? process.env)
+    for (const line of o.notices) io.stderr.write(line + '\n')
     // kcat picks producer mode when stdin is not a terminal and no mode is given, else consumer mode.
     const mode = o.mode ?? ((io.stdin as { isTTY?: boolean }).isTTY === true ? 'consume' : 'produce')
+    if (o.positional.length > 0 && mode !== 'produce' && mode !== 'balanced') {
+      throw new ConfigError(o.positional[0], 'unexpected argument: a file/topic list is only allowed in producer (-P) and balanced consumer (-G) mode')
+    }
+    if (o.lineMode && o.positional.length > 1) throw new ConfigError('-l', 'only one file allowed for line mode (-l)')
+    if (o.serdes && mode !== 'consume' && mode !== 'balanced') throw new ConfigError('-s', 'deserializers are only available in the consumer (-C, -G)')
     if (o.brokers === undefined && o.config['bootstrap.servers'] === undefined && o.config['metadata.broker.list'] === undefined) {
       throw new ConfigError('-b', 'no brokers given (-b host:port)')
     }
-    const { config, producerConfig, offsetReset } = buildConfig(o, io.stderr)
+    const { config, producerConfig, offsetReset, debug } = buildConfig(o, io.stderr)
+    traceConnections(config, debug, mode, io.stderr)
     if (mode === 'balanced') {
       // The group member owns its connections; SIGINT and SIGTERM end it cleanly (commit, LeaveGroup).
       const stop = new AbortController()
@@ -124,6 +158,9 @@ export async function run (argv: string[], io: Io = { stdin: process.stdin, stdo
           keyDelimiter: o.keyDelimiter,
           messageDelimiter: o.messageDelimiter,
           nullString: o.nullString,
+          keyPack: o.keyPack,
+          valuePack: o.valuePack,
+          exitOnError: o.exitOnError,
           offsetReset,
           stdout: io.stdout,
           stderr: io.stderr,
@@ -162,6 +199,9 @@ export async function run (argv: string[], io: Io = { stdin: process.stdin, stdo
           keyDelimiter: o.keyDelimiter,
           messageDelimiter: o.messageDelimiter,
           nullString: o.nullString,
+          keyPack: o.keyPack,
+          valuePack: o.valuePack,
+          exitOnError: o.exitOnError,
           offsetReset,
           stdout: io.stdout,
           stderr: io.stderr
@@ -180,6 +220,11 @@ export async function run (argv: string[], io: Io = { stdin: process.stdin, stdo
           ? new TransactionalProducer(producerConfig, consumer.client)
           : new Producer(producerConfig, consumer.client)
         try {
+          // File arguments: without -l each file is one message; with -l the one file is read as stdin is.
+          if (o.positional.length > 0 && !o.lineMode) {
+            const files = { topic: o.topics[0], partition: o.partitions[0], fixedKey: o.fixedKey, headers: o.headers, messageMaxBytes, verbosity: o.verbosity, stderr: io.stderr }
+            return await runInTransaction(producer, io.stderr, async () => await produceFiles(producer, o.positional, files))
+          }
           return await runProduce(producer, {
             messageMaxBytes,
             topic: o.topics[0],
@@ -190,8 +235,9 @@ export async function run (argv: string[], io: Io = { stdin: process.stdin, stdo
             headers: o.headers,
             nullString: o.nullString,
             count: o.count,
-            stdin: inputChunks(io.stdin),
-            stderr: io.stderr
+            stdin: o.positional.length === 1 ? await lineModeInput(o.positional[0]) : inputChunks(io.stdin),
+            stderr: io.stderr,
+            tee: o.tee ? io.stdout : undefined
           })
         } finally {
           await producer.close()

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream'
 import { ConfigError } from '../../../protocol/errors.js'
 import { GroupConsumer, type GroupBatch } from '../../../consumer/group/index.js'
 import type { ConfigInput, TopicPartition } from '../../../consumer/index.js'
-import { compileFormat, parseFormat, renderJson, type RecordPrinter, type Token } from './format.js'
+import { compileFormat, formatErrorReporter, renderJson, textFormat, RecordFormatError, type RecordPrinter } from './format.js'
 import { OutputBuffer } from './output-buffer.js'
 import type { KcatOptions } from './options.js'
 
@@ -14,7 +14,7 @@ import type { KcatOptions } from './options.js'
 // auto.offset.reset for partitions without a committed offset, as kcat does in this mode.
 
 export type BalancedOptions = Pick<KcatOptions, 'offset' | 'exitAtEnd' | 'count' | 'quiet' | 'json' | 'format' |
-'keyDelimiter' | 'messageDelimiter' | 'nullString'> & {
+'keyDelimiter' | 'messageDelimiter' | 'nullString' | 'keyPack' | 'valuePack' | 'exitOnError'> & {
   group: string
   topics: string[]
   /** The consumer configuration from -b and -X, already mapped (kcat.ts buildConfig). */
@@ -62,17 +62,15 @@ export async function runBalancedConsume (o: BalancedOptions): Promise<number> {
   o.signal?.addEventListener('abort', onAbort, { once: true })
   try {
     consumer.subscribe(o.topics)
-    const tokens: Token[] | undefined = o.json ? undefined : parseFormat(o.format ?? (o.keyDelimiter !== undefined ? `%k${o.keyDelimiter}%s` : '%s'))
-    const trailer = o.format === undefined && !o.json ? Buffer.from(o.messageDelimiter) : undefined
+    const tokens = o.json ? undefined : textFormat(o)
     const printers = new Map<string, RecordPrinter>()
     let broker = -1
     const printerFor = (topic: string, partition: number): RecordPrinter => {
       const key = `${topic}:${partition}`
       let p = printers.get(key)
       if (p === undefined) {
-        const ctx = { topic, partition, nullString: o.nullString }
-        const base = tokens === undefined ? (r: Parameters<RecordPrinter>[0], out: OutputBuffer) => { out.string(renderJson(r, ctx, broker)) } : compileFormat(tokens, ctx)
-        p = trailer === undefined ? base : (r, out) => { base(r, out); out.bytes(trailer) }
+        const ctx = { topic, partition, nullString: o.nullString, keyPack: o.keyPack, valuePack: o.valuePack, onFormatError: formatErrorReporter(o) }
+        p = tokens === undefined ? (r: Parameters<RecordPrinter>[0], out: OutputBuffer) => { out.string(renderJson(r, ctx, broker)) } : compileFormat(tokens, ctx)
         printers.set(key, p)
       }
       return p
@@ -86,7 +84,13 @@ export async function runBalancedConsume (o: BalancedOptions): Promise<number> {
       broker = batch.broker
       const key = `${batch.topic}:${batch.partition}`
       for (const r of batch.records) {
-        print(r, out)
+        try {
+          print(r, out)
+        } catch (err) {
+          // As -C: what was printed of the record goes out before the run ends on it.
+          if (err instanceof RecordFormatError) await out.flush(o.stdout)
+          throw err
+        }
         if (out.full) await out.flush(o.stdout)
         if (o.count !== undefined && ++printed >= o.count) {
           await out.flush(o.stdout)

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream'
 import { ConfigError } from '../../../protocol/errors.js'
 import { OffsetOutOfRangeError, type SimpleConsumer, tpKey, type FetchedPartition, type FetchPosition } from '../../../consumer/index.js'
-import { compileFormat, parseFormat, renderJson, type RecordPrinter, type Token } from './format.js'
+import { compileFormat, formatErrorReporter, renderJson, textFormat, RecordFormatError, type RecordPrinter } from './format.js'
 import { OutputBuffer } from './output-buffer.js'
 import type { KcatOptions } from './options.js'
 
@@ -12,7 +12,7 @@ import type { KcatOptions } from './options.js'
 
 /** The -C flags as parsed in options.ts, plus what the command resolved: one topic, its partitions, the streams. */
 export type ConsumeOptions = Pick<KcatOptions, 'partitions' | 'offset' | 'exitAtEnd' | 'count' | 'quiet' | 'json' |
-'format' | 'keyDelimiter' | 'messageDelimiter' | 'nullString'> & {
+'format' | 'keyDelimiter' | 'messageDelimiter' | 'nullString' | 'keyPack' | 'valuePack' | 'exitOnError'> & {
   topic: string
   /** auto.offset.reset: where to go when the start offset is out of range (librdkafka default: end). */
   offsetReset: 'beginning' | 'end' | 'error'
@@ -66,17 +66,15 @@ export async function runConsume (consumer: SimpleConsumer, o: ConsumeOptions): 
   const positions = await startOffsets(consumer, tps, start)
   const states: PartitionState[] = partitions.map(partition => ({ partition, position: positions.get(tpKey(o.topic, partition)) as bigint, atEnd: false, done: false }))
 
-  const tokens: Token[] | undefined = o.json ? undefined : parseFormat(o.format ?? (o.keyDelimiter !== undefined ? `%k${o.keyDelimiter}%s` : '%s'))
-  // kcat's default format ends each record with the -D delimiter (default newline), not a %-token.
-  const trailer = o.format === undefined && !o.json ? Buffer.from(o.messageDelimiter) : undefined
+  const tokens = o.json ? undefined : textFormat(o)
   // -J names the broker that served each record; the printer reads it from here.
   let broker = -1
   const printers = new Map<number, RecordPrinter>()
   for (const partition of partitions) {
-    const ctx = { topic: o.topic, partition, nullString: o.nullString }
+    const ctx = { topic: o.topic, partition, nullString: o.nullString, keyPack: o.keyPack, valuePack: o.valuePack, onFormatError: formatErrorReporter(o) }
     printers.set(partition, tokens === undefined
       ? (r, out) => { out.string(renderJson(r, ctx, broker)) }
-      : withTrailer(compileFormat(tokens, ctx), trailer))
+      : compileFormat(tokens, ctx))
   }
   const readCommitted = consumer.config.isolationLevel === 'read_committed'
   const progress = !o.quiet && o.stderr.isTTY === true ? new Progress(o.stderr) : undefined
@@ -154,7 +152,13 @@ export async function runConsume (consumer: SimpleConsumer, o: ConsumeOptions): 
       for (let it = records.next(); it.done !== true; it = records.next()) {
         const r = it.value
         if (endTimestamp !== undefined && r.timestamp >= endTimestamp) { s.done = true; finishedPartitions++; break }
-        print(r, out)
+        try {
+          print(r, out)
+        } catch (err) {
+          // kcat exits on a record it cannot format (-s) after writing what it printed of it: so does this run.
+          if (err instanceof RecordFormatError) await out.flush(o.stdout)
+          throw err
+        }
         n++
         if (progress !== undefined) bytes += r.value?.length ?? 0
         if (out.full) await out.flush(o.stdout)
@@ -185,12 +189,6 @@ export async function runConsume (consumer: SimpleConsumer, o: ConsumeOptions): 
   }
   progress?.clear()
   return 0
-}
-
-/** The default format's record delimiter, appended after each record's printer. */
-function withTrailer (print: RecordPrinter, trailer: Buffer | undefined): RecordPrinter {
-  if (trailer === undefined) return print
-  return (r, out) => { print(r, out); out.bytes(trailer) }
 }
 
 async function startOffsets (consumer: SimpleConsumer, tps: Array<{ topic: string, partition: number }>, start: StartSpec): Promise<Map<string, bigint>> {

@@ -2,6 +2,9 @@ import { ConfigError } from '../../../protocol/errors.js'
 import type { KafkaRecord } from '../../../protocol/records/index.js'
 import { V2Record } from '../../../protocol/records/lazy-record.js'
 import type { OutputBuffer } from './output-buffer.js'
+import { KafkaDirectError } from '../../../protocol/errors.js'
+import { unpack, UnpackError, type PackToken } from './pack-format.js'
+import { parseDelimiter } from './delimiter.js'
 
 // kcat's output formats, reproduced from its documented behaviour (kcat -h, "Format string tokens") and checked
 // against kcat 1.7 output: `-f` strings with %t %p %o %k %K %s %S %T %h %%, backslash escapes (\n \t \r \xHH \NNN),
@@ -57,11 +60,37 @@ export function parseFormat (fmt: string): Token[] {
   return tokens
 }
 
+/**
+ * The tokens of a -C or -G run's text output: -f's, or kcat's default, `%s` (`%k<-K delimiter>%s` with -K)
+ * followed by the -D delimiter (default newline).
+ */
+export function textFormat (o: { format: string | undefined, keyDelimiter: string | undefined, messageDelimiter: string }): Token[] {
+  if (o.format !== undefined) return parseFormat(o.format)
+  const tokens = parseFormat(o.keyDelimiter !== undefined ? `%k${o.keyDelimiter}%s` : '%s')
+  tokens.push({ kind: 'text', bytes: parseDelimiter('-D', o.messageDelimiter) })
+  return tokens
+}
+
 export interface FormatContext {
   topic: string
   partition: number
   /** Print NULL for null keys, values and header values (-Z). */
   nullString: boolean
+  /** -s key=<pack-str>, -s value=<pack-str>: non-empty keys and values printed through pack-format.ts. */
+  keyPack?: PackToken[]
+  valuePack?: PackToken[]
+  /**
+   * -E: a record that does not fit its pack-str is reported here and the rest of its format skipped, as kcat does;
+   * without it the printer throws a RecordFormatError (kcat exits on the first one).
+   */
+  onFormatError?: (message: string) => void
+}
+
+/** A record that could not be printed by -s; kcat's "Failed to format message in T [P] at offset O: ..." line. */
+export class RecordFormatError extends KafkaDirectError {
+  constructor (message: string) {
+    super('ERR_RECORD_FORMAT', message)
+  }
 }
 
 const NULL = Buffer.from('NULL')
@@ -75,9 +104,9 @@ export function renderRecord (tokens: Token[], r: KafkaRecord, ctx: FormatContex
       case 'partition': out.push(Buffer.from(String(ctx.partition))); break
       case 'offset': out.push(Buffer.from(String(r.offset))); break
       case 'timestamp': out.push(Buffer.from(String(r.timestamp))); break
-      // Empty and null print nothing, unless -Z asks for NULL for null ones.
-      case 'key': if (r.key !== null && r.key.length > 0) out.push(r.key); else if (r.key === null && ctx.nullString) out.push(NULL); break
-      case 'value': if (r.value !== null && r.value.length > 0) out.push(r.value); else if (r.value === null && ctx.nullString) out.push(NULL); break
+      // Empty and null print nothing, unless -Z asks for NULL: kcat tests the length, so an empty one prints NULL too.
+      case 'key': if (r.key !== null && r.key.length > 0) out.push(packed(r.key, 'key', ctx.keyPack)); else if (ctx.nullString) out.push(NULL); break
+      case 'value': if (r.value !== null && r.value.length > 0) out.push(packed(r.value, 'value', ctx.valuePack)); else if (ctx.nullString) out.push(NULL); break
       case 'keyLen': out.push(Buffer.from(String(r.key === null ? -1 : r.key.length))); break
       case 'valueLen': out.push(Buffer.from(String(r.value === null ? -1 : r.value.length))); break
       case 'headers': {
@@ -88,6 +117,16 @@ export function renderRecord (tokens: Token[], r: KafkaRecord, ctx: FormatContex
       }
     }
   }
+}
+
+/** -E: records that do not fit their -s pack-str are reported on stderr and skipped; without it the run ends. */
+export function formatErrorReporter (o: { exitOnError: boolean, stderr: { write: (s: string) => unknown } }): ((message: string) => void) | undefined {
+  return o.exitOnError ? undefined : message => { o.stderr.write(`% ERROR: ${message}\n`) }
+}
+
+/** A key or value as it prints: itself, or unpacked by its -s pack-str. */
+function packed (b: Buffer, field: 'key' | 'value', pack: PackToken[] | undefined): Buffer {
+  return pack === undefined ? b : unpack(pack, field, b)
 }
 
 function jsonBytes (b: Buffer | null): string {
@@ -116,7 +155,25 @@ export type RecordPrinter = (r: KafkaRecord, out: OutputBuffer) => void
  * cost about as much as reading the record.
  */
 export function compileFormat (tokens: Token[], ctx: FormatContext): RecordPrinter {
-  const steps = tokens.map(t => step(t, ctx))
+  const print = compileSteps(tokens.map(t => step(t, ctx)))
+  if (ctx.keyPack === undefined && ctx.valuePack === undefined) return print
+  // A record whose key or value does not fit its pack-str: what printed before the failing token stays (kcat writes
+  // as it goes), the rest of the format, the delimiter included, is skipped.
+  return (r, out) => {
+    try {
+      print(r, out)
+    } catch (err) {
+      if (!(err instanceof UnpackError)) throw err
+      out.bytes(err.printed)
+      const message = `Failed to format message in ${ctx.topic} [${ctx.partition}] at offset ${r.offset}: ${err.message}`
+      if (ctx.onFormatError === undefined) throw new RecordFormatError(`${message}: terminating`)
+      ctx.onFormatError(message)
+    }
+  }
+}
+
+/** Runs the printers of a format's tokens in sequence. */
+function compileSteps (steps: RecordPrinter[]): RecordPrinter {
   switch (steps.length) {
     case 0: return () => {}
     case 1: return steps[0]
@@ -137,8 +194,9 @@ export function compileFormat (tokens: Token[], ctx: FormatContext): RecordPrint
 function step (t: Token, ctx: FormatContext): RecordPrinter {
   const nullString = ctx.nullString
   const bytesOrNull = (b: Buffer | null, out: OutputBuffer): void => {
-    // Empty and null print nothing, unless -Z asks for NULL for null ones.
-    if (b !== null) { if (b.length > 0) out.bytes(b) } else if (nullString) out.bytes(NULL)
+    // Empty and null print nothing, unless -Z asks for NULL: kcat tests the length (format.c, "if
+    // (rkmessage->key_len) ... else if (conf.flags & CONF_F_NULL)"), so an empty one prints NULL too.
+    if (b !== null && b.length > 0) out.bytes(b); else if (nullString) out.bytes(NULL)
   }
   switch (t.kind) {
     case 'text': {
@@ -162,11 +220,20 @@ function step (t: Token, ctx: FormatContext): RecordPrinter {
       if (Number.isNaN(n)) out.ascii(String(r.offset)); else out.integer(n)
     }
     case 'timestamp': return (r, out) => out.ascii(String(r.timestamp))
-    case 'key': return (r, out) => bytesOrNull(r.key, out)
-    case 'value': return (r, out) => bytesOrNull(r.value, out)
+    case 'key': return packedStep(ctx.keyPack, 'key', bytesOrNull) ?? ((r, out) => bytesOrNull(r.key, out))
+    case 'value': return packedStep(ctx.valuePack, 'value', bytesOrNull) ?? ((r, out) => bytesOrNull(r.value, out))
     case 'keyLen': return (r, out) => out.integer(r.key === null ? -1 : r.key.length)
     case 'valueLen': return (r, out) => out.integer(r.value === null ? -1 : r.value.length)
     case 'headers':
       return (r, out) => out.string(r.headers.map(h => `${h.key}=${h.value === null ? 'NULL' : h.value.toString('utf8')}`).join(','))
+  }
+}
+
+/** The printer of %k or %s under -s: non-empty bytes unpacked, empty and null ones as without -s. */
+function packedStep (pack: PackToken[] | undefined, field: 'key' | 'value', bytesOrNull: (b: Buffer | null, out: OutputBuffer) => void): RecordPrinter | undefined {
+  if (pack === undefined) return undefined
+  return (r, out) => {
+    const b = field === 'key' ? r.key : r.value
+    if (b !== null && b.length > 0) out.bytes(unpack(pack, field, b)); else bytesOrNull(b, out)
   }
 }

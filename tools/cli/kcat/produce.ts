@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream'
 import { ConfigError, KafkaError } from '../../../protocol/errors.js'
 import { ErrorCode } from '../../../protocol/error-codes.js'
 import type { Producer } from '../../../consumer/producer/producer.js'
+import { parseDelimiter } from './delimiter.js'
 import { TransactionalProducer } from '../../../consumer/producer/transactional-producer.js'
 
 // kcat -P: one record per input line (or per -D delimiter), empty lines skipped, a key split off at the first -K
@@ -25,22 +26,35 @@ export interface ProduceCliOptions {
   /** The largest message (key, value and headers) accepted, as librdkafka's message.max.bytes. */
   messageMaxBytes: number
   stderr: Writable
+  /**
+   * -T: where each produced message's input goes too. As kcat 1.7 writes it: the input bytes of the message (key,
+   * key delimiter and value, as read), without the message delimiter, so consecutive messages run together.
+   */
+  tee?: Writable
 }
 
 export async function runProduce (producer: Producer, o: ProduceCliOptions): Promise<number> {
-  if (!(producer instanceof TransactionalProducer)) return await produceLines(producer, o)
+  return await runInTransaction(producer, o.stderr, async () => await produceLines(producer, o))
+}
+
+/**
+ * Runs `work` (which produces and returns an exit code) as the whole run's transaction when the producer is
+ * transactional: committed when it returns 0, aborted otherwise.
+ */
+export async function runInTransaction (producer: Producer, stderr: Writable, work: () => Promise<number>): Promise<number> {
+  if (!(producer instanceof TransactionalProducer)) return await work()
   await producer.initTransactions()
   producer.beginTransaction()
   let code: number
   try {
-    code = await produceLines(producer, o)
+    code = await work()
   } catch (err) {
     await producer.abortTransaction().catch(() => {})
     throw err
   }
   if (code !== 0) {
     await producer.abortTransaction()
-    o.stderr.write('% Transaction aborted\n')
+    stderr.write('% Transaction aborted\n')
     return code
   }
   await producer.commitTransaction()
@@ -48,14 +62,20 @@ export async function runProduce (producer: Producer, o: ProduceCliOptions): Pro
 }
 
 async function produceLines (producer: Producer, o: ProduceCliOptions): Promise<number> {
-  const delim = Buffer.from(o.messageDelimiter)
+  const delim = parseDelimiter('-D', o.messageDelimiter)
   if (delim.length === 0) throw new ConfigError('-D', 'the message delimiter is empty')
-  const keyDelim = o.keyDelimiter === undefined ? undefined : Buffer.from(o.keyDelimiter)
+  const keyDelim = o.keyDelimiter === undefined ? undefined : parseDelimiter('-K', o.keyDelimiter)
   const fixedKey = o.fixedKey === undefined ? null : Buffer.from(o.fixedKey)
   const headers = o.headers.length === 0 ? undefined : o.headers
   const headerBytes = o.headers.reduce((n, h) => n + Buffer.byteLength(h.key) + (h.value === null ? 0 : Buffer.byteLength(h.value)), 0)
   let sent = 0
   const limit = o.count ?? Infinity
+  // -T copies (the lines are views into reused chunks), written after each chunk's lines are produced.
+  const tee: Buffer[] = []
+  const flushTee = async (): Promise<void> => {
+    if (tee.length === 0 || o.tee === undefined) return
+    if (!o.tee.write(Buffer.concat(tee.splice(0)))) await new Promise<void>(resolve => o.tee?.once('drain', resolve))
+  }
 
   /** Produces one line; returns a promise only when the producer's buffer is full and the caller must wait. */
   const add = (line: Buffer): Promise<void> | undefined => {
@@ -76,11 +96,12 @@ async function produceLines (producer: Producer, o: ProduceCliOptions): Promise<
     const size = (key?.length ?? 0) + (value?.length ?? 0) + headerBytes
     if (size > o.messageMaxBytes) {
       // As kcat: fail on the message, after delivering what came before it (nothing read earlier is lost).
-      return producer.flush().then(() => {
+      return Promise.all([producer.flush(), flushTee()]).then(() => {
         throw new KafkaError(ErrorCode.MESSAGE_TOO_LARGE, `Failed to produce message (${size} bytes): above message.max.bytes (${o.messageMaxBytes}; raise it with -X message.max.bytes=N)`)
       })
     }
     sent++
+    if (o.tee !== undefined) tee.push(Buffer.from(line))
     // Views into the input chunk (or the carried line), not copies: the producer encodes the record into its batch
     // when it takes it, before the returned promise (if any) settles. No per-record report: failures are counted
     // by the producer (`producer.stats`), which spares an object per delivered record.
@@ -120,6 +141,7 @@ async function produceLines (producer: Producer, o: ProduceCliOptions): Promise<
       more = sent < limit
       start = at + delim.length
     }
+    if (tee.length > 0) await flushTee()
     if (!more) break
     if (fromCarry) {
       buf.copy(carry, 0, start)
@@ -129,10 +151,16 @@ async function produceLines (producer: Producer, o: ProduceCliOptions): Promise<
     }
   }
   if (more && carried > 0) await add(carry.subarray(0, carried))
+  await flushTee()
   await producer.flush()
+  return reportDeliveryFailures(producer, sent, o.stderr)
+}
+
+/** After the last flush: the exit code, 1 when any record failed, reported as kcat does (the first error). */
+export function reportDeliveryFailures (producer: Producer, sent: number, stderr: Writable): number {
   const { failedRecords, firstError } = producer.stats
   if (failedRecords > 0) {
-    o.stderr.write(`% Delivery failed for message: ${firstError?.message ?? 'unknown error'}\n% ${failedRecords} of ${sent} messages failed\n`)
+    stderr.write(`% Delivery failed for message: ${firstError?.message ?? 'unknown error'}\n% ${failedRecords} of ${sent} messages failed\n`)
     return 1
   }
   return 0

@@ -44,3 +44,33 @@ t.test('records that are not lazy magic-2 records print their bigint offsets', a
   const r: KafkaRecord = { offset: 42n, timestamp: -1n, key: null, value: Buffer.from('v'), headers: [], timestampType: 'create', leaderEpoch: -1, isControl: false, magic: 1 }
   t.equal((await printed('%o:%s:%T\\n', [r], { topic: 't', partition: 0, nullString: false })).toString(), '42:v:-1\n')
 })
+
+t.test('with -s pack-strs, the compiled printer writes what renderRecord renders when every record fits', async t => {
+  const { parsePackFormat } = await import('../../../../tools/cli/kcat/pack-format.js')
+  await fc.assert(fc.asyncProperty(
+    formats,
+    fc.array(fc.record({ key: fc.option(fc.uint8Array({ minLength: 2, maxLength: 9 }).map(a => Buffer.from(a)), { nil: null }), value: bytes }), { minLength: 1, maxLength: 5 }),
+    fc.boolean(),
+    async (fmt, inputs, nullString) => {
+      const records = [...iterateRecords(encodeRecordBatch(inputs, { baseOffset: 3n }))]
+      const ctx = { topic: 't', partition: 0, nullString, keyPack: parsePackFormat('key', '<h c'), valuePack: parsePackFormat('value', 's') }
+      return (await printed(fmt, records, ctx)).equals(rendered(fmt, records, ctx))
+    }))
+})
+
+t.test('a record that does not fit: what printed stays, the rest of its format goes, and -E reports and moves on', async t => {
+  const { parsePackFormat } = await import('../../../../tools/cli/kcat/pack-format.js')
+  const { RecordFormatError } = await import('../../../../tools/cli/kcat/format.js')
+  const records = [...iterateRecords(encodeRecordBatch([{ value: Buffer.from([0, 0, 0, 0, 1]) }, { value: Buffer.from([0, 2]) }, { value: Buffer.from([0, 0, 0, 0, 3]) }], { baseOffset: 10n }))]
+  const reported: string[] = []
+  const ctx = { topic: 't', partition: 4, nullString: false, valuePack: parsePackFormat('value', 'B i'), onFormatError: (m: string) => { reported.push(m) } }
+  t.equal((await printed('[%s]\\n', records, ctx)).toString(), '[0 1]\n[0 [0 3]\n')
+  t.same(reported, ['Failed to format message in t [4] at offset 11: value truncated, expected 4 bytes to unpack i but only 1 bytes remaining'])
+  const out = new OutputBuffer(64)
+  const print = compileFormat(parseFormat('%s\\n'), { ...ctx, onFormatError: undefined })
+  print(records[0], out)
+  t.throws(() => print(records[1], out), new RecordFormatError('Failed to format message in t [4] at offset 11: value truncated, expected 4 bytes to unpack i but only 1 bytes remaining: terminating'))
+  // Other errors are not the pack-str's to report.
+  const broken = { ...records[0], get value (): Buffer { throw new Error('boom') } } as unknown as KafkaRecord
+  t.throws(() => compileFormat(parseFormat('%s'), ctx)(broken, out), { message: 'boom' })
+})
