@@ -15,6 +15,9 @@ type Res = InferInput<typeof ListTransactions.response>
 
 export const listTransactionsHandler = serve<Req>(ListTransactions, '0-2', (ctx): Res => {
   const { body, cluster } = ctx
+  // An injected fault (COORDINATOR_LOAD_IN_PROGRESS while __transaction_state loads, say) answers for the broker.
+  const injected = ctx.injectedError()
+  if (injected !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: injected, unknownStateFilters: [], transactionStates: [] }
   let pattern: RegExp | null = null
   if (body.transactionalIdPattern !== null && body.transactionalIdPattern !== '') {
     try {
