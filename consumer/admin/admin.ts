@@ -9,7 +9,7 @@ import { createAcls, deleteAcls, describeAcls, type Acl, type AclCreateResult, t
 import { alterScramUsers, describeScramUsers, type ScramChange, type ScramUser } from './scram-users.js'
 import { deleteRecords, listOffsets, type OffsetSpec, type PartitionOffset, type PartitionOffsetResult } from './records.js'
 import { alterClientQuotas, describeClientQuotas, type DescribedQuota, type QuotaAlteration, type QuotaAlterResult, type QuotaFilter } from './quotas.js'
-import { describeProducers, type PartitionProducers } from './producers.js'
+import { describeProducers, type DescribeProducersOptions, type PartitionProducers } from './producers.js'
 import { describeTransactions, fenceProducers, listTransactions, type FencedProducer, type FenceProducersOptions, type ListTransactionsOptions, type TransactionDescription, type TransactionListing } from './transactions.js'
 import { createPartitions, createTopics, deleteTopics, type AdminCallOptions, type CreatedTopic, type NewTopic, type TopicResult } from './topics.js'
 import { deleteGroups, describeGroups, listGroups, type DescribedGroup, type DescribeGroupsOptions, type ListedGroup, type ListGroupsOptions } from './groups.js'
@@ -185,9 +185,9 @@ export class Admin {
     return await alterClientQuotas(this.client, await this.anyNode(), alterations, validateOnly)
   }
 
-  /** The active producers of each partition, from its leader; one result per partition, in the order asked. */
-  async describeProducers (partitions: ReadonlyArray<{ topic: string, partition: number }>): Promise<PartitionProducers[]> {
-    return await describeProducers(this.client, partitions)
+  /** The active producers of each partition, from its leader (or opts.brokerId); one result per partition, in the order asked. */
+  async describeProducers (partitions: ReadonlyArray<{ topic: string, partition: number }>, opts?: DescribeProducersOptions): Promise<PartitionProducers[]> {
+    return await describeProducers(this.client, partitions, opts)
   }
 
   /** Transactions of the cluster (ListTransactions at every broker), optionally filtered; sorted by transactional id. */

@@ -1,0 +1,109 @@
+import t from 'tap'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseTransactionsArgs, prettyTable, run } from '../../../../tools/cli/commands/transactions.js'
+import { TransactionalProducer } from '../../../../consumer/producer/transactional-producer.js'
+import { FakeCluster } from '../../../../tools/fake-broker/index.js'
+
+// `kafka-direct transactions` against the fake broker: kafka-transactions.sh's subcommands, flags and tables
+// (list, describe, describe-producers), and its failures.
+
+function capture (): { io: { stdout: { write: (s: string) => void }, stderr: { write: (s: string) => void } }, out: () => string, err: () => string } {
+  const o: string[] = []
+  const e: string[] = []
+  return { io: { stdout: { write: s => { o.push(s) } }, stderr: { write: s => { e.push(s) } } }, out: () => o.join(''), err: () => e.join('') }
+}
+
+t.test('prettyTable pads each cell to its column and ends it with a tab, as Kafka\'s ToolsUtils', async t => {
+  t.equal(prettyTable(['A', 'Bee'], [['long', 'x'], ['y', 'z']]), 'A   \tBee\t\nlong\tx  \t\ny   \tz  \t\n')
+  t.equal(prettyTable(['Only'], []), 'Only\t\n')
+})
+
+t.test('list, describe and describe-producers print kafka-transactions.sh\'s tables', async t => {
+  const cluster = await FakeCluster.start({ brokers: 2, topics: [{ name: 'orders', partitions: 2 }] })
+  t.teardown(() => cluster.stop())
+  const p = new TransactionalProducer({ bootstrapServers: cluster.bootstrap, 'transactional.id': 'pay', 'linger.ms': 0 })
+  t.teardown(() => p.close())
+  await p.initTransactions()
+  p.beginTransaction()
+  await p.send({ topic: 'orders', partition: 1, value: 'x' })
+  await p.send({ topic: 'orders', partition: 0, value: 'y' })
+  const coordinator = cluster.state.coordinatorFor('pay')!.id
+  const b = ['--bootstrap-server', cluster.bootstrap]
+
+  let c = capture()
+  t.equal(await run([...b, 'list'], c.io), 0)
+  const [header, row, ...rest] = c.out().split('\n')
+  t.equal(header, 'TransactionalId\tCoordinator\tProducerId\tTransactionState\t')
+  t.match(row, new RegExp(`^pay {12}\\t${coordinator} {10}\\t\\d+ +\\tOngoing {9}\\t$`))
+  t.same(rest, [''])
+  c = capture()
+  t.equal(await run([...b, 'list', '--duration-filter', '3600000', '--transactional-id-pattern', 'pay'], c.io), 0)
+  t.equal(c.out(), 'TransactionalId\tCoordinator\tProducerId\tTransactionState\t\n', 'nothing has run for an hour')
+
+  c = capture()
+  const start = p.producerIdAndEpoch
+  const now = 5_000_000_000_000
+  t.equal(await run([...b, 'describe', '--transactional-id', 'pay'], c.io, () => now), 0)
+  const lines = c.out().split('\n')
+  t.same(lines[0].split('\t').map(s => s.trim()), ['CoordinatorId', 'TransactionalId', 'ProducerId', 'ProducerEpoch', 'TransactionState', 'TransactionTimeoutMs', 'CurrentTransactionStartTimeMs', 'TransactionDurationMs', 'TopicPartitions', ''])
+  t.equal(lines[0].split('\t')[8], 'TopicPartitions'.padEnd('orders-0,orders-1'.length), 'a header is padded to its column too')
+  const cells = lines[1].split('\t').map(s => s.trim())
+  t.same([cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[8], cells[9]],
+    [String(coordinator), 'pay', String(start.producerId), String(start.producerEpoch), 'Ongoing', '60000', 'orders-0,orders-1', ''])
+  t.ok(Number(cells[6]) > 0 && Number(cells[6]) <= Date.now())
+  t.equal(cells[7], String(now - Number(cells[6])), 'the duration is now minus the start time')
+
+  c = capture()
+  t.equal(await run([...b, 'describe-producers', '--topic', 'orders', '--partition', '0'], c.io), 0)
+  const prod = c.out().split('\n')
+  t.equal(prod[0], 'ProducerId\tProducerEpoch\tLatestCoordinatorEpoch\tLastSequence\tLastTimestamp\tCurrentTransactionStartOffset\t')
+  t.same(prod[1].split('\t').map(s => s.trim()).filter((_, i) => i !== 4), [String(start.producerId), String(start.producerEpoch), '-1', '0', '0', ''])
+  await p.commitTransaction()
+  c = capture()
+  const leader = cluster.state.partition('orders', 0)!.leaderId
+  t.equal(await run([...b, 'describe-producers', '--topic', 'orders', '--partition', '0', '--broker-id', String(leader)], c.io), 0)
+  t.equal(c.out().split('\n')[1].split('\t')[5].trim(), 'None', 'no open transaction after the commit')
+
+  c = capture()
+  t.equal(await run([...b, 'describe', '--transactional-id', 'ghost'], c.io), 1)
+  t.equal(c.out(), '')
+  t.match(c.err(), /^Failed to describe transaction state of transactional-id `ghost`: .*TRANSACTIONAL_ID_NOT_FOUND.*\. Enable debug logging for additional detail\.\n$/)
+  c = capture()
+  t.equal(await run([...b, 'describe-producers', '--topic', 'nope', '--partition', '0'], c.io), 1)
+  t.match(c.err(), /^Failed to describe producers for partition nope-0 on leader: .*UNKNOWN_TOPIC_OR_PARTITION/)
+  c = capture()
+  t.equal(await run([...b, 'describe-producers', '--topic', 'nope', '--partition', '0', '--broker-id', '1'], c.io), 1)
+  t.match(c.err(), /^Failed to describe producers for partition nope-0 on broker 1: .*UNKNOWN_TOPIC_OR_PARTITION/)
+  c = capture()
+  const other = leader === 1 ? 2 : 1
+  t.equal(await run([...b, 'describe-producers', '--topic', 'orders', '--partition', '0', '--broker-id', String(other)], c.io), 0)
+  t.equal(c.out().split('\n')[1].split('\t')[0].trim(), String(start.producerId), 'a follower (replication factor 2) knows the producer too')
+
+  // --command-config: the client's properties from a file (here only a client id).
+  const dir = mkdtempSync(join(tmpdir(), 'kd-txn-cli-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  writeFileSync(join(dir, 'client.properties'), 'client.id=ops\n')
+  c = capture()
+  t.equal(await run(['--bootstrap-server', cluster.bootstrap, '--command-config', join(dir, 'client.properties'), 'list'], c.io), 0)
+  t.match(c.out(), /^TransactionalId/)
+  c = capture()
+  t.equal(await run(['--help'], c.io), 0)
+  t.match(c.out(), /^usage: kafka-direct transactions/)
+})
+
+t.test('refuses what kafka-transactions.sh refuses', async t => {
+  const b = ['--bootstrap-server', 'x:1']
+  t.throws(() => parseTransactionsArgs(['list']), { code: 'ERR_USAGE', message: /unknown command list|--bootstrap-server is required/ })
+  t.throws(() => parseTransactionsArgs(b), { code: 'ERR_USAGE', message: /a command is required/ })
+  t.throws(() => parseTransactionsArgs([...b, 'abortt']), { code: 'ERR_USAGE', message: /unknown command abortt/ })
+  t.throws(() => parseTransactionsArgs([...b, '--bogus']), { code: 'ERR_USAGE', message: /unknown option --bogus/ })
+  t.throws(() => parseTransactionsArgs([...b, 'describe']), { code: 'ERR_USAGE', message: /describe needs --transactional-id/ })
+  t.throws(() => parseTransactionsArgs([...b, 'describe', '--topic', 't']), { code: 'ERR_USAGE', message: /unknown option --topic for describe/ })
+  t.throws(() => parseTransactionsArgs([...b, 'describe-producers', '--topic', 't']), { code: 'ERR_USAGE', message: /needs --partition/ })
+  t.throws(() => parseTransactionsArgs([...b, 'describe-producers', '--topic', 't', '--partition', 'one']), { code: 'ERR_USAGE', message: /--partition takes an integer, got one/ })
+  t.throws(() => parseTransactionsArgs([...b, 'list', '--duration-filter']), { code: 'ERR_USAGE', message: /needs a value/ })
+  t.same(parseTransactionsArgs([...b, 'list', '--duration-filter', '-1']).command, { name: 'list', durationFilterMs: -1, pattern: undefined })
+  t.same(parseTransactionsArgs(['-b', 'x:1', 'describe-producers', '--topic', 't', '--partition', '2', '--broker-id', '3']).command, { name: 'describe-producers', topic: 't', partition: 2, brokerId: 3 })
+})
