@@ -3,12 +3,16 @@ import { Admin } from '../../consumer/admin/index.js'
 import { TransactionalProducer } from '../../consumer/producer/transactional-producer.js'
 import { TransactionError } from '../../consumer/producer/producer-errors.js'
 import { FakeCluster } from '../../tools/fake-broker/index.js'
+import { run as runTransactions } from '../../tools/cli/commands/transactions.js'
+import { kafkaTools } from '../peers/kafka-tools.js'
+import { runProcess } from '../fake-broker/helpers.js'
 import { realKafkaFor, realKafkaSkip } from './start-kafka.js'
 
 // The Admin client's transaction calls (KIP-664) against real Kafka 4.x, and the same script against the fake
 // broker: an ongoing transaction is listed and described (its partitions, state, producer), an unknown id is
 // TRANSACTIONAL_ID_NOT_FOUND, and fenceProducers bumps the epoch so that the live producer's commit fails as
-// fenced. What real Kafka answers is what the fake broker must answer.
+// fenced. What real Kafka answers is what the fake broker must answer. Then Kafka's own kafka-transactions.sh
+// (TransactionsCommand) and `kafka-direct transactions` print the same tables, on real Kafka and on the fake.
 
 t.setTimeout(600_000)
 const skip = await realKafkaSkip()
@@ -62,6 +66,64 @@ async function script (t: Tap.Test, bootstrap: string): Promise<Record<string, u
   return out
 }
 
+interface Printed { code: number, out: string, err: string }
+
+async function ours (args: string[]): Promise<Printed> {
+  const o: string[] = []
+  const e: string[] = []
+  const code = await runTransactions(args, { stdout: { write: s => { o.push(s) } }, stderr: { write: s => { e.push(s) } } })
+  return { code, out: o.join(''), err: e.join('') }
+}
+
+/** The header, then the rows sorted (the tool prints a broker's map in hash order). */
+const sortedRows = (out: string): string[] => { const [h, ...rows] = out.split('\n').filter(l => l !== ''); return [h, ...rows.sort()] }
+
+/**
+ * A describe table as cells: the duration (now minus start) depends on when it ran, and the partitions come from a
+ * Java HashSet in hash order: the duration is dropped and the partitions sorted.
+ */
+function describeCells (out: string): string[][] {
+  return out.split('\n').filter(l => l !== '').map(l => l.split('\t').map(c => c.trim())).map(c => [...c.slice(0, 7), c[8].split(',').sort().join(',')])
+}
+
+async function compareCli (t: Tap.Test, bootstrap: string, where: string): Promise<void> {
+  const open = new TransactionalProducer({ bootstrapServers: bootstrap, 'transactional.id': 'txa-open', 'linger.ms': 0 })
+  t.teardown(() => open.close())
+  await open.initTransactions()
+  open.beginTransaction()
+  for (const partition of [2, 0, 1]) await open.send({ topic: 'txa', partition, value: 'o' })
+  const tool = await kafkaTools()
+  const kafka = async (args: string[]): Promise<Printed> => {
+    const r = await runProcess('java', tool('transactions', ['--bootstrap-server', bootstrap, ...args]), { timeoutMs: 120_000 })
+    return { code: r.code ?? -1, out: r.stdout.toString(), err: r.stderr.toString() }
+  }
+  const both = async (args: string[]): Promise<[Printed, Printed]> => [await kafka(args), await ours(['--bootstrap-server', bootstrap, ...args])]
+  for (const args of [['list'], ['list', '--duration-filter', '3600000'], ['list', '--transactional-id-pattern', 'txa-(idle|done)']]) {
+    const [theirs, mine] = await both(args)
+    t.equal(theirs.code, 0, `kafka-transactions ${args.join(' ')}`, { stderr: theirs.err })
+    t.ok(sortedRows(theirs.out).length > 1, `${where}: Kafka's tool listed transactions`)
+    t.same(sortedRows(mine.out), sortedRows(theirs.out), `${where}: ${args.join(' ')} prints what kafka-transactions.sh prints`)
+  }
+  for (const id of ['txa-open', 'txa-idle', 'txa-done', 'txa-live']) {
+    const [theirs, mine] = await both(['describe', '--transactional-id', id])
+    t.equal(theirs.code, 0, `kafka-transactions describe ${id}`, { stderr: theirs.err })
+    t.same(describeCells(mine.out), describeCells(theirs.out), `${where}: describe ${id} prints what kafka-transactions.sh prints`)
+    // Without a start time (no transaction since the last InitProducerId) nothing depends on the clock.
+    if (describeCells(theirs.out)[1]?.[6] === 'None') t.equal(mine.out, theirs.out, `${where}: describe ${id}, byte for byte`)
+  }
+  for (const partition of ['0', '1', '2']) {
+    const [theirs, mine] = await both(['describe-producers', '--topic', 'txa', '--partition', partition])
+    t.equal(theirs.code, 0, `kafka-transactions describe-producers ${partition}`, { stderr: theirs.err })
+    t.equal(mine.out, theirs.out, `${where}: describe-producers txa ${partition} prints what kafka-transactions.sh prints`)
+  }
+  // (describe-producers of an unknown topic is left out: the Java Admin retries the leader lookup until its 60 s
+  // default.api.timeout.ms, and real Kafka's harness creates topics on Metadata.)
+  const [theirs, mine] = await both(['describe', '--transactional-id', 'txa-ghost'])
+  const what = (p: Printed): string => p.err.split('\n').find(l => l.startsWith('Failed to'))?.replace(/(`txa-ghost`): .*/, '$1') ?? ''
+  t.same([mine.code, mine.out, what(mine)], [theirs.code, theirs.out, what(theirs)], `${where}: describe of an unknown id fails as kafka-transactions.sh does`)
+  t.ok(what(mine).length > 0, `${where}: the failure line: ${mine.err.trim()}`)
+}
+
 t.test('transaction admin calls on real Kafka 4.x, and the fake broker answers the same', { skip }, async t => {
   const kafka = await realKafkaFor(t, { brokers: 1 })
   const real = await script(t, kafka.bootstrap)
@@ -76,6 +138,9 @@ t.test('transaction admin calls on real Kafka 4.x, and the fake broker answers t
   t.same(real.commit, [true, true, false], 'the fenced producer\'s commit fails fatally, as fenced')
   const fake = await FakeCluster.start({ autoCreateTopics: false })
   t.teardown(() => fake.stop())
-  const ours = await script(t, fake.bootstrap)
-  for (const key of Object.keys(real)) t.same(ours[key], real[key], `fake broker vs real Kafka: ${key}`)
+  const answered = await script(t, fake.bootstrap)
+  for (const key of Object.keys(real)) t.same(answered[key], real[key], `fake broker vs real Kafka: ${key}`)
+
+  await compareCli(t, kafka.bootstrap, 'real Kafka')
+  await compareCli(t, fake.bootstrap, 'fake broker')
 })

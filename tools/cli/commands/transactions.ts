@@ -83,7 +83,7 @@ export function prettyTable (headers: readonly string[], rows: ReadonlyArray<rea
 
 /** Kafka's printErrorAndExit: "<what>: <cause>. Enable debug logging for additional detail." on stderr, exit 1. */
 function failed (io: Io, what: string, error: KafkaError): number {
-  io.stderr.write(`${what}: ${error.message}. Enable debug logging for additional detail.\n`)
+  io.stderr.write(`${what}: ${error.message.replace(/\.$/, '')}. Enable debug logging for additional detail.\n`)
   return 1
 }
 
