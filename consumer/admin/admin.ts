@@ -10,7 +10,7 @@ import { alterScramUsers, describeScramUsers, type ScramChange, type ScramUser }
 import { deleteRecords, listOffsets, type OffsetSpec, type PartitionOffset, type PartitionOffsetResult } from './records.js'
 import { alterClientQuotas, describeClientQuotas, type DescribedQuota, type QuotaAlteration, type QuotaAlterResult, type QuotaFilter } from './quotas.js'
 import { describeProducers, type DescribeProducersOptions, type PartitionProducers } from './producers.js'
-import { describeTransactions, fenceProducers, listTransactions, type FencedProducer, type FenceProducersOptions, type ListTransactionsOptions, type TransactionDescription, type TransactionListing } from './transactions.js'
+import { abortTransaction, describeTransactions, fenceProducers, listTransactions, type AbortTransactionSpec, type FencedProducer, type FenceProducersOptions, type ListTransactionsOptions, type TransactionDescription, type TransactionListing } from './transactions.js'
 import { createPartitions, createTopics, deleteTopics, type AdminCallOptions, type CreatedTopic, type NewTopic, type TopicResult } from './topics.js'
 import { deleteGroups, describeGroups, listGroups, type DescribedGroup, type DescribeGroupsOptions, type ListedGroup, type ListGroupsOptions } from './groups.js'
 import { describeClusterWithOperations, describeTopicsWithOperations, type DescribedTopic } from './authorized-operations.js'
@@ -203,6 +203,11 @@ export class Admin {
   /** Fences each transactional id's producer by bumping its epoch (aborting its open transaction); one result per id. */
   async fenceProducers (transactionalIds: readonly string[], opts?: FenceProducersOptions): Promise<FencedProducer[]> {
     return await fenceProducers(this.client, transactionalIds, opts)
+  }
+
+  /** Ends a producer's hanging transaction in one partition with an abort marker (needs CLUSTER_ACTION); throws its error. */
+  async abortTransaction (spec: AbortTransactionSpec): Promise<void> {
+    await abortTransaction(this.client, spec)
   }
 
   /** Each broker's log directories and the partitions in them (all known brokers when `brokers` is omitted). */

@@ -1,6 +1,7 @@
 import { DescribeTransactions } from '../../protocol/apis/describe-transactions.js'
 import { InitProducerId } from '../../protocol/apis/init-producer-id.js'
 import { ListTransactions } from '../../protocol/apis/list-transactions.js'
+import { WriteTxnMarkers } from '../../protocol/apis/write-txn-markers.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { KafkaError, UnsupportedVersionError } from '../../protocol/errors.js'
 import type { KafkaClient } from '../cluster.js'
@@ -15,6 +16,8 @@ import { resourceError } from './resource-error.js'
 //                         DescribeTransactions per coordinator for all of its ids; an answer per id.
 //   fenceProducers        InitProducerId with the transactional id and no producer id: the coordinator bumps the
 //                         epoch, aborting any open transaction, so the producer holding the old epoch is fenced.
+//   abortTransaction      WriteTxnMarkers (abort) for one producer to one partition's leader: ends a hanging
+//                         transaction there, as `kafka-transactions.sh abort` (needs CLUSTER_ACTION on the cluster).
 // Per-id errors follow the Java handlers: a moved or unavailable coordinator is looked up again, a loading one
 // (and, for fencing, CONCURRENT_TRANSACTIONS while the abort completes) is retried, anything else is that id's error.
 
@@ -174,4 +177,34 @@ export async function fenceProducers (client: KafkaClient, transactionalIds: rea
       return { transactionalId, error: err, producerId: -1n, producerEpoch: -1 }
     }
   }))
+}
+
+/** What abortTransaction ends: a producer's open transaction in one partition (Java's AbortTransactionSpec). */
+export interface AbortTransactionSpec {
+  topic: string
+  partition: number
+  producerId: bigint
+  producerEpoch: number
+  /** The coordinator epoch of the producer's last marker there (describeProducers), 0 when it has none. */
+  coordinatorEpoch: number
+}
+
+/**
+ * Writes an abort marker for the producer into the partition, at its leader, as Java's AbortTransactionHandler: a
+ * moved leader (NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION, ...) is looked up again and retried; any other
+ * error (CLUSTER_AUTHORIZATION_FAILED, INVALID_PRODUCER_EPOCH, TRANSACTION_COORDINATOR_FENCED) is thrown.
+ */
+export async function abortTransaction (client: KafkaClient, spec: AbortTransactionSpec): Promise<void> {
+  const { topic, partition } = spec
+  const what = `WriteTxnMarkers (abort producer ${spec.producerId} epoch ${spec.producerEpoch}) ${topic}[${partition}]`
+  await client.withRetries(what, async () => {
+    const leader = (await client.partitionInfo(topic, partition)).leader
+    const res = await client.request(leader, WriteTxnMarkers, {
+      markers: [{ producerId: spec.producerId, producerEpoch: spec.producerEpoch, transactionResult: false, coordinatorEpoch: spec.coordinatorEpoch, topics: [{ name: topic, partitionIndexes: [partition] }] }]
+    })
+    const result = res.body.markers.find(m => m.producerId === spec.producerId)?.topics.find(t => t.name === topic)?.partitions.find(p => p.partitionIndex === partition)
+    if (result === undefined) throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, `${what}: the answer has no result for the partition`)
+    // Stale-leader codes are retriable (withRetries refreshes the topic's metadata first); the rest end it.
+    if (result.errorCode !== ErrorCode.NONE) throw new KafkaError(result.errorCode, what)
+  }, [topic])
 }

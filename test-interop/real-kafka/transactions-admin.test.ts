@@ -116,6 +116,24 @@ async function compareCli (t: Tap.Test, bootstrap: string, where: string): Promi
     t.equal(theirs.code, 0, `kafka-transactions describe-producers ${partition}`, { stderr: theirs.err })
     t.equal(mine.out, theirs.out, `${where}: describe-producers txa ${partition} prints what kafka-transactions.sh prints`)
   }
+  // abort: Kafka's tool ends txa-open's transaction in txa-0, ours in txa-1 (each found by its start offset); both
+  // print nothing, and afterwards both tools show no open transaction there. An offset where none starts fails alike.
+  const admin = await Admin.connect({ 'bootstrap.servers': bootstrap })
+  t.teardown(() => admin.close())
+  const starts = (await admin.describeProducers([0, 1].map(partition => ({ topic: 'txa', partition }))))
+    .map(p => p.producers.find(a => a.currentTxnStartOffset >= 0n)?.currentTxnStartOffset)
+  t.ok(starts.every(s => s !== undefined), `${where}: txa-open's transaction is open in txa-0 and txa-1`)
+  const aborted = [await kafka(['abort', '--topic', 'txa', '--partition', '0', '--start-offset', String(starts[0])]),
+    await ours(['--bootstrap-server', bootstrap, 'abort', '--topic', 'txa', '--partition', '1', '--start-offset', String(starts[1])])]
+  t.same(aborted.map(a => [a.code, a.out]), [[0, ''], [0, '']], `${where}: both aborts succeed silently`, { stderr: aborted.map(a => a.err) })
+  for (const partition of ['0', '1']) {
+    const [theirs, mine] = await both(['describe-producers', '--topic', 'txa', '--partition', partition])
+    t.equal(mine.out, theirs.out, `${where}: describe-producers txa ${partition} after the abort`)
+    t.notOk(theirs.out.split('\n').slice(1).some(l => l.split('\t')[5]?.trim().match(/^\d+$/)), `${where}: no open transaction left in txa-${partition}`)
+  }
+  const [noneTheirs, noneMine] = await both(['abort', '--topic', 'txa', '--partition', '2', '--start-offset', '99999'])
+  t.same([noneMine.code, noneMine.err.trim()], [noneTheirs.code, noneTheirs.err.split('\n').find(l => l.startsWith('Could not'))], `${where}: abort where no transaction starts fails as kafka-transactions.sh does`)
+
   // (describe-producers of an unknown topic is left out: the Java Admin retries the leader lookup until its 60 s
   // default.api.timeout.ms, and real Kafka's harness creates topics on Metadata.)
   const [theirs, mine] = await both(['describe', '--transactional-id', 'txa-ghost'])

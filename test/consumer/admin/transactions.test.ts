@@ -151,12 +151,42 @@ t.test('fenceProducers sends the request timeout (or the given timeoutMs) as the
   t.same(sent, [12_345, 5000])
 })
 
+t.test('abortTransaction ends a producer\'s open transaction in one partition; errors are thrown', async t => {
+  const { cluster, admin } = await setup(t)
+  const p = producer(t, cluster, 'hanging')
+  await p.initTransactions()
+  p.beginTransaction()
+  await p.send({ topic: 'orders', partition: 1, value: 'x' })
+  await p.send({ topic: 'orders', partition: 2, value: 'y' })
+  const [state] = await admin.describeProducers([{ topic: 'orders', partition: 1 }])
+  const open = state.producers.find(a => a.currentTxnStartOffset >= 0n)!
+  const spec = { topic: 'orders', partition: 1, producerId: open.producerId, producerEpoch: open.producerEpoch, coordinatorEpoch: 0 }
+  // A leader that moved is looked up again (NOT_LEADER_OR_FOLLOWER refreshes the topic's metadata).
+  cluster.faults.failNext('WriteTxnMarkers', 1, ErrorCode.NOT_LEADER_OR_FOLLOWER, { topic: 'orders', partition: 1 })
+  await admin.abortTransaction(spec)
+  const [p1, p2] = await admin.describeProducers([{ topic: 'orders', partition: 1 }, { topic: 'orders', partition: 2 }])
+  t.equal(p1.producers.find(a => a.producerId === open.producerId)?.currentTxnStartOffset, -1n, 'no open transaction left in orders[1]')
+  t.ok(p2.producers.some(a => a.currentTxnStartOffset >= 0n), 'orders[2] untouched')
+  const log = cluster.state.partition('orders', 1)!.log
+  t.equal(log.lastStableOffset, log.highWatermark)
+
+  const stale = await admin.abortTransaction({ ...spec, producerEpoch: open.producerEpoch - 1 }).catch((e: unknown) => e)
+  t.ok(stale instanceof KafkaError && stale.errorCode === ErrorCode.INVALID_PRODUCER_EPOCH)
+  t.match((stale as Error).message, /WriteTxnMarkers \(abort producer \d+ epoch -?\d+\) orders\[1\]/)
+})
+
 /** A one-broker cluster answering ListTransactions and DescribeTransactions by hand, at the given max versions. */
 async function rawCluster (t: Tap.Test, listMax: number, answer: (req: RawRequest) => void): Promise<Admin> {
   let port = 0
   const b = await startRawBroker(req => {
-    if (req.api.name === 'ApiVersions') req.reply(apiVersionsBody([[18, 0, 3], [3, 0, 12], [10, 0, 4], [65, 0, 0], [66, 0, listMax]]))
-    else if (req.api.name === 'Metadata') req.reply({ brokers: [{ nodeId: 1, host: '127.0.0.1', port, rack: null }], controllerId: 1, topics: [] })
+    if (req.api.name === 'ApiVersions') req.reply(apiVersionsBody([[18, 0, 3], [3, 0, 12], [10, 0, 4], [27, 1, 2], [65, 0, 0], [66, 0, listMax]]))
+    else if (req.api.name === 'Metadata') {
+      req.reply({
+        brokers: [{ nodeId: 1, host: '127.0.0.1', port, rack: null }],
+        controllerId: 1,
+        topics: [{ errorCode: 0, name: 't', partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }] }]
+      })
+    }
     else if (req.api.name === 'FindCoordinator') req.reply({ throttleTimeMs: 0, coordinators: (req.body as { coordinatorKeys: string[] }).coordinatorKeys.map(key => ({ key, nodeId: 1, host: '127.0.0.1', port, errorCode: 0, errorMessage: null })) })
     else answer(req)
   })
@@ -194,4 +224,11 @@ t.test('an id the coordinator leaves out is asked again, then answers COORDINATO
   t.equal(asked, 2, 'asked, then retried once')
   t.equal(d.error?.errorCode, ErrorCode.COORDINATOR_NOT_AVAILABLE)
   await t.rejects(admin.describeTransactions(['mine']), ProtocolError, 'a request that fails (an undecodable answer) throws')
+})
+
+t.test('abortTransaction throws when the leader\'s answer lacks the partition', async t => {
+  const admin = await rawCluster(t, 2, req => req.reply({ markers: [{ producerId: 5n, topics: [] }] }))
+  const err = await admin.abortTransaction({ topic: 't', partition: 0, producerId: 5n, producerEpoch: 0, coordinatorEpoch: 0 }).catch((e: unknown) => e)
+  t.ok(err instanceof KafkaError && err.errorCode === ErrorCode.UNKNOWN_SERVER_ERROR)
+  t.match((err as Error).message, /the answer has no result for the partition/)
 })

@@ -93,6 +93,51 @@ t.test('list, describe and describe-producers print kafka-transactions.sh\'s tab
   t.match(c.out(), /^usage: kafka-direct transactions/)
 })
 
+t.test('abort ends the transaction starting at --start-offset, or the producer named; prints nothing', async t => {
+  const cluster = await FakeCluster.start({ topics: [{ name: 'orders', partitions: 2 }] })
+  t.teardown(() => cluster.stop())
+  cluster.produce('orders', 0, [{ value: 'before' }])
+  const p = new TransactionalProducer({ bootstrapServers: cluster.bootstrap, 'transactional.id': 'stuck', 'linger.ms': 0 })
+  t.teardown(() => p.close())
+  await p.initTransactions()
+  p.beginTransaction()
+  await p.send({ topic: 'orders', partition: 0, value: 'x' })
+  await p.send({ topic: 'orders', partition: 1, value: 'y' })
+  const { producerId, producerEpoch } = p.producerIdAndEpoch
+  const b = ['--bootstrap-server', cluster.bootstrap]
+  const log0 = cluster.state.partition('orders', 0)!.log
+  t.equal(log0.lastStableOffset, 1n, 'the open transaction holds the LSO at its start')
+
+  let c = capture()
+  t.equal(await run([...b, 'abort', '--topic', 'orders', '--partition', '0', '--start-offset', '5'], c.io), 1)
+  t.equal(c.err(), 'Could not find any open transactions starting at offset 5 on partition orders-0\n')
+  c = capture()
+  t.equal(await run([...b, 'abort', '--topic', 'orders', '--partition', '0', '--start-offset', '1'], c.io), 0)
+  t.same([c.out(), c.err()], ['', ''])
+  t.equal(log0.lastStableOffset, log0.highWatermark, 'the LSO moved past the abort marker')
+
+  c = capture()
+  t.equal(await run([...b, 'abort', '--topic', 'orders', '--partition', '1', '--producer-id', String(producerId), '--producer-epoch', String(producerEpoch - 1), '--coordinator-epoch', '-1'], c.io), 1)
+  t.match(c.err(), new RegExp(`^Failed to abort transaction AbortTransactionSpec\\(topicPartition=orders-1, producerId=${producerId}, producerEpoch=${producerEpoch - 1}, coordinatorEpoch=0\\): .*INVALID_PRODUCER_EPOCH.*\\. Enable debug logging for additional detail\\.\n$`))
+  c = capture()
+  t.equal(await run([...b, 'abort', '--topic', 'orders', '--partition', '1', '--producer-id', String(producerId), '--producer-epoch', String(producerEpoch), '--coordinator-epoch', '0'], c.io), 0)
+  const log1 = cluster.state.partition('orders', 1)!.log
+  t.equal(log1.lastStableOffset, log1.highWatermark)
+
+  for (const [args, message] of [
+    [[], 'The transaction to abort must be identified either with --start-offset (for brokers on 3.0 or above) or with --producer-id, --producer-epoch, and --coordinator-epoch (for older brokers)'],
+    [['--producer-id', '1'], 'Missing required argument --producer-epoch'],
+    [['--producer-id', '1', '--producer-epoch', '0'], 'Missing required argument --coordinator-epoch']
+  ] as const) {
+    c = capture()
+    t.equal(await run([...b, 'abort', '--topic', 'orders', '--partition', '0', ...args], c.io), 1)
+    t.equal(c.err(), `${message}\n`)
+  }
+  c = capture()
+  t.equal(await run([...b, 'abort', '--topic', 'nope', '--partition', '0', '--start-offset', '0'], c.io), 1)
+  t.match(c.err(), /^Failed to validate producer state for partition nope-0: .*UNKNOWN_TOPIC_OR_PARTITION/)
+})
+
 t.test('refuses what kafka-transactions.sh refuses', async t => {
   const b = ['--bootstrap-server', 'x:1']
   t.throws(() => parseTransactionsArgs(['list']), { code: 'ERR_USAGE', message: /unknown command list|--bootstrap-server is required/ })
@@ -104,6 +149,10 @@ t.test('refuses what kafka-transactions.sh refuses', async t => {
   t.throws(() => parseTransactionsArgs([...b, 'describe-producers', '--topic', 't']), { code: 'ERR_USAGE', message: /needs --partition/ })
   t.throws(() => parseTransactionsArgs([...b, 'describe-producers', '--topic', 't', '--partition', 'one']), { code: 'ERR_USAGE', message: /--partition takes an integer, got one/ })
   t.throws(() => parseTransactionsArgs([...b, 'list', '--duration-filter']), { code: 'ERR_USAGE', message: /needs a value/ })
+  t.throws(() => parseTransactionsArgs([...b, 'abort', '--partition', '0']), { code: 'ERR_USAGE', message: /abort needs --topic/ })
+  t.throws(() => parseTransactionsArgs([...b, 'abort', '--topic', 't', '--partition', '0', '--start-offset', '99999999999999999999']), { code: 'ERR_USAGE', message: /--start-offset takes an integer/ })
+  t.same(parseTransactionsArgs([...b, 'abort', '--topic', 't', '--partition', '0', '--start-offset', '12']).command,
+    { name: 'abort', topic: 't', partition: 0, startOffset: 12n, producerId: undefined, producerEpoch: undefined, coordinatorEpoch: undefined })
   t.same(parseTransactionsArgs([...b, 'list', '--duration-filter', '-1']).command, { name: 'list', durationFilterMs: -1, pattern: undefined })
   t.same(parseTransactionsArgs(['-b', 'x:1', 'describe-producers', '--topic', 't', '--partition', '2', '--broker-id', '3']).command, { name: 'describe-producers', topic: 't', partition: 2, brokerId: 3 })
 })
