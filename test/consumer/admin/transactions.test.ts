@@ -27,6 +27,15 @@ function producer (t: Tap.Test, cluster: FakeCluster, id: string): Transactional
   return p
 }
 
+/** A producer with a transaction open in the given partitions of `orders` (one record each). */
+async function openTransaction (t: Tap.Test, cluster: FakeCluster, id: string, partitions: number[]): Promise<TransactionalProducer> {
+  const p = producer(t, cluster, id)
+  await p.initTransactions()
+  p.beginTransaction()
+  for (const partition of partitions) await p.send({ topic: 'orders', partition, value: `${id}-${partition}` })
+  return p
+}
+
 /** Transactional ids whose coordinators are different brokers, so calls must go to more than one. */
 function idsOnTwoCoordinators (cluster: FakeCluster): [string, string] {
   const first = 'tx-0'
@@ -39,11 +48,7 @@ function idsOnTwoCoordinators (cluster: FakeCluster): [string, string] {
 t.test('an ongoing and a committed transaction: listed from every coordinator, filtered, described', async t => {
   const { cluster, admin } = await setup(t)
   const [open, done] = idsOnTwoCoordinators(cluster)
-  const a = producer(t, cluster, open)
-  await a.initTransactions()
-  a.beginTransaction()
-  await a.send({ topic: 'orders', partition: 2, value: 'x' })
-  await a.send({ topic: 'orders', partition: 0, value: 'y' })
+  await openTransaction(t, cluster, open, [2, 0])
   const b = producer(t, cluster, done)
   await b.initTransactions()
   b.beginTransaction()
@@ -116,10 +121,7 @@ t.test('describeTransactions: coordinator errors are retried; once retries are s
 
 t.test('fenceProducers bumps the epoch; the live producer\'s commit then fails as fenced', async t => {
   const { cluster, admin } = await setup(t)
-  const live = producer(t, cluster, 'payments')
-  await live.initTransactions()
-  live.beginTransaction()
-  await live.send({ topic: 'orders', partition: 0, value: 'pending' })
+  const live = await openTransaction(t, cluster, 'payments', [0])
   const [before] = await admin.describeTransactions(['payments'])
   cluster.faults.failNext('InitProducerId', 1, ErrorCode.CONCURRENT_TRANSACTIONS)
   const [fenced, unknown] = await admin.fenceProducers(['payments', 'never-used'])
@@ -153,11 +155,7 @@ t.test('fenceProducers sends the request timeout (or the given timeoutMs) as the
 
 t.test('abortTransaction ends a producer\'s open transaction in one partition; errors are thrown', async t => {
   const { cluster, admin } = await setup(t)
-  const p = producer(t, cluster, 'hanging')
-  await p.initTransactions()
-  p.beginTransaction()
-  await p.send({ topic: 'orders', partition: 1, value: 'x' })
-  await p.send({ topic: 'orders', partition: 2, value: 'y' })
+  await openTransaction(t, cluster, 'hanging', [1, 2])
   const [state] = await admin.describeProducers([{ topic: 'orders', partition: 1 }])
   const open = state.producers.find(a => a.currentTxnStartOffset >= 0n)!
   const spec = { topic: 'orders', partition: 1, producerId: open.producerId, producerEpoch: open.producerEpoch, coordinatorEpoch: 0 }
