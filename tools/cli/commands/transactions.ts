@@ -2,29 +2,34 @@ import { Admin } from '../../../consumer/admin/index.js'
 import { KafkaError } from '../../../protocol/errors.js'
 import { UsageError } from '../usage-error.js'
 import { readCommandConfig } from './acls.js'
+import { findHanging, FindHangingError } from './find-hanging.js'
 import type { Io } from './topics.js'
 
 // `kafka-direct transactions`: Kafka's kafka-transactions.sh (TransactionsCommand, KIP-664) over the Admin client,
 // with its flags and tables: list (ListTransactions at every broker), describe (DescribeTransactions at the id's
 // coordinator), describe-producers (DescribeProducers at the partition's leader), abort (WriteTxnMarkers at the
-// partition's leader, for the producer whose open transaction starts at --start-offset, or the one named). Tables are printed as Kafka's
+// partition's leader, for the producer whose open transaction starts at --start-offset, or the one named),
+// find-hanging (./find-hanging.ts: open transactions no coordinator will end). Tables are printed as Kafka's
 // ToolsUtils.prettyPrintTable prints them: each value padded to its column's width and followed by a tab. A
 // failure is one line on stderr in the tool's words ("Failed to ...: <cause>.") and exit code 1.
 //   kafka-direct transactions --bootstrap-server B [--command-config F] list [--duration-filter MS] [--transactional-id-pattern RE]
 //   kafka-direct transactions --bootstrap-server B describe --transactional-id ID
 //   kafka-direct transactions --bootstrap-server B describe-producers --topic T --partition P [--broker-id N]
+//   kafka-direct transactions --bootstrap-server B find-hanging (--topic T [--partition P] | --broker-id N) [--max-transaction-timeout MIN]
 //   kafka-direct transactions --bootstrap-server B abort --topic T --partition P (--start-offset N | --producer-id I --producer-epoch E --coordinator-epoch C)
 
 const USAGE = 'usage: kafka-direct transactions --bootstrap-server BROKERS [--command-config FILE] COMMAND ...\n' +
   '  list [--duration-filter MS] [--transactional-id-pattern REGEX]\n' +
   '  describe --transactional-id ID\n' +
   '  describe-producers --topic TOPIC --partition PARTITION [--broker-id ID]\n' +
-  '  abort --topic TOPIC --partition PARTITION (--start-offset OFFSET | --producer-id ID --producer-epoch E --coordinator-epoch C)\n'
+  '  abort --topic TOPIC --partition PARTITION (--start-offset OFFSET | --producer-id ID --producer-epoch E --coordinator-epoch C)\n' +
+  '  find-hanging (--topic TOPIC [--partition PARTITION] | --broker-id ID) [--max-transaction-timeout MINUTES]\n'
 
 type Command =
   | { name: 'list', durationFilterMs?: number, pattern?: string }
   | { name: 'describe', transactionalId: string }
   | { name: 'describe-producers', topic: string, partition: number, brokerId?: number }
+  | { name: 'find-hanging', topic?: string, partition?: number, brokerId?: number, maxTransactionTimeoutMinutes: number }
   | { name: 'abort', topic: string, partition: number, startOffset?: bigint, producerId?: bigint, producerEpoch?: number, coordinatorEpoch?: number }
 
 export interface TransactionsArgs { bootstrap: string, config: Record<string, string>, command: Command }
@@ -38,7 +43,7 @@ function long (flag: string, s: string): bigint {
   return BigInt(s)
 }
 
-const COMMANDS = 'list, describe, describe-producers, abort'
+const COMMANDS = 'list, describe, describe-producers, abort, find-hanging'
 
 export function parseTransactionsArgs (argv: readonly string[]): TransactionsArgs {
   let bootstrap: string | undefined
@@ -57,7 +62,7 @@ export function parseTransactionsArgs (argv: readonly string[]): TransactionsArg
       switch (flag) {
         case '--bootstrap-server': case '-b': bootstrap = value(); break
         case '--command-config': config = readCommandConfig(value()); break
-        case 'list': case 'describe': case 'describe-producers': case 'abort': name = flag; break
+        case 'list': case 'describe': case 'describe-producers': case 'abort': case 'find-hanging': name = flag; break
         default: throw new UsageError(`${flag.startsWith('-') ? `unknown option ${flag}` : `unknown command ${flag} (${COMMANDS})`}\n${USAGE}`)
       }
       continue
@@ -66,7 +71,8 @@ export function parseTransactionsArgs (argv: readonly string[]): TransactionsArg
       list: ['--duration-filter', '--transactional-id-pattern'],
       describe: ['--transactional-id'],
       'describe-producers': ['--topic', '--partition', '--broker-id'],
-      abort: ['--topic', '--partition', '--start-offset', '--producer-id', '--producer-epoch', '--coordinator-epoch']
+      abort: ['--topic', '--partition', '--start-offset', '--producer-id', '--producer-epoch', '--coordinator-epoch'],
+      'find-hanging': ['--topic', '--partition', '--broker-id', '--max-transaction-timeout']
     }
     if (!allowed[name].includes(flag)) throw new UsageError(`unknown option ${flag} for ${name}\n${USAGE}`)
     opts.set(flag, value())
@@ -83,7 +89,9 @@ export function parseTransactionsArgs (argv: readonly string[]): TransactionsArg
   let command: Command
   if (name === 'list') command = { name, durationFilterMs: optional('--duration-filter'), pattern: opts.get('--transactional-id-pattern') }
   else if (name === 'describe') command = { name, transactionalId: required('--transactional-id') }
-  else if (name === 'abort') {
+  else if (name === 'find-hanging') {
+    command = { name, topic: opts.get('--topic'), partition: optional('--partition'), brokerId: optional('--broker-id'), maxTransactionTimeoutMinutes: optional('--max-transaction-timeout') ?? 15 }
+  } else if (name === 'abort') {
     command = {
       name,
       topic: required('--topic'),
@@ -171,6 +179,21 @@ export async function run (argv: string[], io: Io = process, now: () => number =
       return 0
     }
     if (command.name === 'abort') return await abort(admin, io, command)
+    if (command.name === 'find-hanging') {
+      let hanging
+      try {
+        hanging = await findHanging(admin, command, now)
+      } catch (err) {
+        if (!(err instanceof FindHangingError)) throw err
+        return failed(io, err.what, err.error)
+      }
+      const nowMs = BigInt(now())
+      io.stdout.write(prettyTable(
+        ['Topic', 'Partition', 'ProducerId', 'ProducerEpoch', 'CoordinatorEpoch', 'StartOffset', 'LastTimestamp', 'Duration(min)'],
+        hanging.map(h => [h.topic, String(h.partition), String(h.producer.producerId), String(h.producer.producerEpoch), String(h.producer.coordinatorEpoch),
+          String(h.producer.currentTxnStartOffset), String(h.producer.lastTimestamp), String((nowMs - h.producer.lastTimestamp) / 60_000n)])))
+      return 0
+    }
     const { topic, partition, brokerId } = command
     const [p] = await admin.describeProducers([{ topic, partition }], { brokerId })
     if (p.error !== null) return failed(io, `Failed to describe producers for partition ${topic}-${partition} on ${brokerId === undefined ? 'leader' : `broker ${brokerId}`}`, p.error)

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { parseTransactionsArgs, prettyTable, run } from '../../../../tools/cli/commands/transactions.js'
 import { TransactionalProducer } from '../../../../consumer/producer/transactional-producer.js'
 import { FakeCluster } from '../../../../tools/fake-broker/index.js'
+import { ErrorCode } from '../../../../protocol/error-codes.js'
 
 // `kafka-direct transactions` against the fake broker: kafka-transactions.sh's subcommands, flags and tables
 // (list, describe, describe-producers), and its failures.
@@ -136,6 +137,65 @@ t.test('abort ends the transaction starting at --start-offset, or the producer n
   c = capture()
   t.equal(await run([...b, 'abort', '--topic', 'nope', '--partition', '0', '--start-offset', '0'], c.io), 1)
   t.match(c.err(), /^Failed to validate producer state for partition nope-0: .*UNKNOWN_TOPIC_OR_PARTITION/)
+})
+
+t.test('find-hanging lists open transactions older than the limit that no coordinator will end', async t => {
+  const cluster = await FakeCluster.start({ brokers: 2, topics: [{ name: 'orders', partitions: 2 }, { name: 'other', partitions: 1 }] })
+  t.teardown(() => cluster.stop())
+  const now = Date.now()
+  const old = BigInt(now - 20 * 60_000)
+  // A live transaction in orders-0, known to its coordinator: old, but not hanging.
+  const live = new TransactionalProducer({ bootstrapServers: cluster.bootstrap, 'transactional.id': 'live', 'linger.ms': 0 })
+  t.teardown(() => live.close())
+  await live.initTransactions()
+  live.beginTransaction()
+  await live.send({ topic: 'orders', partition: 0, value: 'x', timestamp: old })
+  const { producerId, producerEpoch } = live.producerIdAndEpoch
+  // The same producer open in orders-1 though its coordinator never added that partition: hanging.
+  cluster.produce('orders', 1, [{ value: 'stray', timestamp: old }], { producerId, producerEpoch, baseSequence: 0, transactional: true })
+  // A producer id no coordinator knows, open in other-0 for 20 minutes: hanging; one open for a minute is not yet.
+  cluster.produce('other', 0, [{ value: 'orphan', timestamp: old }], { producerId: 9000n, producerEpoch: 0, baseSequence: 0, transactional: true })
+  cluster.produce('other', 0, [{ value: 'recent', timestamp: BigInt(now - 60_000) }], { producerId: 9001n, producerEpoch: 0, baseSequence: 0, transactional: true })
+  const b = ['--bootstrap-server', cluster.bootstrap]
+  const rows = (out: string): string[][] => out.split('\n').filter(l => l !== '').map(l => l.split('\t').map(c => c.trim()).slice(0, 8))
+
+  let c = capture()
+  t.equal(await run([...b, 'find-hanging', '--topic', 'orders'], c.io, () => now), 0)
+  t.same(rows(c.out()), [
+    ['Topic', 'Partition', 'ProducerId', 'ProducerEpoch', 'CoordinatorEpoch', 'StartOffset', 'LastTimestamp', 'Duration(min)'],
+    ['orders', '1', String(producerId), String(producerEpoch), '-1', '0', String(old), '20']
+  ])
+  c = capture()
+  t.equal(await run([...b, 'find-hanging', '--topic', 'other', '--partition', '0', '--max-transaction-timeout', '0'], c.io, () => now), 0)
+  t.same(rows(c.out()).slice(1).map(r => [r[2], r[7]]), [['9000', '20'], ['9001', '1']], 'with a limit of 0 minutes, both')
+  c = capture()
+  const leader = cluster.state.partition('other', 0)!.leaderId
+  t.equal(await run([...b, 'find-hanging', '--broker-id', String(leader)], c.io, () => now), 0)
+  t.ok(rows(c.out()).some(r => r[0] === 'other' && r[2] === '9000'), 'every partition with a replica on the broker')
+  t.notOk(rows(c.out()).some(r => r[2] === '9001'), 'not one open for a minute (limit 15)')
+
+  for (const [args, message] of [
+    [['--max-transaction-timeout', '1'], 'The `find-hanging` command requires either --topic or --broker-id to limit the scope of the search'],
+    [['--broker-id', '1', '--partition', '0'], 'The --partition argument requires --topic to be provided']
+  ] as const) {
+    c = capture()
+    t.equal(await run([...b, 'find-hanging', ...args], c.io), 1)
+    t.equal(c.err(), `${message}\n`)
+  }
+  c = capture()
+  t.equal(await run([...b, 'find-hanging', '--topic', 'nope'], c.io), 1)
+  t.match(c.err(), /^Failed to describe 1 topics: .*UNKNOWN_TOPIC_OR_PARTITION/)
+  c = capture()
+  t.equal(await run([...b, 'find-hanging', '--topic', 'orders', '--partition', '7'], c.io), 1)
+  t.match(c.err(), /^Failed to describe producers for 1 partitions on broker Optional.empty: .*UNKNOWN_TOPIC_OR_PARTITION/)
+  c = capture()
+  cluster.faults.failNext('ListTransactions', 2, ErrorCode.CLUSTER_AUTHORIZATION_FAILED)
+  t.equal(await run([...b, 'find-hanging', '--topic', 'other'], c.io, () => now), 1)
+  t.match(c.err(), /^Failed to list transactions for 1 producers: .*CLUSTER_AUTHORIZATION_FAILED/)
+  c = capture()
+  cluster.faults.failNext('DescribeTransactions', 1, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+  t.equal(await run([...b, 'find-hanging', '--topic', 'orders'], c.io, () => now), 1)
+  t.match(c.err(), /^Failed to describe 1 transactions: .*TRANSACTIONAL_ID_AUTHORIZATION_FAILED/)
 })
 
 t.test('refuses what kafka-transactions.sh refuses', async t => {
