@@ -143,6 +143,27 @@ async function compareCli (t: Tap.Test, bootstrap: string, where: string, hangin
     if (hanging !== undefined) t.ok(rows(theirs.out).some(r => r.split('\t').map(c => c.trim()).slice(0, 3).join(' ') === `txa 2 ${hanging}`), `${where}: producer ${hanging} found hanging in txa-2`)
   }
 
+  // forceTerminateTransaction (KIP-939): Kafka's tool fences txa-f1, ours txa-f2; both silent, both producers fenced,
+  // and the coordinator shows the two ids alike afterwards.
+  const forced: TransactionalProducer[] = []
+  for (const id of ['txa-f1', 'txa-f2']) {
+    const p = new TransactionalProducer({ bootstrapServers: bootstrap, 'transactional.id': id, 'linger.ms': 0 })
+    t.teardown(() => p.close())
+    await p.initTransactions()
+    p.beginTransaction()
+    await p.send({ topic: 'txa', partition: 0, value: id })
+    forced.push(p)
+  }
+  const terminated = [await kafka(['forceTerminateTransaction', '--transactionalId', 'txa-f1']),
+    await ours(['--bootstrap-server', bootstrap, 'forceTerminateTransaction', '--transactionalId', 'txa-f2'])]
+  t.same(terminated.map(r => [r.code, r.out]), [[0, ''], [0, '']], `${where}: both force-terminations succeed silently`, { stderr: terminated.map(r => r.err) })
+  for (const p of forced) {
+    const err = await p.commitTransaction().catch((e: unknown) => e)
+    t.equal((err as TransactionError).fenced, true, `${where}: the force-terminated producer is fenced`)
+  }
+  const [f1, f2] = await admin.describeTransactions(['txa-f1', 'txa-f2'])
+  t.same([f2.state, f2.partitions, f2.producerEpoch], [f1.state, f1.partitions, f1.producerEpoch], `${where}: the coordinator shows both alike (${f1.state})`)
+
   // (describe-producers of an unknown topic is left out: the Java Admin retries the leader lookup until its 60 s
   // default.api.timeout.ms, and real Kafka's harness creates topics on Metadata.)
   const [theirs, mine] = await both(['describe', '--transactional-id', 'txa-ghost'])

@@ -9,13 +9,15 @@ import type { Io } from './topics.js'
 // with its flags and tables: list (ListTransactions at every broker), describe (DescribeTransactions at the id's
 // coordinator), describe-producers (DescribeProducers at the partition's leader), abort (WriteTxnMarkers at the
 // partition's leader, for the producer whose open transaction starts at --start-offset, or the one named),
-// find-hanging (./find-hanging.ts: open transactions no coordinator will end). Tables are printed as Kafka's
+// find-hanging (./find-hanging.ts: open transactions no coordinator will end), forceTerminateTransaction (KIP-939:
+// the Java Admin's forceTerminateTransaction is fenceProducers for one id, aborting its open transaction). Tables are printed as Kafka's
 // ToolsUtils.prettyPrintTable prints them: each value padded to its column's width and followed by a tab. A
 // failure is one line on stderr in the tool's words ("Failed to ...: <cause>.") and exit code 1.
 //   kafka-direct transactions --bootstrap-server B [--command-config F] list [--duration-filter MS] [--transactional-id-pattern RE]
 //   kafka-direct transactions --bootstrap-server B describe --transactional-id ID
 //   kafka-direct transactions --bootstrap-server B describe-producers --topic T --partition P [--broker-id N]
 //   kafka-direct transactions --bootstrap-server B find-hanging (--topic T [--partition P] | --broker-id N) [--max-transaction-timeout MIN]
+//   kafka-direct transactions --bootstrap-server B forceTerminateTransaction --transactionalId ID
 //   kafka-direct transactions --bootstrap-server B abort --topic T --partition P (--start-offset N | --producer-id I --producer-epoch E --coordinator-epoch C)
 
 const USAGE = 'usage: kafka-direct transactions --bootstrap-server BROKERS [--command-config FILE] COMMAND ...\n' +
@@ -23,12 +25,14 @@ const USAGE = 'usage: kafka-direct transactions --bootstrap-server BROKERS [--co
   '  describe --transactional-id ID\n' +
   '  describe-producers --topic TOPIC --partition PARTITION [--broker-id ID]\n' +
   '  abort --topic TOPIC --partition PARTITION (--start-offset OFFSET | --producer-id ID --producer-epoch E --coordinator-epoch C)\n' +
-  '  find-hanging (--topic TOPIC [--partition PARTITION] | --broker-id ID) [--max-transaction-timeout MINUTES]\n'
+  '  find-hanging (--topic TOPIC [--partition PARTITION] | --broker-id ID) [--max-transaction-timeout MINUTES]\n' +
+  '  forceTerminateTransaction --transactionalId ID\n'
 
 type Command =
   | { name: 'list', durationFilterMs?: number, pattern?: string }
   | { name: 'describe', transactionalId: string }
   | { name: 'describe-producers', topic: string, partition: number, brokerId?: number }
+  | { name: 'forceTerminateTransaction', transactionalId: string }
   | { name: 'find-hanging', topic?: string, partition?: number, brokerId?: number, maxTransactionTimeoutMinutes: number }
   | { name: 'abort', topic: string, partition: number, startOffset?: bigint, producerId?: bigint, producerEpoch?: number, coordinatorEpoch?: number }
 
@@ -43,7 +47,7 @@ function long (flag: string, s: string): bigint {
   return BigInt(s)
 }
 
-const COMMANDS = 'list, describe, describe-producers, abort, find-hanging'
+const COMMANDS = 'list, describe, describe-producers, abort, find-hanging, forceTerminateTransaction'
 
 export function parseTransactionsArgs (argv: readonly string[]): TransactionsArgs {
   let bootstrap: string | undefined
@@ -62,7 +66,8 @@ export function parseTransactionsArgs (argv: readonly string[]): TransactionsArg
       switch (flag) {
         case '--bootstrap-server': case '-b': bootstrap = value(); break
         case '--command-config': config = readCommandConfig(value()); break
-        case 'list': case 'describe': case 'describe-producers': case 'abort': case 'find-hanging': name = flag; break
+        case 'list': case 'describe': case 'describe-producers': case 'abort': case 'find-hanging':
+        case 'forceTerminateTransaction': name = flag; break
         default: throw new UsageError(`${flag.startsWith('-') ? `unknown option ${flag}` : `unknown command ${flag} (${COMMANDS})`}\n${USAGE}`)
       }
       continue
@@ -72,7 +77,8 @@ export function parseTransactionsArgs (argv: readonly string[]): TransactionsArg
       describe: ['--transactional-id'],
       'describe-producers': ['--topic', '--partition', '--broker-id'],
       abort: ['--topic', '--partition', '--start-offset', '--producer-id', '--producer-epoch', '--coordinator-epoch'],
-      'find-hanging': ['--topic', '--partition', '--broker-id', '--max-transaction-timeout']
+      'find-hanging': ['--topic', '--partition', '--broker-id', '--max-transaction-timeout'],
+      forceTerminateTransaction: ['--transactionalId']
     }
     if (!allowed[name].includes(flag)) throw new UsageError(`unknown option ${flag} for ${name}\n${USAGE}`)
     opts.set(flag, value())
@@ -89,6 +95,7 @@ export function parseTransactionsArgs (argv: readonly string[]): TransactionsArg
   let command: Command
   if (name === 'list') command = { name, durationFilterMs: optional('--duration-filter'), pattern: opts.get('--transactional-id-pattern') }
   else if (name === 'describe') command = { name, transactionalId: required('--transactional-id') }
+  else if (name === 'forceTerminateTransaction') command = { name, transactionalId: required('--transactionalId') }
   else if (name === 'find-hanging') {
     command = { name, topic: opts.get('--topic'), partition: optional('--partition'), brokerId: optional('--broker-id'), maxTransactionTimeoutMinutes: optional('--max-transaction-timeout') ?? 15 }
   } else if (name === 'abort') {
@@ -179,6 +186,11 @@ export async function run (argv: string[], io: Io = process, now: () => number =
       return 0
     }
     if (command.name === 'abort') return await abort(admin, io, command)
+    if (command.name === 'forceTerminateTransaction') {
+      // Prints nothing when done, as the tool.
+      const [fenced] = await admin.fenceProducers([command.transactionalId])
+      return fenced.error === null ? 0 : failed(io, `Failed to force terminate transactionalId \`${command.transactionalId}\``, fenced.error)
+    }
     if (command.name === 'find-hanging') {
       let hanging
       try {

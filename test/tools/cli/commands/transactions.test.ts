@@ -198,6 +198,29 @@ t.test('find-hanging lists open transactions older than the limit that no coordi
   t.match(c.err(), /^Failed to describe 1 transactions: .*TRANSACTIONAL_ID_AUTHORIZATION_FAILED/)
 })
 
+t.test('forceTerminateTransaction fences the id\'s producer and aborts its transaction; prints nothing', async t => {
+  const cluster = await FakeCluster.start({ topics: [{ name: 'orders', partitions: 1 }] })
+  t.teardown(() => cluster.stop())
+  const p = new TransactionalProducer({ bootstrapServers: cluster.bootstrap, 'transactional.id': 'stuck', 'linger.ms': 0 })
+  t.teardown(() => p.close())
+  await p.initTransactions()
+  p.beginTransaction()
+  await p.send({ topic: 'orders', partition: 0, value: 'x' })
+  const b = ['--bootstrap-server', cluster.bootstrap]
+  let c = capture()
+  t.equal(await run([...b, 'forceTerminateTransaction', '--transactionalId', 'stuck'], c.io), 0)
+  t.same([c.out(), c.err()], ['', ''])
+  const err = await p.commitTransaction().catch((e: unknown) => e)
+  t.equal((err as { fenced?: boolean }).fenced, true, 'the producer was fenced')
+  const log = cluster.state.partition('orders', 0)!.log
+  t.equal(log.lastStableOffset, log.highWatermark, 'its transaction was aborted')
+  c = capture()
+  cluster.faults.failNext('InitProducerId', 1, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+  t.equal(await run([...b, 'forceTerminateTransaction', '--transactionalId', 'stuck'], c.io), 1)
+  t.match(c.err(), /^Failed to force terminate transactionalId `stuck`: .*TRANSACTIONAL_ID_AUTHORIZATION_FAILED.*\. Enable debug logging for additional detail\.\n$/)
+  t.throws(() => parseTransactionsArgs([...b, 'forceTerminateTransaction']), { code: 'ERR_USAGE', message: /needs --transactionalId/ })
+})
+
 t.test('refuses what kafka-transactions.sh refuses', async t => {
   const b = ['--bootstrap-server', 'x:1']
   t.throws(() => parseTransactionsArgs(['list']), { code: 'ERR_USAGE', message: /unknown command list|--bootstrap-server is required/ })
