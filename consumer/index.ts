@@ -36,7 +36,8 @@ export {
   describeGroups, deleteGroups, listGroupOffsets, alterGroupOffsets, deleteGroupOffsets, type ListGroupsOptions,
   type DescribedGroup, type GroupOffsetSpec, type AlterGroupOffsetsOptions, type GroupOffsetResult,
   type QuotaEntity, type QuotaEntityType, type QuotaFilter, type QuotaFilterComponent, type DescribedQuota,
-  type QuotaAlteration, type QuotaAlterResult, type ActiveProducer, type PartitionProducers,
+  type QuotaAlteration, type QuotaAlterResult, type ActiveProducer, type PartitionProducers, type DescribeProducersOptions,
+  type AbortTransactionSpec, type ListTransactionsOptions, type TransactionListing, type TransactionDescription, type FencedProducer, type FenceProducersOptions,
   type LogDirDescription, type LogDirPartition, type ElectionType, type PartitionResult, type ReassignmentChange,
   type OngoingReassignment, type QuorumInfo, type QuorumReplica, type TopicPartitionRef,
   type Acl, type AclFilter, type AclCreateResult, type AclDeleteResult

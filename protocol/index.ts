@@ -33,7 +33,7 @@ export {
   ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, SyncGroup,
   Heartbeat, LeaveGroup, DescribeGroups, ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster,
   ConsumerGroupHeartbeat, ConsumerGroupDescribe, CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch,
-  AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit, DescribeTransactions, ListTransactions, DeleteGroups, OffsetDelete
+  AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, WriteTxnMarkers, TxnOffsetCommit, DescribeTransactions, ListTransactions, DeleteGroups, OffsetDelete
 } from './apis/index.js'
 // The admin and config APIs (issue 15).
 export { DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreatePartitions, DescribeTopicPartitions, DescribeUserScramCredentials, AlterUserScramCredentials } from './apis/index.js'
@@ -87,6 +87,7 @@ export type { SyncGroupRequest, SyncGroupResponse } from './apis/sync-group.js'
 export type { AddPartitionsToTxnRequest, AddPartitionsToTxnResponse } from './apis/add-partitions-to-txn.js'
 export type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponse } from './apis/add-offsets-to-txn.js'
 export type { EndTxnRequest, EndTxnResponse } from './apis/end-txn.js'
+export type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from './apis/write-txn-markers.js'
 export type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from './apis/txn-offset-commit.js'
 export type { DescribeTransactionsRequest, DescribeTransactionsResponse } from './apis/describe-transactions.js'
 export type { ListTransactionsRequest, ListTransactionsResponse } from './apis/list-transactions.js'

@@ -9,7 +9,8 @@ import { createAcls, deleteAcls, describeAcls, type Acl, type AclCreateResult, t
 import { alterScramUsers, describeScramUsers, type ScramChange, type ScramUser } from './scram-users.js'
 import { deleteRecords, listOffsets, type OffsetSpec, type PartitionOffset, type PartitionOffsetResult } from './records.js'
 import { alterClientQuotas, describeClientQuotas, type DescribedQuota, type QuotaAlteration, type QuotaAlterResult, type QuotaFilter } from './quotas.js'
-import { describeProducers, type PartitionProducers } from './producers.js'
+import { describeProducers, type DescribeProducersOptions, type PartitionProducers } from './producers.js'
+import { abortTransaction, describeTransactions, fenceProducers, listTransactions, type AbortTransactionSpec, type FencedProducer, type FenceProducersOptions, type ListTransactionsOptions, type TransactionDescription, type TransactionListing } from './transactions.js'
 import { createPartitions, createTopics, deleteTopics, type AdminCallOptions, type CreatedTopic, type NewTopic, type TopicResult } from './topics.js'
 import { deleteGroups, describeGroups, listGroups, type DescribedGroup, type DescribeGroupsOptions, type ListedGroup, type ListGroupsOptions } from './groups.js'
 import { describeClusterWithOperations, describeTopicsWithOperations, type DescribedTopic } from './authorized-operations.js'
@@ -184,9 +185,29 @@ export class Admin {
     return await alterClientQuotas(this.client, await this.anyNode(), alterations, validateOnly)
   }
 
-  /** The active producers of each partition, from its leader; one result per partition, in the order asked. */
-  async describeProducers (partitions: ReadonlyArray<{ topic: string, partition: number }>): Promise<PartitionProducers[]> {
-    return await describeProducers(this.client, partitions)
+  /** The active producers of each partition, from its leader (or opts.brokerId); one result per partition, in the order asked. */
+  async describeProducers (partitions: ReadonlyArray<{ topic: string, partition: number }>, opts?: DescribeProducersOptions): Promise<PartitionProducers[]> {
+    return await describeProducers(this.client, partitions, opts)
+  }
+
+  /** Transactions of the cluster (ListTransactions at every broker), optionally filtered; sorted by transactional id. */
+  async listTransactions (opts?: ListTransactionsOptions): Promise<TransactionListing[]> {
+    return await listTransactions(this.client, opts)
+  }
+
+  /** Transactional ids' state, producer and open partitions, from their coordinators; one result per id, in order. */
+  async describeTransactions (transactionalIds: readonly string[]): Promise<TransactionDescription[]> {
+    return await describeTransactions(this.client, transactionalIds)
+  }
+
+  /** Fences each transactional id's producer by bumping its epoch (aborting its open transaction); one result per id. */
+  async fenceProducers (transactionalIds: readonly string[], opts?: FenceProducersOptions): Promise<FencedProducer[]> {
+    return await fenceProducers(this.client, transactionalIds, opts)
+  }
+
+  /** Ends a producer's hanging transaction in one partition with an abort marker (needs CLUSTER_ACTION); throws its error. */
+  async abortTransaction (spec: AbortTransactionSpec): Promise<void> {
+    await abortTransaction(this.client, spec)
   }
 
   /** Each broker's log directories and the partitions in them (all known brokers when `brokers` is omitted). */

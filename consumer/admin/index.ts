@@ -9,6 +9,7 @@ export { listGroups, describeGroups, deleteGroups, type ListedGroup, type ListGr
 export { listGroupOffsets, describeGroup, type PartitionLag, type GroupDescription } from './group-lag.js'
 export { alterGroupOffsets, deleteGroupOffsets, type GroupOffsetSpec, type AlterGroupOffsetsOptions, type GroupOffsetResult } from './group-offsets.js'
 export type { QuotaEntity, QuotaEntityType, QuotaFilter, QuotaFilterComponent, DescribedQuota, QuotaAlteration, QuotaAlterResult } from './quotas.js'
-export type { ActiveProducer, PartitionProducers } from './producers.js'
+export type { ActiveProducer, PartitionProducers, DescribeProducersOptions } from './producers.js'
+export type { AbortTransactionSpec, ListTransactionsOptions, TransactionListing, TransactionDescription, FencedProducer, FenceProducersOptions } from './transactions.js'
 export type { LogDirDescription, LogDirPartition, ElectionType, PartitionResult, ReassignmentChange, OngoingReassignment, QuorumInfo, QuorumReplica, TopicPartitionRef } from './replicas.js'
 export type { Acl, AclFilter, AclCreateResult, AclDeleteResult } from './acls.js'

@@ -5,7 +5,8 @@ import { resourceError } from './resource-error.js'
 
 // DescribeProducers (KIP-664): the idempotent and transactional producers a partition's leader remembers, with the
 // start offset of each one's open transaction, the way `kafka-transactions.sh describe-producers` finds hanging
-// transactions. Each partition is asked of its leader; a partition whose leader cannot be found answers that error.
+// transactions. Each partition is asked of its leader (or of one replica, `brokerId`, as Java's
+// DescribeProducersOptions.brokerId); a partition whose leader cannot be found answers that error.
 
 export interface ActiveProducer {
   producerId: bigint
@@ -29,13 +30,18 @@ export interface PartitionProducers {
 
 interface Tp { topic: string, partition: number }
 
-export async function describeProducers (client: KafkaClient, partitions: readonly Tp[]): Promise<PartitionProducers[]> {
+export interface DescribeProducersOptions {
+  /** Ask this broker (a follower keeps producer state too) instead of each partition's leader. */
+  brokerId?: number
+}
+
+export async function describeProducers (client: KafkaClient, partitions: readonly Tp[], opts: DescribeProducersOptions = {}): Promise<PartitionProducers[]> {
   const results = new Map<string, PartitionProducers>()
   const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`
   const byLeader = new Map<number, Map<string, number[]>>()
   for (const { topic, partition } of partitions) {
     try {
-      const leader = (await client.partitionInfo(topic, partition)).leader
+      const leader = opts.brokerId ?? (await client.partitionInfo(topic, partition)).leader
       const topics = byLeader.get(leader) ?? new Map<string, number[]>()
       topics.set(topic, [...(topics.get(topic) ?? []), partition])
       byLeader.set(leader, topics)

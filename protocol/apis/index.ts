@@ -28,6 +28,7 @@ import { OffsetDelete } from './offset-delete.js'
 import { AddPartitionsToTxn } from './add-partitions-to-txn.js'
 import { AddOffsetsToTxn } from './add-offsets-to-txn.js'
 import { EndTxn } from './end-txn.js'
+import { WriteTxnMarkers } from './write-txn-markers.js'
 import { TxnOffsetCommit } from './txn-offset-commit.js'
 import { DescribeTransactions } from './describe-transactions.js'
 import { ListTransactions } from './list-transactions.js'
@@ -79,6 +80,7 @@ export { OffsetDelete } from './offset-delete.js'
 export { AddPartitionsToTxn } from './add-partitions-to-txn.js'
 export { AddOffsetsToTxn } from './add-offsets-to-txn.js'
 export { EndTxn } from './end-txn.js'
+export { WriteTxnMarkers } from './write-txn-markers.js'
 export { TxnOffsetCommit } from './txn-offset-commit.js'
 export { DescribeTransactions } from './describe-transactions.js'
 export { ListTransactions } from './list-transactions.js'
@@ -105,7 +107,7 @@ export { DeleteAcls } from './delete-acls.js'
 export const ALL_APIS: readonly ApiSchema[] = [
   ApiVersions, Metadata, Produce, Fetch, ListOffsets, OffsetCommit, OffsetFetch, FindCoordinator, CreateTopics,
   DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn,
-  TxnOffsetCommit, DescribeTransactions, ListTransactions, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups,
+  WriteTxnMarkers, TxnOffsetCommit, DescribeTransactions, ListTransactions, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups,
   ListGroups, SaslHandshake, SaslAuthenticate, DescribeCluster, ConsumerGroupHeartbeat, ConsumerGroupDescribe, DeleteGroups, OffsetDelete,
   DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreatePartitions, DescribeTopicPartitions,
   DescribeUserScramCredentials, AlterUserScramCredentials,

@@ -1,4 +1,4 @@
-import { FindCoordinator, InitProducerId, TxnOffsetCommit } from '../../protocol/apis/index.js'
+import { DescribeProducers, FindCoordinator, InitProducerId, TxnOffsetCommit, WriteTxnMarkers } from '../../protocol/apis/index.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import type { Case } from './corpus.js'
 import { COORDINATOR_NOT_READY, createTopic, findCoordinator, metadata } from './requests.js'
@@ -6,7 +6,9 @@ import type { Session } from './session.js'
 
 // Differential cases for TxnOffsetCommit: which partitions Kafka 4.4 refuses before its group coordinator sees them
 // (an unknown topic id, an unknown topic, a partition the topic lacks) and in which order the answer lists them
-// against the ones the coordinator answers, by name (v5) and by id (v6), with the producer right and fenced.
+// against the ones the coordinator answers, by name (v5) and by id (v6), with the producer right and fenced. And
+// WriteTxnMarkers, as the admin client's abortTransaction sends it: markers for a producer the partitions never saw,
+// a missing topic and partition, an older producer epoch and an older coordinator epoch.
 
 const KEY_TYPE_TRANSACTION = 1
 const UNKNOWN_TOPIC_ID = '0123abcd-0000-4000-8000-00000000cafe'
@@ -53,6 +55,25 @@ export const TXN_CORPUS: Case[] = [
         byIdRefusedOnly: await commit(6, 'txo-g', [{ topicId: UNKNOWN_TOPIC_ID, partitions: [part(0, 3n)] }]),
         byIdFenced: await commit(6, 'txo-g', [{ topicId: UNKNOWN_TOPIC_ID, partitions: [part(0, 3n)] }, { topicId, partitions: [part(0, 7n), part(3, 1n)] }], stale)
       }
+    }
+  },
+  {
+    name: 'WriteTxnMarkers v1 and v2: markers written, a missing topic and partition, old producer and coordinator epochs',
+    run: async s => {
+      await createTopic(s, 'wtm', 2)
+      const write = async (version: number, producerEpoch: number, coordinatorEpoch: number, topics: Array<{ name: string, partitionIndexes: number[] }>, transactionResult = false): Promise<unknown> =>
+        (await s.request(WriteTxnMarkers, version, { markers: [{ producerId: 4242n, producerEpoch, transactionResult, coordinatorEpoch, transactionVersion: 0, topics }] })).markers
+      const out: Record<string, unknown> = {
+        first: await write(1, 1, 5, [{ name: 'wtm', partitionIndexes: [0, 9] }, { name: 'wtm-missing', partitionIndexes: [0] }]),
+        commitV2: await write(2, 2, 5, [{ name: 'wtm', partitionIndexes: [0, 1] }], true),
+        olderEpoch: await write(1, 1, 5, [{ name: 'wtm', partitionIndexes: [0] }]),
+        olderCoordinatorEpoch: await write(1, 2, 4, [{ name: 'wtm', partitionIndexes: [0] }]),
+        newerCoordinatorEpoch: await write(2, 2, 6, [{ name: 'wtm', partitionIndexes: [0] }])
+      }
+      const producers = await s.request(DescribeProducers, 0, { topics: [{ name: 'wtm', partitionIndexes: [0, 1] }] })
+      // The marker's timestamp is each broker's clock: only whether there is one.
+      out.producers = producers.topics[0].partitions.map((p: any) => p.activeProducers.map((a: any) => ({ ...a, lastTimestamp: a.lastTimestamp > 0n })))
+      return out
     }
   }
 ]

@@ -3,7 +3,7 @@
 // anything else is read as kcat-style flags (-L, -C, -P, -Q ...), so kafka-direct can stand in for kcat.
 import { KafkaDirectError } from '../../protocol/errors.js'
 
-const SUBCOMMANDS = new Set(['decode', 'fake-broker', 'wordcount', 'groups', 'topics', 'configs', 'log-dirs', 'acls'])
+const SUBCOMMANDS = new Set(['decode', 'fake-broker', 'wordcount', 'groups', 'topics', 'configs', 'log-dirs', 'acls', 'transactions'])
 
 // `kafka-direct -C ... | head`: once the reader has gone, the next write fails with EPIPE. kcat dies quietly of
 // SIGPIPE there; Node ignores SIGPIPE and reports EPIPE as an 'error' event, which, unhandled, would crash with a
@@ -48,6 +48,7 @@ const USAGE = `Usage: kafka-direct <command> [options]
   kafka-direct configs --bootstrap-server BROKERS --entity-type topics|brokers|users|clients|ips --entity-name N --describe|--alter ...
   kafka-direct log-dirs --bootstrap-server BROKERS --describe [--broker-list 1,2] [--topic-list T,...]
   kafka-direct acls --bootstrap-server BROKERS --list|--add|--remove [--topic T] [--allow-principal P] ...
+  kafka-direct transactions --bootstrap-server BROKERS list|describe --transactional-id ID|describe-producers|abort|find-hanging --topic T ...
   kafka-direct wordcount -b BROKERS -t TOPIC[,TOPIC] [--from beginning|end] [--batch-interval MS] ...
 `
 

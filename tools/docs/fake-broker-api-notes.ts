@@ -31,6 +31,7 @@ export const FAKE_BROKER_API_NOTES: ReadonlyMap<number, ApiNote> = new Map<numbe
   [24, { modelled: 'v4+ batched and verifyOnly', notModelled: '' }],
   [25, { modelled: 'the group\'s offsets partition joins the transaction', notModelled: '' }],
   [26, { modelled: 'commit and abort markers written before the answer, timeouts abort; v5 bumps the epoch per transaction (transaction protocol v2)', notModelled: '' }],
+  [27, { modelled: 'commit and abort markers for a producer (the admin client\'s abortTransaction, KIP-664): the LSO moves, an aborted transaction is skipped by read_committed readers; CLUSTER_ACTION, producer and coordinator epochs checked', notModelled: 'markers for __consumer_offsets partitions (offsets pending in the group coordinator)' }],
   [28, { modelled: 'offsets pending until the transaction ends; v5 adds the group by itself; v6 topics by id (UNKNOWN_TOPIC_ID)', notModelled: '' }],
   [29, { modelled: 'StandardAuthorizer filters (ANY, MATCH, LITERAL, PREFIXED), SECURITY_DISABLED without an authorizer; ACLs kept with --data', notModelled: '' }],
   [30, { modelled: 'Kafka\'s binding checks (a malformed binding fails the whole request), principal parsing', notModelled: 'principals other than User:' }],

@@ -26,9 +26,6 @@ import type { PartitionLog } from './partition-log.js'
 export type TxnStateName = 'Empty' | 'Ongoing' | 'PrepareCommit' | 'PrepareAbort' | 'CompleteCommit' | 'CompleteAbort' | 'Dead' | 'PrepareEpochFence'
 const STATES: ReadonlySet<string> = new Set(['Empty', 'Ongoing', 'PrepareCommit', 'PrepareAbort', 'CompleteCommit', 'CompleteAbort', 'Dead', 'PrepareEpochFence'])
 
-/** The states of a transaction that has begun and not yet ended: the ones a duration filter counts as running. */
-const OPEN: ReadonlySet<string> = new Set(['Ongoing', 'PrepareCommit', 'PrepareAbort', 'PrepareEpochFence'])
-
 /** The states whose transactional id may expire: no transaction open (TransactionState.isExpirationAllowed). */
 const EXPIRABLE: ReadonlySet<string> = new Set(['Empty', 'CompleteCommit', 'CompleteAbort'])
 
@@ -370,7 +367,12 @@ export class TransactionCoordinator {
     }
   }
 
-  /** ListTransactions: filtered by state, producer id, age and a transactional id pattern (already compiled). */
+  /**
+   * ListTransactions: filtered by state, producer id, age and a transactional id pattern (already compiled, matched
+   * against the whole id). The age test is Kafka's TransactionStateManager.listTransactionStates as it is: now minus
+   * the start time, and an id with no transaction started (start time -1) or a finished one (which keeps its start)
+   * passes it too; Kafka 4.4 lists an Empty id under any duration filter.
+   */
   list (stateFilters: string[], producerIdFilters: bigint[], durationFilterMs: bigint, pattern: RegExp | null): { unknownStateFilters: string[], transactions: Array<{ transactionalId: string, producerId: bigint, transactionState: string }> } {
     const now = this.now()
     const states = new Set(stateFilters)
@@ -378,7 +380,7 @@ export class TransactionCoordinator {
     const transactions = [...this.txns.values()].filter(t =>
       (states.size === 0 || states.has(t.state)) &&
       (pids.size === 0 || pids.has(t.producerId)) &&
-      (durationFilterMs < 0n || (OPEN.has(t.state) && BigInt(now - t.startTimeMs) > durationFilterMs)) &&
+      (durationFilterMs < 0n || BigInt(now - t.startTimeMs) > durationFilterMs) &&
       (pattern === null || pattern.test(t.transactionalId))
     ).map(t => ({ transactionalId: t.transactionalId, producerId: t.producerId, transactionState: t.state }))
     return { unknownStateFilters: stateFilters.filter(s => !STATES.has(s)), transactions }

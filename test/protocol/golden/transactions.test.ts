@@ -1,9 +1,9 @@
 import t from 'tap'
-import { AddOffsetsToTxn, AddPartitionsToTxn, DescribeTransactions, EndTxn, ListTransactions, TxnOffsetCommit } from '../../../protocol/apis/index.js'
+import { AddOffsetsToTxn, AddPartitionsToTxn, DescribeTransactions, EndTxn, ListTransactions, TxnOffsetCommit, WriteTxnMarkers } from '../../../protocol/apis/index.js'
 import { hex } from './hex.js'
 import { checkVectors, type Vector } from './vectors.js'
 
-// Frames of the transaction APIs (keys 24, 25, 26, 28, 65, 66), written by hand from the protocol guide
+// Frames of the transaction APIs (keys 24, 25, 26, 27, 28, 65, 66), written by hand from the protocol guide
 // (https://kafka.apache.org/protocol#The_Messages_AddPartitionsToTxn etc.) and Kafka 4.4's message definitions
 // (AddPartitionsToTxnRequest.json ...), one line per field. The 4-byte size prefix is left out of each vector
 // and checked separately: it is the frame's length. Request header v1 (classic versions) is apiKey, apiVersion,
@@ -425,6 +425,79 @@ const vectors: Vector[] = [
       '00' // body tagged fields
     ),
     body: { throttleTimeMs: 0, errorCode: 0, unknownStateFilters: ['X'], transactionStates: [{ transactionalId: 'tx', producerId: 5n, transactionState: 'Ongoing' }] }
+  },
+  {
+    name: 'WriteTxnMarkers v1 request (abort one producer\'s transaction in two partitions)',
+    api: WriteTxnMarkers, version: 1, kind: 'request',
+    frame: hex(
+      '00 1b', // apiKey: 27
+      '00 01', // apiVersion: 1
+      '00 00 00 09', // correlationId: 9
+      '00 02 6b 64', // clientId: "kd"
+      '00', // header tagged fields
+      '02', // markers: compact, 1 element
+      '00 00 00 00 00 00 00 05', //   producerId: 5
+      '00 01', //   producerEpoch: 1
+      '00', //   transactionResult: false (ABORT)
+      '02', //   topics: compact, 1 element
+      '02 74', //     name: compact "t"
+      '03', //     partitionIndexes: compact, 2 int32s
+      '00 00 00 00', //       0
+      '00 00 00 01', //       1
+      '00', //     topic tagged fields
+      '00 00 00 03', //   coordinatorEpoch: 3
+      '00', //   marker tagged fields
+      '00' // body tagged fields
+    ),
+    body: { markers: [{ producerId: 5n, producerEpoch: 1, transactionResult: false, topics: [{ name: 't', partitionIndexes: [0, 1] }], coordinatorEpoch: 3, transactionVersion: 0 }] }
+  },
+  {
+    name: 'WriteTxnMarkers v2 request (a commit marker of transaction version 2)',
+    api: WriteTxnMarkers, version: 2, kind: 'request',
+    frame: hex(
+      '00 1b', // apiKey: 27
+      '00 02', // apiVersion: 2
+      '00 00 00 09', // correlationId: 9
+      '00 02 6b 64', // clientId: "kd"
+      '00', // header tagged fields
+      '02', // markers: compact, 1 element
+      '00 00 00 00 00 00 00 05', //   producerId: 5
+      '00 02', //   producerEpoch: 2
+      '01', //   transactionResult: true (COMMIT)
+      '02', //   topics: compact, 1 element
+      '02 74', //     name: compact "t"
+      '02', //     partitionIndexes: compact, 1 int32
+      '00 00 00 00', //       0
+      '00', //     topic tagged fields
+      '00 00 00 00', //   coordinatorEpoch: 0
+      '02', //   transactionVersion: 2
+      '00', //   marker tagged fields
+      '00' // body tagged fields
+    ),
+    body: { markers: [{ producerId: 5n, producerEpoch: 2, transactionResult: true, topics: [{ name: 't', partitionIndexes: [0] }], coordinatorEpoch: 0, transactionVersion: 2 }] }
+  },
+  {
+    name: 'WriteTxnMarkers v1 response (one partition written, one fenced)',
+    api: WriteTxnMarkers, version: 1, kind: 'response',
+    frame: hex(
+      '00 00 00 09', // correlationId: 9
+      '00', // header tagged fields
+      '02', // markers: compact, 1 element
+      '00 00 00 00 00 00 00 05', //   producerId: 5
+      '02', //   topics: compact, 1 element
+      '02 74', //     name: compact "t"
+      '03', //     partitions: compact, 2 elements
+      '00 00 00 00', //       partitionIndex: 0
+      '00 00', //       errorCode: 0
+      '00', //       partition tagged fields
+      '00 00 00 01', //       partitionIndex: 1
+      '00 2f', //       errorCode: 47 (INVALID_PRODUCER_EPOCH)
+      '00', //       partition tagged fields
+      '00', //     topic tagged fields
+      '00', //   marker tagged fields
+      '00' // body tagged fields
+    ),
+    body: { markers: [{ producerId: 5n, topics: [{ name: 't', partitions: [{ partitionIndex: 0, errorCode: 0 }, { partitionIndex: 1, errorCode: 47 }] }] }] }
   }
 ]
 

@@ -207,17 +207,22 @@ t.test('DescribeTransactions and ListTransactions report state, partitions and f
   const ongoing = await client.request(ListTransactions, 1, { stateFilters: ['Ongoing', 'Bogus'], producerIdFilters: [], durationFilter: -1n })
   t.same(ongoing.transactionStates.map((x: any) => x.transactionalId), ['app-a'])
   t.same(ongoing.unknownStateFilters, ['Bogus'])
-  const byPattern = await client.request(ListTransactions, 2, { stateFilters: [], producerIdFilters: [], durationFilter: -1n, transactionalIdPattern: '-b$' })
+  const byPattern = await client.request(ListTransactions, 2, { stateFilters: [], producerIdFilters: [], durationFilter: -1n, transactionalIdPattern: '.*-b' })
   t.same(byPattern.transactionStates.map((x: any) => x.transactionalId), ['app-b'])
   const bad = await client.request(ListTransactions, 2, { stateFilters: [], producerIdFilters: [], durationFilter: -1n, transactionalIdPattern: '(' })
   t.equal(bad.errorCode, ErrorCode.INVALID_REGULAR_EXPRESSION)
-  // A duration filter counts running transactions only; a finished one keeps its start time but is not running.
+  const partial = await client.request(ListTransactions, 2, { stateFilters: [], producerIdFilters: [], durationFilter: -1n, transactionalIdPattern: 'app' })
+  t.same(partial.transactionStates, [], 'the pattern must match the whole id, as Kafka\'s Matcher.matches()')
+  // A duration filter compares now with the start time, as Kafka does: an id with no transaction (start -1) and a
+  // finished one (which keeps its start) pass it too; one started just now does not.
+  const fresh = await client.request(ListTransactions, 1, { stateFilters: [], producerIdFilters: [], durationFilter: 60_000n })
+  t.same(fresh.transactionStates.map((x: any) => x.transactionalId), ['app-b'])
   await new Promise(resolve => setTimeout(resolve, 20))
   const running = await client.request(ListTransactions, 1, { stateFilters: [], producerIdFilters: [], durationFilter: 10n })
-  t.same(running.transactionStates.map((x: any) => x.transactionalId), ['app-a'])
+  t.same(running.transactionStates.map((x: any) => x.transactionalId).sort(), ['app-a', 'app-b'])
   t.equal(await endTxn(client, 'app-a', a, true), 0)
   const finished = await client.request(ListTransactions, 1, { stateFilters: [], producerIdFilters: [], durationFilter: 10n })
-  t.same(finished.transactionStates, [])
+  t.same(finished.transactionStates.map((x: any) => x.transactionalId).sort(), ['app-a', 'app-b'])
 })
 
 t.test('with --data, transactions, producer state and aborted spans survive a restart', async t => {

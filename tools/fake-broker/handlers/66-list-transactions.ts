@@ -7,7 +7,7 @@ import { authorized } from '../access-check.js'
 
 // ListTransactions (key 66), v0-2: the transactional ids this broker coordinates, filtered by state and producer id
 // (KIP-664); v1 adds a minimum running time (KIP-994), v2 a regular expression on the id (KIP-1152), which must
-// compile (else INVALID_REGULAR_EXPRESSION). Unknown state names are echoed back in unknownStateFilters. Only the
+// compile (else INVALID_REGULAR_EXPRESSION) and match the whole id (Kafka 4.4 uses RE2J's Matcher.matches()). Unknown state names are echoed back in unknownStateFilters. Only the
 // ids the caller may DESCRIBE are listed (KafkaApis.handleListTransactionsRequest), without an error.
 
 type Req = Infer<typeof ListTransactions.request>
@@ -15,10 +15,13 @@ type Res = InferInput<typeof ListTransactions.response>
 
 export const listTransactionsHandler = serve<Req>(ListTransactions, '0-2', (ctx): Res => {
   const { body, cluster } = ctx
+  // An injected fault (COORDINATOR_LOAD_IN_PROGRESS while __transaction_state loads, say) answers for the broker.
+  const injected = ctx.injectedError()
+  if (injected !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: injected, unknownStateFilters: [], transactionStates: [] }
   let pattern: RegExp | null = null
   if (body.transactionalIdPattern !== null && body.transactionalIdPattern !== '') {
     try {
-      pattern = new RegExp(body.transactionalIdPattern)
+      pattern = new RegExp(`^(?:${body.transactionalIdPattern})$`)
     } catch {
       return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REGULAR_EXPRESSION, unknownStateFilters: [], transactionStates: [] }
     }

@@ -22,6 +22,7 @@ import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch.js'
 import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn.js'
 import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn.js'
 import { endTxnHandler } from './26-end-txn.js'
+import { writeTxnMarkersHandler } from './27-write-txn-markers.js'
 import { txnOffsetCommitHandler } from './28-txn-offset-commit.js'
 import { describeAclsHandler } from './29-describe-acls.js'
 import { createAclsHandler } from './30-create-acls.js'
@@ -56,7 +57,7 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   findCoordinatorHandler, joinGroupHandler, heartbeatHandler, leaveGroupHandler, syncGroupHandler,
   describeGroupsHandler, listGroupsHandler, apiVersionsHandler, createTopicsHandler, deleteTopicsHandler,
   deleteRecordsHandler, initProducerIdHandler, offsetForLeaderEpochHandler, addPartitionsToTxnHandler,
-  addOffsetsToTxnHandler, endTxnHandler, txnOffsetCommitHandler, describeTransactionsHandler, listTransactionsHandler, deleteGroupsHandler,
+  addOffsetsToTxnHandler, endTxnHandler, writeTxnMarkersHandler, txnOffsetCommitHandler, describeTransactionsHandler, listTransactionsHandler, deleteGroupsHandler,
   offsetDeleteHandler,
   describeConfigsHandler, alterConfigsHandler, createPartitionsHandler, incrementalAlterConfigsHandler, describeTopicPartitionsHandler,
   describeUserScramCredentialsHandler, alterUserScramCredentialsHandler,
