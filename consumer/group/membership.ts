@@ -23,7 +23,11 @@ import type { GroupConfig } from './group-config.js'
 //   REBALANCE_IN_PROGRESS          join again                                rejoin, partitions still owned
 //   NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS: find the coordinator, retry
 //   FENCED_INSTANCE_ID             FencedInstanceIdError: fatal              the same
+//   INVALID_REQUEST to SyncGroup   join again, at most 3 times (librdkafka's mock; see join)
 //   anything else not retriable    KafkaError: fatal (INCONSISTENT_GROUP_PROTOCOL, GROUP_AUTHORIZATION_FAILED, ...)
+
+/** SyncGroups refused with INVALID_REQUEST that one join() takes as "start a new round" before failing. */
+const MAX_REFUSED_SYNCS = 3
 
 export interface JoinedGeneration {
   generationId: number
@@ -71,6 +75,7 @@ export class ClassicMembership {
     signal?: AbortSignal
   ): Promise<JoinedGeneration> {
     const group = this.cfg.groupId
+    let refusedSyncs = 0
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted === true) throw signal.reason
       let joined: JoinGroupResponse
@@ -125,6 +130,14 @@ export class ClassicMembership {
       } catch (err) {
         this.resetGeneration(false)
         await this.backoffOrThrow(err, attempt, signal)
+        continue
+      }
+      if (synced.errorCode === ErrorCode.INVALID_REQUEST && refusedSyncs++ < MAX_REFUSED_SYNCS) {
+        // librdkafka's mock coordinator answers a follower's SyncGroup with INVALID_REQUEST when the leader's came
+        // first and already ended the round (its group is "Up"); Kafka answers such a SyncGroup with the assignment.
+        // A new round settles it, so the member rejoins a few times before taking the error as fatal.
+        this.resetGeneration(false)
+        await delay(backoffMs(Math.min(attempt, 10), this.retry.backoffMs, this.retry.backoffMaxMs))
         continue
       }
       if (synced.errorCode !== ErrorCode.NONE) {

@@ -37,6 +37,23 @@ for (const code of ['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE', 'COORDINATOR
   })
 }
 
+t.test('SyncGroup answered INVALID_REQUEST (librdkafka\'s mock, a follower syncing late): rejoined up to 3 times, then fatal', async t => {
+  const c = await cluster(t, 1, 3)
+  let syncs = 0
+  c.faults.intercept(req => { if (req.apiName === 'SyncGroup') syncs++; return undefined })
+  c.faults.failNext('SyncGroup', 3, ErrorCode.INVALID_REQUEST)
+  const m = member(t, c)
+  m.subscribe(['t'])
+  t.equal((await drain(m, s => s.length === 3)).length, 3, 'joined after three refused rounds')
+  t.equal(syncs, 4)
+
+  const c2 = await cluster(t, 1, 3)
+  c2.faults.failNext('SyncGroup', 4, ErrorCode.INVALID_REQUEST)
+  const m2 = member(t, c2)
+  m2.subscribe(['t'])
+  await t.rejects(drain(m2, s => s.length === 3), { errorCode: ErrorCode.INVALID_REQUEST }, 'a fourth refusal is fatal')
+})
+
 function recorder (): { events: string[], listener: { onPartitionsAssigned: (tps: TopicPartition[]) => void, onPartitionsRevoked: (tps: TopicPartition[]) => void, onPartitionsLost: (tps: TopicPartition[]) => void } } {
   const events: string[] = []
   const list = (tps: TopicPartition[]): string => tps.map(tp => tp.partition).join(',')
