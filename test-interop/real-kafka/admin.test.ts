@@ -126,5 +126,12 @@ t.test('the Admin client works against real Kafka 4.x, and the fake broker answe
   t.equal(await answer('listPartitionReassignments', async () => await admin.listPartitionReassignments()), 'ok', 'ListPartitionReassignments')
   t.equal(await answer('electLeaders', async () => await admin.electLeaders('preferred', [tp])), 'ELECTION_NOT_NEEDED', 'ElectLeaders: one replica, already the leader')
   t.match(await answer('alterPartitionReassignments', async () => await admin.alterPartitionReassignments([{ ...tp, replicas: null }])), /^NO_REASSIGNMENT_IN_PROGRESS$/, 'AlterPartitionReassignments: nothing to cancel')
+  // The transaction calls (KIP-664): their answers are compared with the fake broker's in transactions-admin.test.ts
+  // and differential/txn-corpus.ts (WriteTxnMarkers); here they go through the capture too.
+  t.equal(await answer('listTransactions', async () => await admin.listTransactions({ durationFilterMs: 1000, transactionalIdPattern: 'adm-.*' })), 'ok', 'ListTransactions v2')
+  t.same((await admin.describeTransactions(['adm-none'])).map(d => d.error?.errorName), ['TRANSACTIONAL_ID_NOT_FOUND'], 'DescribeTransactions of an unknown id')
+  t.same((await admin.fenceProducers(['adm-fence'])).map(f => [f.error, f.producerEpoch]), [[null, 0]], 'InitProducerId: a new transactional id fenced at epoch 0')
+  // A marker for a producer the partition never saw is written (Kafka does not check it against producer state).
+  t.equal(await answer('abortTransaction', async () => await admin.abortTransaction({ ...tp, producerId: 987654n, producerEpoch: 0, coordinatorEpoch: 0 })), 'ok', 'WriteTxnMarkers: an abort marker')
   await checkSentFrom(t, capture, kafka.brokers[0].port, 'consumer/admin/')
 })
